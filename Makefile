@@ -1,0 +1,151 @@
+# lkip — build, test and run. One hand-written Makefile; libraries through pkg-config.
+#
+#   make            build lkipd and lkip under build/
+#   make run        set up everything (packages, private PostgreSQL under var/), start lkipd and
+#                   play a demo round with one client per actor
+#   make check      set up what is missing, build, run every test (unit + integration)
+#   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      the benchmark (see bench/)
+#   make stop       stop the lkipd and PostgreSQL that make run started
+
+VERSION := 0.1.0
+BUILD   ?= build
+GEN     := $(BUILD)/gen
+OBJ     := $(BUILD)/obj
+PKGS    := libzmq libprotobuf-c libpq libsodium inih yaml-0.1 libical jansson
+SANITIZE ?=
+
+# Recursive (=) so that pkg-config runs when a recipe needs it, after scripts/deps.sh.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+WERROR  := $(if $(filter true,$(CI)),-Werror,)
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
+             -Wno-unused-parameter $(WERROR) $(CFLAGS) $(SANITIZE) \
+             -DLKIP_VERSION='"$(VERSION)"' -Icommon -Idaemon -Iclient -I$(GEN) $(PKG_CFLAGS) -MMD -MP
+LDLIBS_ALL = $(PKG_LIBS) -lm
+
+COMMON_SRC := $(wildcard common/*.c)
+DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+INTEG_SRC  := $(wildcard tests/integration/test_*.c)
+HARNESS_SRC := $(wildcard tests/harness/*.c)
+BENCH_SRC  := $(wildcard bench/*.c)
+
+PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
+MIGR_OBJ   := $(OBJ)/gen/migrations.o
+COMMON_LIB := $(BUILD)/libcommon.a
+DAEMON_LIB := $(BUILD)/libdaemon.a
+CLIENT_LIB := $(BUILD)/libclient.a
+HARNESS_LIB := $(BUILD)/libharness.a
+
+LKIPD := $(BUILD)/lkipd
+LKIP  := $(BUILD)/lkip
+UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
+
+obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
+
+.PHONY: all tests deps check check-asan run stop bench clean format compose-check
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(LKIPD) $(LKIP)
+tests: all $(UNIT_TESTS) $(INTEG_TESTS)
+
+deps:
+	@scripts/deps.sh
+
+check:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) tests/run.sh
+
+check-asan:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" tests
+	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh
+
+stop:
+	@scripts/run.sh --stop
+
+bench:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@scripts/bench.sh
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q
+
+format:
+	clang-format -i common/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC)
+
+clean:
+	rm -rf build
+
+# ---- generated sources -------------------------------------------------------------------
+
+$(GEN)/lkip.pb-c.c $(GEN)/lkip.pb-c.h: proto/lkip.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -Iproto proto/lkip.proto
+
+$(GEN)/migrations.c: $(sort $(wildcard sql/*.sql)) scripts/embed-sql.sh
+	@mkdir -p $(GEN)
+	scripts/embed-sql.sh $@ $(sort $(wildcard sql/*.sql))
+
+# every object may include the generated header
+$(OBJ)/%.o: %.c $(GEN)/lkip.pb-c.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OBJ)/gen/%.o: $(GEN)/%.c $(GEN)/lkip.pb-c.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-pedantic -c $< -o $@
+
+# ---- libraries and programs --------------------------------------------------------------
+
+$(COMMON_LIB): $(call obj,$(COMMON_SRC)) $(PROTO_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DAEMON_LIB): $(call obj,$(DAEMON_SRC)) $(MIGR_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(HARNESS_LIB): $(call obj,$(HARNESS_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+$(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(CLIENT_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+$(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,107 @@
+/* cli — see cli.h. */
+#include "cli.h"
+
+#include "pbjson.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int s_connect(cli_t *cli)
+{
+    if (cli->conn)
+        return EXIT_OK;
+    keypair_t keys;
+    int rc = keys_load(cli->conf.key_file, &keys);
+    if (rc != 0 || !keys.secret_key[0]) {
+        fprintf(stderr, "lkip: [no_key] kunci \"%s\" tidak dapat dibaca: %s\n",
+                cli->conf.key_file,
+                rc == -ENOENT   ? "berkas tidak ada (buat dengan: lkip keygen)"
+                : rc == -EPERM  ? "izin berkas terlalu longgar (chmod 600)"
+                : rc == -EINVAL || rc == 0 ? "bukan berkas kunci rahasia lkip"
+                                : strerror(-rc));
+        return EXIT_USAGE;
+    }
+    char server_key[KEY_Z85_LEN + 1];
+    if (!cli->conf.server_key || keys_public_from_arg(cli->conf.server_key, server_key) != 0) {
+        fprintf(stderr,
+                "lkip: [no_server_key] kunci publik server belum diatur atau tidak sah "
+                "(server_key di %s, atau --server-key)\n",
+                cli->conf.path);
+        return EXIT_USAGE;
+    }
+    lkipc_opts_t o = {cli->conf.endpoint, server_key, &keys, cli->conf.timeout_ms, 3};
+    cli->conn = lkipc_new(&o);
+    memset(&keys, 0, sizeof keys);
+    if (!cli->conn) {
+        fprintf(stderr, "lkip: [bad_endpoint] alamat server \"%s\" tidak sah\n",
+                cli->conf.endpoint);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
+{
+    if (!cli->json)
+        return false;
+    json_t *j = pbjson_message(&reply->reply->base);
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    puts(s);
+    free(s);
+    json_decref(j);
+    return true;
+}
+
+int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
+{
+    *reply = NULL;
+    int rc = s_connect(cli);
+    if (rc != EXIT_OK)
+        return rc;
+    lkipc_rc_t crc = lkipc_call(cli->conn, req, reply);
+    if (crc != LKIPC_OK) {
+        fprintf(stderr, "lkip: %s\n", lkipc_rc_text(crc));
+        return EXIT_UNREACHABLE;
+    }
+    const Lkip__Reply *r = (*reply)->reply;
+    if (r->status < 400)
+        return EXIT_OK;
+    if (cli->json)
+        cli_print_json(cli, *reply);
+    fprintf(stderr, "lkip: %s: %s [%d %s]\n", r->status >= 500 ? "galat server" : "ditolak",
+            r->message, r->status, r->code);
+    rc = r->status >= 500 ? EXIT_SERVER : EXIT_REFUSED;
+    wire_free(reply);
+    return rc;
+}
+
+int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)
+{
+    fputs("lkip: ", stderr);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "\npemakaian: lkip %s %s\n", cmd->name, cmd->usage);
+    else
+        fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+bool cli_parse_int(const char *what, const char *text, long long min, long long max,
+                   long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) {
+        fprintf(stderr, "lkip: [bad_number] %s \"%s\" bukan bilangan bulat %lld..%lld\n", what,
+                text, min, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}

@@ -1,0 +1,54 @@
+/* cli — what every lkip subcommand shares: settings, the connection (opened on first use), the
+ * call that prints refusals in one format, and JSON output. Subcommands live in cli_*.c. */
+#ifndef LKIP_CLI_H
+#define LKIP_CLI_H
+
+#include "cliconf.h"
+#include "lkipc.h"
+
+/* Exit statuses of lkip, stable for scripts. */
+enum {
+    EXIT_OK = 0,
+    EXIT_REFUSED = 1,      /* the daemon refused the request (4xx) */
+    EXIT_USAGE = 2,        /* wrong command line or local input */
+    EXIT_UNREACHABLE = 3,  /* no answer, or our key refused at the handshake */
+    EXIT_SERVER = 4,       /* the daemon failed (5xx) */
+};
+
+typedef struct {
+    cliconf_t conf;
+    bool json;             /* --json: print replies as JSON */
+    lkipc_t *conn;         /* NULL until the first call */
+} cli_t;
+
+typedef int (*cli_fn_t)(cli_t *cli, int argc, char **argv);
+
+typedef struct {
+    const char *name;      /* e.g. "whoami" */
+    cli_fn_t fn;
+    const char *usage;     /* one line: arguments */
+    const char *help;      /* one line, Indonesian */
+} cli_cmd_t;
+
+/* Sends req (body set by the caller) and waits for the reply. Prints why on failure and
+ * returns an EXIT_ status; on EXIT_OK *reply is owned by the caller (wire_free). With --json,
+ * refusals are printed as JSON on stdout too. */
+int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
+
+/* With --json: prints the reply as JSON and returns true. */
+bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply);
+
+/* Prints a usage error for cmd and returns EXIT_USAGE. */
+int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...) PRINTF(2, 3);
+
+/* Parses a whole number argument; prints an error naming what and returns false when bad. */
+bool cli_parse_int(const char *what, const char *text, long long min, long long max,
+                   long long *out);
+
+/* Subcommands, by file. */
+int cli_keygen(cli_t *cli, int argc, char **argv);
+int cli_whoami(cli_t *cli, int argc, char **argv);
+int cli_ping(cli_t *cli, int argc, char **argv);
+int cli_admin(cli_t *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,145 @@
+/* cli_basic — keygen, whoami, ping. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* mkdir -p with mode 0700 for the folders lkip creates. */
+static int s_mkdirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    int rc = 0;
+    for (char *s = p + 1; *s && rc == 0; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) != 0 && errno != EEXIST)
+            rc = -errno;
+        *s = '/';
+    }
+    if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
+        rc = -errno;
+    free(p);
+    return rc;
+}
+
+int cli_keygen(cli_t *cli, int argc, char **argv)
+{
+    static const cli_cmd_t me = {"keygen", NULL, "[--out BERKAS]", NULL};
+    static const struct option opts[] = {{"out", required_argument, NULL, 'o'}, {0}};
+    const char *out = cli->conf.key_file;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        if (c != 'o')
+            return cli_usage(&me, "pilihan tidak dikenal");
+        out = optarg;
+    }
+    if (optind < argc)
+        return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
+    char *copy = xstrdup(out);
+    char *slash = strrchr(copy, '/');
+    if (slash && slash != copy) {
+        *slash = '\0';
+        if (s_mkdirs(copy) != 0) {
+            fprintf(stderr, "lkip: [io_error] folder \"%s\" tidak dapat dibuat: %s\n", copy,
+                    strerror(errno));
+            free(copy);
+            return EXIT_USAGE;
+        }
+    }
+    free(copy);
+    keypair_t kp;
+    int rc = keys_generate(out, &kp);
+    if (rc != 0) {
+        fprintf(stderr, "lkip: [%s] kunci \"%s\" tidak dapat dibuat: %s\n",
+                rc == -EEXIST ? "key_exists" : "io_error", out,
+                rc == -EEXIST ? "berkas sudah ada (tidak ditimpa)" : strerror(-rc));
+        return EXIT_USAGE;
+    }
+    if (cli->json) {
+        printf("{\"key_file\": \"%s\", \"public_key_file\": \"%s.pub\", \"public_key\": \"%s\"}\n",
+               out, out, kp.public_key);
+    } else {
+        printf("Pasangan kunci dibuat.\n"
+               "  Kunci rahasia : %s (jangan dibagikan)\n"
+               "  Kunci publik  : %s.pub\n\n"
+               "Serahkan kunci publik ini kepada administrator untuk didaftarkan:\n  %s\n",
+               out, out, kp.public_key);
+    }
+    memset(&kp, 0, sizeof kp);
+    return EXIT_OK;
+}
+
+static int s_no_args(const char *name, const char *usage, int argc, char **argv)
+{
+    if (argc > 1) {
+        cli_cmd_t me = {name, NULL, usage, NULL};
+        return cli_usage(&me, "argumen berlebih \"%s\"", argv[1]);
+    }
+    return EXIT_OK;
+}
+
+int cli_whoami(cli_t *cli, int argc, char **argv)
+{
+    int rc = s_no_args("whoami", "", argc, argv);
+    if (rc != EXIT_OK)
+        return rc;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    Lkip__WhoamiRequest body = LKIP__WHOAMI_REQUEST__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
+    req.whoami = &body;
+    Lkip__Envelope *reply;
+    rc = cli_call(cli, &req, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    if (!cli_print_json(cli, reply)) {
+        const Lkip__UserInfo *u = reply->reply->user;
+        if (!u) {
+            wire_free(&reply);
+            fprintf(stderr, "lkip: [bad_reply] jawaban server tidak lengkap\n");
+            return EXIT_SERVER;
+        }
+        printf("Pengguna   : %s (%s)\n"
+               "Peran      : %s\n"
+               "Unit       : %s%s%s\n"
+               "Organisasi : %s - %s\n",
+               u->name, u->full_name, u->role, *u->unit_code ? u->unit_code : "-",
+               *u->unit_name ? " - " : "", u->unit_name, u->org_code, u->org_name);
+    }
+    wire_free(&reply);
+    return EXIT_OK;
+}
+
+int cli_ping(cli_t *cli, int argc, char **argv)
+{
+    int rc = s_no_args("ping", "", argc, argv);
+    if (rc != EXIT_OK)
+        return rc;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    Lkip__Envelope *reply;
+    int64_t t0 = monotonic_ms();
+    rc = cli_call(cli, &req, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    int64_t rtt = monotonic_ms() - t0;
+    if (!cli_print_json(cli, reply)) {
+        const Lkip__PongReply *p = reply->reply->pong;
+        time_t t = p ? (time_t)p->server_time : 0;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char when[32];
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        printf("Server lkipd %s (node %s) aktif; waktu server %s; waktu tempuh %lld ms\n",
+               p ? p->version : "?", p ? p->node : "?", when, (long long)rtt);
+    }
+    wire_free(&reply);
+    return EXIT_OK;
+}

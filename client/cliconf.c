@@ -1,0 +1,118 @@
+/* cliconf — see cliconf.h. */
+#include "cliconf.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *cliconf_default_path(void)
+{
+    const char *env = getenv("LKIP_CONFIG");
+    if (env && *env)
+        return xstrdup(env);
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    if (xdg && *xdg)
+        return xasprintf("%s/lkip/lkip.conf", xdg);
+    const char *home = getenv("HOME");
+    return xasprintf("%s/.config/lkip/lkip.conf", home && *home ? home : ".");
+}
+
+typedef struct {
+    cliconf_t *cfg;
+    char *dir;
+    char why[256];   /* the first error; ini_parse_file returns its line */
+} state_t;
+
+/* Paths in the file are relative to the file's folder. */
+static char *s_path(const state_t *st, const char *value)
+{
+    if (value[0] == '/' || value[0] == '\0')
+        return xstrdup(value);
+    return xasprintf("%s/%s", st->dir, value);
+}
+
+static void s_set(char **field, char *value)
+{
+    free(*field);
+    *field = value;
+}
+
+static int s_handler(void *user, const char *section, const char *name, const char *value)
+{
+    state_t *st = user;
+    cliconf_t *c = st->cfg;
+    if (st->why[0])
+        return 0;
+    if (strcmp(section, "lkip") != 0) {
+        snprintf(st->why, sizeof st->why, "pengaturan \"%s\" di luar bagian [lkip]", name);
+        return 0;
+    }
+    if (strcmp(name, "endpoint") == 0)
+        s_set(&c->endpoint, xstrdup(value));
+    else if (strcmp(name, "server_key") == 0)
+        s_set(&c->server_key, strlen(value) == 40 ? xstrdup(value) : s_path(st, value));
+    else if (strcmp(name, "key_file") == 0)
+        s_set(&c->key_file, s_path(st, value));
+    else if (strcmp(name, "state_dir") == 0)
+        s_set(&c->state_dir, s_path(st, value));
+    else if (strcmp(name, "timeout_ms") == 0) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        if (*end || v < 10 || v > 600000) {
+            snprintf(st->why, sizeof st->why, "timeout_ms harus 10 sampai 600000");
+            return 0;
+        }
+        c->timeout_ms = (int)v;
+    } else {
+        snprintf(st->why, sizeof st->why, "pengaturan \"%s\" tidak dikenal", name);
+        return 0;
+    }
+    return 1;
+}
+
+int cliconf_load(cliconf_t *cfg, const char *path, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->path = path ? xstrdup(path) : cliconf_default_path();
+    char *copy = xstrdup(cfg->path);
+    char *dir = xstrdup(dirname(copy));
+    free(copy);
+    cfg->endpoint = xstrdup("tcp://127.0.0.1:7390");
+    cfg->key_file = xasprintf("%s/client.key", dir);
+    cfg->state_dir = xstrdup(dir);
+    cfg->timeout_ms = 5000;
+
+    int rc = 0;
+    FILE *f = fopen(cfg->path, "r");
+    if (!f) {
+        if (path || errno != ENOENT) {
+            snprintf(err, errlen, "tidak dapat membuka berkas konfigurasi \"%s\": %s", cfg->path,
+                     strerror(errno));
+            rc = -1;
+        }
+    } else {
+        state_t st = {.cfg = cfg, .dir = dir};
+        int prc = ini_parse_file(f, s_handler, &st);
+        fclose(f);
+        if (prc != 0) {
+            snprintf(err, errlen, "%s:%d: %s", cfg->path, prc,
+                     st.why[0] ? st.why : "baris tidak dapat dibaca");
+            rc = -1;
+        }
+    }
+    free(dir);
+    return rc;
+}
+
+void cliconf_free(cliconf_t *cfg)
+{
+    free(cfg->path);
+    free(cfg->endpoint);
+    free(cfg->server_key);
+    free(cfg->key_file);
+    free(cfg->state_dir);
+    memset(cfg, 0, sizeof *cfg);
+}

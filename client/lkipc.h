@@ -1,0 +1,53 @@
+/* lkipc — the client library: one CURVE DEALER connection to lkipd, request/reply with
+ * automatic retries (same request_id, so a retried change takes effect once), and the event
+ * stream (subscribe with the last sequence held, acknowledge). Used by the lkip command, the
+ * integration tests and the benchmark. */
+#ifndef LKIP_LKIPC_H
+#define LKIP_LKIPC_H
+
+#include "keys.h"
+#include "wire.h"
+
+typedef struct lkipc lkipc_t;
+
+typedef struct {
+    const char *endpoint;         /* e.g. tcp://127.0.0.1:7390 */
+    const char *server_key;       /* server public key, Z85 */
+    const keypair_t *keys;        /* the client's own pair */
+    int timeout_ms;               /* per attempt; default 5000 */
+    int attempts;                 /* total attempts per request; default 3 */
+} lkipc_opts_t;
+
+/* Opens the connection (ZeroMQ connects in the background). Returns NULL on a bad endpoint or
+ * key. Caller owns the result. */
+lkipc_t *lkipc_new(const lkipc_opts_t *opts);
+void lkipc_destroy(lkipc_t **self_p);
+
+/* Result of a call that produced no reply from the daemon. */
+typedef enum {
+    LKIPC_OK = 0,
+    LKIPC_TIMEOUT = -1,      /* no reply after every attempt */
+    LKIPC_AUTH_FAILED = -2,  /* the daemon refused our key at the handshake */
+    LKIPC_ERROR = -3,        /* local socket error */
+} lkipc_rc_t;
+
+/* Sends req (the caller sets its body; request_id is chosen here when 0) and waits for its
+ * reply, retrying on timeout or on a retryable status with the same request_id. On LKIPC_OK
+ * *reply is the reply envelope, owned by the caller (wire_free). Events that arrive meanwhile
+ * are queued for lkipc_next_event. */
+lkipc_rc_t lkipc_call(lkipc_t *self, Lkip__Envelope *req, Lkip__Envelope **reply) WUR;
+
+/* A fresh random non-zero request id. */
+uint64_t lkipc_request_id(void);
+
+/* Waits up to timeout_ms for the next event (queued first). Returns 1 with *event owned by the
+ * caller, 0 on timeout, or a negative lkipc_rc_t. */
+int lkipc_next_event(lkipc_t *self, int timeout_ms, Lkip__Envelope **event) WUR;
+
+/* Sends an envelope without waiting for a reply (acknowledgements). Returns 0 or -1. */
+int lkipc_send(lkipc_t *self, const Lkip__Envelope *env) WUR;
+
+/* A short Indonesian description of a failed call, with its code, for people. */
+const char *lkipc_rc_text(lkipc_rc_t rc);
+
+#endif

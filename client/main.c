@@ -1,0 +1,123 @@
+/* lkip — the client of lkipd for every actor of the SOP: global options, the subcommand table
+ * and dispatch. What it prints for people is in Bahasa Indonesia, with stable English codes in
+ * brackets; --json prints replies as JSON for scripts. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cli_cmd_t s_cmds[] = {
+    {"keygen", cli_keygen, "[--out BERKAS]", "buat pasangan kunci CURVE untuk klien ini"},
+    {"whoami", cli_whoami, "", "tampilkan siapa Anda menurut server (pengguna, peran, unit)"},
+    {"ping", cli_ping, "", "periksa apakah server aktif"},
+    {"admin", cli_admin, "user add|set|list ...", "data induk (khusus administrator)"},
+};
+
+static void s_help(FILE *out)
+{
+    fprintf(out, "pemakaian: lkip [pilihan] PERINTAH [argumen]\n\n"
+                 "Pilihan umum:\n"
+                 "  -c, --config BERKAS      berkas konfigurasi (bawaan: %s)\n"
+                 "  -e, --endpoint ALAMAT    alamat server, mis. tcp://10.0.0.5:7390\n"
+                 "  -s, --server-key KUNCI   kunci publik server (Z85 atau berkas .pub)\n"
+                 "  -k, --key BERKAS         berkas kunci klien (bawaan: client.key di folder "
+                 "konfigurasi)\n"
+                 "  -t, --timeout MS         batas tunggu per percobaan (bawaan 5000)\n"
+                 "      --json               keluaran JSON untuk skrip\n"
+                 "  -h, --help               bantuan ini;  -V, --version  versi\n\n"
+                 "Perintah:\n",
+            "~/.config/lkip/lkip.conf");
+    for (size_t i = 0; i < ARRAY_LEN(s_cmds); i++)
+        fprintf(out, "  %-8s %s\n           %s\n", s_cmds[i].name, s_cmds[i].usage,
+                s_cmds[i].help);
+    fputs("\nStatus keluar: 0 berhasil, 1 ditolak server, 2 salah pemakaian, 3 server tidak "
+          "terjangkau, 4 galat server.\n",
+          out);
+}
+
+/* Takes --json out of argv wherever it stands; returns the new argc. */
+static int s_take_json(int argc, char **argv, bool *json)
+{
+    int w = 0;
+    for (int r = 0; r < argc; r++) {
+        if (r > 0 && strcmp(argv[r], "--json") == 0)
+            *json = true;
+        else
+            argv[w++] = argv[r];
+    }
+    argv[w] = NULL;
+    return w;
+}
+
+int main(int argc, char **argv)
+{
+    cli_t cli = {0};
+    argc = s_take_json(argc, argv, &cli.json);
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},  {"endpoint", required_argument, NULL, 'e'},
+        {"server-key", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
+        {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {0}};
+    const char *config = NULL, *endpoint = NULL, *server_key = NULL, *key = NULL;
+    long long timeout = 0;
+    int c;
+    /* "+": stop at the first non-option, the subcommand */
+    while ((c = getopt_long(argc, argv, "+c:e:s:k:t:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'e': endpoint = optarg; break;
+        case 's': server_key = optarg; break;
+        case 'k': key = optarg; break;
+        case 't':
+            if (!cli_parse_int("--timeout", optarg, 10, 600000, &timeout))
+                return EXIT_USAGE;
+            break;
+        case 'h': s_help(stdout); return EXIT_OK;
+        case 'V': printf("lkip %s\n", LKIP_VERSION); return EXIT_OK;
+        default: s_help(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        s_help(stderr);
+        return EXIT_USAGE;
+    }
+    char err[512];
+    if (cliconf_load(&cli.conf, config, err, sizeof err) != 0) {
+        fprintf(stderr, "lkip: [bad_config] %s\n", err);
+        cliconf_free(&cli.conf);
+        return EXIT_USAGE;
+    }
+#define OVERRIDE(field, value)                                                                     \
+    if (value) {                                                                                   \
+        free(cli.conf.field);                                                                      \
+        cli.conf.field = xstrdup(value);                                                           \
+    }
+    OVERRIDE(endpoint, endpoint)
+    OVERRIDE(server_key, server_key)
+    OVERRIDE(key_file, key)
+#undef OVERRIDE
+    if (timeout)
+        cli.conf.timeout_ms = (int)timeout;
+
+    const char *name = argv[optind];
+    int rc = -1;
+    for (size_t i = 0; i < ARRAY_LEN(s_cmds); i++) {
+        if (strcmp(name, s_cmds[i].name) == 0) {
+            int sub_argc = argc - optind;
+            char **sub_argv = argv + optind;
+            optind = 0; /* reset getopt for the subcommand */
+            rc = s_cmds[i].fn(&cli, sub_argc, sub_argv);
+            break;
+        }
+    }
+    if (rc < 0) {
+        fprintf(stderr, "lkip: [unknown_command] perintah \"%s\" tidak dikenal\n\n", name);
+        s_help(stderr);
+        rc = EXIT_USAGE;
+    }
+    lkipc_destroy(&cli.conn);
+    cliconf_free(&cli.conf);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/* keys — CURVE key pairs on disk. A key file holds both keys (mode 0600); a ".pub" file beside it
+ * holds only the public key, to hand to an administrator. Keys are Z85 text (40 characters). */
+#ifndef LKIP_KEYS_H
+#define LKIP_KEYS_H
+
+#include "util.h"
+
+#define KEY_Z85_LEN 40
+
+typedef struct {
+    char public_key[KEY_Z85_LEN + 1];
+    char secret_key[KEY_Z85_LEN + 1];  /* empty when only a public key was read */
+} keypair_t;
+
+/* Generates a new pair and writes path (secret, 0600, refuses to overwrite) and path.pub.
+ * Returns 0 or a negative errno. */
+int keys_generate(const char *path, keypair_t *out) WUR;
+
+/* Reads a key file written by keys_generate (or a .pub file: secret_key stays empty).
+ * Returns 0, a negative errno, or -EINVAL when the content is not a key file. A secret key file
+ * readable by group or others is refused with -EPERM. */
+int keys_load(const char *path, keypair_t *out) WUR;
+
+/* Reads a public key given either as 40 Z85 characters or as the path of a key/.pub file. */
+int keys_public_from_arg(const char *arg, char out[KEY_Z85_LEN + 1]) WUR;
+
+/* True when s is exactly 40 Z85 characters that decode to 32 bytes. */
+bool keys_valid_z85(const char *s);
+
+#endif

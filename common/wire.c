@@ -1,0 +1,137 @@
+/* wire — see wire.h. Limits are enforced by one walk over the message descriptors, so every
+ * request type added to lkip.proto is covered without code of its own. */
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool s_check(const ProtobufCMessage *m, int depth, const char **why);
+
+static bool s_check_value(const ProtobufCFieldDescriptor *f, const void *v, int depth,
+                          const char **why)
+{
+    if (f->type == PROTOBUF_C_TYPE_STRING) {
+        const char *s = *(char *const *)v;
+        size_t n = s ? strlen(s) : 0;
+        if (n > WIRE_MAX_STRING) {
+            *why = "string field over its limit";
+            return false;
+        }
+        if (s && !text_is_clean(s, n, false)) {
+            *why = "string field is not clean UTF-8 text";
+            return false;
+        }
+    } else if (f->type == PROTOBUF_C_TYPE_BYTES) {
+        const ProtobufCBinaryData *b = v;
+        if (b->len > WIRE_MAX_DOCUMENT) {
+            *why = "bytes field over its limit";
+            return false;
+        }
+    } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+        const ProtobufCMessage *sub = *(ProtobufCMessage *const *)v;
+        if (sub && !s_check(sub, depth + 1, why))
+            return false;
+    }
+    return true;
+}
+
+static size_t s_value_size(const ProtobufCFieldDescriptor *f)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_MESSAGE:
+        return sizeof(void *);
+    case PROTOBUF_C_TYPE_BYTES:
+        return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE:
+        return 8;
+    case PROTOBUF_C_TYPE_BOOL:
+        return sizeof(protobuf_c_boolean);
+    default:
+        return 4;
+    }
+}
+
+static bool s_check(const ProtobufCMessage *m, int depth, const char **why)
+{
+    if (depth > 8) {
+        *why = "message nested too deeply";
+        return false;
+    }
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *base = (const char *)m;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)(base + f->quantifier_offset);
+            if (n > WIRE_MAX_REPEATED) {
+                *why = "repeated field has too many elements";
+                return false;
+            }
+            const char *arr = *(char *const *)(base + f->offset);
+            for (size_t k = 0; k < n; k++)
+                if (!s_check_value(f, arr + k * s_value_size(f), depth, why))
+                    return false;
+            continue;
+        }
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            uint32_t which = *(const uint32_t *)(base + f->quantifier_offset);
+            if (which != f->id)
+                continue;
+        }
+        if (!s_check_value(f, base + f->offset, depth, why))
+            return false;
+    }
+    return true;
+}
+
+Lkip__Envelope *wire_decode(const void *data, size_t len, const char **why)
+{
+    if (len > WIRE_MAX_FRAME) {
+        *why = "frame over the size limit";
+        return NULL;
+    }
+    Lkip__Envelope *env = lkip__envelope__unpack(NULL, len, data);
+    if (!env) {
+        *why = "frame is not a valid envelope";
+        return NULL;
+    }
+    if (!s_check(&env->base, 0, why)) {
+        lkip__envelope__free_unpacked(env, NULL);
+        return NULL;
+    }
+    return env;
+}
+
+uint8_t *wire_encode(const Lkip__Envelope *env, size_t *len)
+{
+    *len = lkip__envelope__get_packed_size(env);
+    uint8_t *buf = xmalloc(*len);
+    lkip__envelope__pack(env, buf);
+    return buf;
+}
+
+void wire_free(Lkip__Envelope **env)
+{
+    if (env && *env) {
+        lkip__envelope__free_unpacked(*env, NULL);
+        *env = NULL;
+    }
+}
+
+bool status_retryable(int status)
+{
+    return status == LKIP__STATUS__UNAVAILABLE || status == LKIP__STATUS__TIMEOUT;
+}
+
+const char *status_name(int status)
+{
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value(&lkip__status__descriptor, status);
+    return v ? v->name : "UNKNOWN";
+}

@@ -1,0 +1,137 @@
+/* auth — see auth.h. */
+#include "auth.h"
+
+#include "db_users.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define ZAP_FRAMES 7   /* version, request id, domain, address, identity, mechanism, key */
+
+struct auth {
+    void *sock;   /* REP bound at the ZAP endpoint */
+    db_t *db;     /* not owned */
+};
+
+auth_t *auth_new(void *zmq_ctx, db_t *db)
+{
+    void *sock = zmq_socket(zmq_ctx, ZMQ_REP);
+    if (!sock)
+        return NULL;
+    int linger = 0;
+    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_bind(sock, ZAP_ENDPOINT) != 0) {
+        zmq_close(sock);
+        return NULL;
+    }
+    auth_t *self = xcalloc(1, sizeof *self);
+    self->sock = sock;
+    self->db = db;
+    return self;
+}
+
+void auth_destroy(auth_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    zmq_close((*self_p)->sock);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+void *auth_socket(auth_t *self)
+{
+    return self->sock;
+}
+
+static void s_send(void *sock, const char *s, size_t n, bool more)
+{
+    zmq_send(sock, s, n, more ? ZMQ_SNDMORE : 0);
+}
+
+static void s_reply(auth_t *self, const zmq_msg_t *reqid, const char *code, const char *text,
+                    const char *user_id)
+{
+    s_send(self->sock, "1.0", 3, true);
+    s_send(self->sock, zmq_msg_data((zmq_msg_t *)reqid), zmq_msg_size((zmq_msg_t *)reqid), true);
+    s_send(self->sock, code, strlen(code), true);
+    s_send(self->sock, text, strlen(text), true);
+    s_send(self->sock, user_id, strlen(user_id), true);
+    s_send(self->sock, "", 0, false);
+}
+
+/* Decides one request given its frames; replies exactly once. */
+static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
+{
+    if (nframes != ZAP_FRAMES || zmq_msg_size(&f[0]) != 3 ||
+        memcmp(zmq_msg_data(&f[0]), "1.0", 3) != 0) {
+        log_warn("auth: malformed ZAP request refused");
+        if (nframes >= 2)
+            s_reply(self, &f[1], "400", "malformed request", "");
+        else
+            s_reply(self, &f[0], "400", "malformed request", "");
+        return;
+    }
+    if (zmq_msg_size(&f[5]) != 5 || memcmp(zmq_msg_data(&f[5]), "CURVE", 5) != 0 ||
+        zmq_msg_size(&f[6]) != 32) {
+        s_reply(self, &f[1], "400", "CURVE required", "");
+        return;
+    }
+    char z85[41];
+    zmq_z85_encode(z85, zmq_msg_data(&f[6]), 32);
+    char address[64];
+    snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&f[3]),
+             (const char *)zmq_msg_data(&f[3]));
+
+    user_t u = {0};
+    db_lookup_t rc = db_user_by_key(self->db, z85, &u);
+    if (rc == DB_FAILED) {
+        log_error("auth: could not look up key %.8s...: %s", z85, db_error(self->db));
+        s_reply(self, &f[1], "500", "database unavailable", "");
+    } else if (rc == DB_NOT_FOUND) {
+        log_warn("auth: unknown key %.8s... from %s refused", z85, address);
+        s_reply(self, &f[1], "400", "unknown key", "");
+    } else if (u.disabled) {
+        log_warn("auth: disabled user \"%s\" from %s refused", u.name, address);
+        s_reply(self, &f[1], "400", "user disabled", "");
+    } else {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)u.id);
+        log_debug("auth: user \"%s\" (%s) connected from %s", u.name, u.role, address);
+        s_reply(self, &f[1], "200", "OK", id);
+    }
+    user_clear(&u);
+}
+
+void auth_handle(auth_t *self)
+{
+    for (;;) {
+        zmq_msg_t frames[ZAP_FRAMES + 1];
+        int n = 0;
+        int more = 1;
+        bool got = false;
+        while (more) {
+            zmq_msg_t part;
+            zmq_msg_init(&part);
+            if (zmq_msg_recv(&part, self->sock, got ? 0 : ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&part);
+                break;
+            }
+            got = true;
+            more = zmq_msg_more(&part);
+            if (n < ZAP_FRAMES + 1)
+                frames[n++] = part;
+            else
+                zmq_msg_close(&part);
+        }
+        if (!got)
+            return;
+        s_decide(self, frames, n);
+        for (int i = 0; i < n; i++)
+            zmq_msg_close(&frames[i]);
+    }
+}

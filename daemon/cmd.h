@@ -1,0 +1,67 @@
+/* cmd — the command table of lkipd and the context every handler gets. The server checks, in
+ * one place and before any handler runs, that the request type is known, that the caller is an
+ * enabled user and that the caller's role may use the command; handlers then do only their own
+ * work and answer through cmd_reply. Handlers run inside the server's transaction (a savepoint
+ * per request): a reply of 400 or above rolls the request's changes back. */
+#ifndef LKIP_CMD_H
+#define LKIP_CMD_H
+
+#include "config.h"
+#include "db.h"
+#include "db_users.h"
+#include "wire.h"
+
+typedef struct cmd_ctx {
+    db_t *db;                     /* open transaction, savepoint "req" set */
+    const config_t *cfg;
+    const user_t *caller;         /* the authenticated, enabled user */
+    const Lkip__Envelope *req;    /* the decoded request */
+    int64_t now;                  /* unix seconds of the daemon clock (test clock in tests) */
+    Lkip__Reply *reply;           /* filled by the handler; owned by the server */
+    int64_t instance_id;          /* for the audit row: 0 when none */
+    int step_no;                  /* for the audit row: 0 when none */
+    strbuf_t detail;              /* for the audit row: what was done, in English */
+    bool outbox_written;          /* events were queued: wake delivery after commit */
+} cmd_ctx_t;
+
+typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
+
+typedef enum {
+    CMD_ANY,     /* every enabled user; the handler checks step roles and ownership */
+    CMD_ADMIN,   /* role admin only */
+} cmd_access_t;
+
+typedef struct {
+    int body;              /* Lkip__Envelope__BodyCase of the request */
+    const char *name;      /* English name for logs and audit, e.g. "user_add" */
+    cmd_access_t access;
+    bool mutating;         /* changes state: reply stored for retries, always audited */
+    cmd_fn_t fn;
+} cmd_t;
+
+/* The command for a request type, or NULL when the type is not a request. */
+const cmd_t *cmd_find(int body_case);
+
+/* Sets the reply's status, stable English code and Indonesian message (printf-style). */
+void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ...) PRINTF(4, 5);
+
+/* Answers a failed database call: 503 (retryable) for lost connections, deadlocks and
+ * serialization failures, 409 for a unique violation, otherwise 500. Logs once. */
+void cmd_db_failed(cmd_ctx_t *ctx, const char *what);
+
+/* Checks a single-line field: non-empty (when required), at most max bytes, no control
+ * characters. On failure replies 400/413 naming the field and returns false. */
+bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
+                     bool required);
+
+/* Handlers, by module. */
+void cmd_ping(cmd_ctx_t *ctx);
+void cmd_whoami(cmd_ctx_t *ctx);
+void cmd_user_add(cmd_ctx_t *ctx);
+void cmd_user_list(cmd_ctx_t *ctx);
+void cmd_user_set(cmd_ctx_t *ctx);
+
+/* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
+Lkip__UserInfo *cmd_user_info(const user_t *u);
+
+#endif

@@ -1,0 +1,38 @@
+/* config — lkipd's settings: one struct filled from a table of (key, type, default) by the INI
+ * parser (inih). Every key lives in section [lkipd]. Unknown keys and bad values are errors that
+ * name the file and line. */
+#ifndef LKIP_CONFIG_H
+#define LKIP_CONFIG_H
+
+#include "util.h"
+
+typedef struct {
+    char *endpoint;          /* ZeroMQ bind endpoint, e.g. tcp://127.0.0.1:7390 ("*" port ok) */
+    char *database;          /* libpq conninfo string */
+    char *secret_key_file;   /* server CURVE key pair file (mode 0600) */
+    char *node_name;         /* this daemon's name in logs and pongs; default: host name */
+    char *ready_file;        /* when set: written with the bound endpoint once serving */
+    char *sop_dir;           /* when set: SOP definitions (*.yaml) loaded at start-up */
+    int log_level;           /* log_level_t */
+    bool test_clock;         /* accept test clock commands (tests and benchmarks only) */
+    int batch_max;           /* most requests committed in one transaction */
+    int heartbeat_ms;        /* ZMTP heartbeat interval */
+    int session_timeout_ms;  /* a peer silent this long is forgotten */
+    int outbox_poll_ms;      /* fallback poll of the outbox when NOTIFY was missed */
+    int retention_days;      /* delivered events and stored replies kept this long */
+} config_t;
+
+/* Sets every field to its default. Caller frees with config_free. */
+void config_defaults(config_t *cfg);
+
+/* Parses path into cfg (which holds defaults or earlier values). On error returns -1 and writes
+ * "file:line: reason" into err. */
+int config_load(config_t *cfg, const char *path, char *err, size_t errlen) WUR;
+
+/* Sets one key from text, as a config file line would. Returns -1 with err set on a bad value. */
+int config_set(config_t *cfg, const char *key, const char *value, char *err, size_t errlen) WUR;
+
+/* Frees the strings of cfg. */
+void config_free(config_t *cfg);
+
+#endif

@@ -1,0 +1,319 @@
+/* db — see db.h. */
+#include "db.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+    PGconn *conn;
+    char *conninfo;
+    char sqlstate[6];
+    char *error;
+};
+
+struct db_res {
+    PGresult *res;
+};
+
+static void s_param(db_params_t *p, char *value, int len, int format)
+{
+    if (p->n >= DB_MAX_PARAMS)
+        abort(); /* programmer error: too many parameters */
+    p->values[p->n] = value;
+    p->lengths[p->n] = len;
+    p->formats[p->n] = format;
+    p->n++;
+}
+
+void db_param_str(db_params_t *p, const char *s)
+{
+    s_param(p, s ? xstrdup(s) : NULL, 0, 0);
+}
+
+void db_param_int(db_params_t *p, int64_t v)
+{
+    s_param(p, xasprintf("%lld", (long long)v), 0, 0);
+}
+
+void db_param_bool(db_params_t *p, bool v)
+{
+    s_param(p, xstrdup(v ? "t" : "f"), 0, 0);
+}
+
+void db_param_bytes(db_params_t *p, const void *data, size_t len)
+{
+    char *copy = xmalloc(len);
+    memcpy(copy, data, len);
+    s_param(p, copy, (int)len, 1);
+}
+
+void db_param_time(db_params_t *p, int64_t t)
+{
+    s_param(p, xasprintf("%lld", (long long)t), 0, 0);
+    /* callers write to_timestamp($n) or $n::bigint; text keeps it plain */
+}
+
+void db_params_free(db_params_t *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n; i++)
+        free(p->values[i]);
+    p->n = 0;
+}
+
+static void s_set_error(db_t *db, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
+    const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    if (!msg || !*msg)
+        msg = PQerrorMessage(db->conn);
+    free(db->error);
+    db->error = xstrdup(msg && *msg ? msg : "unknown database error");
+    size_t n = strlen(db->error);
+    while (n && (db->error[n - 1] == '\n' || db->error[n - 1] == ' '))
+        db->error[--n] = '\0';
+    if (!db->sqlstate[0] && PQstatus(db->conn) != CONNECTION_OK)
+        snprintf(db->sqlstate, sizeof db->sqlstate, "08006");
+}
+
+static void s_notice_quiet(void *arg, const PGresult *res)
+{
+    (void)arg;
+    (void)res;
+}
+
+db_t *db_connect(const char *conninfo, char *err, size_t errlen)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(conn);
+        snprintf(err, errlen, "could not connect to database: %.*s", (int)strcspn(msg, "\n"),
+                 msg);
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetNoticeReceiver(conn, s_notice_quiet, NULL);
+    db_t *db = xcalloc(1, sizeof *db);
+    db->conn = conn;
+    db->conninfo = xstrdup(conninfo);
+    return db;
+}
+
+void db_destroy(db_t **db_p)
+{
+    if (!db_p || !*db_p)
+        return;
+    db_t *db = *db_p;
+    PQfinish(db->conn);
+    free(db->conninfo);
+    free(db->error);
+    free(db);
+    *db_p = NULL;
+}
+
+bool db_alive(db_t *db)
+{
+    return PQstatus(db->conn) == CONNECTION_OK;
+}
+
+int db_reset(db_t *db)
+{
+    PQfinish(db->conn);
+    db->conn = PQconnectdb(db->conninfo);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        s_set_error(db, NULL);
+        return -1;
+    }
+    PQsetNoticeReceiver(db->conn, s_notice_quiet, NULL);
+    return 0;
+}
+
+int db_socket(db_t *db)
+{
+    return db_alive(db) ? PQsocket(db->conn) : -1;
+}
+
+db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
+{
+    int n = params ? params->n : 0;
+    PGresult *res = PQexecParams(db->conn, sql, n, NULL,
+                                 n ? (const char *const *)params->values : NULL,
+                                 n ? params->lengths : NULL, n ? params->formats : NULL, 0);
+    db_params_free(params);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        s_set_error(db, res);
+        PQclear(res);
+        return NULL;
+    }
+    db->sqlstate[0] = '\0';
+    db_res_t *r = xmalloc(sizeof *r);
+    r->res = res;
+    return r;
+}
+
+int db_exec(db_t *db, const char *sql, db_params_t *params)
+{
+    db_res_t *r = db_query(db, sql, params);
+    if (!r)
+        return -1;
+    db_res_free(&r);
+    return 0;
+}
+
+int db_exec_script(db_t *db, const char *sql)
+{
+    PGresult *res = PQexec(db->conn, sql);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        s_set_error(db, res);
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    return 0;
+}
+
+const char *db_sqlstate(const db_t *db)
+{
+    return db->sqlstate;
+}
+
+const char *db_error(const db_t *db)
+{
+    return db->error ? db->error : "";
+}
+
+bool db_error_retryable(const db_t *db)
+{
+    const char *s = db->sqlstate;
+    return strncmp(s, "08", 2) == 0       /* connection exception */
+           || strcmp(s, "40001") == 0     /* serialization failure */
+           || strcmp(s, "40P01") == 0     /* deadlock detected */
+           || strcmp(s, "55P03") == 0     /* lock not available */
+           || strncmp(s, "57P", 3) == 0   /* operator intervention: shutdown */
+           || strcmp(s, "53300") == 0;    /* too many connections */
+}
+
+int db_res_rows(const db_res_t *r)
+{
+    return PQntuples(r->res);
+}
+
+int64_t db_res_affected(const db_res_t *r)
+{
+    const char *s = PQcmdTuples(r->res);
+    return *s ? strtoll(s, NULL, 10) : 0;
+}
+
+bool db_res_null(const db_res_t *r, int row, int col)
+{
+    return PQgetisnull(r->res, row, col);
+}
+
+const char *db_res_str(const db_res_t *r, int row, int col)
+{
+    return PQgetvalue(r->res, row, col);
+}
+
+int64_t db_res_int(const db_res_t *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r->res, row, col), NULL, 10);
+}
+
+bool db_res_bool(const db_res_t *r, int row, int col)
+{
+    return PQgetvalue(r->res, row, col)[0] == 't';
+}
+
+uint8_t *db_res_bytes(const db_res_t *r, int row, int col, size_t *len)
+{
+    size_t n = 0;
+    unsigned char *raw =
+        PQunescapeBytea((const unsigned char *)PQgetvalue(r->res, row, col), &n);
+    if (!raw)
+        abort(); /* only fails on out-of-memory */
+    uint8_t *copy = xmalloc(n);
+    memcpy(copy, raw, n);
+    PQfreemem(raw);
+    *len = n;
+    return copy;
+}
+
+char *db_res_dup(const db_res_t *r, int row, int col)
+{
+    return xstrdup(PQgetvalue(r->res, row, col));
+}
+
+void db_res_free(db_res_t **r)
+{
+    if (!r || !*r)
+        return;
+    PQclear((*r)->res);
+    free(*r);
+    *r = NULL;
+}
+
+int db_begin(db_t *db)
+{
+    return db_exec(db, "BEGIN", NULL);
+}
+
+int db_commit(db_t *db)
+{
+    /* COMMIT of an aborted transaction reports success with ROLLBACK: treat it as failure */
+    PGresult *res = PQexec(db->conn, "COMMIT");
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    int rc = 0;
+    if (st != PGRES_COMMAND_OK) {
+        s_set_error(db, res);
+        rc = -1;
+    } else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+        snprintf(db->sqlstate, sizeof db->sqlstate, "25P02");
+        free(db->error);
+        db->error = xstrdup("transaction was aborted and rolled back");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+int db_rollback(db_t *db)
+{
+    return db_exec(db, "ROLLBACK", NULL);
+}
+
+int db_savepoint(db_t *db)
+{
+    return db_exec(db, "SAVEPOINT req", NULL);
+}
+
+int db_rollback_savepoint(db_t *db)
+{
+    return db_exec(db, "ROLLBACK TO SAVEPOINT req", NULL);
+}
+
+int db_release_savepoint(db_t *db)
+{
+    return db_exec(db, "RELEASE SAVEPOINT req", NULL);
+}
+
+int db_notifications(db_t *db, void (*fn)(const char *, const char *, void *), void *arg)
+{
+    if (!PQconsumeInput(db->conn)) {
+        s_set_error(db, NULL);
+        return -1;
+    }
+    int count = 0;
+    PGnotify *n;
+    while ((n = PQnotifies(db->conn)) != NULL) {
+        fn(n->relname, n->extra, arg);
+        PQfreemem(n);
+        count++;
+    }
+    return count;
+}

@@ -1,0 +1,82 @@
+/* db — the one wrapper around libpq: connection, parameterised statements, transactions,
+ * LISTEN/NOTIFY. Every result is checked here; callers get a result handle or NULL with the
+ * error kept on the connection (db_error, db_sqlstate). Only daemon/db*.c use this directly
+ * together with libpq; the rest of the daemon calls the db_* query modules. */
+#ifndef LKIP_DB_H
+#define LKIP_DB_H
+
+#include "util.h"
+
+typedef struct db db_t;
+typedef struct db_res db_res_t;
+
+/* Positional parameters for one statement. Zero-initialise; values are copied. */
+#define DB_MAX_PARAMS 24
+typedef struct {
+    int n;
+    char *values[DB_MAX_PARAMS];   /* owned copies; NULL is SQL NULL */
+    int lengths[DB_MAX_PARAMS];
+    int formats[DB_MAX_PARAMS];    /* 0 text, 1 binary (bytea) */
+} db_params_t;
+
+void db_param_str(db_params_t *p, const char *s);         /* NULL -> SQL NULL */
+void db_param_int(db_params_t *p, int64_t v);
+void db_param_bool(db_params_t *p, bool v);
+void db_param_bytes(db_params_t *p, const void *data, size_t len);
+void db_param_time(db_params_t *p, int64_t unix_seconds);  /* timestamptz */
+void db_params_free(db_params_t *p);
+
+/* Connects (blocking). Returns NULL with err set when the server cannot be reached. */
+db_t *db_connect(const char *conninfo, char *err, size_t errlen);
+void db_destroy(db_t **db);
+
+/* True when the connection is usable; false after the server went away. */
+bool db_alive(db_t *db);
+/* Drops and re-opens the connection (blocking, one attempt). Returns 0 or -1. */
+int db_reset(db_t *db) WUR;
+/* The socket to poll for notifications; -1 when disconnected. */
+int db_socket(db_t *db);
+
+/* Runs sql with params (may be NULL). Returns a result (tuples or command ok) or NULL on error.
+ * Caller owns the result (db_res_free). Params are freed by the call. */
+db_res_t *db_query(db_t *db, const char *sql, db_params_t *params) WUR;
+/* Like db_query for statements whose rows are not needed. Returns 0 or -1. */
+int db_exec(db_t *db, const char *sql, db_params_t *params) WUR;
+
+/* Runs a script of several statements without parameters (migrations). Returns 0 or -1. */
+int db_exec_script(db_t *db, const char *sql) WUR;
+
+/* The last error: SQLSTATE (five characters, "" when none) and message. */
+const char *db_sqlstate(const db_t *db);
+const char *db_error(const db_t *db);
+/* True when the last error means "try again": lost connection, deadlock, serialization. */
+bool db_error_retryable(const db_t *db);
+
+int db_res_rows(const db_res_t *r);
+/* Number of rows a command touched (UPDATE/DELETE/INSERT). */
+int64_t db_res_affected(const db_res_t *r);
+bool db_res_null(const db_res_t *r, int row, int col);
+/* Text value; "" for NULL. Valid until the result is freed. */
+const char *db_res_str(const db_res_t *r, int row, int col);
+int64_t db_res_int(const db_res_t *r, int row, int col);
+bool db_res_bool(const db_res_t *r, int row, int col);
+/* bytea value, unescaped into a new buffer the caller owns. */
+uint8_t *db_res_bytes(const db_res_t *r, int row, int col, size_t *len);
+/* Copies a text value; caller owns it. */
+char *db_res_dup(const db_res_t *r, int row, int col);
+void db_res_free(db_res_t **r);
+
+/* Transactions and savepoints. Return 0 or -1. */
+int db_begin(db_t *db) WUR;
+int db_commit(db_t *db) WUR;
+int db_rollback(db_t *db);
+int db_savepoint(db_t *db) WUR;
+int db_rollback_savepoint(db_t *db) WUR;
+int db_release_savepoint(db_t *db) WUR;
+
+/* Reads pending notifications without blocking; calls fn(channel, payload, arg) for each.
+ * Returns the number handled or -1 when the connection broke. */
+int db_notifications(db_t *db, void (*fn)(const char *channel, const char *payload, void *arg),
+                     void *arg);
+
+#endif

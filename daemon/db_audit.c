@@ -1,0 +1,66 @@
+/* db_audit — see db_audit.h. */
+#include "db_audit.h"
+
+#include <stdio.h>
+
+static void s_param_id(db_params_t *p, int64_t v)
+{
+    if (v)
+        db_param_int(p, v);
+    else
+        db_param_str(p, NULL);
+}
+
+int db_audit_add(db_t *db, int64_t user_id, const char *command, int status, const char *code,
+                 int64_t instance_id, int step_no, const char *detail)
+{
+    db_params_t p = {0};
+    s_param_id(&p, user_id);
+    db_param_str(&p, command);
+    db_param_int(&p, status);
+    db_param_str(&p, code);
+    s_param_id(&p, instance_id);
+    s_param_id(&p, step_no);
+    db_param_str(&p, detail ? detail : "");
+    return db_exec(db,
+                   "INSERT INTO audit (user_id, command, status, code, instance_id, step_no,"
+                   " detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   &p);
+}
+
+static void s_param_u64(db_params_t *p, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    db_param_str(p, buf);
+}
+
+int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply, size_t *len)
+{
+    db_params_t p = {0};
+    db_param_int(&p, user_id);
+    s_param_u64(&p, request_id);
+    db_res_t *r =
+        db_query(db, "SELECT reply FROM requests WHERE user_id = $1 AND request_id = $2", &p);
+    if (!r)
+        return -1;
+    int found = db_res_rows(r) == 1;
+    if (found)
+        *reply = db_res_bytes(r, 0, 0, len);
+    db_res_free(&r);
+    return found;
+}
+
+int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
+                   const uint8_t *reply, size_t len)
+{
+    db_params_t p = {0};
+    db_param_int(&p, user_id);
+    s_param_u64(&p, request_id);
+    db_param_str(&p, command);
+    db_param_bytes(&p, reply, len);
+    return db_exec(db,
+                   "INSERT INTO requests (user_id, request_id, command, reply)"
+                   " VALUES ($1, $2, $3, $4)",
+                   &p);
+}

@@ -1,0 +1,21 @@
+/* db_audit — the record of commands: the append-only audit trail and the stored replies that
+ * make retried requests idempotent. */
+#ifndef LKIP_DB_AUDIT_H
+#define LKIP_DB_AUDIT_H
+
+#include "db.h"
+
+/* One audit row: who did what, accepted (status < 400) or refused. user_id 0 is "unknown".
+ * instance_id and step_no 0 mean none. Returns 0 or -1. */
+int db_audit_add(db_t *db, int64_t user_id, const char *command, int status, const char *code,
+                 int64_t instance_id, int step_no, const char *detail) WUR;
+
+/* The stored reply of (user, request_id): 1 found (caller owns *reply), 0 none, -1 error. */
+int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply,
+                   size_t *len) WUR;
+
+/* Stores the reply of an accepted change. Returns 0 or -1 (a duplicate is an error: 23505). */
+int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
+                   const uint8_t *reply, size_t len) WUR;
+
+#endif

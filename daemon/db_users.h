@@ -1,0 +1,64 @@
+/* db_users — users, roles, organisations and units as the rest of the daemon sees them. */
+#ifndef LKIP_DB_USERS_H
+#define LKIP_DB_USERS_H
+
+#include "db.h"
+
+/* One user row with its organisation and unit resolved. Strings are owned (user_clear). */
+typedef struct {
+    int64_t id;
+    char *name;         /* login name */
+    char *full_name;
+    char *role;         /* role code */
+    int64_t org_id;
+    char *org_code;
+    char *org_name;
+    int64_t unit_id;    /* 0 when the user has no unit */
+    char *unit_code;    /* "" when none */
+    char *unit_name;
+    char *public_key;   /* Z85; "" when none */
+    bool disabled;      /* user, or its organisation, disabled */
+} user_t;
+
+void user_clear(user_t *u);
+
+/* Result of a lookup: found, not found, or a database error (db_error tells). */
+typedef enum { DB_FOUND = 0, DB_NOT_FOUND = 1, DB_FAILED = -1 } db_lookup_t;
+
+/* For the ZAP handler: the user holding a public key (Z85). */
+db_lookup_t db_user_by_key(db_t *db, const char *public_key, user_t *out) WUR;
+db_lookup_t db_user_by_id(db_t *db, int64_t id, user_t *out) WUR;
+db_lookup_t db_user_by_name(db_t *db, const char *name, user_t *out) WUR;
+
+/* Fields of a new user; unit_code may be NULL or ""; so may org_code when the database holds
+ * exactly one organisation. */
+typedef struct {
+    const char *name, *full_name, *role, *unit_code, *org_code, *public_key;
+} user_new_t;
+
+/* Why an insert or update was refused (a database failure is DB_USER_FAILED). */
+typedef enum {
+    DB_USER_OK = 0,
+    DB_USER_FAILED = -1,
+    DB_USER_NO_ORG = 1,       /* organisation code unknown */
+    DB_USER_NO_ROLE,          /* role code unknown */
+    DB_USER_NO_UNIT,          /* unit code unknown in that organisation */
+    DB_USER_NEEDS_UNIT,       /* role needs a unit and none was given */
+    DB_USER_NAME_TAKEN,
+    DB_USER_KEY_TAKEN,
+    DB_USER_NOT_FOUND,
+} db_user_rc_t;
+
+/* Inserts a user; *id_out receives the new id. */
+db_user_rc_t db_user_add(db_t *db, const user_new_t *u, int64_t *id_out) WUR;
+
+/* Changes a user by name; NULL or "" fields stay; disabled < 0 stays. */
+db_user_rc_t db_user_set(db_t *db, const char *name, const char *full_name, const char *role,
+                         const char *unit_code, const char *public_key, int disabled) WUR;
+
+/* Users of an organisation (all organisations when org_code is NULL or ""), by name. Caller frees
+ * with users_free. Returns the count or -1. */
+int db_user_list(db_t *db, const char *org_code, user_t **out) WUR;
+void users_free(user_t *users, int n);
+
+#endif

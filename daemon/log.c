@@ -1,0 +1,49 @@
+/* log — see log.h. */
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+static log_level_t s_level = LOG_INFO;
+static const char *const s_names[] = {"error", "warn", "info", "debug"};
+
+void log_set_level(log_level_t level)
+{
+    s_level = level;
+}
+
+log_level_t log_get_level(void)
+{
+    return s_level;
+}
+
+int log_level_parse(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(s_names); i++)
+        if (strcmp(name, s_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+void log_msg(log_level_t level, const char *fmt, ...)
+{
+    if (level > s_level)
+        return;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    strbuf_t sb = {0};
+    strbuf_printf(&sb, "%s.%03ldZ lkipd %s: ", stamp, (long)(tv.tv_usec / 1000), s_names[level]);
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    strbuf_puts(&sb, "\n");
+    fputs(strbuf_str(&sb), stderr);
+    strbuf_free(&sb);
+}

@@ -1,0 +1,24 @@
+/* server — lkipd's one event loop: the CURVE ROUTER socket, the ZAP handler and the database
+ * socket, polled together. Requests are read in batches, each batch runs in one transaction
+ * (a savepoint per request) and is committed before any of its replies is sent, so a reply
+ * always describes a durable state. */
+#ifndef LKIP_SERVER_H
+#define LKIP_SERVER_H
+
+#include "config.h"
+#include "db.h"
+
+typedef struct server server_t;
+
+/* Creates the ZeroMQ context, the ZAP handler and the ROUTER socket bound at cfg->endpoint.
+ * Returns NULL with err set on failure. Caller owns the result; cfg and db must outlive it. */
+server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen);
+void server_destroy(server_t **self_p);
+
+/* The endpoint actually bound (with the port chosen when cfg asked for "*"). */
+const char *server_endpoint(const server_t *self);
+
+/* Serves until *stop becomes non-zero (set from a signal handler). Returns 0 or -1. */
+int server_run(server_t *self, volatile int *stop) WUR;
+
+#endif

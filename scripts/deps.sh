@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs the Debian 12 packages lkip needs, when any is missing (as root, non-interactive).
+# Does nothing when everything is there. Usage: scripts/deps.sh [--check]
+set -eu
+
+PACKAGES="gcc make pkg-config libc6-dev
+libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
+libpq-dev postgresql-15 libcmocka-dev libinih-dev libyaml-dev libical-dev libjansson-dev
+tzdata ca-certificates docker-compose procps"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+if [ "${1:-}" = "--check" ]; then
+    echo "missing packages:$missing"
+    exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: missing Debian packages:$missing" >&2
+    echo "deps: run as root: apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "deps: installing:$missing"
+# lkip runs its own private clusters: keep the package from creating and starting its own
+if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"
