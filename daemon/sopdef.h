@@ -7,6 +7,12 @@
 
 #include "util.h"
 
+/* Limits of a definition file. */
+#define SOPDEF_MAX_BYTES (1024 * 1024) /* whole file */
+#define SOPDEF_MAX_STEPS 100           /* steps in langkah */
+#define SOPDEF_MAX_TEXT  1000          /* bytes of one text value */
+#define SOPDEF_MAX_TIME  100000        /* largest N of a waktu "<N> menit|jam|hari" */
+
 /* What the engine does with a step (LKIP.md, "engine behaviour"). */
 typedef enum {
     SOP_TASK,        /* the actor completes it with a note (and a document where required) */
@@ -33,7 +39,7 @@ typedef enum {
  * before due, escalation every working day while overdue. */
 #define SOP_MAX_PERCENTS 4
 typedef struct {
-    int n_percents;
+    int n_percents;                  /* 0..4; 0: no percent reminders ("persen: []") */
     int percents[SOP_MAX_PERCENTS];  /* 1..99, ascending */
     int before_minutes;              /* working minutes before due; 0: none */
     bool escalate;                   /* overdue escalates to the actor role's supervisor */
@@ -54,7 +60,7 @@ typedef struct {
     sop_kind_t kind;
     sop_doc_t document;
     int return_to;           /* SOP_DECISION: the step a return goes back to; else 0 */
-    char *unit_role;         /* SOP_FANOUT: role of the unit users who get the data task */
+    char *unit_role;         /* SOP_FANOUT: role of the unit users who get the data task; "" else */
     sop_reminders_t reminders;
 } sop_step_t;
 
@@ -73,16 +79,20 @@ typedef struct {
 sopdef_t *sopdef_parse(const char *name, const char *text, size_t len, char *err,
                        size_t errlen);
 
-/* Reads and parses a file (at most 1 MiB). Same contract as sopdef_parse. */
+/* Reads and parses a file (at most 1 MiB). Same contract as sopdef_parse, except that a file
+ * that cannot be read gives "path: could not read file: reason" (no line). */
 sopdef_t *sopdef_load_file(const char *path, char *err, size_t errlen);
 
+/* Frees the definition and nulls *self_p; accepts NULL and *self_p == NULL. */
 void sopdef_destroy(sopdef_t **self_p);
 
 /* The step numbered no, or NULL. */
 const sop_step_t *sopdef_step(const sopdef_t *def, int no);
 
-/* Names of kinds and units as written in definition files ("task", "hari", ...). */
+/* Names of kinds, units and document rules as written in definition files ("tugas", "hari",
+ * "wajib", ...); "?" for a value out of range. Static strings. */
 const char *sop_kind_name(sop_kind_t kind);
 const char *sop_unit_name(sop_unit_t unit);
+const char *sop_doc_name(sop_doc_t doc);
 
 #endif
