@@ -20,7 +20,8 @@ typedef enum {
 } capaian_formula_t;
 
 typedef struct {
-    bool rated;          /* false: "belum dapat dinilai" (T = 0, or R = 0 with T/R) */
+    bool rated;          /* false: "belum dapat dinilai" (T <= 0, or R <= 0 with T/R, or a
+                          * non-finite input) */
     double percent;      /* raw, not clamped (only floored at 0 for 2T-R) */
 } capaian_t;
 

@@ -40,7 +40,7 @@ typedef struct {
 typedef struct {
     char separator;            /* ';', ',' or '\t' */
     int n_rows;
-    unitdata_row_t *rows;
+    unitdata_row_t *rows;      /* the rows without errors, in file order */
     int n_errors;
     unitdata_error_t *errors;
 } unitdata_t;
