@@ -54,7 +54,7 @@ bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
     return true;
 }
 
-int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
+int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
 {
     *reply = NULL;
     int rc = s_connect(cli);
@@ -68,13 +68,29 @@ int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
     const Lkip__Reply *r = (*reply)->reply;
     if (r->status < 400)
         return EXIT_OK;
-    if (cli->json)
-        cli_print_json(cli, *reply);
     fprintf(stderr, "lkip: %s: %s [%d %s]\n", r->status >= 500 ? "galat server" : "ditolak",
             r->message, r->status, r->code);
-    rc = r->status >= 500 ? EXIT_SERVER : EXIT_REFUSED;
-    wire_free(reply);
+    return r->status >= 500 ? EXIT_SERVER : EXIT_REFUSED;
+}
+
+int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
+{
+    int rc = cli_call_keep(cli, req, reply);
+    if (rc != EXIT_OK && *reply) {
+        if (cli->json)
+            cli_print_json(cli, *reply);
+        wire_free(reply);
+    }
     return rc;
+}
+
+void cli_print_event_json(const Lkip__Event *ev)
+{
+    json_t *j = pbjson_message(&ev->base);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    puts(s);
+    free(s);
+    json_decref(j);
 }
 
 int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)

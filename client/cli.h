@@ -35,6 +35,13 @@ typedef struct {
  * refusals are printed as JSON on stdout too. */
 int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
 
+/* Like cli_call, but a refused request (4xx/5xx) keeps its reply in *reply (after printing
+ * the message) so the caller can show its details. */
+int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
+
+/* Prints one event as a JSON line. */
+void cli_print_event_json(const Lkip__Event *ev);
+
 /* With --json: prints the reply as JSON and returns true. */
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply);
 
@@ -45,10 +52,25 @@ int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...) PRINTF(2, 3);
 bool cli_parse_int(const char *what, const char *text, long long min, long long max,
                    long long *out);
 
+/* mkdir -p with mode 0700 for the folders lkip creates. Returns 0 or a negative errno. */
+int cli_mkdirs(const char *dir);
+
 /* Subcommands, by file. */
 int cli_keygen(cli_t *cli, int argc, char **argv);
 int cli_whoami(cli_t *cli, int argc, char **argv);
 int cli_ping(cli_t *cli, int argc, char **argv);
 int cli_admin(cli_t *cli, int argc, char **argv);
+int cli_start(cli_t *cli, int argc, char **argv);
+int cli_tasks(cli_t *cli, int argc, char **argv);
+int cli_done(cli_t *cli, int argc, char **argv);
+int cli_approve(cli_t *cli, int argc, char **argv);
+int cli_return(cli_t *cli, int argc, char **argv);
+int cli_submit(cli_t *cli, int argc, char **argv);
+int cli_upload(cli_t *cli, int argc, char **argv);
+int cli_download(cli_t *cli, int argc, char **argv);
+int cli_status(cli_t *cli, int argc, char **argv);
+int cli_history(cli_t *cli, int argc, char **argv);
+int cli_capaian(cli_t *cli, int argc, char **argv);
+int cli_watch(cli_t *cli, int argc, char **argv);
 
 #endif

@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* mkdir -p with mode 0700 for the folders lkip creates. */
-static int s_mkdirs(const char *dir)
+int cli_mkdirs(const char *dir)
 {
     char *p = xstrdup(dir);
     int rc = 0;
@@ -45,7 +44,7 @@ int cli_keygen(cli_t *cli, int argc, char **argv)
     char *slash = strrchr(copy, '/');
     if (slash && slash != copy) {
         *slash = '\0';
-        if (s_mkdirs(copy) != 0) {
+        if (cli_mkdirs(copy) != 0) {
             fprintf(stderr, "lkip: [io_error] folder \"%s\" tidak dapat dibuat: %s\n", copy,
                     strerror(errno));
             free(copy);

@@ -20,6 +20,7 @@ struct lkipc {
     int timeout_ms;
     int attempts;
     bool auth_failed;        /* the daemon refused our key */
+    unsigned connections;    /* successful handshakes so far */
     event_node_t *head;      /* events received while waiting for a reply */
     event_node_t *tail;
 };
@@ -141,8 +142,10 @@ static void s_drain_monitor(lkipc_t *self)
         }
         if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
             self->auth_failed = true;
-        else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->auth_failed = false;
+            self->connections++;
+        }
     }
 }
 
@@ -250,6 +253,12 @@ lkipc_rc_t lkipc_call(lkipc_t *self, Lkip__Envelope *req, Lkip__Envelope **reply
         }
     }
     return LKIPC_TIMEOUT;
+}
+
+unsigned lkipc_connections(lkipc_t *self)
+{
+    s_drain_monitor(self);
+    return self->connections;
 }
 
 int lkipc_next_event(lkipc_t *self, int timeout_ms, Lkip__Envelope **event)

@@ -47,6 +47,10 @@ int lkipc_next_event(lkipc_t *self, int timeout_ms, Lkip__Envelope **event) WUR;
 /* Sends an envelope without waiting for a reply (acknowledgements). Returns 0 or -1. */
 int lkipc_send(lkipc_t *self, const Lkip__Envelope *env) WUR;
 
+/* How many CURVE handshakes have succeeded so far: a change means the connection was made
+ * again (a daemon restart, a network break), and an event stream must subscribe again. */
+unsigned lkipc_connections(lkipc_t *self);
+
 /* A short Indonesian description of a failed call, with its code, for people. */
 const char *lkipc_rc_text(lkipc_rc_t rc);
 

@@ -9,9 +9,27 @@
 static const cmd_t s_commands[] = {
     {LKIP__ENVELOPE__BODY_PING, "ping", CMD_ANY, false, cmd_ping},
     {LKIP__ENVELOPE__BODY_WHOAMI, "whoami", CMD_ANY, false, cmd_whoami},
+    {LKIP__ENVELOPE__BODY_SUBSCRIBE, "subscribe", CMD_ANY, false, cmd_subscribe},
     {LKIP__ENVELOPE__BODY_USER_ADD, "user_add", CMD_ADMIN, true, cmd_user_add},
     {LKIP__ENVELOPE__BODY_USER_LIST, "user_list", CMD_ADMIN, false, cmd_user_list},
     {LKIP__ENVELOPE__BODY_USER_SET, "user_set", CMD_ADMIN, true, cmd_user_set},
+    {LKIP__ENVELOPE__BODY_ORG_ADD, "org_add", CMD_ADMIN, true, cmd_org_add},
+    {LKIP__ENVELOPE__BODY_ORG_SET, "org_set", CMD_ADMIN, true, cmd_org_set},
+    {LKIP__ENVELOPE__BODY_ORG_LIST, "org_list", CMD_ADMIN, false, cmd_org_list},
+    {LKIP__ENVELOPE__BODY_UNIT_ADD, "unit_add", CMD_ADMIN, true, cmd_unit_add},
+    {LKIP__ENVELOPE__BODY_UNIT_SET, "unit_set", CMD_ADMIN, true, cmd_unit_set},
+    {LKIP__ENVELOPE__BODY_UNIT_LIST, "unit_list", CMD_ANY, false, cmd_unit_list},
+    {LKIP__ENVELOPE__BODY_SOP_LOAD, "sop_load", CMD_ADMIN, true, cmd_sop_load},
+    {LKIP__ENVELOPE__BODY_SOP_LIST, "sop_list", CMD_ANY, false, cmd_sop_list},
+    {LKIP__ENVELOPE__BODY_START, "start", CMD_ANY, true, cmd_start},
+    {LKIP__ENVELOPE__BODY_STEP, "step", CMD_ANY, true, cmd_step},
+    {LKIP__ENVELOPE__BODY_SUBMIT, "submit", CMD_ANY, true, cmd_submit},
+    {LKIP__ENVELOPE__BODY_UPLOAD, "upload", CMD_ANY, true, cmd_upload},
+    {LKIP__ENVELOPE__BODY_DOWNLOAD, "download", CMD_ANY, false, cmd_download},
+    {LKIP__ENVELOPE__BODY_TASKS, "tasks", CMD_ANY, false, cmd_tasks},
+    {LKIP__ENVELOPE__BODY_STATUS, "status", CMD_ANY, false, cmd_status},
+    {LKIP__ENVELOPE__BODY_HISTORY, "history", CMD_ANY, false, cmd_history},
+    {LKIP__ENVELOPE__BODY_CAPAIAN, "capaian", CMD_ANY, false, cmd_capaian},
 };
 
 const cmd_t *cmd_find(int body_case)

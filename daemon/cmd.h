@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db.h"
 #include "db_users.h"
+#include "defcache.h"
 #include "wire.h"
 
 typedef struct cmd_ctx {
@@ -21,7 +22,9 @@ typedef struct cmd_ctx {
     int64_t instance_id;          /* for the audit row: 0 when none */
     int step_no;                  /* for the audit row: 0 when none */
     strbuf_t detail;              /* for the audit row: what was done, in English */
-    bool outbox_written;          /* events were queued: wake delivery after commit */
+    defcache_t *defs;             /* parsed SOP definitions */
+    int64_t *woken;               /* users with events queued by this request (owned) */
+    int n_woken;
 } cmd_ctx_t;
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
@@ -57,9 +60,34 @@ bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_
 /* Handlers, by module. */
 void cmd_ping(cmd_ctx_t *ctx);
 void cmd_whoami(cmd_ctx_t *ctx);
+void cmd_subscribe(cmd_ctx_t *ctx);
 void cmd_user_add(cmd_ctx_t *ctx);
 void cmd_user_list(cmd_ctx_t *ctx);
 void cmd_user_set(cmd_ctx_t *ctx);
+void cmd_org_add(cmd_ctx_t *ctx);
+void cmd_org_set(cmd_ctx_t *ctx);
+void cmd_org_list(cmd_ctx_t *ctx);
+void cmd_unit_add(cmd_ctx_t *ctx);
+void cmd_unit_set(cmd_ctx_t *ctx);
+void cmd_unit_list(cmd_ctx_t *ctx);
+void cmd_sop_load(cmd_ctx_t *ctx);
+void cmd_sop_list(cmd_ctx_t *ctx);
+void cmd_start(cmd_ctx_t *ctx);
+void cmd_step(cmd_ctx_t *ctx);
+void cmd_submit(cmd_ctx_t *ctx);
+void cmd_upload(cmd_ctx_t *ctx);
+void cmd_download(cmd_ctx_t *ctx);
+void cmd_tasks(cmd_ctx_t *ctx);
+void cmd_status(cmd_ctx_t *ctx);
+void cmd_history(cmd_ctx_t *ctx);
+void cmd_capaian(cmd_ctx_t *ctx);
+
+/* Parses and stores an SOP definition file as a new version when its text changed (also used
+ * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with
+ * file and line), or -1 on a database error. */
+struct db_sop_info;
+int sop_store(db_t *db, const char *name, const char *text, size_t len, int64_t user_id,
+              struct db_sop_info *info, bool *created, char *err, size_t errlen) WUR;
 
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);

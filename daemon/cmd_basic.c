@@ -1,5 +1,7 @@
-/* cmd_basic — ping and whoami: what every client may ask. */
+/* cmd_basic — ping, whoami and subscribe: what every client may ask. */
 #include "cmd.h"
+
+#include "db_outbox.h"
 
 void cmd_ping(cmd_ctx_t *ctx)
 {
@@ -18,4 +20,22 @@ void cmd_whoami(cmd_ctx_t *ctx)
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_USER;
     ctx->reply->user = cmd_user_info(ctx->caller);
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Anda terdaftar sebagai %s", ctx->caller->name);
+}
+
+void cmd_subscribe(cmd_ctx_t *ctx)
+{
+    uint64_t last = 0;
+    if (db_outbox_last_seqs(ctx->db, &ctx->caller->id, 1, &last) != 0) {
+        cmd_db_failed(ctx, "subscribe");
+        return;
+    }
+    Lkip__SubscribeReply *s = xmalloc(sizeof *s);
+    lkip__subscribe_reply__init(s);
+    s->last_seq = last;
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SUBSCRIBED;
+    ctx->reply->subscribed = s;
+    /* the server registers the session once this reply is sent */
+    cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Berlangganan pemberitahuan; %llu pemberitahuan "
+                                           "tersimpan untuk Anda",
+              (unsigned long long)last);
 }

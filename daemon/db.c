@@ -302,7 +302,7 @@ int db_release_savepoint(db_t *db)
     return db_exec(db, "RELEASE SAVEPOINT req", NULL);
 }
 
-int db_notifications(db_t *db, void (*fn)(const char *, const char *, void *), void *arg)
+int db_notifications(db_t *db, void (*fn)(const char *, const char *, bool, void *), void *arg)
 {
     if (!PQconsumeInput(db->conn)) {
         s_set_error(db, NULL);
@@ -311,7 +311,7 @@ int db_notifications(db_t *db, void (*fn)(const char *, const char *, void *), v
     int count = 0;
     PGnotify *n;
     while ((n = PQnotifies(db->conn)) != NULL) {
-        fn(n->relname, n->extra, arg);
+        fn(n->relname, n->extra, n->be_pid == PQbackendPID(db->conn), arg);
         PQfreemem(n);
         count++;
     }

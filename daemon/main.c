@@ -4,14 +4,17 @@
  * then either run a one-shot admin task (--add-user) or bind the server, tell the caller it is
  * ready (ready file; the parent process exits when not --foreground) and serve until SIGINT or
  * SIGTERM. */
+#include "cmd.h"
 #include "config.h"
 #include "db.h"
+#include "db_sop.h"
 #include "db_users.h"
 #include "keys.h"
 #include "log.h"
 #include "migrate.h"
 #include "server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -190,6 +193,62 @@ static int s_add_user(db_t *db, const args_t *a)
     return 0;
 }
 
+static int s_yaml_name(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0;
+}
+
+/* Loads every *.yaml of dir as an SOP definition (a new version when its text changed). A bad
+ * definition is fatal at start-up: better no daemon than one running a half-read SOP. */
+static int s_load_sops(db_t *db, const char *dir)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, s_yaml_name, alphasort);
+    if (n < 0) {
+        log_error("could not read SOP folder \"%s\": %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+        char *text = NULL;
+        size_t len = 0;
+        int frc = read_file(path, SOPDEF_MAX_BYTES, &text, &len);
+        if (frc != 0) {
+            log_error("could not read \"%s\": %s", path, strerror(-frc));
+            rc = -1;
+        } else if (rc == 0) {
+            db_sop_info_t info = {0};
+            bool created = false;
+            char err[512];
+            int src = -1;
+            if (db_begin(db) == 0) {
+                src = sop_store(db, path, text, len, 0, &info, &created, err, sizeof err);
+                if (src == 0 && db_commit(db) != 0)
+                    src = -1;
+                if (src != 0)
+                    db_rollback(db);
+            }
+            if (src > 0)
+                log_error("SOP definition refused: %s", err);
+            else if (src < 0)
+                log_error("could not store \"%s\": %s", path, db_error(db));
+            else if (created)
+                log_info("loaded SOP %s version %d from %s", info.code, info.version, path);
+            else
+                log_info("SOP %s unchanged (version %d)", info.code, info.version);
+            rc = src == 0 ? 0 : -1;
+            db_sop_info_clear(&info);
+        }
+        free(text);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
 static int s_write_ready(const char *path, const char *endpoint)
 {
     char *tmp = xasprintf("%s.tmp", path);
@@ -289,6 +348,8 @@ int main(int argc, char **argv)
         status = s_add_user(db, &a);
         goto out;
     }
+    if (cfg.sop_dir && s_load_sops(db, cfg.sop_dir) != 0)
+        goto out;
     server = server_new(&cfg, db, err, sizeof err);
     if (!server) {
         log_error("%s", err);

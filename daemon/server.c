@@ -4,6 +4,8 @@
 #include "auth.h"
 #include "cmd.h"
 #include "db_audit.h"
+#include "defcache.h"
+#include "delivery.h"
 #include "keys.h"
 #include "log.h"
 
@@ -27,6 +29,8 @@ struct server {
     char endpoint[256];       /* as bound */
     int64_t db_retry_at;      /* monotonic ms of the next reconnect attempt; 0: connected */
     int db_backoff_ms;
+    defcache_t *defs;         /* parsed SOP definitions */
+    delivery_t *delivery;     /* event sessions */
 };
 
 /* One request read from the socket, waiting for its batch to run. */
@@ -37,6 +41,8 @@ typedef struct {
     Lkip__Envelope *env;      /* decoded request; NULL when the frame was malformed */
     const cmd_t *cmd;         /* NULL when the body is not a known request */
     Lkip__Reply *reply;       /* built while the batch runs */
+    int64_t *woken;           /* users with events queued by this request, once accepted */
+    int n_woken;
 } pending_t;
 
 static Lkip__Reply *s_reply_new(void)
@@ -81,6 +87,9 @@ static void s_send_reply(server_t *self, pending_t *p)
 
 static void s_pending_clear(pending_t *p)
 {
+    free(p->woken);
+    p->woken = NULL;
+    p->n_woken = 0;
     zmq_msg_close(&p->rid);
     wire_free(&p->env);
     if (p->reply)
@@ -118,10 +127,25 @@ static bool s_db_ready(server_t *self)
     return false;
 }
 
-static void s_on_notify(const char *channel, const char *payload, void *arg)
+/* Another daemon committed events: payload lists the users ("12,40"), or is empty for
+ * "anyone". Our own notifications were handled right after our commit. */
+static void s_on_notify(const char *channel, const char *payload, bool own, void *arg)
 {
-    (void)arg;
-    log_debug("notification on %s: %s", channel, payload);
+    server_t *self = arg;
+    if (own || strcmp(channel, "lkip_events") != 0)
+        return;
+    if (!*payload) {
+        delivery_wake(self->delivery, NULL, 0);
+        return;
+    }
+    int64_t users[1024];
+    int n = 0;
+    for (const char *p = payload; *p && n < (int)ARRAY_LEN(users);) {
+        char *end;
+        users[n++] = strtoll(p, &end, 10);
+        p = *end == ',' ? end + 1 : end + strlen(end);
+    }
+    delivery_wake(self->delivery, users, n);
 }
 
 static void s_db_readable(server_t *self)
@@ -179,7 +203,8 @@ static bool s_record_accepted(server_t *self, pending_t *p, cmd_ctx_t *ctx)
 /* Runs one request inside the batch transaction, under its own savepoint. */
 static void s_run_one(server_t *self, pending_t *p, int64_t now)
 {
-    cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now};
+    cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now,
+                     .defs = self->defs};
     ctx.reply = p->reply = s_reply_new();
     if (db_savepoint(self->db) != 0) {
         cmd_db_failed(&ctx, "savepoint");
@@ -222,8 +247,35 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
     }
     if (db_release_savepoint(self->db) != 0 && p->reply->status < 400)
         s_reply_unavailable(p);
+    if (p->reply->status < 400 && !replayed) {
+        p->woken = ctx.woken;
+        p->n_woken = ctx.n_woken;
+    } else {
+        free(ctx.woken);
+    }
     user_clear(&caller);
     strbuf_free(&ctx.detail);
+}
+
+/* Tells the other daemons which users have new events: one NOTIFY per batch, delivered at
+ * commit (NOTIFY takes a global lock at commit, so never one per row). Returns 0 or -1. */
+static int s_notify_batch(server_t *self, pending_t *batch, int n)
+{
+    strbuf_t sb = {0};
+    int users = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < batch[i].n_woken; k++) {
+            strbuf_printf(&sb, "%s%lld", users++ ? "," : "", (long long)batch[i].woken[k]);
+        }
+    int rc = 0;
+    if (users > 0) {
+        db_params_t p = {0};
+        /* the payload limit is 8000 bytes; an empty payload means "check everyone" */
+        db_param_str(&p, sb.len < 7900 ? strbuf_str(&sb) : "");
+        rc = db_exec(self->db, "SELECT pg_notify('lkip_events', $1)", &p);
+    }
+    strbuf_free(&sb);
+    return rc;
 }
 
 static int64_t s_now(void)
@@ -244,6 +296,10 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
         for (int i = 0; ok && i < n; i++)
             if (batch[i].cmd)
                 s_run_one(self, &batch[i], now);
+        if (ok && s_notify_batch(self, batch, n) != 0) {
+            log_warn("batch notify failed: %s", db_error(self->db));
+            ok = false;
+        }
         if (ok && db_commit(self->db) != 0) {
             log_warn("batch commit failed: %s", db_error(self->db));
             ok = false;
@@ -253,14 +309,26 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
                 s_db_lost(self);
             else
                 db_rollback(self->db);
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < n; i++) {
                 if (batch[i].cmd && (!batch[i].reply || batch[i].reply->status < 400))
                     s_reply_unavailable(&batch[i]);
+                batch[i].n_woken = 0;
+            }
         }
     }
     for (int i = 0; i < n; i++) {
-        if (batch[i].reply)
-            s_send_reply(self, &batch[i]);
+        pending_t *p = &batch[i];
+        if (!p->reply)
+            continue;
+        s_send_reply(self, p);
+        /* the subscribe reply goes first, then the replay */
+        if (p->cmd && p->cmd->body == LKIP__ENVELOPE__BODY_SUBSCRIBE && p->reply->status < 400)
+            delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
+                               p->user_id, p->env->subscribe->last_seq);
+    }
+    for (int i = 0; i < n; i++) {
+        if (batch[i].n_woken)
+            delivery_wake(self->delivery, batch[i].woken, batch[i].n_woken);
         s_pending_clear(&batch[i]);
     }
 }
@@ -297,6 +365,14 @@ static int s_read_one(server_t *self, pending_t *p)
     zmq_msg_close(&body);
     if (p->user_id <= 0) { /* cannot be attributed: drop */
         log_warn("message without an authenticated user dropped");
+        s_pending_clear(p);
+        return -1;
+    }
+    delivery_touch(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid));
+    if (p->env && p->env->body_case == LKIP__ENVELOPE__BODY_ACK) {
+        /* acknowledgements get no reply and need no transaction */
+        delivery_ack(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), p->user_id,
+                     p->env->ack->seq);
         s_pending_clear(p);
         return -1;
     }
@@ -387,6 +463,8 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
         snprintf(err, errlen, "could not listen for events: %s", db_error(db));
         goto fail;
     }
+    self->defs = defcache_new();
+    self->delivery = delivery_new(self->router, db, cfg);
     return self;
 fail:
     memset(&kp, 0, sizeof kp);
@@ -399,6 +477,8 @@ void server_destroy(server_t **self_p)
     if (!self_p || !*self_p)
         return;
     server_t *self = *self_p;
+    delivery_destroy(&self->delivery);
+    defcache_destroy(&self->defs);
     if (self->router)
         zmq_close(self->router);
     auth_destroy(&self->auth);
@@ -423,7 +503,7 @@ int server_run(server_t *self, volatile int *stop)
             {NULL, db_socket(self->db), ZMQ_POLLIN, 0},
         };
         int nitems = items[2].fd >= 0 && self->db_retry_at == 0 ? 3 : 2;
-        long timeout = 1000;
+        long timeout = self->db_retry_at == 0 ? delivery_tick(self->delivery) : 1000;
         if (self->db_retry_at) {
             int64_t wait = self->db_retry_at - monotonic_ms();
             timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;

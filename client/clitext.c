@@ -1,0 +1,130 @@
+/* clitext — see clitext.h. The client is a short-lived single-threaded process, so converting
+ * to the organisation's zone by setting TZ around localtime_r is safe here. */
+#include "clitext.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const s_days[] = {"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"};
+static const char *const s_months[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                                       "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+
+void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+    if (zone && *zone)
+        setenv("TZ", zone, 1);
+    tzset();
+    time_t t = (time_t)utc;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char abbr[16];
+    strftime(abbr, sizeof abbr, "%Z", &tm);
+    if (saved) {
+        setenv("TZ", saved, 1);
+        free(saved);
+    } else if (zone && *zone) {
+        unsetenv("TZ");
+    }
+    tzset();
+    snprintf(buf, len, "%s, %d %s %d %02d:%02d %s", s_days[tm.tm_wday], tm.tm_mday,
+             s_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, abbr);
+}
+
+void clitext_minutes(int64_t minutes, char *buf, size_t len)
+{
+    const char *prefix = minutes < 0 ? "lewat " : "";
+    int64_t m = minutes < 0 ? -minutes : minutes;
+    if (m >= 60 && m % 60)
+        snprintf(buf, len, "%s%lld jam %lld menit", prefix, (long long)(m / 60),
+                 (long long)(m % 60));
+    else if (m >= 60)
+        snprintf(buf, len, "%s%lld jam", prefix, (long long)(m / 60));
+    else
+        snprintf(buf, len, "%s%lld menit", prefix, (long long)m);
+}
+
+const char *clitext_state(const char *state, const char *outcome)
+{
+    if (strcmp(state, "active") == 0)
+        return "berjalan";
+    if (strcmp(outcome, "approved") == 0)
+        return "disetujui";
+    if (strcmp(outcome, "returned") == 0)
+        return "dikembalikan";
+    if (strcmp(outcome, "closed") == 0)
+        return "ditutup";
+    if (strcmp(state, "open") == 0)
+        return "belum dikirim";
+    if (strcmp(state, "submitted") == 0)
+        return "terkirim";
+    if (strcmp(state, "missing") == 0)
+        return "tidak mengirim";
+    if (strcmp(state, "done") == 0)
+        return "selesai";
+    return state;
+}
+
+typedef struct {
+    const char *kind;
+    const char *label;      /* shown in brackets */
+} event_label_t;
+
+static const event_label_t s_labels[] = {
+    {"step_assigned", "TUGAS"},
+    {"step_done", "SELESAI"},
+    {"returned", "DIKEMBALIKAN"},
+    {"unit_task_assigned", "TUGAS UNIT"},
+    {"unit_submitted", "DATA UNIT"},
+    {"document_uploaded", "DOKUMEN"},
+    {"instance_done", "SOP SELESAI"},
+    {"reminder", "PENGINGAT"},
+    {"overdue", "TERLAMBAT"},
+    {"escalation", "ESKALASI"},
+    {"deadline_changed", "TENGGAT BERUBAH"},
+};
+
+char *clitext_event(const Lkip__Event *ev)
+{
+    const char *label = ev->kind;
+    for (size_t i = 0; i < ARRAY_LEN(s_labels); i++)
+        if (strcmp(ev->kind, s_labels[i].kind) == 0)
+            label = s_labels[i].label;
+    char when[64], due[64];
+    clitext_time(ev->at, ev->time_zone, when, sizeof when);
+    clitext_time(ev->due_at, ev->time_zone, due, sizeof due);
+    strbuf_t sb = {0};
+    strbuf_printf(&sb, "#%llu %s [%s] %s/%s", (unsigned long long)ev->seq, when, label,
+                  ev->sop_code, ev->period);
+    if (ev->step_no)
+        strbuf_printf(&sb, " langkah %d (%s)", ev->step_no, ev->step_title);
+    if (*ev->unit_code)
+        strbuf_printf(&sb, " unit %s", ev->unit_code);
+    if (strcmp(ev->kind, "step_done") == 0)
+        strbuf_printf(&sb, " diselesaikan oleh %s", ev->actor);
+    else if (strcmp(ev->kind, "returned") == 0)
+        strbuf_printf(&sb, " dikembalikan oleh %s kepada Anda", ev->actor);
+    else if (strcmp(ev->kind, "unit_submitted") == 0)
+        strbuf_printf(&sb, ": data dikirim oleh %s", ev->actor);
+    else if (strcmp(ev->kind, "document_uploaded") == 0)
+        strbuf_printf(&sb, ": versi baru diunggah oleh %s", ev->actor);
+    if (*ev->text) {
+        const char *what = "catatan";
+        if (strcmp(ev->text_kind, "reason") == 0)
+            what = "alasan";
+        else if (strcmp(ev->text_kind, "letter_number") == 0)
+            what = "nomor surat";
+        else if (strcmp(ev->text_kind, "archive_sha256") == 0)
+            what = "SHA-256 dokumen arsip";
+        strbuf_printf(&sb, " - %s: %s", what, ev->text);
+    }
+    if (ev->due_at)
+        strbuf_printf(&sb, " - tenggat %s", due);
+    return strbuf_take(&sb);
+}

@@ -1,0 +1,21 @@
+/* clitext — how lkip words things for people: times in the organisation's zone with
+ * Indonesian day and month names, durations, and one line per event. */
+#ifndef LKIP_CLITEXT_H
+#define LKIP_CLITEXT_H
+
+#include "wire.h"
+
+/* "Sel, 17 Mar 2026 14:00 WITA" for utc seconds in zone ("" or NULL: the system's zone);
+ * "-" for 0. */
+void clitext_time(int64_t utc, const char *zone, char *buf, size_t len);
+
+/* "2 jam 30 menit"; "0 menit" for 0; negatives as "lewat 1 jam". */
+void clitext_minutes(int64_t minutes, char *buf, size_t len);
+
+/* One line describing an event, without a trailing newline. Caller frees. */
+char *clitext_event(const Lkip__Event *ev);
+
+/* Indonesian word for a step run's state or outcome ("selesai", "dikembalikan", ...). */
+const char *clitext_state(const char *state, const char *outcome);
+
+#endif

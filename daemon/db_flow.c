@@ -1,0 +1,445 @@
+/* db_flow — see db_flow.h. Times cross this boundary as unix seconds. */
+#include "db_flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void s_param_time(db_params_t *p, int64_t t)
+{
+    if (t)
+        db_param_int(p, t);
+    else
+        db_param_str(p, NULL);
+}
+
+void db_instance_clear(db_instance_t *inst)
+{
+    free(inst->org_code);
+    free(inst->time_zone);
+    free(inst->letter_template);
+    free(inst->letter_kka);
+    free(inst->sop_code);
+    free(inst->period);
+    memset(inst, 0, sizeof *inst);
+}
+
+static bool s_all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *id,
+                            bool *several)
+{
+    *several = false;
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    const char *sql;
+    const char *slash = strchr(ref, '/');
+    if (s_all_digits(ref) && strlen(ref) < 18) {
+        db_param_int(&p, strtoll(ref, NULL, 10));
+        sql = "SELECT id FROM instances WHERE org_id = $1 AND id = $2";
+    } else if (slash) {
+        char *code = xstrndup(ref, (size_t)(slash - ref));
+        db_param_str(&p, code);
+        db_param_str(&p, slash + 1);
+        free(code);
+        sql = "SELECT id FROM instances WHERE org_id = $1 AND upper(sop_code) = upper($2)"
+              " AND period = $3";
+    } else if (!*ref) {
+        /* the only active one; with none active, the newest finished one */
+        sql = "SELECT id, state = 'active' FROM instances WHERE org_id = $1"
+              " ORDER BY state = 'active' DESC, id DESC LIMIT 2";
+    } else {
+        db_params_free(&p);
+        return DB_NOT_FOUND;
+    }
+    db_res_t *r = db_query(db, sql, &p);
+    if (!r)
+        return DB_FAILED;
+    db_lookup_t rc = DB_NOT_FOUND;
+    int rows = db_res_rows(r);
+    if (!*ref && rows == 2 && db_res_bool(r, 1, 1))
+        *several = true; /* two active ones: the caller must say which */
+    else if (rows >= 1 && (*ref || rows == 1 || !db_res_bool(r, 1, 1))) {
+        *id = db_res_int(r, 0, 0);
+        rc = DB_FOUND;
+    }
+    db_res_free(&r);
+    return rc;
+}
+
+db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_instance_t *out)
+{
+    db_params_t p = {0};
+    db_param_int(&p, id);
+    db_param_int(&p, org_id);
+    if (lock) {
+        if (db_exec(db, "SELECT 1 FROM instances WHERE id = $1 AND org_id = $2 FOR UPDATE",
+                    &p) != 0)
+            return DB_FAILED;
+        db_param_int(&p, id);
+        db_param_int(&p, org_id);
+    }
+    db_res_t *r = db_query(
+        db,
+        "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"
+        " i.def_id, i.sop_code, i.period, i.state = 'active', coalesce(i.current_step, 0),"
+        " coalesce(r.id, 0), coalesce(r.round, 0),"
+        " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"
+        " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id"
+        "   AND d.step_no = r.step_no AND d.round = r.round),"
+        " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"
+        " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"
+        " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"
+        "   AND t.state = 'submitted')"
+        " FROM instances i JOIN organisations o ON o.id = i.org_id"
+        " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
+        " WHERE i.id = $1 AND i.org_id = $2",
+        &p);
+    if (!r)
+        return DB_FAILED;
+    if (db_res_rows(r) != 1) {
+        db_res_free(&r);
+        return DB_NOT_FOUND;
+    }
+    out->id = db_res_int(r, 0, 0);
+    out->org_id = db_res_int(r, 0, 1);
+    out->org_code = db_res_dup(r, 0, 2);
+    out->time_zone = db_res_dup(r, 0, 3);
+    out->letter_template = db_res_dup(r, 0, 4);
+    out->letter_kka = db_res_dup(r, 0, 5);
+    out->def_id = db_res_int(r, 0, 6);
+    out->sop_code = db_res_dup(r, 0, 7);
+    out->period = db_res_dup(r, 0, 8);
+    out->active = db_res_bool(r, 0, 9);
+    out->current_step = (int)db_res_int(r, 0, 10);
+    out->run_id = db_res_int(r, 0, 11);
+    out->round = (int)db_res_int(r, 0, 12);
+    out->run_assigned_at = db_res_int(r, 0, 13);
+    out->doc_in_round = db_res_bool(r, 0, 14);
+    out->has_document = db_res_bool(r, 0, 15);
+    out->units_total = (int)db_res_int(r, 0, 16);
+    out->units_submitted = (int)db_res_int(r, 0, 17);
+    db_res_free(&r);
+    return DB_FOUND;
+}
+
+int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,
+                   const char *period, int64_t user_id, int64_t now, int64_t *id, bool *exists)
+{
+    *exists = false;
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_int(&p, def_id);
+    db_param_str(&p, sop_code);
+    db_param_str(&p, period);
+    db_param_int(&p, user_id);
+    db_param_int(&p, now);
+    /* ON CONFLICT keeps the transaction usable when the period is taken */
+    db_res_t *r = db_query(db,
+                           "INSERT INTO instances (org_id, def_id, sop_code, period, started_by,"
+                           " started_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6))"
+                           " ON CONFLICT (org_id, sop_code, period) DO NOTHING RETURNING id",
+                           &p);
+    if (!r)
+        return -1;
+    if (db_res_rows(r) == 1)
+        *id = db_res_int(r, 0, 0);
+    else
+        *exists = true;
+    db_res_free(&r);
+    return 0;
+}
+
+int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, int64_t due,
+                     const char *reason)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_int(&p, step_no);
+    db_param_int(&p, now);
+    s_param_time(&p, due);
+    db_param_str(&p, reason ? reason : "");
+    if (db_exec(db,
+                "INSERT INTO step_runs (instance_id, step_no, round, state, assigned_at, due_at,"
+                " opened_by_return) SELECT $1, $2, coalesce(max(round), 0) + 1, 'active',"
+                " to_timestamp($3), to_timestamp($4), $5 FROM step_runs"
+                " WHERE instance_id = $1 AND step_no = $2",
+                &p) != 0)
+        return -1;
+    db_param_int(&p, instance_id);
+    db_param_int(&p, step_no);
+    return db_exec(db, "UPDATE instances SET current_step = $2 WHERE id = $1", &p);
+}
+
+int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,
+                       int64_t now, const char *note)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_str(&p, strcmp(outcome, "returned") == 0 ? "returned" : "done");
+    db_param_str(&p, outcome);
+    db_param_int(&p, user_id);
+    db_param_int(&p, now);
+    db_param_str(&p, note ? note : "");
+    return db_exec(db,
+                   "UPDATE step_runs SET state = $2, outcome = $3, finished_by = $4,"
+                   " finished_at = to_timestamp($5), note = $6"
+                   " WHERE instance_id = $1 AND state = 'active'",
+                   &p);
+}
+
+int db_flow_finish(db_t *db, int64_t instance_id, int64_t now)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_int(&p, now);
+    return db_exec(db,
+                   "UPDATE instances SET state = 'done', current_step = NULL,"
+                   " finished_at = to_timestamp($2) WHERE id = $1",
+                   &p);
+}
+
+int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
+                            const char *unit_role, int64_t now, int64_t due, int64_t **units,
+                            char ***codes)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_int(&p, org_id);
+    db_param_str(&p, unit_role);
+    db_param_int(&p, now);
+    s_param_time(&p, due);
+    db_res_t *r = db_query(db,
+                           "INSERT INTO unit_tasks (instance_id, unit_id, unit_role, assigned_at,"
+                           " due_at) SELECT $1, id, $3, to_timestamp($4), to_timestamp($5)"
+                           " FROM units WHERE org_id = $2 AND NOT disabled ORDER BY code"
+                           " RETURNING unit_id, (SELECT code FROM units u WHERE u.id = unit_id)",
+                           &p);
+    if (!r)
+        return -1;
+    int n = db_res_rows(r);
+    *units = xcalloc((size_t)n, sizeof **units);
+    *codes = xcalloc((size_t)n, sizeof **codes);
+    for (int i = 0; i < n; i++) {
+        (*units)[i] = db_res_int(r, i, 0);
+        (*codes)[i] = db_res_dup(r, i, 1);
+    }
+    db_res_free(&r);
+    return n;
+}
+
+void db_units_free(int64_t *units, char **codes, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(codes[i]);
+    free(codes);
+    free(units);
+}
+
+db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, int64_t *task_id,
+                              char *state, size_t len)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_int(&p, unit_id);
+    db_res_t *r = db_query(
+        db, "SELECT id, state FROM unit_tasks WHERE instance_id = $1 AND unit_id = $2", &p);
+    if (!r)
+        return DB_FAILED;
+    db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;
+    if (rc == DB_FOUND) {
+        *task_id = db_res_int(r, 0, 0);
+        snprintf(state, len, "%s", db_res_str(r, 0, 1));
+    }
+    db_res_free(&r);
+    return rc;
+}
+
+static void s_param_double(db_params_t *p, bool has, double v)
+{
+    if (!has) {
+        db_param_str(p, NULL);
+        return;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    db_param_str(p, buf);
+}
+
+int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data,
+                        const char *file_name, const void *content, size_t len,
+                        int64_t user_id, int64_t now, int *version)
+{
+    char sha[65];
+    sha256_hex(content, len, sha);
+    db_params_t p = {0};
+    db_param_int(&p, task_id);
+    db_param_int(&p, user_id);
+    db_param_int(&p, now);
+    db_res_t *r = db_query(db,
+                           "UPDATE unit_tasks SET version = version + 1, state = 'submitted',"
+                           " submitted_by = $2, submitted_at = to_timestamp($3)"
+                           " WHERE id = $1 RETURNING version",
+                           &p);
+    if (!r)
+        return -1;
+    *version = (int)db_res_int(r, 0, 0);
+    db_res_free(&r);
+    db_param_int(&p, task_id);
+    db_param_int(&p, *version);
+    db_param_str(&p, file_name);
+    db_param_str(&p, sha);
+    db_param_bytes(&p, content, len);
+    db_param_int(&p, data->n_rows);
+    db_param_int(&p, user_id);
+    db_param_int(&p, now);
+    r = db_query(db,
+                 "INSERT INTO unit_data (task_id, version, file_name, file_sha256, content, rows,"
+                 " submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                 " to_timestamp($8)) RETURNING id",
+                 &p);
+    if (!r)
+        return -1;
+    int64_t data_id = db_res_int(r, 0, 0);
+    db_res_free(&r);
+    for (int i = 0; i < data->n_rows; i++) {
+        const unitdata_row_t *row = &data->rows[i];
+        db_param_int(&p, data_id);
+        db_param_int(&p, row->line);
+        db_param_str(&p, row->sasaran);
+        db_param_str(&p, row->indikator);
+        db_param_str(&p, row->satuan);
+        db_param_str(&p, row->dir == CAPAIAN_LOWER ? "turun" : "naik");
+        db_param_str(&p, row->formula == CAPAIAN_FORMULA_INVERSE ? "T/R" : "2T-R");
+        s_param_double(&p, true, row->target_lo);
+        s_param_double(&p, true, row->target_hi);
+        s_param_double(&p, true, row->realisasi);
+        s_param_double(&p, row->has_pagu, row->pagu);
+        s_param_double(&p, row->has_realisasi_anggaran, row->realisasi_anggaran);
+        db_param_str(&p, row->target_text);
+        db_param_str(&p, row->realisasi_text);
+        if (db_exec(db,
+                    "INSERT INTO indicators (data_id, line, sasaran, indikator, satuan,"
+                    " direction, formula, target_lo, target_hi, realisasi, pagu,"
+                    " realisasi_anggaran, target_text, realisasi_text) VALUES ($1, $2, $3, $4,"
+                    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                    &p) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int db_flow_close_missing(db_t *db, int64_t instance_id, char **missing)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_res_t *r = db_query(db,
+                           "WITH m AS (UPDATE unit_tasks SET state = 'missing'"
+                           " WHERE instance_id = $1 AND state = 'open' RETURNING unit_id)"
+                           " SELECT coalesce(string_agg(u.code, ', ' ORDER BY u.code), ''),"
+                           " count(*) FROM m JOIN units u ON u.id = m.unit_id",
+                           &p);
+    if (!r)
+        return -1;
+    *missing = db_res_dup(r, 0, 0);
+    int n = (int)db_res_int(r, 0, 1);
+    db_res_free(&r);
+    return n;
+}
+
+int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_int(&p, year);
+    /* the upsert takes the row lock: concurrent allocations queue here, and a rollback hands
+     * the number back, so numbers never repeat and never skip */
+    db_res_t *r = db_query(db,
+                           "INSERT INTO letter_sequences (org_id, year, last_seq)"
+                           " VALUES ($1, $2, 1) ON CONFLICT (org_id, year)"
+                           " DO UPDATE SET last_seq = letter_sequences.last_seq + 1"
+                           " RETURNING last_seq",
+                           &p);
+    if (!r)
+        return -1;
+    *seq = (int)db_res_int(r, 0, 0);
+    db_res_free(&r);
+    return 0;
+}
+
+int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_str(&p, number);
+    db_param_int(&p, year);
+    db_param_int(&p, seq);
+    return db_exec(db,
+                   "UPDATE instances SET letter_number = $2, letter_year = $3, letter_seq = $4"
+                   " WHERE id = $1",
+                   &p);
+}
+
+int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
+                           const char *file_name, const void *content, size_t len,
+                           int64_t user_id, int64_t now, int *version, char sha[65])
+{
+    sha256_hex(content, len, sha);
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_int(&p, step_no);
+    db_param_int(&p, round);
+    db_param_str(&p, file_name);
+    db_param_int(&p, (int64_t)len);
+    db_param_str(&p, sha);
+    db_param_bytes(&p, content, len);
+    db_param_int(&p, user_id);
+    db_param_int(&p, now);
+    /* the caller holds the instance lock, so max(version) + 1 cannot race */
+    db_res_t *r = db_query(db,
+                           "INSERT INTO documents (instance_id, version, step_no, round,"
+                           " file_name, size, sha256, content, uploaded_by, uploaded_at)"
+                           " SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7,"
+                           " $8, to_timestamp($9) FROM documents WHERE instance_id = $1"
+                           " RETURNING version",
+                           &p);
+    if (!r)
+        return -1;
+    *version = (int)db_res_int(r, 0, 0);
+    db_res_free(&r);
+    return 0;
+}
+
+int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref,
+                    char sha[65], int *version)
+{
+    db_params_t p = {0};
+    db_param_int(&p, instance_id);
+    db_param_int(&p, user_id);
+    db_param_str(&p, ref ? ref : "");
+    db_res_t *r = db_query(db,
+                           "WITH d AS (SELECT id, version, sha256 FROM documents"
+                           "  WHERE instance_id = $1 ORDER BY version DESC LIMIT 1)"
+                           " UPDATE instances i SET archive_doc_id = d.id,"
+                           "  archive_sha256 = d.sha256, archive_ref = $3, archived_by = $2"
+                           " FROM d WHERE i.id = $1 RETURNING d.sha256, d.version",
+                           &p);
+    if (!r)
+        return -1;
+    int rc = -1;
+    if (db_res_rows(r) == 1) {
+        snprintf(sha, 65, "%s", db_res_str(r, 0, 0));
+        *version = (int)db_res_int(r, 0, 1);
+        rc = 0;
+    }
+    db_res_free(&r);
+    return rc;
+}

@@ -1,0 +1,101 @@
+/* db_flow — the SQL of SOP instances: finding and locking an instance, step runs, unit tasks
+ * and their data, documents, letter numbers, the archive. Every function runs inside the
+ * caller's transaction; the instance row lock (db_flow_load with lock) serialises all changes
+ * to one instance, so two actors completing the same step cannot both win. */
+#ifndef LKIP_DB_FLOW_H
+#define LKIP_DB_FLOW_H
+
+#include "db.h"
+#include "db_users.h"
+#include "unitdata.h"
+
+/* An instance with what the engine needs to decide. Strings owned (db_instance_clear). */
+typedef struct {
+    int64_t id;
+    int64_t org_id;
+    char *org_code;
+    char *time_zone;
+    char *letter_template;
+    char *letter_kka;
+    int64_t def_id;
+    char *sop_code;
+    char *period;
+    bool active;
+    int current_step;          /* 0 when done */
+    int64_t run_id;            /* the open run; 0 when none */
+    int round;                 /* round of the open run */
+    int64_t run_assigned_at;
+    bool doc_in_round;         /* a document uploaded during the open run */
+    bool has_document;
+    int units_total;
+    int units_submitted;
+} db_instance_t;
+
+void db_instance_clear(db_instance_t *inst);
+
+/* Finds an instance of org_id by reference: its id ("17"), "SOPCODE/PERIOD", or "" for the
+ * only active one. DB_NOT_FOUND also when "" matches none or several (*several tells). */
+db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *id,
+                            bool *several) WUR;
+
+/* Loads instance id (of org_id); with lock, takes its row lock until the transaction ends. */
+db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock,
+                         db_instance_t *out) WUR;
+
+/* Creates an instance; *exists is set instead when the organisation already has one for that
+ * SOP code and period. Returns 0 or -1. */
+int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,
+                   const char *period, int64_t user_id, int64_t now, int64_t *id,
+                   bool *exists) WUR;
+
+/* Opens a new run of step_no (round = previous runs + 1) and makes it the current step.
+ * due 0: none. reason: the return reason that opened it, or NULL. Returns 0 or -1. */
+int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, int64_t due,
+                     const char *reason) WUR;
+
+/* Closes the open run with outcome. Returns 0 or -1. */
+int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,
+                       int64_t now, const char *note) WUR;
+
+/* Marks the instance done. Returns 0 or -1. */
+int db_flow_finish(db_t *db, int64_t instance_id, int64_t now) WUR;
+
+/* Opens a data task for every active unit of org_id, for unit_role. Fills *units and *codes
+ * (unit ids and codes; caller frees both, see db_units_free) and returns the count, or -1. */
+int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
+                            const char *unit_role, int64_t now, int64_t due, int64_t **units,
+                            char ***codes) WUR;
+void db_units_free(int64_t *units, char **codes, int n);
+
+/* The caller's unit task: state ("open", "submitted", "missing") or NOT_FOUND. */
+db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, int64_t *task_id,
+                              char *state, size_t len) WUR;
+
+/* Stores a submission as the task's next data version and marks the task submitted.
+ * *version gets the new version. Returns 0 or -1. */
+int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data,
+                        const char *file_name, const void *content, size_t len,
+                        int64_t user_id, int64_t now, int *version) WUR;
+
+/* Marks still-open unit tasks missing; *missing gets their codes ("IKP, STATISTIK"; caller
+ * frees). Returns the count or -1. */
+int db_flow_close_missing(db_t *db, int64_t instance_id, char **missing) WUR;
+
+/* Allocates the next number of org_id's sequence for year. Returns 0 or -1. */
+int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq) WUR;
+
+/* Records the letter number on the instance. Returns 0 or -1. */
+int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year,
+                       int seq) WUR;
+
+/* Stores a document version for the open run; *version gets its number. Returns 0 or -1. */
+int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
+                           const char *file_name, const void *content, size_t len,
+                           int64_t user_id, int64_t now, int *version, char sha[65]) WUR;
+
+/* Archives the newest document version: records it and its hash on the instance.
+ * Fills sha and *version. Returns 0 or -1. */
+int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref,
+                    char sha[65], int *version) WUR;
+
+#endif

@@ -1,0 +1,53 @@
+/* db_outbox — the outbox: events queued per recipient with a gap-free per-recipient sequence, in
+ * the transaction of the change that caused them, and read back for delivery. */
+#ifndef LKIP_DB_OUTBOX_H
+#define LKIP_DB_OUTBOX_H
+
+#include "db.h"
+#include "wire.h"
+
+/* Who gets an event: enabled users of org_id holding any of roles (n_roles may be 0), plus, when
+ * unit_id is non-zero, the users holding unit_role in that unit. Each user once. */
+typedef struct {
+    int64_t org_id;
+    int n_roles;
+    const char *roles[8];
+    int64_t unit_id;
+    const char *unit_role;
+} db_audience_t;
+
+/* Queues ev (its seq is ignored) for every recipient. Appends the ids of the recipients to
+ * *users (a growing array the caller frees; may be NULL initially). Returns the number of
+ * recipients or -1. */
+int db_outbox_emit(db_t *db, const db_audience_t *to, const Lkip__Event *ev, int64_t **users,
+                   int *n_users) WUR;
+
+/* Queues ev for one user. Returns 0 or -1. */
+int db_outbox_emit_user(db_t *db, int64_t user_id, const Lkip__Event *ev) WUR;
+
+/* One stored event, ready to send: the packed Envelope bytes with its seq set. */
+typedef struct {
+    uint64_t seq;
+    uint8_t *frame;   /* owned */
+    size_t len;
+} db_event_t;
+
+/* Reads events of user with seq in (after, after + limit]. Caller frees with db_events_free.
+ * Returns the count or -1. */
+int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_event_t **out) WUR;
+void db_events_free(db_event_t *events, int n);
+
+/* The newest queued seq for each of users (n entries); 0 for unknown users. Returns 0 or -1. */
+int db_outbox_last_seqs(db_t *db, const int64_t *users, int n, uint64_t *last) WUR;
+
+/* Records that a user holds every event up to seq (never moves backwards). Returns 0 or -1. */
+int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq) WUR;
+
+/* Deletes up to batch acknowledged events older than days. Returns the count or -1. */
+int db_outbox_prune(db_t *db, int days, int batch) WUR;
+
+/* Builds the wire frame of a stored event: payload (packed Event without seq) + seq. The
+ * caller owns the result. Exposed for tests. */
+uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, size_t *frame_len);
+
+#endif

@@ -1,0 +1,44 @@
+/* delivery — pushes each user's events from the outbox to the user's subscribed sessions on
+ * this daemon, in sequence order, and keeps doing so until the client acknowledges them.
+ *
+ * A session is a peer (routing id) that sent Subscribe{last_seq}: it gets every event after
+ * last_seq (the replay), then new ones as they are committed (live). Sends use
+ * ZMQ_ROUTER_MANDATORY: a send that fails is not delivered and is tried again; events not
+ * acknowledged within a while are sent again from the last acknowledged one (clients drop
+ * duplicates by seq). A window bounds how far sending runs ahead of acknowledgements. */
+#ifndef LKIP_DELIVERY_H
+#define LKIP_DELIVERY_H
+
+#include "config.h"
+#include "db.h"
+
+typedef struct delivery delivery_t;
+
+/* router and db are not owned and must outlive the result. */
+delivery_t *delivery_new(void *router, db_t *db, const config_t *cfg);
+void delivery_destroy(delivery_t **self_p);
+
+/* Registers (or resets) the session of peer rid for user and starts its replay after
+ * last_seq. */
+void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
+                        uint64_t last_seq);
+
+/* The peer holds every event up to seq. Also counts as a sign of life. */
+void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
+                  uint64_t seq);
+
+/* Any message from the peer: it is alive. */
+void delivery_touch(delivery_t *self, const void *rid, size_t rid_len);
+
+/* New events were committed for these users (n == 0 with users NULL: maybe for anyone). */
+void delivery_wake(delivery_t *self, const int64_t *users, int n);
+
+/* Periodic work: resend unacknowledged events, expire silent sessions, poll the outbox for
+ * events whose notification was lost, store acknowledgements. Returns the milliseconds until it
+ * wants to run again. */
+int delivery_tick(delivery_t *self);
+
+/* Sessions currently subscribed. */
+int delivery_sessions(const delivery_t *self);
+
+#endif

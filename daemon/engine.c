@@ -1,0 +1,324 @@
+/* engine — see engine.h. */
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void s_refuse(engine_result_t *out, int status, const char *code, const char *fmt, ...)
+    PRINTF(4, 5);
+
+static void s_refuse(engine_result_t *out, int status, const char *code, const char *fmt, ...)
+{
+    out->status = status;
+    out->code = code;
+    out->n_effects = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+}
+
+static void s_accept(engine_result_t *out, int status, const char *fmt, ...) PRINTF(3, 4);
+
+static void s_accept(engine_result_t *out, int status, const char *fmt, ...)
+{
+    out->status = status;
+    out->code = "ok";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+}
+
+static engine_effect_t *s_effect(engine_result_t *out, engine_effect_kind_t kind, int step_no)
+{
+    /* the longest path (start + fan-out ...) stays far below the limit */
+    engine_effect_t *e = &out->effects[out->n_effects++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->step_no = step_no;
+    return e;
+}
+
+static void s_notify(engine_result_t *out, const char *event, int step_no, engine_text_t text,
+                     engine_audience_t to, int to_step)
+{
+    engine_effect_t *e = s_effect(out, EFF_NOTIFY, step_no);
+    e->event = event;
+    e->text = text;
+    e->n_audience = 1;
+    e->audience[0] = to;
+    e->audience_step[0] = to_step;
+}
+
+/* Adds a second audience to the last NOTIFY effect. */
+static void s_also(engine_result_t *out, engine_audience_t to, int to_step)
+{
+    engine_effect_t *e = &out->effects[out->n_effects - 1];
+    e->audience[e->n_audience] = to;
+    e->audience_step[e->n_audience] = to_step;
+    e->n_audience++;
+}
+
+static const sop_step_t *s_step(const engine_instance_t *inst, int no)
+{
+    return sopdef_step(inst->def, no);
+}
+
+static bool s_may_act(const engine_cmd_t *cmd, const sop_step_t *step)
+{
+    return cmd->is_admin || strcmp(cmd->role, step->actor) == 0;
+}
+
+/* Finishes the open step with outcome, tells the watchers, and moves to step `next` (0: the
+ * instance is finished). */
+static void s_advance(const engine_instance_t *inst, engine_result_t *out, int current,
+                      engine_outcome_t outcome, engine_text_t text)
+{
+    s_effect(out, EFF_FINISH_STEP, current)->outcome = outcome;
+    s_notify(out, "step_done", current, text, TO_WATCHERS, 0);
+    int next = current + 1;
+    if (next > inst->def->n_steps) {
+        s_effect(out, EFF_FINISH_INSTANCE, current);
+        s_notify(out, "instance_done", current, TEXT_NONE, TO_PARTICIPANTS, 0);
+        return;
+    }
+    s_effect(out, EFF_OPEN_STEP, next);
+    s_notify(out, "step_assigned", next, TEXT_NONE, TO_STEP_ACTOR, next);
+}
+
+static void s_done_message(const engine_instance_t *inst, engine_result_t *out, int current,
+                           const char *verb)
+{
+    const sop_step_t *step = s_step(inst, current);
+    const sop_step_t *next = s_step(inst, current + 1);
+    if (next)
+        s_accept(out, 200, "Langkah %d (%s) %s; langkah %d (%s) diteruskan kepada %s", current,
+                 step->uraian, verb, next->no, next->uraian, next->actor);
+    else
+        s_accept(out, 200, "Langkah %d (%s) %s; SOP selesai", current, step->uraian, verb);
+}
+
+/* Completes a non-decision step (DONE). */
+static void s_done(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
+{
+    const sop_step_t *step = s_step(inst, inst->current_step);
+    switch (step->kind) {
+    case SOP_TASK:
+        if (step->document == SOP_DOC_REQUIRED && !inst->doc_in_round) {
+            s_refuse(out, 422, "document_required",
+                     "Langkah %d (%s) membutuhkan dokumen \"%s\"; unggah dahulu dengan: lkip "
+                     "upload BERKAS",
+                     step->no, step->uraian, step->output);
+            return;
+        }
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_COMMAND);
+        break;
+    case SOP_FANOUT:
+        s_effect(out, EFF_OPEN_UNIT_TASKS, step->no);
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_COMMAND);
+        break;
+    case SOP_FANIN:
+        if (inst->units_submitted < inst->units_total) {
+            s_effect(out, EFF_CLOSE_MISSING_UNITS, step->no);
+            s_advance(inst, out, step->no, OUTCOME_CLOSED, TEXT_COMMAND);
+            s_done_message(inst, out, step->no, "ditutup");
+            snprintf(out->message + strlen(out->message),
+                     sizeof out->message - strlen(out->message),
+                     "; %d dari %d unit belum mengirim data dan dicatat tidak lengkap",
+                     inst->units_total - inst->units_submitted, inst->units_total);
+            return;
+        }
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_COMMAND);
+        break;
+    case SOP_DECISION:
+        s_refuse(out, 400, "decision_required",
+                 "Langkah %d (%s) adalah keputusan: gunakan \"lkip approve\" atau \"lkip return "
+                 "--reason ALASAN\"",
+                 step->no, step->uraian);
+        return;
+    case SOP_NUMBERING:
+        s_effect(out, EFF_ALLOCATE_LETTER, step->no);
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_LETTER);
+        break;
+    case SOP_ARCHIVE:
+        if (!inst->has_document) {
+            s_refuse(out, 422, "no_document",
+                     "Belum ada dokumen yang dapat diarsipkan pada langkah %d (%s)", step->no,
+                     step->uraian);
+            return;
+        }
+        s_effect(out, EFF_ARCHIVE, step->no);
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_ARCHIVE);
+        break;
+    }
+    s_done_message(inst, out, step->no, "selesai");
+}
+
+static void s_decide(const engine_instance_t *inst, const engine_cmd_t *cmd,
+                     engine_result_t *out)
+{
+    const sop_step_t *step = s_step(inst, inst->current_step);
+    if (step->kind != SOP_DECISION) {
+        s_refuse(out, 400, "not_a_decision",
+                 "Langkah %d (%s) bukan langkah keputusan: gunakan \"lkip done\"", step->no,
+                 step->uraian);
+        return;
+    }
+    if (cmd->kind == ENGINE_APPROVE) {
+        s_advance(inst, out, step->no, OUTCOME_APPROVED, TEXT_COMMAND);
+        s_done_message(inst, out, step->no, "disetujui");
+        return;
+    }
+    const char *r = cmd->text ? cmd->text : "";
+    while (*r == ' ' || *r == '\t' || *r == '\n')
+        r++;
+    if (!*r) {
+        s_refuse(out, 400, "reason_required",
+                 "Pengembalian wajib disertai alasan tertulis (--reason \"...\")");
+        return;
+    }
+    const sop_step_t *target = s_step(inst, step->return_to);
+    s_effect(out, EFF_FINISH_STEP, step->no)->outcome = OUTCOME_RETURNED;
+    s_effect(out, EFF_OPEN_STEP, target->no);
+    s_notify(out, "returned", target->no, TEXT_COMMAND, TO_STEP_ACTOR, target->no);
+    s_also(out, TO_WATCHERS, 0);
+    s_accept(out, 200, "Langkah %d (%s) dikembalikan ke langkah %d (%s) kepada %s", step->no,
+             step->uraian, target->no, target->uraian, target->actor);
+}
+
+static void s_upload(const engine_instance_t *inst, engine_result_t *out)
+{
+    const sop_step_t *step = s_step(inst, inst->current_step);
+    if (step->document == SOP_DOC_NONE) {
+        s_refuse(out, 409, "no_document_step",
+                 "Langkah %d (%s) tidak menghasilkan dokumen; unggahan tidak diterima", step->no,
+                 step->uraian);
+        return;
+    }
+    s_effect(out, EFF_STORE_DOCUMENT, step->no);
+    s_notify(out, "document_uploaded", step->no, TEXT_NONE, TO_WATCHERS, 0);
+    s_accept(out, 201, "Dokumen versi baru diterima pada langkah %d (%s)", step->no,
+             step->uraian);
+}
+
+static const sop_step_t *s_fanout_step(const sopdef_t *def)
+{
+    for (int i = 0; i < def->n_steps; i++)
+        if (def->steps[i].kind == SOP_FANOUT)
+            return &def->steps[i];
+    return NULL;
+}
+
+static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd,
+                     engine_result_t *out)
+{
+    const sop_step_t *step = s_step(inst, inst->current_step);
+    const sop_step_t *fanout = s_fanout_step(inst->def);
+    if (!fanout || step->kind != SOP_FANIN) {
+        s_refuse(out, 409, "collection_closed",
+                 "Pengumpulan data unit tidak sedang dibuka (langkah yang terbuka: %d, %s)",
+                 step->no, step->uraian);
+        return;
+    }
+    if (!cmd->is_admin && strcmp(cmd->role, fanout->unit_role) != 0) {
+        s_refuse(out, 403, "wrong_role",
+                 "Data unit dikirim oleh peran %s; peran Anda %s", fanout->unit_role, cmd->role);
+        return;
+    }
+    if (cmd->unit_state == ENGINE_UNIT_NO_TASK || cmd->unit_state == ENGINE_UNIT_MISSING) {
+        s_refuse(out, 403, "no_unit_task", "Unit Anda tidak memiliki tugas pengisian data yang "
+                                           "terbuka pada SOP ini");
+        return;
+    }
+    s_effect(out, EFF_RECORD_UNIT_DATA, step->no);
+    s_notify(out, "unit_submitted", step->no, TEXT_NONE, TO_STEP_ACTOR, step->no);
+    s_also(out, TO_WATCHERS, 0);
+    int submitted = inst->units_submitted + (cmd->unit_state == ENGINE_UNIT_OPEN ? 1 : 0);
+    if (submitted >= inst->units_total) {
+        /* every unit has sent its data: the collection step is done by itself */
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_NONE);
+        s_accept(out, 201,
+                 "Data unit diterima; semua unit (%d) telah mengirim data, langkah %d (%s) "
+                 "selesai",
+                 inst->units_total, step->no, step->uraian);
+        return;
+    }
+    s_accept(out, 201, "Data unit diterima (%d dari %d unit telah mengirim)", submitted,
+             inst->units_total);
+}
+
+static void s_start(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
+{
+    const sop_step_t *first = s_step(inst, 1);
+    if (!s_may_act(cmd, first)) {
+        s_refuse(out, 403, "wrong_role", "SOP ini dimulai oleh %s (langkah 1: %s); peran Anda %s",
+                 first->actor, first->uraian, cmd->role);
+        return;
+    }
+    s_effect(out, EFF_OPEN_STEP, 1);
+    /* step 1 is the order itself when it is a plain task: starting completes it */
+    if (first->kind == SOP_TASK && first->document != SOP_DOC_REQUIRED) {
+        engine_instance_t opened = *inst;
+        opened.active = true;
+        opened.current_step = 1;
+        s_advance(&opened, out, 1, OUTCOME_DONE, TEXT_COMMAND);
+        s_done_message(&opened, out, 1, "selesai");
+    } else {
+        s_notify(out, "step_assigned", 1, TEXT_NONE, TO_STEP_ACTOR, 1);
+        s_accept(out, 201, "SOP dimulai; langkah 1 (%s) diteruskan kepada %s", first->uraian,
+                 first->actor);
+    }
+    out->status = 201;
+}
+
+void engine_apply(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (cmd->kind == ENGINE_START) {
+        s_start(inst, cmd, out);
+        return;
+    }
+    if (!inst->active) {
+        s_refuse(out, 409, "instance_finished", "SOP ini sudah selesai; tidak ada langkah terbuka");
+        return;
+    }
+    const sop_step_t *step = s_step(inst, inst->current_step);
+    if (cmd->kind == ENGINE_SUBMIT) {
+        s_submit(inst, cmd, out);
+        return;
+    }
+    if (cmd->step_no != inst->current_step) {
+        s_refuse(out, 409, "step_changed",
+                 "Langkah %d tidak sedang terbuka; langkah yang terbuka sekarang: %d (%s)",
+                 cmd->step_no, step->no, step->uraian);
+        return;
+    }
+    if (!s_may_act(cmd, step)) {
+        s_refuse(out, 403, "wrong_role", "Langkah %d (%s) dikerjakan oleh %s; peran Anda %s",
+                 step->no, step->uraian, step->actor, cmd->role);
+        return;
+    }
+    switch (cmd->kind) {
+    case ENGINE_DONE:
+        s_done(inst, cmd, out);
+        break;
+    case ENGINE_APPROVE:
+    case ENGINE_RETURN:
+        s_decide(inst, cmd, out);
+        break;
+    case ENGINE_UPLOAD:
+        s_upload(inst, out);
+        break;
+    case ENGINE_START:
+    case ENGINE_SUBMIT:
+        break; /* handled above */
+    }
+}
+
+const char *engine_outcome_name(engine_outcome_t outcome)
+{
+    static const char *const names[] = {"done", "approved", "returned", "closed"};
+    return names[outcome];
+}

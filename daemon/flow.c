@@ -1,0 +1,246 @@
+/* flow — see flow.h. */
+#include "flow.h"
+
+#include "db_outbox.h"
+#include "deadline.h"
+#include "letter.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Adds role to the audience unless present. */
+static void s_add_role(db_audience_t *to, const char *role)
+{
+    if (!role || !*role)
+        return;
+    for (int i = 0; i < to->n_roles; i++)
+        if (strcmp(to->roles[i], role) == 0)
+            return;
+    if (to->n_roles < (int)ARRAY_LEN(to->roles))
+        to->roles[to->n_roles++] = role;
+}
+
+static void s_audience(const flow_t *f, const engine_effect_t *e, db_audience_t *to)
+{
+    memset(to, 0, sizeof *to);
+    to->org_id = f->inst->org_id;
+    for (int i = 0; i < e->n_audience; i++) {
+        switch (e->audience[i]) {
+        case TO_STEP_ACTOR:
+            s_add_role(to, sopdef_step(f->def, e->audience_step[i])->actor);
+            break;
+        case TO_WATCHERS:
+            s_add_role(to, f->def->watcher_role);
+            break;
+        case TO_PARTICIPANTS:
+            for (int k = 0; k < f->def->n_steps; k++) {
+                s_add_role(to, f->def->steps[k].actor);
+                if (f->def->steps[k].kind == SOP_FANOUT)
+                    s_add_role(to, f->def->steps[k].unit_role);
+            }
+            s_add_role(to, f->def->watcher_role);
+            break;
+        }
+    }
+}
+
+/* Fills the common fields of an event about step_no (0: none). Strings point into f. */
+static void s_event(const flow_t *f, Lkip__Event *ev, const char *kind, int step_no)
+{
+    lkip__event__init(ev);
+    ev->kind = (char *)kind;
+    ev->at = f->ctx->now;
+    ev->instance_id = f->inst->id;
+    ev->org_code = f->inst->org_code;
+    ev->time_zone = f->inst->time_zone;
+    ev->sop_code = f->inst->sop_code;
+    ev->period = f->inst->period;
+    ev->step_no = step_no;
+    const sop_step_t *step = sopdef_step(f->def, step_no);
+    ev->step_title = step ? step->uraian : (char *)"";
+    ev->actor = f->ctx->caller->name;
+}
+
+static int s_emit(flow_t *f, const db_audience_t *to, const Lkip__Event *ev)
+{
+    int n = db_outbox_emit(f->ctx->db, to, ev, &f->ctx->woken, &f->ctx->n_woken);
+    if (n < 0)
+        cmd_db_failed(f->ctx, "queue event");
+    return n < 0 ? -1 : 0;
+}
+
+static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
+{
+    db_audience_t to;
+    s_audience(f, e, &to);
+    if (to.n_roles == 0)
+        return 0;
+    Lkip__Event ev;
+    s_event(f, &ev, e->event, e->step_no);
+    switch (e->text) {
+    case TEXT_NONE:
+        break;
+    case TEXT_COMMAND:
+        ev.text = (char *)(f->text ? f->text : "");
+        ev.text_kind = strcmp(e->event, "returned") == 0 ? "reason" : "note";
+        break;
+    case TEXT_LETTER:
+        ev.text = f->letter;
+        ev.text_kind = "letter_number";
+        break;
+    case TEXT_ARCHIVE:
+        ev.text = f->sha256;
+        ev.text_kind = "archive_sha256";
+        break;
+    }
+    if (f->unit_code && strcmp(e->event, "unit_submitted") == 0)
+        ev.unit_code = (char *)f->unit_code;
+    if (strcmp(e->event, "step_assigned") == 0 || strcmp(e->event, "returned") == 0)
+        ev.due_at = due;
+    return s_emit(f, &to, &ev);
+}
+
+static int s_open_units(flow_t *f, const engine_effect_t *e)
+{
+    const sop_step_t *fanout = sopdef_step(f->def, e->step_no);
+    /* the units' tasks share the collecting step's deadline */
+    const sop_step_t *collect = sopdef_step(f->def, e->step_no + 1);
+    int64_t due = 0;
+    if (deadline_for_step(f->ctx, f->inst, collect ? collect : fanout, &due) != 0)
+        return -1;
+    int64_t *units = NULL;
+    char **codes = NULL;
+    int n = db_flow_open_unit_tasks(f->ctx->db, f->inst->id, f->inst->org_id, fanout->unit_role,
+                                    f->ctx->now, due, &units, &codes);
+    if (n < 0) {
+        cmd_db_failed(f->ctx, "open unit tasks");
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        db_audience_t to = {.org_id = f->inst->org_id, .unit_id = units[i],
+                            .unit_role = fanout->unit_role};
+        Lkip__Event ev;
+        s_event(f, &ev, "unit_task_assigned", e->step_no);
+        ev.unit_code = codes[i];
+        ev.due_at = due;
+        ev.text = (char *)(f->text ? f->text : "");
+        ev.text_kind = "note";
+        rc = s_emit(f, &to, &ev);
+    }
+    f->inst->units_total = n;
+    db_units_free(units, codes, n);
+    return rc;
+}
+
+static int s_letter(flow_t *f)
+{
+    time_t now = (time_t)f->ctx->now;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int64_t local_min = 0;
+    /* the letter's date is the organisation's local date */
+    if (deadline_local_minutes(f->inst->time_zone, f->ctx->now, &local_min) == 0) {
+        time_t t = (time_t)(local_min * 60);
+        gmtime_r(&t, &tm);
+    }
+    int seq = 0;
+    if (db_flow_next_letter_seq(f->ctx->db, f->inst->org_id, tm.tm_year + 1900, &seq) != 0) {
+        cmd_db_failed(f->ctx, "letter sequence");
+        return -1;
+    }
+    letter_fields_t lf = {f->inst->letter_kka, f->inst->org_code, seq, tm.tm_mon + 1,
+                          tm.tm_year + 1900};
+    if (letter_format(f->inst->letter_template, &lf, f->letter, sizeof f->letter) != 0) {
+        cmd_reply(f->ctx, LKIP__STATUS__CONFLICT, "bad_letter_template",
+                  "Format nomor surat organisasi \"%s\" tidak sah; minta administrator "
+                  "memperbaikinya",
+                  f->inst->letter_template);
+        return -1;
+    }
+    if (db_flow_set_letter(f->ctx->db, f->inst->id, f->letter, tm.tm_year + 1900, seq) != 0) {
+        cmd_db_failed(f->ctx, "letter number");
+        return -1;
+    }
+    strbuf_printf(&f->ctx->detail, " letter=%s", f->letter);
+    return 0;
+}
+
+static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
+{
+    cmd_ctx_t *ctx = f->ctx;
+    db_t *db = ctx->db;
+    int rc = 0;
+    switch (e->kind) {
+    case EFF_FINISH_STEP:
+        rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome),
+                                ctx->caller->id, ctx->now, f->text);
+        break;
+    case EFF_OPEN_STEP: {
+        const sop_step_t *step = sopdef_step(f->def, e->step_no);
+        if (deadline_for_step(ctx, f->inst, step, due) != 0)
+            return -1;
+        /* a run opened by a return carries its reason */
+        bool returned = e->step_no < f->inst->current_step;
+        rc = db_flow_open_run(db, f->inst->id, e->step_no, ctx->now, *due,
+                              returned ? f->text : NULL);
+        f->inst->current_step = e->step_no;
+        break;
+    }
+    case EFF_OPEN_UNIT_TASKS:
+        return s_open_units(f, e);
+    case EFF_RECORD_UNIT_DATA:
+        rc = db_flow_record_data(db, f->task_id, f->data, f->file_name, f->content, f->len,
+                                 ctx->caller->id, ctx->now, &f->data_version);
+        break;
+    case EFF_CLOSE_MISSING_UNITS: {
+        free(f->missing);
+        f->missing = NULL;
+        rc = db_flow_close_missing(db, f->inst->id, &f->missing) < 0 ? -1 : 0;
+        if (rc == 0 && f->missing && *f->missing)
+            strbuf_printf(&ctx->detail, " missing=%s", f->missing);
+        break;
+    }
+    case EFF_ALLOCATE_LETTER:
+        return s_letter(f);
+    case EFF_ARCHIVE:
+        rc = db_flow_archive(db, f->inst->id, ctx->caller->id, f->archive_ref, f->sha256,
+                             &f->doc_version);
+        if (rc == 0)
+            strbuf_printf(&ctx->detail, " archived=v%d sha256=%s", f->doc_version, f->sha256);
+        break;
+    case EFF_STORE_DOCUMENT:
+        rc = db_flow_store_document(db, f->inst->id, f->inst->current_step, f->inst->round,
+                                    f->file_name, f->content, f->len, ctx->caller->id,
+                                    ctx->now, &f->doc_version, f->sha256);
+        if (rc == 0)
+            strbuf_printf(&ctx->detail, " document=v%d sha256=%s", f->doc_version, f->sha256);
+        break;
+    case EFF_FINISH_INSTANCE:
+        rc = db_flow_finish(db, f->inst->id, ctx->now);
+        f->inst->active = false;
+        break;
+    case EFF_NOTIFY:
+        return s_notify(f, e, *due);
+    }
+    if (rc != 0)
+        cmd_db_failed(ctx, "apply workflow change");
+    return rc;
+}
+
+int flow_apply(flow_t *f, const engine_result_t *res)
+{
+    int64_t due = 0; /* of the step opened last: assignment events carry it */
+    for (int i = 0; i < res->n_effects; i++)
+        if (s_apply_one(f, &res->effects[i], &due) != 0)
+            return -1;
+    return 0;
+}
+
+void flow_clear(flow_t *f)
+{
+    free(f->missing);
+    f->missing = NULL;
+}
