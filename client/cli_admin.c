@@ -451,6 +451,10 @@ static const admin_cmd_t s_admin[] = {
 
 int cli_admin(cli_t *cli, int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "calendar") == 0)
+        return cli_admin_calendar(cli, argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "clock") == 0)
+        return cli_admin_clock(cli, argc - 1, argv + 1);
     if (argc >= 3) {
         for (size_t i = 0; i < ARRAY_LEN(s_admin); i++)
             if (strcmp(argv[1], s_admin[i].group) == 0 && strcmp(argv[2], s_admin[i].verb) == 0)
@@ -460,5 +464,9 @@ int cli_admin(cli_t *cli, int argc, char **argv)
     for (size_t i = 0; i < ARRAY_LEN(s_admin); i++)
         fprintf(stderr, "  lkip %s %s\n      %s\n", s_admin[i].cmd->name, s_admin[i].cmd->usage,
                 s_admin[i].help);
+    fprintf(stderr, "  lkip admin calendar holiday|import|hours|period|show ...\n"
+                    "      kalender kerja: hari libur, impor CSV/iCalendar, jam kerja, periode "
+                    "khusus\n"
+                    "  lkip admin clock set DETIK_UNIX\n      jam uji (server dengan test_clock)\n");
     return EXIT_USAGE;
 }

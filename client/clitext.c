@@ -106,7 +106,15 @@ char *clitext_event(const Lkip__Event *ev)
         strbuf_printf(&sb, " langkah %d (%s)", ev->step_no, ev->step_title);
     if (*ev->unit_code)
         strbuf_printf(&sb, " unit %s", ev->unit_code);
-    if (strcmp(ev->kind, "step_done") == 0)
+    if (strcmp(ev->kind, "reminder") == 0)
+        strbuf_puts(&sb, ": tenggat sudah dekat");
+    else if (strcmp(ev->kind, "overdue") == 0)
+        strbuf_puts(&sb, ": tenggat sudah lewat");
+    else if (strcmp(ev->kind, "escalation") == 0)
+        strbuf_puts(&sb, ": melewati tenggat");
+    else if (strcmp(ev->kind, "deadline_changed") == 0)
+        strbuf_puts(&sb, ": tenggat dihitung ulang");
+    else if (strcmp(ev->kind, "step_done") == 0)
         strbuf_printf(&sb, " diselesaikan oleh %s", ev->actor);
     else if (strcmp(ev->kind, "returned") == 0)
         strbuf_printf(&sb, " dikembalikan oleh %s kepada Anda", ev->actor);
@@ -122,6 +130,8 @@ char *clitext_event(const Lkip__Event *ev)
             what = "nomor surat";
         else if (strcmp(ev->text_kind, "archive_sha256") == 0)
             what = "SHA-256 dokumen arsip";
+        else if (strcmp(ev->text_kind, "late_actor") == 0)
+            what = "belum diselesaikan oleh";
         strbuf_printf(&sb, " - %s: %s", what, ev->text);
     }
     if (ev->due_at)

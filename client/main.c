@@ -30,7 +30,10 @@ static const cli_cmd_t s_cmds[] = {
     {"capaian", cli_capaian, "[SOP]", "capaian kinerja per indikator dari data unit"},
     {"watch", cli_watch, "[--count N] [--idle DETIK]",
      "tetap terhubung dan tampilkan pemberitahuan saat tiba"},
-    {"admin", cli_admin, "user|org|unit|sop ...", "data induk (khusus administrator)"},
+    {"calendar", cli_calendar, "due --duration \"7 hari\" [--from WAKTU] | show",
+     "hitung tenggat menurut kalender kerja; tampilkan kalender"},
+    {"admin", cli_admin, "user|org|unit|sop|calendar|clock ...",
+     "data induk dan kalender (khusus administrator)"},
 };
 
 static void s_help(FILE *out)

@@ -30,6 +30,14 @@ static const cmd_t s_commands[] = {
     {LKIP__ENVELOPE__BODY_STATUS, "status", CMD_ANY, false, cmd_status},
     {LKIP__ENVELOPE__BODY_HISTORY, "history", CMD_ANY, false, cmd_history},
     {LKIP__ENVELOPE__BODY_CAPAIAN, "capaian", CMD_ANY, false, cmd_capaian},
+    {LKIP__ENVELOPE__BODY_CALENDAR_SHOW, "calendar_show", CMD_ANY, false, cmd_calendar_show},
+    {LKIP__ENVELOPE__BODY_HOLIDAY, "holiday", CMD_ADMIN, true, cmd_holiday},
+    {LKIP__ENVELOPE__BODY_CALENDAR_IMPORT, "calendar_import", CMD_ADMIN, true,
+     cmd_calendar_import},
+    {LKIP__ENVELOPE__BODY_HOURS_SET, "hours_set", CMD_ADMIN, true, cmd_hours_set},
+    {LKIP__ENVELOPE__BODY_PERIOD, "period", CMD_ADMIN, true, cmd_period},
+    {LKIP__ENVELOPE__BODY_CALENDAR_DUE, "calendar_due", CMD_ANY, false, cmd_calendar_due},
+    {LKIP__ENVELOPE__BODY_CLOCK_SET, "clock_set", CMD_ADMIN, true, cmd_clock_set},
 };
 
 const cmd_t *cmd_find(int body_case)

@@ -23,6 +23,8 @@ typedef struct cmd_ctx {
     int step_no;                  /* for the audit row: 0 when none */
     strbuf_t detail;              /* for the audit row: what was done, in English */
     defcache_t *defs;             /* parsed SOP definitions */
+    struct deadline *deadlines;   /* organisations' calendars */
+    struct timesrc *clock;        /* the daemon clock (test clock commands set it) */
     int64_t *woken;               /* users with events queued by this request (owned) */
     int n_woken;
 } cmd_ctx_t;
@@ -81,6 +83,13 @@ void cmd_tasks(cmd_ctx_t *ctx);
 void cmd_status(cmd_ctx_t *ctx);
 void cmd_history(cmd_ctx_t *ctx);
 void cmd_capaian(cmd_ctx_t *ctx);
+void cmd_calendar_show(cmd_ctx_t *ctx);
+void cmd_holiday(cmd_ctx_t *ctx);
+void cmd_calendar_import(cmd_ctx_t *ctx);
+void cmd_hours_set(cmd_ctx_t *ctx);
+void cmd_period(cmd_ctx_t *ctx);
+void cmd_calendar_due(cmd_ctx_t *ctx);
+void cmd_clock_set(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with

@@ -4,6 +4,7 @@
 #include "cmd.h"
 
 #include "db_org.h"
+#include "deadline.h"
 #include "db_report.h"
 #include "db_sop.h"
 #include "flow.h"
@@ -500,6 +501,24 @@ static Lkip__Task *s_task(const db_open_run_t *run, const sop_step_t *step)
     return t;
 }
 
+/* Working minutes left for each task with a due time (negative: overdue). */
+static bool s_remaining(cmd_ctx_t *ctx, Lkip__TasksReply *l)
+{
+    db_org_t org = {0};
+    if (db_org_by_code(ctx->db, ctx->caller->org_code, &org) != DB_FOUND)
+        return false;
+    const calendar_t *cal =
+        deadline_calendar(ctx->deadlines, ctx->db, org.id, org.calendar_version);
+    for (size_t i = 0; cal && i < l->n_tasks; i++) {
+        Lkip__Task *t = l->tasks[i];
+        if (t->due_at)
+            t->remaining_minutes = deadline_remaining(cal, org.time_zone, false, ctx->now,
+                                                      t->due_at);
+    }
+    db_org_clear(&org);
+    return cal != NULL;
+}
+
 void cmd_tasks(cmd_ctx_t *ctx)
 {
     db_open_run_t *runs = NULL;
@@ -530,6 +549,8 @@ void cmd_tasks(cmd_ctx_t *ctx)
         db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &l->tasks,
                              &l->n_tasks) < 0)
         ok = false;
+    if (ok)
+        ok = s_remaining(ctx, l);
     if (!ok) {
         cmd_db_failed(ctx, "list tasks");
         return;

@@ -90,7 +90,7 @@ db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_ins
     db_res_t *r = db_query(
         db,
         "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"
-        " i.def_id, i.sop_code, i.period, i.state = 'active', coalesce(i.current_step, 0),"
+        " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active', coalesce(i.current_step, 0),"
         " coalesce(r.id, 0), coalesce(r.round, 0),"
         " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"
         " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id"
@@ -115,18 +115,19 @@ db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_ins
     out->time_zone = db_res_dup(r, 0, 3);
     out->letter_template = db_res_dup(r, 0, 4);
     out->letter_kka = db_res_dup(r, 0, 5);
-    out->def_id = db_res_int(r, 0, 6);
-    out->sop_code = db_res_dup(r, 0, 7);
-    out->period = db_res_dup(r, 0, 8);
-    out->active = db_res_bool(r, 0, 9);
-    out->current_step = (int)db_res_int(r, 0, 10);
-    out->run_id = db_res_int(r, 0, 11);
-    out->round = (int)db_res_int(r, 0, 12);
-    out->run_assigned_at = db_res_int(r, 0, 13);
-    out->doc_in_round = db_res_bool(r, 0, 14);
-    out->has_document = db_res_bool(r, 0, 15);
-    out->units_total = (int)db_res_int(r, 0, 16);
-    out->units_submitted = (int)db_res_int(r, 0, 17);
+    out->calendar_version = (int)db_res_int(r, 0, 6);
+    out->def_id = db_res_int(r, 0, 7);
+    out->sop_code = db_res_dup(r, 0, 8);
+    out->period = db_res_dup(r, 0, 9);
+    out->active = db_res_bool(r, 0, 10);
+    out->current_step = (int)db_res_int(r, 0, 11);
+    out->run_id = db_res_int(r, 0, 12);
+    out->round = (int)db_res_int(r, 0, 13);
+    out->run_assigned_at = db_res_int(r, 0, 14);
+    out->doc_in_round = db_res_bool(r, 0, 15);
+    out->has_document = db_res_bool(r, 0, 16);
+    out->units_total = (int)db_res_int(r, 0, 17);
+    out->units_submitted = (int)db_res_int(r, 0, 18);
     db_res_free(&r);
     return DB_FOUND;
 }
@@ -159,7 +160,7 @@ int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_cod
 }
 
 int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, int64_t due,
-                     const char *reason)
+                     const char *reason, int64_t *run_id)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
@@ -167,13 +168,17 @@ int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, in
     db_param_int(&p, now);
     s_param_time(&p, due);
     db_param_str(&p, reason ? reason : "");
-    if (db_exec(db,
-                "INSERT INTO step_runs (instance_id, step_no, round, state, assigned_at, due_at,"
-                " opened_by_return) SELECT $1, $2, coalesce(max(round), 0) + 1, 'active',"
-                " to_timestamp($3), to_timestamp($4), $5 FROM step_runs"
-                " WHERE instance_id = $1 AND step_no = $2",
-                &p) != 0)
+    db_res_t *r = db_query(db,
+                           "INSERT INTO step_runs (instance_id, step_no, round, state,"
+                           " assigned_at, due_at, opened_by_return) SELECT $1, $2,"
+                           " coalesce(max(round), 0) + 1, 'active', to_timestamp($3),"
+                           " to_timestamp($4), $5 FROM step_runs"
+                           " WHERE instance_id = $1 AND step_no = $2 RETURNING id",
+                           &p);
+    if (!r)
         return -1;
+    *run_id = db_res_int(r, 0, 0);
+    db_res_free(&r);
     db_param_int(&p, instance_id);
     db_param_int(&p, step_no);
     return db_exec(db, "UPDATE instances SET current_step = $2 WHERE id = $1", &p);
@@ -208,8 +213,8 @@ int db_flow_finish(db_t *db, int64_t instance_id, int64_t now)
 }
 
 int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
-                            const char *unit_role, int64_t now, int64_t due, int64_t **units,
-                            char ***codes)
+                            const char *unit_role, int64_t now, int64_t due,
+                            db_unit_task_t **tasks)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
@@ -221,27 +226,27 @@ int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
                            "INSERT INTO unit_tasks (instance_id, unit_id, unit_role, assigned_at,"
                            " due_at) SELECT $1, id, $3, to_timestamp($4), to_timestamp($5)"
                            " FROM units WHERE org_id = $2 AND NOT disabled ORDER BY code"
-                           " RETURNING unit_id, (SELECT code FROM units u WHERE u.id = unit_id)",
+                           " RETURNING id, unit_id,"
+                           " (SELECT code FROM units u WHERE u.id = unit_id)",
                            &p);
     if (!r)
         return -1;
     int n = db_res_rows(r);
-    *units = xcalloc((size_t)n, sizeof **units);
-    *codes = xcalloc((size_t)n, sizeof **codes);
+    *tasks = xcalloc((size_t)n, sizeof **tasks);
     for (int i = 0; i < n; i++) {
-        (*units)[i] = db_res_int(r, i, 0);
-        (*codes)[i] = db_res_dup(r, i, 1);
+        (*tasks)[i].task_id = db_res_int(r, i, 0);
+        (*tasks)[i].unit_id = db_res_int(r, i, 1);
+        (*tasks)[i].unit_code = db_res_dup(r, i, 2);
     }
     db_res_free(&r);
     return n;
 }
 
-void db_units_free(int64_t *units, char **codes, int n)
+void db_unit_tasks_free(db_unit_task_t *tasks, int n)
 {
     for (int i = 0; i < n; i++)
-        free(codes[i]);
-    free(codes);
-    free(units);
+        free(tasks[i].unit_code);
+    free(tasks);
 }
 
 db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, int64_t *task_id,

@@ -17,6 +17,7 @@ typedef struct {
     char *time_zone;
     char *letter_template;
     char *letter_kka;
+    int calendar_version;      /* of the organisation's working calendar */
     int64_t def_id;
     char *sop_code;
     char *period;
@@ -49,9 +50,10 @@ int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_cod
                    bool *exists) WUR;
 
 /* Opens a new run of step_no (round = previous runs + 1) and makes it the current step.
- * due 0: none. reason: the return reason that opened it, or NULL. Returns 0 or -1. */
+ * due 0: none. reason: the return reason that opened it, or NULL. *run_id gets the run.
+ * Returns 0 or -1. */
 int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, int64_t due,
-                     const char *reason) WUR;
+                     const char *reason, int64_t *run_id) WUR;
 
 /* Closes the open run with outcome. Returns 0 or -1. */
 int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,
@@ -60,12 +62,19 @@ int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64
 /* Marks the instance done. Returns 0 or -1. */
 int db_flow_finish(db_t *db, int64_t instance_id, int64_t now) WUR;
 
-/* Opens a data task for every active unit of org_id, for unit_role. Fills *units and *codes
- * (unit ids and codes; caller frees both, see db_units_free) and returns the count, or -1. */
+/* The data tasks opened for the units. */
+typedef struct {
+    int64_t task_id;
+    int64_t unit_id;
+    char *unit_code;
+} db_unit_task_t;
+
+/* Opens a data task for every active unit of org_id, for unit_role. Fills *tasks (caller frees
+ * with db_unit_tasks_free) and returns the count, or -1. */
 int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
-                            const char *unit_role, int64_t now, int64_t due, int64_t **units,
-                            char ***codes) WUR;
-void db_units_free(int64_t *units, char **codes, int n);
+                            const char *unit_role, int64_t now, int64_t due,
+                            db_unit_task_t **tasks) WUR;
+void db_unit_tasks_free(db_unit_task_t *tasks, int n);
 
 /* The caller's unit task: state ("open", "submitted", "missing") or NOT_FOUND. */
 db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, int64_t *task_id,

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #define ORG_SELECT                                                                                 \
-    "SELECT id, code, name, disabled, letter_template, letter_kka, time_zone FROM organisations "
+    "SELECT id, code, name, disabled, letter_template, letter_kka, time_zone, calendar_version"     \
+    " FROM organisations "
 #define UNIT_SELECT                                                                                \
     "SELECT u.id, u.org_id, o.code, u.code, u.name, u.disabled FROM units u"                      \
     " JOIN organisations o ON o.id = u.org_id "
@@ -37,6 +38,7 @@ static void s_org_row(const db_res_t *r, int i, db_org_t *o)
     o->letter_template = db_res_dup(r, i, 4);
     o->letter_kka = db_res_dup(r, i, 5);
     o->time_zone = db_res_dup(r, i, 6);
+    o->calendar_version = (int)db_res_int(r, i, 7);
 }
 
 static void s_unit_row(const db_res_t *r, int i, db_unit_t *u)

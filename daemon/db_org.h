@@ -13,6 +13,7 @@ typedef struct {
     char *letter_template;
     char *letter_kka;
     char *time_zone;
+    int calendar_version;
 } db_org_t;
 
 typedef struct {

@@ -1,18 +1,54 @@
-/* deadline — due times of steps in the organisation's working time: loads the organisation's
- * calendar (hours, special periods, holidays) and applies calendar_due to a step's waktu. */
+/* deadline — due times of steps in the organisation's working time, their reminders, and
+ * recomputing them when the calendar changes. Holds a cache of each organisation's calendar,
+ * keyed by its calendar_version, so a transition costs no calendar query while nothing changed
+ * and any change (from any daemon) is seen at once. */
 #ifndef LKIP_DEADLINE_H
 #define LKIP_DEADLINE_H
 
-#include "cmd.h"
-#include "db_flow.h"
+#include "calendar.h"
+#include "db.h"
+#include "defcache.h"
 #include "sopdef.h"
 
-/* The due time (unix seconds) of step when assigned at ctx->now in inst's organisation.
- * Returns 0, or -1 after answering the request. */
-int deadline_for_step(cmd_ctx_t *ctx, const db_instance_t *inst, const sop_step_t *step,
-                      int64_t *due) WUR;
+typedef struct deadline deadline_t;
 
-/* UTC seconds -> local civil minutes of zone. 0 or -1. */
-int deadline_local_minutes(const char *zone, int64_t utc, int64_t *local) WUR;
+deadline_t *deadline_new(void);
+void deadline_destroy(deadline_t **self_p);
+
+/* The calendar of org_id at version (reloaded when the version moved). The cache owns it.
+ * NULL on a database error. */
+const calendar_t *deadline_calendar(deadline_t *self, db_t *db, int64_t org_id, int version);
+
+/* Unix seconds -> local civil minutes of zone, and back. 0 or -1 (unknown zone). */
+int deadline_to_local(const char *zone, int64_t utc, cal_min_t *local) WUR;
+int deadline_from_local(const char *zone, cal_min_t local, int64_t *utc) WUR;
+
+/* The due time of step's waktu for work assigned at `assigned`. 0 or -1 (no working time
+ * ahead, unknown zone). */
+int deadline_due(const calendar_t *cal, const char *zone, const sop_step_t *step,
+                 int64_t assigned, int64_t *due) WUR;
+
+/* Working minutes from now until due; negative (working minutes since due) when past. For
+ * wall-clock steps, plain minutes. */
+int64_t deadline_remaining(const calendar_t *cal, const char *zone, bool wall_clock, int64_t now,
+                           int64_t due);
+
+/* Fire times of the reminders for work from assigned to due under r (at most
+ * SOP_MAX_PERCENTS + 1, ascending, distinct, strictly between assigned and due). Pure. */
+int deadline_reminder_times(const calendar_t *cal, const char *zone, const sop_reminders_t *r,
+                            bool wall_clock, int64_t assigned, int64_t due, int64_t *out);
+
+/* Queues the reminder, overdue and first escalation timers of a step run (run_id) or a unit
+ * task (task_id); reminders at or before not_before are left out (they belong to the past).
+ * Returns 0 or -1. */
+int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const sop_step_t *step,
+                      int64_t instance_id, int64_t run_id, int64_t task_id, int64_t assigned,
+                      int64_t due, int64_t not_before) WUR;
+
+/* Recomputes the due time of every open run and unit task of org_id (0: all organisations)
+ * after a calendar change: moved ones get a new due time, new timers, and a deadline_changed
+ * event to their actors. Returns how many moved, or -1. Appends recipients to *woken. */
+int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now,
+                       int64_t **woken, int *n_woken) WUR;
 
 #endif

@@ -10,6 +10,28 @@
 #include <string.h>
 #include <time.h>
 
+/* The organisation's calendar; NULL after replying. */
+static const calendar_t *s_calendar(flow_t *f)
+{
+    const calendar_t *cal = deadline_calendar(f->ctx->deadlines, f->ctx->db, f->inst->org_id,
+                                              f->inst->calendar_version);
+    if (!cal)
+        cmd_db_failed(f->ctx, "load calendar");
+    return cal;
+}
+
+/* The due time of step assigned now (0 when the calendar has no working time ahead). */
+static int64_t s_due(flow_t *f, const calendar_t *cal, const sop_step_t *step)
+{
+    int64_t due = 0;
+    if (deadline_due(cal, f->inst->time_zone, step, f->ctx->now, &due) != 0) {
+        log_warn("no due time for step %d of instance %lld: no working time ahead in %s",
+                 step->no, (long long)f->inst->id, f->inst->org_code);
+        return 0;
+    }
+    return due;
+}
+
 /* Adds role to the audience unless present. */
 static void s_add_role(db_audience_t *to, const char *role)
 {
@@ -105,34 +127,63 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
 static int s_open_units(flow_t *f, const engine_effect_t *e)
 {
     const sop_step_t *fanout = sopdef_step(f->def, e->step_no);
-    /* the units' tasks share the collecting step's deadline */
+    /* the units' tasks share the collecting step's deadline and reminders */
     const sop_step_t *collect = sopdef_step(f->def, e->step_no + 1);
-    int64_t due = 0;
-    if (deadline_for_step(f->ctx, f->inst, collect ? collect : fanout, &due) != 0)
+    if (!collect)
+        collect = fanout;
+    const calendar_t *cal = s_calendar(f);
+    if (!cal)
         return -1;
-    int64_t *units = NULL;
-    char **codes = NULL;
+    int64_t due = s_due(f, cal, collect);
+    db_unit_task_t *tasks = NULL;
     int n = db_flow_open_unit_tasks(f->ctx->db, f->inst->id, f->inst->org_id, fanout->unit_role,
-                                    f->ctx->now, due, &units, &codes);
+                                    f->ctx->now, due, &tasks);
     if (n < 0) {
         cmd_db_failed(f->ctx, "open unit tasks");
         return -1;
     }
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
-        db_audience_t to = {.org_id = f->inst->org_id, .unit_id = units[i],
+        if (due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, collect, f->inst->id, 0,
+                                     tasks[i].task_id, f->ctx->now, due, f->ctx->now) != 0) {
+            cmd_db_failed(f->ctx, "schedule unit task timers");
+            rc = -1;
+            break;
+        }
+        db_audience_t to = {.org_id = f->inst->org_id, .unit_id = tasks[i].unit_id,
                             .unit_role = fanout->unit_role};
         Lkip__Event ev;
         s_event(f, &ev, "unit_task_assigned", e->step_no);
-        ev.unit_code = codes[i];
+        ev.unit_code = tasks[i].unit_code;
         ev.due_at = due;
         ev.text = (char *)(f->text ? f->text : "");
         ev.text_kind = "note";
         rc = s_emit(f, &to, &ev);
     }
     f->inst->units_total = n;
-    db_units_free(units, codes, n);
+    db_unit_tasks_free(tasks, n);
     return rc;
+}
+
+static int s_open_step(flow_t *f, const engine_effect_t *e, int64_t *due)
+{
+    const sop_step_t *step = sopdef_step(f->def, e->step_no);
+    const calendar_t *cal = s_calendar(f);
+    if (!cal)
+        return -1;
+    *due = s_due(f, cal, step);
+    /* a run opened by a return carries its reason */
+    bool returned = e->step_no < f->inst->current_step;
+    int64_t run_id = 0;
+    if (db_flow_open_run(f->ctx->db, f->inst->id, e->step_no, f->ctx->now, *due,
+                         returned ? f->text : NULL, &run_id) != 0 ||
+        (*due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, step, f->inst->id, run_id,
+                                   0, f->ctx->now, *due, f->ctx->now) != 0)) {
+        cmd_db_failed(f->ctx, "open step");
+        return -1;
+    }
+    f->inst->current_step = e->step_no;
+    return 0;
 }
 
 static int s_letter(flow_t *f)
@@ -140,9 +191,9 @@ static int s_letter(flow_t *f)
     time_t now = (time_t)f->ctx->now;
     struct tm tm;
     gmtime_r(&now, &tm);
-    int64_t local_min = 0;
+    cal_min_t local_min = 0;
     /* the letter's date is the organisation's local date */
-    if (deadline_local_minutes(f->inst->time_zone, f->ctx->now, &local_min) == 0) {
+    if (deadline_to_local(f->inst->time_zone, f->ctx->now, &local_min) == 0) {
         time_t t = (time_t)(local_min * 60);
         gmtime_r(&t, &tm);
     }
@@ -178,17 +229,8 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome),
                                 ctx->caller->id, ctx->now, f->text);
         break;
-    case EFF_OPEN_STEP: {
-        const sop_step_t *step = sopdef_step(f->def, e->step_no);
-        if (deadline_for_step(ctx, f->inst, step, due) != 0)
-            return -1;
-        /* a run opened by a return carries its reason */
-        bool returned = e->step_no < f->inst->current_step;
-        rc = db_flow_open_run(db, f->inst->id, e->step_no, ctx->now, *due,
-                              returned ? f->text : NULL);
-        f->inst->current_step = e->step_no;
-        break;
-    }
+    case EFF_OPEN_STEP:
+        return s_open_step(f, e, due);
     case EFF_OPEN_UNIT_TASKS:
         return s_open_units(f, e);
     case EFF_RECORD_UNIT_DATA:

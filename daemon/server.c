@@ -4,8 +4,14 @@
 #include "auth.h"
 #include "cmd.h"
 #include "db_audit.h"
+#include "db_calendar.h"
+#include "db_outbox.h"
+#include "db_timers.h"
+#include "deadline.h"
 #include "defcache.h"
 #include "delivery.h"
+#include "timers.h"
+#include "timesrc.h"
 #include "keys.h"
 #include "log.h"
 
@@ -31,6 +37,11 @@ struct server {
     int db_backoff_ms;
     defcache_t *defs;         /* parsed SOP definitions */
     delivery_t *delivery;     /* event sessions */
+    deadline_t *deadlines;    /* organisations' calendars */
+    timesrc_t *clock;         /* the daemon clock */
+    bool timer_known;         /* next_timer holds the earliest pending timer */
+    int64_t next_timer;       /* unix seconds of the earliest pending timer; 0: none */
+    int64_t timer_check_at;   /* monotonic ms: look at the timers table again */
 };
 
 /* One request read from the socket, waiting for its batch to run. */
@@ -116,7 +127,9 @@ static bool s_db_ready(server_t *self)
     s_db_lost(self);
     if (monotonic_ms() < self->db_retry_at)
         return false;
-    if (db_reset(self->db) == 0 && db_exec(self->db, "LISTEN lkip_events", NULL) == 0) {
+    if (db_reset(self->db) == 0 && db_exec(self->db, "LISTEN lkip_events", NULL) == 0 &&
+        db_exec(self->db, "LISTEN lkip_clock", NULL) == 0) {
+        self->timer_known = false;
         log_info("database connection restored");
         self->db_retry_at = 0;
         return true;
@@ -132,8 +145,14 @@ static bool s_db_ready(server_t *self)
 static void s_on_notify(const char *channel, const char *payload, bool own, void *arg)
 {
     server_t *self = arg;
+    if (strcmp(channel, "lkip_clock") == 0) {
+        timesrc_set(self->clock, strtoll(payload, NULL, 10));
+        self->timer_known = false;
+        return;
+    }
     if (own || strcmp(channel, "lkip_events") != 0)
         return;
+    self->timer_known = false; /* the change may have queued timers */
     if (!*payload) {
         delivery_wake(self->delivery, NULL, 0);
         return;
@@ -204,7 +223,7 @@ static bool s_record_accepted(server_t *self, pending_t *p, cmd_ctx_t *ctx)
 static void s_run_one(server_t *self, pending_t *p, int64_t now)
 {
     cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now,
-                     .defs = self->defs};
+                     .defs = self->defs, .deadlines = self->deadlines, .clock = self->clock};
     ctx.reply = p->reply = s_reply_new();
     if (db_savepoint(self->db) != 0) {
         cmd_db_failed(&ctx, "savepoint");
@@ -261,26 +280,18 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
  * commit (NOTIFY takes a global lock at commit, so never one per row). Returns 0 or -1. */
 static int s_notify_batch(server_t *self, pending_t *batch, int n)
 {
-    strbuf_t sb = {0};
-    int users = 0;
-    for (int i = 0; i < n; i++)
-        for (int k = 0; k < batch[i].n_woken; k++) {
-            strbuf_printf(&sb, "%s%lld", users++ ? "," : "", (long long)batch[i].woken[k]);
-        }
-    int rc = 0;
-    if (users > 0) {
-        db_params_t p = {0};
-        /* the payload limit is 8000 bytes; an empty payload means "check everyone" */
-        db_param_str(&p, sb.len < 7900 ? strbuf_str(&sb) : "");
-        rc = db_exec(self->db, "SELECT pg_notify('lkip_events', $1)", &p);
+    int64_t *users = NULL;
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        if (!batch[i].n_woken)
+            continue;
+        users = xrealloc(users, (size_t)(count + batch[i].n_woken) * sizeof *users);
+        memcpy(users + count, batch[i].woken, (size_t)batch[i].n_woken * sizeof *users);
+        count += batch[i].n_woken;
     }
-    strbuf_free(&sb);
+    int rc = db_outbox_notify(self->db, users, count);
+    free(users);
     return rc;
-}
-
-static int64_t s_now(void)
-{
-    return (int64_t)time(NULL);
 }
 
 /* Runs a batch in one transaction and sends its replies once it is durable. */
@@ -292,7 +303,7 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
             runnable++;
     if (runnable > 0) {
         bool ok = s_db_ready(self) && db_begin(self->db) == 0;
-        int64_t now = s_now();
+        int64_t now = timesrc_now(self->clock);
         for (int i = 0; ok && i < n; i++)
             if (batch[i].cmd)
                 s_run_one(self, &batch[i], now);
@@ -327,10 +338,47 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
                                p->user_id, p->env->subscribe->last_seq);
     }
     for (int i = 0; i < n; i++) {
-        if (batch[i].n_woken)
+        if (batch[i].n_woken) {
             delivery_wake(self->delivery, batch[i].woken, batch[i].n_woken);
+            self->timer_known = false; /* steps were opened: new timers */
+        }
         s_pending_clear(&batch[i]);
     }
+}
+
+/* Fires due timers and finds the next one. Returns ms until the timers want attention. */
+static long s_timers(server_t *self)
+{
+    int64_t now = timesrc_now(self->clock);
+    if (self->timer_known && (self->next_timer == 0 || self->next_timer > now) &&
+        monotonic_ms() < self->timer_check_at) {
+        if (self->next_timer == 0 || timesrc_is_test(self->clock))
+            return 1000;
+        int64_t ms = (self->next_timer - now) * 1000;
+        return ms > 1000 ? 1000 : (long)ms;
+    }
+    for (;;) {
+        int64_t *woken = NULL;
+        int n_woken = 0;
+        int fired = timers_fire(self->db, self->defs, self->deadlines, now, 100, &woken,
+                                &n_woken);
+        if (n_woken)
+            delivery_wake(self->delivery, woken, n_woken);
+        free(woken);
+        if (fired < 100)
+            break; /* done, or failed: the next round tries again */
+    }
+    bool found = false;
+    if (db_timer_next(self->db, &self->next_timer, &found) != 0) {
+        self->timer_known = false;
+        return 1000;
+    }
+    if (!found)
+        self->next_timer = 0;
+    self->timer_known = true;
+    /* another daemon's NOTIFY can be lost too: look again now and then */
+    self->timer_check_at = monotonic_ms() + self->cfg->outbox_poll_ms;
+    return 0;
 }
 
 /* Reads one message from the ROUTER into p. Returns 1 read, 0 nothing pending, -1 dropped. */
@@ -459,12 +507,26 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     size_t len = sizeof self->endpoint;
     zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len);
-    if (db_exec(db, "LISTEN lkip_events", NULL) != 0) {
+    if (db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
+        db_exec(db, "LISTEN lkip_clock", NULL) != 0) {
         snprintf(err, errlen, "could not listen for events: %s", db_error(db));
         goto fail;
     }
     self->defs = defcache_new();
     self->delivery = delivery_new(self->router, db, cfg);
+    self->deadlines = deadline_new();
+    self->clock = timesrc_new(cfg->test_clock);
+    if (cfg->test_clock) {
+        int64_t t = 0;
+        bool set = false;
+        if (db_clock_get(db, &t, &set) != 0) {
+            snprintf(err, errlen, "could not read the test clock: %s", db_error(db));
+            goto fail;
+        }
+        if (set)
+            timesrc_set(self->clock, t);
+        log_warn("test clock enabled: time is set by clock_set requests");
+    }
     return self;
 fail:
     memset(&kp, 0, sizeof kp);
@@ -479,6 +541,8 @@ void server_destroy(server_t **self_p)
     server_t *self = *self_p;
     delivery_destroy(&self->delivery);
     defcache_destroy(&self->defs);
+    deadline_destroy(&self->deadlines);
+    timesrc_destroy(&self->clock);
     if (self->router)
         zmq_close(self->router);
     auth_destroy(&self->auth);
@@ -503,7 +567,12 @@ int server_run(server_t *self, volatile int *stop)
             {NULL, db_socket(self->db), ZMQ_POLLIN, 0},
         };
         int nitems = items[2].fd >= 0 && self->db_retry_at == 0 ? 3 : 2;
-        long timeout = self->db_retry_at == 0 ? delivery_tick(self->delivery) : 1000;
+        long timeout = 1000;
+        if (self->db_retry_at == 0) {
+            long t1 = delivery_tick(self->delivery);
+            long t2 = s_timers(self);
+            timeout = t1 < t2 ? t1 : t2;
+        }
         if (self->db_retry_at) {
             int64_t wait = self->db_retry_at - monotonic_ms();
             timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;

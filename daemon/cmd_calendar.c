@@ -1,0 +1,515 @@
+/* cmd_calendar — the working calendar commands: show it, edit and import holidays, set the
+ * working hours and special periods, compute a due time, and (tests only) set the clock. Every
+ * change bumps the organisation's calendar version and recomputes the open deadlines in the
+ * same transaction, telling each moved actor the new time. */
+#include "cmd.h"
+
+#include "db_calendar.h"
+#include "db_org.h"
+#include "deadline.h"
+#include "timesrc.h"
+#include "weekspec.h"
+
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_IMPORT (1024 * 1024)
+#define MAX_IMPORT_DAYS 2000
+
+static const char *const s_kinds[] = {"libur_nasional", "cuti_bersama", "libur_lokal"};
+
+static bool s_kind_ok(const char *kind)
+{
+    for (size_t i = 0; i < ARRAY_LEN(s_kinds); i++)
+        if (strcmp(kind, s_kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool s_national(const char *kind)
+{
+    return strcmp(kind, "libur_lokal") != 0;
+}
+
+/* The organisation a calendar command is about: org_code, or the caller's. */
+static bool s_org(cmd_ctx_t *ctx, const char *org_code, db_org_t *org)
+{
+    const char *code = *org_code ? org_code : ctx->caller->org_code;
+    if (!cmd_check_field(ctx, "org", code, WIRE_MAX_NAME, true))
+        return false;
+    db_lookup_t rc = db_org_by_code(ctx->db, code, org);
+    if (rc == DB_FAILED)
+        cmd_db_failed(ctx, "find organisation");
+    else if (rc == DB_NOT_FOUND)
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_org", "Organisasi \"%s\" tidak dikenal",
+                  code);
+    return rc == DB_FOUND;
+}
+
+static Lkip__CalendarReply *s_reply(cmd_ctx_t *ctx)
+{
+    Lkip__CalendarReply *c = xmalloc(sizeof *c);
+    lkip__calendar_reply__init(c);
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_CALENDAR;
+    ctx->reply->calendar = c;
+    return c;
+}
+
+/* After a change to the calendar of org_id (0: all): bump, recompute deadlines, and fill the
+ * reply with the calendar as it is now. false after replying with an error. */
+static bool s_changed(cmd_ctx_t *ctx, int64_t org_id, const db_org_t *shown, int changed)
+{
+    if (db_calendar_bump(ctx->db, org_id) != 0) {
+        cmd_db_failed(ctx, "calendar version");
+        return false;
+    }
+    int moved = deadline_recompute(ctx->db, ctx->defs, org_id, ctx->now, &ctx->woken,
+                                   &ctx->n_woken);
+    if (moved < 0) {
+        cmd_db_failed(ctx, "recompute deadlines");
+        return false;
+    }
+    Lkip__CalendarReply *c = s_reply(ctx);
+    c->org_code = xstrdup(shown->code);
+    c->time_zone = xstrdup(shown->time_zone);
+    c->changed = changed;
+    c->deadlines_moved = moved;
+    if (db_calendar_show(ctx->db, shown->id, 0, c) != 0) {
+        cmd_db_failed(ctx, "show calendar");
+        return false;
+    }
+    if (moved)
+        strbuf_printf(&ctx->detail, "; %d open deadline(s) moved", moved);
+    return true;
+}
+
+void cmd_calendar_show(cmd_ctx_t *ctx)
+{
+    const Lkip__CalendarShowRequest *r = ctx->req->calendar_show;
+    db_org_t org = {0};
+    if (!s_org(ctx, r->org_code, &org))
+        return;
+    if (r->year < 0 || r->year > 9999) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_year", "Tahun %d tidak sah", r->year);
+    } else {
+        Lkip__CalendarReply *c = s_reply(ctx);
+        c->org_code = xstrdup(org.code);
+        c->time_zone = xstrdup(org.time_zone);
+        if (db_calendar_show(ctx->db, org.id, r->year, c) != 0)
+            cmd_db_failed(ctx, "show calendar");
+        else
+            cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Kalender kerja %s", org.code);
+    }
+    db_org_clear(&org);
+}
+
+/* Checks a holiday's date, kind and name; false after replying. */
+static bool s_check_holiday(cmd_ctx_t *ctx, const char *date, const char *kind, const char *name,
+                            bool need_name)
+{
+    cal_day_t day;
+    if (cal_parse_date(date, &day) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_date",
+                  "Tanggal \"%s\" tidak sah (tulis TTTT-BB-HH, mis. 2026-08-17)", date);
+        return false;
+    }
+    if (!s_kind_ok(kind)) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_kind",
+                  "Jenis libur \"%s\" tidak dikenal (libur_nasional, cuti_bersama, libur_lokal)",
+                  kind);
+        return false;
+    }
+    return cmd_check_field(ctx, "name", name, WIRE_MAX_TITLE, need_name);
+}
+
+void cmd_holiday(cmd_ctx_t *ctx)
+{
+    const Lkip__HolidayRequest *r = ctx->req->holiday;
+    const char *kind = *r->kind ? r->kind : "libur_nasional";
+    db_org_t org = {0};
+    if (!s_check_holiday(ctx, r->date, kind, r->name, !r->remove) || !s_org(ctx, r->org_code, &org))
+        return;
+    int changed = 0;
+    int64_t scope = s_national(kind) ? 0 : org.id;
+    if (r->remove) {
+        char existing[16];
+        if (db_holiday_kind(ctx->db, org.id, r->date, existing, sizeof existing) != 0) {
+            cmd_db_failed(ctx, "find holiday");
+            goto out;
+        }
+        if (!*existing) {
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_holiday",
+                      "Tanggal %s bukan hari libur %s", r->date, org.code);
+            goto out;
+        }
+        /* a national holiday leaves every organisation's calendar */
+        scope = s_national(existing) ? 0 : org.id;
+        if (db_holiday_remove(ctx->db, scope, r->date, &changed) != 0) {
+            cmd_db_failed(ctx, "remove holiday");
+            goto out;
+        }
+        strbuf_printf(&ctx->detail, "removed holiday %s (%s)", r->date, existing);
+    } else {
+        if (db_holiday_put(ctx->db, scope, r->date, kind, r->name, &changed) != 0) {
+            cmd_db_failed(ctx, "add holiday");
+            goto out;
+        }
+        strbuf_printf(&ctx->detail, "holiday %s %s \"%s\"", r->date, kind, r->name);
+    }
+    if (s_changed(ctx, scope, &org, changed))
+        cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%s %s %s; %d tenggat terbuka dihitung ulang",
+                  r->remove ? "Hari libur" : "Hari libur", r->date,
+                  r->remove ? "dihapus" : "disimpan", ctx->reply->calendar->deadlines_moved);
+out:
+    db_org_clear(&org);
+}
+
+typedef struct {
+    char date[11];
+    char kind[16];
+    char name[WIRE_MAX_TITLE + 1];
+} import_day_t;
+
+typedef struct {
+    import_day_t *days;
+    int n, cap;
+    strbuf_t errors;          /* one line per problem, Bahasa Indonesia */
+    int n_errors;
+} import_t;
+
+static void s_import_error(import_t *im, int line, const char *fmt, ...) PRINTF(3, 4);
+
+static void s_import_error(import_t *im, int line, const char *fmt, ...)
+{
+    if (im->n_errors++ >= 20)
+        return;
+    if (line)
+        strbuf_printf(&im->errors, "\n  baris %d: ", line);
+    else
+        strbuf_puts(&im->errors, "\n  ");
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&im->errors, fmt, ap);
+    va_end(ap);
+}
+
+static void s_import_add(import_t *im, cal_day_t day, const char *kind, const char *name)
+{
+    if (im->n == im->cap) {
+        im->cap = im->cap ? im->cap * 2 : 32;
+        im->days = xrealloc(im->days, (size_t)im->cap * sizeof *im->days);
+    }
+    import_day_t *d = &im->days[im->n++];
+    cal_format_date(day, d->date, sizeof d->date);
+    snprintf(d->kind, sizeof d->kind, "%s", kind);
+    snprintf(d->name, sizeof d->name, "%s", name);
+}
+
+/* "date,kind,name" (',' or ';'), a header line first, as shared/data/holidays-2026.csv. */
+static void s_import_csv(import_t *im, char *text)
+{
+    int line = 0;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        line++;
+        size_t n = strlen(l);
+        if (n && l[n - 1] == '\r')
+            l[--n] = '\0';
+        if (line == 1 && strncmp(l, "\xef\xbb\xbf", 3) == 0)
+            l += 3;
+        if (!*l || (line == 1 && strncmp(l, "date", 4) == 0))
+            continue;
+        char sep = strchr(l, ';') ? ';' : ',';
+        char *a = strchr(l, sep);
+        char *b = a ? strchr(a + 1, sep) : NULL;
+        if (!a || !b) {
+            s_import_error(im, line, "harus berisi tanggal%ckind%cnama", sep, sep);
+            continue;
+        }
+        *a = *b = '\0';
+        cal_day_t day;
+        if (cal_parse_date(l, &day) != 0)
+            s_import_error(im, line, "tanggal \"%s\" tidak sah", l);
+        else if (!s_kind_ok(a + 1))
+            s_import_error(im, line, "jenis \"%s\" tidak dikenal", a + 1);
+        else if (!*(b + 1) || strlen(b + 1) > WIRE_MAX_TITLE ||
+                 !text_is_clean(b + 1, strlen(b + 1), true))
+            s_import_error(im, line, "nama hari libur kosong atau tidak sah");
+        else
+            s_import_add(im, day, a + 1, b + 1);
+    }
+}
+
+/* Every VEVENT's days [DTSTART, DTEND) as holidays of kind, named by SUMMARY. */
+static void s_import_ics(import_t *im, const char *text, const char *kind)
+{
+    icalcomponent *root = icalparser_parse_string(text);
+    if (!root) {
+        s_import_error(im, 0, "berkas iCalendar tidak dapat dibaca");
+        return;
+    }
+    int events = 0;
+    for (icalcomponent *ev = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); ev;
+         ev = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+        events++;
+        const char *name = icalcomponent_get_summary(ev);
+        struct icaltimetype start = icalcomponent_get_dtstart(ev);
+        struct icaltimetype end = icalcomponent_get_dtend(ev);
+        if (!name || !*name)
+            name = "Hari libur";
+        if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY)) {
+            s_import_error(im, 0, "acara \"%s\" berulang (RRULE); tuliskan tiap tanggalnya", name);
+            continue;
+        }
+        if (icaltime_is_null_time(start)) {
+            s_import_error(im, 0, "acara \"%s\" tidak memiliki DTSTART", name);
+            continue;
+        }
+        cal_day_t first = cal_days_from_civil(start.year, start.month, start.day);
+        cal_day_t last = first;
+        if (!icaltime_is_null_time(end)) {
+            cal_day_t e = cal_days_from_civil(end.year, end.month, end.day);
+            /* DTEND of an all-day event is exclusive */
+            last = end.is_date ? e - 1 : e;
+        }
+        if (last < first || last - first > 366) {
+            s_import_error(im, 0, "acara \"%s\" memiliki rentang tanggal tidak sah", name);
+            continue;
+        }
+        if (!text_is_clean(name, strlen(name), true) || strlen(name) > WIRE_MAX_TITLE) {
+            s_import_error(im, 0, "nama acara tidak sah");
+            continue;
+        }
+        for (cal_day_t d = first; d <= last && im->n < MAX_IMPORT_DAYS; d++)
+            s_import_add(im, d, kind, name);
+    }
+    if (events == 0)
+        s_import_error(im, 0, "berkas iCalendar tidak memuat acara (VEVENT)");
+    icalcomponent_free(root);
+}
+
+void cmd_calendar_import(cmd_ctx_t *ctx)
+{
+    const Lkip__CalendarImportRequest *r = ctx->req->calendar_import;
+    const char *kind = *r->kind ? r->kind : "libur_nasional";
+    if (!cmd_check_field(ctx, "file_name", r->file_name, WIRE_MAX_TITLE, true))
+        return;
+    if (!s_kind_ok(kind)) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_kind", "Jenis libur \"%s\" tidak dikenal",
+                  kind);
+        return;
+    }
+    if (r->content.len == 0 || r->content.len > MAX_IMPORT) {
+        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "bad_file_size",
+                  "Berkas kalender kosong atau terlalu besar (paling besar %d bita)", MAX_IMPORT);
+        return;
+    }
+    char *text = xstrndup((const char *)r->content.data, r->content.len);
+    db_org_t org = {0};
+    import_t im = {0};
+    if (!text_is_clean(text, r->content.len, false)) {
+        cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_encoding",
+                  "Berkas \"%s\" bukan teks UTF-8", r->file_name);
+        goto out;
+    }
+    if (!s_org(ctx, r->org_code, &org))
+        goto out;
+    size_t flen = strlen(r->file_name);
+    bool ics = (flen > 4 && strcmp(r->file_name + flen - 4, ".ics") == 0) ||
+               strncmp(text, "BEGIN:VCALENDAR", 15) == 0;
+    if (ics)
+        s_import_ics(&im, text, kind);
+    else
+        s_import_csv(&im, text);
+    if (im.n_errors || im.n == 0) {
+        cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_calendar_file",
+                  "Berkas \"%s\" ditolak%s; tidak ada yang disimpan:%s", r->file_name,
+                  im.n_errors ? "" : " (tidak ada tanggal)", strbuf_str(&im.errors));
+        goto out;
+    }
+    int changed = 0;
+    bool national = false;
+    for (int i = 0; i < im.n; i++) {
+        national |= s_national(im.days[i].kind);
+        if (db_holiday_put(ctx->db, s_national(im.days[i].kind) ? 0 : org.id, im.days[i].date,
+                           im.days[i].kind, im.days[i].name, &changed) != 0) {
+            cmd_db_failed(ctx, "import holidays");
+            goto out;
+        }
+    }
+    strbuf_printf(&ctx->detail, "imported %d holiday(s) from \"%s\"", im.n, r->file_name);
+    if (s_changed(ctx, national ? 0 : org.id, &org, changed))
+        cmd_reply(ctx, LKIP__STATUS__OK, "ok",
+                  "%d tanggal dari \"%s\" dibaca, %d baru atau berubah; %d tenggat terbuka "
+                  "dihitung ulang",
+                  im.n, r->file_name, changed, ctx->reply->calendar->deadlines_moved);
+out:
+    free(im.days);
+    strbuf_free(&im.errors);
+    db_org_clear(&org);
+    free(text);
+}
+
+/* Parses a week; false after replying. */
+static bool s_week(cmd_ctx_t *ctx, const char *text, cal_week_t *week)
+{
+    char why[200];
+    if (!cmd_check_field(ctx, "week", text, 1000, true))
+        return false;
+    if (weekspec_parse(text, week, why, sizeof why) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_hours", "Jam kerja \"%s\" tidak sah: %s",
+                  text, why);
+        return false;
+    }
+    return true;
+}
+
+void cmd_hours_set(cmd_ctx_t *ctx)
+{
+    const Lkip__HoursSetRequest *r = ctx->req->hours_set;
+    cal_week_t week;
+    db_org_t org = {0};
+    if (!s_week(ctx, r->week, &week) || !s_org(ctx, r->org_code, &org))
+        return;
+    if (db_hours_set(ctx->db, org.id, &week) != 0) {
+        cmd_db_failed(ctx, "set hours");
+    } else {
+        strbuf_printf(&ctx->detail, "working hours of %s: %s", org.code, r->week);
+        if (s_changed(ctx, org.id, &org, 1))
+            cmd_reply(ctx, LKIP__STATUS__OK, "ok",
+                      "Jam kerja %s diperbarui; %d tenggat terbuka dihitung ulang", org.code,
+                      ctx->reply->calendar->deadlines_moved);
+    }
+    db_org_clear(&org);
+}
+
+void cmd_period(cmd_ctx_t *ctx)
+{
+    const Lkip__PeriodRequest *r = ctx->req->period;
+    db_org_t org = {0};
+    if (!cmd_check_field(ctx, "name", r->name, WIRE_MAX_TITLE, true) ||
+        !s_org(ctx, r->org_code, &org))
+        return;
+    if (r->remove) {
+        bool found = false;
+        if (db_period_remove(ctx->db, org.id, r->name, &found) != 0)
+            cmd_db_failed(ctx, "remove period");
+        else if (!found)
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_period",
+                      "Periode khusus \"%s\" tidak ada", r->name);
+        else {
+            strbuf_printf(&ctx->detail, "removed period \"%s\"", r->name);
+            if (s_changed(ctx, org.id, &org, 1))
+                cmd_reply(ctx, LKIP__STATUS__OK, "ok",
+                          "Periode \"%s\" dihapus; %d tenggat terbuka dihitung ulang", r->name,
+                          ctx->reply->calendar->deadlines_moved);
+        }
+        db_org_clear(&org);
+        return;
+    }
+    cal_day_t first, last;
+    cal_week_t week;
+    if (cal_parse_date(r->first, &first) != 0 || cal_parse_date(r->last, &last) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_date",
+                  "Tanggal periode \"%s\" s.d. \"%s\" tidak sah (TTTT-BB-HH)", r->first, r->last);
+    } else if (last < first) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_range",
+                  "Tanggal akhir %s sebelum tanggal awal %s", r->last, r->first);
+    } else if (s_week(ctx, r->week, &week)) {
+        char *overlap = NULL;
+        bool taken = false;
+        if (db_period_add(ctx->db, org.id, r->name, r->first, r->last, &week, &overlap,
+                          &taken) != 0)
+            cmd_db_failed(ctx, "add period");
+        else if (overlap)
+            cmd_reply(ctx, LKIP__STATUS__CONFLICT, "period_overlap",
+                      "Periode %s s.d. %s bertumpang tindih dengan periode \"%s\"", r->first,
+                      r->last, overlap);
+        else if (taken)
+            cmd_reply(ctx, LKIP__STATUS__CONFLICT, "period_exists",
+                      "Periode \"%s\" sudah ada", r->name);
+        else {
+            strbuf_printf(&ctx->detail, "period \"%s\" %s..%s: %s", r->name, r->first, r->last,
+                          r->week);
+            if (s_changed(ctx, org.id, &org, 1))
+                cmd_reply(ctx, LKIP__STATUS__OK, "ok",
+                          "Periode \"%s\" disimpan; %d tenggat terbuka dihitung ulang", r->name,
+                          ctx->reply->calendar->deadlines_moved);
+        }
+        free(overlap);
+    }
+    db_org_clear(&org);
+}
+
+void cmd_calendar_due(cmd_ctx_t *ctx)
+{
+    const Lkip__CalendarDueRequest *r = ctx->req->calendar_due;
+    int64_t value;
+    cal_unit_t unit;
+    db_org_t org = {0};
+    if (calendar_parse_duration(r->duration, &value, &unit) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_duration",
+                  "Lama waktu \"%s\" tidak sah (mis. \"7 hari\", \"2 jam\", \"5 menit\")",
+                  r->duration);
+        return;
+    }
+    if (!s_org(ctx, r->org_code, &org))
+        return;
+    cal_min_t from, due;
+    int version = 0;
+    calendar_t *cal = db_calendar_load(ctx->db, org.id, &version);
+    if (!cal) {
+        cmd_db_failed(ctx, "load calendar");
+    } else if (*r->from ? cal_parse_local(r->from, &from) != 0
+                        : deadline_to_local(org.time_zone, ctx->now, &from) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_time",
+                  "Waktu mulai \"%s\" tidak sah (tulis TTTT-BB-HH JJ:MM)", r->from);
+    } else if (calendar_due(cal, from, value, unit, r->wall_clock, &due) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "no_working_time",
+                  "Tidak ada waktu kerja di depan menurut kalender %s", org.code);
+    } else {
+        Lkip__CalendarDueReply *d = xmalloc(sizeof *d);
+        lkip__calendar_due_reply__init(d);
+        char buf[32];
+        cal_format_local(from, buf, sizeof buf);
+        d->from = xstrdup(buf);
+        cal_format_local(due, buf, sizeof buf);
+        d->due = xstrdup(buf);
+        d->time_zone = xstrdup(org.time_zone);
+        d->working_minutes = calendar_working_minutes(cal, from, due);
+        if (deadline_from_local(org.time_zone, due, &d->due_at) != 0)
+            d->due_at = 0;
+        ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DUE;
+        ctx->reply->due = d;
+        cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Tenggat %s %s", d->due, org.time_zone);
+    }
+    calendar_destroy(&cal);
+    db_org_clear(&org);
+}
+
+void cmd_clock_set(cmd_ctx_t *ctx)
+{
+    const Lkip__ClockSetRequest *r = ctx->req->clock_set;
+    if (!timesrc_is_test(ctx->clock)) {
+        cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "test_clock_disabled",
+                  "Jam uji tidak aktif pada server ini");
+        return;
+    }
+    if (r->now <= 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_time", "Waktu uji tidak sah");
+        return;
+    }
+    char payload[24];
+    snprintf(payload, sizeof payload, "%lld", (long long)r->now);
+    db_params_t p = {0};
+    db_param_str(&p, payload);
+    if (db_clock_set(ctx->db, r->now) != 0 ||
+        db_exec(ctx->db, "SELECT pg_notify('lkip_clock', $1)", &p) != 0) {
+        cmd_db_failed(ctx, "set test clock");
+        return;
+    }
+    timesrc_set(ctx->clock, r->now);
+    strbuf_printf(&ctx->detail, "test clock set to %lld", (long long)r->now);
+    cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Jam uji disetel");
+}

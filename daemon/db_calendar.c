@@ -1,0 +1,348 @@
+/* db_calendar — see db_calendar.h. Dates cross as local "YYYY-MM-DD" text. */
+#include "db_calendar.h"
+
+#include "weekspec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int s_add_rows(const db_res_t *r, cal_week_t *week, int col)
+{
+    for (int i = 0; i < db_res_rows(r); i++) {
+        int d = (int)db_res_int(r, i, col);
+        cal_hours_t *h = &week->day[d];
+        if (d < 0 || d > 6 || h->n == CAL_MAX_SPANS)
+            return -1;
+        h->span[h->n++] = (cal_span_t){(int16_t)db_res_int(r, i, col + 1),
+                                       (int16_t)db_res_int(r, i, col + 2)};
+    }
+    return 0;
+}
+
+int db_calendar_week(db_t *db, int64_t org_id, cal_week_t *week)
+{
+    memset(week, 0, sizeof *week);
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_res_t *r = db_query(db,
+                           "SELECT weekday, start_min, end_min FROM work_hours WHERE org_id = $1"
+                           " ORDER BY weekday, start_min",
+                           &p);
+    if (!r)
+        return -1;
+    int rc = s_add_rows(r, week, 0);
+    db_res_free(&r);
+    return rc;
+}
+
+/* Adds the periods of org_id to cal. */
+static int s_load_periods(db_t *db, int64_t org_id, calendar_t *cal)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_res_t *r = db_query(db,
+                           "SELECT p.id, p.first_day - date '1970-01-01',"
+                           " p.last_day - date '1970-01-01', h.weekday, h.start_min, h.end_min"
+                           " FROM work_periods p LEFT JOIN work_period_hours h"
+                           "  ON h.period_id = p.id"
+                           " WHERE p.org_id = $1 ORDER BY p.id, h.weekday, h.start_min",
+                           &p);
+    if (!r)
+        return -1;
+    int rc = 0;
+    int n = db_res_rows(r);
+    for (int i = 0; i < n && rc == 0;) {
+        int64_t id = db_res_int(r, i, 0);
+        cal_week_t week = {0};
+        cal_day_t first = (cal_day_t)db_res_int(r, i, 1), last = (cal_day_t)db_res_int(r, i, 2);
+        for (; i < n && db_res_int(r, i, 0) == id; i++) {
+            if (db_res_null(r, i, 3))
+                continue; /* a period without working hours at all */
+            int d = (int)db_res_int(r, i, 3);
+            cal_hours_t *h = &week.day[d];
+            if (h->n < CAL_MAX_SPANS)
+                h->span[h->n++] = (cal_span_t){(int16_t)db_res_int(r, i, 4),
+                                               (int16_t)db_res_int(r, i, 5)};
+        }
+        rc = calendar_add_period(cal, first, last, &week) == 0 ? 0 : -1;
+    }
+    db_res_free(&r);
+    return rc;
+}
+
+calendar_t *db_calendar_load(db_t *db, int64_t org_id, int *version)
+{
+    cal_week_t week;
+    if (db_calendar_week(db, org_id, &week) != 0)
+        return NULL;
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_res_t *r = db_query(db,
+                           "SELECT calendar_version, (SELECT array_to_string(array_agg("
+                           "  h.day - date '1970-01-01'), ',') FROM holidays h"
+                           "  WHERE h.org_id = o.id) FROM organisations o WHERE o.id = $1",
+                           &p);
+    if (!r)
+        return NULL;
+    if (db_res_rows(r) != 1) {
+        db_res_free(&r);
+        return NULL;
+    }
+    *version = (int)db_res_int(r, 0, 0);
+    calendar_t *cal = calendar_new(&week);
+    if (!cal) { /* stored hours that no longer pass the check: treat as no working time */
+        cal_week_t none = {0};
+        cal = calendar_new(&none);
+    }
+    for (const char *s = db_res_str(r, 0, 1); *s;) {
+        char *end;
+        long day = strtol(s, &end, 10);
+        if (end == s)
+            break;
+        calendar_add_holiday(cal, (cal_day_t)day);
+        s = *end == ',' ? end + 1 : end;
+    }
+    db_res_free(&r);
+    if (s_load_periods(db, org_id, cal) != 0) {
+        calendar_destroy(&cal);
+        return NULL;
+    }
+    return cal;
+}
+
+int db_calendar_bump(db_t *db, int64_t org_id)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    return db_exec(db,
+                   "UPDATE organisations SET calendar_version = calendar_version + 1"
+                   " WHERE $1 = 0 OR id = $1",
+                   &p);
+}
+
+static int s_count(db_t *db, const char *sql, db_params_t *p, int *changed)
+{
+    db_res_t *r = db_query(db, sql, p);
+    if (!r)
+        return -1;
+    *changed += (int)db_res_affected(r);
+    db_res_free(&r);
+    return 0;
+}
+
+int db_holiday_put(db_t *db, int64_t org_id, const char *date, const char *kind,
+                   const char *name, int *changed)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_str(&p, date);
+    db_param_str(&p, kind);
+    db_param_str(&p, name);
+    return s_count(db,
+                   "INSERT INTO holidays (org_id, day, kind, name)"
+                   " SELECT id, $2::date, $3, $4 FROM organisations WHERE $1 = 0 OR id = $1"
+                   " ON CONFLICT (org_id, day) DO UPDATE SET kind = EXCLUDED.kind,"
+                   " name = EXCLUDED.name WHERE (holidays.kind, holidays.name)"
+                   " IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.name)",
+                   &p, changed);
+}
+
+int db_holiday_remove(db_t *db, int64_t org_id, const char *date, int *changed)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_str(&p, date);
+    return s_count(db, "DELETE FROM holidays WHERE ($1 = 0 OR org_id = $1) AND day = $2::date",
+                   &p, changed);
+}
+
+int db_holiday_kind(db_t *db, int64_t org_id, const char *date, char *kind, size_t len)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_str(&p, date);
+    db_res_t *r =
+        db_query(db, "SELECT kind FROM holidays WHERE org_id = $1 AND day = $2::date", &p);
+    if (!r)
+        return -1;
+    snprintf(kind, len, "%s", db_res_rows(r) ? db_res_str(r, 0, 0) : "");
+    db_res_free(&r);
+    return 0;
+}
+
+/* Inserts the spans of week into table (work_hours or work_period_hours) for owner. */
+static int s_insert_week(db_t *db, const char *sql, int64_t owner, const cal_week_t *week)
+{
+    for (int d = 0; d < 7; d++)
+        for (int k = 0; k < week->day[d].n; k++) {
+            db_params_t p = {0};
+            db_param_int(&p, owner);
+            db_param_int(&p, d);
+            db_param_int(&p, week->day[d].span[k].start);
+            db_param_int(&p, week->day[d].span[k].end);
+            if (db_exec(db, sql, &p) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+int db_hours_set(db_t *db, int64_t org_id, const cal_week_t *week)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    if (db_exec(db, "DELETE FROM work_hours WHERE org_id = $1", &p) != 0)
+        return -1;
+    return s_insert_week(db,
+                         "INSERT INTO work_hours (org_id, weekday, start_min, end_min)"
+                         " VALUES ($1, $2, $3, $4)",
+                         org_id, week);
+}
+
+int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first,
+                  const char *last, const cal_week_t *week, char **overlap, bool *taken)
+{
+    *overlap = NULL;
+    *taken = false;
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_str(&p, first);
+    db_param_str(&p, last);
+    db_res_t *r = db_query(db,
+                           "SELECT name FROM work_periods WHERE org_id = $1"
+                           " AND first_day <= $3::date AND last_day >= $2::date LIMIT 1",
+                           &p);
+    if (!r)
+        return -1;
+    if (db_res_rows(r) == 1)
+        *overlap = db_res_dup(r, 0, 0);
+    db_res_free(&r);
+    if (*overlap)
+        return 0;
+    db_param_int(&p, org_id);
+    db_param_str(&p, name);
+    db_param_str(&p, first);
+    db_param_str(&p, last);
+    r = db_query(db,
+                 "INSERT INTO work_periods (org_id, name, first_day, last_day)"
+                 " VALUES ($1, $2, $3::date, $4::date) ON CONFLICT (org_id, name) DO NOTHING"
+                 " RETURNING id",
+                 &p);
+    if (!r)
+        return -1;
+    int64_t id = db_res_rows(r) == 1 ? db_res_int(r, 0, 0) : 0;
+    db_res_free(&r);
+    if (!id) {
+        *taken = true;
+        return 0;
+    }
+    return s_insert_week(db,
+                         "INSERT INTO work_period_hours (period_id, weekday, start_min, end_min)"
+                         " VALUES ($1, $2, $3, $4)",
+                         id, week);
+}
+
+int db_period_remove(db_t *db, int64_t org_id, const char *name, bool *found)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_str(&p, name);
+    int changed = 0;
+    int rc = s_count(db, "DELETE FROM work_periods WHERE org_id = $1 AND name = $2", &p,
+                     &changed);
+    *found = changed > 0;
+    return rc;
+}
+
+/* The week of one period. */
+static int s_period_week(db_t *db, int64_t period_id, cal_week_t *week)
+{
+    memset(week, 0, sizeof *week);
+    db_params_t p = {0};
+    db_param_int(&p, period_id);
+    db_res_t *r = db_query(db,
+                           "SELECT weekday, start_min, end_min FROM work_period_hours"
+                           " WHERE period_id = $1 ORDER BY weekday, start_min",
+                           &p);
+    if (!r)
+        return -1;
+    int rc = s_add_rows(r, week, 0);
+    db_res_free(&r);
+    return rc;
+}
+
+int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply)
+{
+    cal_week_t week;
+    char text[512];
+    if (db_calendar_week(db, org_id, &week) != 0)
+        return -1;
+    weekspec_format(&week, text, sizeof text);
+    reply->week = xstrdup(text);
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_res_t *r = db_query(db,
+                           "SELECT id, name, first_day::text, last_day::text FROM work_periods"
+                           " WHERE org_id = $1 ORDER BY first_day",
+                           &p);
+    if (!r)
+        return -1;
+    int n = db_res_rows(r);
+    reply->periods = xcalloc((size_t)n, sizeof *reply->periods);
+    for (int i = 0; i < n; i++) {
+        Lkip__PeriodInfo *pi = reply->periods[reply->n_periods++] = xmalloc(sizeof *pi);
+        lkip__period_info__init(pi);
+        pi->name = db_res_dup(r, i, 1);
+        pi->first = db_res_dup(r, i, 2);
+        pi->last = db_res_dup(r, i, 3);
+        if (s_period_week(db, db_res_int(r, i, 0), &week) != 0) {
+            db_res_free(&r);
+            return -1;
+        }
+        weekspec_format(&week, text, sizeof text);
+        pi->week = xstrdup(text);
+    }
+    db_res_free(&r);
+    db_param_int(&p, org_id);
+    db_param_int(&p, year);
+    r = db_query(db,
+                 "SELECT day::text, kind, name FROM holidays WHERE org_id = $1"
+                 " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day",
+                 &p);
+    if (!r)
+        return -1;
+    n = db_res_rows(r);
+    reply->holidays = xcalloc((size_t)n, sizeof *reply->holidays);
+    for (int i = 0; i < n; i++) {
+        Lkip__HolidayInfo *h = reply->holidays[reply->n_holidays++] = xmalloc(sizeof *h);
+        lkip__holiday_info__init(h);
+        h->date = db_res_dup(r, i, 0);
+        h->kind = db_res_dup(r, i, 1);
+        h->name = db_res_dup(r, i, 2);
+    }
+    db_res_free(&r);
+    return 0;
+}
+
+int db_clock_get(db_t *db, int64_t *now, bool *set)
+{
+    db_res_t *r =
+        db_query(db, "SELECT extract(epoch FROM now_at)::bigint FROM test_clock", NULL);
+    if (!r)
+        return -1;
+    *set = db_res_rows(r) == 1;
+    if (*set)
+        *now = db_res_int(r, 0, 0);
+    db_res_free(&r);
+    return 0;
+}
+
+int db_clock_set(db_t *db, int64_t now)
+{
+    db_params_t p = {0};
+    db_param_int(&p, now);
+    return db_exec(db,
+                   "INSERT INTO test_clock (now_at) VALUES (to_timestamp($1))"
+                   " ON CONFLICT (id) DO UPDATE SET now_at = EXCLUDED.now_at",
+                   &p);
+}

@@ -1,0 +1,124 @@
+/* timers — see timers.h. */
+#include "timers.h"
+
+#include "db_outbox.h"
+#include "db_timers.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The audience of a timer's event: the actor, or for an escalation the actor's supervisor. */
+static int s_audience(db_t *db, const db_timer_t *t, const sop_step_t *step, db_audience_t *to,
+                      char *supervisor, size_t len)
+{
+    memset(to, 0, sizeof *to);
+    to->org_id = t->org_id;
+    const char *actor_role = t->task_id ? t->unit_role : step->actor;
+    if (t->kind != TIMER_ESCALATION) {
+        if (t->task_id) {
+            to->unit_id = t->unit_id;
+            to->unit_role = t->unit_role;
+        } else {
+            to->roles[to->n_roles++] = step->actor;
+        }
+        return 0;
+    }
+    bool same_unit = false;
+    if (db_role_supervisor(db, actor_role, supervisor, len, &same_unit) != 0)
+        return -1;
+    if (!*supervisor)
+        return 0; /* the top of the chain has no one to escalate to */
+    if (same_unit && t->unit_id) {
+        to->unit_id = t->unit_id;
+        to->unit_role = supervisor;
+    } else {
+        to->roles[to->n_roles++] = supervisor;
+    }
+    return 0;
+}
+
+/* Fires one claimed timer. Returns 0 or -1. */
+static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_timer_t *t,
+                  int64_t now, int64_t **woken, int *n_woken)
+{
+    if (!t->open)
+        return 0; /* the work was done in time: the timer just expires */
+    const sopdef_t *def = defcache_get(defs, db, t->def_id);
+    const sop_step_t *step = def ? sopdef_step(def, t->step_no) : NULL;
+    if (!step)
+        return -1;
+    char supervisor[40] = "";
+    db_audience_t to;
+    if (s_audience(db, t, step, &to, supervisor, sizeof supervisor) != 0)
+        return -1;
+    if (to.n_roles > 0 || to.unit_id) {
+        Lkip__Event ev = LKIP__EVENT__INIT;
+        ev.kind = (char *)timer_kind_name(t->kind);
+        ev.at = now;
+        ev.instance_id = t->instance_id;
+        ev.org_code = (char *)t->org_code;
+        ev.time_zone = (char *)t->time_zone;
+        ev.sop_code = (char *)t->sop_code;
+        ev.period = (char *)t->period;
+        ev.step_no = t->step_no;
+        ev.step_title = step->uraian;
+        ev.unit_code = (char *)t->unit_code;
+        ev.due_at = t->due_at;
+        if (t->kind == TIMER_ESCALATION) {
+            ev.text = t->task_id ? (char *)t->unit_code : step->actor;
+            ev.text_kind = "late_actor";
+        }
+        if (db_outbox_emit(db, &to, &ev, woken, n_woken) < 0)
+            return -1;
+    }
+    if (t->kind == TIMER_ESCALATION && *supervisor && step->reminders.escalate) {
+        /* repeated every N working days while the work stays overdue */
+        const calendar_t *cal = deadline_calendar(deadlines, db, t->org_id, t->calendar_version);
+        cal_min_t from;
+        int64_t at = t->fire_at;
+        if (!cal || deadline_to_local(t->time_zone, t->fire_at, &from) != 0)
+            return cal ? 0 : -1;
+        /* escalations missed while no daemon ran collapse into the one just fired */
+        while (at <= now) {
+            cal_min_t next;
+            if (calendar_due(cal, from, step->reminders.escalate_every_days, CAL_DAYS, false,
+                             &next) != 0 ||
+                deadline_from_local(t->time_zone, next, &at) != 0)
+                return 0; /* no working day ahead: no further escalation */
+            from = next;
+        }
+        if (db_timer_add(db, TIMER_ESCALATION, at, t->instance_id, t->run_id, t->task_id,
+                         t->repeat_no + 1) != 0)
+            return -1;
+    }
+    log_debug("fired %s #%d of instance %lld step %d", timer_kind_name(t->kind), t->repeat_no,
+              (long long)t->instance_id, t->step_no);
+    return 0;
+}
+
+int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, int64_t now, int limit,
+                int64_t **woken, int *n_woken)
+{
+    if (db_begin(db) != 0)
+        return -1;
+    db_timer_t *timers = NULL;
+    int n = db_timer_claim(db, now, limit, &timers);
+    int mark = *n_woken;
+    int rc = n;
+    for (int i = 0; i < n && rc >= 0; i++)
+        if (s_fire(db, defs, deadlines, &timers[i], now, woken, n_woken) != 0)
+            rc = -1;
+    free(timers);
+    if (rc > 0 && db_outbox_notify(db, *woken + mark, *n_woken - mark) != 0)
+        rc = -1;
+    if (rc >= 0 && db_commit(db) != 0)
+        rc = -1;
+    if (rc < 0) {
+        log_warn("firing timers failed: %s", db_error(db));
+        db_rollback(db);
+        *n_woken = mark; /* nothing was queued */
+    }
+    return rc;
+}

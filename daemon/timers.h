@@ -1,0 +1,15 @@
+/* timers — fires due reminders, overdue notices and escalations: claims them, queues their
+ * events and schedules the next escalation, in one transaction per batch of timers. */
+#ifndef LKIP_TIMERS_H
+#define LKIP_TIMERS_H
+
+#include "db.h"
+#include "deadline.h"
+#include "defcache.h"
+
+/* Fires up to limit timers due at now. Recipients of the events are appended to *woken
+ * (caller frees). Returns the number claimed (fired or expired), or -1 (rolled back). */
+int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, int64_t now, int limit,
+                int64_t **woken, int *n_woken) WUR;
+
+#endif
