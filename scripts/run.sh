@@ -1,0 +1,212 @@
+#!/bin/bash
+# make run: the embedded default. Brings up a private PostgreSQL under var/pg, creates the
+# server key and demo users on first run, starts lkipd, and plays one whole LKIP round with a
+# separate client for every actor and every unit, showing what each client receives.
+# lkipd keeps running afterwards; `make stop` (scripts/run.sh --stop) stops it and PostgreSQL.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+VAR=$top/var
+LKIPD=$top/$BUILD/lkipd
+LKIP=$top/$BUILD/lkip
+
+stop() {
+    if [ -f "$VAR/lkipd.pid" ] && kill -0 "$(cat "$VAR/lkipd.pid")" 2>/dev/null; then
+        kill "$(cat "$VAR/lkipd.pid")"
+        for _ in $(seq 1 50); do kill -0 "$(cat "$VAR/lkipd.pid")" 2>/dev/null || break; sleep 0.1; done
+        echo "lkipd stopped"
+    fi
+    rm -f "$VAR/lkipd.pid"
+    pkill -f "$LKIP .*watch" 2>/dev/null || true
+    scripts/pg.sh stop "$VAR/pg" && echo "PostgreSQL stopped"
+}
+
+if [ "${1:-}" = "--stop" ]; then
+    stop
+    exit 0
+fi
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+mkdir -p "$VAR/keys" "$VAR/clients" "$VAR/demo"
+chmod 755 "$VAR"
+
+# ---- PostgreSQL ------------------------------------------------------------------------------
+say "PostgreSQL pribadi di var/pg"
+conninfo=$(scripts/pg.sh start "$VAR/pg" lkip)
+echo "$conninfo"
+
+# ---- keys, config, users (first run) ---------------------------------------------------------
+if [ ! -f "$VAR/keys/server.key" ]; then
+    "$LKIP" keygen --out "$VAR/keys/server.key" >/dev/null
+fi
+port=7390
+if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then endpoint="tcp://127.0.0.1:$port"
+elif [ -f "$VAR/lkipd.pid" ] && kill -0 "$(cat "$VAR/lkipd.pid")" 2>/dev/null; then endpoint="tcp://127.0.0.1:$port"
+else endpoint="tcp://127.0.0.1:*"; fi
+cat > "$VAR/lkipd.conf" <<EOF
+; written by scripts/run.sh for the embedded default
+[lkipd]
+endpoint = $endpoint
+database = $conninfo
+secret_key_file = $VAR/keys/server.key
+sop_dir = $top/sop
+ready_file = $VAR/lkipd.ready
+log_level = info
+EOF
+
+# name role unit full name
+USERS="admin:admin::Administrator Sistem
+kadis:kepala_dinas::Kepala Dinas Kominfo dan Persandian
+sekretaris:sekretaris::Sekretaris Dinas
+kasubag:kasubag_perencanaan::Kasubag Perencanaan
+staf:staf::Staf Perencanaan
+op.sekretariat:operator_unit:SEKRETARIAT:Operator Sekretariat
+op.ikp:operator_unit:IKP:Operator Bidang IKP
+op.aptika:operator_unit:APTIKA:Operator Bidang Aplikasi Informatika
+op.persandian:operator_unit:PERSANDIAN:Operator Bidang Persandian
+op.statistik:operator_unit:STATISTIK:Operator Bidang Statistik"
+
+"$LKIPD" -c "$VAR/lkipd.conf" --migrate 2>&1 | sed 's/^/  /'
+while IFS=: read -r name role unit full; do
+    dir=$VAR/clients/$name
+    if [ ! -f "$dir/client.key" ]; then
+        mkdir -p "$dir"
+        "$LKIP" keygen --out "$dir/client.key" >/dev/null
+        "$LKIPD" -c "$VAR/lkipd.conf" --add-user "$name" --role "$role" ${unit:+--unit "$unit"} \
+            --full-name "$full" --key "$dir/client.key.pub" 2>&1 | grep -v "schema is current" | sed 's/^/  /'
+    fi
+done <<< "$USERS"
+
+# ---- lkipd -------------------------------------------------------------------------------------
+if [ -f "$VAR/lkipd.pid" ] && kill -0 "$(cat "$VAR/lkipd.pid")" 2>/dev/null; then
+    say "lkipd sudah berjalan (pid $(cat "$VAR/lkipd.pid"))"
+else
+    say "Menjalankan lkipd"
+    rm -f "$VAR/lkipd.ready"
+    "$LKIPD" -c "$VAR/lkipd.conf" 2>>"$VAR/lkipd.log"
+    pgrep -n -f "$LKIPD -c $VAR/lkipd.conf" > "$VAR/lkipd.pid"
+    tail -n 3 "$VAR/lkipd.log" | sed 's/^/  /'
+fi
+endpoint=$(cat "$VAR/lkipd.ready")
+while IFS=: read -r name role unit full; do
+    cat > "$VAR/clients/$name/lkip.conf" <<EOF
+[lkip]
+endpoint = $endpoint
+server_key = ../../keys/server.key.pub
+key_file = client.key
+EOF
+done <<< "$USERS"
+
+as() { local who=$1; shift; LKIP_CONFIG=$VAR/clients/$who/lkip.conf "$LKIP" "$@"; }
+
+say "Klien berbicara dengan lkipd lewat CURVE"
+as kasubag ping
+as kasubag whoami
+
+# ---- the demo round --------------------------------------------------------------------------
+year=$(date +%Y)
+period=$year
+n=1
+while as admin status "LKIP/$period" >/dev/null 2>&1; do n=$((n + 1)); period="$year-$n"; done
+
+# every actor watches its notifications, as each would on their own computer
+WATCHERS="kadis sekretaris kasubag staf op.sekretariat op.ikp op.aptika op.persandian op.statistik"
+pkill -f "$LKIP .*watch" 2>/dev/null || true
+for who in $WATCHERS; do
+    : > "$VAR/demo/$who.events"
+    LKIP_CONFIG=$VAR/clients/$who/lkip.conf "$LKIP" watch >> "$VAR/demo/$who.events" 2>/dev/null &
+done
+declare -A seen
+for who in $WATCHERS; do seen[$who]=0; done
+
+# shows the notifications that arrived since the last call, waiting until they stop coming
+show_events() {
+    local last=-1 total
+    for _ in $(seq 1 40); do
+        total=$(cat "$VAR"/demo/*.events | wc -l)
+        [ "$total" = "$last" ] && break
+        last=$total
+        sleep 0.15
+    done
+    for who in $WATCHERS; do
+        local lines
+        lines=$(wc -l < "$VAR/demo/$who.events")
+        if [ "$lines" -gt "${seen[$who]}" ]; then
+            tail -n +"$((seen[$who] + 1))" "$VAR/demo/$who.events" | sed "s/^/    [$who menerima] /"
+            seen[$who]=$lines
+        fi
+    done
+}
+
+step() { say "$1"; }
+run() { local who=$1; shift; echo "  \$ lkip $* (sebagai $who)"; as "$who" "$@" | sed 's/^/  /'; show_events; }
+
+head -1 data/contoh-data-kinerja-2026.csv > /dev/null 2>&1 || true
+sample=$top/data/contoh-data-kinerja-2026.csv
+split_unit() { # $1 label in the sample, $2 file
+    { head -1 "$sample"; grep "^$1;" "$sample"; } > "$2"
+}
+split_unit "Sekretariat" "$VAR/demo/sekretariat.csv"
+split_unit "Bidang IKP" "$VAR/demo/ikp.csv"
+split_unit "Bidang Aplikasi Informatika" "$VAR/demo/aptika.csv"
+split_unit "Bidang Persandian dan Keamanan Informasi" "$VAR/demo/persandian.csv"
+split_unit "Bidang Statistik" "$VAR/demo/statistik.csv"
+
+step "Langkah 1: Kepala Dinas memerintahkan penyusunan LKIP $period"
+run kadis start LKIP "$period" --note "Segera susun LKIP tahun $period sesuai SOP 35/DKIP/SOP/I/2023"
+step "Langkah 2-3: Kasubag Perencanaan membuat dan menyampaikan format ke bidang dan sekretariat"
+run kasubag done --note "Format pengumpulan data kinerja disiapkan"
+run kasubag done --note "Format dikirim ke 5 unit"
+step "Langkah 4: tiap unit mengirim data kinerjanya; staf menghimpun"
+run op.ikp tasks
+run op.ikp submit "$VAR/demo/ikp.csv"
+run op.sekretariat submit "$VAR/demo/sekretariat.csv"
+run op.aptika submit "$VAR/demo/aptika.csv"
+run op.persandian submit "$VAR/demo/persandian.csv"
+run op.statistik submit "$VAR/demo/statistik.csv"
+step "Langkah 5: Kasubag menganalisis capaian dan mengunggah draft"
+run kasubag capaian
+as kasubag capaian --json > "$VAR/demo/capaian.json"
+{ echo "DRAFT LKIP $period - Dinas Komunikasi, Informatika dan Persandian Kota Gorontalo"; echo; cat "$VAR/demo/capaian.json"; } > "$VAR/demo/draft-lkip-$period.txt"
+run kasubag upload "$VAR/demo/draft-lkip-$period.txt"
+run kasubag done --note "Analisis capaian selesai; draft terlampir"
+step "Langkah 6: Staf menyusun Dokumen LKIP"
+{ echo "LKIP $period versi 1"; head -c 200000 /dev/urandom | base64; } > "$VAR/demo/lkip-$period-v1.txt"
+run staf upload "$VAR/demo/lkip-$period-v1.txt"
+run staf done --note "Dokumen LKIP versi 1"
+step "Langkah 7: Sekretaris mengoreksi dan MENGEMBALIKAN dengan alasan"
+run sekretaris return --reason "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
+step "Langkah 6 (ulang): Staf memperbaiki"
+{ echo "LKIP $period versi 2 (perbaikan Bab III)"; head -c 200000 /dev/urandom | base64; } > "$VAR/demo/lkip-$period-v2.txt"
+run staf upload "$VAR/demo/lkip-$period-v2.txt"
+run staf done --note "Bab III dilengkapi perbandingan dengan target Renstra"
+step "Langkah 7-8: Sekretaris menyetujui koreksi dan menyampaikan kepada Kadis"
+run sekretaris approve --note "Sudah sesuai"
+run sekretaris done --note "Konsep LKIP disampaikan kepada Kepala Dinas"
+step "Langkah 9: Kepala Dinas menandatangani"
+run kadis approve --note "Disetujui dan ditandatangani"
+step "Langkah 10: Kasubag membuat surat pengantar dan nomor surat"
+run kasubag done --note "Surat pengantar ke Wali Kota"
+step "Langkah 11: Staf mengantar, menggandakan dan mengarsipkan"
+run staf done --note "Diantar ke Bagian Organisasi Setda" --ref "Lemari arsip Subbag Perencanaan, map LKIP $period"
+
+say "Status akhir"
+as sekretaris status "LKIP/$period"
+as staf download "LKIP/$period" --out "$VAR/demo/arsip-lkip-$period.txt" --force
+sha256sum "$VAR/demo/lkip-$period-v2.txt" | sed 's/^/  berkas asli: /'
+letter=$(as staf status "LKIP/$period" --json | sed -n 's/.*"letter_number": "\([^"]*\)".*/\1/p' | head -1)
+hash=$(as staf status "LKIP/$period" --json | sed -n 's/.*"archive_sha256": "\([^"]*\)".*/\1/p' | head -1)
+pkill -f "$LKIP .*watch" 2>/dev/null || true
+
+say "Selesai: nomor surat $letter; dokumen arsip SHA-256 $hash"
+cat <<EOF
+
+lkipd tetap berjalan di $endpoint (log: var/lkipd.log). Coba sendiri, misalnya:
+  LKIP_CONFIG=var/clients/kasubag/lkip.conf $BUILD/lkip tasks
+  LKIP_CONFIG=var/clients/sekretaris/lkip.conf $BUILD/lkip watch
+  LKIP_CONFIG=var/clients/admin/lkip.conf $BUILD/lkip admin calendar show --year $year
+Hentikan dengan: make stop
+EOF
