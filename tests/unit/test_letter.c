@@ -104,6 +104,8 @@ static void test_letter_check_refuses(void **state)
         {"{seq:010}", "unknown placeholder {seq:010}"},
         {"{seq:00}", "unknown placeholder {seq:00}"},
         {"{seq:3}", "unknown placeholder {seq:3}"},
+        {"{seq:0:}", "unknown placeholder {seq:0:}"},
+        {"{seq:0x}", "unknown placeholder {seq:0x}"},
         {"{seq}/{year", "unbalanced '{'"},
         {"{seq}/{{year}}", "unbalanced '{'"},
         {"{seq}/year}", "unbalanced '}'"},
