@@ -1,6 +1,7 @@
 /* engine — see engine.h. */
 #include "engine.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -171,8 +172,9 @@ static void s_decide(const engine_instance_t *inst, const engine_cmd_t *cmd,
         s_done_message(inst, out, step->no, "disetujui");
         return;
     }
+    /* any ASCII white space: a lone CRLF from a Windows client is no written reason */
     const char *r = cmd->text ? cmd->text : "";
-    while (*r == ' ' || *r == '\t' || *r == '\n')
+    while (isspace((unsigned char)*r))
         r++;
     if (!*r) {
         s_refuse(out, 400, "reason_required",

@@ -573,7 +573,9 @@ static void test_engine_return(void **state)
 
 static void test_engine_return_needs_reason(void **state)
 {
-    static const char *const empty[] = {NULL, "", " ", "\t", "\n", " \t\n  \n"};
+    /* CR, VT and FF too: a CRLF line from a Windows client is not a written reason */
+    static const char *const empty[] = {NULL, "",   " ",         "\t",   "\n",          "\r",
+                                        "\v", "\f", " \t\n  \n", "\r\n", " \r\n\t\v\f "};
     for (size_t i = 0; i < ARRAY_LEN(empty); i++) {
         engine_instance_t inst = s_open(s_lkip, 9);
         engine_cmd_t cmd = s_cmd(ENGINE_RETURN, 9, "kepala_dinas");
