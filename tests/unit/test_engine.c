@@ -846,6 +846,88 @@ static void test_engine_resubmit_counts_once(void **state)
     s_message_has(&r, "1 dari 5 unit");
 }
 
+/* ---- dokumen: wajib on every kind ------------------------------------------------------- */
+
+/* sopdef accepts "dokumen: wajib" on any kind ("completing needs a version uploaded in this run
+ * of the step"), e.g. the Kadis's signed scan at a signing decision, or the surat pengantar at
+ * the numbering step. Completing any such step without one is refused; returning is not. */
+static void test_engine_document_required_any_kind(void **state)
+{
+    sopdef_t *def = s_eng_parse(
+        EN_HEAD EN_STEP(1, "kepala_dinas", "tugas") EN_STEPX(
+            2, "kasubag_perencanaan", "sebar", "pelaksana_unit: operator_unit, dokumen: wajib")
+            EN_STEPX(3, "staf", "himpun", "dokumen: wajib")
+                EN_STEPX(4, "kepala_dinas", "keputusan", "kembali_ke: 1, dokumen: wajib")
+                    EN_STEPX(5, "kasubag_perencanaan", "penomoran", "dokumen: wajib")
+                        EN_STEPX(6, "staf", "arsip", "dokumen: wajib"));
+    engine_result_t r;
+    for (int step = 2; step <= 6; step++) {
+        engine_instance_t inst = s_open(def, step);
+        inst.has_document = true; /* from an earlier step: does not count */
+        inst.units_total = 3;
+        inst.units_submitted = 2;
+        engine_cmd_t cmd =
+            s_cmd(step == 4 ? ENGINE_APPROVE : ENGINE_DONE, step, sopdef_step(def, step)->actor);
+        s_run(&inst, &cmd, &r);
+        s_refused(&r, 422, "document_required");
+        inst.doc_in_round = true;
+        s_run(&inst, &cmd, &r);
+        assert_int_equal(r.status, 200);
+    }
+
+    /* the kinds' own checks still come first or still apply */
+    engine_instance_t inst = s_open(def, 4);
+    engine_cmd_t cmd = s_cmd(ENGINE_DONE, 4, "kepala_dinas");
+    s_run(&inst, &cmd, &r);
+    s_refused(&r, 400, "decision_required");
+    cmd = s_cmd(ENGINE_RETURN, 4, "kepala_dinas");
+    s_run(&inst, &cmd, &r);
+    s_refused(&r, 400, "reason_required");
+    cmd.text = "tanda tangan belum ada";
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 200, E_FINISH(4, OUTCOME_RETURNED), E_OPEN(1), E_RETURNED(1));
+
+    /* exact effects once the document is there */
+    inst = s_open(def, 2);
+    inst.doc_in_round = true;
+    cmd = s_cmd(ENGINE_DONE, 2, "kasubag_perencanaan");
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 200, E_PLAIN(EFF_OPEN_UNIT_TASKS, 2), E_FINISH(2, OUTCOME_DONE),
+           E_STEP_DONE(2, TEXT_COMMAND), E_OPEN(3), E_ASSIGNED(3));
+    inst = s_open(def, 5);
+    inst.doc_in_round = true;
+    cmd = s_cmd(ENGINE_DONE, 5, "kasubag_perencanaan");
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 200, E_PLAIN(EFF_ALLOCATE_LETTER, 5), E_FINISH(5, OUTCOME_DONE),
+           E_STEP_DONE(5, TEXT_LETTER), E_OPEN(6), E_ASSIGNED(6));
+    sopdef_destroy(&def);
+}
+
+/* A collection that needs the actor's document is not completed by the last unit's data: the
+ * actor uploads and completes it. */
+static void test_engine_submit_last_waits_for_document(void **state)
+{
+    sopdef_t *def = s_eng_parse(
+        EN_HEAD EN_STEPX(1, "kasubag_perencanaan", "sebar", "pelaksana_unit: operator_unit")
+            EN_STEPX(2, "staf", "himpun", "dokumen: wajib")
+                EN_STEP(3, "kasubag_perencanaan", "tugas"));
+    engine_instance_t inst = s_open(def, 2);
+    inst.units_total = 3;
+    inst.units_submitted = 2;
+    engine_cmd_t cmd = s_submit(ENGINE_UNIT_OPEN);
+    engine_result_t r;
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2));
+    s_message_has(&r, "semua unit (3)");
+    s_message_has(&r, "menunggu dokumen");
+
+    inst.doc_in_round = true;
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2),
+           E_FINISH(2, OUTCOME_DONE), E_STEP_DONE(2, TEXT_NONE), E_OPEN(3), E_ASSIGNED(3));
+    sopdef_destroy(&def);
+}
+
 /* ---- every command on every LKIP step ---------------------------------------------------- */
 
 /* The actor of the step (an operator for SUBMIT) with everything a command may need: a
@@ -1213,6 +1295,8 @@ int main(void)
         cmocka_unit_test(test_engine_submit_first),
         cmocka_unit_test(test_engine_submit_last_completes),
         cmocka_unit_test(test_engine_resubmit_counts_once),
+        cmocka_unit_test(test_engine_document_required_any_kind),
+        cmocka_unit_test(test_engine_submit_last_waits_for_document),
         cmocka_unit_test(test_engine_lkip_matrix),
         cmocka_unit_test(test_engine_lkip_walk),
         cmocka_unit_test(test_engine_lkip_walk_close_missing),
