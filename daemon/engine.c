@@ -1,6 +1,7 @@
 /* engine — see engine.h. */
 #include "engine.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,19 +101,31 @@ static void s_done_message(const engine_instance_t *inst, engine_result_t *out, 
         s_accept(out, 200, "Langkah %d (%s) %s; SOP selesai", current, step->uraian, verb);
 }
 
+/* True when step needs a document uploaded in the open run and has none yet. */
+static bool s_lacks_document(const engine_instance_t *inst, const sop_step_t *step)
+{
+    return step->document == SOP_DOC_REQUIRED && !inst->doc_in_round;
+}
+
+/* Refuses to complete step for want of its document; "dokumen: wajib" holds for every kind. */
+static void s_refuse_document(engine_result_t *out, const sop_step_t *step)
+{
+    s_refuse(out, 422, "document_required",
+             "Langkah %d (%s) membutuhkan dokumen \"%s\"; unggah dahulu dengan: lkip "
+             "upload BERKAS",
+             step->no, step->uraian, step->output);
+}
+
 /* Completes a non-decision step (DONE). */
 static void s_done(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
 {
     const sop_step_t *step = s_step(inst, inst->current_step);
+    if (step->kind != SOP_DECISION && s_lacks_document(inst, step)) {
+        s_refuse_document(out, step);
+        return;
+    }
     switch (step->kind) {
     case SOP_TASK:
-        if (step->document == SOP_DOC_REQUIRED && !inst->doc_in_round) {
-            s_refuse(out, 422, "document_required",
-                     "Langkah %d (%s) membutuhkan dokumen \"%s\"; unggah dahulu dengan: lkip "
-                     "upload BERKAS",
-                     step->no, step->uraian, step->output);
-            return;
-        }
         s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_COMMAND);
         break;
     case SOP_FANOUT:
@@ -167,12 +180,17 @@ static void s_decide(const engine_instance_t *inst, const engine_cmd_t *cmd,
         return;
     }
     if (cmd->kind == ENGINE_APPROVE) {
+        if (s_lacks_document(inst, step)) {
+            s_refuse_document(out, step);
+            return;
+        }
         s_advance(inst, out, step->no, OUTCOME_APPROVED, TEXT_COMMAND);
         s_done_message(inst, out, step->no, "disetujui");
         return;
     }
+    /* any ASCII white space: a lone CRLF from a Windows client is no written reason */
     const char *r = cmd->text ? cmd->text : "";
-    while (*r == ' ' || *r == '\t' || *r == '\n')
+    while (isspace((unsigned char)*r))
         r++;
     if (!*r) {
         s_refuse(out, 400, "reason_required",
@@ -236,6 +254,14 @@ static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd,
     s_notify(out, "unit_submitted", step->no, TEXT_NONE, TO_STEP_ACTOR, step->no);
     s_also(out, TO_WATCHERS, 0);
     int submitted = inst->units_submitted + (cmd->unit_state == ENGINE_UNIT_OPEN ? 1 : 0);
+    if (submitted >= inst->units_total && s_lacks_document(inst, step)) {
+        /* the actor's own document is still missing: the actor completes the step */
+        s_accept(out, 201,
+                 "Data unit diterima; semua unit (%d) telah mengirim data; langkah %d (%s) "
+                 "menunggu dokumen \"%s\" sebelum diselesaikan",
+                 inst->units_total, step->no, step->uraian, step->output);
+        return;
+    }
     if (submitted >= inst->units_total) {
         /* every unit has sent its data: the collection step is done by itself */
         s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_NONE);
