@@ -99,7 +99,7 @@ static const s_sopdef_expect_t s_sopdef_lkip[11] = {
      "Dokumen LKIP", 1, SOP_HOURS, "Dokumen LKIP", "Konsep LKIP", SOP_TASK, SOP_DOC_NONE, 0},
     {"Penandatanganan dokumen LKIP oleh Kadis kemudian diteruskan ke Kasubbag Program",
      "kepala_dinas", "Dokumen LKIP", 10, SOP_MINUTES, "Disposisi persetujuan dokumen LKIP",
-     "Dokumen LKIP", SOP_DECISION, SOP_DOC_NONE, 6},
+     "Dokumen LKIP", SOP_DECISION, SOP_DOC_OPTIONAL, 6},
     {"Membuat surat pengantar pengiriman sekaligus penomoran surat, kemudian diserahkan ke staf "
      "untuk dikirimkan ke alamat yang dituju",
      "kasubag_perencanaan", "Konsep surat pengantar", 15, SOP_MINUTES, "Surat pengantar", "",
