@@ -573,7 +573,7 @@ int cli_history(cli_t *cli, int argc, char **argv)
         for (size_t i = 0; i < h->n_entries; i++) {
             const Lkip__AuditEntry *e = h->entries[i];
             char when[64];
-            clitext_time(e->at, NULL, when, sizeof when);
+            clitext_time(e->at, h->time_zone, when, sizeof when);
             printf("%s  %-20s %-10s %s", when, e->user, e->command,
                    e->status < 400 ? "diterima" : "DITOLAK");
             if (e->step_no)

@@ -117,7 +117,7 @@ char *clitext_event(const Lkip__Event *ev)
     else if (strcmp(ev->kind, "step_done") == 0)
         strbuf_printf(&sb, " diselesaikan oleh %s", ev->actor);
     else if (strcmp(ev->kind, "returned") == 0)
-        strbuf_printf(&sb, " dikembalikan oleh %s kepada Anda", ev->actor);
+        strbuf_printf(&sb, " dikembalikan oleh %s", ev->actor);
     else if (strcmp(ev->kind, "unit_submitted") == 0)
         strbuf_printf(&sb, ": data dikirim oleh %s", ev->actor);
     else if (strcmp(ev->kind, "document_uploaded") == 0)

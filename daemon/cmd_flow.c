@@ -238,13 +238,13 @@ void cmd_step(cmd_ctx_t *ctx)
         return;
     flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note,
                 .archive_ref = r->archive_ref};
-    if (s_decide_and_apply(ctx, &f, &cmd)) {
-        strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), r->step_no,
-                      inst.sop_code, inst.period);
-        if (*r->note)
-            strbuf_printf(&ctx->detail, ": %s", r->note);
+    /* what flow adds (letter=..., archived=...) follows */
+    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), r->step_no,
+                  inst.sop_code, inst.period);
+    if (*r->note)
+        strbuf_printf(&ctx->detail, ": %s", r->note);
+    if (s_decide_and_apply(ctx, &f, &cmd))
         s_attach_status(ctx, inst.id, def);
-    }
     flow_clear(&f);
     db_instance_clear(&inst);
 }
@@ -625,6 +625,7 @@ void cmd_history(cmd_ctx_t *ctx)
         cmd_db_failed(ctx, "history");
         return;
     }
+    h->time_zone = xstrdup(ctx->caller->time_zone);
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_AUDIT;
     ctx->reply->audit = h;
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%zu catatan", h->n_entries);

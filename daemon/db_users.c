@@ -7,7 +7,7 @@
 #define USER_SELECT                                                                                \
     "SELECT u.id, u.name, u.full_name, u.role, o.id, o.code, o.name,"                             \
     " coalesce(n.id, 0), coalesce(n.code, ''), coalesce(n.name, ''),"                             \
-    " coalesce(u.public_key, ''), u.disabled OR o.disabled"                                        \
+    " coalesce(u.public_key, ''), u.disabled OR o.disabled, o.time_zone"                                        \
     " FROM users u JOIN organisations o ON o.id = u.org_id"                                        \
     " LEFT JOIN units n ON n.id = u.unit_id "
 
@@ -21,6 +21,7 @@ void user_clear(user_t *u)
     free(u->unit_code);
     free(u->unit_name);
     free(u->public_key);
+    free(u->time_zone);
     memset(u, 0, sizeof *u);
 }
 
@@ -38,6 +39,7 @@ static void s_row(const db_res_t *r, int i, user_t *u)
     u->unit_name = db_res_dup(r, i, 9);
     u->public_key = db_res_dup(r, i, 10);
     u->disabled = db_res_bool(r, i, 11);
+    u->time_zone = db_res_dup(r, i, 12);
 }
 
 static db_lookup_t s_one(db_t *db, const char *sql, db_params_t *p, user_t *out)

@@ -13,6 +13,7 @@ typedef struct {
     int64_t org_id;
     char *org_code;
     char *org_name;
+    char *time_zone;    /* the organisation's */
     int64_t unit_id;    /* 0 when the user has no unit */
     char *unit_code;    /* "" when none */
     char *unit_name;
