@@ -51,6 +51,22 @@ int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **rep
     return found;
 }
 
+int db_request_prune(db_t *db, int days, int batch)
+{
+    db_params_t p = {0};
+    db_param_int(&p, days);
+    db_param_int(&p, batch);
+    db_res_t *r = db_query(db,
+                           "DELETE FROM requests WHERE ctid IN (SELECT ctid FROM requests"
+                           " WHERE at < now() - make_interval(days => $1::int) LIMIT $2)",
+                           &p);
+    if (!r)
+        return -1;
+    int n = (int)db_res_affected(r);
+    db_res_free(&r);
+    return n;
+}
+
 int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
                    const uint8_t *reply, size_t len)
 {

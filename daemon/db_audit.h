@@ -18,4 +18,7 @@ int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **rep
 int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
                    const uint8_t *reply, size_t len) WUR;
 
+/* Deletes up to batch stored replies older than days. Returns the count or -1. */
+int db_request_prune(db_t *db, int days, int batch) WUR;
+
 #endif

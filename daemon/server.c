@@ -42,7 +42,13 @@ struct server {
     bool timer_known;         /* next_timer holds the earliest pending timer */
     int64_t next_timer;       /* unix seconds of the earliest pending timer; 0: none */
     int64_t timer_check_at;   /* monotonic ms: look at the timers table again */
+    int64_t prune_at;         /* monotonic ms of the next retention pass */
 };
+
+/* Retention: delivered events and stored replies older than retention_days go, a small batch
+ * at a time so the loop never stalls. */
+#define PRUNE_BATCH 500
+#define PRUNE_EVERY_MS 60000
 
 /* One request read from the socket, waiting for its batch to run. */
 typedef struct {
@@ -346,6 +352,21 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
     }
 }
 
+static void s_prune(server_t *self)
+{
+    if (monotonic_ms() < self->prune_at)
+        return;
+    int events = db_outbox_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
+    int replies = db_request_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
+    if (events < 0 || replies < 0)
+        log_warn("retention pass failed: %s", db_error(self->db));
+    else if (events || replies)
+        log_info("retention: pruned %d delivered events and %d stored replies", events, replies);
+    /* a full batch means more is waiting: come back soon */
+    bool more = events == PRUNE_BATCH || replies == PRUNE_BATCH;
+    self->prune_at = monotonic_ms() + (more ? 1000 : PRUNE_EVERY_MS);
+}
+
 /* Fires due timers and finds the next one. Returns ms until the timers want attention. */
 static long s_timers(server_t *self)
 {
@@ -572,6 +593,7 @@ int server_run(server_t *self, volatile int *stop)
             long t1 = delivery_tick(self->delivery);
             long t2 = s_timers(self);
             timeout = t1 < t2 ? t1 : t2;
+            s_prune(self);
         }
         if (self->db_retry_at) {
             int64_t wait = self->db_retry_at - monotonic_ms();
