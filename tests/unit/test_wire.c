@@ -239,6 +239,18 @@ static void test_status_retryable(void **state)
             fail_msg("status %d is retryable", other[i]);
 }
 
+/* wire.h: "Short English name of a status, e.g. "conflict"" — the names sit beside the
+ * lower-case reply codes ("ok", "forbidden_role") in messages. */
+static void test_status_name(void **state)
+{
+    assert_string_equal(status_name(LKIP__STATUS__CONFLICT), "conflict");
+    assert_string_equal(status_name(LKIP__STATUS__OK), "ok");
+    assert_string_equal(status_name(LKIP__STATUS__UNAVAILABLE), "unavailable");
+    const char *unknown = status_name(299);
+    assert_non_null(unknown);
+    assert_true(strlen(unknown) > 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -251,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_refused),
         cmocka_unit_test(test_too_many_repeated_refused),
         cmocka_unit_test(test_status_retryable),
+        cmocka_unit_test(test_status_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
