@@ -512,6 +512,26 @@ static void test_user_add_without_request_id(void **state)
     assert_int_equal(s_users_named("tanpa.id"), 0);
 }
 
+/* A name the users table refuses (upper case, a space) is the caller's mistake: 4xx, not 500. */
+static void test_user_add_bad_name_is_client_error(void **state)
+{
+    lkipc_t *admin = s_client(&s_admin);
+    Lkip__Envelope req;
+    Lkip__UserAddRequest body;
+    s_user_add_req(&req, &body, "Nama Salah", "staf", NULL, NULL);
+    Lkip__Envelope *reply = harness_call_ok(admin, &req);
+    int status = (int)reply->reply->status;
+    if (status != LKIP__STATUS__BAD_REQUEST && status != LKIP__STATUS__INVALID) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s (\"%s\")", reply->reply->code, reply->reply->message);
+        wire_free(&reply);
+        fail_msg("user_add with name \"Nama Salah\": expected 400 or 422, got %d %s", status, msg);
+    }
+    wire_free(&reply);
+    assert_int_equal(s_users_named("Nama Salah"), 0);
+    harness_client_close(s_h, &admin);
+}
+
 /* ---- start-up: migrations, configuration, signals ----------------------------------------- */
 
 static int s_migration_files(void)
@@ -646,6 +666,7 @@ int main(void)
         cmocka_unit_test_teardown(test_admin_user_add_then_whoami, s_teardown),
         cmocka_unit_test_teardown(test_user_add_retry_returns_stored_reply, s_teardown),
         cmocka_unit_test_teardown(test_user_add_without_request_id, s_teardown),
+        cmocka_unit_test_teardown(test_user_add_bad_name_is_client_error, s_teardown),
         cmocka_unit_test_setup_teardown(test_migrations_rerun_is_noop, s_fresh_setup,
                                         s_fresh_teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, s_fresh_setup, s_fresh_teardown),
