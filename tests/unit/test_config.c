@@ -159,6 +159,28 @@ static void test_syntax_error(void **state)
     s_expect_error("[lkipd]\nthis line has no equals sign\n", 2, "syntax error");
 }
 
+/* A value longer than inih's line buffer (200 bytes) must either arrive whole or be refused at
+ * its own line; it must never be cut, with the rest read as another line. */
+static void test_long_line(void **state)
+{
+    strbuf_t sb = {0};
+    strbuf_puts(&sb, "[lkipd]\ndatabase = host=/srv/");
+    for (int i = 0; i < 300; i++)
+        strbuf_puts(&sb, "a");
+    strbuf_puts(&sb, " dbname=lkip\nbatch_max = 3\n");
+    config_t cfg;
+    char err[512];
+    int rc = s_load(&cfg, strbuf_str(&sb), err, sizeof err);
+    strbuf_free(&sb);
+    char where[340];
+    snprintf(where, sizeof where, "%s:2: ", s_path);
+    bool whole = rc == 0 && strlen(cfg.database) == strlen("host=/srv/ dbname=lkip") + 300;
+    bool refused_here = rc == -1 && strncmp(err, where, strlen(where)) == 0;
+    config_free(&cfg);
+    if (!whole && !refused_here)
+        fail_msg("a 322-byte value: rc %d, err \"%s\"", rc, rc == 0 ? "" : err);
+}
+
 static void test_missing_file(void **state)
 {
     config_t cfg;
@@ -203,8 +225,8 @@ int main(void)
         cmocka_unit_test(test_unknown_key),   cmocka_unit_test(test_first_error_wins),
         cmocka_unit_test(test_bad_int),       cmocka_unit_test(test_bad_bool),
         cmocka_unit_test(test_bad_log_level), cmocka_unit_test(test_key_outside_section),
-        cmocka_unit_test(test_syntax_error),  cmocka_unit_test(test_missing_file),
-        cmocka_unit_test(test_config_set),
+        cmocka_unit_test(test_syntax_error),  cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_missing_file),  cmocka_unit_test(test_config_set),
     };
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }
