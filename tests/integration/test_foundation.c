@@ -282,6 +282,41 @@ static void test_unknown_key_refused(void **state)
     harness_client_close(s_h, &c);
 }
 
+/* The admin enables or disables a user; checks the reply. */
+static void s_set_disabled(const char *name, bool disabled)
+{
+    lkipc_t *admin = s_client(&s_admin);
+    Lkip__UserSetRequest body = LKIP__USER_SET_REQUEST__INIT;
+    body.name = (char *)name;
+    body.set_disabled = true;
+    body.disabled = disabled;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_USER_SET;
+    req.user_set = &body;
+    Lkip__Envelope *reply = harness_call_ok(admin, &req);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_string_equal(reply->reply->user->name, name);
+    assert_int_equal(reply->reply->user->disabled, disabled);
+    wire_free(&reply);
+    harness_client_close(s_h, &admin);
+}
+
+/* whoami on c, expecting the handshake to be refused at once. */
+static void s_expect_auth_failed(lkipc_t *c)
+{
+    Lkip__WhoamiRequest body = LKIP__WHOAMI_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
+    req.whoami = &body;
+    Lkip__Envelope *reply = NULL;
+    int64_t t0 = monotonic_ms();
+    lkipc_rc_t rc = lkipc_call(c, &req, &reply);
+    int64_t took = monotonic_ms() - t0;
+    wire_free(&reply);
+    assert_int_equal(rc, LKIPC_AUTH_FAILED);
+    assert_true(took < AUTH_FAIL_MAX_MS);
+}
+
 static void test_disabled_user_refused(void **state)
 {
     keypair_t kp;
@@ -291,18 +326,10 @@ static void test_disabled_user_refused(void **state)
     harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
     wire_free(&reply);
 
-    lkipc_t *admin = s_client(&s_admin);
-    Lkip__UserSetRequest body = LKIP__USER_SET_REQUEST__INIT;
-    body.name = "staf.nonaktif";
-    body.set_disabled = true;
-    body.disabled = true;
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_USER_SET;
-    req.user_set = &body;
-    reply = harness_call_ok(admin, &req);
-    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
-    assert_true(reply->reply->user->disabled);
-    wire_free(&reply);
+    s_set_disabled("staf.nonaktif", true);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM users WHERE name = $1 AND disabled",
+                                     "staf.nonaktif", NULL),
+                     1);
 
     /* the session opened before is refused request by request */
     reply = s_whoami(before);
@@ -311,17 +338,52 @@ static void test_disabled_user_refused(void **state)
 
     /* a new connection does not get past the handshake */
     lkipc_t *after = s_client(&kp);
-    Lkip__WhoamiRequest w = LKIP__WHOAMI_REQUEST__INIT;
-    Lkip__Envelope again = LKIP__ENVELOPE__INIT;
-    again.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
-    again.whoami = &w;
-    int64_t t0 = monotonic_ms();
-    assert_int_equal(lkipc_call(after, &again, &reply), LKIPC_AUTH_FAILED);
-    assert_true(monotonic_ms() - t0 < AUTH_FAIL_MAX_MS);
-    assert_null(reply);
+    s_expect_auth_failed(after);
     harness_client_close(s_h, &after);
     harness_client_close(s_h, &before);
-    harness_client_close(s_h, &admin);
+}
+
+/* A connection refused at the handshake keeps reconnecting in the background; once the user is
+ * enabled again, the same lkipc connection works (a long-running client must not need a
+ * restart after a refused handshake). */
+static void test_reenabled_user_same_connection_recovers(void **state)
+{
+    keypair_t kp;
+    assert_int_equal(harness_user(s_h, "staf.kembali", "staf", NULL, &kp), 0);
+    s_set_disabled("staf.kembali", true);
+    lkipc_t *c = s_client(&kp);
+    s_expect_auth_failed(c);
+
+    s_set_disabled("staf.kembali", false);
+    /* libzmq reconnects with back-off (100 ms growing to 5 s): wait for the next handshake */
+    Lkip__WhoamiRequest body = LKIP__WHOAMI_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
+    req.whoami = &body;
+    Lkip__Envelope *reply = NULL;
+    lkipc_rc_t rc = LKIPC_ERROR;
+    int64_t deadline = monotonic_ms() + 10000;
+    while (monotonic_ms() < deadline) {
+        rc = lkipc_call(c, &req, &reply);
+        if (rc != LKIPC_AUTH_FAILED)
+            break;
+        struct timespec pause = {0, 50 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    if (rc != LKIPC_OK)
+        fail_msg("the same connection after the user was enabled again: %d %s", (int)rc,
+                 lkipc_rc_text(rc));
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_string_equal(reply->reply->user->name, "staf.kembali");
+    wire_free(&reply);
+
+    /* a new connection works too */
+    lkipc_t *fresh = s_client(&kp);
+    reply = s_whoami(fresh);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    wire_free(&reply);
+    harness_client_close(s_h, &fresh);
+    harness_client_close(s_h, &c);
 }
 
 /* ---- malformed and unknown messages ------------------------------------------------------- */
@@ -625,8 +687,8 @@ static void test_sigterm_stops_cleanly(void **state)
     Lkip__Envelope *reply = s_ping(c);
     harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
     wire_free(&reply);
-    harness_client_close(s_h, &c);
 
+    /* stopped with a client still connected */
     const char *ready = harness_daemon_ready_file(d);
     assert_int_equal(access(ready, F_OK), 0);
     int rc = harness_daemon_stop(d, SIGTERM);
@@ -637,6 +699,7 @@ static void test_sigterm_stops_cleanly(void **state)
     int gone = access(ready, F_OK) != 0 ? errno : 0;
     assert_int_equal(gone, ENOENT);
     assert_false(harness_daemon_running(d));
+    harness_client_close(s_h, &c);
 }
 
 /* Last: the group's daemon, after everything above, stops cleanly; no lkipd run of the group
@@ -659,6 +722,7 @@ int main(void)
         cmocka_unit_test_teardown(test_ping_answers_version, s_teardown),
         cmocka_unit_test_teardown(test_unknown_key_refused, s_teardown),
         cmocka_unit_test_teardown(test_disabled_user_refused, s_teardown),
+        cmocka_unit_test_teardown(test_reenabled_user_same_connection_recovers, s_teardown),
         cmocka_unit_test_teardown(test_garbage_frame_then_valid_request, s_teardown),
         cmocka_unit_test_teardown(test_unknown_request_type, s_teardown),
         cmocka_unit_test_teardown(test_multi_frame_refused, s_teardown),
