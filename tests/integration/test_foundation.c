@@ -574,6 +574,55 @@ static void test_user_add_without_request_id(void **state)
     assert_int_equal(s_users_named("tanpa.id"), 0);
 }
 
+/* Requests sent back to back (one batch, one transaction, a savepoint each) stay independent:
+ * a refused one between two accepted ones changes nothing, and a duplicate of an accepted change
+ * in the same batch is answered from its stored reply. */
+static void test_pipelined_requests_independent(void **state)
+{
+    void *s = s_raw_open(&s_admin);
+    Lkip__Envelope req[4];
+    Lkip__UserAddRequest body[4];
+    s_user_add_req(&req[0], &body[0], "antrian.satu", "staf", NULL, NULL);
+    s_user_add_req(&req[1], &body[1], "antrian.dua", "operator_unit", NULL, NULL); /* no unit */
+    s_user_add_req(&req[2], &body[2], "antrian.tiga", "staf", NULL, NULL);
+    req[3] = req[0]; /* the first one again, same request_id */
+    for (int i = 0; i < 4; i++)
+        s_raw_send_env(s, &req[i]);
+
+    int status[4] = {0};
+    int64_t first_id = 0, again_id = -1;
+    for (int n = 0; n < 4; n++) {
+        Lkip__Envelope *reply = s_raw_recv(s);
+        assert_int_equal(reply->body_case, LKIP__ENVELOPE__BODY_REPLY);
+        int k = -1;
+        for (int i = 0; i < 3; i++)
+            if (reply->request_id == req[i].request_id)
+                k = i;
+        assert_true(k >= 0);
+        if (k == 0 && status[0] != 0) {
+            k = 3;
+            again_id = reply->reply->user ? reply->reply->user->id : -2;
+        } else if (k == 0) {
+            first_id = reply->reply->user ? reply->reply->user->id : -3;
+        }
+        status[k] = (int)reply->reply->status;
+        wire_free(&reply);
+    }
+    assert_int_equal(status[0], LKIP__STATUS__CREATED);
+    assert_int_equal(status[1], LKIP__STATUS__BAD_REQUEST);
+    assert_int_equal(status[2], LKIP__STATUS__CREATED);
+    assert_int_equal(status[3], LKIP__STATUS__CREATED);
+    assert_int_equal(again_id, first_id);
+    assert_int_equal(s_users_named("antrian.satu"), 1);
+    assert_int_equal(s_users_named("antrian.dua"), 0);
+    assert_int_equal(s_users_named("antrian.tiga"), 1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit WHERE command = 'user_add'"
+                                     " AND status = 400 AND code = 'unit_required'",
+                                     NULL),
+                     1);
+}
+
 /* A name the users table refuses (upper case, a space) is the caller's mistake: 4xx, not 500. */
 static void test_user_add_bad_name_is_client_error(void **state)
 {
@@ -657,6 +706,41 @@ static void test_newer_schema_refused(void **state)
     assert_true(harness_logs_clean(s_fresh));
 }
 
+/* lkipd --add-user refuses what the database would not hold, with a reason, exit 1. */
+static void test_add_user_bootstrap_refusals(void **state)
+{
+    keypair_t kp;
+    assert_int_equal(harness_keypair(s_h, "awal", &kp), 0);
+    static const struct {
+        const char *name, *role, *unit, *why;
+    } cases[] = {
+        {"awal.satu", "operator_unit", NULL, "needs --unit"},
+        {"awal.dua", "juru_masak", NULL, "unknown role"},
+        {"awal.tiga", "operator_unit", "DAPUR", "unknown unit"},
+        {"staf.satu", "staf", NULL, "exists"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        const char *args[] = {"--add-user",
+                              cases[i].name,
+                              "--role",
+                              cases[i].role,
+                              "--key",
+                              kp.public_key,
+                              cases[i].unit ? "--unit" : NULL,
+                              cases[i].unit,
+                              NULL};
+        char *out = NULL;
+        int rc = harness_lkipd_run(s_h, true, args, &out);
+        if (rc != 1 || !strstr(out, cases[i].why))
+            fail_msg("--add-user %s --role %s: exit %d, output:\n%s", cases[i].name, cases[i].role,
+                     rc, out);
+        free(out);
+    }
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM users WHERE public_key = $1",
+                                     kp.public_key, NULL),
+                     0);
+}
+
 static void test_bad_config_exits_2(void **state)
 {
     char *path = xasprintf("%s/bad.conf", harness_tmpdir(s_h));
@@ -730,10 +814,12 @@ int main(void)
         cmocka_unit_test_teardown(test_admin_user_add_then_whoami, s_teardown),
         cmocka_unit_test_teardown(test_user_add_retry_returns_stored_reply, s_teardown),
         cmocka_unit_test_teardown(test_user_add_without_request_id, s_teardown),
+        cmocka_unit_test_teardown(test_pipelined_requests_independent, s_teardown),
         cmocka_unit_test_teardown(test_user_add_bad_name_is_client_error, s_teardown),
         cmocka_unit_test_setup_teardown(test_migrations_rerun_is_noop, s_fresh_setup,
                                         s_fresh_teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, s_fresh_setup, s_fresh_teardown),
+        cmocka_unit_test_teardown(test_add_user_bootstrap_refusals, s_teardown),
         cmocka_unit_test_teardown(test_bad_config_exits_2, s_teardown),
         cmocka_unit_test_teardown(test_sigterm_stops_cleanly, s_teardown),
         cmocka_unit_test_teardown(test_group_daemon_exits_clean, s_teardown),
