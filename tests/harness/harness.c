@@ -32,26 +32,26 @@ struct harness_daemon {
 };
 
 struct harness {
-    char *name;       /* as given, for messages */
-    char *tmp;        /* temp folder, mode 0755 */
-    char *lkipd;      /* $LKIP_BUILD/lkipd */
-    char *srcdir;     /* $LKIP_SRCDIR */
-    char *pgdir;      /* cluster folder (shared or own) */
-    bool own_cluster; /* started by this harness: stopped by harness_destroy */
-    char *dbname;     /* the fresh database */
-    bool db_created;
-    char *conninfo;       /* of dbname */
-    char *admin_conninfo; /* of the "postgres" database, for CREATE/DROP DATABASE */
-    char *key_file;       /* server key pair file */
-    keypair_t server;     /* server keys */
-    int seq;              /* numbers log and ready files */
-    harness_daemon_t **daemons;
-    int n_daemons;
-    lkipc_t **clients;
-    int n_clients;
-    char **logs; /* every lkipd log file, in order */
-    int n_logs;
-    PGconn *pg; /* probe connection to dbname, opened on first use */
+    char *name;                 /* as given, for messages */
+    char *tmp;                  /* temp folder, mode 0755 */
+    char *lkipd;                /* $LKIP_BUILD/lkipd */
+    char *srcdir;               /* $LKIP_SRCDIR */
+    char *pgdir;                /* cluster folder (shared or own) */
+    bool own_cluster;           /* started by this harness: stopped by harness_destroy */
+    char *dbname;               /* the fresh database */
+    bool db_created;            /* dropped by harness_destroy */
+    char *conninfo;             /* of dbname */
+    char *admin_conninfo;       /* of the "postgres" database, for CREATE/DROP DATABASE */
+    char *key_file;             /* server key pair file */
+    keypair_t server;           /* server keys */
+    int seq;                    /* numbers log and ready files */
+    harness_daemon_t **daemons; /* every daemon started, running or stopped */
+    int n_daemons;              /* entries in daemons */
+    lkipc_t **clients;          /* open client connections */
+    int n_clients;              /* entries in clients */
+    char **logs;                /* every lkipd log file, in order */
+    int n_logs;                 /* entries in logs */
+    PGconn *pg;                 /* probe connection to dbname, opened on first use */
 };
 
 /* Harnesses alive in this process, for harness_dump_all_logs. */
@@ -406,13 +406,12 @@ static void s_stop_own_cluster(harness_t *h)
     h->own_cluster = false;
 }
 
-/* A database name from the harness name: lower-case letters, digits and '_'. */
-static char *s_dbname(const char *name)
+/* The harness name made safe for folder and database names: lower-case letters, digits, '_'; at
+ * most 32 characters. Caller frees. */
+static char *s_tag(const char *name)
 {
-    static int counter;
     strbuf_t sb = {0};
-    strbuf_puts(&sb, "lkip_t_");
-    for (const char *p = name; *p && sb.len < 40; p++) {
+    for (const char *p = name; *p && sb.len < 32; p++) {
         char c = *p;
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
@@ -420,7 +419,6 @@ static char *s_dbname(const char *name)
             c = '_';
         strbuf_append(&sb, &c, 1);
     }
-    strbuf_printf(&sb, "_%d_%d", (int)getpid(), ++counter);
     return strbuf_take(&sb);
 }
 
@@ -432,7 +430,11 @@ harness_t *harness_new(const char *name)
     h->srcdir = xstrdup(s_env("LKIP_SRCDIR", "."));
     PUSH(s_live, s_n_live, h);
 
-    char *templ = xasprintf("%s/lkip-%s-XXXXXX", s_env("TMPDIR", "/tmp"), name);
+    static int counter;
+    char *tag = s_tag(name);
+    h->dbname = xasprintf("lkip_t_%s_%d_%d", tag, (int)getpid(), ++counter);
+    char *templ = xasprintf("%s/lkip-%s-XXXXXX", s_env("TMPDIR", "/tmp"), tag);
+    free(tag);
     if (!mkdtemp(templ)) {
         fprintf(stderr, "harness: could not make a temp folder \"%s\": %s\n", templ,
                 strerror(errno));
@@ -463,7 +465,6 @@ harness_t *harness_new(const char *name)
         fprintf(stderr, "harness: no port file in cluster folder \"%s\"\n", h->pgdir);
         goto fail;
     }
-    h->dbname = s_dbname(name);
     h->conninfo = xasprintf("host=%s port=%s user=lkip dbname=%s connect_timeout=10", h->pgdir,
                             port, h->dbname);
     h->admin_conninfo =
