@@ -29,6 +29,7 @@ struct harness_daemon {
     char *ready_file;   /* of the current run */
     char *log_file;     /* of the current run */
     char endpoint[256]; /* read from the ready file */
+    int last_exit;      /* exit status of the last run that ended; -1 none yet */
 };
 
 struct harness {
@@ -639,15 +640,16 @@ static int s_daemon_launch(harness_daemon_t *d)
         int status;
         pid_t r = waitpid(d->pid, &status, WNOHANG);
         if (r == d->pid) {
+            d->last_exit = s_exit_code(status);
             fprintf(stderr, "harness: lkipd exited (status %d) before it was ready\n",
-                    s_exit_code(status));
+                    d->last_exit);
             d->pid = 0;
             s_copy_to_stderr(d->log_file);
             return -1;
         }
         if (monotonic_ms() >= deadline) {
             fprintf(stderr, "harness: lkipd was not ready within %d ms\n", HARNESS_WAIT_MS);
-            s_kill_wait(d->pid, SIGKILL, HARNESS_WAIT_MS);
+            d->last_exit = s_kill_wait(d->pid, SIGKILL, HARNESS_WAIT_MS);
             d->pid = 0;
             s_copy_to_stderr(d->log_file);
             return -1;
@@ -661,6 +663,7 @@ harness_daemon_t *harness_daemon_start(harness_t *h, const char *const *extra_se
 {
     harness_daemon_t *d = xcalloc(1, sizeof *d);
     d->h = h;
+    d->last_exit = -1;
     int n = 0;
     while (extra_sets && extra_sets[n])
         n++;
@@ -681,6 +684,7 @@ int harness_daemon_stop(harness_daemon_t *d, int sig)
         return -1;
     int rc = s_kill_wait(d->pid, sig, HARNESS_WAIT_MS);
     d->pid = 0;
+    d->last_exit = rc;
     return rc;
 }
 
@@ -698,6 +702,7 @@ bool harness_daemon_running(harness_daemon_t *d)
     int status;
     if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
         d->pid = 0;
+        d->last_exit = s_exit_code(status);
         return false;
     }
     return true;
@@ -723,9 +728,18 @@ const char *harness_daemon_log_file(const harness_daemon_t *d)
     return d->log_file;
 }
 
-void harness_dump_logs(const harness_t *h)
+void harness_dump_logs(harness_t *h)
 {
     fprintf(stderr, "harness \"%s\": logs in %s\n", h->name, h->tmp ? h->tmp : "-");
+    for (int i = 0; i < h->n_daemons; i++) {
+        harness_daemon_t *d = h->daemons[i];
+        pid_t pid = d->pid;
+        if (harness_daemon_running(d))
+            fprintf(stderr, "daemon %d (%s): running, pid %d\n", i + 1, d->log_file, (int)pid);
+        else
+            fprintf(stderr, "daemon %d (%s): not running; last exit status %d%s\n", i + 1,
+                    d->log_file, d->last_exit, pid > 0 ? " (it died unexpectedly)" : "");
+    }
     for (int i = 0; i < h->n_logs; i++)
         s_copy_to_stderr(h->logs[i]);
 }

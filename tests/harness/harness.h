@@ -77,8 +77,9 @@ pid_t harness_daemon_pid(const harness_daemon_t *d);
 const char *harness_daemon_ready_file(const harness_daemon_t *d);
 const char *harness_daemon_log_file(const harness_daemon_t *d);
 
-/* Prints every lkipd log of h (daemons and one-shot runs) to stderr. */
-void harness_dump_logs(const harness_t *h);
+/* Prints the state of h's daemons (running, or how the last run ended) and every lkipd log of h
+ * (daemons and one-shot runs) to stderr. */
+void harness_dump_logs(harness_t *h);
 /* The same for every harness alive in this process (used when a check fails). */
 void harness_dump_all_logs(void);
 
