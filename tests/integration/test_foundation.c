@@ -1,7 +1,8 @@
 /* test_foundation — the foundation of lkipd over real CURVE sockets against a real lkipd and a
- * real PostgreSQL: identity from the handshake, refusal of unknown and disabled keys, malformed
- * and unknown messages, the role check, idempotent retries, migrations, configuration errors and
- * a clean stop.
+ * real PostgreSQL: identity from the handshake, refusal of unknown and disabled keys (and the
+ * recovery of a refused connection), malformed, unknown and multi-frame messages, the role check
+ * and its audit trail, idempotent retries and batched requests, the --add-user bootstrap,
+ * migrations, configuration errors and a clean stop.
  *
  * One harness (database, daemon, three users) serves the group; tests that need a database of
  * their own make a fresh harness in their setup. Raw DEALER sockets (libzmq directly) send what
