@@ -644,6 +644,24 @@ static void test_user_add_bad_name_is_client_error(void **state)
     harness_client_close(s_h, &admin);
 }
 
+/* A taken name is reported as such, whatever the name contains (here the word "public_key"). */
+static void test_user_add_duplicate_name(void **state)
+{
+    lkipc_t *admin = s_client(&s_admin);
+    Lkip__Envelope req;
+    Lkip__UserAddRequest body;
+    s_user_add_req(&req, &body, "public_key.dua", "staf", NULL, NULL);
+    Lkip__Envelope *reply = harness_call_ok(admin, &req);
+    harness_assert_reply(reply, LKIP__STATUS__CREATED, "ok");
+    wire_free(&reply);
+    s_user_add_req(&req, &body, "public_key.dua", "staf", NULL, NULL);
+    reply = harness_call_ok(admin, &req);
+    harness_assert_reply(reply, LKIP__STATUS__CONFLICT, "user_exists");
+    wire_free(&reply);
+    assert_int_equal(s_users_named("public_key.dua"), 1);
+    harness_client_close(s_h, &admin);
+}
+
 /* ---- start-up: migrations, configuration, signals ----------------------------------------- */
 
 static int s_migration_files(void)
@@ -817,6 +835,7 @@ int main(void)
         cmocka_unit_test_teardown(test_user_add_without_request_id, s_teardown),
         cmocka_unit_test_teardown(test_pipelined_requests_independent, s_teardown),
         cmocka_unit_test_teardown(test_user_add_bad_name_is_client_error, s_teardown),
+        cmocka_unit_test_teardown(test_user_add_duplicate_name, s_teardown),
         cmocka_unit_test_setup_teardown(test_migrations_rerun_is_noop, s_fresh_setup,
                                         s_fresh_teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, s_fresh_setup, s_fresh_teardown),
