@@ -1,0 +1,153 @@
+#!/bin/bash
+# Runs every test program of a build: unit tests first, then the integration tests, all against
+# ONE private PostgreSQL cluster started for this run (each test harness makes its own database
+# in it). Called by make check / check-asan:
+#
+#   BUILD=<build folder> tests/run.sh
+#
+# Each program runs under a timeout (TEST_TIMEOUT seconds, default 600). Its cmocka summary
+# lines are counted; a program that crashed or timed out without a summary counts as one failed
+# test, and so does a program that exited non-zero although all its tests passed (for example a
+# leak report at exit). The last line of the output is "N passed, N failed"; the exit status is 1
+# when anything failed. LKIP_KEEP_TMP=1 keeps the run's temp folder (logs, cluster).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+BUILD=${BUILD:-build}
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+
+total_passed=0
+total_failed=0
+
+tmp=""
+cleanup() {
+    [ -n "$tmp" ] || return 0
+    "$root/scripts/pg.sh" stop "$tmp/pg" >/dev/null 2>&1 || true
+    if [ "${LKIP_KEEP_TMP:-0}" = 1 ]; then
+        echo "run.sh: kept $tmp"
+    else
+        rm -rf "$tmp"
+    fi
+    tmp=""
+}
+
+# Cleans up, then prints the summary as the very last line.
+finish() {
+    cleanup
+    echo "$total_passed passed, $total_failed failed"
+    [ "$total_failed" = 0 ] && [ "$total_passed" -gt 0 ]
+    exit $?
+}
+
+if ! build=$(cd "$BUILD" 2>/dev/null && pwd); then
+    echo "run.sh: no build folder \"$BUILD\" (run make tests first)" >&2
+    total_failed=1
+    finish
+fi
+
+trap cleanup EXIT
+tmp=$(mktemp -d /tmp/lkip-run.XXXXXX) || exit 1
+# the cluster's unprivileged owner must be able to enter it
+chmod 755 "$tmp"
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A sanitizer build: the same defaults as make check-asan unless the caller chose others, and no
+# core files from abort_on_error.
+if ldd "$build/lkipd" 2>/dev/null | grep -q libasan; then
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    ulimit -c 0
+    echo "run.sh: sanitizer build (ASAN_OPTIONS=$ASAN_OPTIONS)"
+fi
+
+if ! PG_FAST=1 "$root/scripts/pg.sh" start "$tmp/pg" >"$tmp/pg-start.log" 2>&1; then
+    cat "$tmp/pg-start.log" >&2
+    echo "run.sh: could not start PostgreSQL" >&2
+    total_failed=1
+    finish
+fi
+export LKIP_TEST_PGDIR="$tmp/pg"
+export LKIP_BUILD="$build"
+export LKIP_SRCDIR="$root"
+export TMPDIR="$tmp"
+unset CMOCKA_MESSAGE_OUTPUT CMOCKA_XML_FILE
+
+# Sums the N of every line of $2 matching the sed pattern $1 (N in \1).
+sum_of() {
+    sed -n "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+run_one() {
+    local bin=$1 name out rc start secs passed failed planned summary note=""
+    name=$(basename "$bin")
+    out="$tmp/$name.out"
+    echo "=== $name"
+    start=$(date +%s.%N)
+    timeout -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+    passed=$(sum_of 's/^\[  PASSED  \] \([0-9][0-9]*\) test(s)\.$/\1/p' "$out")
+    failed=$(sum_of 's/^\[  FAILED  \] \([0-9][0-9]*\) test(s), listed below:$/\1/p' "$out")
+    planned=$(sum_of 's/^\[==========\] Running \([0-9][0-9]*\) test(s)\.$/\1/p' "$out")
+    summary=$(grep -c '^\[  PASSED  \] [0-9][0-9]* test(s)\.$' "$out")
+    if [ "$summary" = 0 ]; then
+        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+            note="timed out after ${TEST_TIMEOUT}s"
+        elif [ "$rc" -gt 128 ]; then
+            note="crashed (signal $((rc - 128))) without a summary"
+        else
+            note="ended with status $rc without a summary"
+        fi
+        failed=$((failed + 1))
+    else
+        # tests that never ran (a group setup failed) count as failed
+        if [ $((passed + failed)) -lt "$planned" ]; then
+            note="$((planned - passed - failed)) test(s) did not run"
+            failed=$((planned - passed))
+        fi
+        if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+            note="exited with status $rc after its tests"
+            failed=1
+        fi
+    fi
+    echo "=== $name: $passed passed, $failed failed (${secs}s)${note:+; $note}"
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+}
+
+# Unit tests are the programs built from tests/unit; every other program in $build/tests runs
+# after them. A test source whose program is missing counts as a failure.
+declare -A is_unit=()
+unit=()
+for src in tests/unit/test_*.c; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .c)
+    is_unit[$name]=1
+    unit+=("$build/tests/$name")
+done
+rest=()
+for src in tests/integration/test_*.c; do
+    [ -e "$src" ] || continue
+    rest+=("$build/tests/$(basename "$src" .c)")
+done
+for bin in "$build"/tests/*; do
+    if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
+        continue
+    fi
+    name=$(basename "$bin")
+    [ -n "${is_unit[$name]:-}" ] && continue
+    [ -e "tests/integration/$name.c" ] && continue
+    rest+=("$bin")
+done
+
+for bin in "${unit[@]}" "${rest[@]}"; do
+    if [ ! -x "$bin" ]; then
+        echo "=== $(basename "$bin"): not built"
+        total_failed=$((total_failed + 1))
+        continue
+    fi
+    run_one "$bin"
+done
+finish
