@@ -19,7 +19,9 @@ struct lkipc {
     void *monitor;           /* PAIR receiving the dealer's handshake events */
     int timeout_ms;
     int attempts;
-    bool auth_failed;        /* the daemon refused our key */
+    bool auth_failed;        /* the daemon refused our key at the last handshake */
+    int auth_status;         /* the ZAP status of that refusal: 400 refused, 500 unavailable */
+    char *endpoint;          /* to connect again after a refused handshake */
     unsigned connections;    /* successful handshakes so far */
     event_node_t *head;      /* events received while waiting for a reply */
     event_node_t *tail;
@@ -61,6 +63,7 @@ lkipc_t *lkipc_new(const lkipc_opts_t *o)
         lkipc_destroy(&self);
         return NULL;
     }
+    self->endpoint = xstrdup(o->endpoint);
     self->monitor = zmq_socket(self->zctx, ZMQ_PAIR);
     if (!self->monitor || s_setopt_int(self->monitor, ZMQ_LINGER, 0) != 0 ||
         zmq_connect(self->monitor, mon) != 0 || zmq_connect(self->dealer, o->endpoint) != 0) {
@@ -88,6 +91,7 @@ void lkipc_destroy(lkipc_t **self_p)
     if (self->monitor)
         zmq_close(self->monitor);
     zmq_ctx_term(self->zctx);
+    free(self->endpoint);
     free(self);
     *self_p = NULL;
 }
@@ -112,6 +116,9 @@ const char *lkipc_rc_text(lkipc_rc_t rc)
                "dinonaktifkan)";
     case LKIPC_ERROR:
         return "[socket_error] kesalahan koneksi lokal";
+    case LKIPC_UNAVAILABLE:
+        return "[server_unavailable] server belum dapat memeriksa kunci Anda (basis data tidak "
+               "terjangkau); coba lagi sebentar lagi";
     }
     return "[unknown]";
 }
@@ -127,8 +134,11 @@ static void s_drain_monitor(lkipc_t *self)
         }
         bool first = zmq_msg_size(&m) == 6;
         uint16_t ev = 0;
-        if (first)
+        uint32_t value = 0;
+        if (first) {
             memcpy(&ev, zmq_msg_data(&m), 2);
+            memcpy(&value, (const uint8_t *)zmq_msg_data(&m) + 2, 4);
+        }
         int more = zmq_msg_more(&m);
         zmq_msg_close(&m);
         while (more) { /* the endpoint frame */
@@ -140,8 +150,10 @@ static void s_drain_monitor(lkipc_t *self)
             more = zmq_msg_more(&m);
             zmq_msg_close(&m);
         }
-        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
             self->auth_failed = true;
+            self->auth_status = (int)value;
+        }
         else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->auth_failed = false;
             self->connections++;
@@ -185,7 +197,7 @@ static int s_receive(lkipc_t *self, int64_t deadline, Lkip__Envelope **out)
         if (items[1].revents & ZMQ_POLLIN) {
             s_drain_monitor(self);
             if (self->auth_failed)
-                return LKIPC_AUTH_FAILED;
+                return self->auth_status >= 500 ? LKIPC_UNAVAILABLE : LKIPC_AUTH_FAILED;
         }
         if (items[0].revents & ZMQ_POLLIN) {
             zmq_msg_t m;
@@ -208,20 +220,38 @@ static int s_receive(lkipc_t *self, int64_t deadline, Lkip__Envelope **out)
     }
 }
 
+/* libzmq never reconnects after a refused handshake: connect again, so a user enabled again
+ * (or a database back from an outage) is served without restarting the client. */
+static int s_reconnect_if_refused(lkipc_t *self)
+{
+    s_drain_monitor(self);
+    if (!self->auth_failed)
+        return 0;
+    zmq_disconnect(self->dealer, self->endpoint);
+    if (zmq_connect(self->dealer, self->endpoint) != 0)
+        return LKIPC_ERROR;
+    self->auth_failed = false;
+    return 0;
+}
+
 lkipc_rc_t lkipc_call(lkipc_t *self, Lkip__Envelope *req, Lkip__Envelope **reply)
 {
     if (req->request_id == 0)
         req->request_id = lkipc_request_id();
     *reply = NULL;
     for (int attempt = 0; attempt < self->attempts; attempt++) {
-        if (self->auth_failed)
-            return LKIPC_AUTH_FAILED;
+        if (s_reconnect_if_refused(self) != 0)
+            return LKIPC_ERROR;
         if (lkipc_send(self, req) != 0 && errno != EAGAIN)
             return LKIPC_ERROR;
         int64_t deadline = monotonic_ms() + self->timeout_ms;
         for (;;) {
             Lkip__Envelope *env = NULL;
             int rc = s_receive(self, deadline, &env);
+            if (rc == LKIPC_UNAVAILABLE && attempt + 1 < self->attempts) {
+                zmq_poll(NULL, 0, 200 * (attempt + 1)); /* back off, then try again */
+                break;
+            }
             if (rc < 0)
                 return (lkipc_rc_t)rc;
             if (rc == 0)
@@ -272,10 +302,14 @@ int lkipc_next_event(lkipc_t *self, int timeout_ms, Lkip__Envelope **event)
         free(n);
         return 1;
     }
+    if (s_reconnect_if_refused(self) != 0)
+        return LKIPC_ERROR;
     int64_t deadline = monotonic_ms() + timeout_ms;
     for (;;) {
         Lkip__Envelope *env = NULL;
         int rc = s_receive(self, deadline, &env);
+        if (rc == LKIPC_UNAVAILABLE)
+            return 0; /* the next call connects again */
         if (rc <= 0)
             return rc;
         if (env->body_case == LKIP__ENVELOPE__BODY_EVENT) {

@@ -29,6 +29,7 @@ typedef enum {
     LKIPC_TIMEOUT = -1,      /* no reply after every attempt */
     LKIPC_AUTH_FAILED = -2,  /* the daemon refused our key at the handshake */
     LKIPC_ERROR = -3,        /* local socket error */
+    LKIPC_UNAVAILABLE = -4,  /* the daemon could not check our key (database down): retry */
 } lkipc_rc_t;
 
 /* Sends req (the caller sets its body; request_id is chosen here when 0) and waits for its

@@ -46,7 +46,7 @@ int read_file(const char *path, size_t max, char **data, size_t *len) WUR;
 int64_t monotonic_ms(void);
 
 /* True when every byte of s is valid UTF-8 without control characters other than
- * tab and newline (for free text), or none at all when single_line. */
+ * tab, newline and carriage return (for free text), or none at all when single_line. */
 bool text_is_clean(const char *s, size_t len, bool single_line);
 
 /* Lower-hex SHA-256 of data into out (65 bytes with NUL). */

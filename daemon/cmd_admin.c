@@ -66,6 +66,23 @@ static bool s_check_key(cmd_ctx_t *ctx, const char *key, bool required)
     return true;
 }
 
+/* A login name as the users table holds it: [a-z0-9][a-z0-9._-]{0,63}. */
+static bool s_check_login(cmd_ctx_t *ctx, const char *name)
+{
+    size_t n = strlen(name);
+    bool ok = n >= 1 && n <= WIRE_MAX_NAME && strchr("._-", name[0]) == NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        char c = name[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    }
+    if (!ok)
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_name",
+                  "Nama pengguna \"%s\" tidak sah: huruf kecil, angka, titik, garis bawah atau "
+                  "tanda hubung, diawali huruf atau angka",
+                  name);
+    return ok;
+}
+
 static void s_reply_user(cmd_ctx_t *ctx, const char *name, int status, const char *msg)
 {
     user_t u = {0};
@@ -87,7 +104,7 @@ void cmd_user_add(cmd_ctx_t *ctx)
         !cmd_check_field(ctx, "role", r->role, WIRE_MAX_NAME, true) ||
         !cmd_check_field(ctx, "unit", r->unit_code, WIRE_MAX_NAME, false) ||
         !cmd_check_field(ctx, "org", r->org_code, WIRE_MAX_NAME, false) ||
-        !s_check_key(ctx, r->public_key, false))
+        !s_check_key(ctx, r->public_key, false) || !s_check_login(ctx, r->name))
         return;
     user_new_t u = {r->name, r->full_name, r->role, r->unit_code,
                     *r->org_code ? r->org_code : ctx->caller->org_code, r->public_key};

@@ -140,6 +140,23 @@ int config_load(config_t *cfg, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "could not open config file \"%s\": %s", path, strerror(errno));
         return -1;
     }
+    /* inih cuts a line at INI_MAX_LINE bytes and reads the rest as another line: refuse it */
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    for (int lineno = 1; (n = getline(&line, &cap, f)) >= 0; lineno++) {
+        if (n > 0 && line[n - 1] == '\n')
+            n--;
+        if (n >= INI_MAX_LINE - 1) {
+            snprintf(err, errlen, "%s:%d: line longer than %d bytes", path, lineno,
+                     INI_MAX_LINE - 2);
+            free(line);
+            fclose(f);
+            return -1;
+        }
+    }
+    free(line);
+    rewind(f);
     parse_state_t st = {.cfg = cfg};
     int rc = ini_parse_file(f, s_handler, &st);
     fclose(f);

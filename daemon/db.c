@@ -11,6 +11,7 @@ struct db {
     char *conninfo;
     char sqlstate[6];
     char *error;
+    char constraint[64];  /* constraint named by the last error; "" when none */
 };
 
 struct db_res {
@@ -68,6 +69,8 @@ static void s_set_error(db_t *db, const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
+    const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    snprintf(db->constraint, sizeof db->constraint, "%s", cons ? cons : "");
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     if (!msg || !*msg)
         msg = PQerrorMessage(db->conn);
@@ -181,6 +184,11 @@ int db_exec_script(db_t *db, const char *sql)
 const char *db_sqlstate(const db_t *db)
 {
     return db->sqlstate;
+}
+
+const char *db_constraint(const db_t *db)
+{
+    return db->constraint;
 }
 
 const char *db_error(const db_t *db)

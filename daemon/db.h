@@ -49,6 +49,8 @@ int db_exec_script(db_t *db, const char *sql) WUR;
 /* The last error: SQLSTATE (five characters, "" when none) and message. */
 const char *db_sqlstate(const db_t *db);
 const char *db_error(const db_t *db);
+/* The constraint the last error names (unique, check, foreign key), "" when none. */
+const char *db_constraint(const db_t *db);
 /* True when the last error means "try again": lost connection, deadlock, serialization. */
 bool db_error_retryable(const db_t *db);
 

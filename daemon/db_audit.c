@@ -35,18 +35,22 @@ static void s_param_u64(db_params_t *p, uint64_t v)
     db_param_str(p, buf);
 }
 
-int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply, size_t *len)
+int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply, size_t *len,
+                   char *command, size_t command_len)
 {
     db_params_t p = {0};
     db_param_int(&p, user_id);
     s_param_u64(&p, request_id);
     db_res_t *r =
-        db_query(db, "SELECT reply FROM requests WHERE user_id = $1 AND request_id = $2", &p);
+        db_query(db, "SELECT reply, command FROM requests WHERE user_id = $1 AND request_id = $2",
+                 &p);
     if (!r)
         return -1;
     int found = db_res_rows(r) == 1;
-    if (found)
+    if (found) {
         *reply = db_res_bytes(r, 0, 0, len);
+        snprintf(command, command_len, "%s", db_res_str(r, 0, 1));
+    }
     db_res_free(&r);
     return found;
 }

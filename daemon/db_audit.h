@@ -10,9 +10,10 @@
 int db_audit_add(db_t *db, int64_t user_id, const char *command, int status, const char *code,
                  int64_t instance_id, int step_no, const char *detail) WUR;
 
-/* The stored reply of (user, request_id): 1 found (caller owns *reply), 0 none, -1 error. */
-int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply,
-                   size_t *len) WUR;
+/* The stored reply of (user, request_id) and the command it answered (command: 32 bytes):
+ * 1 found (caller owns *reply), 0 none, -1 error. */
+int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply, size_t *len,
+                   char *command, size_t command_len) WUR;
 
 /* Stores the reply of an accepted change. Returns 0 or -1 (a duplicate is an error: 23505). */
 int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,

@@ -86,7 +86,8 @@ static const char *s_nz(const char *s)
 static db_user_rc_t s_constraint_rc(db_t *db)
 {
     if (strcmp(db_sqlstate(db), "23505") == 0)
-        return strstr(db_error(db), "public_key") ? DB_USER_KEY_TAKEN : DB_USER_NAME_TAKEN;
+        return strcmp(db_constraint(db), "users_public_key_key") == 0 ? DB_USER_KEY_TAKEN
+                                                                       : DB_USER_NAME_TAKEN;
     return DB_USER_FAILED;
 }
 

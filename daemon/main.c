@@ -28,12 +28,20 @@
 /* How long start-up waits for PostgreSQL to accept connections. */
 #define DB_START_WAIT_MS 30000
 
-static volatile int s_stop = 0;
+static volatile sig_atomic_t s_stop = 0;
+static int s_wake[2] = {-1, -1};  /* self-pipe: the handler wakes the event loop */
 
 static void s_on_signal(int sig)
 {
     (void)sig;
     s_stop = 1;
+    if (s_wake[1] >= 0) {
+        int saved = errno;
+        if (write(s_wake[1], "x", 1) < 0) {
+            /* the pipe is full: the loop is awake anyway */
+        }
+        errno = saved;
+    }
 }
 
 static void s_usage(FILE *out)
@@ -320,6 +328,11 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
+    if (pipe2(s_wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        log_error("could not create a pipe: %s", strerror(errno));
+        config_free(&cfg);
+        return 1;
+    }
     struct sigaction sa = {0};
     sa.sa_handler = s_on_signal;
     sigemptyset(&sa.sa_mask);
@@ -359,7 +372,7 @@ int main(int argc, char **argv)
         goto out;
     log_info("lkipd %s ready (node %s, pid %d)", LKIP_VERSION, cfg.node_name, (int)getpid());
     s_ready(&notify_fd);
-    status = server_run(server, &s_stop) == 0 ? 0 : 1;
+    status = server_run(server, &s_stop, s_wake[0]) == 0 ? 0 : 1;
     if (cfg.ready_file)
         unlink(cfg.ready_file);
 out:

@@ -186,13 +186,21 @@ static bool s_replay_stored(server_t *self, pending_t *p, cmd_ctx_t *ctx)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
-    int found = db_request_get(self->db, p->user_id, p->request_id, &buf, &len);
+    char command[32] = "";
+    int found = db_request_get(self->db, p->user_id, p->request_id, &buf, &len, command,
+                               sizeof command);
     if (found < 0) {
         cmd_db_failed(ctx, "stored reply lookup");
         return true;
     }
     if (found == 0)
         return false;
+    if (strcmp(command, p->cmd->name) != 0) {
+        free(buf);
+        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "request_id_reused",
+                  "request_id ini sudah dipakai untuk perintah lain (%s)", command);
+        return true;
+    }
     Lkip__Reply *stored = lkip__reply__unpack(NULL, len, buf);
     free(buf);
     if (!stored) {
@@ -578,16 +586,17 @@ const char *server_endpoint(const server_t *self)
     return self->endpoint;
 }
 
-int server_run(server_t *self, volatile int *stop)
+int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
 {
     log_info("serving on %s", self->endpoint);
     while (!*stop) {
-        zmq_pollitem_t items[3] = {
+        zmq_pollitem_t items[4] = {
             {self->router, 0, ZMQ_POLLIN, 0},
             {auth_socket(self->auth), 0, ZMQ_POLLIN, 0},
+            {NULL, wake_fd_read, ZMQ_POLLIN, 0},
             {NULL, db_socket(self->db), ZMQ_POLLIN, 0},
         };
-        int nitems = items[2].fd >= 0 && self->db_retry_at == 0 ? 3 : 2;
+        int nitems = items[3].fd >= 0 && self->db_retry_at == 0 ? 4 : 3;
         long timeout = 1000;
         if (self->db_retry_at == 0) {
             long t1 = delivery_tick(self->delivery);
@@ -608,7 +617,9 @@ int server_run(server_t *self, volatile int *stop)
         }
         if (items[1].revents & ZMQ_POLLIN)
             auth_handle(self->auth);
-        if (nitems == 3 && (items[2].revents & ZMQ_POLLIN))
+        if (items[2].revents & ZMQ_POLLIN)
+            continue; /* a signal: *stop tells */
+        if (nitems == 4 && (items[3].revents & ZMQ_POLLIN))
             s_db_readable(self);
         if (items[0].revents & ZMQ_POLLIN)
             s_router_readable(self);

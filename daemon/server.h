@@ -8,6 +8,8 @@
 #include "config.h"
 #include "db.h"
 
+#include <signal.h>
+
 typedef struct server server_t;
 
 /* Creates the ZeroMQ context, the ZAP handler and the ROUTER socket bound at cfg->endpoint.
@@ -18,7 +20,9 @@ void server_destroy(server_t **self_p);
 /* The endpoint actually bound (with the port chosen when cfg asked for "*"). */
 const char *server_endpoint(const server_t *self);
 
-/* Serves until *stop becomes non-zero (set from a signal handler). Returns 0 or -1. */
-int server_run(server_t *self, volatile int *stop) WUR;
+/* Serves until *stop becomes non-zero. A signal handler sets it and writes a byte to wake_fd
+ * (the write end of a pipe whose read end is wake_fd_read), so the loop sees it at once.
+ * Returns 0 or -1. */
+int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read) WUR;
 
 #endif
