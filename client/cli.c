@@ -31,7 +31,8 @@ static int s_connect(cli_t *cli)
                 cli->conf.path);
         return EXIT_USAGE;
     }
-    lkipc_opts_t o = {cli->conf.endpoint, server_key, &keys, cli->conf.timeout_ms, 3};
+    lkipc_opts_t o = {.endpoint = cli->conf.endpoint, .server_key = server_key, .keys = &keys,
+                      .timeout_ms = cli->conf.timeout_ms, .attempts = 3};
     cli->conn = lkipc_new(&o);
     memset(&keys, 0, sizeof keys);
     if (!cli->conn) {

@@ -15,6 +15,7 @@ typedef struct event_node {
 
 struct lkipc {
     void *zctx;
+    bool own_ctx;            /* zctx was made here and is terminated with the connection */
     void *dealer;
     void *monitor;           /* PAIR receiving the dealer's handshake events */
     int timeout_ms;
@@ -40,7 +41,8 @@ lkipc_t *lkipc_new(const lkipc_opts_t *o)
     lkipc_t *self = xcalloc(1, sizeof *self);
     self->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 5000;
     self->attempts = o->attempts > 0 ? o->attempts : 3;
-    self->zctx = zmq_ctx_new();
+    self->own_ctx = o->context == NULL;
+    self->zctx = self->own_ctx ? zmq_ctx_new() : o->context;
     self->dealer = zmq_socket(self->zctx, ZMQ_DEALER);
     int64_t maxmsg = WIRE_MAX_FRAME;
     char mon[64];
@@ -90,7 +92,8 @@ void lkipc_destroy(lkipc_t **self_p)
     }
     if (self->monitor)
         zmq_close(self->monitor);
-    zmq_ctx_term(self->zctx);
+    if (self->own_ctx)
+        zmq_ctx_term(self->zctx);
     free(self->endpoint);
     free(self);
     *self_p = NULL;

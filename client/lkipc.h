@@ -16,6 +16,7 @@ typedef struct {
     const keypair_t *keys;        /* the client's own pair */
     int timeout_ms;               /* per attempt; default 5000 */
     int attempts;                 /* total attempts per request; default 3 */
+    void *context;                /* a ZeroMQ context to share (not owned); NULL: its own */
 } lkipc_opts_t;
 
 /* Opens the connection (ZeroMQ connects in the background). Returns NULL on a bad endpoint or

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Postgres array literal of bigints: "{1,2,3}". */
 static char *s_id_array(const int64_t *ids, int n)
@@ -35,6 +36,9 @@ static uint8_t *s_pack_event(const Lkip__Event *ev, size_t *len)
 {
     Lkip__Event copy = *ev;
     copy.seq = 0; /* appended at delivery */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    copy.queued_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     *len = lkip__event__get_packed_size(&copy);
     uint8_t *buf = xmalloc(*len ? *len : 1);
     lkip__event__pack(&copy, buf);

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,6 +202,17 @@ static int s_add_user(db_t *db, const args_t *a)
     return 0;
 }
 
+/* Every client connection is a file descriptor: allow as many as the hard limit does. */
+static void s_raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            log_warn("could not raise the open file limit: %s", strerror(errno));
+    }
+}
+
 static int s_yaml_name(const struct dirent *e)
 {
     size_t n = strlen(e->d_name);
@@ -363,6 +375,7 @@ int main(int argc, char **argv)
     }
     if (cfg.sop_dir && s_load_sops(db, cfg.sop_dir) != 0)
         goto out;
+    s_raise_fd_limit();
     server = server_new(&cfg, db, err, sizeof err);
     if (!server) {
         log_error("%s", err);
