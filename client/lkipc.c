@@ -288,6 +288,11 @@ lkipc_rc_t lkipc_call(lkipc_t *self, Lkip__Envelope *req, Lkip__Envelope **reply
     return LKIPC_TIMEOUT;
 }
 
+void *lkipc_zmq_socket(lkipc_t *self)
+{
+    return self->dealer;
+}
+
 unsigned lkipc_connections(lkipc_t *self)
 {
     s_drain_monitor(self);

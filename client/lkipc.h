@@ -53,6 +53,10 @@ int lkipc_send(lkipc_t *self, const Lkip__Envelope *env) WUR;
  * again (a daemon restart, a network break), and an event stream must subscribe again. */
 unsigned lkipc_connections(lkipc_t *self);
 
+/* The DEALER socket, for callers that wait on many connections with one zmq_poll (the
+ * benchmark's listeners); read from it only through lkipc_next_event. */
+void *lkipc_zmq_socket(lkipc_t *self);
+
 /* A short Indonesian description of a failed call, with its code, for people. */
 const char *lkipc_rc_text(lkipc_rc_t rc);
 

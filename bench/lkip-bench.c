@@ -1,0 +1,883 @@
+/* lkip-bench — how fast lkip is, measured against the same machine's physical limit in one run.
+ *
+ * On a private PostgreSQL (scripts/bench.sh starts it with synchronous_commit and fsync on) and
+ * a real lkipd, over CURVE:
+ *   1. load: K organisations, each with its actors and U unit operators, run whole LKIP rounds
+ *      concurrently (start, fan-out, unit submissions, documents, decisions, numbering,
+ *      archive) from D driver threads; every actor is also subscribed to its events. Reported:
+ *      step completions/s, request latency p50/p99, notification latency (queued in the
+ *      committing transaction -> received by the next actor) p50/p99;
+ *   2. half load: the same at half the rate measured, for the notification latency target;
+ *   3. pgbench on the same cluster, with one step completion's write set per transaction at the
+ *      same concurrency: the ratio of lkip's completions/s to pgbench's TPS;
+ *   4. scale: N idle subscribed clients (10,000) connected while the load runs again; RSS;
+ *   5. catch-up: a client that missed 10,000 events reconnects; time to replay them all.
+ * Prints a table and writes JSON to bench/results/. */
+#include "../tests/harness/harness.h"
+#include "lkipc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#define UNITS 5
+#define MAX_ORGS 16
+#define MAX_DRIVERS 64
+#define MAX_SAMPLES (1 << 20)
+
+static const char *const s_unit_codes[UNITS] = {"SEKRETARIAT", "IKP", "APTIKA", "PERSANDIAN",
+                                                 "STATISTIK"};
+static const char *const s_unit_names[UNITS] = {
+    "Sekretariat", "Bidang Informasi dan Komunikasi Publik", "Bidang Aplikasi Informatika",
+    "Bidang Persandian dan Keamanan Informasi", "Bidang Statistik"};
+/* one unit's data, in the form the bidang export it */
+static const char *const s_unit_csv[UNITS] = {
+    "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
+    "Sekretariat;Akuntabilitas;Nilai SAKIP Perangkat Daerah;nilai;naik;70;68,5\n",
+    "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
+    "Bidang IKP;Keterbukaan;Indeks Keterbukaan Informasi Publik;indeks;naik;80;84,2\n",
+    "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
+    "Bidang Aplikasi Informatika;SPBE;Jumlah gangguan layanan jaringan;kejadian;turun;12;9\n",
+    "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
+    "Bidang Persandian dan Keamanan Informasi;Keamanan;Persentase OPD bersertifikat;%;naik;75;"
+    "81\n",
+    "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
+    "Bidang Statistik;Data;Indeks Pembangunan Statistik Sektoral;indeks;naik;2,5;2,61\n",
+};
+
+enum { KADIS, SEKRETARIS, KASUBAG, STAF, ROLES };
+static const char *const s_roles[ROLES] = {"kepala_dinas", "sekretaris", "kasubag_perencanaan",
+                                           "staf"};
+
+typedef struct {
+    int orgs, units, drivers, load_s, half_s, pgbench_s, scale_clients, catchup_events;
+    const char *out_dir;
+} opts_t;
+
+/* A growing sample set, one per thread (no locks on the hot path). */
+typedef struct {
+    int64_t *v;
+    size_t n, cap;
+} samples_t;
+
+static void s_sample(samples_t *s, int64_t v)
+{
+    if (s->n == s->cap) {
+        if (s->cap >= MAX_SAMPLES)
+            return;
+        s->cap = s->cap ? s->cap * 2 : 4096;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = v;
+}
+
+static int s_cmp64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Percentile p (0..100) of the merged samples, in the samples' unit. */
+static double s_percentile(samples_t *all, double p)
+{
+    if (all->n == 0)
+        return 0;
+    qsort(all->v, all->n, sizeof *all->v, s_cmp64);
+    size_t i = (size_t)(p / 100.0 * (double)(all->n - 1) + 0.5);
+    return (double)all->v[i];
+}
+
+static int64_t s_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- the world: organisations and their users --------------------------------------------- */
+
+typedef struct {
+    char code[16];
+    keypair_t actor[ROLES];
+    keypair_t op[UNITS];
+} org_t;
+
+static harness_t *s_h;
+static harness_daemon_t *s_d;
+static void *s_zctx;
+static org_t s_orgs[MAX_ORGS];
+
+static int s_insert_user(int64_t org_id, const char *name, const char *role, const char *unit,
+                         keypair_t *kp)
+{
+    if (zmq_curve_keypair(kp->public_key, kp->secret_key) != 0)
+        return -1;
+    char org[24];
+    snprintf(org, sizeof org, "%lld", (long long)org_id);
+    return harness_sql_exec(s_h,
+                            "INSERT INTO users (org_id, name, full_name, role, unit_id, public_key)"
+                            " VALUES ($1::bigint, $2, $2, $3,"
+                            " (SELECT id FROM units WHERE org_id = $1::bigint AND code = $4), $5)",
+                            org, name, role, unit ? unit : "", kp->public_key, NULL);
+}
+
+/* Organisation 0 is the seeded DKIP; the others are made like it. */
+static int s_make_world(const opts_t *o)
+{
+    for (int k = 0; k < o->orgs; k++) {
+        org_t *org = &s_orgs[k];
+        if (k == 0)
+            snprintf(org->code, sizeof org->code, "DKIP");
+        else
+            snprintf(org->code, sizeof org->code, "BENCH%02d", k);
+        if (k > 0 &&
+            (harness_sql_exec(s_h,
+                              "INSERT INTO organisations (code, name, letter_kka) VALUES ($1,"
+                              " 'Organisasi uji beban ' || $1, '050')",
+                              org->code, NULL) != 0))
+            return -1;
+        char *id_text = harness_sql(s_h, "SELECT id FROM organisations WHERE code = $1",
+                                    org->code, NULL);
+        int64_t id = id_text ? strtoll(id_text, NULL, 10) : 0;
+        free(id_text);
+        for (int u = 0; k > 0 && u < UNITS; u++) {
+            char org_id[24];
+            snprintf(org_id, sizeof org_id, "%lld", (long long)id);
+            if (harness_sql_exec(s_h,
+                                 "INSERT INTO units (org_id, code, name) VALUES ($1::bigint, $2,"
+                                 " $3)",
+                                 org_id, s_unit_codes[u], s_unit_names[u], NULL) != 0)
+                return -1;
+        }
+        for (int r = 0; r < ROLES; r++) {
+            char name[64];
+            snprintf(name, sizeof name, "b%d.%s", k, s_roles[r]);
+            if (s_insert_user(id, name, s_roles[r], NULL, &org->actor[r]) != 0)
+                return -1;
+        }
+        for (int u = 0; u < o->units; u++) {
+            char name[64];
+            snprintf(name, sizeof name, "b%d.op%d", k, u);
+            for (char *c = name; *c; c++)
+                *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+            if (s_insert_user(id, name, "operator_unit", s_unit_codes[u], &org->op[u]) != 0)
+                return -1;
+        }
+    }
+    /* only the bench's units take part: the rest are disabled */
+    char units[8];
+    snprintf(units, sizeof units, "%d", o->units);
+    return harness_sql_exec(s_h,
+                            "UPDATE units SET disabled = true WHERE code <> ALL ((ARRAY["
+                            "'SEKRETARIAT','IKP','APTIKA','PERSANDIAN','STATISTIK'])[1:$1::int])",
+                            units, NULL);
+}
+
+static lkipc_t *s_connect(const keypair_t *kp, int timeout_ms)
+{
+    lkipc_opts_t o = {.endpoint = harness_daemon_endpoint(s_d),
+                      .server_key = harness_server_public_key(s_h),
+                      .keys = kp,
+                      .timeout_ms = timeout_ms,
+                      .attempts = 5,
+                      .context = s_zctx};
+    return lkipc_new(&o);
+}
+
+/* ---- the load: drivers -------------------------------------------------------------------- */
+
+static atomic_bool s_running;
+static atomic_long s_completions; /* accepted start/step/submit */
+static atomic_long s_changes;     /* ... plus uploads */
+static atomic_long s_errors;
+static atomic_long s_rounds;
+static double s_rate_per_driver;  /* requests per second per driver; 0: unlimited */
+
+typedef struct {
+    int id;
+    org_t *org;
+    int units;
+    lkipc_t *actor[ROLES];
+    lkipc_t *op[UNITS];
+    samples_t latency;           /* request round trips, microseconds */
+    int round;
+    int64_t next_at_us;          /* rate limiting */
+} driver_t;
+
+static void s_pace(driver_t *d)
+{
+    if (s_rate_per_driver <= 0)
+        return;
+    int64_t gap = (int64_t)(1e6 / s_rate_per_driver);
+    int64_t now = s_now_us();
+    if (d->next_at_us > now) {
+        struct timespec ts = {(d->next_at_us - now) / 1000000,
+                              ((d->next_at_us - now) % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+    d->next_at_us = (d->next_at_us > now ? d->next_at_us : now) + gap;
+}
+
+/* One request; true when accepted. */
+static bool s_call(driver_t *d, lkipc_t *c, Lkip__Envelope *req, bool completion)
+{
+    s_pace(d);
+    req->request_id = 0;
+    Lkip__Envelope *reply = NULL;
+    int64_t t0 = s_now_us();
+    lkipc_rc_t rc = lkipc_call(c, req, &reply);
+    int64_t t1 = s_now_us();
+    bool ok = rc == LKIPC_OK && reply->reply->status < 400;
+    if (ok) {
+        s_sample(&d->latency, t1 - t0);
+        atomic_fetch_add(&s_changes, 1);
+        if (completion)
+            atomic_fetch_add(&s_completions, 1);
+    } else {
+        atomic_fetch_add(&s_errors, 1);
+        if (atomic_load(&s_errors) < 5)
+            fprintf(stderr, "bench: request failed: %s\n",
+                    rc != LKIPC_OK ? lkipc_rc_text(rc) : reply->reply->message);
+    }
+    wire_free(&reply);
+    return ok;
+}
+
+static bool s_step(driver_t *d, int role, const char *inst, int step, Lkip__StepAction action,
+                   const char *note)
+{
+    Lkip__StepRequest body = LKIP__STEP_REQUEST__INIT;
+    body.instance = (char *)inst;
+    body.step_no = step;
+    body.action = action;
+    body.note = (char *)note;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_STEP;
+    req.step = &body;
+    return s_call(d, d->actor[role], &req, true);
+}
+
+static bool s_upload(driver_t *d, int role, const char *inst, int step)
+{
+    static uint8_t doc[2048];
+    Lkip__UploadRequest body = LKIP__UPLOAD_REQUEST__INIT;
+    body.instance = (char *)inst;
+    body.step_no = step;
+    body.file_name = "lkip.pdf";
+    body.content.data = doc;
+    body.content.len = sizeof doc;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
+    req.upload = &body;
+    return s_call(d, d->actor[role], &req, false);
+}
+
+/* One whole LKIP round; false as soon as a request fails. */
+static bool s_round(driver_t *d)
+{
+    char period[32], inst[48];
+    snprintf(period, sizeof period, "b%d-%d", d->id, d->round++);
+    snprintf(inst, sizeof inst, "LKIP/%s", period);
+    Lkip__StartRequest start = LKIP__START_REQUEST__INIT;
+    start.sop_code = "LKIP";
+    start.period = period;
+    start.note = "Susun LKIP";
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_START;
+    req.start = &start;
+    if (!s_call(d, d->actor[KADIS], &req, true))
+        return false;
+    const Lkip__StepAction DONE = LKIP__STEP_ACTION__DONE, OK = LKIP__STEP_ACTION__APPROVE;
+    if (!s_step(d, KASUBAG, inst, 2, DONE, "format") || !s_step(d, KASUBAG, inst, 3, DONE, ""))
+        return false;
+    for (int u = 0; u < d->units; u++) {
+        Lkip__SubmitRequest sub = LKIP__SUBMIT_REQUEST__INIT;
+        sub.instance = inst;
+        sub.file_name = "data.csv";
+        sub.content.data = (uint8_t *)s_unit_csv[u];
+        sub.content.len = strlen(s_unit_csv[u]);
+        Lkip__Envelope r = LKIP__ENVELOPE__INIT;
+        r.body_case = LKIP__ENVELOPE__BODY_SUBMIT;
+        r.submit = &sub;
+        if (!s_call(d, d->op[u], &r, true))
+            return false;
+    }
+    bool ok = s_upload(d, KASUBAG, inst, 5) && s_step(d, KASUBAG, inst, 5, DONE, "") &&
+              s_upload(d, STAF, inst, 6) && s_step(d, STAF, inst, 6, DONE, "") &&
+              s_step(d, SEKRETARIS, inst, 7, OK, "") && s_step(d, SEKRETARIS, inst, 8, DONE, "") &&
+              s_step(d, KADIS, inst, 9, OK, "") && s_step(d, KASUBAG, inst, 10, DONE, "") &&
+              s_step(d, STAF, inst, 11, DONE, "");
+    if (ok)
+        atomic_fetch_add(&s_rounds, 1);
+    return ok;
+}
+
+static void *s_driver_main(void *arg)
+{
+    driver_t *d = arg;
+    while (atomic_load(&s_running))
+        if (!s_round(d))
+            d->round++; /* a broken round is abandoned; the next gets a new period */
+    return NULL;
+}
+
+/* ---- listeners: every actor subscribed, notification latency ------------------------------ */
+
+typedef struct {
+    int n;
+    lkipc_t *conn[ROLES + UNITS];
+    uint64_t last[ROLES + UNITS];
+    samples_t latency;         /* queued -> received, microseconds, for assignments */
+    long events;
+    pthread_t thread;
+} listener_t;
+
+static atomic_bool s_listening;
+static atomic_bool s_measure_notify;
+
+static void s_ack(lkipc_t *c, uint64_t seq)
+{
+    Lkip__AckRequest ack = LKIP__ACK_REQUEST__INIT;
+    ack.seq = seq;
+    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
+    env.body_case = LKIP__ENVELOPE__BODY_ACK;
+    env.ack = &ack;
+    if (lkipc_send(c, &env) != 0)
+        return; /* unacknowledged events come again */
+}
+
+static bool s_subscribe(lkipc_t *c, uint64_t last)
+{
+    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
+    body.last_seq = last;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
+    req.subscribe = &body;
+    Lkip__Envelope *reply = NULL;
+    bool ok = lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == 200;
+    wire_free(&reply);
+    return ok;
+}
+
+static void *s_listener_main(void *arg)
+{
+    listener_t *l = arg;
+    zmq_pollitem_t items[ROLES + UNITS];
+    for (int i = 0; i < l->n; i++)
+        items[i] = (zmq_pollitem_t){lkipc_zmq_socket(l->conn[i]), 0, ZMQ_POLLIN, 0};
+    while (atomic_load(&s_listening)) {
+        if (zmq_poll(items, l->n, 100) <= 0)
+            continue;
+        for (int i = 0; i < l->n; i++) {
+            if (!(items[i].revents & ZMQ_POLLIN))
+                continue;
+            Lkip__Envelope *ev = NULL;
+            bool got = false;
+            while (lkipc_next_event(l->conn[i], 0, &ev) == 1) {
+                const Lkip__Event *e = ev->event;
+                int64_t lat = s_now_us() - e->queued_us;
+                if (e->seq > l->last[i]) {
+                    l->last[i] = e->seq;
+                    l->events++;
+                    if (atomic_load(&s_measure_notify) &&
+                        (strcmp(e->kind, "step_assigned") == 0 ||
+                         strcmp(e->kind, "unit_task_assigned") == 0))
+                        s_sample(&l->latency, lat);
+                }
+                got = true;
+                wire_free(&ev);
+            }
+            if (got)
+                s_ack(l->conn[i], l->last[i]);
+        }
+    }
+    return NULL;
+}
+
+/* ---- daemon process numbers ---------------------------------------------------------------- */
+
+typedef struct {
+    long rss_kb, hwm_kb;
+    double cpu_s;
+} proc_t;
+
+static proc_t s_proc(pid_t pid)
+{
+    proc_t p = {0};
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        sscanf(line, "VmRSS: %ld", &p.rss_kb);
+        sscanf(line, "VmHWM: %ld", &p.hwm_kb);
+    }
+    if (f)
+        fclose(f);
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f && fgets(line, sizeof line, f)) {
+        const char *s = strrchr(line, ')');
+        unsigned long ut = 0, st = 0;
+        if (s && sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+                        &st) == 2)
+            p.cpu_s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    }
+    if (f)
+        fclose(f);
+    return p;
+}
+
+/* ---- phases ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    double seconds, completions_per_s, changes_per_s, rounds_per_s;
+    double req_p50_ms, req_p99_ms, notify_p50_ms, notify_p99_ms;
+    double daemon_cpu_pct;
+    long errors;
+} phase_t;
+
+static driver_t s_drivers[MAX_DRIVERS];
+static listener_t s_listeners[MAX_ORGS];
+
+static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
+{
+    s_rate_per_driver = rate_total > 0 ? rate_total / o->drivers : 0;
+    atomic_store(&s_completions, 0);
+    atomic_store(&s_changes, 0);
+    atomic_store(&s_errors, 0);
+    atomic_store(&s_rounds, 0);
+    for (int i = 0; i < o->drivers; i++) {
+        s_drivers[i].latency.n = 0;
+        s_drivers[i].next_at_us = 0;
+    }
+    for (int k = 0; k < o->orgs; k++)
+        s_listeners[k].latency.n = 0;
+    pthread_t threads[MAX_DRIVERS];
+    atomic_store(&s_running, true);
+    atomic_store(&s_measure_notify, true);
+    proc_t p0 = s_proc(harness_daemon_pid(s_d));
+    int64_t t0 = s_now_us();
+    for (int i = 0; i < o->drivers; i++)
+        pthread_create(&threads[i], NULL, s_driver_main, &s_drivers[i]);
+    struct timespec ts = {seconds, 0};
+    nanosleep(&ts, NULL);
+    /* counted up to now; rounds under way finish outside the window */
+    long completions = atomic_load(&s_completions), changes = atomic_load(&s_changes);
+    long rounds = atomic_load(&s_rounds);
+    int64_t t1 = s_now_us();
+    proc_t p1 = s_proc(harness_daemon_pid(s_d));
+    atomic_store(&s_measure_notify, false);
+    atomic_store(&s_running, false);
+    for (int i = 0; i < o->drivers; i++)
+        pthread_join(threads[i], NULL);
+
+    phase_t ph = {0};
+    ph.seconds = (double)(t1 - t0) / 1e6;
+    ph.completions_per_s = (double)completions / ph.seconds;
+    ph.changes_per_s = (double)changes / ph.seconds;
+    ph.rounds_per_s = (double)rounds / ph.seconds;
+    ph.errors = atomic_load(&s_errors);
+    ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
+    samples_t all = {0};
+    for (int i = 0; i < o->drivers; i++)
+        for (size_t k = 0; k < s_drivers[i].latency.n; k++)
+            s_sample(&all, s_drivers[i].latency.v[k]);
+    ph.req_p50_ms = s_percentile(&all, 50) / 1000.0;
+    ph.req_p99_ms = s_percentile(&all, 99) / 1000.0;
+    all.n = 0;
+    for (int k = 0; k < o->orgs; k++)
+        for (size_t i = 0; i < s_listeners[k].latency.n; i++)
+            s_sample(&all, s_listeners[k].latency.v[i]);
+    ph.notify_p50_ms = s_percentile(&all, 50) / 1000.0;
+    ph.notify_p99_ms = s_percentile(&all, 99) / 1000.0;
+    free(all.v);
+    return ph;
+}
+
+/* pgbench on the same cluster: one step completion's write set per transaction. */
+static double s_pgbench(const opts_t *o, const char *pgdir)
+{
+    const char *script_path = "bench/step-completion.sql";
+    char port[16] = "";
+    char *port_path = xasprintf("%s/port", pgdir);
+    FILE *f = fopen(port_path, "r");
+    free(port_path);
+    if (!f || !fgets(port, sizeof port, f)) {
+        if (f)
+            fclose(f);
+        return 0;
+    }
+    fclose(f);
+    port[strcspn(port, "\n")] = '\0';
+    char *cmd = xasprintf(
+        "psql -q -h %s -p %s -U lkip -d postgres -c 'DROP DATABASE IF EXISTS pgbench_steps'"
+        " -c 'CREATE DATABASE pgbench_steps' >/dev/null &&"
+        " psql -q -h %s -p %s -U lkip -d pgbench_steps -f bench/step-completion-setup.sql"
+        " >/dev/null &&"
+        " /usr/lib/postgresql/15/bin/pgbench -n -h %s -p %s -U lkip -c %d -j 2 -T %d -f %s"
+        " pgbench_steps 2>/dev/null | sed -n 's/^tps = \\([0-9.]*\\).*/\\1/p'",
+        pgdir, port, pgdir, port, pgdir, port, o->drivers, o->pgbench_s, script_path);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    double tps = 0;
+    if (p) {
+        if (fscanf(p, "%lf", &tps) != 1)
+            tps = 0;
+        pclose(p);
+    }
+    return tps;
+}
+
+/* N idle clients (users inserted with SQL), each subscribed; returns how many made it. */
+static int s_scale(const opts_t *o, void ***sockets)
+{
+    int n = o->scale_clients;
+    *sockets = xcalloc((size_t)n, sizeof **sockets);
+    keypair_t *keys = xcalloc((size_t)n, sizeof *keys);
+    /* users in batches of 500 rows, one statement each */
+    for (int i = 0; i < n; i += 500) {
+        strbuf_t sb = {0};
+        strbuf_puts(&sb, "INSERT INTO users (org_id, name, full_name, role, public_key) VALUES ");
+        for (int k = i; k < n && k < i + 500; k++) {
+            if (zmq_curve_keypair(keys[k].public_key, keys[k].secret_key) != 0)
+                abort();
+            strbuf_printf(&sb, "%s(1, 'idle%d', 'idle', 'staf', '%s')", k > i ? "," : "", k,
+                          keys[k].public_key);
+        }
+        if (harness_sql_exec(s_h, strbuf_str(&sb), NULL) != 0) {
+            strbuf_free(&sb);
+            free(keys);
+            return 0;
+        }
+        strbuf_free(&sb);
+    }
+    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
+    req.subscribe = &body;
+    size_t len;
+    uint8_t *frame = wire_encode(&req, &len);
+    int linger = 0;
+    /* plain DEALER sockets: an idle client needs nothing more */
+    for (int i = 0; i < n; i++) {
+        void *s = zmq_socket(s_zctx, ZMQ_DEALER);
+        if (!s)
+            break;
+        zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+        zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, harness_server_public_key(s_h), 40);
+        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, keys[i].public_key, 40);
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, keys[i].secret_key, 40);
+        if (zmq_connect(s, harness_daemon_endpoint(s_d)) != 0) {
+            zmq_close(s);
+            break;
+        }
+        zmq_send(s, frame, len, 0);
+        (*sockets)[i] = s;
+    }
+    free(frame);
+    free(keys);
+    /* count the subscribe replies */
+    int replied = 0;
+    int64_t deadline = monotonic_ms() + 120000;
+    bool *done = xcalloc((size_t)n, sizeof *done);
+    while (replied < n && monotonic_ms() < deadline) {
+        int progress = 0;
+        for (int i = 0; i < n; i++) {
+            if (done[i] || !(*sockets)[i])
+                continue;
+            char buf[256];
+            if (zmq_recv((*sockets)[i], buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
+                done[i] = true;
+                replied++;
+                progress++;
+            }
+        }
+        if (!progress) {
+            struct timespec ts = {0, 20000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    free(done);
+    return replied;
+}
+
+/* A client that missed `count` events reconnects: seconds until it holds them all. */
+static double s_catchup(int count)
+{
+    keypair_t kp;
+    if (s_insert_user(1, "catchup", "staf", NULL, &kp) != 0)
+        return -1;
+    /* the events are real packed events, queued straight into the outbox as if they
+     * accumulated while the client was away */
+    Lkip__Event ev = LKIP__EVENT__INIT;
+    ev.kind = "step_assigned";
+    ev.sop_code = "LKIP";
+    ev.period = "2026";
+    ev.step_no = 6;
+    ev.step_title = "Membuat Dokumen LKIP";
+    ev.org_code = "DKIP";
+    ev.time_zone = "Asia/Makassar";
+    size_t len = lkip__event__get_packed_size(&ev);
+    uint8_t *buf = xmalloc(len);
+    lkip__event__pack(&ev, buf);
+    strbuf_t hex = {0};
+    for (size_t i = 0; i < len; i++)
+        strbuf_printf(&hex, "%02x", buf[i]);
+    free(buf);
+    char n[16];
+    snprintf(n, sizeof n, "%d", count);
+    int rc = harness_sql_exec(s_h,
+                              "WITH u AS (SELECT id FROM users WHERE name = 'catchup')"
+                              " INSERT INTO outbox (user_id, seq, kind, payload)"
+                              " SELECT u.id, g, 'step_assigned', decode($1, 'hex')"
+                              " FROM u, generate_series(1, $2::int) g",
+                              strbuf_str(&hex), n, NULL);
+    strbuf_free(&hex);
+    if (rc != 0 || harness_sql_exec(s_h,
+                                    "UPDATE recipient_seq SET last_seq = $1::bigint WHERE"
+                                    " user_id = (SELECT id FROM users WHERE name = 'catchup')",
+                                    n, NULL) != 0)
+        return -1;
+    lkipc_t *c = s_connect(&kp, 10000);
+    if (!c)
+        return -1;
+    int64_t t0 = monotonic_ms();
+    uint64_t last = 0;
+    if (!s_subscribe(c, 0)) {
+        lkipc_destroy(&c);
+        return -1;
+    }
+    int since_ack = 0;
+    while (last < (uint64_t)count && monotonic_ms() - t0 < 60000) {
+        Lkip__Envelope *e = NULL;
+        int got = lkipc_next_event(c, 1000, &e);
+        if (got != 1)
+            continue;
+        if (e->event->seq == last + 1)
+            last = e->event->seq;
+        wire_free(&e);
+        if (++since_ack == 200) { /* acknowledge as a client does, in runs */
+            s_ack(c, last);
+            since_ack = 0;
+        }
+    }
+    s_ack(c, last);
+    double seconds = (double)(monotonic_ms() - t0) / 1000.0;
+    lkipc_destroy(&c);
+    return last == (uint64_t)count ? seconds : -1;
+}
+
+/* ---- main ------------------------------------------------------------------------------------ */
+
+static void s_usage(void)
+{
+    fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--load S] [--half S]\n"
+          "                  [--pgbench S] [--scale N] [--catchup N] [--out DIR]\n"
+          "Run by scripts/bench.sh (make bench), which starts the private PostgreSQL and\n"
+          "exports LKIP_TEST_PGDIR and LKIP_BUILD.\n",
+          stderr);
+}
+
+static void s_raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static void s_print_phase(const char *name, const phase_t *p)
+{
+    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %6ld\n", name,
+           p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms,
+           p->notify_p99_ms, p->daemon_cpu_pct, p->errors);
+}
+
+static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
+{
+    fprintf(f,
+            "  \"%s\": {\"seconds\": %.2f, \"completions_per_s\": %.1f, \"changes_per_s\": %.1f,"
+            " \"rounds_per_s\": %.2f, \"request_p50_ms\": %.3f, \"request_p99_ms\": %.3f,"
+            " \"notify_p50_ms\": %.3f, \"notify_p99_ms\": %.3f, \"daemon_cpu_pct\": %.1f,"
+            " \"errors\": %ld}%s\n",
+            name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
+            p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->daemon_cpu_pct,
+            p->errors, comma ? "," : "");
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o = {.orgs = 4, .units = UNITS, .drivers = 16, .load_s = 20, .half_s = 15,
+                .pgbench_s = 15, .scale_clients = 10000, .catchup_events = 10000,
+                .out_dir = "bench/results"};
+    static const struct option opts[] = {
+        {"orgs", required_argument, NULL, 'k'},    {"units", required_argument, NULL, 'u'},
+        {"drivers", required_argument, NULL, 'd'}, {"load", required_argument, NULL, 'l'},
+        {"half", required_argument, NULL, 'h'},    {"pgbench", required_argument, NULL, 'p'},
+        {"scale", required_argument, NULL, 's'},   {"catchup", required_argument, NULL, 'c'},
+        {"out", required_argument, NULL, 'o'},     {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': o.orgs = atoi(optarg); break;
+        case 'u': o.units = atoi(optarg); break;
+        case 'd': o.drivers = atoi(optarg); break;
+        case 'l': o.load_s = atoi(optarg); break;
+        case 'h': o.half_s = atoi(optarg); break;
+        case 'p': o.pgbench_s = atoi(optarg); break;
+        case 's': o.scale_clients = atoi(optarg); break;
+        case 'c': o.catchup_events = atoi(optarg); break;
+        case 'o': o.out_dir = optarg; break;
+        default: s_usage(); return 2;
+        }
+    }
+    if (o.orgs < 1 || o.orgs > MAX_ORGS || o.units < 1 || o.units > UNITS || o.drivers < 1 ||
+        o.drivers > MAX_DRIVERS || !getenv("LKIP_TEST_PGDIR")) {
+        s_usage();
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    s_raise_fd_limit();
+    s_zctx = zmq_ctx_new();
+    zmq_ctx_set(s_zctx, ZMQ_MAX_SOCKETS, 4 * o.scale_clients + 1024);
+    s_h = harness_new("bench");
+    const char *sets[] = {"log_level=warn", "sop_dir=sop", NULL};
+    s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
+    if (!s_d || s_make_world(&o) != 0) {
+        fprintf(stderr, "bench: could not set up the daemon and its users\n");
+        harness_destroy(&s_h);
+        return 1;
+    }
+
+    /* connections: per driver one per actor; per organisation one subscribed listener */
+    for (int k = 0; k < o.orgs; k++) {
+        listener_t *l = &s_listeners[k];
+        for (int r = 0; r < ROLES; r++)
+            l->conn[l->n++] = s_connect(&s_orgs[k].actor[r], 10000);
+        for (int u = 0; u < o.units; u++)
+            l->conn[l->n++] = s_connect(&s_orgs[k].op[u], 10000);
+        for (int i = 0; i < l->n; i++)
+            if (!l->conn[i] || !s_subscribe(l->conn[i], 0)) {
+                fprintf(stderr, "bench: a listener could not subscribe\n");
+                return 1;
+            }
+    }
+    for (int i = 0; i < o.drivers; i++) {
+        driver_t *d = &s_drivers[i];
+        d->id = i;
+        d->org = &s_orgs[i % o.orgs];
+        d->units = o.units;
+        for (int r = 0; r < ROLES; r++)
+            d->actor[r] = s_connect(&d->org->actor[r], 10000);
+        for (int u = 0; u < o.units; u++)
+            d->op[u] = s_connect(&d->org->op[u], 10000);
+    }
+    atomic_store(&s_listening, true);
+    for (int k = 0; k < o.orgs; k++)
+        pthread_create(&s_listeners[k].thread, NULL, s_listener_main, &s_listeners[k]);
+
+    fprintf(stderr, "bench: full load for %d s (%d organisations, %d units, %d drivers)\n",
+            o.load_s, o.orgs, o.units, o.drivers);
+    phase_t full = s_run_phase(&o, o.load_s, 0);
+    fprintf(stderr, "bench: half load (%.0f requests/s) for %d s\n", full.changes_per_s / 2,
+            o.half_s);
+    phase_t half = s_run_phase(&o, o.half_s, full.changes_per_s / 2);
+    fprintf(stderr, "bench: pgbench for %d s\n", o.pgbench_s);
+    double tps = s_pgbench(&o, getenv("LKIP_TEST_PGDIR"));
+
+    fprintf(stderr, "bench: %d idle clients\n", o.scale_clients);
+    proc_t before_scale = s_proc(harness_daemon_pid(s_d));
+    void **idle = NULL;
+    int connected = o.scale_clients ? s_scale(&o, &idle) : 0;
+    proc_t idle_proc = s_proc(harness_daemon_pid(s_d));
+    fprintf(stderr, "bench: load again with %d idle clients for %d s\n", connected, o.half_s);
+    phase_t scaled = s_run_phase(&o, o.half_s, 0);
+    proc_t scaled_proc = s_proc(harness_daemon_pid(s_d));
+
+    fprintf(stderr, "bench: catch-up of %d events\n", o.catchup_events);
+    double catchup = s_catchup(o.catchup_events);
+
+    atomic_store(&s_listening, false);
+    for (int k = 0; k < o.orgs; k++)
+        pthread_join(s_listeners[k].thread, NULL);
+    long events = 0;
+    for (int k = 0; k < o.orgs; k++)
+        events += s_listeners[k].events;
+
+    char host[128] = "?";
+    gethostname(host, sizeof host);
+    printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
+           "drivers\n\n",
+           host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers);
+    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %6s\n", "phase", "steps/s", "rounds/s", "req p50",
+           "req p99", "notif p50", "notif p99", "lkipd", "errors");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %6s\n", "", "", "", "ms", "ms", "ms", "ms", "CPU",
+           "");
+    s_print_phase("full load", &full);
+    s_print_phase("half load", &half);
+    s_print_phase("full + idle clients", &scaled);
+    printf("\npgbench, same write set per transaction, %d clients: %.0f TPS\n", o.drivers, tps);
+    printf("lkip step completions/s / pgbench TPS: %.2f\n", tps > 0 ? full.completions_per_s / tps : 0);
+    printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld MB "
+           "under load (peak %ld MB)\n",
+           connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
+           scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024);
+    printf("catch-up of %d missed events: %.3f s\n", o.catchup_events, catchup);
+    printf("events received by the subscribed actors: %ld\n", events);
+
+    mkdir("bench/results", 0755);
+    char stamp[32];
+    time_t now = time(NULL);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&now));
+    char *path = xasprintf("%s/bench-%s.json", o.out_dir, stamp);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "{\n  \"host\": \"%s\", \"cores\": %ld, \"orgs\": %d, \"units\": %d,"
+                   " \"drivers\": %d,\n",
+                host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers);
+        s_json_phase(f, "full_load", &full, true);
+        s_json_phase(f, "half_load", &half, true);
+        s_json_phase(f, "full_load_with_idle_clients", &scaled, true);
+        fprintf(f,
+                "  \"pgbench_tps\": %.1f, \"ratio\": %.3f, \"idle_clients\": %d,"
+                " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
+                " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
+                tps, tps > 0 ? full.completions_per_s / tps : 0, connected, before_scale.rss_kb / 1024,
+                idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024,
+                o.catchup_events, catchup);
+        fclose(f);
+        printf("results: %s\n", path);
+    }
+    free(path);
+
+    for (int i = 0; i < connected; i++)
+        if (idle[i])
+            zmq_close(idle[i]);
+    free(idle);
+    for (int i = 0; i < o.drivers; i++) {
+        for (int r = 0; r < ROLES; r++)
+            lkipc_destroy(&s_drivers[i].actor[r]);
+        for (int u = 0; u < o.units; u++)
+            lkipc_destroy(&s_drivers[i].op[u]);
+        free(s_drivers[i].latency.v);
+    }
+    for (int k = 0; k < o.orgs; k++) {
+        for (int i = 0; i < s_listeners[k].n; i++)
+            lkipc_destroy(&s_listeners[k].conn[i]);
+        free(s_listeners[k].latency.v);
+    }
+    harness_destroy(&s_h);
+    zmq_ctx_term(s_zctx);
+    return 0;
+}
