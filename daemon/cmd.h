@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "db_outbox.h"
 #include "db_users.h"
 #include "defcache.h"
 #include "wire.h"
@@ -25,8 +26,7 @@ typedef struct cmd_ctx {
     defcache_t *defs;             /* parsed SOP definitions */
     struct deadline *deadlines;   /* organisations' calendars */
     struct timesrc *clock;        /* the daemon clock (test clock commands set it) */
-    int64_t *woken;               /* users with events queued by this request (owned) */
-    int n_woken;
+    outq_t events;                /* events of this request, written at commit if accepted */
 } cmd_ctx_t;
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);

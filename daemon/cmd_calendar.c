@@ -65,8 +65,7 @@ static bool s_changed(cmd_ctx_t *ctx, int64_t org_id, const db_org_t *shown, int
         cmd_db_failed(ctx, "calendar version");
         return false;
     }
-    int moved = deadline_recompute(ctx->db, ctx->defs, org_id, ctx->now, &ctx->woken,
-                                   &ctx->n_woken);
+    int moved = deadline_recompute(ctx->db, ctx->defs, org_id, ctx->now, &ctx->events);
     if (moved < 0) {
         cmd_db_failed(ctx, "recompute deadlines");
         return false;

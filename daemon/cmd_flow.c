@@ -32,11 +32,8 @@ static bool s_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t
 {
     if (!cmd_check_field(ctx, "instance", ref, WIRE_MAX_TITLE, false))
         return false;
-    int64_t id = 0;
     bool several = false;
-    db_lookup_t rc = db_flow_resolve(ctx->db, ctx->caller->org_id, ref, &id, &several);
-    if (rc == DB_FOUND)
-        rc = db_flow_load(ctx->db, ctx->caller->org_id, id, lock, inst);
+    db_lookup_t rc = db_flow_find(ctx->db, ctx->caller->org_id, ref, lock, inst, &several);
     if (rc == DB_FAILED) {
         cmd_db_failed(ctx, "load instance");
         return false;
@@ -96,9 +93,11 @@ static bool s_decide_and_apply(cmd_ctx_t *ctx, flow_t *f, const engine_cmd_t *cm
     return true;
 }
 
-static void s_attach_status(cmd_ctx_t *ctx, int64_t id, const sopdef_t *def)
+/* Attaches the instance's status to the reply: with detail the whole timeline (the status
+ * command), else its header (changes: the client shows the letter number and archive hash). */
+static void s_attach_status(cmd_ctx_t *ctx, int64_t id, const sopdef_t *def, bool detail)
 {
-    Lkip__InstanceStatus *s = db_report_status(ctx->db, id, def, true);
+    Lkip__InstanceStatus *s = db_report_status(ctx->db, id, def, detail);
     if (!s)
         return; /* the change stands; the client can ask for the status */
     Lkip__StatusReply *l = xmalloc(sizeof *l);
@@ -194,7 +193,7 @@ void cmd_start(cmd_ctx_t *ctx)
                       (long long)def_id);
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld). %s", def->code,
                   r->period, (long long)id, res.message);
-        s_attach_status(ctx, id, def);
+        s_attach_status(ctx, id, def, false);
     }
     flow_clear(&f);
     db_instance_clear(&inst);
@@ -244,7 +243,7 @@ void cmd_step(cmd_ctx_t *ctx)
     if (*r->note)
         strbuf_printf(&ctx->detail, ": %s", r->note);
     if (s_decide_and_apply(ctx, &f, &cmd))
-        s_attach_status(ctx, inst.id, def);
+        s_attach_status(ctx, inst.id, def, false);
     flow_clear(&f);
     db_instance_clear(&inst);
 }
@@ -566,7 +565,7 @@ void cmd_status(cmd_ctx_t *ctx)
         const sopdef_t *def = NULL;
         if (!s_instance(ctx, r->instance, false, &inst, &def))
             return;
-        s_attach_status(ctx, inst.id, def);
+        s_attach_status(ctx, inst.id, def, true);
         db_instance_clear(&inst);
         if (ctx->reply->payload_case != LKIP__REPLY__PAYLOAD_INSTANCES) {
             cmd_db_failed(ctx, "instance status");

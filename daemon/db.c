@@ -6,17 +6,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Statements are prepared once per connection and then only bound and executed: parsing and
+ * planning the same few dozen statements again for every request was most of the database's
+ * work. The cache is keyed by the statement's text. */
+#define STMT_SLOTS 512   /* power of two; at most half are used */
+
+typedef struct {
+    uint64_t hash;       /* 0: free slot */
+    char *sql;           /* owned copy of the text */
+    int id;              /* prepared as "s<id>" */
+} stmt_t;
+
 struct db {
     PGconn *conn;
     char *conninfo;
     char sqlstate[6];
     char *error;
     char constraint[64];  /* constraint named by the last error; "" when none */
+    stmt_t stmts[STMT_SLOTS];
+    int n_stmts;
 };
 
 struct db_res {
     PGresult *res;
 };
+
+static void s_forget_statements(db_t *db)
+{
+    for (int i = 0; i < STMT_SLOTS; i++) {
+        free(db->stmts[i].sql);
+        db->stmts[i] = (stmt_t){0};
+    }
+    db->n_stmts = 0;
+}
 
 static void s_param(db_params_t *p, char *value, int len, int format)
 {
@@ -111,6 +133,7 @@ void db_destroy(db_t **db_p)
     if (!db_p || !*db_p)
         return;
     db_t *db = *db_p;
+    s_forget_statements(db);
     PQfinish(db->conn);
     free(db->conninfo);
     free(db->error);
@@ -125,6 +148,7 @@ bool db_alive(db_t *db)
 
 int db_reset(db_t *db)
 {
+    s_forget_statements(db); /* prepared statements die with the connection */
     PQfinish(db->conn);
     db->conn = PQconnectdb(db->conninfo);
     if (PQstatus(db->conn) != CONNECTION_OK) {
@@ -140,12 +164,57 @@ int db_socket(db_t *db)
     return db_alive(db) ? PQsocket(db->conn) : -1;
 }
 
+static uint64_t s_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* The prepared statement for sql: its id, or -1 when it should run unprepared (the cache is
+ * full, or it is a transaction command, which runs as it is). */
+static int s_statement(db_t *db, const char *sql, int n_params)
+{
+    if (strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "COMMIT", 6) == 0 ||
+        strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "SAVEPOINT", 9) == 0 ||
+        strncmp(sql, "RELEASE", 7) == 0 || strncmp(sql, "LISTEN", 6) == 0)
+        return -1;
+    uint64_t h = s_hash(sql);
+    unsigned i = (unsigned)h & (STMT_SLOTS - 1);
+    for (; db->stmts[i].hash; i = (i + 1) & (STMT_SLOTS - 1))
+        if (db->stmts[i].hash == h && strcmp(db->stmts[i].sql, sql) == 0)
+            return db->stmts[i].id;
+    if (db->n_stmts >= STMT_SLOTS / 2)
+        return -1;
+    int id = db->n_stmts;
+    char name[16];
+    snprintf(name, sizeof name, "s%d", id);
+    PGresult *res = PQprepare(db->conn, name, sql, n_params, NULL);
+    bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok)
+        return -1; /* run it unprepared: its error, if any, is reported then */
+    db->stmts[i] = (stmt_t){h, xstrdup(sql), id};
+    db->n_stmts++;
+    return id;
+}
+
 db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
 {
     int n = params ? params->n : 0;
-    PGresult *res = PQexecParams(db->conn, sql, n, NULL,
-                                 n ? (const char *const *)params->values : NULL,
-                                 n ? params->lengths : NULL, n ? params->formats : NULL, 0);
+    const char *const *values = n ? (const char *const *)params->values : NULL;
+    int id = s_statement(db, sql, n);
+    PGresult *res;
+    if (id >= 0) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", id);
+        res = PQexecPrepared(db->conn, name, n, values, n ? params->lengths : NULL,
+                             n ? params->formats : NULL, 0);
+    } else {
+        res = PQexecParams(db->conn, sql, n, NULL, values, n ? params->lengths : NULL,
+                           n ? params->formats : NULL, 0);
+    }
     db_params_free(params);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -303,11 +372,6 @@ int db_savepoint(db_t *db)
 int db_rollback_savepoint(db_t *db)
 {
     return db_exec(db, "ROLLBACK TO SAVEPOINT req", NULL);
-}
-
-int db_release_savepoint(db_t *db)
-{
-    return db_exec(db, "RELEASE SAVEPOINT req", NULL);
 }
 
 int db_notifications(db_t *db, void (*fn)(const char *, const char *, bool, void *), void *arg)

@@ -74,7 +74,6 @@ int db_commit(db_t *db) WUR;
 int db_rollback(db_t *db);
 int db_savepoint(db_t *db) WUR;
 int db_rollback_savepoint(db_t *db) WUR;
-int db_release_savepoint(db_t *db) WUR;
 
 /* Reads pending notifications without blocking; calls fn(channel, payload, own, arg) for each,
  * own telling whether this connection sent it. Returns the number handled or -1 when the

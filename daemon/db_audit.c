@@ -71,16 +71,30 @@ int db_request_prune(db_t *db, int days, int batch)
     return n;
 }
 
-int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
-                   const uint8_t *reply, size_t len)
+int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
+                      const uint8_t *reply, size_t len, int status, const char *code,
+                      int64_t instance_id, int step_no, const char *detail)
 {
     db_params_t p = {0};
     db_param_int(&p, user_id);
     s_param_u64(&p, request_id);
     db_param_str(&p, command);
     db_param_bytes(&p, reply, len);
-    return db_exec(db,
-                   "INSERT INTO requests (user_id, request_id, command, reply)"
-                   " VALUES ($1, $2, $3, $4)",
-                   &p);
+    db_param_int(&p, status);
+    db_param_str(&p, code);
+    s_param_id(&p, instance_id);
+    s_param_id(&p, step_no);
+    db_param_str(&p, detail ? detail : "");
+    db_res_t *r = db_query(db,
+                           "WITH a AS (INSERT INTO audit (user_id, command, status, code,"
+                           "  instance_id, step_no, detail) VALUES ($1, $3, $5, $6, $7, $8, $9))"
+                           " INSERT INTO requests (user_id, request_id, command, reply)"
+                           " VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, request_id)"
+                           " DO NOTHING RETURNING 1",
+                           &p);
+    if (!r)
+        return -1;
+    int stored = db_res_rows(r) == 1;
+    db_res_free(&r);
+    return stored;
 }

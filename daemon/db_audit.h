@@ -15,9 +15,11 @@ int db_audit_add(db_t *db, int64_t user_id, const char *command, int status, con
 int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply, size_t *len,
                    char *command, size_t command_len) WUR;
 
-/* Stores the reply of an accepted change. Returns 0 or -1 (a duplicate is an error: 23505). */
-int db_request_put(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
-                   const uint8_t *reply, size_t len) WUR;
+/* Records an accepted change in one statement: its audit row and its stored reply. Returns 1,
+ * 0 when (user, request_id) already has a stored reply (a retry: the caller rolls back), or -1. */
+int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
+                      const uint8_t *reply, size_t len, int status, const char *code,
+                      int64_t instance_id, int step_no, const char *detail) WUR;
 
 /* Deletes up to batch stored replies older than days. Returns the count or -1. */
 int db_request_prune(db_t *db, int days, int batch) WUR;

@@ -50,7 +50,7 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
         db_param_str(&p, code);
         db_param_str(&p, slash + 1);
         free(code);
-        sql = "SELECT id FROM instances WHERE org_id = $1 AND upper(sop_code) = upper($2)"
+        sql = "SELECT id FROM instances WHERE org_id = $1 AND sop_code = upper($2)"
               " AND period = $3";
     } else if (!*ref) {
         /* the only active one; with none active, the newest finished one */
@@ -75,34 +75,28 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
     return rc;
 }
 
-db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_instance_t *out)
+/* The instance with what the engine needs; the WHERE clause follows. */
+#define LOAD_SELECT                                                                                   \
+    "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"                \
+    " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active',"                     \
+    " coalesce(i.current_step, 0), coalesce(r.id, 0), coalesce(r.round, 0),"                       \
+    " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"                                     \
+    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id"                                \
+    "   AND d.step_no = r.step_no AND d.round = r.round),"                                         \
+    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"                              \
+    " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"                             \
+    " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"                               \
+    "   AND t.state = 'submitted')"                                                                \
+    " FROM instances i JOIN organisations o ON o.id = i.org_id"                                    \
+    " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
+#define BY_ID " WHERE i.org_id = $1 AND i.id = $2"
+#define BY_PERIOD " WHERE i.org_id = $1 AND i.sop_code = upper($2) AND i.period = $3"
+#define LOCKED " FOR UPDATE OF i"
+
+/* Runs one of the load statements and fills out. */
+static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance_t *out)
 {
-    db_params_t p = {0};
-    db_param_int(&p, id);
-    db_param_int(&p, org_id);
-    if (lock) {
-        if (db_exec(db, "SELECT 1 FROM instances WHERE id = $1 AND org_id = $2 FOR UPDATE",
-                    &p) != 0)
-            return DB_FAILED;
-        db_param_int(&p, id);
-        db_param_int(&p, org_id);
-    }
-    db_res_t *r = db_query(
-        db,
-        "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"
-        " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active', coalesce(i.current_step, 0),"
-        " coalesce(r.id, 0), coalesce(r.round, 0),"
-        " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"
-        " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id"
-        "   AND d.step_no = r.step_no AND d.round = r.round),"
-        " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"
-        " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"
-        " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"
-        "   AND t.state = 'submitted')"
-        " FROM instances i JOIN organisations o ON o.id = i.org_id"
-        " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
-        " WHERE i.id = $1 AND i.org_id = $2",
-        &p);
+    db_res_t *r = db_query(db, sql, p);
     if (!r)
         return DB_FAILED;
     if (db_res_rows(r) != 1) {
@@ -130,6 +124,37 @@ db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_ins
     out->units_submitted = (int)db_res_int(r, 0, 18);
     db_res_free(&r);
     return DB_FOUND;
+}
+
+db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_instance_t *out)
+{
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    db_param_int(&p, id);
+    return s_load(db, lock ? LOAD_SELECT BY_ID LOCKED : LOAD_SELECT BY_ID, &p, out);
+}
+
+db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock,
+                         db_instance_t *out, bool *several)
+{
+    *several = false;
+    const char *slash = strchr(ref, '/');
+    if (!*ref) {
+        int64_t id = 0;
+        db_lookup_t rc = db_flow_resolve(db, org_id, ref, &id, several);
+        return rc == DB_FOUND ? db_flow_load(db, org_id, id, lock, out) : rc;
+    }
+    if (s_all_digits(ref) && strlen(ref) < 18)
+        return db_flow_load(db, org_id, strtoll(ref, NULL, 10), lock, out);
+    if (!slash)
+        return DB_NOT_FOUND;
+    db_params_t p = {0};
+    db_param_int(&p, org_id);
+    char *code = xstrndup(ref, (size_t)(slash - ref));
+    db_param_str(&p, code);
+    db_param_str(&p, slash + 1);
+    free(code);
+    return s_load(db, lock ? LOAD_SELECT BY_PERIOD LOCKED : LOAD_SELECT BY_PERIOD, &p, out);
 }
 
 int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,
@@ -169,7 +194,8 @@ int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, in
     s_param_time(&p, due);
     db_param_str(&p, reason ? reason : "");
     db_res_t *r = db_query(db,
-                           "INSERT INTO step_runs (instance_id, step_no, round, state,"
+                           "WITH cur AS (UPDATE instances SET current_step = $2 WHERE id = $1)"
+                           " INSERT INTO step_runs (instance_id, step_no, round, state,"
                            " assigned_at, due_at, opened_by_return) SELECT $1, $2,"
                            " coalesce(max(round), 0) + 1, 'active', to_timestamp($3),"
                            " to_timestamp($4), $5 FROM step_runs"
@@ -179,9 +205,7 @@ int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, in
         return -1;
     *run_id = db_res_int(r, 0, 0);
     db_res_free(&r);
-    db_param_int(&p, instance_id);
-    db_param_int(&p, step_no);
-    return db_exec(db, "UPDATE instances SET current_step = $2 WHERE id = $1", &p);
+    return 0;
 }
 
 int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,

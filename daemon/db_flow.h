@@ -43,6 +43,10 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
 db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock,
                          db_instance_t *out) WUR;
 
+/* db_flow_resolve and db_flow_load in one query where the reference allows it. */
+db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock,
+                         db_instance_t *out, bool *several) WUR;
+
 /* Creates an instance; *exists is set instead when the organisation already has one for that
  * SOP code and period. Returns 0 or -1. */
 int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,

@@ -21,16 +21,15 @@ static char *s_id_array(const int64_t *ids, int n)
     return strbuf_take(&sb);
 }
 
-/* Postgres array literal of simple codes ([a-z0-9_], no quoting needed). */
-static char *s_code_array(const char *const *codes, int n)
-{
-    strbuf_t sb = {0};
-    strbuf_puts(&sb, "{");
-    for (int i = 0; i < n; i++)
-        strbuf_printf(&sb, "%s\"%s\"", i ? "," : "", codes[i]);
-    strbuf_puts(&sb, "}");
-    return strbuf_take(&sb);
-}
+struct outq_item {
+    int64_t org_id;
+    char *roles;          /* comma-separated role codes */
+    int64_t unit_id;      /* 0: none */
+    char *unit_role;
+    char *kind;
+    int64_t instance_id;  /* 0: none */
+    char *payload_hex;    /* the packed Event, hex */
+};
 
 static uint8_t *s_pack_event(const Lkip__Event *ev, size_t *len)
 {
@@ -45,42 +44,120 @@ static uint8_t *s_pack_event(const Lkip__Event *ev, size_t *len)
     return buf;
 }
 
-/* The statement locks the recipients' sequence rows in id order, so two transactions that
- * notify overlapping sets of users cannot deadlock on them. */
-#define EMIT_SQL                                                                                   \
-    "WITH rcpt AS ("                                                                               \
-    "  SELECT id FROM users WHERE org_id = $1 AND NOT disabled AND"                               \
-    "   (role = ANY($2::text[]) OR ($3::bigint IS NOT NULL AND unit_id = $3 AND role = $4))),"    \
-    " l AS (SELECT s.user_id FROM recipient_seq s JOIN rcpt ON rcpt.id = s.user_id"              \
-    "   ORDER BY s.user_id FOR UPDATE OF s),"                                                      \
-    " r AS (UPDATE recipient_seq s SET last_seq = s.last_seq + 1 FROM l"                          \
-    "   WHERE s.user_id = l.user_id RETURNING s.user_id, s.last_seq)"                             \
-    " INSERT INTO outbox (user_id, seq, kind, instance_id, payload)"                               \
-    " SELECT user_id, last_seq, $5, $6, $7 FROM r RETURNING user_id"
-
-int db_outbox_emit(db_t *db, const db_audience_t *to, const Lkip__Event *ev, int64_t **users,
-                   int *n_users)
+void outq_add(outq_t *q, const db_audience_t *to, const Lkip__Event *ev)
 {
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 8;
+        q->items = xrealloc(q->items, (size_t)q->cap * sizeof *q->items);
+    }
+    outq_item_t *it = &q->items[q->n++];
+    strbuf_t roles = {0};
+    for (int i = 0; i < to->n_roles; i++)
+        strbuf_printf(&roles, "%s%s", i ? "," : "", to->roles[i]);
+    it->org_id = to->org_id;
+    it->roles = strbuf_take(&roles);
+    it->unit_id = to->unit_id;
+    it->unit_role = xstrdup(to->unit_role ? to->unit_role : "");
+    it->kind = xstrdup(ev->kind);
+    it->instance_id = ev->instance_id;
     size_t len;
     uint8_t *payload = s_pack_event(ev, &len);
-    db_params_t p = {0};
-    db_param_int(&p, to->org_id);
-    char *roles = s_code_array(to->roles, to->n_roles);
-    db_param_str(&p, roles);
-    free(roles);
-    if (to->unit_id)
-        db_param_int(&p, to->unit_id);
-    else
-        db_param_str(&p, NULL);
-    db_param_str(&p, to->unit_role ? to->unit_role : "");
-    db_param_str(&p, ev->kind);
-    if (ev->instance_id)
-        db_param_int(&p, ev->instance_id);
-    else
-        db_param_str(&p, NULL);
-    db_param_bytes(&p, payload, len);
+    static const char hex[] = "0123456789abcdef";
+    it->payload_hex = xmalloc(2 * len + 1);
+    for (size_t i = 0; i < len; i++) {
+        it->payload_hex[2 * i] = hex[payload[i] >> 4];
+        it->payload_hex[2 * i + 1] = hex[payload[i] & 15];
+    }
+    it->payload_hex[2 * len] = '\0';
     free(payload);
-    db_res_t *r = db_query(db, EMIT_SQL, &p);
+}
+
+void outq_move(outq_t *dst, outq_t *src)
+{
+    for (int i = 0; i < src->n; i++) {
+        if (dst->n == dst->cap) {
+            dst->cap = dst->cap ? dst->cap * 2 : 8;
+            dst->items = xrealloc(dst->items, (size_t)dst->cap * sizeof *dst->items);
+        }
+        dst->items[dst->n++] = src->items[i];
+    }
+    free(src->items);
+    *src = (outq_t){0};
+}
+
+void outq_clear(outq_t *q)
+{
+    for (int i = 0; i < q->n; i++) {
+        free(q->items[i].roles);
+        free(q->items[i].unit_role);
+        free(q->items[i].kind);
+        free(q->items[i].payload_hex);
+    }
+    free(q->items);
+    *q = (outq_t){0};
+}
+
+/* Appends element i to a Postgres array literal being built in sb. Elements are codes, numbers
+ * or hex (never quotes or backslashes), so double quotes are all they need. */
+static void s_elem(strbuf_t *sb, int i, const char *value)
+{
+    if (value)
+        strbuf_printf(sb, "%s\"%s\"", i ? "," : "{", value);
+    else
+        strbuf_printf(sb, "%sNULL", i ? "," : "{");
+}
+
+/* One statement for the whole queue. The recipients' sequence rows are locked in user order, so
+ * two transactions notifying overlapping users cannot deadlock on them; each user's new events
+ * are numbered in queue order after its last sequence. */
+#define FLUSH_SQL                                                                                  \
+    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"         \
+    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                        \
+    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"               \
+    " rc AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                       \
+    "   ON u.org_id = e.org_id AND NOT u.disabled"                                                 \
+    "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                         \
+    "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role))),"        \
+    " lk AS (SELECT s.user_id, s.last_seq FROM recipient_seq s"                                    \
+    "   WHERE s.user_id IN (SELECT user_id FROM rc) ORDER BY s.user_id FOR UPDATE),"               \
+    " num AS (SELECT rc.idx, rc.user_id, lk.last_seq + row_number() OVER"                          \
+    "   (PARTITION BY rc.user_id ORDER BY rc.idx) AS seq FROM rc JOIN lk USING (user_id)),"        \
+    " up AS (UPDATE recipient_seq s SET last_seq = m.top FROM (SELECT user_id, max(seq) AS top"    \
+    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                \
+    " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload)"                       \
+    "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex')"           \
+    "   FROM num JOIN ev USING (idx) RETURNING user_id)"                                           \
+    " SELECT DISTINCT user_id FROM ins"
+
+int db_outbox_flush(db_t *db, outq_t *q, int64_t **users, int *n_users)
+{
+    if (q->n == 0)
+        return 0;
+    strbuf_t a[8] = {{0}};
+    for (int i = 0; i < q->n; i++) {
+        const outq_item_t *it = &q->items[i];
+        char num[24], org[24], unit[24], inst[24];
+        snprintf(num, sizeof num, "%d", i);
+        snprintf(org, sizeof org, "%lld", (long long)it->org_id);
+        snprintf(unit, sizeof unit, "%lld", (long long)it->unit_id);
+        snprintf(inst, sizeof inst, "%lld", (long long)it->instance_id);
+        s_elem(&a[0], i, num);
+        s_elem(&a[1], i, org);
+        s_elem(&a[2], i, it->roles);
+        s_elem(&a[3], i, it->unit_id ? unit : NULL);
+        s_elem(&a[4], i, it->unit_role);
+        s_elem(&a[5], i, it->kind);
+        s_elem(&a[6], i, it->instance_id ? inst : NULL);
+        s_elem(&a[7], i, it->payload_hex);
+    }
+    db_params_t p = {0};
+    for (int k = 0; k < 8; k++) {
+        strbuf_puts(&a[k], "}");
+        db_param_str(&p, strbuf_str(&a[k]));
+        strbuf_free(&a[k]);
+    }
+    outq_clear(q);
+    db_res_t *r = db_query(db, FLUSH_SQL, &p);
     if (!r)
         return -1;
     int n = db_res_rows(r);
@@ -91,27 +168,6 @@ int db_outbox_emit(db_t *db, const db_audience_t *to, const Lkip__Event *ev, int
     }
     db_res_free(&r);
     return n;
-}
-
-int db_outbox_emit_user(db_t *db, int64_t user_id, const Lkip__Event *ev)
-{
-    size_t len;
-    uint8_t *payload = s_pack_event(ev, &len);
-    db_params_t p = {0};
-    db_param_int(&p, user_id);
-    db_param_str(&p, ev->kind);
-    if (ev->instance_id)
-        db_param_int(&p, ev->instance_id);
-    else
-        db_param_str(&p, NULL);
-    db_param_bytes(&p, payload, len);
-    free(payload);
-    return db_exec(db,
-                   "WITH r AS (UPDATE recipient_seq SET last_seq = last_seq + 1"
-                   "  WHERE user_id = $1 RETURNING user_id, last_seq)"
-                   " INSERT INTO outbox (user_id, seq, kind, instance_id, payload)"
-                   " SELECT user_id, last_seq, $2, $3, $4 FROM r",
-                   &p);
 }
 
 static size_t s_varint(uint64_t v, uint8_t *out)

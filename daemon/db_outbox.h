@@ -16,14 +16,26 @@ typedef struct {
     const char *unit_role;
 } db_audience_t;
 
-/* Queues ev (its seq is ignored) for every recipient. Appends the ids of the recipients to
- * *users (a growing array the caller frees; may be NULL initially). Returns the number of
- * recipients or -1. */
-int db_outbox_emit(db_t *db, const db_audience_t *to, const Lkip__Event *ev, int64_t **users,
-                   int *n_users) WUR;
+/* Events waiting to be written. A transaction collects its events here and writes them all
+ * with db_outbox_flush just before it commits: one statement, and the recipients' sequence rows
+ * stay locked only from that insert to the commit, not for the whole transaction. */
+typedef struct outq_item outq_item_t;
+typedef struct {
+    int n, cap;
+    outq_item_t *items;
+} outq_t;
 
-/* Queues ev for one user. Returns 0 or -1. */
-int db_outbox_emit_user(db_t *db, int64_t user_id, const Lkip__Event *ev) WUR;
+/* Appends ev (its seq is ignored) for the audience to. Zero-initialise q first. */
+void outq_add(outq_t *q, const db_audience_t *to, const Lkip__Event *ev);
+/* Moves every item of src to the end of dst; src is left empty. */
+void outq_move(outq_t *dst, outq_t *src);
+/* Drops every item (a refused request's events) and frees the storage. */
+void outq_clear(outq_t *q);
+
+/* Writes every queued event for its recipients, each user's in queue order with the next
+ * numbers of its sequence, and empties q. Appends the ids of the recipients (each once) to
+ * *users (a growing array the caller frees; may be NULL). Returns their number or -1. */
+int db_outbox_flush(db_t *db, outq_t *q, int64_t **users, int *n_users) WUR;
 
 /* One stored event, ready to send: the packed Envelope bytes with its seq set. */
 typedef struct {

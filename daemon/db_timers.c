@@ -36,6 +36,37 @@ int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_
                    &p);
 }
 
+int db_timer_add_many(db_t *db, int n, const timer_kind_t *kinds, const int64_t *fire_at,
+                      const int *repeat_no, int64_t instance_id, int64_t run_id, int64_t task_id)
+{
+    if (n == 0)
+        return 0;
+    strbuf_t k = {0}, t = {0}, r = {0};
+    for (int i = 0; i < n; i++) {
+        strbuf_printf(&k, "%s%s", i ? "," : "{", s_kinds[kinds[i]]);
+        strbuf_printf(&t, "%s%lld", i ? "," : "{", (long long)fire_at[i]);
+        strbuf_printf(&r, "%s%d", i ? "," : "{", repeat_no[i]);
+    }
+    strbuf_puts(&k, "}");
+    strbuf_puts(&t, "}");
+    strbuf_puts(&r, "}");
+    db_params_t p = {0};
+    db_param_str(&p, strbuf_str(&k));
+    db_param_str(&p, strbuf_str(&t));
+    db_param_str(&p, strbuf_str(&r));
+    db_param_int(&p, instance_id);
+    s_param_id(&p, run_id);
+    s_param_id(&p, task_id);
+    strbuf_free(&k);
+    strbuf_free(&t);
+    strbuf_free(&r);
+    return db_exec(db,
+                   "INSERT INTO timers (kind, fire_at, repeat_no, instance_id, step_run_id,"
+                   " unit_task_id) SELECT k, to_timestamp(t), r, $4, $5, $6"
+                   " FROM unnest($1::text[], $2::bigint[], $3::int[]) AS x(k, t, r)",
+                   &p);
+}
+
 int db_timer_drop(db_t *db, int64_t run_id, int64_t task_id)
 {
     db_params_t p = {0};

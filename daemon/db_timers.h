@@ -14,6 +14,12 @@ const char *timer_kind_name(timer_kind_t kind);
 int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_id,
                  int64_t run_id, int64_t task_id, int repeat_no) WUR;
 
+/* Queues several timers of one run or task in one statement: kinds[i] at fire_at[i] with
+ * repeat_no[i]. Returns 0 or -1. */
+int db_timer_add_many(db_t *db, int n, const timer_kind_t *kinds, const int64_t *fire_at,
+                      const int *repeat_no, int64_t instance_id, int64_t run_id,
+                      int64_t task_id) WUR;
+
 /* Drops the unfired timers of a run or a task (deadline moved). Returns 0 or -1. */
 int db_timer_drop(db_t *db, int64_t run_id, int64_t task_id) WUR;
 

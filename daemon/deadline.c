@@ -155,22 +155,30 @@ int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const s
     int64_t times[SOP_MAX_PERCENTS + 1];
     int n = deadline_reminder_times(cal, zone, &step->reminders, step->wall_clock, assigned, due,
                                     times);
+    timer_kind_t kinds[SOP_MAX_PERCENTS + 3];
+    int64_t at[SOP_MAX_PERCENTS + 3];
+    int repeat[SOP_MAX_PERCENTS + 3];
+    int k = 0;
     for (int i = 0; i < n; i++)
-        if (times[i] > not_before &&
-            db_timer_add(db, TIMER_REMINDER, times[i], instance_id, run_id, task_id, i + 1) != 0)
-            return -1;
-    if (db_timer_add(db, TIMER_OVERDUE, due, instance_id, run_id, task_id, 1) != 0)
-        return -1;
-    if (step->reminders.escalate &&
-        db_timer_add(db, TIMER_ESCALATION, due, instance_id, run_id, task_id, 1) != 0)
-        return -1;
-    return 0;
+        if (times[i] > not_before) {
+            kinds[k] = TIMER_REMINDER;
+            at[k] = times[i];
+            repeat[k++] = i + 1;
+        }
+    kinds[k] = TIMER_OVERDUE;
+    at[k] = due;
+    repeat[k++] = 1;
+    if (step->reminders.escalate) {
+        kinds[k] = TIMER_ESCALATION;
+        at[k] = due;
+        repeat[k++] = 1;
+    }
+    return db_timer_add_many(db, k, kinds, at, repeat, instance_id, run_id, task_id);
 }
 
 /* Tells the actors of one moved run or task its new due time. */
-static int s_tell_moved(db_t *db, const db_org_t *org, const sopdef_t *def,
-                        const db_open_work_t *w, int64_t now, int64_t due, int64_t **woken,
-                        int *n_woken)
+static void s_tell_moved(const db_org_t *org, const sopdef_t *def, const db_open_work_t *w,
+                         int64_t now, int64_t due, outq_t *events)
 {
     const sop_step_t *step = sopdef_step(def, w->step_no);
     db_audience_t to = {.org_id = org->id};
@@ -192,11 +200,10 @@ static int s_tell_moved(db_t *db, const db_org_t *org, const sopdef_t *def,
     ev.due_at = due;
     ev.text = "kalender kerja berubah";
     ev.text_kind = "note";
-    return db_outbox_emit(db, &to, &ev, woken, n_woken) < 0 ? -1 : 0;
+    outq_add(events, &to, &ev);
 }
 
-int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now, int64_t **woken,
-                       int *n_woken)
+int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now, outq_t *events)
 {
     db_org_t *orgs = NULL;
     int n_orgs = db_org_list(db, &orgs);
@@ -225,11 +232,11 @@ int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now, 
             if (db_set_due(db, w->run_id, w->task_id, due) != 0 ||
                 db_timer_drop(db, w->run_id, w->task_id) != 0 ||
                 deadline_schedule(db, cal, orgs[o].time_zone, step, w->instance_id, w->run_id,
-                                  w->task_id, w->assigned_at, due, now) != 0 ||
-                s_tell_moved(db, &orgs[o], def, w, now, due, woken, n_woken) != 0) {
+                                  w->task_id, w->assigned_at, due, now) != 0) {
                 moved = -1;
                 break;
             }
+            s_tell_moved(&orgs[o], def, w, now, due, events);
             moved++;
         }
         if (n < 0)

@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "db.h"
+#include "db_outbox.h"
 #include "defcache.h"
 #include "sopdef.h"
 
@@ -47,8 +48,8 @@ int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const s
 
 /* Recomputes the due time of every open run and unit task of org_id (0: all organisations)
  * after a calendar change: moved ones get a new due time, new timers, and a deadline_changed
- * event to their actors. Returns how many moved, or -1. Appends recipients to *woken. */
+ * event to their actors (queued in events). Returns how many moved, or -1. */
 int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now,
-                       int64_t **woken, int *n_woken) WUR;
+                       outq_t *events) WUR;
 
 #endif

@@ -87,10 +87,8 @@ static void s_event(const flow_t *f, Lkip__Event *ev, const char *kind, int step
 
 static int s_emit(flow_t *f, const db_audience_t *to, const Lkip__Event *ev)
 {
-    int n = db_outbox_emit(f->ctx->db, to, ev, &f->ctx->woken, &f->ctx->n_woken);
-    if (n < 0)
-        cmd_db_failed(f->ctx, "queue event");
-    return n < 0 ? -1 : 0;
+    outq_add(&f->ctx->events, to, ev);
+    return 0;
 }
 
 static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)

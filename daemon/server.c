@@ -58,8 +58,6 @@ typedef struct {
     Lkip__Envelope *env;      /* decoded request; NULL when the frame was malformed */
     const cmd_t *cmd;         /* NULL when the body is not a known request */
     Lkip__Reply *reply;       /* built while the batch runs */
-    int64_t *woken;           /* users with events queued by this request, once accepted */
-    int n_woken;
 } pending_t;
 
 static Lkip__Reply *s_reply_new(void)
@@ -104,9 +102,6 @@ static void s_send_reply(server_t *self, pending_t *p)
 
 static void s_pending_clear(pending_t *p)
 {
-    free(p->woken);
-    p->woken = NULL;
-    p->n_woken = 0;
     zmq_msg_close(&p->rid);
     wire_free(&p->env);
     if (p->reply)
@@ -214,27 +209,27 @@ static bool s_replay_stored(server_t *self, pending_t *p, cmd_ctx_t *ctx)
     return true;
 }
 
-/* Stores an accepted change's reply and its audit row; false (reply set) when that failed. */
-static bool s_record_accepted(server_t *self, pending_t *p, cmd_ctx_t *ctx)
+/* Stores an accepted change's audit row and reply: 1 stored, 0 a reply was stored before (a
+ * retry), -1 failed (the reply then says so). */
+static int s_record_accepted(server_t *self, pending_t *p, cmd_ctx_t *ctx)
 {
     size_t len = lkip__reply__get_packed_size(p->reply);
     uint8_t *buf = xmalloc(len);
     lkip__reply__pack(p->reply, buf);
-    int rc = db_request_put(self->db, p->user_id, p->request_id, p->cmd->name, buf, len);
+    int rc = db_request_accept(self->db, p->user_id, p->request_id, p->cmd->name, buf, len,
+                               p->reply->status, p->reply->code, ctx->instance_id, ctx->step_no,
+                               strbuf_str(&ctx->detail));
     free(buf);
-    if (rc == 0)
-        rc = db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
-                          ctx->instance_id, ctx->step_no, strbuf_str(&ctx->detail));
-    if (rc == 0)
-        return true;
-    /* a concurrent duplicate on another daemon also lands here: the retry finds its reply */
-    s_reply_unavailable(p);
-    ctx->reply = p->reply;
-    return false;
+    if (rc < 0) {
+        cmd_db_failed(ctx, "record the change");
+        p->reply = ctx->reply;
+    }
+    return rc;
 }
 
-/* Runs one request inside the batch transaction, under its own savepoint. */
-static void s_run_one(server_t *self, pending_t *p, int64_t now)
+/* Runs one request inside the batch transaction, under its own savepoint; the events of an
+ * accepted one join the batch's queue. */
+static void s_run_one(server_t *self, pending_t *p, int64_t now, outq_t *events)
 {
     cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now,
                      .defs = self->defs, .deadlines = self->deadlines, .clock = self->clock};
@@ -258,8 +253,6 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
     } else if (p->cmd->mutating && p->request_id == 0) {
         cmd_reply(&ctx, LKIP__STATUS__BAD_REQUEST, "missing_request_id",
                   "Permintaan perubahan wajib membawa request_id");
-    } else if (p->cmd->mutating && (replayed = s_replay_stored(self, p, &ctx))) {
-        /* answered from the stored reply (or the lookup failed and said so) */
     } else {
         ctx.caller = &caller;
         p->cmd->fn(&ctx);
@@ -267,50 +260,42 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
             cmd_reply(&ctx, LKIP__STATUS__INTERNAL, "internal", "Perintah tidak menjawab");
     }
 
+    /* A retried change (same request_id) is recognised without a lookup in the common case: an
+     * accepted run finds its stored reply taken at the insert, a refused one (the state moved
+     * on) looks for it. Either way the stored reply answers and this run is rolled back. */
     bool accepted = p->reply->status < 400;
-    if (accepted && p->cmd->mutating && !replayed)
-        accepted = s_record_accepted(self, p, &ctx);
+    bool retry_possible = ctx.caller && p->cmd->mutating;
+    if (accepted && p->cmd->mutating) {
+        int rc = s_record_accepted(self, p, &ctx);
+        accepted = rc == 1;
+        retry_possible = rc == 0;
+    }
     if (!accepted) {
-        if (db_rollback_savepoint(self->db) == 0 &&
+        bool rolled_back = db_rollback_savepoint(self->db) == 0;
+        if (rolled_back && retry_possible)
+            replayed = s_replay_stored(self, p, &ctx);
+        if (rolled_back && !replayed &&
             db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
                          ctx.instance_id, ctx.step_no, p->reply->message) != 0)
             log_warn("could not audit refused %s: %s", p->cmd->name, db_error(self->db));
-        log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
-                  p->reply->status, p->reply->code);
+        if (!replayed)
+            log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
+                      p->reply->status, p->reply->code);
     }
-    if (db_release_savepoint(self->db) != 0 && p->reply->status < 400)
-        s_reply_unavailable(p);
-    if (p->reply->status < 400 && !replayed) {
-        p->woken = ctx.woken;
-        p->n_woken = ctx.n_woken;
-    } else {
-        free(ctx.woken);
-    }
+    /* the savepoint is not released: the next one shadows it, and a round trip is saved */
+    if (accepted)
+        outq_move(events, &ctx.events);
+    else
+        outq_clear(&ctx.events);
     user_clear(&caller);
     strbuf_free(&ctx.detail);
-}
-
-/* Tells the other daemons which users have new events: one NOTIFY per batch, delivered at
- * commit (NOTIFY takes a global lock at commit, so never one per row). Returns 0 or -1. */
-static int s_notify_batch(server_t *self, pending_t *batch, int n)
-{
-    int64_t *users = NULL;
-    int count = 0;
-    for (int i = 0; i < n; i++) {
-        if (!batch[i].n_woken)
-            continue;
-        users = xrealloc(users, (size_t)(count + batch[i].n_woken) * sizeof *users);
-        memcpy(users + count, batch[i].woken, (size_t)batch[i].n_woken * sizeof *users);
-        count += batch[i].n_woken;
-    }
-    int rc = db_outbox_notify(self->db, users, count);
-    free(users);
-    return rc;
 }
 
 /* Runs a batch in one transaction and sends its replies once it is durable. */
 static void s_run_batch(server_t *self, pending_t *batch, int n)
 {
+    int64_t *woken = NULL; /* users with events committed by this batch */
+    int n_woken = 0;
     int runnable = 0;
     for (int i = 0; i < n; i++)
         if (batch[i].cmd)
@@ -318,13 +303,17 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
     if (runnable > 0) {
         bool ok = s_db_ready(self) && db_begin(self->db) == 0;
         int64_t now = timesrc_now(self->clock);
+        outq_t events = {0};
         for (int i = 0; ok && i < n; i++)
             if (batch[i].cmd)
-                s_run_one(self, &batch[i], now);
-        if (ok && s_notify_batch(self, batch, n) != 0) {
-            log_warn("batch notify failed: %s", db_error(self->db));
+                s_run_one(self, &batch[i], now, &events);
+        /* the batch's events, and one NOTIFY for the other daemons, commit with it */
+        if (ok && (db_outbox_flush(self->db, &events, &woken, &n_woken) < 0 ||
+                   db_outbox_notify(self->db, woken, n_woken) != 0)) {
+            log_warn("queueing the batch's events failed: %s", db_error(self->db));
             ok = false;
         }
+        outq_clear(&events);
         if (ok && db_commit(self->db) != 0) {
             log_warn("batch commit failed: %s", db_error(self->db));
             ok = false;
@@ -334,11 +323,10 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
                 s_db_lost(self);
             else
                 db_rollback(self->db);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n; i++)
                 if (batch[i].cmd && (!batch[i].reply || batch[i].reply->status < 400))
                     s_reply_unavailable(&batch[i]);
-                batch[i].n_woken = 0;
-            }
+            n_woken = 0;
         }
     }
     for (int i = 0; i < n; i++) {
@@ -351,13 +339,13 @@ static void s_run_batch(server_t *self, pending_t *batch, int n)
             delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
                                p->user_id, p->env->subscribe->last_seq);
     }
-    for (int i = 0; i < n; i++) {
-        if (batch[i].n_woken) {
-            delivery_wake(self->delivery, batch[i].woken, batch[i].n_woken);
-            self->timer_known = false; /* steps were opened: new timers */
-        }
-        s_pending_clear(&batch[i]);
+    if (n_woken) {
+        delivery_wake(self->delivery, woken, n_woken);
+        self->timer_known = false; /* steps were opened: new timers */
     }
+    free(woken);
+    for (int i = 0; i < n; i++)
+        s_pending_clear(&batch[i]);
 }
 
 static void s_prune(server_t *self)
@@ -375,18 +363,22 @@ static void s_prune(server_t *self)
     self->prune_at = monotonic_ms() + (more ? 1000 : PRUNE_EVERY_MS);
 }
 
-/* Fires due timers and finds the next one. Returns ms until the timers want attention. */
+/* Finds the earliest pending timer (one indexed lookup, after anything that may have queued
+ * one, and now and then) and fires the due ones. Returns ms until it wants to run again. */
 static long s_timers(server_t *self)
 {
     int64_t now = timesrc_now(self->clock);
-    if (self->timer_known && (self->next_timer == 0 || self->next_timer > now) &&
-        monotonic_ms() < self->timer_check_at) {
-        if (self->next_timer == 0 || timesrc_is_test(self->clock))
+    if (!self->timer_known || monotonic_ms() >= self->timer_check_at) {
+        bool found = false;
+        if (db_timer_next(self->db, &self->next_timer, &found) != 0)
             return 1000;
-        int64_t ms = (self->next_timer - now) * 1000;
-        return ms > 1000 ? 1000 : (long)ms;
+        if (!found)
+            self->next_timer = 0;
+        self->timer_known = true;
+        /* another daemon's NOTIFY can be lost: look again now and then */
+        self->timer_check_at = monotonic_ms() + self->cfg->outbox_poll_ms;
     }
-    for (;;) {
+    if (self->next_timer && self->next_timer <= now) {
         int64_t *woken = NULL;
         int n_woken = 0;
         int fired = timers_fire(self->db, self->defs, self->deadlines, now, 100, &woken,
@@ -394,20 +386,13 @@ static long s_timers(server_t *self)
         if (n_woken)
             delivery_wake(self->delivery, woken, n_woken);
         free(woken);
-        if (fired < 100)
-            break; /* done, or failed: the next round tries again */
-    }
-    bool found = false;
-    if (db_timer_next(self->db, &self->next_timer, &found) != 0) {
         self->timer_known = false;
-        return 1000;
+        return fired < 0 ? 1000 : 0;
     }
-    if (!found)
-        self->next_timer = 0;
-    self->timer_known = true;
-    /* another daemon's NOTIFY can be lost too: look again now and then */
-    self->timer_check_at = monotonic_ms() + self->cfg->outbox_poll_ms;
-    return 0;
+    if (self->next_timer == 0 || timesrc_is_test(self->clock))
+        return 1000; /* a test clock moves by clock_set, which wakes us */
+    int64_t ms = (self->next_timer - now) * 1000;
+    return ms > 1000 ? 1000 : (long)ms;
 }
 
 /* Reads one message from the ROUTER into p. Returns 1 read, 0 nothing pending, -1 dropped. */

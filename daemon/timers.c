@@ -41,7 +41,7 @@ static int s_audience(db_t *db, const db_timer_t *t, const sop_step_t *step, db_
 
 /* Fires one claimed timer. Returns 0 or -1. */
 static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_timer_t *t,
-                  int64_t now, int64_t **woken, int *n_woken)
+                  int64_t now, outq_t *events)
 {
     if (!t->open)
         return 0; /* the work was done in time: the timer just expires */
@@ -70,8 +70,7 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
             ev.text = t->task_id ? (char *)t->unit_code : step->actor;
             ev.text_kind = "late_actor";
         }
-        if (db_outbox_emit(db, &to, &ev, woken, n_woken) < 0)
-            return -1;
+        outq_add(events, &to, &ev);
     }
     if (t->kind == TIMER_ESCALATION && *supervisor && step->reminders.escalate) {
         /* repeated every N working days while the work stays overdue */
@@ -107,10 +106,14 @@ int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, int64_t now, 
     int n = db_timer_claim(db, now, limit, &timers);
     int mark = *n_woken;
     int rc = n;
+    outq_t events = {0};
     for (int i = 0; i < n && rc >= 0; i++)
-        if (s_fire(db, defs, deadlines, &timers[i], now, woken, n_woken) != 0)
+        if (s_fire(db, defs, deadlines, &timers[i], now, &events) != 0)
             rc = -1;
     free(timers);
+    if (rc > 0 && db_outbox_flush(db, &events, woken, n_woken) < 0)
+        rc = -1;
+    outq_clear(&events);
     if (rc > 0 && db_outbox_notify(db, *woken + mark, *n_woken - mark) != 0)
         rc = -1;
     if (rc >= 0 && db_commit(db) != 0)
