@@ -349,7 +349,8 @@ void cmd_submit(cmd_ctx_t *ctx)
         const unitdata_error_t *e = &data->errors[i];
         s_add_error(reply, e->line, e->column, e->column_name, e->code, e->reason);
     }
-    for (int i = 0; data->n_errors == 0 && i < data->n_rows; i++) {
+    /* also when other rows have bad cells: the whole file is refused, and every cell named */
+    for (int i = 0; i < data->n_rows; i++) {
         const unitdata_row_t *row = &data->rows[i];
         if (*row->unit && !s_unit_matches(row->unit, unit.code, unit.name)) {
             char *why = xasprintf("baris ini untuk unit \"%s\", bukan unit %s", row->unit,

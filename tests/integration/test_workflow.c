@@ -1,0 +1,1863 @@
+/* test_workflow — the SOP engine through the real lkipd, PostgreSQL and CURVE sockets: a whole
+ * LKIP round with one client per actor and per unit (one return at step 7, one at step 9, every
+ * event stream checked), the wrong role refused with the state unchanged and audited, the other
+ * refusals of the step commands, concurrent completion of one step (one daemon and two),
+ * concurrent letter numbering over two daemons, a bad CSV reported cell by cell, the second SOP
+ * (CUTI) from start to end with a return, and malformed or oversize inputs.
+ *
+ * Every test gets a fresh harness: its own database, an lkipd loading sop/ and the same cast of
+ * users, so event sequences, letter numbers and counts start from zero and no test depends on
+ * another. Events are checked exactly: after each action every subscribed client reads until it
+ * holds everything the database queued for it (recipient_seq.last_seq, written in the same
+ * transaction as the change), and what it got for the instance under test is compared with what
+ * that action should have sent to it. Concurrent requests go out on raw DEALER sockets, every
+ * one sent before any reply is read. */
+#include "../harness/harness.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+/* Per attempt: long enough for a sanitizer build on a busy machine; replies take milliseconds. */
+#define CALL_TIMEOUT_MS 10000
+/* How long a client may take to receive the events the database holds for it. */
+#define EVENT_WAIT_MS 10000
+#define MAX_RAW       8
+#define MAX_EXTRA     4
+/* Asia/Makassar (WITA) is UTC+8 all year. */
+#define WITA_OFFSET (8 * 3600)
+
+enum {
+    DONE = LKIP__STEP_ACTION__DONE,
+    APPROVE = LKIP__STEP_ACTION__APPROVE,
+    RETURN = LKIP__STEP_ACTION__RETURN
+};
+
+/* ---- the cast ----------------------------------------------------------------------------- */
+
+typedef enum {
+    KADIS,
+    SEKRETARIS,
+    KASUBAG,
+    STAF,
+    STAF2, /* a second staf: concurrent completion */
+    OP_SEKRETARIAT,
+    OP_IKP,
+    OP_APTIKA,
+    OP_PERSANDIAN,
+    OP_STATISTIK,
+    CAST
+} who_t;
+#define FIRST_OP OP_SEKRETARIAT
+
+static const struct {
+    const char *name;
+    const char *role;
+    const char *unit; /* operators only */
+} s_roles[CAST] = {
+    [KADIS] = {"kadis", "kepala_dinas", NULL},
+    [SEKRETARIS] = {"sekretaris", "sekretaris", NULL},
+    [KASUBAG] = {"kasubag", "kasubag_perencanaan", NULL},
+    [STAF] = {"staf", "staf", NULL},
+    [STAF2] = {"staf.dua", "staf", NULL},
+    [OP_SEKRETARIAT] = {"op.sekretariat", "operator_unit", "SEKRETARIAT"},
+    [OP_IKP] = {"op.ikp", "operator_unit", "IKP"},
+    [OP_APTIKA] = {"op.aptika", "operator_unit", "APTIKA"},
+    [OP_PERSANDIAN] = {"op.persandian", "operator_unit", "PERSANDIAN"},
+    [OP_STATISTIK] = {"op.statistik", "operator_unit", "STATISTIK"},
+};
+
+typedef struct {
+    const char *name;        /* login name */
+    const char *unit;        /* operators: the unit code */
+    keypair_t kp;            /* its key pair */
+    lkipc_t *c;              /* its connection to the first daemon */
+    bool subscribed;         /* reads its event stream */
+    uint64_t seq;            /* highest event sequence held */
+    strbuf_t log;            /* "kind:step " per event of the watched instance */
+    size_t mark;             /* length of log at the last s_expect_events */
+    Lkip__Envelope **events; /* the events of the watched instance, in order (owned) */
+    int n_events;
+} actor_t;
+
+static harness_t *s_h;             /* the running test's harness */
+static harness_daemon_t *s_d1;     /* its daemon */
+static harness_daemon_t *s_d2;     /* a second daemon on the same database, when started */
+static actor_t s_cast[CAST];       /* connected to s_d1 */
+static actor_t s_extra[MAX_EXTRA]; /* more users a test registers */
+static int s_n_extra;
+static char *s_sop_dir;            /* "sop_dir=<source>/sop" */
+static const char *s_watch_sop;    /* the instance whose events are logged: SOP code ... */
+static const char *s_watch_period; /* ... and period */
+static char s_action[200];         /* the last request made, for failure messages */
+static Lkip__Envelope *s_last;     /* the last reply (freed by the next call) */
+static void *s_zctx;               /* context of the raw sockets */
+static void *s_raw[MAX_RAW];       /* raw sockets open in the running test */
+static int s_n_raw;
+
+/* ---- the sample data ---------------------------------------------------------------------- */
+
+/* data/contoh-data-kinerja-2026.csv, byte for byte; each unit submits its own rows. */
+static const char s_sample_csv[] =
+    "unit;sasaran;indikator;satuan;arah;target;realisasi;pagu;realisasi_anggaran\n"
+    "Sekretariat;Meningkatnya akuntabilitas kinerja perangkat daerah;Nilai SAKIP Perangkat "
+    "Daerah;nilai;naik;70;68,5;450.000.000;431.250.000\n"
+    "Sekretariat;Meningkatnya akuntabilitas kinerja perangkat daerah;Persentase serapan "
+    "anggaran;%;naik;95;92,3;;\n"
+    "Bidang IKP;Meningkatnya keterbukaan informasi publik;Indeks Keterbukaan Informasi "
+    "Publik;indeks;naik;80;84,2;1.200.000.000;1.134.500.000\n"
+    "Bidang IKP;Meningkatnya keterbukaan informasi publik;Persentase informasi publik yang "
+    "dipublikasikan;%;naik;100;96;;\n"
+    "Bidang Aplikasi Informatika;Meningkatnya kualitas penyelenggaraan SPBE;Indeks SPBE Kota "
+    "Gorontalo;indeks;naik;2,6;2,85;2.750.000.000;2.612.000.000\n"
+    "Bidang Aplikasi Informatika;Meningkatnya kualitas penyelenggaraan SPBE;Persentase OPD "
+    "terhubung jaringan intranet;%;naik;90;93;;\n"
+    "Bidang Aplikasi Informatika;Meningkatnya kualitas penyelenggaraan SPBE;Jumlah gangguan "
+    "layanan jaringan;kejadian;turun;12;9;;\n"
+    "Bidang Persandian dan Keamanan Informasi;Meningkatnya keamanan informasi pemerintah "
+    "daerah;Persentase OPD yang menerapkan sertifikat elektronik;%;naik;75;81;600.000.000;"
+    "579.300.000\n"
+    "Bidang Persandian dan Keamanan Informasi;Meningkatnya keamanan informasi pemerintah "
+    "daerah;Jumlah insiden keamanan informasi;kejadian;turun;5;7;;\n"
+    "Bidang Statistik;Meningkatnya ketersediaan data sektoral;Persentase data sektoral yang "
+    "dipublikasikan di portal Satu Data;%;naik;85;78,5;350.000.000;298.700.000\n"
+    "Bidang Statistik;Meningkatnya ketersediaan data sektoral;Indeks Pembangunan Statistik "
+    "Sektoral;indeks;naik;2,5;2,61;;\n";
+
+/* Which rows of the sample belong to which operator, in the order they submit. */
+static const struct {
+    who_t who;
+    const char *label; /* the "unit" cell of its rows */
+    int rows;
+} s_units[] = {
+    {OP_SEKRETARIAT, "Sekretariat", 2},
+    {OP_IKP, "Bidang IKP", 2},
+    {OP_APTIKA, "Bidang Aplikasi Informatika", 3},
+    {OP_PERSANDIAN, "Bidang Persandian dan Keamanan Informasi", 2},
+    {OP_STATISTIK, "Bidang Statistik", 2},
+};
+#define N_UNITS ((int)ARRAY_LEN(s_units))
+
+/* The header of the sample and the rows whose unit cell is label. Caller frees. */
+static char *s_unit_csv(const char *label, int *rows)
+{
+    strbuf_t sb = {0};
+    const char *p = s_sample_csv;
+    const char *nl = strchr(p, '\n');
+    strbuf_append(&sb, p, (size_t)(nl - p + 1));
+    *rows = 0;
+    size_t n = strlen(label);
+    for (p = nl + 1; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (strncmp(p, label, n) == 0 && p[n] == ';') {
+            strbuf_append(&sb, p, (size_t)(nl - p + 1));
+            (*rows)++;
+        }
+    }
+    return strbuf_take(&sb);
+}
+
+/* A document "version": text and binary bytes (NUL, high bytes), size varying with tag, so
+ * that a download proves byte-for-byte storage. Caller frees. */
+static uint8_t *s_document(int tag, size_t *len)
+{
+    *len = 40000 + (size_t)tag * 1031;
+    uint8_t *d = xmalloc(*len);
+    int n = snprintf((char *)d, *len, "Dokumen LKIP versi uji %d\n", tag);
+    for (size_t i = (size_t)n; i < *len; i++)
+        d[i] = (uint8_t)((i * 31u + (size_t)tag * 7u) & 0xff);
+    return d;
+}
+
+static void s_sha256(const void *data, size_t len, char hex[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+/* The letter number the daemon gives the seq-th letter of DKIP at unix time t. */
+static void s_letter_at(int64_t t, int seq, char *out, size_t size)
+{
+    static const char *const roman[] = {"I",   "II",   "III", "IV", "V",  "VI",
+                                        "VII", "VIII", "IX",  "X",  "XI", "XII"};
+    time_t local = (time_t)(t + WITA_OFFSET);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    snprintf(out, size, "050/DKIP/%03d/%s/%d", seq, roman[tm.tm_mon], tm.tm_year + 1900);
+}
+
+/* ---- fixtures ----------------------------------------------------------------------------- */
+
+static void s_actor_clear(actor_t *a)
+{
+    strbuf_free(&a->log);
+    for (int i = 0; i < a->n_events; i++)
+        wire_free(&a->events[i]);
+    free(a->events);
+    memset(a, 0, sizeof *a);
+}
+
+/* Registers a user (lkipd --add-user) and connects it to the first daemon (when it runs). */
+static int s_actor_add(actor_t *a, const char *name, const char *role, const char *unit)
+{
+    memset(a, 0, sizeof *a);
+    a->name = name;
+    a->unit = unit;
+    if (harness_user(s_h, name, role, unit, &a->kp) != 0)
+        return -1;
+    if (s_d1 && !(a->c = harness_client(s_h, s_d1, &a->kp, CALL_TIMEOUT_MS)))
+        return -1;
+    return 0;
+}
+
+static harness_daemon_t *s_daemon_start(void)
+{
+    const char *sets[] = {s_sop_dir, NULL};
+    return harness_daemon_start(s_h, sets);
+}
+
+static int s_teardown(void **state)
+{
+    for (int i = 0; i < s_n_raw; i++)
+        zmq_close(s_raw[i]);
+    s_n_raw = 0;
+    if (s_zctx)
+        zmq_ctx_term(s_zctx);
+    s_zctx = NULL;
+    wire_free(&s_last);
+    for (int i = 0; i < CAST; i++)
+        s_actor_clear(&s_cast[i]);
+    for (int i = 0; i < s_n_extra; i++)
+        s_actor_clear(&s_extra[i]);
+    s_n_extra = 0;
+    s_watch_sop = s_watch_period = NULL;
+    s_d1 = s_d2 = NULL;
+    harness_destroy(&s_h);
+    return 0;
+}
+
+/* Every test: a fresh database, the cast registered, one daemon with the SOPs of sop/, and a
+ * connection per user. */
+static int s_setup(void **state)
+{
+    s_h = harness_new("workflow");
+    if (!s_h)
+        return -1;
+    for (int i = 0; i < CAST; i++)
+        if (s_actor_add(&s_cast[i], s_roles[i].name, s_roles[i].role, s_roles[i].unit) != 0)
+            goto fail;
+    if (!(s_d1 = s_daemon_start()))
+        goto fail;
+    for (int i = 0; i < CAST; i++)
+        if (!(s_cast[i].c = harness_client(s_h, s_d1, &s_cast[i].kp, CALL_TIMEOUT_MS)))
+            goto fail;
+    s_zctx = zmq_ctx_new();
+    if (s_zctx)
+        return 0;
+fail:
+    s_teardown(state);
+    return -1;
+}
+
+/* The end of every test: the daemons stop cleanly and none reported a sanitizer error. */
+static void s_stop_clean(void)
+{
+    harness_daemon_t *daemons[] = {s_d1, s_d2};
+    for (size_t i = 0; i < ARRAY_LEN(daemons); i++) {
+        if (!daemons[i])
+            continue;
+        int rc = harness_daemon_stop(daemons[i], SIGTERM);
+        if (rc != 0) {
+            harness_dump_logs(s_h);
+            fail_msg("lkipd %zu after SIGTERM: exit %d", i + 1, rc);
+        }
+    }
+    assert_true(harness_logs_clean(s_h));
+}
+
+/* ---- requests ----------------------------------------------------------------------------- */
+
+/* Sends req from a and checks the reply's status and (unless NULL) code. The reply stays in
+ * s_last until the next call. */
+static const Lkip__Reply *s_call(actor_t *a, Lkip__Envelope *req, int status, const char *code)
+{
+    wire_free(&s_last);
+    s_last = harness_call_ok(a->c, req);
+    const Lkip__Reply *r = s_last->body_case == LKIP__ENVELOPE__BODY_REPLY ? s_last->reply : NULL;
+    if (!r || (int)r->status != status || (code && strcmp(r->code, code) != 0)) {
+        harness_dump_all_logs();
+        fail_msg("%s (by %s): expected %d %s, got %d %s (\"%s\")", s_action, a->name, status,
+                 code ? code : "*", r ? (int)r->status : -1, r ? r->code : "-",
+                 r ? r->message : "no reply");
+    }
+    return r;
+}
+
+static const Lkip__Reply *s_start(actor_t *a, const char *sop, const char *period, const char *note,
+                                  int status, const char *code)
+{
+    snprintf(s_action, sizeof s_action, "start %s/%.40s", sop, period);
+    Lkip__StartRequest body = LKIP__START_REQUEST__INIT;
+    body.sop_code = (char *)sop;
+    body.period = (char *)period;
+    body.note = (char *)note;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_START;
+    req.start = &body;
+    return s_call(a, &req, status, code);
+}
+
+static const char *s_action_name(int action)
+{
+    return action == DONE ? "done" : action == APPROVE ? "approve" : "return";
+}
+
+static const Lkip__Reply *s_step_ref(actor_t *a, const char *ref, int step, int action,
+                                     const char *note, const char *archive_ref, int status,
+                                     const char *code)
+{
+    snprintf(s_action, sizeof s_action, "%s step %d of %s", s_action_name(action), step, ref);
+    Lkip__StepRequest body = LKIP__STEP_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.step_no = step;
+    body.action = (Lkip__StepAction)action;
+    body.note = (char *)note;
+    body.archive_ref = (char *)archive_ref;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_STEP;
+    req.step = &body;
+    return s_call(a, &req, status, code);
+}
+
+static const Lkip__Reply *s_step(actor_t *a, const char *ref, int step, int action,
+                                 const char *note, int status, const char *code)
+{
+    return s_step_ref(a, ref, step, action, note, "", status, code);
+}
+
+static const Lkip__Reply *s_upload(actor_t *a, const char *ref, int step, const char *file_name,
+                                   const void *data, size_t len, int status, const char *code)
+{
+    snprintf(s_action, sizeof s_action, "upload \"%s\" (%zu bytes) at step %d of %s", file_name,
+             len, step, ref);
+    Lkip__UploadRequest body = LKIP__UPLOAD_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.step_no = step;
+    body.file_name = (char *)file_name;
+    body.content.data = (uint8_t *)data;
+    body.content.len = len;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
+    req.upload = &body;
+    return s_call(a, &req, status, code);
+}
+
+static const Lkip__Reply *s_submit(actor_t *a, const char *ref, const char *csv, size_t len,
+                                   int status, const char *code)
+{
+    snprintf(s_action, sizeof s_action, "submit data of %s to %s", a->unit ? a->unit : "-", ref);
+    Lkip__SubmitRequest body = LKIP__SUBMIT_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.file_name = "data-kinerja.csv";
+    body.content.data = (uint8_t *)csv;
+    body.content.len = len;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBMIT;
+    req.submit = &body;
+    return s_call(a, &req, status, code);
+}
+
+/* The detailed status of one instance (owned by s_last). */
+static const Lkip__InstanceStatus *s_status(actor_t *a, const char *ref)
+{
+    snprintf(s_action, sizeof s_action, "status of %s", ref);
+    Lkip__StatusRequest body = LKIP__STATUS_REQUEST__INIT;
+    body.instance = (char *)ref;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_STATUS;
+    req.status = &body;
+    const Lkip__Reply *r = s_call(a, &req, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_INSTANCES);
+    assert_int_equal(r->instances->n_instances, 1);
+    return r->instances->instances[0];
+}
+
+static const Lkip__HistoryReply *s_history(actor_t *a, const char *ref)
+{
+    snprintf(s_action, sizeof s_action, "history of %s", *ref ? ref : "own actions");
+    Lkip__HistoryRequest body = LKIP__HISTORY_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.limit = 1000;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_HISTORY;
+    req.history = &body;
+    const Lkip__Reply *r = s_call(a, &req, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_AUDIT);
+    return r->audit;
+}
+
+static const Lkip__Reply *s_download(actor_t *a, const char *ref, int version, int status,
+                                     const char *code)
+{
+    snprintf(s_action, sizeof s_action, "download version %d of %s", version, ref);
+    Lkip__DownloadRequest body = LKIP__DOWNLOAD_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.version = version;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_DOWNLOAD;
+    req.download = &body;
+    return s_call(a, &req, status, code);
+}
+
+/* The daemon's clock (unix seconds). */
+static int64_t s_server_time(actor_t *a)
+{
+    snprintf(s_action, sizeof s_action, "ping");
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    const Lkip__Reply *r = s_call(a, &req, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_PONG);
+    return r->pong->server_time;
+}
+
+/* ---- database probes ---------------------------------------------------------------------- */
+
+/* The id of instance SOP/period as text ("" when none). */
+static void s_instance_id(const char *sop, const char *period, char out[24])
+{
+    char *id = harness_sql(s_h, "SELECT id FROM instances WHERE sop_code = $1 AND period = $2", sop,
+                           period, NULL);
+    snprintf(out, 24, "%s", id ? id : "");
+    free(id);
+}
+
+/* The open step of SOP/period; 0 once finished, -1 when there is no such instance. */
+static long long s_current(const char *sop, const char *period)
+{
+    return harness_sql_int(s_h,
+                           "SELECT coalesce(current_step, 0) FROM instances"
+                           " WHERE sop_code = $1 AND period = $2",
+                           sop, period, NULL);
+}
+
+/* What a refused command must leave as it was. */
+typedef struct {
+    long long step;       /* current step */
+    long long runs;       /* step runs */
+    long long finished;   /* step runs finished */
+    long long documents;  /* document versions */
+    long long unit_data;  /* unit data versions */
+    long long indicators; /* indicator rows of them */
+    long long open_tasks; /* unit tasks still open */
+    long long outbox;     /* events queued, every recipient and instance */
+} probe_t;
+
+static void s_probe(const char *sop, const char *period, probe_t *p)
+{
+    char id[24];
+    s_instance_id(sop, period, id);
+    assert_true(*id);
+    p->step = s_current(sop, period);
+    p->runs =
+        harness_sql_int(s_h, "SELECT count(*) FROM step_runs WHERE instance_id = $1", id, NULL);
+    p->finished = harness_sql_int(
+        s_h, "SELECT count(*) FROM step_runs WHERE instance_id = $1 AND state <> 'active'", id,
+        NULL);
+    p->documents =
+        harness_sql_int(s_h, "SELECT count(*) FROM documents WHERE instance_id = $1", id, NULL);
+    p->unit_data = harness_sql_int(s_h,
+                                   "SELECT count(*) FROM unit_data d JOIN unit_tasks t"
+                                   " ON t.id = d.task_id WHERE t.instance_id = $1",
+                                   id, NULL);
+    p->indicators = harness_sql_int(s_h,
+                                    "SELECT count(*) FROM indicators x JOIN unit_data d"
+                                    " ON d.id = x.data_id JOIN unit_tasks t ON t.id = d.task_id"
+                                    " WHERE t.instance_id = $1",
+                                    id, NULL);
+    p->open_tasks = harness_sql_int(
+        s_h, "SELECT count(*) FROM unit_tasks WHERE instance_id = $1 AND state = 'open'", id, NULL);
+    p->outbox = harness_sql_int(s_h, "SELECT count(*) FROM outbox", NULL);
+}
+
+#define PROBE_SAME(field)                                                                          \
+    do {                                                                                           \
+        if (now.field != before->field)                                                            \
+            fail_msg("after %s: %s changed from %lld to %lld", s_action, #field, before->field,    \
+                     now.field);                                                                   \
+    } while (0)
+
+/* Fails unless SOP/period is as probed in before. */
+static void s_assert_unchanged(const char *sop, const char *period, const probe_t *before)
+{
+    probe_t now;
+    s_probe(sop, period, &now);
+    PROBE_SAME(step);
+    PROBE_SAME(runs);
+    PROBE_SAME(finished);
+    PROBE_SAME(documents);
+    PROBE_SAME(unit_data);
+    PROBE_SAME(indicators);
+    PROBE_SAME(open_tasks);
+    PROBE_SAME(outbox);
+}
+
+/* Audit rows of user for command with status and code on SOP/period at step. */
+static long long s_audits(const char *user, const char *command, int status, const char *code,
+                          const char *sop, const char *period, int step)
+{
+    char st[16], no[16];
+    snprintf(st, sizeof st, "%d", status);
+    snprintf(no, sizeof no, "%d", step);
+    return harness_sql_int(s_h,
+                           "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id"
+                           " JOIN instances i ON i.id = a.instance_id"
+                           " WHERE u.name = $1 AND a.command = $2 AND a.status = $3::int"
+                           " AND a.code = $4 AND i.sop_code = $5 AND i.period = $6"
+                           " AND a.step_no = $7::int",
+                           user, command, st, code, sop, period, no, NULL);
+}
+
+/* ---- event streams ------------------------------------------------------------------------ */
+
+static void s_watch(const char *sop, const char *period)
+{
+    s_watch_sop = sop;
+    s_watch_period = period;
+}
+
+/* Subscribes a's connection with last_seq 0: everything queued for a comes, then what follows. */
+static void s_subscribe(actor_t *a)
+{
+    snprintf(s_action, sizeof s_action, "subscribe");
+    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
+    body.last_seq = 0;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
+    req.subscribe = &body;
+    const Lkip__Reply *r = s_call(a, &req, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_SUBSCRIBED);
+    a->subscribed = true;
+    a->seq = 0;
+}
+
+static void s_ack(actor_t *a)
+{
+    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
+    body.seq = a->seq;
+    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
+    env.body_case = LKIP__ENVELOPE__BODY_ACK;
+    env.ack = &body;
+    assert_int_equal(lkipc_send(a->c, &env), 0);
+}
+
+/* Takes one event: sequences must run without gaps (one sent again before our
+ * acknowledgement arrived is dropped); events of the watched instance are logged. */
+static void s_take_event(actor_t *a, Lkip__Envelope *env)
+{
+    const Lkip__Event *e = env->event;
+    if (e->seq <= a->seq) {
+        wire_free(&env);
+        return;
+    }
+    if (e->seq != a->seq + 1)
+        fail_msg("%s: %s got event %llu after %llu", s_action, a->name, (unsigned long long)e->seq,
+                 (unsigned long long)a->seq);
+    a->seq = e->seq;
+    if (!s_watch_sop || strcmp(e->sop_code, s_watch_sop) != 0 ||
+        strcmp(e->period, s_watch_period) != 0) {
+        wire_free(&env);
+        return;
+    }
+    /* what every event carries */
+    assert_string_equal(e->org_code, "DKIP");
+    assert_string_equal(e->time_zone, "Asia/Makassar");
+    assert_true(e->instance_id > 0);
+    assert_true(e->at > 0);
+    assert_true(e->step_no > 0);
+    assert_true(*e->step_title);
+    assert_true(*e->actor);
+    strbuf_printf(&a->log, "%s:%d ", e->kind, (int)e->step_no);
+    a->events = xrealloc(a->events, (size_t)(a->n_events + 1) * sizeof *a->events);
+    a->events[a->n_events++] = env;
+}
+
+/* Reads a's stream until a holds every event the database has queued for it, then
+ * acknowledges them (which also keeps the session alive). */
+static void s_sync(actor_t *a)
+{
+    long long target = harness_sql_int(s_h,
+                                       "SELECT s.last_seq FROM recipient_seq s JOIN users u"
+                                       " ON u.id = s.user_id WHERE u.name = $1",
+                                       a->name, NULL);
+    assert_true(target >= 0);
+    int64_t deadline = monotonic_ms() + EVENT_WAIT_MS;
+    while ((long long)a->seq < target) {
+        int64_t left = deadline - monotonic_ms();
+        Lkip__Envelope *ev = NULL;
+        int rc = left > 0 ? lkipc_next_event(a->c, (int)left, &ev) : 0;
+        if (rc < 0)
+            fail_msg("%s: event stream of %s: %s", s_action, a->name,
+                     lkipc_rc_text((lkipc_rc_t)rc));
+        if (rc == 0) {
+            harness_dump_all_logs();
+            fail_msg("%s: %s holds events up to %llu of %lld after %d ms", s_action, a->name,
+                     (unsigned long long)a->seq, target, EVENT_WAIT_MS);
+        }
+        s_take_event(a, ev);
+    }
+    s_ack(a);
+}
+
+static actor_t *s_actor(int i)
+{
+    return i < CAST ? &s_cast[i] : &s_extra[i - CAST];
+}
+
+/* Appends to want the events spec names for name ("op.*" matches every name from "op."). */
+static void s_spec_for(const char *spec, const char *name, strbuf_t *want)
+{
+    char *copy = xstrdup(spec), *save = NULL;
+    for (char *group = strtok_r(copy, ";", &save); group; group = strtok_r(NULL, ";", &save)) {
+        char *eq = strchr(group, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        char *key = group;
+        while (*key == ' ')
+            key++;
+        size_t n = strlen(key);
+        while (n && key[n - 1] == ' ')
+            key[--n] = '\0';
+        bool match =
+            n && key[n - 1] == '*' ? strncmp(name, key, n - 1) == 0 : strcmp(name, key) == 0;
+        if (!match)
+            continue;
+        for (char *p = eq + 1; *p;) {
+            while (*p == ' ')
+                p++;
+            size_t w = strcspn(p, " ");
+            if (w) {
+                strbuf_append(want, p, w);
+                strbuf_puts(want, " ");
+            }
+            p += w;
+        }
+    }
+    free(copy);
+}
+
+/* Checks what each subscribed client received for the watched instance since the last check.
+ * spec: "name=kind:step kind:step; name=..." ("op.*" = every operator); a subscribed client
+ * not named must have received nothing. */
+static void s_expect_events(const char *spec)
+{
+    for (int i = 0; i < CAST + s_n_extra; i++) {
+        actor_t *a = s_actor(i);
+        if (!a->subscribed)
+            continue;
+        s_sync(a);
+        strbuf_t want = {0};
+        s_spec_for(spec, a->name, &want);
+        const char *got = a->log.len > a->mark ? a->log.data + a->mark : "";
+        if (strcmp(got, want.len ? want.data : "") != 0)
+            fail_msg("after %s: %s received \"%s\", expected \"%s\"", s_action, a->name, got,
+                     want.len ? want.data : "");
+        strbuf_free(&want);
+        a->mark = a->log.len;
+    }
+}
+
+/* The newest event a received for the watched instance. */
+static const Lkip__Event *s_newest(const actor_t *a)
+{
+    assert_true(a->n_events > 0);
+    return a->events[a->n_events - 1]->event;
+}
+
+/* ---- walking instances the normal way (no event checks) ---------------------------------- */
+
+static const uint8_t s_small_doc[] = "dokumen\0\x01\xfe\xff akhir";
+
+/* Every unit submits its rows of the sample. */
+static void s_submit_all(const char *ref)
+{
+    for (int i = 0; i < N_UNITS; i++) {
+        int rows;
+        char *csv = s_unit_csv(s_units[i].label, &rows);
+        s_submit(&s_cast[s_units[i].who], ref, csv, strlen(csv), LKIP__STATUS__CREATED, "ok");
+        free(csv);
+    }
+}
+
+/* Completes step of LKIP/period by its actor, with the document it needs. */
+static void s_lkip_step(const char *period, int step)
+{
+    char ref[64];
+    snprintf(ref, sizeof ref, "LKIP/%s", period);
+    switch (step) {
+    case 2:
+    case 3:
+    case 10:
+        s_step(&s_cast[KASUBAG], ref, step, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 4:
+        s_submit_all(ref);
+        break;
+    case 5:
+    case 6: {
+        actor_t *a = &s_cast[step == 5 ? KASUBAG : STAF];
+        s_upload(a, ref, step, "lkip.pdf", s_small_doc, sizeof s_small_doc, LKIP__STATUS__CREATED,
+                 "ok");
+        s_step(a, ref, step, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    }
+    case 7:
+        s_step(&s_cast[SEKRETARIS], ref, 7, APPROVE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 8:
+        s_step(&s_cast[SEKRETARIS], ref, 8, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 9:
+        s_step(&s_cast[KADIS], ref, 9, APPROVE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 11:
+        s_step(&s_cast[STAF], ref, 11, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    default:
+        fail_msg("no way to complete LKIP step %d", step);
+    }
+}
+
+/* Starts LKIP/period (the Kadis) and walks it until step is open (0: to its end). */
+static void s_lkip_to(const char *period, int step)
+{
+    if (s_current("LKIP", period) < 0)
+        s_start(&s_cast[KADIS], "LKIP", period, "Susun LKIP", LKIP__STATUS__CREATED, "ok");
+    long long at;
+    while ((at = s_current("LKIP", period)) > 0 && (step == 0 || at < step))
+        s_lkip_step(period, (int)at);
+    assert_int_equal(at, step);
+}
+
+/* Completes step of CUTI/period; the staf's steps by staf, the others by kasubag (which may be
+ * another kasubag_perencanaan user) and the cast's sekretaris. */
+static void s_cuti_step(const char *period, int step, actor_t *staf, actor_t *kasubag)
+{
+    char ref[64];
+    snprintf(ref, sizeof ref, "CUTI/%s", period);
+    switch (step) {
+    case 1:
+        s_upload(staf, ref, 1, "formulir-cuti.pdf", s_small_doc, sizeof s_small_doc,
+                 LKIP__STATUS__CREATED, "ok");
+        s_step(staf, ref, 1, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 2:
+        s_step(kasubag, ref, 2, APPROVE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 3:
+        s_step(&s_cast[SEKRETARIS], ref, 3, APPROVE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 4:
+        s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    case 5:
+        s_step(staf, ref, 5, DONE, "", LKIP__STATUS__OK, "ok");
+        break;
+    default:
+        fail_msg("no way to complete CUTI step %d", step);
+    }
+}
+
+/* Starts CUTI/period (by staf) and walks it until step is open (0: to its end). */
+static void s_cuti_to(const char *period, int step, actor_t *staf, actor_t *kasubag)
+{
+    if (s_current("CUTI", period) < 0)
+        s_start(staf, "CUTI", period, "Cuti tahunan", LKIP__STATUS__CREATED, "ok");
+    long long at;
+    while ((at = s_current("CUTI", period)) > 0 && (step == 0 || at < step))
+        s_cuti_step(period, (int)at, staf, kasubag);
+    assert_int_equal(at, step);
+}
+
+/* ---- raw sockets: requests in flight together --------------------------------------------- */
+
+static void s_raw_send(void *s, const void *data, size_t len)
+{
+    assert_int_equal(zmq_send(s, data, len, 0), (int)len);
+}
+
+/* The next envelope on s; fails the test when none comes in time. */
+static Lkip__Envelope *s_raw_recv(void *s)
+{
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, CALL_TIMEOUT_MS) != 1) {
+        harness_dump_all_logs();
+        fail_msg("no reply on a raw socket within %d ms", CALL_TIMEOUT_MS);
+    }
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    assert_true(zmq_msg_recv(&m, s, 0) >= 0);
+    const char *why = NULL;
+    Lkip__Envelope *env = wire_decode(zmq_msg_data(&m), zmq_msg_size(&m), &why);
+    zmq_msg_close(&m);
+    if (!env)
+        fail_msg("undecodable message from the daemon: %s", why);
+    return env;
+}
+
+/* A DEALER with a's keys connected to d, its handshake done (one ping answered). */
+static void *s_raw_open(const actor_t *a, const harness_daemon_t *d)
+{
+    assert_true(s_n_raw < MAX_RAW);
+    void *s = zmq_socket(s_zctx, ZMQ_DEALER);
+    assert_non_null(s);
+    s_raw[s_n_raw++] = s;
+    int linger = 0;
+    int64_t maxmsg = WIRE_MAX_FRAME;
+    assert_int_equal(zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger), 0);
+    assert_int_equal(zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg), 0);
+    assert_int_equal(
+        zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, harness_server_public_key(s_h), KEY_Z85_LEN), 0);
+    assert_int_equal(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, a->kp.public_key, KEY_Z85_LEN), 0);
+    assert_int_equal(zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, a->kp.secret_key, KEY_Z85_LEN), 0);
+    assert_int_equal(zmq_connect(s, harness_daemon_endpoint(d)), 0);
+
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.request_id = lkipc_request_id();
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    size_t len;
+    uint8_t *buf = wire_encode(&req, &len);
+    s_raw_send(s, buf, len);
+    free(buf);
+    Lkip__Envelope *reply = s_raw_recv(s);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_int_equal(reply->request_id, req.request_id);
+    wire_free(&reply);
+    return s;
+}
+
+/* One request in flight on a raw socket. */
+typedef struct {
+    void *sock;          /* the socket it goes out on */
+    uint64_t request_id; /* its id; the reply echoes it */
+    uint8_t *frame;      /* the packed envelope (owned) */
+    size_t len;
+    Lkip__Envelope *reply; /* the final reply (owned), NULL until it came */
+    int resent;            /* times sent again after a retryable status */
+} flight_t;
+
+static void s_flight_step(flight_t *f, void *sock, const char *ref, int step, int action)
+{
+    Lkip__StepRequest body = LKIP__STEP_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.step_no = step;
+    body.action = (Lkip__StepAction)action;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.request_id = lkipc_request_id();
+    req.body_case = LKIP__ENVELOPE__BODY_STEP;
+    req.step = &body;
+    memset(f, 0, sizeof *f);
+    f->sock = sock;
+    f->request_id = req.request_id;
+    f->frame = wire_encode(&req, &f->len);
+}
+
+static void s_flights_free(flight_t *f, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(f[i].frame);
+        wire_free(&f[i].reply);
+    }
+}
+
+/* Sends every request before reading any reply, then collects the replies; a retryable reply
+ * (503: a deadlock or serialization victim) sends that request again with its request_id, as
+ * lkipc would. */
+static void s_fly(flight_t *f, int n)
+{
+    for (int i = 0; i < n; i++)
+        s_raw_send(f[i].sock, f[i].frame, f[i].len);
+    int done = 0;
+    int64_t deadline = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
+    while (done < n) {
+        zmq_pollitem_t items[MAX_RAW];
+        for (int i = 0; i < s_n_raw; i++)
+            items[i] = (zmq_pollitem_t){s_raw[i], 0, ZMQ_POLLIN, 0};
+        int64_t left = deadline - monotonic_ms();
+        if (left <= 0 || zmq_poll(items, s_n_raw, (long)left) <= 0) {
+            harness_dump_all_logs();
+            fail_msg("%d of %d replies to concurrent requests came", done, n);
+        }
+        for (int k = 0; k < s_n_raw; k++) {
+            if (!(items[k].revents & ZMQ_POLLIN))
+                continue;
+            Lkip__Envelope *env = s_raw_recv(s_raw[k]);
+            assert_int_equal(env->body_case, LKIP__ENVELOPE__BODY_REPLY);
+            flight_t *hit = NULL;
+            for (int i = 0; i < n; i++)
+                if (f[i].sock == s_raw[k] && f[i].request_id == env->request_id && !f[i].reply)
+                    hit = &f[i];
+            if (!hit)
+                fail_msg("a reply to request %llu that was not in flight (%d %s)",
+                         (unsigned long long)env->request_id, (int)env->reply->status,
+                         env->reply->code);
+            if (env->reply->status == LKIP__STATUS__UNAVAILABLE && hit->resent < 5) {
+                hit->resent++;
+                wire_free(&env);
+                s_raw_send(hit->sock, hit->frame, hit->len);
+                continue;
+            }
+            hit->reply = env;
+            done++;
+        }
+    }
+}
+
+/* ================================================================================================
+ * 1. A whole LKIP round
+ * ============================================================================================= */
+
+#define ROUND_PERIOD "2026"
+#define ROUND_REF    "LKIP/2026"
+#define NOTE_START   "Segera susun LKIP Tahun 2026; batas akhir ke Wali Kota 28 Februari."
+#define REASON_7     "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
+#define REASON_9     "Lampiran Perjanjian Kinerja belum ditandatangani; lengkapi dahulu"
+#define ARCHIVE_REF  "Lemari arsip 3, rak B"
+
+static void s_upload_version(actor_t *a, int step, int version, uint8_t **docs, size_t *lens,
+                             char (*sha)[65])
+{
+    docs[version] = s_document(version, &lens[version]);
+    s_sha256(docs[version], lens[version], sha[version]);
+    char name[32];
+    snprintf(name, sizeof name, "lkip-2026-v%d.pdf", version);
+    const Lkip__Reply *r = s_upload(a, ROUND_REF, step, name, docs[version], lens[version],
+                                    LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_DOCUMENT);
+    assert_int_equal(r->document->info->version, version);
+    assert_int_equal(r->document->info->step_no, step);
+    assert_string_equal(r->document->info->sha256, sha[version]);
+    assert_int_equal(r->document->info->size, (int64_t)lens[version]);
+    assert_int_equal(r->document->content.len, 0); /* the upload reply does not echo it */
+}
+
+/* The event a step's assignment or return carries: who caused it, a due time after it. */
+static void s_assert_assignment(const Lkip__Event *e, const char *kind, int step, const char *actor)
+{
+    assert_string_equal(e->kind, kind);
+    assert_int_equal(e->step_no, step);
+    assert_string_equal(e->actor, actor);
+    assert_true(e->due_at > e->at);
+}
+
+static void test_full_lkip_round(void **state)
+{
+    actor_t *kadis = &s_cast[KADIS], *sek = &s_cast[SEKRETARIS], *kasubag = &s_cast[KASUBAG],
+            *staf = &s_cast[STAF];
+    uint8_t *docs[6] = {NULL};
+    size_t lens[6] = {0};
+    char sha[6][65];
+
+    s_watch("LKIP", ROUND_PERIOD);
+    for (int i = 0; i < CAST; i++)
+        if (i != STAF2)
+            s_subscribe(&s_cast[i]);
+    s_expect_events(""); /* a fresh database: nothing queued for anyone */
+
+    /* 1: the Kadis orders the LKIP; starting completes step 1 */
+    const Lkip__Reply *r =
+        s_start(kadis, "LKIP", ROUND_PERIOD, NOTE_START, LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_INSTANCES);
+    const Lkip__InstanceStatus *st = r->instances->instances[0];
+    assert_string_equal(st->state, "active");
+    assert_int_equal(st->current_step, 2);
+    assert_int_equal(st->steps, 11);
+    int64_t id = st->id;
+    s_expect_events("sekretaris=step_done:1; kasubag=step_assigned:2");
+    assert_string_equal(s_newest(sek)->text, NOTE_START);
+    assert_string_equal(s_newest(sek)->text_kind, "note");
+    assert_string_equal(s_newest(sek)->actor, "kadis");
+    assert_int_equal(s_newest(sek)->instance_id, id);
+    s_assert_assignment(s_newest(kasubag), "step_assigned", 2, "kadis");
+
+    /* 2 and 3: the format, and its fan-out to every unit */
+    s_step(kasubag, ROUND_REF, 2, DONE, "Format pengumpulan data disusun", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:2; kasubag=step_assigned:3");
+    s_step(kasubag, ROUND_REF, 3, DONE, "Isi format paling lambat Jumat", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:3; staf=step_assigned:4; op.*=unit_task_assigned:3");
+    for (int i = FIRST_OP; i < CAST; i++) {
+        const Lkip__Event *e = s_newest(&s_cast[i]);
+        assert_string_equal(e->unit_code, s_cast[i].unit);
+        assert_string_equal(e->text, "Isi format paling lambat Jumat");
+        assert_string_equal(e->actor, "kasubag");
+        assert_true(e->due_at > e->at);
+    }
+
+    /* 4: every unit sends its part of the sample; the last one completes the collection */
+    int total_rows = 0;
+    for (int i = 0; i < N_UNITS; i++) {
+        actor_t *op = &s_cast[s_units[i].who];
+        int rows;
+        char *csv = s_unit_csv(s_units[i].label, &rows);
+        assert_int_equal(rows, s_units[i].rows);
+        total_rows += rows;
+        r = s_submit(op, ROUND_REF, csv, strlen(csv), LKIP__STATUS__CREATED, "ok");
+        free(csv);
+        assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_SUBMITTED);
+        assert_string_equal(r->submitted->unit_code, op->unit);
+        assert_int_equal(r->submitted->version, 1);
+        assert_int_equal(r->submitted->rows, rows);
+        assert_int_equal(r->submitted->n_errors, 0);
+        assert_int_equal(r->submitted->units_submitted, i + 1);
+        assert_int_equal(r->submitted->units_total, N_UNITS);
+        if (i + 1 < N_UNITS)
+            s_expect_events("staf=unit_submitted:4; sekretaris=unit_submitted:4");
+        else
+            s_expect_events("staf=unit_submitted:4; sekretaris=unit_submitted:4 step_done:4;"
+                            " kasubag=step_assigned:5");
+        const Lkip__Event *e = staf->events[staf->n_events - 1]->event;
+        assert_string_equal(e->unit_code, op->unit);
+        assert_string_equal(e->actor, op->name);
+    }
+    assert_int_equal(total_rows, 11); /* the whole sample went in */
+    assert_int_equal(s_current("LKIP", ROUND_PERIOD), 5);
+
+    /* 5: the draft; 6: the document */
+    s_upload_version(kasubag, 5, 1, docs, lens, sha);
+    s_expect_events("sekretaris=document_uploaded:5");
+    s_step(kasubag, ROUND_REF, 5, DONE, "Draft dianalisis", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:5; staf=step_assigned:6");
+    s_upload_version(staf, 6, 2, docs, lens, sha);
+    s_expect_events("sekretaris=document_uploaded:6");
+    s_step(staf, ROUND_REF, 6, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:6 step_assigned:7");
+
+    /* 7: the Sekretaris returns it with a reason, which reaches the staf */
+    s_step(sek, ROUND_REF, 7, RETURN, REASON_7, LKIP__STATUS__OK, "ok");
+    s_expect_events("staf=returned:6; sekretaris=returned:6");
+    s_assert_assignment(s_newest(staf), "returned", 6, "sekretaris");
+    assert_string_equal(s_newest(staf)->text, REASON_7);
+    assert_string_equal(s_newest(staf)->text_kind, "reason");
+    /* ... and stays on the staf's open task */
+    snprintf(s_action, sizeof s_action, "tasks of staf");
+    Lkip__TasksRequest tbody = LKIP__TASKS_REQUEST__INIT;
+    Lkip__Envelope treq = LKIP__ENVELOPE__INIT;
+    treq.body_case = LKIP__ENVELOPE__BODY_TASKS;
+    treq.tasks = &tbody;
+    r = s_call(staf, &treq, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->task_list->n_tasks, 1);
+    assert_int_equal(r->task_list->tasks[0]->step_no, 6);
+    assert_int_equal(r->task_list->tasks[0]->round, 2);
+    assert_string_equal(r->task_list->tasks[0]->return_reason, REASON_7);
+
+    s_upload_version(staf, 6, 3, docs, lens, sha);
+    s_expect_events("sekretaris=document_uploaded:6");
+    s_step(staf, ROUND_REF, 6, DONE, "Perbaikan Bab III", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:6 step_assigned:7");
+    s_step(sek, ROUND_REF, 7, APPROVE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:7 step_assigned:8");
+    s_step(sek, ROUND_REF, 8, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:8; kadis=step_assigned:9");
+    s_assert_assignment(s_newest(kadis), "step_assigned", 9, "sekretaris");
+
+    /* 9: the Kadis returns it too */
+    s_step(kadis, ROUND_REF, 9, RETURN, REASON_9, LKIP__STATUS__OK, "ok");
+    s_expect_events("staf=returned:6; sekretaris=returned:6");
+    s_assert_assignment(s_newest(staf), "returned", 6, "kadis");
+    assert_string_equal(s_newest(staf)->text, REASON_9);
+    assert_string_equal(s_newest(staf)->text_kind, "reason");
+
+    s_upload_version(staf, 6, 4, docs, lens, sha);
+    s_expect_events("sekretaris=document_uploaded:6");
+    s_step(staf, ROUND_REF, 6, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:6 step_assigned:7");
+    s_step(sek, ROUND_REF, 7, APPROVE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:7 step_assigned:8");
+    s_step(sek, ROUND_REF, 8, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:8; kadis=step_assigned:9");
+    /* the signed scan, then the approval */
+    s_upload_version(kadis, 9, 5, docs, lens, sha);
+    s_expect_events("sekretaris=document_uploaded:9");
+    s_step(kadis, ROUND_REF, 9, APPROVE, "Disetujui", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:9; kasubag=step_assigned:10");
+
+    /* 10: the letter number, of the daemon's date in Asia/Makassar */
+    int64_t before = s_server_time(kasubag);
+    s_step(kasubag, ROUND_REF, 10, DONE, "", LKIP__STATUS__OK, "ok");
+    int64_t after = s_server_time(kasubag);
+    char letter[64], letter_after[64];
+    s_letter_at(before, 1, letter, sizeof letter);
+    s_letter_at(after, 1, letter_after, sizeof letter_after);
+    s_expect_events("sekretaris=step_done:10; staf=step_assigned:11");
+    const char *got_letter = s_newest(sek)->text;
+    if (strcmp(got_letter, letter) != 0 && strcmp(got_letter, letter_after) != 0)
+        fail_msg("letter number \"%s\", expected \"%s\"", got_letter, letter);
+    snprintf(letter, sizeof letter, "%s", got_letter);
+    assert_string_equal(s_newest(sek)->text_kind, "letter_number");
+
+    /* 11: the archive keeps the newest version; everyone taking part hears the end */
+    s_step_ref(staf, ROUND_REF, 11, DONE, "Dikirim ke Bagian Organisasi", ARCHIVE_REF,
+               LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_done:11 instance_done:11; kadis=instance_done:11;"
+                    " kasubag=instance_done:11; staf=instance_done:11; op.*=instance_done:11");
+    const Lkip__Event *archived = sek->events[sek->n_events - 2]->event;
+    assert_string_equal(archived->text, sha[5]);
+    assert_string_equal(archived->text_kind, "archive_sha256");
+    for (int i = 0; i < CAST; i++)
+        for (int k = 0; k < s_cast[i].n_events; k++)
+            assert_int_equal(s_cast[i].events[k]->event->instance_id, id);
+
+    /* the timeline: every run in order, with its round and outcome */
+    static const struct {
+        int step, round;
+        const char *state, *outcome, *by, *note;
+    } runs[] = {
+        {1, 1, "done", "done", "kadis", NOTE_START},
+        {2, 1, "done", "done", "kasubag", "Format pengumpulan data disusun"},
+        {3, 1, "done", "done", "kasubag", "Isi format paling lambat Jumat"},
+        {4, 1, "done", "done", "op.statistik", ""},
+        {5, 1, "done", "done", "kasubag", "Draft dianalisis"},
+        {6, 1, "done", "done", "staf", ""},
+        {7, 1, "returned", "returned", "sekretaris", REASON_7},
+        {6, 2, "done", "done", "staf", "Perbaikan Bab III"},
+        {7, 2, "done", "approved", "sekretaris", ""},
+        {8, 1, "done", "done", "sekretaris", ""},
+        {9, 1, "returned", "returned", "kadis", REASON_9},
+        {6, 3, "done", "done", "staf", ""},
+        {7, 3, "done", "approved", "sekretaris", ""},
+        {8, 2, "done", "done", "sekretaris", ""},
+        {9, 2, "done", "approved", "kadis", "Disetujui"},
+        {10, 1, "done", "done", "kasubag", ""},
+        {11, 1, "done", "done", "staf", "Dikirim ke Bagian Organisasi"},
+    };
+    st = s_status(&s_cast[OP_IKP], ROUND_REF);
+    assert_int_equal(st->id, id);
+    assert_string_equal(st->state, "done");
+    assert_int_equal(st->current_step, 0);
+    assert_string_equal(st->started_by, "kadis");
+    assert_true(st->finished_at >= st->started_at && st->finished_at > 0);
+    assert_string_equal(st->letter_number, letter);
+    assert_string_equal(st->archive_sha256, sha[5]);
+    assert_int_equal(st->archive_version, 5);
+    assert_string_equal(st->archive_ref, ARCHIVE_REF);
+    assert_int_equal(st->n_runs, ARRAY_LEN(runs));
+    for (size_t i = 0; i < ARRAY_LEN(runs); i++) {
+        const Lkip__StepRun *run = st->runs[i];
+        if (run->step_no != runs[i].step || run->round != runs[i].round ||
+            strcmp(run->state, runs[i].state) != 0 || strcmp(run->outcome, runs[i].outcome) ||
+            strcmp(run->finished_by, runs[i].by) != 0 || strcmp(run->note, runs[i].note) != 0)
+            fail_msg("run %zu: step %d round %d %s/%s by %s \"%s\"; expected step %d round %d "
+                     "%s/%s by %s \"%s\"",
+                     i + 1, run->step_no, run->round, run->state, run->outcome, run->finished_by,
+                     run->note, runs[i].step, runs[i].round, runs[i].state, runs[i].outcome,
+                     runs[i].by, runs[i].note);
+        assert_true(run->finished_at >= run->assigned_at);
+        assert_true(*run->title);
+    }
+    /* unit data, in unit code order */
+    static const char *const unit_order[] = {"APTIKA", "IKP", "PERSANDIAN", "SEKRETARIAT",
+                                             "STATISTIK"};
+    assert_int_equal(st->n_units, N_UNITS);
+    for (int i = 0; i < N_UNITS; i++) {
+        const Lkip__UnitTaskInfo *u = st->units[i];
+        assert_string_equal(u->unit_code, unit_order[i]);
+        assert_string_equal(u->state, "submitted");
+        assert_int_equal(u->version, 1);
+        for (int k = 0; k < N_UNITS; k++)
+            if (strcmp(s_cast[s_units[k].who].unit, u->unit_code) == 0) {
+                assert_int_equal(u->rows, s_units[k].rows);
+                assert_string_equal(u->submitted_by, s_cast[s_units[k].who].name);
+            }
+    }
+    /* every document version, where and by whom */
+    static const struct {
+        int step, round;
+        const char *by;
+    } versions[] = {{0, 0, NULL},   {5, 1, "kasubag"}, {6, 1, "staf"},
+                    {6, 2, "staf"}, {6, 3, "staf"},    {9, 2, "kadis"}};
+    assert_int_equal(st->n_documents, 5);
+    for (int v = 1; v <= 5; v++) {
+        const Lkip__DocumentInfo *d = st->documents[v - 1];
+        assert_int_equal(d->version, v);
+        assert_int_equal(d->step_no, versions[v].step);
+        assert_int_equal(d->round, versions[v].round);
+        assert_string_equal(d->uploaded_by, versions[v].by);
+        assert_string_equal(d->sha256, sha[v]);
+        assert_int_equal(d->size, (int64_t)lens[v]);
+    }
+
+    /* the audit trail of the instance: every accepted change, in order */
+    static const struct {
+        const char *user, *command;
+        int step;
+    } audit[] = {
+        {"kadis", "start", 1},           {"kasubag", "step", 2},        {"kasubag", "step", 3},
+        {"op.sekretariat", "submit", 4}, {"op.ikp", "submit", 4},       {"op.aptika", "submit", 4},
+        {"op.persandian", "submit", 4},  {"op.statistik", "submit", 4}, {"kasubag", "upload", 5},
+        {"kasubag", "step", 5},          {"staf", "upload", 6},         {"staf", "step", 6},
+        {"sekretaris", "step", 7},       {"staf", "upload", 6},         {"staf", "step", 6},
+        {"sekretaris", "step", 7},       {"sekretaris", "step", 8},     {"kadis", "step", 9},
+        {"staf", "upload", 6},           {"staf", "step", 6},           {"sekretaris", "step", 7},
+        {"sekretaris", "step", 8},       {"kadis", "upload", 9},        {"kadis", "step", 9},
+        {"kasubag", "step", 10},         {"staf", "step", 11},
+    };
+    const Lkip__HistoryReply *h = s_history(staf, ROUND_REF);
+    assert_string_equal(h->time_zone, "Asia/Makassar");
+    assert_int_equal(h->n_entries, ARRAY_LEN(audit));
+    for (size_t i = 0; i < ARRAY_LEN(audit); i++) {
+        const Lkip__AuditEntry *e = h->entries[i];
+        if (strcmp(e->user, audit[i].user) != 0 || strcmp(e->command, audit[i].command) != 0 ||
+            e->step_no != audit[i].step || e->status >= 400 || e->instance_id != id)
+            fail_msg("audit entry %zu: %s %s step %d status %d; expected %s %s step %d", i + 1,
+                     e->user, e->command, e->step_no, e->status, audit[i].user, audit[i].command,
+                     audit[i].step);
+        if (i > 0)
+            assert_true(e->id > h->entries[i - 1]->id);
+    }
+    assert_non_null(strstr(h->entries[12]->detail, "return step 7"));
+    assert_non_null(strstr(h->entries[12]->detail, REASON_7));
+    assert_non_null(strstr(h->entries[17]->detail, REASON_9));
+    char want[128];
+    snprintf(want, sizeof want, "letter=%s", letter);
+    assert_non_null(strstr(h->entries[24]->detail, want));
+    snprintf(want, sizeof want, "archived=v5 sha256=%s", sha[5]);
+    assert_non_null(strstr(h->entries[25]->detail, want));
+    /* without an instance: the caller's own actions */
+    h = s_history(staf, "");
+    assert_int_equal(h->n_entries, 7);
+    for (size_t i = 0; i < h->n_entries; i++)
+        assert_string_equal(h->entries[i]->user, "staf");
+
+    /* every version comes back byte for byte, to anyone */
+    for (int v = 0; v <= 5; v++) {
+        int want_v = v ? v : 5; /* 0: the newest */
+        r = s_download(&s_cast[FIRST_OP + v % N_UNITS], ROUND_REF, v, LKIP__STATUS__OK, "ok");
+        assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_DOCUMENT);
+        assert_int_equal(r->document->info->version, want_v);
+        assert_string_equal(r->document->info->sha256, sha[want_v]);
+        assert_int_equal(r->document->content.len, lens[want_v]);
+        assert_memory_equal(r->document->content.data, docs[want_v], lens[want_v]);
+    }
+    s_download(kadis, ROUND_REF, 6, LKIP__STATUS__NOT_FOUND, "no_document");
+
+    /* every client acknowledged everything it got (acknowledgements are stored each second) */
+    int64_t deadline = monotonic_ms() + EVENT_WAIT_MS;
+    long long unacked;
+    while ((unacked = harness_sql_int(s_h,
+                                      "SELECT count(*) FROM recipient_seq s JOIN users u"
+                                      " ON u.id = s.user_id WHERE u.name <> 'staf.dua'"
+                                      " AND s.acked_seq <> s.last_seq",
+                                      NULL)) != 0 &&
+           monotonic_ms() < deadline) {
+        struct timespec pause = {0, 20 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    assert_int_equal(unacked, 0);
+
+    for (int v = 1; v <= 5; v++)
+        free(docs[v]);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 2. The wrong role: refused, nothing changed, the refusal audited
+ * ============================================================================================= */
+
+/* actor tries something that the wrong role may not do: 403 wrong_role, no change, one audit
+ * row for it. */
+#define REFUSED_AS_WRONG_ROLE(actor, command, step, call)                                          \
+    do {                                                                                           \
+        probe_t before_;                                                                           \
+        s_probe("LKIP", "2027", &before_);                                                         \
+        long long audited_ =                                                                       \
+            s_audits((actor)->name, command, 403, "wrong_role", "LKIP", "2027", step);             \
+        call;                                                                                      \
+        s_assert_unchanged("LKIP", "2027", &before_);                                              \
+        assert_int_equal(                                                                          \
+            s_audits((actor)->name, command, 403, "wrong_role", "LKIP", "2027", step),             \
+            audited_ + 1);                                                                         \
+    } while (0)
+
+static void test_wrong_role_refused_state_unchanged(void **state)
+{
+    const char *ref = "LKIP/2027";
+    actor_t *kadis = &s_cast[KADIS], *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG],
+            *op = &s_cast[OP_IKP], *sek = &s_cast[SEKRETARIS];
+
+    /* only the actor of step 1 starts the SOP, and a refused start leaves no instance */
+    s_start(kasubag, "LKIP", "2027", "", LKIP__STATUS__FORBIDDEN, "wrong_role");
+    assert_int_equal(s_current("LKIP", "2027"), -1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit a JOIN users u ON u.id ="
+                                     " a.user_id WHERE u.name = 'kasubag' AND a.command ="
+                                     " 'start' AND a.status = 403 AND a.code = 'wrong_role'",
+                                     NULL),
+                     1);
+
+    s_lkip_to("2027", 2);
+    REFUSED_AS_WRONG_ROLE(staf, "step", 2,
+                          s_step(staf, ref, 2, DONE, "", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+    REFUSED_AS_WRONG_ROLE(op, "step", 2,
+                          s_step(op, ref, 2, APPROVE, "", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+    REFUSED_AS_WRONG_ROLE(kadis, "upload", 2,
+                          s_upload(kadis, ref, 2, "x.pdf", s_small_doc, sizeof s_small_doc,
+                                   LKIP__STATUS__FORBIDDEN, "wrong_role"));
+
+    /* 4: unit data comes from operators only */
+    s_lkip_to("2027", 4);
+    int rows;
+    char *csv = s_unit_csv("Bidang IKP", &rows);
+    probe_t before;
+    s_probe("LKIP", "2027", &before);
+    s_submit(kasubag, ref, csv, strlen(csv), LKIP__STATUS__FORBIDDEN, "no_unit");
+    s_assert_unchanged("LKIP", "2027", &before);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit a JOIN users u ON u.id ="
+                                     " a.user_id WHERE u.name = 'kasubag' AND a.command ="
+                                     " 'submit' AND a.status = 403 AND a.code = 'no_unit'",
+                                     NULL),
+                     1);
+    free(csv);
+
+    /* 6: the Kadis cannot upload the staf's document */
+    s_lkip_to("2027", 6);
+    REFUSED_AS_WRONG_ROLE(kadis, "upload", 6,
+                          s_upload(kadis, ref, 6, "lkip.pdf", s_small_doc, sizeof s_small_doc,
+                                   LKIP__STATUS__FORBIDDEN, "wrong_role"));
+    REFUSED_AS_WRONG_ROLE(sek, "step", 6,
+                          s_step(sek, ref, 6, DONE, "", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+
+    /* 7: an operator and the staf cannot decide */
+    s_lkip_to("2027", 7);
+    REFUSED_AS_WRONG_ROLE(op, "step", 7,
+                          s_step(op, ref, 7, APPROVE, "", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+    REFUSED_AS_WRONG_ROLE(
+        staf, "step", 7,
+        s_step(staf, ref, 7, RETURN, "tidak setuju", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+    /* 9: nor the Sekretaris in the Kadis's place */
+    s_lkip_to("2027", 9);
+    REFUSED_AS_WRONG_ROLE(sek, "step", 9,
+                          s_step(sek, ref, 9, APPROVE, "", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+
+    /* the rightful actors still can */
+    s_lkip_to("2027", 0);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 3. The other refusals of the step commands
+ * ============================================================================================= */
+
+/* call is refused and leaves LKIP/2029 as it was. */
+#define REFUSED(call)                                                                              \
+    do {                                                                                           \
+        probe_t before_;                                                                           \
+        s_probe("LKIP", "2029", &before_);                                                         \
+        call;                                                                                      \
+        s_assert_unchanged("LKIP", "2029", &before_);                                              \
+    } while (0)
+
+static void test_step_refusals(void **state)
+{
+    const char *ref = "LKIP/2029";
+    actor_t *kadis = &s_cast[KADIS], *kasubag = &s_cast[KASUBAG], *sek = &s_cast[SEKRETARIS],
+            *staf = &s_cast[STAF];
+    s_lkip_to("2029", 2);
+
+    /* a step that is not (or no longer) open */
+    REFUSED(s_step(kasubag, ref, 3, DONE, "", LKIP__STATUS__CONFLICT, "step_changed"));
+    REFUSED(s_step(kasubag, ref, 1, DONE, "", LKIP__STATUS__CONFLICT, "step_changed"));
+    REFUSED(s_step(kasubag, ref, 0, DONE, "", LKIP__STATUS__BAD_REQUEST, "missing_step"));
+    /* a decision on a task */
+    REFUSED(s_step(kasubag, ref, 2, APPROVE, "", LKIP__STATUS__BAD_REQUEST, "not_a_decision"));
+    REFUSED(s_step(kasubag, ref, 2, RETURN, "salah", LKIP__STATUS__BAD_REQUEST, "not_a_decision"));
+    assert_int_equal(s_audits("kasubag", "step", 409, "step_changed", "LKIP", "2029", 3), 1);
+
+    /* 5 needs its draft first */
+    s_lkip_to("2029", 5);
+    REFUSED(s_step(kasubag, ref, 5, DONE, "", LKIP__STATUS__INVALID, "document_required"));
+    /* 7: a return needs a written reason; a decision is not "done" */
+    s_lkip_to("2029", 7);
+    REFUSED(s_step(sek, ref, 7, RETURN, "", LKIP__STATUS__BAD_REQUEST, "reason_required"));
+    REFUSED(s_step(sek, ref, 7, RETURN, " \r\n\t", LKIP__STATUS__BAD_REQUEST, "reason_required"));
+    REFUSED(s_step(sek, ref, 7, DONE, "", LKIP__STATUS__BAD_REQUEST, "decision_required"));
+    /* 8 produces no document */
+    s_lkip_to("2029", 8);
+    REFUSED(s_upload(sek, ref, 8, "x.pdf", s_small_doc, sizeof s_small_doc, LKIP__STATUS__CONFLICT,
+                     "no_document_step"));
+    /* unit data once the collection is closed */
+    int rows;
+    char *csv = s_unit_csv("Bidang IKP", &rows);
+    REFUSED(s_submit(&s_cast[OP_IKP], ref, csv, strlen(csv), LKIP__STATUS__CONFLICT,
+                     "collection_closed"));
+    free(csv);
+
+    /* the same period twice; an SOP that was never loaded; an instance that does not exist */
+    s_start(kadis, "LKIP", "2029", "", LKIP__STATUS__CONFLICT, "instance_exists");
+    assert_int_equal(
+        harness_sql_int(s_h, "SELECT count(*) FROM instances WHERE period = '2029'", NULL), 1);
+    s_start(kadis, "RENSTRA", "2029", "", LKIP__STATUS__NOT_FOUND, "unknown_sop");
+    assert_int_equal(
+        harness_sql_int(s_h, "SELECT count(*) FROM instances WHERE sop_code = 'RENSTRA'", NULL), 0);
+    s_step(kadis, "LKIP/1999", 2, DONE, "", LKIP__STATUS__NOT_FOUND, "unknown_instance");
+
+    /* a finished SOP takes nothing more */
+    s_lkip_to("2029", 0);
+    probe_t done;
+    s_probe("LKIP", "2029", &done);
+    s_step(staf, ref, 11, DONE, "", LKIP__STATUS__CONFLICT, "instance_finished");
+    s_step(kadis, ref, 9, APPROVE, "", LKIP__STATUS__CONFLICT, "instance_finished");
+    s_upload(staf, ref, 11, "y.pdf", s_small_doc, sizeof s_small_doc, LKIP__STATUS__CONFLICT,
+             "instance_finished");
+    s_assert_unchanged("LKIP", "2029", &done);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 4. Concurrent completion of one step
+ * ============================================================================================= */
+
+/* Two staf users send "done" for step 1 of CUTI/period at the same moment, one on each of da
+ * and db: exactly one succeeds, the other is told the step changed, one run is finished. */
+static void s_race_done(const char *period, harness_daemon_t *da, harness_daemon_t *db)
+{
+    char ref[64], id[24];
+    snprintf(ref, sizeof ref, "CUTI/%s", period);
+    actor_t *a = &s_cast[STAF], *b = &s_cast[STAF2];
+    s_cuti_to(period, 1, a, &s_cast[KASUBAG]);
+    s_upload(a, ref, 1, "formulir.pdf", s_small_doc, sizeof s_small_doc, LKIP__STATUS__CREATED,
+             "ok");
+    s_instance_id("CUTI", period, id);
+
+    int before = s_n_raw;
+    void *sa = s_raw_open(a, da), *sb = s_raw_open(b, db);
+    flight_t f[2];
+    s_flight_step(&f[0], sa, ref, 1, DONE);
+    s_flight_step(&f[1], sb, ref, 1, DONE);
+    s_fly(f, 2);
+
+    int ok = -1, conflict = -1;
+    for (int i = 0; i < 2; i++) {
+        const Lkip__Reply *r = f[i].reply->reply;
+        if (r->status == LKIP__STATUS__OK && strcmp(r->code, "ok") == 0)
+            ok = ok < 0 ? i : 9;
+        else if (r->status == LKIP__STATUS__CONFLICT && strcmp(r->code, "step_changed") == 0)
+            conflict = conflict < 0 ? i : 9;
+        else
+            fail_msg("%s: concurrent done got %d %s (\"%s\")", period, (int)r->status, r->code,
+                     r->message);
+    }
+    if (ok < 0 || ok > 1 || conflict < 0 || conflict > 1)
+        fail_msg("%s: concurrent done: expected one 200 and one 409 step_changed", period);
+    const char *winner = ok == 0 ? a->name : b->name;
+    const char *loser = ok == 0 ? b->name : a->name;
+
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM step_runs WHERE instance_id = $1"
+                                     " AND step_no = 1",
+                                     id, NULL),
+                     1);
+    char *by = harness_sql(s_h,
+                           "SELECT u.name FROM step_runs r JOIN users u ON u.id = r.finished_by"
+                           " WHERE r.instance_id = $1 AND r.step_no = 1 AND r.state = 'done'",
+                           id, NULL);
+    assert_non_null(by);
+    assert_string_equal(by, winner);
+    free(by);
+    assert_int_equal(s_current("CUTI", period), 2);
+    assert_int_equal(
+        harness_sql_int(s_h, "SELECT count(*) FROM step_runs WHERE instance_id = $1", id, NULL), 2);
+    /* the Kasubag is told once */
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM outbox o JOIN users u ON u.id ="
+                                     " o.user_id WHERE u.name = 'kasubag' AND o.instance_id ="
+                                     " $1 AND o.kind = 'step_assigned'",
+                                     id, NULL),
+                     1);
+    assert_int_equal(s_audits(winner, "step", 200, "ok", "CUTI", period, 1), 1);
+    assert_int_equal(s_audits(loser, "step", 409, "step_changed", "CUTI", period, 1), 1);
+
+    s_flights_free(f, 2);
+    for (int i = before; i < s_n_raw; i++)
+        zmq_close(s_raw[i]);
+    s_n_raw = before;
+}
+
+static void test_concurrent_done_one_daemon(void **state)
+{
+    static const char *const periods[] = {"bersama-1", "bersama-2", "bersama-3"};
+    for (size_t i = 0; i < ARRAY_LEN(periods); i++)
+        s_race_done(periods[i], s_d1, s_d1);
+    s_stop_clean();
+}
+
+static void test_concurrent_done_two_daemons(void **state)
+{
+    s_d2 = s_daemon_start();
+    assert_non_null(s_d2);
+    static const char *const periods[] = {"dua-1", "dua-2", "dua-3"};
+    for (size_t i = 0; i < ARRAY_LEN(periods); i++)
+        s_race_done(periods[i], i % 2 ? s_d2 : s_d1, i % 2 ? s_d1 : s_d2);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 5. Concurrent letter numbering over two daemons
+ * ============================================================================================= */
+
+#define N_LETTERS   12
+#define N_NUMBERERS 4
+
+static void test_concurrent_letter_numbers(void **state)
+{
+    static const char *const names[N_NUMBERERS - 1] = {"kasubag.dua", "kasubag.tiga",
+                                                       "kasubag.empat"};
+    for (int i = 0; i < N_NUMBERERS - 1; i++)
+        assert_int_equal(s_actor_add(&s_extra[s_n_extra++], names[i], "kasubag_perencanaan", NULL),
+                         0);
+    s_d2 = s_daemon_start();
+    assert_non_null(s_d2);
+
+    /* N instances of CUTI at their numbering step (4) */
+    char periods[N_LETTERS][16];
+    for (int i = 0; i < N_LETTERS; i++) {
+        snprintf(periods[i], sizeof periods[i], "surat-%02d", i + 1);
+        s_cuti_to(periods[i], 4, &s_cast[STAF], i % 2 ? &s_extra[0] : &s_cast[KASUBAG]);
+    }
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM letter_sequences", NULL), 0);
+
+    /* four numberers, two on each daemon, every request sent before any reply is read */
+    actor_t *who[N_NUMBERERS] = {&s_cast[KASUBAG], &s_extra[0], &s_extra[1], &s_extra[2]};
+    void *socks[N_NUMBERERS];
+    for (int k = 0; k < N_NUMBERERS; k++)
+        socks[k] = s_raw_open(who[k], k < 2 ? s_d1 : s_d2);
+    flight_t f[N_LETTERS];
+    char refs[N_LETTERS][32];
+    for (int i = 0; i < N_LETTERS; i++) {
+        snprintf(refs[i], sizeof refs[i], "CUTI/%s", periods[i]);
+        s_flight_step(&f[i], socks[i % N_NUMBERERS], refs[i], 4, DONE);
+    }
+    s_fly(f, N_LETTERS);
+
+    /* every request numbered one letter; the numbers are 1..N, no duplicate, no gap */
+    bool seen[N_LETTERS + 1] = {false};
+    for (int i = 0; i < N_LETTERS; i++) {
+        const Lkip__Reply *r = f[i].reply->reply;
+        if (r->status != LKIP__STATUS__OK)
+            fail_msg("numbering %s: %d %s (\"%s\")", refs[i], (int)r->status, r->code, r->message);
+        assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_INSTANCES);
+        const char *number = r->instances->instances[0]->letter_number;
+        int seq = (int)harness_sql_int(
+            s_h, "SELECT letter_seq FROM instances WHERE sop_code = 'CUTI' AND period = $1",
+            periods[i], NULL);
+        if (seq < 1 || seq > N_LETTERS || seen[seq])
+            fail_msg("%s got letter sequence %d (duplicate or out of 1..%d)", refs[i], seq,
+                     N_LETTERS);
+        seen[seq] = true;
+        char want[64];
+        int64_t at = harness_sql_int(s_h,
+                                     "SELECT extract(epoch FROM r.finished_at)::bigint FROM"
+                                     " step_runs r JOIN instances i ON i.id = r.instance_id"
+                                     " WHERE i.sop_code = 'CUTI' AND i.period = $1 AND"
+                                     " r.step_no = 4",
+                                     periods[i], NULL);
+        s_letter_at(at, seq, want, sizeof want);
+        assert_string_equal(number, want);
+        char *stored = harness_sql(
+            s_h, "SELECT letter_number FROM instances WHERE sop_code = 'CUTI' AND period = $1",
+            periods[i], NULL);
+        assert_non_null(stored);
+        assert_string_equal(stored, want);
+        free(stored);
+        assert_int_equal(s_current("CUTI", periods[i]), 5);
+    }
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(DISTINCT letter_number) FROM instances"
+                                     " WHERE sop_code = 'CUTI' AND letter_number IS NOT NULL",
+                                     NULL),
+                     N_LETTERS);
+    /* one sequence row for the organisation and year, at N */
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM letter_sequences", NULL), 1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT s.last_seq FROM letter_sequences s JOIN"
+                                     " instances i ON i.org_id = s.org_id AND i.letter_year ="
+                                     " s.year WHERE i.period = 'surat-01'",
+                                     NULL),
+                     N_LETTERS);
+    int resent = 0;
+    for (int i = 0; i < N_LETTERS; i++)
+        resent += f[i].resent;
+    if (resent)
+        print_message("  (%d numbering request(s) sent again after a retryable refusal)\n", resent);
+    s_flights_free(f, N_LETTERS);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 6. A bad CSV is refused cell by cell, and nothing is stored
+ * ============================================================================================= */
+
+static void test_bad_csv_refused_cell_by_cell(void **state)
+{
+    const char *ref = "LKIP/2030";
+    actor_t *op = &s_cast[OP_IKP];
+    s_lkip_to("2030", 4);
+    /* no "satuan" column; a bad number, an ambiguous one (the file never shows its decimal
+     * mark), a bad direction, and a valid row of another unit */
+    static const char bad[] =
+        "unit;sasaran;indikator;arah;target;realisasi;pagu;realisasi_anggaran\n"
+        "Bidang IKP;Keterbukaan informasi;Indeks A;naik;8o;84;;\n"
+        "Bidang IKP;Keterbukaan informasi;Indeks B;naik;100;1.234;;\n"
+        "Bidang IKP;Keterbukaan informasi;Indeks C;miring;100;96;;\n"
+        "Bidang Statistik;Data sektoral;Indeks D;naik;85;78;;\n";
+    static const struct {
+        int line, column;
+        const char *name, *code;
+    } want[] = {
+        {1, 0, "satuan", "missing_column"},
+        {2, 5, "target", "bad_number"},
+        {3, 6, "realisasi", "ambiguous_number"},
+        {4, 4, "arah", "bad_direction"},
+        {5, 1, "unit", "other_unit"},
+    };
+    probe_t before;
+    s_probe("LKIP", "2030", &before);
+    assert_int_equal(before.open_tasks, N_UNITS);
+
+    const Lkip__Reply *r =
+        s_submit(op, ref, bad, sizeof bad - 1, LKIP__STATUS__INVALID, "bad_data");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_SUBMITTED);
+    const Lkip__SubmitReply *s = r->submitted;
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        bool found = false;
+        for (size_t k = 0; k < s->n_errors && !found; k++)
+            found = s->errors[k]->line == want[i].line && s->errors[k]->column == want[i].column &&
+                    strcmp(s->errors[k]->column_name, want[i].name) == 0 &&
+                    strcmp(s->errors[k]->code, want[i].code) == 0 && *s->errors[k]->reason;
+        if (!found) {
+            for (size_t k = 0; k < s->n_errors; k++)
+                print_error("  reported: line %d column %d (%s) %s: %s\n", s->errors[k]->line,
+                            s->errors[k]->column, s->errors[k]->column_name, s->errors[k]->code,
+                            s->errors[k]->reason);
+            fail_msg("no error for line %d column %d (%s) %s", want[i].line, want[i].column,
+                     want[i].name, want[i].code);
+        }
+    }
+    assert_int_equal(s->n_errors, ARRAY_LEN(want));
+    char count[64];
+    snprintf(count, sizeof count, "%zu isian tidak sah", ARRAY_LEN(want));
+    assert_non_null(strstr(r->message, count));
+
+    /* nothing stored: no data version, no indicator, the task still open, no event */
+    s_assert_unchanged("LKIP", "2030", &before);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM indicators", NULL), 0);
+    char id[24];
+    s_instance_id("LKIP", "2030", id);
+    char *task = harness_sql(s_h,
+                             "SELECT t.state || ' v' || t.version FROM unit_tasks t JOIN units n"
+                             " ON n.id = t.unit_id WHERE t.instance_id = $1 AND n.code = 'IKP'",
+                             id, NULL);
+    assert_non_null(task);
+    assert_string_equal(task, "open v0");
+    free(task);
+    assert_int_equal(s_audits("op.ikp", "submit", 422, "bad_data", "LKIP", "2030", 4), 1);
+
+    /* the corrected file is taken as the unit's first version */
+    int rows;
+    char *csv = s_unit_csv("Bidang IKP", &rows);
+    r = s_submit(op, ref, csv, strlen(csv), LKIP__STATUS__CREATED, "ok");
+    free(csv);
+    assert_int_equal(r->submitted->version, 1);
+    assert_int_equal(r->submitted->rows, rows);
+    assert_int_equal(r->submitted->units_submitted, 1);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM indicators", NULL), rows);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 7. The second SOP runs too
+ * ============================================================================================= */
+
+#define CUTI_REF    "CUTI/pegawai-17"
+#define CUTI_REASON "Sisa hak cuti tahunan tidak mencukupi untuk 12 hari"
+
+static void test_cuti_runs_with_return(void **state)
+{
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG], *sek = &s_cast[SEKRETARIS];
+    s_watch("CUTI", "pegawai-17");
+    s_subscribe(staf);
+    s_subscribe(kasubag);
+    s_subscribe(sek);
+    s_subscribe(&s_cast[KADIS]); /* takes no part in CUTI: hears nothing */
+
+    /* step 1 needs its form: starting opens it for the staf */
+    const Lkip__Reply *r =
+        s_start(staf, "CUTI", "pegawai-17", "Cuti tahunan 12 hari", LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->instances->instances[0]->current_step, 1);
+    assert_int_equal(r->instances->instances[0]->steps, 5);
+    s_expect_events("staf=step_assigned:1");
+    s_step(staf, CUTI_REF, 1, DONE, "", LKIP__STATUS__INVALID, "document_required");
+    uint8_t *form1, *form2;
+    size_t len1, len2;
+    char sha2[65];
+    form1 = s_document(1, &len1);
+    form2 = s_document(2, &len2);
+    s_sha256(form2, len2, sha2);
+    s_upload(staf, CUTI_REF, 1, "formulir-cuti.pdf", form1, len1, LKIP__STATUS__CREATED, "ok");
+    s_expect_events(""); /* CUTI has no watcher */
+    s_step(staf, CUTI_REF, 1, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("kasubag=step_assigned:2");
+
+    /* returned to step 1 with a reason; the new run needs its own form */
+    s_step(kasubag, CUTI_REF, 2, RETURN, CUTI_REASON, LKIP__STATUS__OK, "ok");
+    s_expect_events("staf=returned:1");
+    s_assert_assignment(s_newest(staf), "returned", 1, "kasubag");
+    assert_string_equal(s_newest(staf)->text, CUTI_REASON);
+    s_step(staf, CUTI_REF, 1, DONE, "", LKIP__STATUS__INVALID, "document_required");
+    s_upload(staf, CUTI_REF, 1, "formulir-cuti-5-hari.pdf", form2, len2, LKIP__STATUS__CREATED,
+             "ok");
+    s_step(staf, CUTI_REF, 1, DONE, "Diubah menjadi 5 hari", LKIP__STATUS__OK, "ok");
+    s_expect_events("kasubag=step_assigned:2");
+
+    s_step(kasubag, CUTI_REF, 2, APPROVE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("sekretaris=step_assigned:3");
+    s_step(sek, CUTI_REF, 3, APPROVE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("kasubag=step_assigned:4");
+    s_step(kasubag, CUTI_REF, 4, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("staf=step_assigned:5");
+    s_step(staf, CUTI_REF, 5, DONE, "", LKIP__STATUS__OK, "ok");
+    s_expect_events("staf=instance_done:5; kasubag=instance_done:5; sekretaris=instance_done:5");
+
+    static const struct {
+        int step, round;
+        const char *outcome, *by;
+    } runs[] = {
+        {1, 1, "done", "staf"},        {2, 1, "returned", "kasubag"},    {1, 2, "done", "staf"},
+        {2, 2, "approved", "kasubag"}, {3, 1, "approved", "sekretaris"}, {4, 1, "done", "kasubag"},
+        {5, 1, "done", "staf"},
+    };
+    const Lkip__InstanceStatus *st = s_status(kasubag, CUTI_REF);
+    assert_string_equal(st->sop_code, "CUTI");
+    assert_string_equal(st->state, "done");
+    assert_int_equal(st->n_runs, ARRAY_LEN(runs));
+    for (size_t i = 0; i < ARRAY_LEN(runs); i++) {
+        assert_int_equal(st->runs[i]->step_no, runs[i].step);
+        assert_int_equal(st->runs[i]->round, runs[i].round);
+        assert_string_equal(st->runs[i]->outcome, runs[i].outcome);
+        assert_string_equal(st->runs[i]->finished_by, runs[i].by);
+    }
+    assert_string_equal(st->runs[1]->note, CUTI_REASON);
+    /* step 3 counts calendar time: two days later, weekend or not (the calendar counts whole
+     * minutes, so the seconds of the assignment are dropped) */
+    int64_t span = st->runs[4]->due_at - st->runs[4]->assigned_at;
+    if (span > 2 * 86400 || span <= 2 * 86400 - 60)
+        fail_msg("step 3 of CUTI (2 calendar days) due %lld s after its assignment",
+                 (long long)span);
+    char letter[64];
+    s_letter_at(st->runs[5]->finished_at, 1, letter, sizeof letter);
+    assert_string_equal(st->letter_number, letter);
+    assert_int_equal(st->archive_version, 2);
+    assert_string_equal(st->archive_sha256, sha2);
+    assert_int_equal(st->n_documents, 2);
+    assert_int_equal(st->documents[1]->round, 2);
+    free(form1);
+    free(form2);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 8. Malformed and oversize inputs
+ * ============================================================================================= */
+
+static void test_malformed_and_oversize_inputs(void **state)
+{
+    actor_t *kadis = &s_cast[KADIS], *kasubag = &s_cast[KASUBAG];
+    /* a note over 4000 bytes; exactly 4000 is fine */
+    char *note = xmalloc(4002);
+    memset(note, 'a', 4001);
+    note[4001] = '\0';
+    s_start(kadis, "LKIP", "2031", note, LKIP__STATUS__TOO_LARGE, "field_too_long");
+    assert_int_equal(s_current("LKIP", "2031"), -1);
+    /* periods with characters a period cannot have, empty, too long */
+    s_start(kadis, "LKIP", "2026/27", "", LKIP__STATUS__BAD_REQUEST, "bad_period");
+    s_start(kadis, "LKIP", "20 26", "", LKIP__STATUS__BAD_REQUEST, "bad_period");
+    s_start(kadis, "LKIP", "", "", LKIP__STATUS__BAD_REQUEST, "missing_field");
+    s_start(kadis, "LKIP", "2026-2027-2028-2029-2030-2031-2032", "", LKIP__STATUS__TOO_LARGE,
+            "field_too_long");
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM instances", NULL), 0);
+    note[4000] = '\0';
+    s_start(kadis, "LKIP", "2031", note, LKIP__STATUS__CREATED, "ok");
+
+    /* a reason over 4000 bytes */
+    s_lkip_to("2031", 5);
+    probe_t before;
+    s_probe("LKIP", "2031", &before);
+    note[4000] = 'a';
+    s_step(kasubag, "LKIP/2031", 5, DONE, note, LKIP__STATUS__TOO_LARGE, "field_too_long");
+    free(note);
+
+    /* an empty document; one byte over the document limit: the frame limit lets it reach the
+     * daemon, whose decoder refuses the whole frame (400 bad_frame, before the upload handler
+     * could say 413); unit data over its own limit */
+    s_upload(kasubag, "LKIP/2031", 5, "kosong.pdf", "", 0, LKIP__STATUS__BAD_REQUEST, "empty_file");
+    size_t big_len = WIRE_MAX_DOCUMENT + 1;
+    assert_true(big_len + 1024 < WIRE_MAX_FRAME);
+    uint8_t *big = xcalloc(1, big_len);
+    s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__BAD_REQUEST,
+             "bad_frame");
+    free(big);
+    size_t data_len = 1024 * 1024 + 1;
+    char *data = xmalloc(data_len);
+    memset(data, ';', data_len);
+    s_submit(&s_cast[OP_IKP], "LKIP/2031", data, data_len, LKIP__STATUS__TOO_LARGE,
+             "file_too_large");
+    free(data);
+    s_assert_unchanged("LKIP", "2031", &before);
+
+    /* the daemon still serves, this client and the others */
+    assert_true(harness_daemon_running(s_d1));
+    assert_true(s_server_time(kasubag) > 0);
+    s_upload(kasubag, "LKIP/2031", 5, "draft.pdf", s_small_doc, sizeof s_small_doc,
+             LKIP__STATUS__CREATED, "ok");
+    s_step(kasubag, "LKIP/2031", 5, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_true(s_server_time(&s_cast[OP_STATISTIK]) > 0);
+    s_stop_clean();
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (sodium_init() < 0)
+        return 1;
+    const char *src = getenv("LKIP_SRCDIR");
+    s_sop_dir = xasprintf("sop_dir=%s/sop", src && *src ? src : ".");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_full_lkip_round, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_role_refused_state_unchanged, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_step_refusals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_done_one_daemon, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_done_two_daemons, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_letter_numbers, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    free(s_sop_dir);
+    return failed;
+}
