@@ -21,9 +21,9 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WERROR  := $(if $(filter true,$(CI)),-Werror,)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
-             -Wno-unused-parameter $(WERROR) $(CFLAGS) $(SANITIZE) \
+             -Wno-unused-parameter -pthread $(WERROR) $(CFLAGS) $(SANITIZE) \
              -DLKIP_VERSION='"$(VERSION)"' -Icommon -Idaemon -Iclient -I$(GEN) $(PKG_CFLAGS) -MMD -MP
-LDLIBS_ALL = $(PKG_LIBS) -lm
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))

@@ -60,7 +60,7 @@ static const char *const s_roles[ROLES] = {"kepala_dinas", "sekretaris", "kasuba
                                            "staf"};
 
 typedef struct {
-    int orgs, units, drivers, load_s, half_s, pgbench_s, scale_clients, catchup_events;
+    int orgs, units, drivers, load_s, half_s, pgbench_s, scale_clients, catchup_events, workers;
     const char *out_dir;
 } opts_t;
 
@@ -682,7 +682,7 @@ static double s_catchup(int count)
 static void s_usage(void)
 {
     fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--load S] [--half S]\n"
-          "                  [--pgbench S] [--scale N] [--catchup N] [--out DIR]\n"
+          "                  [--pgbench S] [--scale N] [--catchup N] [--workers W] [--out DIR]\n"
           "Run by scripts/bench.sh (make bench), which starts the private PostgreSQL and\n"
           "exports LKIP_TEST_PGDIR and LKIP_BUILD.\n",
           stderr);
@@ -719,14 +719,15 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
 int main(int argc, char **argv)
 {
     opts_t o = {.orgs = 4, .units = UNITS, .drivers = 16, .load_s = 20, .half_s = 15,
-                .pgbench_s = 15, .scale_clients = 10000, .catchup_events = 10000,
+                .pgbench_s = 15, .scale_clients = 10000, .catchup_events = 10000, .workers = 2,
                 .out_dir = "bench/results"};
     static const struct option opts[] = {
         {"orgs", required_argument, NULL, 'k'},    {"units", required_argument, NULL, 'u'},
         {"drivers", required_argument, NULL, 'd'}, {"load", required_argument, NULL, 'l'},
         {"half", required_argument, NULL, 'h'},    {"pgbench", required_argument, NULL, 'p'},
         {"scale", required_argument, NULL, 's'},   {"catchup", required_argument, NULL, 'c'},
-        {"out", required_argument, NULL, 'o'},     {0}};
+        {"out", required_argument, NULL, 'o'},     {"workers", required_argument, NULL, 'w'},
+        {0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -739,6 +740,7 @@ int main(int argc, char **argv)
         case 's': o.scale_clients = atoi(optarg); break;
         case 'c': o.catchup_events = atoi(optarg); break;
         case 'o': o.out_dir = optarg; break;
+        case 'w': o.workers = atoi(optarg); break;
         default: s_usage(); return 2;
         }
     }
@@ -752,7 +754,9 @@ int main(int argc, char **argv)
     s_zctx = zmq_ctx_new();
     zmq_ctx_set(s_zctx, ZMQ_MAX_SOCKETS, 4 * o.scale_clients + 1024);
     s_h = harness_new("bench");
-    const char *sets[] = {"log_level=warn", "sop_dir=sop", NULL};
+    char workers[32];
+    snprintf(workers, sizeof workers, "workers=%d", o.workers);
+    const char *sets[] = {"log_level=warn", "sop_dir=sop", workers, NULL};
     s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
     if (!s_d || s_make_world(&o) != 0) {
         fprintf(stderr, "bench: could not set up the daemon and its users\n");
@@ -818,8 +822,8 @@ int main(int argc, char **argv)
     char host[128] = "?";
     gethostname(host, sizeof host);
     printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
-           "drivers\n\n",
-           host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers);
+           "drivers, lkipd with %d worker(s)\n\n",
+           host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
     printf("%-22s %8s %8s %9s %9s %9s %9s %8s %6s\n", "phase", "steps/s", "rounds/s", "req p50",
            "req p99", "notif p50", "notif p99", "lkipd", "errors");
     printf("%-22s %8s %8s %9s %9s %9s %9s %8s %6s\n", "", "", "", "ms", "ms", "ms", "ms", "CPU",
@@ -844,8 +848,8 @@ int main(int argc, char **argv)
     FILE *f = fopen(path, "w");
     if (f) {
         fprintf(f, "{\n  \"host\": \"%s\", \"cores\": %ld, \"orgs\": %d, \"units\": %d,"
-                   " \"drivers\": %d,\n",
-                host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers);
+                   " \"drivers\": %d, \"workers\": %d,\n",
+                host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
         s_json_phase(f, "full_load", &full, true);
         s_json_phase(f, "half_load", &half, true);
         s_json_phase(f, "full_load_with_idle_clients", &scaled, true);

@@ -16,6 +16,7 @@ typedef struct {
     int log_level;           /* log_level_t */
     bool test_clock;         /* accept test clock commands (tests and benchmarks only) */
     int batch_max;           /* most requests committed in one transaction */
+    int workers;             /* threads running batches, each with its own connection */
     int heartbeat_ms;        /* ZMTP heartbeat interval */
     int session_timeout_ms;  /* a peer silent this long is forgotten */
     int outbox_poll_ms;      /* fallback poll of the outbox when NOTIFY was missed */

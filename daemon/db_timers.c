@@ -36,37 +36,6 @@ int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_
                    &p);
 }
 
-int db_timer_add_many(db_t *db, int n, const timer_kind_t *kinds, const int64_t *fire_at,
-                      const int *repeat_no, int64_t instance_id, int64_t run_id, int64_t task_id)
-{
-    if (n == 0)
-        return 0;
-    strbuf_t k = {0}, t = {0}, r = {0};
-    for (int i = 0; i < n; i++) {
-        strbuf_printf(&k, "%s%s", i ? "," : "{", s_kinds[kinds[i]]);
-        strbuf_printf(&t, "%s%lld", i ? "," : "{", (long long)fire_at[i]);
-        strbuf_printf(&r, "%s%d", i ? "," : "{", repeat_no[i]);
-    }
-    strbuf_puts(&k, "}");
-    strbuf_puts(&t, "}");
-    strbuf_puts(&r, "}");
-    db_params_t p = {0};
-    db_param_str(&p, strbuf_str(&k));
-    db_param_str(&p, strbuf_str(&t));
-    db_param_str(&p, strbuf_str(&r));
-    db_param_int(&p, instance_id);
-    s_param_id(&p, run_id);
-    s_param_id(&p, task_id);
-    strbuf_free(&k);
-    strbuf_free(&t);
-    strbuf_free(&r);
-    return db_exec(db,
-                   "INSERT INTO timers (kind, fire_at, repeat_no, instance_id, step_run_id,"
-                   " unit_task_id) SELECT k, to_timestamp(t), r, $4, $5, $6"
-                   " FROM unnest($1::text[], $2::bigint[], $3::int[]) AS x(k, t, r)",
-                   &p);
-}
-
 int db_timer_drop(db_t *db, int64_t run_id, int64_t task_id)
 {
     db_params_t p = {0};
@@ -116,7 +85,8 @@ int db_timer_claim(db_t *db, int64_t now, int limit, db_timer_t **out)
         "  coalesce(r.step_no, i.current_step, 0),"
         "  coalesce(extract(epoch FROM coalesce(r.due_at, t.due_at))::bigint, 0),"
         "  coalesce(t.unit_id, 0), coalesce(u.code, ''), coalesce(t.unit_role, ''),"
-        "  i.org_id, o.code, o.time_zone, o.calendar_version, i.def_id, i.sop_code, i.period"
+        "  i.org_id, o.code, o.time_zone, o.calendar_version, i.def_id, i.sop_code, i.period,"
+        "  coalesce(extract(epoch FROM coalesce(r.assigned_at, t.assigned_at))::bigint, 0)"
         " FROM claimed c JOIN instances i ON i.id = c.instance_id"
         " JOIN organisations o ON o.id = i.org_id"
         " LEFT JOIN step_runs r ON r.id = c.step_run_id"
@@ -152,6 +122,7 @@ int db_timer_claim(db_t *db, int64_t now, int limit, db_timer_t **out)
         t->def_id = db_res_int(r, i, 17);
         s_copy(t->sop_code, sizeof t->sop_code, r, i, 18);
         s_copy(t->period, sizeof t->period, r, i, 19);
+        t->assigned_at = db_res_int(r, i, 20);
     }
     db_res_free(&r);
     return n;

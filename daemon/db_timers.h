@@ -14,12 +14,6 @@ const char *timer_kind_name(timer_kind_t kind);
 int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_id,
                  int64_t run_id, int64_t task_id, int repeat_no) WUR;
 
-/* Queues several timers of one run or task in one statement: kinds[i] at fire_at[i] with
- * repeat_no[i]. Returns 0 or -1. */
-int db_timer_add_many(db_t *db, int n, const timer_kind_t *kinds, const int64_t *fire_at,
-                      const int *repeat_no, int64_t instance_id, int64_t run_id,
-                      int64_t task_id) WUR;
-
 /* Drops the unfired timers of a run or a task (deadline moved). Returns 0 or -1. */
 int db_timer_drop(db_t *db, int64_t run_id, int64_t task_id) WUR;
 
@@ -37,6 +31,7 @@ typedef struct {
     int64_t task_id;
     bool open;                 /* the run/task is still open (else the timer just expires) */
     int step_no;               /* the run's step; for a task, the collecting step */
+    int64_t assigned_at;
     int64_t due_at;
     int64_t unit_id;           /* tasks */
     char unit_code[40];

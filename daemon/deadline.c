@@ -148,32 +148,40 @@ int deadline_reminder_times(const calendar_t *cal, const char *zone, const sop_r
     return count;
 }
 
+bool deadline_next_timer(const calendar_t *cal, const char *zone, const sop_step_t *step,
+                         int64_t assigned, int64_t due, int after_kind, int after_no,
+                         int64_t not_before, deadline_timer_t *next)
+{
+    if (after_kind == TIMER_REMINDER) {
+        int64_t times[SOP_MAX_PERCENTS + 1];
+        int n = deadline_reminder_times(cal, zone, &step->reminders, step->wall_clock, assigned,
+                                        due, times);
+        /* reminders already in the past (a daemon was down) are not worth sending late */
+        for (int i = after_no; i < n; i++)
+            if (times[i] > not_before) {
+                *next = (deadline_timer_t){TIMER_REMINDER, times[i], i + 1};
+                return true;
+            }
+        *next = (deadline_timer_t){TIMER_OVERDUE, due, 1};
+        return true;
+    }
+    if (after_kind == TIMER_OVERDUE && step->reminders.escalate) {
+        *next = (deadline_timer_t){TIMER_ESCALATION, due, 1};
+        return true;
+    }
+    return false; /* repeated escalations are scheduled by their firing */
+}
+
 int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const sop_step_t *step,
                       int64_t instance_id, int64_t run_id, int64_t task_id, int64_t assigned,
                       int64_t due, int64_t not_before)
 {
-    int64_t times[SOP_MAX_PERCENTS + 1];
-    int n = deadline_reminder_times(cal, zone, &step->reminders, step->wall_clock, assigned, due,
-                                    times);
-    timer_kind_t kinds[SOP_MAX_PERCENTS + 3];
-    int64_t at[SOP_MAX_PERCENTS + 3];
-    int repeat[SOP_MAX_PERCENTS + 3];
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (times[i] > not_before) {
-            kinds[k] = TIMER_REMINDER;
-            at[k] = times[i];
-            repeat[k++] = i + 1;
-        }
-    kinds[k] = TIMER_OVERDUE;
-    at[k] = due;
-    repeat[k++] = 1;
-    if (step->reminders.escalate) {
-        kinds[k] = TIMER_ESCALATION;
-        at[k] = due;
-        repeat[k++] = 1;
-    }
-    return db_timer_add_many(db, k, kinds, at, repeat, instance_id, run_id, task_id);
+    deadline_timer_t first;
+    if (!deadline_next_timer(cal, zone, step, assigned, due, TIMER_REMINDER, 0, not_before,
+                             &first))
+        return 0;
+    return db_timer_add(db, (timer_kind_t)first.kind, first.at, instance_id, run_id, task_id,
+                        first.repeat_no);
 }
 
 /* Tells the actors of one moved run or task its new due time. */

@@ -39,9 +39,20 @@ int64_t deadline_remaining(const calendar_t *cal, const char *zone, bool wall_cl
 int deadline_reminder_times(const calendar_t *cal, const char *zone, const sop_reminders_t *r,
                             bool wall_clock, int64_t assigned, int64_t due, int64_t *out);
 
-/* Queues the reminder, overdue and first escalation timers of a step run (run_id) or a unit
- * task (task_id); reminders at or before not_before are left out (they belong to the past).
- * Returns 0 or -1. */
+/* Which timer follows: after the reminder #after_no (or none yet: after_no 0), the next reminder
+ * later than not_before, else the overdue notice at due; after the overdue notice, the first
+ * escalation at due (when the step escalates). Returns false when nothing follows. Pure. */
+typedef struct {
+    int kind;        /* timer_kind_t of db_timers.h */
+    int64_t at;
+    int repeat_no;
+} deadline_timer_t;
+bool deadline_next_timer(const calendar_t *cal, const char *zone, const sop_step_t *step,
+                         int64_t assigned, int64_t due, int after_kind, int after_no,
+                         int64_t not_before, deadline_timer_t *next);
+
+/* Queues the first timer of a step run (run_id) or a unit task (task_id): its first reminder
+ * after not_before, or its overdue notice. Returns 0 or -1. */
 int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const sop_step_t *step,
                       int64_t instance_id, int64_t run_id, int64_t task_id, int64_t assigned,
                       int64_t due, int64_t not_before) WUR;

@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include "auth.h"
+#include "batch.h"
 #include "cmd.h"
 #include "db_audit.h"
 #include "db_calendar.h"
@@ -14,6 +15,7 @@
 #include "timesrc.h"
 #include "keys.h"
 #include "log.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,10 +37,12 @@ struct server {
     char endpoint[256];       /* as bound */
     int64_t db_retry_at;      /* monotonic ms of the next reconnect attempt; 0: connected */
     int db_backoff_ms;
-    defcache_t *defs;         /* parsed SOP definitions */
+    defcache_t *defs;         /* parsed SOP definitions (timers) */
     delivery_t *delivery;     /* event sessions */
-    deadline_t *deadlines;    /* organisations' calendars */
+    deadline_t *deadlines;    /* organisations' calendars (timers) */
     timesrc_t *clock;         /* the daemon clock */
+    int n_workers;
+    worker_t **workers;       /* each runs batches on its own connection */
     bool timer_known;         /* next_timer holds the earliest pending timer */
     int64_t next_timer;       /* unix seconds of the earliest pending timer; 0: none */
     int64_t timer_check_at;   /* monotonic ms: look at the timers table again */
@@ -49,40 +53,6 @@ struct server {
  * at a time so the loop never stalls. */
 #define PRUNE_BATCH 500
 #define PRUNE_EVERY_MS 60000
-
-/* One request read from the socket, waiting for its batch to run. */
-typedef struct {
-    zmq_msg_t rid;            /* the peer's routing id */
-    int64_t user_id;          /* from the ZAP User-Id */
-    uint64_t request_id;
-    Lkip__Envelope *env;      /* decoded request; NULL when the frame was malformed */
-    const cmd_t *cmd;         /* NULL when the body is not a known request */
-    Lkip__Reply *reply;       /* built while the batch runs */
-} pending_t;
-
-static Lkip__Reply *s_reply_new(void)
-{
-    Lkip__Reply *r = xmalloc(sizeof *r);
-    lkip__reply__init(r);
-    return r;
-}
-
-/* Replaces p's reply with a plain status (used when a batch fails as a whole). */
-static void s_reply_plain(pending_t *p, int status, const char *code, const char *message)
-{
-    if (p->reply)
-        lkip__reply__free_unpacked(p->reply, NULL);
-    p->reply = s_reply_new();
-    p->reply->status = (Lkip__Status)status;
-    p->reply->code = xstrdup(code);
-    p->reply->message = xstrdup(message);
-}
-
-static void s_reply_unavailable(pending_t *p)
-{
-    s_reply_plain(p, LKIP__STATUS__UNAVAILABLE, "db_unavailable",
-                  "Basis data sedang tidak dapat dijangkau; silakan ulangi permintaan");
-}
 
 static void s_send_reply(server_t *self, pending_t *p)
 {
@@ -98,15 +68,6 @@ static void s_send_reply(server_t *self, pending_t *p)
         log_debug("reply to request %llu not delivered: %s", (unsigned long long)p->request_id,
                   zmq_strerror(errno));
     free(buf);
-}
-
-static void s_pending_clear(pending_t *p)
-{
-    zmq_msg_close(&p->rid);
-    wire_free(&p->env);
-    if (p->reply)
-        lkip__reply__free_unpacked(p->reply, NULL);
-    p->reply = NULL;
 }
 
 /* ---- the database connection ---------------------------------------------------------- */
@@ -174,178 +135,33 @@ static void s_db_readable(server_t *self)
         s_db_lost(self);
 }
 
-/* ---- running requests ----------------------------------------------------------------- */
+/* ---- batches ------------------------------------------------------------------------------ */
 
-/* Loads a stored reply for a retried change; true when one was found and set. */
-static bool s_replay_stored(server_t *self, pending_t *p, cmd_ctx_t *ctx)
+/* Sends a finished batch's replies (the subscribe reply before its replay) and wakes the
+ * sessions of the users it queued events for. */
+static void s_finish_batch(server_t *self, batch_t *b)
 {
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    char command[32] = "";
-    int found = db_request_get(self->db, p->user_id, p->request_id, &buf, &len, command,
-                               sizeof command);
-    if (found < 0) {
-        cmd_db_failed(ctx, "stored reply lookup");
-        return true;
-    }
-    if (found == 0)
-        return false;
-    if (strcmp(command, p->cmd->name) != 0) {
-        free(buf);
-        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "request_id_reused",
-                  "request_id ini sudah dipakai untuk perintah lain (%s)", command);
-        return true;
-    }
-    Lkip__Reply *stored = lkip__reply__unpack(NULL, len, buf);
-    free(buf);
-    if (!stored) {
-        cmd_reply(ctx, LKIP__STATUS__INTERNAL, "internal", "Balasan tersimpan rusak");
-        return true;
-    }
-    lkip__reply__free_unpacked(p->reply, NULL);
-    p->reply = ctx->reply = stored;
-    log_debug("request %llu of user %lld answered from its stored reply",
-              (unsigned long long)p->request_id, (long long)p->user_id);
-    return true;
-}
-
-/* Stores an accepted change's audit row and reply: 1 stored, 0 a reply was stored before (a
- * retry), -1 failed (the reply then says so). */
-static int s_record_accepted(server_t *self, pending_t *p, cmd_ctx_t *ctx)
-{
-    size_t len = lkip__reply__get_packed_size(p->reply);
-    uint8_t *buf = xmalloc(len);
-    lkip__reply__pack(p->reply, buf);
-    int rc = db_request_accept(self->db, p->user_id, p->request_id, p->cmd->name, buf, len,
-                               p->reply->status, p->reply->code, ctx->instance_id, ctx->step_no,
-                               strbuf_str(&ctx->detail));
-    free(buf);
-    if (rc < 0) {
-        cmd_db_failed(ctx, "record the change");
-        p->reply = ctx->reply;
-    }
-    return rc;
-}
-
-/* Runs one request inside the batch transaction, under its own savepoint; the events of an
- * accepted one join the batch's queue. */
-static void s_run_one(server_t *self, pending_t *p, int64_t now, outq_t *events)
-{
-    cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now,
-                     .defs = self->defs, .deadlines = self->deadlines, .clock = self->clock};
-    ctx.reply = p->reply = s_reply_new();
-    if (db_savepoint(self->db) != 0) {
-        cmd_db_failed(&ctx, "savepoint");
-        return;
-    }
-    user_t caller = {0};
-    db_lookup_t found = db_user_by_id(self->db, p->user_id, &caller);
-    bool replayed = false;
-    if (found == DB_FAILED) {
-        cmd_db_failed(&ctx, "caller lookup");
-    } else if (found == DB_NOT_FOUND || caller.disabled) {
-        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "user_disabled",
-                  "Akun Anda tidak aktif; hubungi administrator");
-    } else if (p->cmd->access == CMD_ADMIN && strcmp(caller.role, "admin") != 0) {
-        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
-                  "Perintah \"%s\" hanya untuk administrator (peran Anda: %s)", p->cmd->name,
-                  caller.role);
-    } else if (p->cmd->mutating && p->request_id == 0) {
-        cmd_reply(&ctx, LKIP__STATUS__BAD_REQUEST, "missing_request_id",
-                  "Permintaan perubahan wajib membawa request_id");
-    } else {
-        ctx.caller = &caller;
-        p->cmd->fn(&ctx);
-        if (p->reply->status == LKIP__STATUS__STATUS_NONE)
-            cmd_reply(&ctx, LKIP__STATUS__INTERNAL, "internal", "Perintah tidak menjawab");
-    }
-
-    /* A retried change (same request_id) is recognised without a lookup in the common case: an
-     * accepted run finds its stored reply taken at the insert, a refused one (the state moved
-     * on) looks for it. Either way the stored reply answers and this run is rolled back. */
-    bool accepted = p->reply->status < 400;
-    bool retry_possible = ctx.caller && p->cmd->mutating;
-    if (accepted && p->cmd->mutating) {
-        int rc = s_record_accepted(self, p, &ctx);
-        accepted = rc == 1;
-        retry_possible = rc == 0;
-    }
-    if (!accepted) {
-        bool rolled_back = db_rollback_savepoint(self->db) == 0;
-        if (rolled_back && retry_possible)
-            replayed = s_replay_stored(self, p, &ctx);
-        if (rolled_back && !replayed &&
-            db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
-                         ctx.instance_id, ctx.step_no, p->reply->message) != 0)
-            log_warn("could not audit refused %s: %s", p->cmd->name, db_error(self->db));
-        if (!replayed)
-            log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
-                      p->reply->status, p->reply->code);
-    }
-    /* the savepoint is not released: the next one shadows it, and a round trip is saved */
-    if (accepted)
-        outq_move(events, &ctx.events);
-    else
-        outq_clear(&ctx.events);
-    user_clear(&caller);
-    strbuf_free(&ctx.detail);
-}
-
-/* Runs a batch in one transaction and sends its replies once it is durable. */
-static void s_run_batch(server_t *self, pending_t *batch, int n)
-{
-    int64_t *woken = NULL; /* users with events committed by this batch */
-    int n_woken = 0;
-    int runnable = 0;
-    for (int i = 0; i < n; i++)
-        if (batch[i].cmd)
-            runnable++;
-    if (runnable > 0) {
-        bool ok = s_db_ready(self) && db_begin(self->db) == 0;
-        int64_t now = timesrc_now(self->clock);
-        outq_t events = {0};
-        for (int i = 0; ok && i < n; i++)
-            if (batch[i].cmd)
-                s_run_one(self, &batch[i], now, &events);
-        /* the batch's events, and one NOTIFY for the other daemons, commit with it */
-        if (ok && (db_outbox_flush(self->db, &events, &woken, &n_woken) < 0 ||
-                   db_outbox_notify(self->db, woken, n_woken) != 0)) {
-            log_warn("queueing the batch's events failed: %s", db_error(self->db));
-            ok = false;
-        }
-        outq_clear(&events);
-        if (ok && db_commit(self->db) != 0) {
-            log_warn("batch commit failed: %s", db_error(self->db));
-            ok = false;
-        }
-        if (!ok) {
-            if (!db_alive(self->db))
-                s_db_lost(self);
-            else
-                db_rollback(self->db);
-            for (int i = 0; i < n; i++)
-                if (batch[i].cmd && (!batch[i].reply || batch[i].reply->status < 400))
-                    s_reply_unavailable(&batch[i]);
-            n_woken = 0;
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        pending_t *p = &batch[i];
+    for (int i = 0; i < b->n; i++) {
+        pending_t *p = &b->items[i];
         if (!p->reply)
             continue;
         s_send_reply(self, p);
-        /* the subscribe reply goes first, then the replay */
-        if (p->cmd && p->cmd->body == LKIP__ENVELOPE__BODY_SUBSCRIBE && p->reply->status < 400)
+        if (p->cmd && p->cmd->body == LKIP__ENVELOPE__BODY_SUBSCRIBE && p->reply->status < 400 &&
+            p->reply->subscribed) {
+            /* a client that claims more than the database holds (a restored database, a
+             * stale state file) starts over from what exists, as its reply tells it */
+            uint64_t from = p->env->subscribe->last_seq;
+            if (from > p->reply->subscribed->last_seq)
+                from = p->reply->subscribed->last_seq;
             delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
-                               p->user_id, p->env->subscribe->last_seq);
+                               p->user_id, from);
+        }
     }
-    if (n_woken) {
-        delivery_wake(self->delivery, woken, n_woken);
+    if (b->n_woken) {
+        delivery_wake(self->delivery, b->woken, b->n_woken);
         self->timer_known = false; /* steps were opened: new timers */
     }
-    free(woken);
-    for (int i = 0; i < n; i++)
-        s_pending_clear(&batch[i]);
+    batch_destroy(&b);
 }
 
 static void s_prune(server_t *self)
@@ -427,7 +243,8 @@ static int s_read_one(server_t *self, pending_t *p)
     zmq_msg_close(&body);
     if (p->user_id <= 0) { /* cannot be attributed: drop */
         log_warn("message without an authenticated user dropped");
-        s_pending_clear(p);
+        zmq_msg_close(&p->rid);
+        wire_free(&p->env);
         return -1;
     }
     delivery_touch(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid));
@@ -435,13 +252,14 @@ static int s_read_one(server_t *self, pending_t *p)
         /* acknowledgements get no reply and need no transaction */
         delivery_ack(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), p->user_id,
                      p->env->ack->seq);
-        s_pending_clear(p);
+        zmq_msg_close(&p->rid);
+        wire_free(&p->env);
         return -1;
     }
     if (!p->env) {
         log_warn("malformed message from user %lld: %s", (long long)p->user_id, why);
-        s_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "bad_frame",
-                      "Pesan tidak dapat dibaca oleh server");
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "bad_frame",
+                          "Pesan tidak dapat dibaca oleh server");
         return 1;
     }
     p->request_id = p->env->request_id;
@@ -449,27 +267,36 @@ static int s_read_one(server_t *self, pending_t *p)
     if (!p->cmd) {
         log_warn("unknown request type %d from user %lld", p->env->body_case,
                  (long long)p->user_id);
-        s_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
-                      "Jenis permintaan tidak dikenal oleh server");
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
+                          "Jenis permintaan tidak dikenal oleh server");
     }
     return 1;
 }
 
-static void s_router_readable(server_t *self)
+/* Reads what is waiting (up to batch_max requests) into a batch for the idle worker w;
+ * messages that need no transaction are answered at once. */
+static void s_router_readable(server_t *self, worker_t *w)
 {
-    int max = self->cfg->batch_max;
-    pending_t *batch = xcalloc((size_t)max, sizeof *batch);
-    int n = 0;
-    while (n < max) {
-        int rc = s_read_one(self, &batch[n]);
+    batch_t *b = batch_new(self->cfg->batch_max);
+    while (b->n < b->cap) {
+        int rc = s_read_one(self, &b->items[b->n]);
         if (rc == 0)
             break;
-        if (rc > 0)
-            n++;
+        if (rc > 0 && b->items[b->n++].cmd)
+            b->runnable++;
     }
-    if (n > 0)
-        s_run_batch(self, batch, n);
-    free(batch);
+    if (b->runnable)
+        worker_submit(w, b);
+    else
+        s_finish_batch(self, b);
+}
+
+static worker_t *s_idle_worker(server_t *self)
+{
+    for (int i = 0; i < self->n_workers; i++)
+        if (!worker_busy(self->workers[i]))
+            return self->workers[i];
+    return NULL;
 }
 
 /* ---- life cycle ------------------------------------------------------------------------ */
@@ -530,6 +357,13 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     self->delivery = delivery_new(self->router, db, cfg);
     self->deadlines = deadline_new();
     self->clock = timesrc_new(cfg->test_clock);
+    self->n_workers = cfg->workers;
+    self->workers = xcalloc((size_t)self->n_workers, sizeof *self->workers);
+    for (int i = 0; i < self->n_workers; i++) {
+        self->workers[i] = worker_new(self->zctx, i, cfg, self->clock, err, errlen);
+        if (!self->workers[i])
+            goto fail;
+    }
     if (cfg->test_clock) {
         int64_t t = 0;
         bool set = false;
@@ -553,6 +387,9 @@ void server_destroy(server_t **self_p)
     if (!self_p || !*self_p)
         return;
     server_t *self = *self_p;
+    for (int i = 0; i < self->n_workers; i++)
+        worker_destroy(&self->workers[i]);
+    free(self->workers);
     delivery_destroy(&self->delivery);
     defcache_destroy(&self->defs);
     deadline_destroy(&self->deadlines);
@@ -573,44 +410,58 @@ const char *server_endpoint(const server_t *self)
 
 int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
 {
-    log_info("serving on %s", self->endpoint);
+    log_info("serving on %s with %d worker(s)", self->endpoint, self->n_workers);
+    /* fixed items first, then one per worker */
+    enum { ROUTER, ZAP, WAKE, DB, FIXED };
+    zmq_pollitem_t *items = xcalloc((size_t)(FIXED + self->n_workers), sizeof *items);
     while (!*stop) {
-        zmq_pollitem_t items[4] = {
-            {self->router, 0, ZMQ_POLLIN, 0},
-            {auth_socket(self->auth), 0, ZMQ_POLLIN, 0},
-            {NULL, wake_fd_read, ZMQ_POLLIN, 0},
-            {NULL, db_socket(self->db), ZMQ_POLLIN, 0},
-        };
-        int nitems = items[3].fd >= 0 && self->db_retry_at == 0 ? 4 : 3;
+        worker_t *idle = s_idle_worker(self);
+        /* with every worker busy, requests wait in the socket and join the next batch */
+        items[ROUTER] = (zmq_pollitem_t){self->router, 0, idle ? ZMQ_POLLIN : 0, 0};
+        items[ZAP] = (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
+        items[WAKE] = (zmq_pollitem_t){NULL, wake_fd_read, ZMQ_POLLIN, 0};
+        int fd = self->db_retry_at == 0 ? db_socket(self->db) : -1;
+        items[DB] = (zmq_pollitem_t){NULL, fd, fd >= 0 ? ZMQ_POLLIN : 0, 0};
+        for (int i = 0; i < self->n_workers; i++)
+            items[FIXED + i] =
+                (zmq_pollitem_t){worker_socket(self->workers[i]), 0, ZMQ_POLLIN, 0};
         long timeout = 1000;
         if (self->db_retry_at == 0) {
             long t1 = delivery_tick(self->delivery);
             long t2 = s_timers(self);
             timeout = t1 < t2 ? t1 : t2;
             s_prune(self);
-        }
-        if (self->db_retry_at) {
+        } else {
             int64_t wait = self->db_retry_at - monotonic_ms();
             timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;
         }
-        int rc = zmq_poll(items, nitems, timeout);
+        int rc = zmq_poll(items, FIXED + self->n_workers, timeout);
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
             log_error("poll failed: %s", zmq_strerror(errno));
+            free(items);
             return -1;
         }
-        if (items[1].revents & ZMQ_POLLIN)
+        if (items[ZAP].revents & ZMQ_POLLIN)
             auth_handle(self->auth);
-        if (items[2].revents & ZMQ_POLLIN)
+        if (items[WAKE].revents & ZMQ_POLLIN)
             continue; /* a signal: *stop tells */
-        if (nitems == 4 && (items[3].revents & ZMQ_POLLIN))
+        if (items[DB].revents & ZMQ_POLLIN)
             s_db_readable(self);
-        if (items[0].revents & ZMQ_POLLIN)
-            s_router_readable(self);
+        for (int i = 0; i < self->n_workers; i++) {
+            batch_t *b = (items[FIXED + i].revents & ZMQ_POLLIN)
+                             ? worker_collect(self->workers[i])
+                             : NULL;
+            if (b)
+                s_finish_batch(self, b);
+        }
+        if ((items[ROUTER].revents & ZMQ_POLLIN) && idle)
+            s_router_readable(self, idle);
         if (self->db_retry_at)
             (void)s_db_ready(self);
     }
+    free(items);
     log_info("stopping");
     return 0;
 }

@@ -72,13 +72,23 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
         }
         outq_add(events, &to, &ev);
     }
+    const calendar_t *cal = deadline_calendar(deadlines, db, t->org_id, t->calendar_version);
+    if (!cal)
+        return -1;
+    /* the chain goes on: the next reminder, the overdue notice, the first escalation */
+    deadline_timer_t follow;
+    if (t->kind != TIMER_ESCALATION &&
+        deadline_next_timer(cal, t->time_zone, step, t->assigned_at, t->due_at, t->kind,
+                            t->repeat_no, now, &follow) &&
+        db_timer_add(db, (timer_kind_t)follow.kind, follow.at, t->instance_id, t->run_id,
+                     t->task_id, follow.repeat_no) != 0)
+        return -1;
     if (t->kind == TIMER_ESCALATION && *supervisor && step->reminders.escalate) {
         /* repeated every N working days while the work stays overdue */
-        const calendar_t *cal = deadline_calendar(deadlines, db, t->org_id, t->calendar_version);
         cal_min_t from;
         int64_t at = t->fire_at;
-        if (!cal || deadline_to_local(t->time_zone, t->fire_at, &from) != 0)
-            return cal ? 0 : -1;
+        if (deadline_to_local(t->time_zone, t->fire_at, &from) != 0)
+            return 0;
         /* escalations missed while no daemon ran collapse into the one just fired */
         while (at <= now) {
             cal_min_t next;

@@ -1,12 +1,14 @@
 /* timesrc — see timesrc.h. */
 #include "timesrc.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
 struct timesrc {
-    bool test;       /* test clock enabled */
-    int64_t frozen;  /* test time; 0 until set: the system clock still applies */
+    bool test;                /* test clock enabled */
+    _Atomic int64_t frozen;   /* test time; 0 until set: the system clock still applies. Set by
+                                 the main thread, read by the workers */
 };
 
 timesrc_t *timesrc_new(bool test)
@@ -26,15 +28,14 @@ void timesrc_destroy(timesrc_t **self_p)
 
 int64_t timesrc_now(const timesrc_t *self)
 {
-    if (self->test && self->frozen)
-        return self->frozen;
-    return (int64_t)time(NULL);
+    int64_t frozen = self->test ? atomic_load(&self->frozen) : 0;
+    return frozen ? frozen : (int64_t)time(NULL);
 }
 
 void timesrc_set(timesrc_t *self, int64_t t)
 {
     if (self->test)
-        self->frozen = t;
+        atomic_store(&self->frozen, t);
 }
 
 bool timesrc_is_test(const timesrc_t *self)

@@ -92,22 +92,24 @@ SELECT o.id, h.day::date, h.kind, h.name FROM organisations o, (VALUES
     ('2026-12-25', 'libur_nasional', 'Kelahiran Yesus Kristus')
 ) AS h(day, kind, name);
 
--- Reminders, overdue notices and escalations waiting to fire, one row each. The daemon sleeps
--- until the earliest unfired one and claims due ones with FOR UPDATE SKIP LOCKED.
+-- Reminders, overdue notices and escalations waiting to fire. Each open step run or unit task
+-- has one pending row, its next timer; firing it queues the one after (reminders, then overdue
+-- at the due time, then an escalation every working day). The daemon sleeps until the earliest
+-- pending row and claims due ones with FOR UPDATE SKIP LOCKED. Rows are derived data written on
+-- every step transition, so they carry no foreign keys: firing joins the run or task and lets a
+-- timer of closed work simply expire.
 CREATE TABLE timers (
     id            bigserial PRIMARY KEY,
     fire_at       timestamptz NOT NULL,
     kind          text NOT NULL CHECK (kind IN ('reminder', 'overdue', 'escalation')),
-    instance_id   bigint NOT NULL REFERENCES instances(id),
-    step_run_id   bigint REFERENCES step_runs(id),
-    unit_task_id  bigint REFERENCES unit_tasks(id),
+    instance_id   bigint NOT NULL,
+    step_run_id   bigint,
+    unit_task_id  bigint,
     repeat_no     integer NOT NULL DEFAULT 1,
     fired_at      timestamptz,
     CHECK ((step_run_id IS NULL) <> (unit_task_id IS NULL))
 );
 CREATE INDEX timers_pending ON timers (fire_at) WHERE fired_at IS NULL;
-CREATE INDEX timers_run ON timers (step_run_id) WHERE fired_at IS NULL;
-CREATE INDEX timers_task ON timers (unit_task_id) WHERE fired_at IS NULL;
 
 -- The test clock: honoured only by daemons started with test_clock = true.
 CREATE TABLE test_clock (

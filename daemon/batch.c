@@ -1,0 +1,53 @@
+/* batch — see batch.h. */
+#include "batch.h"
+
+#include <stdlib.h>
+
+batch_t *batch_new(int cap)
+{
+    batch_t *b = xcalloc(1, sizeof *b);
+    b->cap = cap;
+    b->items = xcalloc((size_t)cap, sizeof *b->items);
+    return b;
+}
+
+void batch_destroy(batch_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    batch_t *b = *self_p;
+    for (int i = 0; i < b->n; i++) {
+        pending_t *p = &b->items[i];
+        zmq_msg_close(&p->rid);
+        wire_free(&p->env);
+        if (p->reply)
+            lkip__reply__free_unpacked(p->reply, NULL);
+    }
+    free(b->items);
+    free(b->woken);
+    free(b);
+    *self_p = NULL;
+}
+
+Lkip__Reply *batch_reply_new(void)
+{
+    Lkip__Reply *r = xmalloc(sizeof *r);
+    lkip__reply__init(r);
+    return r;
+}
+
+void batch_reply_plain(pending_t *p, int status, const char *code, const char *message)
+{
+    if (p->reply)
+        lkip__reply__free_unpacked(p->reply, NULL);
+    p->reply = batch_reply_new();
+    p->reply->status = (Lkip__Status)status;
+    p->reply->code = xstrdup(code);
+    p->reply->message = xstrdup(message);
+}
+
+void batch_reply_unavailable(pending_t *p)
+{
+    batch_reply_plain(p, LKIP__STATUS__UNAVAILABLE, "db_unavailable",
+                      "Basis data sedang tidak dapat dijangkau; silakan ulangi permintaan");
+}

@@ -1,0 +1,42 @@
+/* batch — requests read from the socket together, run by a worker in one transaction, and
+ * answered together once it committed. The main thread fills a batch and later sends its
+ * replies; in between only the worker that runs it touches it. */
+#ifndef LKIP_BATCH_H
+#define LKIP_BATCH_H
+
+#include "cmd.h"
+
+#include <zmq.h>
+
+/* One request waiting in a batch. */
+typedef struct {
+    zmq_msg_t rid;            /* the peer's routing id */
+    int64_t user_id;          /* from the ZAP User-Id */
+    uint64_t request_id;
+    Lkip__Envelope *env;      /* decoded request; NULL when the frame was malformed */
+    const cmd_t *cmd;         /* NULL when the body is not a known request */
+    Lkip__Reply *reply;       /* the answer; set early for malformed or unknown requests */
+} pending_t;
+
+typedef struct {
+    int n;                    /* requests read */
+    int cap;
+    pending_t *items;
+    int runnable;             /* items with a command to run */
+    int64_t *woken;           /* users with events committed by the batch (owned) */
+    int n_woken;
+} batch_t;
+
+/* An empty batch for up to cap requests. Caller owns it (batch_destroy). */
+batch_t *batch_new(int cap);
+/* Closes every request's messages and frees the batch; accepts NULL, nulls the pointer. */
+void batch_destroy(batch_t **self_p);
+
+/* A new empty reply (heap pieces, freed with the reply). */
+Lkip__Reply *batch_reply_new(void);
+/* Replaces p's reply with a plain status, code and message. */
+void batch_reply_plain(pending_t *p, int status, const char *code, const char *message);
+/* Replaces p's reply with the retryable "database unavailable". */
+void batch_reply_unavailable(pending_t *p);
+
+#endif

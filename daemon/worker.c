@@ -1,0 +1,324 @@
+/* worker — see worker.h. */
+#include "worker.h"
+
+#include "db_audit.h"
+#include "db_outbox.h"
+#include "deadline.h"
+#include "defcache.h"
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Back-off between attempts to reach a lost database. */
+#define DB_RETRY_MIN_MS 100
+#define DB_RETRY_MAX_MS 5000
+
+struct worker {
+    int id;
+    const config_t *cfg;
+    timesrc_t *clock;
+    db_t *db;                 /* this thread's connection */
+    defcache_t *defs;         /* this thread's parsed definitions */
+    deadline_t *deadlines;    /* this thread's calendars */
+    void *main_end;           /* PAIR used by the main thread */
+    void *worker_end;         /* PAIR used by the worker thread */
+    pthread_t thread;
+    bool busy;                /* main thread's view: a batch is out */
+    int64_t db_retry_at;      /* monotonic ms of the next reconnect attempt; 0: connected */
+    int db_backoff_ms;
+};
+
+/* ---- the connection ------------------------------------------------------------------------ */
+
+static void s_db_lost(worker_t *self)
+{
+    if (self->db_retry_at == 0) {
+        log_warn("worker %d: database connection lost: %s", self->id, db_error(self->db));
+        self->db_backoff_ms = DB_RETRY_MIN_MS;
+        self->db_retry_at = monotonic_ms();
+    }
+}
+
+/* True when the database can be used now; tries to reconnect when its back-off has passed
+ * (requests meanwhile get a retryable reply at once instead of waiting). */
+static bool s_db_ready(worker_t *self)
+{
+    if (self->db_retry_at == 0 && db_alive(self->db))
+        return true;
+    s_db_lost(self);
+    if (monotonic_ms() < self->db_retry_at)
+        return false;
+    if (db_reset(self->db) == 0) {
+        log_info("worker %d: database connection restored", self->id);
+        self->db_retry_at = 0;
+        return true;
+    }
+    self->db_retry_at = monotonic_ms() + self->db_backoff_ms;
+    self->db_backoff_ms =
+        self->db_backoff_ms * 2 > DB_RETRY_MAX_MS ? DB_RETRY_MAX_MS : self->db_backoff_ms * 2;
+    return false;
+}
+
+/* ---- one request --------------------------------------------------------------------------- */
+
+/* Loads a stored reply for a retried change; true when the request is answered by it (or the
+ * lookup failed and said so). */
+static bool s_replay_stored(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char command[32] = "";
+    int found = db_request_get(self->db, p->user_id, p->request_id, &buf, &len, command,
+                               sizeof command);
+    if (found < 0) {
+        cmd_db_failed(ctx, "stored reply lookup");
+        return true;
+    }
+    if (found == 0)
+        return false;
+    if (strcmp(command, p->cmd->name) != 0) {
+        free(buf);
+        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "request_id_reused",
+                  "request_id ini sudah dipakai untuk perintah lain (%s)", command);
+        return true;
+    }
+    Lkip__Reply *stored = lkip__reply__unpack(NULL, len, buf);
+    free(buf);
+    if (!stored) {
+        cmd_reply(ctx, LKIP__STATUS__INTERNAL, "internal", "Balasan tersimpan rusak");
+        return true;
+    }
+    lkip__reply__free_unpacked(p->reply, NULL);
+    p->reply = ctx->reply = stored;
+    log_debug("request %llu of user %lld answered from its stored reply",
+              (unsigned long long)p->request_id, (long long)p->user_id);
+    return true;
+}
+
+/* Stores an accepted change's audit row and reply: 1 stored, 0 a reply was stored before (a
+ * retry), -1 failed (the reply then says so). */
+static int s_record_accepted(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
+{
+    size_t len = lkip__reply__get_packed_size(p->reply);
+    uint8_t *buf = xmalloc(len);
+    lkip__reply__pack(p->reply, buf);
+    int rc = db_request_accept(self->db, p->user_id, p->request_id, p->cmd->name, buf, len,
+                               p->reply->status, p->reply->code, ctx->instance_id, ctx->step_no,
+                               strbuf_str(&ctx->detail));
+    free(buf);
+    if (rc < 0)
+        cmd_db_failed(ctx, "record the change");
+    return rc;
+}
+
+/* Runs one request inside the batch transaction, under its own savepoint; the events of an
+ * accepted one join the batch's queue. */
+static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
+{
+    cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now,
+                     .defs = self->defs, .deadlines = self->deadlines, .clock = self->clock};
+    ctx.reply = p->reply = batch_reply_new();
+    if (db_savepoint(self->db) != 0) {
+        cmd_db_failed(&ctx, "savepoint");
+        return;
+    }
+    user_t caller = {0};
+    db_lookup_t found = db_user_by_id(self->db, p->user_id, &caller);
+    bool replayed = false;
+    if (found == DB_FAILED) {
+        cmd_db_failed(&ctx, "caller lookup");
+    } else if (found == DB_NOT_FOUND || caller.disabled) {
+        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "user_disabled",
+                  "Akun Anda tidak aktif; hubungi administrator");
+    } else if (p->cmd->access == CMD_ADMIN && strcmp(caller.role, "admin") != 0) {
+        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
+                  "Perintah \"%s\" hanya untuk administrator (peran Anda: %s)", p->cmd->name,
+                  caller.role);
+    } else if (p->cmd->mutating && p->request_id == 0) {
+        cmd_reply(&ctx, LKIP__STATUS__BAD_REQUEST, "missing_request_id",
+                  "Permintaan perubahan wajib membawa request_id");
+    } else {
+        ctx.caller = &caller;
+        p->cmd->fn(&ctx);
+        if (p->reply->status == LKIP__STATUS__STATUS_NONE)
+            cmd_reply(&ctx, LKIP__STATUS__INTERNAL, "internal", "Perintah tidak menjawab");
+    }
+
+    /* A retried change (same request_id) is recognised without a lookup in the common case: an
+     * accepted run finds its stored reply taken at the insert, a refused one (the state moved
+     * on) looks for it. Either way the stored reply answers and this run is rolled back. */
+    bool accepted = p->reply->status < 400;
+    bool retry_possible = ctx.caller && p->cmd->mutating;
+    if (accepted && p->cmd->mutating) {
+        int rc = s_record_accepted(self, p, &ctx);
+        accepted = rc == 1;
+        retry_possible = rc == 0;
+    }
+    if (!accepted) {
+        bool rolled_back = db_rollback_savepoint(self->db) == 0;
+        if (rolled_back && retry_possible)
+            replayed = s_replay_stored(self, p, &ctx);
+        if (rolled_back && !replayed &&
+            db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
+                         ctx.instance_id, ctx.step_no, p->reply->message) != 0)
+            log_warn("could not audit refused %s: %s", p->cmd->name, db_error(self->db));
+        if (!replayed)
+            log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
+                      p->reply->status, p->reply->code);
+    }
+    /* the savepoint is not released: the next one shadows it, and a round trip is saved */
+    if (accepted)
+        outq_move(events, &ctx.events);
+    else
+        outq_clear(&ctx.events);
+    user_clear(&caller);
+    strbuf_free(&ctx.detail);
+}
+
+/* ---- one batch ----------------------------------------------------------------------------- */
+
+/* Runs the batch's requests in one transaction; on any failure of the transaction as a whole,
+ * every request it would have accepted gets a retryable reply instead. */
+static void s_run_batch(worker_t *self, batch_t *b)
+{
+    bool ok = s_db_ready(self) && db_begin(self->db) == 0;
+    int64_t now = timesrc_now(self->clock);
+    outq_t events = {0};
+    for (int i = 0; ok && i < b->n; i++)
+        if (b->items[i].cmd)
+            s_run_one(self, &b->items[i], now, &events);
+    /* the batch's events, and one NOTIFY for the other daemons, commit with it */
+    if (ok && (db_outbox_flush(self->db, &events, &b->woken, &b->n_woken) < 0 ||
+               db_outbox_notify(self->db, b->woken, b->n_woken) != 0)) {
+        log_warn("worker %d: queueing the batch's events failed: %s", self->id,
+                 db_error(self->db));
+        ok = false;
+    }
+    outq_clear(&events);
+    if (ok && db_commit(self->db) != 0) {
+        log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
+        ok = false;
+    }
+    if (ok)
+        return;
+    if (!db_alive(self->db))
+        s_db_lost(self);
+    else
+        db_rollback(self->db);
+    for (int i = 0; i < b->n; i++)
+        if (b->items[i].cmd && (!b->items[i].reply || b->items[i].reply->status < 400))
+            batch_reply_unavailable(&b->items[i]);
+    b->n_woken = 0;
+}
+
+static void *s_main(void *arg)
+{
+    worker_t *self = arg;
+    for (;;) {
+        batch_t *b = NULL;
+        if (zmq_recv(self->worker_end, &b, sizeof b, 0) != sizeof b) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (!b)
+            break; /* asked to stop */
+        s_run_batch(self, b);
+        if (zmq_send(self->worker_end, &b, sizeof b, 0) != sizeof b)
+            break;
+    }
+    return NULL;
+}
+
+/* ---- life cycle ---------------------------------------------------------------------------- */
+
+worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock, char *err,
+                     size_t errlen)
+{
+    worker_t *self = xcalloc(1, sizeof *self);
+    self->id = id;
+    self->cfg = cfg;
+    self->clock = clock;
+    self->db = db_connect(cfg->database, err, errlen);
+    if (!self->db) {
+        free(self);
+        return NULL;
+    }
+    self->defs = defcache_new();
+    self->deadlines = deadline_new();
+    char endpoint[64];
+    snprintf(endpoint, sizeof endpoint, "inproc://lkipd-worker-%d", id);
+    self->main_end = zmq_socket(zctx, ZMQ_PAIR);
+    self->worker_end = zmq_socket(zctx, ZMQ_PAIR);
+    int linger = 0;
+    if (!self->main_end || !self->worker_end ||
+        zmq_setsockopt(self->main_end, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_setsockopt(self->worker_end, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_bind(self->main_end, endpoint) != 0 || zmq_connect(self->worker_end, endpoint) != 0 ||
+        pthread_create(&self->thread, NULL, s_main, self) != 0) {
+        snprintf(err, errlen, "could not start worker %d: %s", id, zmq_strerror(errno));
+        if (self->main_end)
+            zmq_close(self->main_end);
+        if (self->worker_end)
+            zmq_close(self->worker_end);
+        defcache_destroy(&self->defs);
+        deadline_destroy(&self->deadlines);
+        db_destroy(&self->db);
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+void worker_destroy(worker_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    worker_t *self = *self_p;
+    batch_t *stop = NULL;
+    if (self->busy) {
+        batch_t *b = NULL; /* let the batch under way finish: it is committed or not */
+        if (zmq_recv(self->main_end, &b, sizeof b, 0) == sizeof b)
+            batch_destroy(&b);
+    }
+    if (zmq_send(self->main_end, &stop, sizeof stop, 0) == sizeof stop)
+        pthread_join(self->thread, NULL);
+    zmq_close(self->main_end);
+    zmq_close(self->worker_end);
+    defcache_destroy(&self->defs);
+    deadline_destroy(&self->deadlines);
+    db_destroy(&self->db);
+    free(self);
+    *self_p = NULL;
+}
+
+void *worker_socket(worker_t *self)
+{
+    return self->main_end;
+}
+
+bool worker_busy(const worker_t *self)
+{
+    return self->busy;
+}
+
+void worker_submit(worker_t *self, batch_t *batch)
+{
+    if (zmq_send(self->main_end, &batch, sizeof batch, 0) == sizeof batch)
+        self->busy = true;
+    else
+        abort(); /* an inproc PAIR with room for one message cannot refuse it */
+}
+
+batch_t *worker_collect(worker_t *self)
+{
+    batch_t *b = NULL;
+    if (zmq_recv(self->main_end, &b, sizeof b, ZMQ_DONTWAIT) != sizeof b)
+        return NULL;
+    self->busy = false;
+    return b;
+}
