@@ -1,7 +1,7 @@
 /* pbjson — see pbjson.h. */
 #include "pbjson.h"
 
-#include "util.h"
+#include "wire.h"
 
 #include <string.h>
 
@@ -51,28 +51,6 @@ static json_t *s_value(const ProtobufCFieldDescriptor *f, const void *v)
     return json_null();
 }
 
-static size_t s_size(const ProtobufCFieldDescriptor *f)
-{
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return sizeof(void *);
-    case PROTOBUF_C_TYPE_BYTES:
-        return sizeof(ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return 8;
-    case PROTOBUF_C_TYPE_BOOL:
-        return sizeof(protobuf_c_boolean);
-    default:
-        return 4;
-    }
-}
-
 json_t *pbjson_message(const ProtobufCMessage *m)
 {
     json_t *obj = json_object();
@@ -85,7 +63,7 @@ json_t *pbjson_message(const ProtobufCMessage *m)
             const char *arr = *(char *const *)(base + f->offset);
             json_t *a = json_array();
             for (size_t k = 0; k < n; k++)
-                json_array_append_new(a, s_value(f, arr + k * s_size(f)));
+                json_array_append_new(a, s_value(f, arr + k * wire_value_size(f)));
             json_object_set_new(obj, f->name, a);
             continue;
         }

@@ -35,7 +35,7 @@ static bool s_check_value(const ProtobufCFieldDescriptor *f, const void *v, int 
     return true;
 }
 
-static size_t s_value_size(const ProtobufCFieldDescriptor *f)
+size_t wire_value_size(const ProtobufCFieldDescriptor *f)
 {
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING:
@@ -75,7 +75,7 @@ static bool s_check(const ProtobufCMessage *m, int depth, const char **why)
             }
             const char *arr = *(char *const *)(base + f->offset);
             for (size_t k = 0; k < n; k++)
-                if (!s_check_value(f, arr + k * s_value_size(f), depth, why))
+                if (!s_check_value(f, arr + k * wire_value_size(f), depth, why))
                     return false;
             continue;
         }

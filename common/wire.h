@@ -28,6 +28,9 @@ uint8_t *wire_encode(const Lkip__Envelope *env, size_t *len);
 /* Frees a decoded envelope and nulls the pointer; accepts NULL. */
 void wire_free(Lkip__Envelope **env);
 
+/* The size of one value of field f in a message struct (for walking repeated fields). */
+size_t wire_value_size(const ProtobufCFieldDescriptor *f);
+
 /* True for statuses a client may retry unchanged (same request_id). */
 bool status_retryable(int status);
 

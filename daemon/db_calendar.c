@@ -20,20 +20,26 @@ static int s_add_rows(const db_res_t *r, cal_week_t *week, int col)
     return 0;
 }
 
-int db_calendar_week(db_t *db, int64_t org_id, cal_week_t *week)
+/* A week from sql, which selects (weekday, start_min, end_min) of owner $1 in order. */
+static int s_week(db_t *db, const char *sql, int64_t owner, cal_week_t *week)
 {
     memset(week, 0, sizeof *week);
     db_params_t p = {0};
-    db_param_int(&p, org_id);
-    db_res_t *r = db_query(db,
-                           "SELECT weekday, start_min, end_min FROM work_hours WHERE org_id = $1"
-                           " ORDER BY weekday, start_min",
-                           &p);
+    db_param_int(&p, owner);
+    db_res_t *r = db_query(db, sql, &p);
     if (!r)
         return -1;
     int rc = s_add_rows(r, week, 0);
     db_res_free(&r);
     return rc;
+}
+
+int db_calendar_week(db_t *db, int64_t org_id, cal_week_t *week)
+{
+    return s_week(db,
+                  "SELECT weekday, start_min, end_min FROM work_hours WHERE org_id = $1"
+                  " ORDER BY weekday, start_min",
+                  org_id, week);
 }
 
 /* Adds the periods of org_id to cal. */
@@ -257,18 +263,10 @@ int db_period_remove(db_t *db, int64_t org_id, const char *name, bool *found)
 /* The week of one period. */
 static int s_period_week(db_t *db, int64_t period_id, cal_week_t *week)
 {
-    memset(week, 0, sizeof *week);
-    db_params_t p = {0};
-    db_param_int(&p, period_id);
-    db_res_t *r = db_query(db,
-                           "SELECT weekday, start_min, end_min FROM work_period_hours"
-                           " WHERE period_id = $1 ORDER BY weekday, start_min",
-                           &p);
-    if (!r)
-        return -1;
-    int rc = s_add_rows(r, week, 0);
-    db_res_free(&r);
-    return rc;
+    return s_week(db,
+                  "SELECT weekday, start_min, end_min FROM work_period_hours"
+                  " WHERE period_id = $1 ORDER BY weekday, start_min",
+                  period_id, week);
 }
 
 int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply)
