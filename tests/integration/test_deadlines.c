@@ -5,7 +5,8 @@
  * notices and escalations reaching the right clients at the right test-clock times (and a unit
  * task's escalation reaching only the head of that unit); a holiday added after a deadline was
  * computed moving it and telling the actor; two daemons on one database firing each timer once;
- * a daemon restarted after a due time firing the missed timers once.
+ * a daemon restarted after a due time firing the missed timers once (and dropping reminders
+ * that only came due with the work already overdue).
  *
  * The calendar tests share one harness; every test that drives the clock has a database of its
  * own (its setup makes a fresh harness and daemon), so timers of one test never reach another.
@@ -1278,10 +1279,21 @@ static void test_unit_task_escalation_to_own_kepala_bidang(void **state)
     s_watch(&aptika, s_w.h, s_w.d, &s_w.kabid_aptika, "kabid.aptika");
     s_watch(&operator_ikp, s_w.h, s_w.d, &s_w.operator_ikp, "operator.ikp");
 
+    /* 10:20: the operator is reminded twice (10:00 and 10:15), for its own unit */
+    Lkip__Envelope *env = NULL;
+    Lkip__Event *ev = NULL;
+    s_clock_to(s_w.c_admin, "2026-03-02 10:20");
+    for (int i = 0; i < 2; i++) {
+        ev = s_expect_timer_event(&operator_ikp, "reminder", inst, 4, &env);
+        assert_string_equal(ev->unit_code, "IKP");
+        wire_free(&env);
+    }
+    assert_int_equal(s_drain_timer_events(&ikp, s_w.h, inst, 0), 0);
+
+    /* 11:05: overdue to the operator, escalation to the head of each unit */
     int64_t now = s_wita("2026-03-02 11:05");
     s_clock_to(s_w.c_admin, "2026-03-02 11:05");
-    Lkip__Envelope *env = NULL;
-    Lkip__Event *ev = s_expect_timer_event(&ikp, "escalation", inst, 4, &env);
+    ev = s_expect_timer_event(&ikp, "escalation", inst, 4, &env);
     s_check_event(ev, inst, "2026", ikp_due, now);
     assert_string_equal(ev->unit_code, "IKP");
     assert_string_equal(ev->text, "IKP");
@@ -1290,12 +1302,6 @@ static void test_unit_task_escalation_to_own_kepala_bidang(void **state)
     ev = s_expect_timer_event(&aptika, "escalation", inst, 4, &env);
     assert_string_equal(ev->unit_code, "APTIKA");
     wire_free(&env);
-    /* the operator is reminded twice and told it is overdue, for its own unit */
-    for (int i = 0; i < 2; i++) {
-        ev = s_expect_timer_event(&operator_ikp, "reminder", inst, 4, &env);
-        assert_string_equal(ev->unit_code, "IKP");
-        wire_free(&env);
-    }
     ev = s_expect_timer_event(&operator_ikp, "overdue", inst, 4, &env);
     assert_string_equal(ev->unit_code, "IKP");
     wire_free(&env);
@@ -1395,14 +1401,15 @@ static void test_holiday_moves_open_deadline(void **state)
     assert_int_equal(ev->due_at, tue);
     wire_free(&env);
 
-    /* and the notices come at the restored times: reminders Monday 16:00 and Tuesday 08:00,
-     * overdue 08:30 */
-    s_clock_to(s_w.c_admin, "2026-03-03 08:35");
+    /* and the notices come at the restored times: reminders Monday 16:00 and Tuesday 08:00
+     * (the first one late, but still before the due time), overdue 08:30 */
+    s_clock_to(s_w.c_admin, "2026-03-03 08:05");
     for (int i = 0; i < 2; i++) {
         ev = s_expect_timer_event(&kasubag, "reminder", inst, 2, &env);
         assert_int_equal(ev->due_at, tue);
         wire_free(&env);
     }
+    s_clock_to(s_w.c_admin, "2026-03-03 08:35");
     ev = s_expect_timer_event(&kasubag, "overdue", inst, 2, &env);
     assert_int_equal(ev->due_at, tue);
     wire_free(&env);
@@ -1437,20 +1444,27 @@ static void test_two_daemons_fire_once(void **state)
     s_watch(&kasubag_b, s_w.h, b, &s_w.kasubag, "kasubag");
     s_watch(&sekretaris_b, s_w.h, b, &s_w.sekretaris, "sekretaris");
 
-    /* one jump past every timer of step 2: both daemons race for them */
-    int64_t now = s_wita("2026-03-02 10:05");
+    /* one jump past both reminders of step 2 (09:00, 09:30), then one past its due time:
+     * both daemons race for the timers each time */
+    int64_t due = s_wita("2026-03-02 10:00");
+    int64_t now = s_wita("2026-03-02 09:45");
     s_clock_set(s_w.c_admin, now);
     s_sync(s_w.c_admin, now);
     s_sync(admin_b, now);
-    int64_t due = s_wita("2026-03-02 10:00");
     watcher_t *kasubags[] = {&kasubag_a, &kasubag_b};
-    for (int i = 0; i < 2; i++) {
-        Lkip__Envelope *env = NULL;
+    for (int i = 0; i < 2; i++)
         for (int k = 0; k < 2; k++) {
+            Lkip__Envelope *env = NULL;
             Lkip__Event *ev = s_expect_timer_event(kasubags[i], "reminder", inst, 2, &env);
             s_check_event(ev, inst, "2026", due, now);
             wire_free(&env);
         }
+    now = s_wita("2026-03-02 10:05");
+    s_clock_set(s_w.c_admin, now);
+    s_sync(s_w.c_admin, now);
+    s_sync(admin_b, now);
+    for (int i = 0; i < 2; i++) {
+        Lkip__Envelope *env = NULL;
         Lkip__Event *ev = s_expect_timer_event(kasubags[i], "overdue", inst, 2, &env);
         s_check_event(ev, inst, "2026", due, now);
         wire_free(&env);
@@ -1471,8 +1485,13 @@ static void test_two_daemons_fire_once(void **state)
     assert_int_equal(harness_sql_int(s_w.h,
                                      "SELECT count(*) FROM timers WHERE instance_id = $1::bigint"
                                      " AND fired_at = to_timestamp($2::bigint)",
+                                     s_num(inst), s_num(s_wita("2026-03-02 09:45")), NULL),
+                     2 + 3 /* step 2's reminders; step 1's, expired */);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM timers WHERE instance_id = $1::bigint"
+                                     " AND fired_at = to_timestamp($2::bigint)",
                                      s_num(inst), s_num(now), NULL),
-                     4 + 3 /* step 1's, expired */);
+                     2);
     assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-03 10:00"));
     assert_int_equal(s_fired_logged(s_w.d, b, "reminder", 1, inst, 2), 1);
     assert_int_equal(s_fired_logged(s_w.d, b, "reminder", 2, inst, 2), 1);
@@ -1523,8 +1542,10 @@ static void test_restart_fires_missed_timers_once(void **state)
     s_check_event(ev, inst, "2026", due, now);
     wire_free(&env);
     assert_int_equal(s_drain_timer_events(&sekretaris, s_w.h, inst, 0), 0);
-    int events = s_drain_timer_events(&kasubag, s_w.h, inst, 2);
-    assert_true(events >= 1); /* the overdue notice (and the reminders it missed, if any) */
+    ev = s_expect_timer_event(&kasubag, "overdue", inst, 2, &env);
+    s_check_event(ev, inst, "2026", due, now);
+    wire_free(&env);
+    assert_int_equal(s_drain_timer_events(&kasubag, s_w.h, inst, 0), 0);
 
     /* exactly one overdue and one escalation per recipient: the escalations of Tuesday and
      * Wednesday 10:00 collapse into the one fired now; the next is Thursday 10:00 */
@@ -1532,6 +1553,10 @@ static void test_restart_fires_missed_timers_once(void **state)
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "escalation", inst, 2), 1);
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "escalation", inst, 2), 0);
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "overdue", inst, 2), 0);
+    /* the reminders of 09:00 and 09:30, missed until after the due time, expire unsent: a
+     * "due soon" after the overdue notice would only mislead */
+    assert_int_equal(s_outbox_count(s_w.h, "kasubag", "reminder", inst, 2), 0);
+    assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", true), 2);
     assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-05 10:00"));
     assert_int_equal(s_timers(s_w.h, inst, 2, "escalation", true), 1);
 
