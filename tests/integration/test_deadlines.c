@@ -1430,6 +1430,36 @@ static int s_fired_logged(harness_daemon_t *a, harness_daemon_t *b, const char *
     return count;
 }
 
+/* A daemon busy with requests still follows the clock another daemon sets: a notification that
+ * arrives while it runs a query is read off the socket into libpq's queue, where waiting for the
+ * socket no longer finds it. The other daemon's clock is set many times while this one is kept
+ * busy with pipelined pings; it must end up at the last time. */
+static void test_clock_reaches_busy_daemon(void **state)
+{
+    harness_daemon_t *b = s_daemon(s_w.h);
+    assert_non_null(b);
+    lkipc_t *admin_b = harness_client(s_w.h, b, &s_w.admin, CALL_TIMEOUT_MS);
+    lkipc_t *busy = harness_client(s_w.h, b, &s_w.staf, CALL_TIMEOUT_MS);
+    assert_non_null(admin_b);
+    assert_non_null(busy);
+    Lkip__Envelope *pong = s_ping(busy); /* connected */
+    wire_free(&pong);
+    int64_t t = s_wita("2026-03-02 08:00");
+    for (int k = 0; k < 40; k++) {
+        for (int i = 0; i < 5; i++) {
+            Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+            Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+            req.request_id = lkipc_request_id();
+            req.body_case = LKIP__ENVELOPE__BODY_PING;
+            req.ping = &body;
+            assert_int_equal(lkipc_send(busy, &req), 0);
+        }
+        s_clock_set(s_w.c_admin, t + 60 * k);
+    }
+    s_sync(admin_b, t + 60 * 39);
+    s_sync(s_w.c_admin, t + 60 * 39);
+}
+
 static void test_two_daemons_fire_once(void **state)
 {
     harness_daemon_t *b = s_daemon(s_w.h);
@@ -1593,6 +1623,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unit_task_escalation_to_own_kepala_bidang,
                                         s_world_setup, s_world_teardown),
         cmocka_unit_test_setup_teardown(test_holiday_moves_open_deadline, s_world_setup,
+                                        s_world_teardown),
+        cmocka_unit_test_setup_teardown(test_clock_reaches_busy_daemon, s_world_setup,
                                         s_world_teardown),
         cmocka_unit_test_setup_teardown(test_two_daemons_fire_once, s_world_setup,
                                         s_world_teardown),
