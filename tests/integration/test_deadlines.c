@@ -4,9 +4,9 @@
  * are refused whole, hours, special periods, time zones, the admin-only rule); reminders, overdue
  * notices and escalations reaching the right clients at the right test-clock times (and a unit
  * task's escalation reaching only the head of that unit); a holiday added after a deadline was
- * computed moving it and telling the actor; two daemons on one database firing each timer once;
- * a daemon restarted after a due time firing the missed timers once (and dropping reminders
- * that only came due with the work already overdue).
+ * computed moving it and telling the actor; two daemons on one database following one clock and
+ * firing each timer once; a daemon restarted after a due time firing the missed timers once (and
+ * dropping reminders that only came due with the work already overdue).
  *
  * The calendar tests share one harness; every test that drives the clock has a database of its
  * own (its setup makes a fresh harness and daemon), so timers of one test never reach another.
@@ -1464,9 +1464,13 @@ static void test_two_daemons_fire_once(void **state)
 {
     harness_daemon_t *b = s_daemon(s_w.h);
     assert_non_null(b);
-    int64_t inst = s_open_step2("2026-03-02 08:00", "2026");
     lkipc_t *admin_b = harness_client(s_w.h, b, &s_w.admin, CALL_TIMEOUT_MS);
     assert_non_null(admin_b);
+    /* b runs on the system clock until it hears of the test clock: let it hear first, so no
+     * timer is ever looked at with the wrong time */
+    s_clock_set(s_w.c_admin, s_wita("2026-03-02 08:00"));
+    s_sync(admin_b, s_wita("2026-03-02 08:00"));
+    int64_t inst = s_open_step2("2026-03-02 08:00", "2026");
     s_sync(admin_b, s_wita("2026-03-02 08:00"));
 
     watcher_t kasubag_a, kasubag_b, sekretaris_b;
