@@ -474,8 +474,7 @@ void cmd_calendar_due(cmd_ctx_t *ctx)
         char buf[32];
         /* the start as counted: work given outside working time starts at the next working
          * start (calendar_due succeeded, so there is one) */
-        cal_format_local(r->wall_clock ? from : calendar_next_working(cal, from), buf,
-                         sizeof buf);
+        cal_format_local(r->wall_clock ? from : calendar_next_working(cal, from), buf, sizeof buf);
         d->from = xstrdup(buf);
         cal_format_local(due, buf, sizeof buf);
         d->due = xstrdup(buf);
