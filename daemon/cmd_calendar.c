@@ -471,7 +471,9 @@ void cmd_calendar_due(cmd_ctx_t *ctx)
         Lkip__CalendarDueReply *d = xmalloc(sizeof *d);
         lkip__calendar_due_reply__init(d);
         char buf[32];
-        cal_format_local(from, buf, sizeof buf);
+        /* the start as counted: work given outside working time starts at the next working
+         * start (calendar_due succeeded, so there is one) */
+        cal_format_local(r->wall_clock ? from : calendar_next_working(cal, from), buf, sizeof buf);
         d->from = xstrdup(buf);
         cal_format_local(due, buf, sizeof buf);
         d->due = xstrdup(buf);

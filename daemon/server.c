@@ -434,6 +434,14 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         } else {
             int64_t wait = self->db_retry_at - monotonic_ms();
             timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;
+        } else {
+            /* a notification that came in while a query ran (above, or in the last batch) was
+             * read off the socket into libpq's queue: polling the socket would never see it */
+            int n = db_notifications(self->db, s_on_notify, self);
+            if (n < 0)
+                s_db_lost(self);
+            else if (n > 0)
+                timeout = 0; /* a clock or events changed: timers and delivery look again */
         }
         int rc = zmq_poll(items, FIXED + self->n_workers, timeout);
         if (rc < 0) {

@@ -45,6 +45,10 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
 {
     if (!t->open)
         return 0; /* the work was done in time: the timer just expires */
+    /* a reminder reached only when the work is already due (missed while no daemon ran, or a
+     * clock jump) would say "tenggat sudah dekat" after the fact: the overdue notice says it */
+    if (t->kind == TIMER_REMINDER && t->due_at && now >= t->due_at)
+        return 0;
     const sopdef_t *def = defcache_get(defs, db, t->def_id);
     const sop_step_t *step = def ? sopdef_step(def, t->step_no) : NULL;
     if (!step)

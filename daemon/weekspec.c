@@ -68,6 +68,10 @@ int weekspec_parse(const char *text, cal_week_t *week, char *why, size_t len)
         if (*p != ' ' && *p != '\t')
             buf[w++] = *p;
     buf[w] = '\0';
+    if (w == 0) { /* only spaces: as empty as "" (not a week without working time) */
+        snprintf(why, len, "jam kerja kosong atau terlalu panjang");
+        return -EINVAL;
+    }
     for (char *part = buf; part && *part;) {
         char *semi = strchr(part, ';');
         if (semi)
