@@ -374,7 +374,7 @@ int db_rollback_savepoint(db_t *db)
     return db_exec(db, "ROLLBACK TO SAVEPOINT req", NULL);
 }
 
-int db_notifications(db_t *db, void (*fn)(const char *, const char *, bool, void *), void *arg)
+int db_notifications(db_t *db, void (*fn)(const char *, const char *, void *), void *arg)
 {
     if (!PQconsumeInput(db->conn)) {
         s_set_error(db, NULL);
@@ -383,7 +383,7 @@ int db_notifications(db_t *db, void (*fn)(const char *, const char *, bool, void
     int count = 0;
     PGnotify *n;
     while ((n = PQnotifies(db->conn)) != NULL) {
-        fn(n->relname, n->extra, n->be_pid == PQbackendPID(db->conn), arg);
+        fn(n->relname, n->extra, arg);
         PQfreemem(n);
         count++;
     }

@@ -75,11 +75,9 @@ int db_rollback(db_t *db);
 int db_savepoint(db_t *db) WUR;
 int db_rollback_savepoint(db_t *db) WUR;
 
-/* Reads pending notifications without blocking; calls fn(channel, payload, own, arg) for each,
- * own telling whether this connection sent it. Returns the number handled or -1 when the
- * connection broke. */
-int db_notifications(db_t *db,
-                     void (*fn)(const char *channel, const char *payload, bool own, void *arg),
+/* Reads pending notifications without blocking; calls fn(channel, payload, arg) for each.
+ * Returns the number handled or -1 when the connection broke. */
+int db_notifications(db_t *db, void (*fn)(const char *channel, const char *payload, void *arg),
                      void *arg);
 
 #endif

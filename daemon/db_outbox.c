@@ -248,16 +248,22 @@ int db_outbox_last_seqs(db_t *db, const int64_t *users, int n, uint64_t *last)
     return 0;
 }
 
-int db_outbox_notify(db_t *db, const int64_t *users, int n)
+int db_outbox_notify(db_t *db, const char *origin, const int64_t *users, int n)
 {
     if (n == 0)
         return 0;
     strbuf_t sb = {0};
+    strbuf_printf(&sb, "%s|", origin);
+    size_t head = sb.len;
     for (int i = 0; i < n && sb.len < 7900; i++)
         strbuf_printf(&sb, "%s%lld", i ? "," : "", (long long)users[i]);
+    /* NOTIFY payloads stop at 8000 bytes; an empty list makes every daemon check everyone */
+    if (sb.len >= 7900) {
+        sb.len = head;
+        sb.data[head] = '\0';
+    }
     db_params_t p = {0};
-    /* NOTIFY payloads stop at 8000 bytes; an empty one makes every daemon check everyone */
-    db_param_str(&p, sb.len < 7900 ? strbuf_str(&sb) : "");
+    db_param_str(&p, strbuf_str(&sb));
     strbuf_free(&sb);
     return db_exec(db, "SELECT pg_notify('lkip_events', $1)", &p);
 }

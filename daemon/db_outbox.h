@@ -53,9 +53,10 @@ void db_events_free(db_event_t *events, int n);
 int db_outbox_last_seqs(db_t *db, const int64_t *users, int n, uint64_t *last) WUR;
 
 /* Tells every daemon (NOTIFY lkip_events, delivered at commit) that these users have new
- * events; one notification for the whole list, an empty payload ("anyone") when it is long.
+ * events: one notification for the whole list, payload "ORIGIN|12,40" where ORIGIN names the
+ * daemon that sent it (so it can skip its own), "ORIGIN|" ("anyone") when the list is long.
  * Does nothing for n == 0. Returns 0 or -1. */
-int db_outbox_notify(db_t *db, const int64_t *users, int n) WUR;
+int db_outbox_notify(db_t *db, const char *origin, const int64_t *users, int n) WUR;
 
 /* Records that a user holds every event up to seq (never moves backwards). Returns 0 or -1. */
 int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq) WUR;

@@ -18,6 +18,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct server {
     timesrc_t *clock;         /* the daemon clock */
     int n_workers;
     worker_t **workers;       /* each runs batches on its own connection */
+    char origin[24];          /* this daemon's name in notifications (random) */
     bool timer_known;         /* next_timer holds the earliest pending timer */
     int64_t next_timer;       /* unix seconds of the earliest pending timer; 0: none */
     int64_t timer_check_at;   /* monotonic ms: look at the timers table again */
@@ -102,9 +104,9 @@ static bool s_db_ready(server_t *self)
     return false;
 }
 
-/* Another daemon committed events: payload lists the users ("12,40"), or is empty for
+/* Another daemon committed events: payload "ORIGIN|12,40" lists the users, or none for
  * "anyone". Our own notifications were handled right after our commit. */
-static void s_on_notify(const char *channel, const char *payload, bool own, void *arg)
+static void s_on_notify(const char *channel, const char *payload, void *arg)
 {
     server_t *self = arg;
     if (strcmp(channel, "lkip_clock") == 0) {
@@ -112,8 +114,12 @@ static void s_on_notify(const char *channel, const char *payload, bool own, void
         self->timer_known = false;
         return;
     }
-    if (own || strcmp(channel, "lkip_events") != 0)
+    const char *bar = strchr(payload, '|');
+    size_t origin_len = strlen(self->origin);
+    if (strcmp(channel, "lkip_events") != 0 || !bar ||
+        ((size_t)(bar - payload) == origin_len && memcmp(payload, self->origin, origin_len) == 0))
         return;
+    payload = bar + 1;
     self->timer_known = false; /* the change may have queued timers */
     if (!*payload) {
         delivery_wake(self->delivery, NULL, 0);
@@ -197,8 +203,8 @@ static long s_timers(server_t *self)
     if (self->next_timer && self->next_timer <= now) {
         int64_t *woken = NULL;
         int n_woken = 0;
-        int fired = timers_fire(self->db, self->defs, self->deadlines, now, 100, &woken,
-                                &n_woken);
+        int fired = timers_fire(self->db, self->defs, self->deadlines, self->origin, now, 100,
+                                &woken, &n_woken);
         if (n_woken)
             delivery_wake(self->delivery, woken, n_woken);
         free(woken);
@@ -357,10 +363,13 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     self->delivery = delivery_new(self->router, db, cfg);
     self->deadlines = deadline_new();
     self->clock = timesrc_new(cfg->test_clock);
+    uint64_t token;
+    randombytes_buf(&token, sizeof token);
+    snprintf(self->origin, sizeof self->origin, "%016llx", (unsigned long long)token);
     self->n_workers = cfg->workers;
     self->workers = xcalloc((size_t)self->n_workers, sizeof *self->workers);
     for (int i = 0; i < self->n_workers; i++) {
-        self->workers[i] = worker_new(self->zctx, i, cfg, self->clock, err, errlen);
+        self->workers[i] = worker_new(self->zctx, i, cfg, self->clock, self->origin, err, errlen);
         if (!self->workers[i])
             goto fail;
     }
@@ -431,17 +440,16 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
             long t2 = s_timers(self);
             timeout = t1 < t2 ? t1 : t2;
             s_prune(self);
-        } else {
-            int64_t wait = self->db_retry_at - monotonic_ms();
-            timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;
-        } else {
-            /* a notification that came in while a query ran (above, or in the last batch) was
-             * read off the socket into libpq's queue: polling the socket would never see it */
+            /* a notification that came in while a query ran (just above) was read off the
+             * socket into libpq's queue: polling the socket would never see it */
             int n = db_notifications(self->db, s_on_notify, self);
             if (n < 0)
                 s_db_lost(self);
             else if (n > 0)
                 timeout = 0; /* a clock or events changed: timers and delivery look again */
+        } else {
+            int64_t wait = self->db_retry_at - monotonic_ms();
+            timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;
         }
         int rc = zmq_poll(items, FIXED + self->n_workers, timeout);
         if (rc < 0) {

@@ -111,8 +111,8 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     return 0;
 }
 
-int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, int64_t now, int limit,
-                int64_t **woken, int *n_woken)
+int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin,
+                int64_t now, int limit, int64_t **woken, int *n_woken)
 {
     if (db_begin(db) != 0)
         return -1;
@@ -128,7 +128,7 @@ int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, int64_t now, 
     if (rc > 0 && db_outbox_flush(db, &events, woken, n_woken) < 0)
         rc = -1;
     outq_clear(&events);
-    if (rc > 0 && db_outbox_notify(db, *woken + mark, *n_woken - mark) != 0)
+    if (rc > 0 && db_outbox_notify(db, origin, *woken + mark, *n_woken - mark) != 0)
         rc = -1;
     if (rc >= 0 && db_commit(db) != 0)
         rc = -1;

@@ -7,9 +7,9 @@
 #include "deadline.h"
 #include "defcache.h"
 
-/* Fires up to limit timers due at now. Recipients of the events are appended to *woken
+/* Fires up to limit timers due at now (origin names this daemon in notifications). Recipients of the events are appended to *woken
  * (caller frees). Returns the number claimed (fired or expired), or -1 (rolled back). */
-int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, int64_t now, int limit,
-                int64_t **woken, int *n_woken) WUR;
+int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin,
+                int64_t now, int limit, int64_t **woken, int *n_woken) WUR;
 
 #endif

@@ -21,6 +21,7 @@ struct worker {
     int id;
     const config_t *cfg;
     timesrc_t *clock;
+    const char *origin;       /* the daemon's name in notifications */
     db_t *db;                 /* this thread's connection */
     defcache_t *defs;         /* this thread's parsed definitions */
     deadline_t *deadlines;    /* this thread's calendars */
@@ -193,7 +194,7 @@ static void s_run_batch(worker_t *self, batch_t *b)
             s_run_one(self, &b->items[i], now, &events);
     /* the batch's events, and one NOTIFY for the other daemons, commit with it */
     if (ok && (db_outbox_flush(self->db, &events, &b->woken, &b->n_woken) < 0 ||
-               db_outbox_notify(self->db, b->woken, b->n_woken) != 0)) {
+               db_outbox_notify(self->db, self->origin, b->woken, b->n_woken) != 0)) {
         log_warn("worker %d: queueing the batch's events failed: %s", self->id,
                  db_error(self->db));
         ok = false;
@@ -236,11 +237,12 @@ static void *s_main(void *arg)
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
-worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock, char *err,
-                     size_t errlen)
+worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock,
+                     const char *origin, char *err, size_t errlen)
 {
     worker_t *self = xcalloc(1, sizeof *self);
     self->id = id;
+    self->origin = origin;
     self->cfg = cfg;
     self->clock = clock;
     self->db = db_connect(cfg->database, err, errlen);
