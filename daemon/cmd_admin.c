@@ -2,7 +2,9 @@
  * definitions. */
 #include "cmd.h"
 
+#include "db_calendar.h"
 #include "db_org.h"
+#include "deadline.h"
 #include "db_sop.h"
 #include "keys.h"
 #include "letter.h"
@@ -294,6 +296,20 @@ void cmd_org_set(cmd_ctx_t *ctx)
         return;
     }
     strbuf_printf(&ctx->detail, "changed organisation %s", r->code);
+    if (*r->time_zone) {
+        /* deadlines are computed in the organisation's zone: open ones move with it */
+        db_org_t o = {0};
+        int moved = -1;
+        if (db_org_by_code(ctx->db, r->code, &o) == DB_FOUND && db_calendar_bump(ctx->db, o.id) == 0)
+            moved = deadline_recompute(ctx->db, ctx->defs, o.id, ctx->now, &ctx->events);
+        db_org_clear(&o);
+        if (moved < 0) {
+            cmd_db_failed(ctx, "recompute deadlines");
+            return;
+        }
+        strbuf_printf(&ctx->detail, "; time zone %s, %d open deadline(s) moved", r->time_zone,
+                      moved);
+    }
     s_reply_org(ctx, r->code, LKIP__STATUS__OK, "diperbarui");
 }
 

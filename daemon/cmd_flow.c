@@ -498,6 +498,7 @@ static Lkip__Task *s_task(const db_open_run_t *run, const sop_step_t *step)
     t->assigned_at = run->assigned_at;
     t->due_at = run->due_at;
     t->return_reason = xstrdup(run->return_reason);
+    t->wall_clock = step->wall_clock;
     return t;
 }
 
@@ -512,8 +513,8 @@ static bool s_remaining(cmd_ctx_t *ctx, Lkip__TasksReply *l)
     for (size_t i = 0; cal && i < l->n_tasks; i++) {
         Lkip__Task *t = l->tasks[i];
         if (t->due_at)
-            t->remaining_minutes = deadline_remaining(cal, org.time_zone, false, ctx->now,
-                                                      t->due_at);
+            t->remaining_minutes = deadline_remaining(cal, org.time_zone, t->wall_clock,
+                                                      ctx->now, t->due_at);
     }
     db_org_clear(&org);
     return cal != NULL;
