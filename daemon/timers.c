@@ -46,9 +46,9 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     if (!t->open)
         return 0; /* the work was done in time: the timer just expires */
     /* a reminder reached only when the work is already due (missed while no daemon ran, or a
-     * clock jump) would say "tenggat sudah dekat" after the fact: the overdue notice says it */
-    if (t->kind == TIMER_REMINDER && t->due_at && now >= t->due_at)
-        return 0;
+     * clock jump) would say "tenggat sudah dekat" after the fact: the overdue notice says it.
+     * It is not sent, but the chain goes on to that notice. */
+    bool silent = t->kind == TIMER_REMINDER && t->due_at && now >= t->due_at;
     const sopdef_t *def = defcache_get(defs, db, t->def_id);
     const sop_step_t *step = def ? sopdef_step(def, t->step_no) : NULL;
     if (!step)
@@ -57,7 +57,7 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     db_audience_t to;
     if (s_audience(db, t, step, &to, supervisor, sizeof supervisor) != 0)
         return -1;
-    if (to.n_roles > 0 || to.unit_id) {
+    if (!silent && (to.n_roles > 0 || to.unit_id)) {
         Lkip__Event ev = LKIP__EVENT__INIT;
         ev.kind = (char *)timer_kind_name(t->kind);
         ev.at = now;
@@ -79,11 +79,14 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     const calendar_t *cal = deadline_calendar(deadlines, db, t->org_id, t->calendar_version);
     if (!cal)
         return -1;
-    /* the chain goes on: the next reminder, the overdue notice, the first escalation */
+    /* the chain goes on: the next reminder, the overdue notice, the first escalation. The
+     * reminders after this one were all ahead when the chain began (deadline_schedule left out
+     * the past ones): one that came due while no daemon ran, or in a clock jump, is still sent
+     * late if the work is not yet due, as each reminder had its own row before the chain. */
     deadline_timer_t follow;
     if (t->kind != TIMER_ESCALATION &&
         deadline_next_timer(cal, t->time_zone, step, t->assigned_at, t->due_at, t->kind,
-                            t->repeat_no, now, &follow) &&
+                            t->repeat_no, t->fire_at, &follow) &&
         db_timer_add(db, (timer_kind_t)follow.kind, follow.at, t->instance_id, t->run_id,
                      t->task_id, follow.repeat_no) != 0)
         return -1;
@@ -106,8 +109,9 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
                          t->repeat_no + 1) != 0)
             return -1;
     }
-    log_debug("fired %s #%d of instance %lld step %d", timer_kind_name(t->kind), t->repeat_no,
-              (long long)t->instance_id, t->step_no);
+    if (!silent)
+        log_debug("fired %s #%d of instance %lld step %d", timer_kind_name(t->kind), t->repeat_no,
+                  (long long)t->instance_id, t->step_no);
     return 0;
 }
 
@@ -116,15 +120,25 @@ int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *o
 {
     if (db_begin(db) != 0)
         return -1;
-    db_timer_t *timers = NULL;
-    int n = db_timer_claim(db, now, limit, &timers);
     int mark = *n_woken;
-    int rc = n;
+    int rc = 0;
     outq_t events = {0};
-    for (int i = 0; i < n && rc >= 0; i++)
-        if (s_fire(db, defs, deadlines, &timers[i], now, &events) != 0)
+    /* a fired timer queues the next of its chain, which may be due already (a clock jump, a
+     * daemon that was down): claim again in this transaction until nothing more is due, so the
+     * whole chain fires at once, as its rows did when they were all queued up front */
+    while (rc >= 0 && rc < limit) {
+        db_timer_t *timers = NULL;
+        int n = db_timer_claim(db, now, limit - rc, &timers);
+        if (n < 0)
             rc = -1;
-    free(timers);
+        for (int i = 0; i < n && rc >= 0; i++)
+            if (s_fire(db, defs, deadlines, &timers[i], now, &events) != 0)
+                rc = -1;
+        free(timers);
+        if (n <= 0 || rc < 0)
+            break;
+        rc += n;
+    }
     if (rc > 0 && db_outbox_flush(db, &events, woken, n_woken) < 0)
         rc = -1;
     outq_clear(&events);

@@ -1,5 +1,5 @@
 /* timers — fires due reminders, overdue notices and escalations: claims them, queues their
- * events and schedules the next escalation, in one transaction per batch of timers. */
+ * events and the next timer of each one's chain, in one transaction per batch of timers. */
 #ifndef LKIP_TIMERS_H
 #define LKIP_TIMERS_H
 
@@ -7,8 +7,10 @@
 #include "deadline.h"
 #include "defcache.h"
 
-/* Fires up to limit timers due at now (origin names this daemon in notifications). Recipients of the events are appended to *woken
- * (caller frees). Returns the number claimed (fired or expired), or -1 (rolled back). */
+/* Fires up to limit timers due at now (origin names this daemon in notifications), including
+ * the ones that firing queues and that are due at now too (the rest of a chain missed in a clock
+ * jump or while no daemon ran). Recipients of the events are appended to *woken (caller frees).
+ * Returns the number claimed (fired or expired), or -1 (rolled back). */
 int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin,
                 int64_t now, int limit, int64_t **woken, int *n_woken) WUR;
 

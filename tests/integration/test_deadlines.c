@@ -6,7 +6,9 @@
  * task's escalation reaching only the head of that unit); a holiday added after a deadline was
  * computed moving it and telling the actor; two daemons on one database following one clock and
  * firing each timer once; a daemon restarted after a due time firing the missed timers once (and
- * dropping reminders that only came due with the work already overdue).
+ * dropping reminders that only came due with the work already overdue). Timers form a chain:
+ * an open run or unit task has one pending row in timers, its next timer, and firing it queues
+ * the one after; the probes check that row and the fired ones.
  *
  * The calendar tests share one harness; every test that drives the clock has a database of its
  * own (its setup makes a fresh harness and daemon), so timers of one test never reach another.
@@ -500,17 +502,77 @@ static long long s_timers(harness_t *h, int64_t inst, int step_no, const char *k
                            s_num(inst), s_num(step_no), kind ? kind : "", NULL);
 }
 
-/* The fire time of the only unfired timer of kind of the newest run of step_no (there must be
- * exactly one). */
-static int64_t s_pending_fire_at(harness_t *h, int64_t inst, int step_no, const char *kind)
+/* The pending timer of the newest run of step_no in inst: timers form a chain, so an open run has
+ * exactly one unfired row, its next timer, and it must be kind #repeat_no at fire_at. */
+static void s_pending_is(harness_t *h, int64_t inst, int step_no, const char *kind, int repeat_no,
+                         int64_t fire_at)
 {
-    assert_int_equal(s_timers(h, inst, step_no, kind, false), 1);
+    long long n = s_timers(h, inst, step_no, NULL, false);
+    if (n != 1)
+        fail_msg("step %d: %lld pending timers, expected one (%s #%d at %s)", step_no, n, kind,
+                 repeat_no, s_show_time(fire_at));
+    char *row = harness_sql(h,
+                            "SELECT t.kind || ' ' || t.repeat_no || ' '"
+                            " || extract(epoch FROM t.fire_at)::bigint FROM timers t"
+                            " WHERE t.step_run_id = (SELECT id FROM step_runs WHERE instance_id ="
+                            " $1::bigint AND step_no = $2::int ORDER BY id DESC LIMIT 1)"
+                            " AND t.fired_at IS NULL",
+                            s_num(inst), s_num(step_no), NULL);
+    assert_non_null(row);
+    char got_kind[16] = "";
+    int got_no = 0;
+    long long got_at = 0;
+    if (sscanf(row, "%15s %d %lld", got_kind, &got_no, &got_at) != 3)
+        fail_msg("step %d: unreadable pending timer \"%s\"", step_no, row);
+    free(row);
+    if (strcmp(got_kind, kind) != 0 || got_no != repeat_no || got_at != fire_at)
+        fail_msg("step %d: pending timer %s #%d at %s, expected %s #%d at %s", step_no, got_kind,
+                 got_no, s_show_time(got_at), kind, repeat_no, s_show_time(fire_at));
+}
+
+/* What the chain guarantees for every run and unit task of inst, whoever fired its timers: at
+ * most one pending row (its next timer), and no timer queued twice (a timer fired by two daemons
+ * would queue its successor twice). */
+static void s_chains_sane(harness_t *h, int64_t inst)
+{
+    assert_int_equal(harness_sql_int(h,
+                                     "SELECT count(*) FROM (SELECT 1 FROM timers"
+                                     " WHERE instance_id = $1::bigint AND fired_at IS NULL"
+                                     " GROUP BY step_run_id, unit_task_id HAVING count(*) > 1) x",
+                                     s_num(inst), NULL),
+                     0);
+    assert_int_equal(harness_sql_int(h,
+                                     "SELECT count(*) FROM (SELECT 1 FROM timers"
+                                     " WHERE instance_id = $1::bigint"
+                                     " GROUP BY step_run_id, unit_task_id, kind, repeat_no"
+                                     " HAVING count(*) > 1) x",
+                                     s_num(inst), NULL),
+                     0);
+}
+
+/* How many open unit tasks of inst have exactly one pending timer and it is kind #repeat_no at
+ * fire_at. */
+static long long s_tasks_pending(harness_t *h, int64_t inst, const char *kind, int repeat_no,
+                                 int64_t fire_at)
+{
     return harness_sql_int(h,
-                           "SELECT extract(epoch FROM t.fire_at)::bigint FROM timers t"
-                           " WHERE t.step_run_id = (SELECT id FROM step_runs WHERE instance_id ="
-                           " $1::bigint AND step_no = $2::int ORDER BY id DESC LIMIT 1)"
-                           " AND t.kind = $3 AND t.fired_at IS NULL",
-                           s_num(inst), s_num(step_no), kind, NULL);
+                           "SELECT count(*) FROM unit_tasks t WHERE t.instance_id = $1::bigint"
+                           " AND t.state = 'open' AND (SELECT count(*) FROM timers x"
+                           "  WHERE x.unit_task_id = t.id AND x.fired_at IS NULL) = 1"
+                           " AND EXISTS (SELECT 1 FROM timers x WHERE x.unit_task_id = t.id"
+                           "  AND x.fired_at IS NULL AND x.kind = $2 AND x.repeat_no = $3::int"
+                           "  AND x.fire_at = to_timestamp($4::bigint))",
+                           s_num(inst), kind, s_num(repeat_no), s_num(fire_at), NULL);
+}
+
+/* Fired timers of kind of inst's unit tasks. */
+static long long s_tasks_fired(harness_t *h, int64_t inst, const char *kind)
+{
+    return harness_sql_int(h,
+                           "SELECT count(*) FROM timers x JOIN unit_tasks t"
+                           " ON t.id = x.unit_task_id WHERE t.instance_id = $1::bigint"
+                           " AND x.kind = $2 AND x.fired_at IS NOT NULL",
+                           s_num(inst), kind, NULL);
 }
 
 /* How often text occurs in the daemon's current log file. */
@@ -1169,25 +1231,29 @@ static void test_step_timers_reach_the_right_clients(void **state)
     int64_t inst = s_open_step2("2026-03-02 08:00", "2026");
     int64_t due = s_run_due(s_w.h, inst, 2);
     assert_int_equal(due, s_wita("2026-03-02 10:00"));
-    assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", false), 2);
-    assert_int_equal(s_timers(s_w.h, inst, 2, "overdue", false), 1);
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), due);
+    /* one pending timer per run, its next one: step 2's first reminder; step 1 (done at once)
+     * keeps its first reminder, 08:03, until it comes due and expires */
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 09:00"));
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 0);
+    s_pending_is(s_w.h, inst, 1, "reminder", 1, s_wita("2026-03-02 08:03"));
 
     watcher_t kasubag, sekretaris, staf;
     s_watch(&kasubag, s_w.h, s_w.d, &s_w.kasubag, "kasubag");
     s_watch(&sekretaris, s_w.h, s_w.d, &s_w.sekretaris, "sekretaris");
     s_watch(&staf, s_w.h, s_w.d, &s_w.staf, "staf");
 
-    /* 08:55: nothing yet for step 2; step 1's timers (reminder 08:03, overdue and escalation
-     * 08:05) come due but the Kadis finished in time: they expire without an event */
+    /* 08:55: nothing yet for step 2; step 1's pending reminder (08:03) comes due but the Kadis
+     * finished in time: it expires without an event and queues nothing after it */
     s_clock_to(s_w.c_admin, "2026-03-02 08:55");
     assert_int_equal(s_drain_timer_events(&kasubag, s_w.h, inst, 0), 0);
     assert_int_equal(s_drain_timer_events(&sekretaris, s_w.h, inst, 0), 0);
     assert_int_equal(s_outbox_count(s_w.h, "kadis", "reminder", inst, 0), 0);
     assert_int_equal(s_outbox_count(s_w.h, "kadis", "overdue", inst, 0), 0);
     assert_int_equal(s_timers(s_w.h, inst, 1, NULL, false), 0);
-    assert_int_equal(s_timers(s_w.h, inst, 1, NULL, true), 3);
+    assert_int_equal(s_timers(s_w.h, inst, 1, "reminder", true), 1);
+    assert_int_equal(s_timers(s_w.h, inst, 1, NULL, true), 1);
     assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 0);
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 09:00"));
 
     /* 09:05: the first reminder, to kasubag only */
     int64_t now = s_wita("2026-03-02 09:05");
@@ -1197,6 +1263,7 @@ static void test_step_timers_reach_the_right_clients(void **state)
     s_check_event(ev, inst, "2026", due, now);
     wire_free(&env);
     assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", true), 1);
+    s_pending_is(s_w.h, inst, 2, "reminder", 2, s_wita("2026-03-02 09:30"));
 
     /* 09:35: the second reminder */
     now = s_wita("2026-03-02 09:35");
@@ -1205,6 +1272,8 @@ static void test_step_timers_reach_the_right_clients(void **state)
     s_check_event(ev, inst, "2026", due, now);
     wire_free(&env);
     assert_int_equal(s_drain_timer_events(&sekretaris, s_w.h, inst, 0), 0);
+    assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", true), 2);
+    s_pending_is(s_w.h, inst, 2, "overdue", 1, due);
 
     /* 10:05: overdue to kasubag, escalation to sekretaris naming the late role */
     now = s_wita("2026-03-02 10:05");
@@ -1217,8 +1286,11 @@ static void test_step_timers_reach_the_right_clients(void **state)
     assert_string_equal(ev->text_kind, "late_actor");
     assert_string_equal(ev->text, "kasubag_perencanaan");
     wire_free(&env);
-    /* the next escalation: one working day later */
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-03 10:00"));
+    /* the overdue notice and the first escalation fired, once each; the next escalation: one
+     * working day later */
+    assert_int_equal(s_timers(s_w.h, inst, 2, "overdue", true), 1);
+    assert_int_equal(s_timers(s_w.h, inst, 2, "escalation", true), 1);
+    s_pending_is(s_w.h, inst, 2, "escalation", 2, s_wita("2026-03-03 10:00"));
 
     /* Tuesday 10:05: the second escalation; no second overdue */
     now = s_wita("2026-03-03 10:05");
@@ -1227,14 +1299,18 @@ static void test_step_timers_reach_the_right_clients(void **state)
     s_check_event(ev, inst, "2026", due, now);
     wire_free(&env);
     assert_int_equal(s_drain_timer_events(&kasubag, s_w.h, inst, 0), 0);
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-04 10:00"));
+    assert_int_equal(s_timers(s_w.h, inst, 2, "escalation", true), 2);
+    s_pending_is(s_w.h, inst, 2, "escalation", 3, s_wita("2026-03-04 10:00"));
 
-    /* kasubag finishes step 2: its pending escalation expires silently */
+    /* kasubag finishes step 2: its pending escalation expires silently at Wednesday 10:00 (seen
+     * at 10:30), and nothing is queued after it */
     lkipc_t *c = s_client_of(&s_w.kasubag);
     s_done(c, "2026", 2);
     harness_client_close(s_w.h, &c);
     s_clock_to(s_w.c_admin, "2026-03-04 10:30");
     assert_int_equal(s_timers(s_w.h, inst, 2, NULL, false), 0);
+    assert_int_equal(s_timers(s_w.h, inst, 2, "escalation", true), 3);
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 2 + 1 + 3);
     assert_int_equal(s_drain_timer_events(&kasubag, s_w.h, inst, 2), 0);
     assert_int_equal(s_drain_timer_events(&sekretaris, s_w.h, inst, 2), 0);
     assert_int_equal(s_drain_timer_events(&staf, s_w.h, inst, 0), 0);
@@ -1250,6 +1326,7 @@ static void test_step_timers_reach_the_right_clients(void **state)
     assert_int_equal(s_outbox_count(s_w.h, "staf", "overdue", inst, 0), 0);
     assert_int_equal(s_outbox_count(s_w.h, "staf", "escalation", inst, 0), 0);
     assert_int_equal(s_outbox_count(s_w.h, "kadis", "escalation", inst, 0), 0);
+    s_chains_sane(s_w.h, inst);
     assert_true(harness_logs_clean(s_w.h));
 }
 
@@ -1273,6 +1350,8 @@ static void test_unit_task_escalation_to_own_kepala_bidang(void **state)
                                         " unit_tasks t JOIN units u ON u.id = t.unit_id WHERE"
                                         " t.instance_id = $1::bigint AND u.code = 'IKP'",
                                         s_num(inst), NULL);
+    /* each task's chain starts with its first reminder: 1 working hour before due */
+    assert_int_equal(s_tasks_pending(s_w.h, inst, "reminder", 1, s_wita("2026-03-02 10:00")), 5);
 
     watcher_t ikp, aptika, operator_ikp;
     s_watch(&ikp, s_w.h, s_w.d, &s_w.kabid_ikp, "kabid.ikp");
@@ -1289,6 +1368,8 @@ static void test_unit_task_escalation_to_own_kepala_bidang(void **state)
         wire_free(&env);
     }
     assert_int_equal(s_drain_timer_events(&ikp, s_w.h, inst, 0), 0);
+    assert_int_equal(s_tasks_fired(s_w.h, inst, "reminder"), 2 * 5);
+    assert_int_equal(s_tasks_pending(s_w.h, inst, "overdue", 1, ikp_due), 5);
 
     /* 11:05: overdue to the operator, escalation to the head of each unit */
     int64_t now = s_wita("2026-03-02 11:05");
@@ -1318,6 +1399,13 @@ static void test_unit_task_escalation_to_own_kepala_bidang(void **state)
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "escalation", inst, 4), 0);
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "escalation", inst, 4), 1);
     assert_int_equal(s_outbox_count(s_w.h, "staf", "overdue", inst, 4), 1);
+    /* each task's overdue notice and first escalation fired once; the next escalation is one
+     * working day later */
+    assert_int_equal(s_tasks_fired(s_w.h, inst, "reminder"), 2 * 5);
+    assert_int_equal(s_tasks_fired(s_w.h, inst, "overdue"), 5);
+    assert_int_equal(s_tasks_fired(s_w.h, inst, "escalation"), 5);
+    assert_int_equal(s_tasks_pending(s_w.h, inst, "escalation", 2, s_wita("2026-03-03 11:00")), 5);
+    s_chains_sane(s_w.h, inst);
     assert_true(harness_logs_clean(s_w.h));
 }
 
@@ -1345,6 +1433,8 @@ static void test_holiday_moves_open_deadline(void **state)
     int64_t inst = s_open_step2("2026-03-02 15:00", "2026");
     int64_t tue = s_wita("2026-03-03 08:30"), wed = s_wita("2026-03-04 08:30");
     assert_int_equal(s_run_due(s_w.h, inst, 2), tue);
+    /* reminders at Monday 16:00 (1 working hour before due) and Tuesday 08:00 (75%) */
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 16:00"));
     s_clock_to(s_w.c_admin, "2026-03-02 15:30");
     lkipc_t *c = s_client_of(&s_w.kasubag);
     int64_t due = 0, remaining = 0;
@@ -1366,9 +1456,11 @@ static void test_holiday_moves_open_deadline(void **state)
     s_task_due(c, inst, &due, &remaining);
     assert_int_equal(due, wed);
     assert_int_equal(remaining, 90); /* still 90 working minutes: the holiday is not work */
-    /* the timers follow: overdue at the new due time, reminders rescheduled */
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "overdue"), wed);
-    assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", false), 2);
+    /* the timers follow: the unfired row is replaced by the first timer of the new chain, the
+     * first reminder after now (Monday 16:00 is still 1 working hour before the new due time;
+     * the 75% one moved to Wednesday 08:00) */
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 16:00"));
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 0);
 
     Lkip__Envelope *env = NULL;
     Lkip__Event *ev = NULL;
@@ -1392,7 +1484,8 @@ static void test_holiday_moves_open_deadline(void **state)
     s_task_due(c, inst, &due, &remaining);
     assert_int_equal(due, tue);
     assert_int_equal(remaining, 90);
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "overdue"), tue);
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 16:00"));
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 0);
     while ((ev = s_next_event(&kasubag, EVENT_TIMEOUT_MS, &env)) &&
            strcmp(ev->kind, "deadline_changed") != 0)
         wire_free(&env);
@@ -1409,10 +1502,19 @@ static void test_holiday_moves_open_deadline(void **state)
         assert_int_equal(ev->due_at, tue);
         wire_free(&env);
     }
+    assert_int_equal(s_drain_timer_events(&kasubag, s_w.h, inst, 2), 0);
+    assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", true), 2);
+    s_pending_is(s_w.h, inst, 2, "overdue", 1, tue);
     s_clock_to(s_w.c_admin, "2026-03-03 08:35");
     ev = s_expect_timer_event(&kasubag, "overdue", inst, 2, &env);
     assert_int_equal(ev->due_at, tue);
     wire_free(&env);
+    assert_int_equal(s_drain_timer_events(&kasubag, s_w.h, inst, 2), 0);
+    assert_int_equal(s_outbox_count(s_w.h, "kasubag", "reminder", inst, 2), 2);
+    assert_int_equal(s_outbox_count(s_w.h, "kasubag", "overdue", inst, 2), 1);
+    assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "escalation", inst, 2), 1);
+    s_pending_is(s_w.h, inst, 2, "escalation", 2, s_wita("2026-03-04 08:30"));
+    s_chains_sane(s_w.h, inst);
     harness_client_close(s_w.h, &c);
     assert_true(harness_logs_clean(s_w.h));
 }
@@ -1472,6 +1574,7 @@ static void test_two_daemons_fire_once(void **state)
     s_sync(admin_b, s_wita("2026-03-02 08:00"));
     int64_t inst = s_open_step2("2026-03-02 08:00", "2026");
     s_sync(admin_b, s_wita("2026-03-02 08:00"));
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 09:00"));
 
     watcher_t kasubag_a, kasubag_b, sekretaris_b;
     s_watch(&kasubag_a, s_w.h, s_w.d, &s_w.kasubag, "kasubag");
@@ -1493,6 +1596,11 @@ static void test_two_daemons_fire_once(void **state)
             s_check_event(ev, inst, "2026", due, now);
             wire_free(&env);
         }
+    /* the chain went from the first reminder to the second (late, but before due) within the
+     * same firing: both fired at 09:45, the overdue notice is next */
+    assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", true), 2);
+    s_pending_is(s_w.h, inst, 2, "overdue", 1, due);
+    s_chains_sane(s_w.h, inst);
     now = s_wita("2026-03-02 10:05");
     s_clock_set(s_w.c_admin, now);
     s_sync(s_w.c_admin, now);
@@ -1510,8 +1618,9 @@ static void test_two_daemons_fire_once(void **state)
     wire_free(&env);
     assert_int_equal(s_drain_timer_events(&sekretaris_b, s_w.h, inst, 0), 0);
 
-    /* each timer fired once: one event per recipient, fired_at set by one claim, one next
-     * escalation scheduled, one log line over both daemons */
+    /* each timer fired once: one event per recipient, one row per timer with fired_at set by
+     * one claim, each successor queued once, one pending row (the next escalation), one log
+     * line over both daemons */
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "reminder", inst, 2), 2);
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "overdue", inst, 2), 1);
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "escalation", inst, 2), 1);
@@ -1520,13 +1629,19 @@ static void test_two_daemons_fire_once(void **state)
                                      "SELECT count(*) FROM timers WHERE instance_id = $1::bigint"
                                      " AND fired_at = to_timestamp($2::bigint)",
                                      s_num(inst), s_num(s_wita("2026-03-02 09:45")), NULL),
-                     2 + 3 /* step 2's reminders; step 1's, expired */);
+                     2 + 1 /* step 2's reminders; step 1's first reminder, expired */);
     assert_int_equal(harness_sql_int(s_w.h,
                                      "SELECT count(*) FROM timers WHERE instance_id = $1::bigint"
                                      " AND fired_at = to_timestamp($2::bigint)",
                                      s_num(inst), s_num(now), NULL),
                      2);
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-03 10:00"));
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM timers WHERE instance_id = $1::bigint"
+                                     " AND fired_at IS NOT NULL",
+                                     s_num(inst), NULL),
+                     2 + 1 + 2);
+    s_pending_is(s_w.h, inst, 2, "escalation", 2, s_wita("2026-03-03 10:00"));
+    s_chains_sane(s_w.h, inst);
     assert_int_equal(s_fired_logged(s_w.d, b, "reminder", 1, inst, 2), 1);
     assert_int_equal(s_fired_logged(s_w.d, b, "reminder", 2, inst, 2), 1);
     assert_int_equal(s_fired_logged(s_w.d, b, "overdue", 1, inst, 2), 1);
@@ -1543,7 +1658,10 @@ static void test_two_daemons_fire_once(void **state)
     assert_int_equal(s_drain_timer_events(&sekretaris_b, s_w.h, inst, 0), 0);
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "escalation", inst, 2), 2);
     assert_int_equal(s_fired_logged(s_w.d, b, "escalation", 2, inst, 2), 1);
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-04 10:00"));
+    assert_int_equal(s_timers(s_w.h, inst, 2, "escalation", true), 2);
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 5);
+    s_pending_is(s_w.h, inst, 2, "escalation", 3, s_wita("2026-03-04 10:00"));
+    s_chains_sane(s_w.h, inst);
     assert_int_equal(s_drain_timer_events(&kasubag_a, s_w.h, inst, 0), 0);
     assert_true(harness_logs_clean(s_w.h));
 }
@@ -1554,6 +1672,7 @@ static void test_restart_fires_missed_timers_once(void **state)
 {
     int64_t inst = s_open_step2("2026-03-02 08:00", "2026");
     int64_t due = s_wita("2026-03-02 10:00");
+    s_pending_is(s_w.h, inst, 2, "reminder", 1, s_wita("2026-03-02 09:00"));
     harness_client_close(s_w.h, &s_w.c_admin);
     int rc = harness_daemon_stop(s_w.d, SIGTERM);
     assert_int_equal(rc, 0);
@@ -1588,11 +1707,15 @@ static void test_restart_fires_missed_timers_once(void **state)
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "escalation", inst, 2), 0);
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "overdue", inst, 2), 0);
     /* the reminders of 09:00 and 09:30, missed until after the due time, expire unsent: a
-     * "due soon" after the overdue notice would only mislead */
+     * "due soon" after the overdue notice would only mislead. The chain still walks through
+     * them to the overdue notice and the first escalation, each fired once */
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "reminder", inst, 2), 0);
     assert_int_equal(s_timers(s_w.h, inst, 2, "reminder", true), 2);
-    assert_int_equal(s_pending_fire_at(s_w.h, inst, 2, "escalation"), s_wita("2026-03-05 10:00"));
+    assert_int_equal(s_timers(s_w.h, inst, 2, "overdue", true), 1);
     assert_int_equal(s_timers(s_w.h, inst, 2, "escalation", true), 1);
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 4);
+    s_pending_is(s_w.h, inst, 2, "escalation", 2, s_wita("2026-03-05 10:00"));
+    s_chains_sane(s_w.h, inst);
 
     /* a second restart fires nothing again */
     harness_client_close(s_w.h, &s_w.c_admin);
@@ -1602,6 +1725,10 @@ static void test_restart_fires_missed_timers_once(void **state)
     s_sync(s_w.c_admin, now);
     assert_int_equal(s_outbox_count(s_w.h, "kasubag", "overdue", inst, 2), 1);
     assert_int_equal(s_outbox_count(s_w.h, "sekretaris", "escalation", inst, 2), 1);
+    assert_int_equal(s_outbox_count(s_w.h, "kasubag", "reminder", inst, 2), 0);
+    assert_int_equal(s_timers(s_w.h, inst, 2, NULL, true), 4);
+    s_pending_is(s_w.h, inst, 2, "escalation", 2, s_wita("2026-03-05 10:00"));
+    s_chains_sane(s_w.h, inst);
     assert_true(harness_logs_clean(s_w.h));
 }
 

@@ -1,9 +1,10 @@
 /* test_deadline — unit tests of the pure parts of daemon/deadline.c (no database): the due time of
  * every step of the LKIP SOP (its "Waktu": 5 menit ... 7 hari) from several start instants in
  * Asia/Makassar over the Perpres 21/2023 week and the 2026 holidays, the reminder times (75% of
- * the working time and 1 working hour before due, whichever come, ascending and distinct) and
- * the working time remaining (negative once overdue). Instants cross as unix seconds, as in the
- * daemon; the expectations are written as WITA wall-clock text (UTC+8, no DST). */
+ * the working time and 1 working hour before due, whichever come, ascending and distinct), the
+ * chain of timers (each one's successor) and the working time remaining (negative once overdue).
+ * Instants cross as unix seconds, as in the daemon; the expectations are written as WITA wall-clock
+ * text (UTC+8, no DST). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_timers.h"
 #include "deadline.h"
 #include "tz.h"
 
@@ -390,6 +392,63 @@ static void test_reminders_degenerate(void **state)
     s_check_reminders(cal, "0 menit", false, &r, "2026-03-02 10:00", NO_REMINDERS);
 }
 
+/* ---- the chain of timers ------------------------------------------------------------------- */
+
+/* deadline_next_timer gives kind #repeat_no at wita. */
+static void s_next_is(const calendar_t *cal, const sop_step_t *step, int64_t assigned, int64_t due,
+                      int after_kind, int after_no, const char *not_before, int kind, int repeat_no,
+                      const char *wita)
+{
+    deadline_timer_t next = {0};
+    if (!deadline_next_timer(cal, ZONE, step, assigned, due, after_kind, after_no,
+                             s_wita(not_before), &next))
+        fail_msg("after %s #%d (not before %s): nothing, expected %s #%d at %s",
+                 timer_kind_name(after_kind), after_no, not_before, timer_kind_name(kind),
+                 repeat_no, wita);
+    if (next.kind != kind || next.repeat_no != repeat_no || next.at != s_wita(wita))
+        fail_msg("after %s #%d (not before %s): %s #%d at %s, expected %s #%d at %s",
+                 timer_kind_name(after_kind), after_no, not_before, timer_kind_name(next.kind),
+                 next.repeat_no, s_show(next.at), timer_kind_name(kind), repeat_no, wita);
+}
+
+static void test_next_timer_chain(void **state)
+{
+    const calendar_t *cal = *state;
+    /* 2 jam from Monday 08:00: reminders 09:00 and 09:30, due 10:00 */
+    sop_step_t step = s_step(2, "2 Jam", false);
+    int64_t assigned = s_wita("2026-03-02 08:00"), due = 0;
+    assert_int_equal(deadline_due(cal, ZONE, &step, assigned, &due), 0);
+    assert_int_equal(due, s_wita("2026-03-02 10:00"));
+    /* the first timer: the first reminder after not_before (the assignment, or the time a
+     * moved deadline was recomputed), else the overdue notice */
+    s_next_is(cal, &step, assigned, due, TIMER_REMINDER, 0, "2026-03-02 08:00", TIMER_REMINDER, 1,
+              "2026-03-02 09:00");
+    s_next_is(cal, &step, assigned, due, TIMER_REMINDER, 0, "2026-03-02 09:00", TIMER_REMINDER, 2,
+              "2026-03-02 09:30");
+    s_next_is(cal, &step, assigned, due, TIMER_REMINDER, 0, "2026-03-02 09:45", TIMER_OVERDUE, 1,
+              "2026-03-02 10:00");
+    /* after a reminder (not_before: its own fire time) the next one, then the overdue notice
+     * at the due time, then the first escalation at the due time */
+    s_next_is(cal, &step, assigned, due, TIMER_REMINDER, 1, "2026-03-02 09:00", TIMER_REMINDER, 2,
+              "2026-03-02 09:30");
+    s_next_is(cal, &step, assigned, due, TIMER_REMINDER, 2, "2026-03-02 09:30", TIMER_OVERDUE, 1,
+              "2026-03-02 10:00");
+    s_next_is(cal, &step, assigned, due, TIMER_OVERDUE, 1, "2026-03-02 10:00", TIMER_ESCALATION, 1,
+              "2026-03-02 10:00");
+    /* repeated escalations are queued by firing, not here */
+    deadline_timer_t next;
+    assert_false(deadline_next_timer(cal, ZONE, &step, assigned, due, TIMER_ESCALATION, 1,
+                                     s_wita("2026-03-02 10:00"), &next));
+    /* a step that does not escalate ends with its overdue notice */
+    step.reminders.escalate = false;
+    assert_false(deadline_next_timer(cal, ZONE, &step, assigned, due, TIMER_OVERDUE, 1,
+                                     s_wita("2026-03-02 10:00"), &next));
+    /* no reminders: the chain starts with the overdue notice */
+    step.reminders = (sop_reminders_t){0};
+    s_next_is(cal, &step, assigned, due, TIMER_REMINDER, 0, "2026-03-02 08:00", TIMER_OVERDUE, 1,
+              "2026-03-02 10:00");
+}
+
 /* ---- remaining working time ---------------------------------------------------------------- */
 
 static void test_remaining(void **state)
@@ -454,6 +513,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reminders_wall_clock, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_reminders_configured, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_reminders_degenerate, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_next_timer_chain, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_remaining, s_setup, s_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
