@@ -423,7 +423,9 @@ static char *s_tag(const char *name)
     return strbuf_take(&sb);
 }
 
-harness_t *harness_new(const char *name)
+/* Makes the harness; own_cluster: start a cluster of our own even when LKIP_TEST_PGDIR names a
+ * shared one. */
+static harness_t *s_new(const char *name, bool own_cluster)
 {
     harness_t *h = xcalloc(1, sizeof *h);
     h->name = xstrdup(name);
@@ -455,7 +457,7 @@ harness_t *harness_new(const char *name)
     }
 
     const char *shared = getenv("LKIP_TEST_PGDIR");
-    if (shared && *shared)
+    if (!own_cluster && shared && *shared)
         h->pgdir = xstrdup(shared);
     else if (s_start_own_cluster(h) != 0)
         goto fail;
@@ -485,6 +487,44 @@ harness_t *harness_new(const char *name)
 fail:
     harness_destroy(&h);
     return NULL;
+}
+
+harness_t *harness_new(const char *name)
+{
+    return s_new(name, false);
+}
+
+harness_t *harness_new_own_cluster(const char *name)
+{
+    return s_new(name, true);
+}
+
+int harness_pg(harness_t *h, const char *action)
+{
+    static const char *const allowed[] = {"restart", "kill", "start", "stop"};
+    bool known = false;
+    for (size_t i = 0; i < ARRAY_LEN(allowed); i++)
+        known = known || strcmp(action, allowed[i]) == 0;
+    if (!known || !h->own_cluster) {
+        fprintf(stderr, "harness: pg.sh %s refused: %s\n", action,
+                known ? "the cluster is shared (use harness_new_own_cluster)" : "unknown action");
+        return -1;
+    }
+    if (h->pg) {
+        PQfinish(h->pg);
+        h->pg = NULL;
+    }
+    char *script = xasprintf("%s/scripts/pg.sh", h->srcdir);
+    char *const argv[] = {"/usr/bin/env", "PG_FAST=1", script, (char *)action, h->pgdir, NULL};
+    char *log = xasprintf("%s/pg-%s.log", h->tmp, action);
+    int rc = s_run(argv, log, 120000);
+    if (rc != 0) {
+        fprintf(stderr, "harness: scripts/pg.sh %s failed (exit %d)\n", action, rc);
+        s_copy_to_stderr(log);
+    }
+    free(log);
+    free(script);
+    return rc == 0 ? 0 : -1;
 }
 
 static void s_daemon_free(harness_daemon_t *d)

@@ -6,6 +6,7 @@
  * Environment (tests/run.sh sets it):
  *   LKIP_TEST_PGDIR  folder of a running private cluster (scripts/pg.sh); when unset, each
  *                    harness starts its own cluster under its temp folder and stops it at the end
+ *                    (harness_new_own_cluster always does, for tests that restart PostgreSQL)
  *   LKIP_BUILD       build folder holding lkipd (default "build")
  *   LKIP_SRCDIR      repository root, for scripts/ and sql/ (default ".")
  *   LKIP_KEEP_TMP=1  keep temp folders (and databases) for inspection
@@ -33,6 +34,17 @@ typedef struct harness_daemon harness_daemon_t;
 /* Makes a temp folder, a fresh database named after name (plus pid and a counter) and the server
  * key pair. Returns NULL (with the reason on stderr) on failure. Caller owns the result. */
 harness_t *harness_new(const char *name);
+
+/* Like harness_new, but always on a cluster of its own under the temp folder, whatever
+ * LKIP_TEST_PGDIR says: for tests that restart or kill PostgreSQL (harness_pg) without
+ * disturbing the other tests of the run. Caller owns the result. */
+harness_t *harness_new_own_cluster(const char *name);
+
+/* Runs scripts/pg.sh action ("restart", "kill", "start" or "stop") on the harness's own
+ * cluster and closes the probe connection (the next SQL probe connects again). "kill" stops
+ * PostgreSQL at once (SIGQUIT, crash recovery at the next start). Returns 0, or -1 when the
+ * script failed (its output on stderr) or the cluster is shared (see harness_new_own_cluster). */
+int harness_pg(harness_t *h, const char *action);
 
 /* Stops every daemon (SIGTERM, SIGKILL after a timeout), closes every client, drops the
  * database, stops the harness's own cluster, removes the temp folder (unless LKIP_KEEP_TMP=1).
