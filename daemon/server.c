@@ -246,6 +246,7 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
     user_t caller = {0};
     db_lookup_t found = db_user_by_id(self->db, p->user_id, &caller);
     bool replayed = false;
+    bool ran = false; /* the handler ran */
     if (found == DB_FAILED) {
         cmd_db_failed(&ctx, "caller lookup");
     } else if (found == DB_NOT_FOUND || caller.disabled) {
@@ -262,6 +263,7 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
         /* answered from the stored reply (or the lookup failed and said so) */
     } else {
         ctx.caller = &caller;
+        ran = true;
         p->cmd->fn(&ctx);
         if (p->reply->status == LKIP__STATUS__STATUS_NONE)
             cmd_reply(&ctx, LKIP__STATUS__INTERNAL, "internal", "Perintah tidak menjawab");
@@ -271,12 +273,21 @@ static void s_run_one(server_t *self, pending_t *p, int64_t now)
     if (accepted && p->cmd->mutating && !replayed)
         accepted = s_record_accepted(self, p, &ctx);
     if (!accepted) {
-        if (db_rollback_savepoint(self->db) == 0 &&
-            db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
-                         ctx.instance_id, ctx.step_no, p->reply->message) != 0)
-            log_warn("could not audit refused %s: %s", p->cmd->name, db_error(self->db));
-        log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
-                  p->reply->status, p->reply->code);
+        bool rolled_back = db_rollback_savepoint(self->db) == 0;
+        /* A duplicate of this change (the client gave up on another daemon and tried this one)
+         * may have committed while the handler waited for its locks, and the handler then
+         * refused what the duplicate had just done (step_changed, instance_exists, a taken
+         * request_id): its stored reply is the answer, as for any retry. */
+        if (rolled_back && ran && p->cmd->mutating && s_replay_stored(self, p, &ctx)) {
+            replayed = true;
+        } else {
+            if (rolled_back &&
+                db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
+                             ctx.instance_id, ctx.step_no, p->reply->message) != 0)
+                log_warn("could not audit refused %s: %s", p->cmd->name, db_error(self->db));
+            log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
+                      p->reply->status, p->reply->code);
+        }
     }
     if (db_release_savepoint(self->db) != 0 && p->reply->status < 400)
         s_reply_unavailable(p);
