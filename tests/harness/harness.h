@@ -79,6 +79,10 @@ int harness_daemon_stop(harness_daemon_t *d, int sig);
  * may change (see harness_daemon_endpoint). Returns 0, or -1 when it did not become ready. */
 int harness_daemon_restart(harness_daemon_t *d);
 
+/* Makes every later restart of d bind the endpoint it has bound now, as a deployment on a fixed
+ * port does, so that connected clients find it again by themselves. */
+void harness_daemon_pin_endpoint(harness_daemon_t *d);
+
 /* True while the daemon process has not exited (reaps it when it has). */
 bool harness_daemon_running(harness_daemon_t *d);
 
@@ -124,6 +128,18 @@ lkipc_t *harness_client(harness_t *h, const harness_daemon_t *d, const keypair_t
                         int timeout_ms);
 /* Closes a connection made by harness_client before the harness ends; nulls the pointer. */
 void harness_client_close(harness_t *h, lkipc_t **client_p);
+
+/* ---- lkip client processes ------------------------------------------------------------------ */
+
+/* Starts the lkip command ($LKIP_BUILD/lkip) with args (NULL-terminated), stdin from /dev/null,
+ * stdout and stderr appended to out_path. The harness owns the process: harness_destroy stops it
+ * when it still runs. Returns its pid or -1. */
+pid_t harness_lkip_start(harness_t *h, const char *const *args, const char *out_path);
+
+/* Sends sig to a process of harness_lkip_start (0: none, only wait) and waits up to timeout_ms
+ * for its exit. Returns its exit status as harness_daemon_stop does, -2 when it still runs after
+ * timeout_ms, or -1 when pid is not a running process of h. */
+int harness_lkip_stop(harness_t *h, pid_t pid, int sig, int timeout_ms);
 
 /* ---- SQL probes ----------------------------------------------------------------------------- */
 
