@@ -387,7 +387,7 @@ static Lkip__Envelope *s_raw_recv(void *s)
 
 /* One request of a load client: the start of an instance (step_no 1) or "done" of a step. */
 typedef struct {
-    char period[16];     /* the instance's period, "pP-N" (pair P, number N) */
+    char period[32];     /* the instance's period, "pP-N" (pair P, number N) */
     int step_no;         /* 1: start */
     uint64_t request_id; /* chosen once: every attempt sends the same */
     int status;          /* of the reply that ended it; 0 while open */
@@ -718,7 +718,7 @@ static void s_run_load(int per_pair, disrupt_fn disrupt, int n_disrupt)
         snprintf(name, sizeof name, "kasubag.p%d", p);
         s_agent_init(&agents[2 * p + 1], name, &s_w.kasubag[p], p, instances);
         for (int n = 0; n < per_pair; n++) {
-            char period[16];
+            char period[32];
             snprintf(period, sizeof period, "p%d-%d", p, n);
             s_agent_push(&agents[2 * p], period, 1);
         }
@@ -876,6 +876,119 @@ static void test_daemon_killed_during_load(void **state)
 {
     s_world("dv_kill", false, 2, NULL);
     s_run_load(12, s_kill_daemon, 5);
+    s_world_close();
+}
+
+/* The same, with lkipd restarted on its port each time, as a deployment does: the clients'
+ * connections come back by themselves and subscribe again when they notice (lkipc_connections),
+ * and a real `lkip watch` process, itself stopped and started again half-way (it keeps its
+ * position on disk), prints every event of its user exactly once, in order. */
+static struct {
+    char conf[512];   /* its config file */
+    char out[2][512]; /* the output of each run */
+    int runs;         /* runs started */
+    pid_t pid;        /* of the current run */
+} s_watch;
+
+static void s_watch_start(void)
+{
+    assert_true(s_watch.runs < 2);
+    const char *const args[] = {"--config", s_watch.conf, "--timeout", "1000",
+                                "--json",   "watch",      NULL};
+    snprintf(s_watch.out[s_watch.runs], sizeof s_watch.out[0], "%s/watch-%d.out",
+             harness_tmpdir(s_w.h), s_watch.runs + 1);
+    s_watch.pid = harness_lkip_start(s_w.h, args, s_watch.out[s_watch.runs]);
+    assert_true(s_watch.pid > 0);
+    s_watch.runs++;
+}
+
+/* The events the watch runs printed, as "seq:kind,..."; *lines gets their count. A sanitizer
+ * report or an error line in the output fails the test. Caller frees. */
+static char *s_watch_seen(int *lines)
+{
+    strbuf_t sb = {0};
+    *lines = 0;
+    for (int r = 0; r < s_watch.runs; r++) {
+        char *text;
+        size_t len;
+        if (read_file(s_watch.out[r], 64u << 20, &text, &len) != 0)
+            continue;
+        if (strstr(text, "Sanitizer") || strstr(text, "runtime error:"))
+            fail_msg("lkip watch run %d reported:\n%s", r + 1, text);
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            const char *seq = strstr(line, "\"seq\":");
+            const char *kind = strstr(line, "\"kind\":\"");
+            if (line[0] != '{' || !seq || !kind)
+                continue;
+            kind += strlen("\"kind\":\"");
+            strbuf_printf(&sb, "%s%llu:%.*s", *lines ? "," : "",
+                          strtoull(seq + strlen("\"seq\":"), NULL, 10), (int)strcspn(kind, "\""),
+                          kind);
+            (*lines)++;
+        }
+        free(text);
+    }
+    return strbuf_take(&sb);
+}
+
+static const char *s_kill_daemon_same_port(int k)
+{
+    harness_daemon_t *d = s_w.daemons[0];
+    if (harness_daemon_stop(d, SIGKILL) != 128 + SIGKILL)
+        return "lkipd was not killed by SIGKILL (had it died before?)";
+    if (harness_daemon_restart(d) != 0)
+        return "lkipd did not come back on its port after SIGKILL";
+    if (k == 2) {
+        /* the watch is stopped and started again: it goes on from the seq it stored */
+        if (harness_lkip_stop(s_w.h, s_watch.pid, SIGTERM, WAIT_MS) != 0)
+            return "lkip watch did not stop cleanly on SIGTERM";
+        s_watch_start();
+    }
+    return NULL;
+}
+
+static void test_daemon_killed_same_port_real_watch(void **state)
+{
+    enum { PER_PAIR = 8 };
+    s_world("dv_port", false, 2, NULL);
+    harness_daemon_pin_endpoint(s_w.daemons[0]);
+    memset(&s_watch, 0, sizeof s_watch);
+    assert_int_equal(harness_user(s_w.h, "sekretaris.dua", "sekretaris", NULL, NULL), 0);
+    snprintf(s_watch.conf, sizeof s_watch.conf, "%s/watch.conf", harness_tmpdir(s_w.h));
+    FILE *f = fopen(s_watch.conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[lkip]\nendpoint = %s\nserver_key = %s.pub\nkey_file = keys/sekretaris.dua.key\n"
+            "state_dir = watch-state\n",
+            harness_daemon_endpoint(s_w.daemons[0]), harness_server_key_file(s_w.h));
+    assert_int_equal(fclose(f), 0);
+    s_watch_start();
+
+    s_run_load(PER_PAIR, s_kill_daemon_same_port, 5);
+
+    int want = EVENTS_SEKRETARIS * 2 * PER_PAIR, lines = 0;
+    char *seen = NULL;
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    for (;;) {
+        free(seen);
+        seen = s_watch_seen(&lines);
+        if (lines >= want || monotonic_ms() >= deadline)
+            break;
+        s_pause_ms(20);
+    }
+    int rc = harness_lkip_stop(s_w.h, s_watch.pid, SIGTERM, WAIT_MS);
+    free(seen);
+    seen = s_watch_seen(&lines); /* and nothing after */
+    char *outbox = s_outbox_of(s_user_id("sekretaris.dua"));
+    printf("# lkip watch: %d events over %d runs\n", lines, s_watch.runs);
+    if (strcmp(seen, outbox) != 0) {
+        harness_dump_logs(s_w.h);
+        fail_msg("lkip watch printed\n  %s\nbut the outbox holds\n  %s", seen, outbox);
+    }
+    assert_int_equal(lines, want);
+    assert_int_equal(rc, 0);
+    free(seen);
+    free(outbox);
     s_world_close();
 }
 
@@ -1270,7 +1383,7 @@ static int s_pruned_in_log(const char *log, int *passes, int *largest)
 
 static void test_retention_prunes_acknowledged_in_batches(void **state)
 {
-    enum { OLD = 1200, ACKED = 1100, RECENT = 50 };
+    enum { OLD = 700, ACKED = 600, RECENT = 50 };
     s_world("dv_retention", false, 1, NULL);
     harness_daemon_t *d = s_w.daemons[0];
     long long sek_id = s_user_id("sekretaris.uji");
@@ -1357,7 +1470,7 @@ static void test_retention_prunes_acknowledged_in_batches(void **state)
     printf("# retention: %d events pruned in %d passes (largest %d)\n", pruned, passes, largest);
     assert_int_equal(pruned, ACKED);
     assert_true(largest <= 500);
-    assert_true(passes >= 3);
+    assert_true(passes >= 2);
 
     /* what was kept is still delivered */
     c = s_client(pruner, &s_w.sekretaris);
@@ -1376,6 +1489,7 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_daemon_killed_during_load, s_teardown),
+        cmocka_unit_test_teardown(test_daemon_killed_same_port_real_watch, s_teardown),
         cmocka_unit_test_teardown(test_postgres_restarted_during_load, s_teardown),
         cmocka_unit_test_teardown(test_offline_client_gets_what_it_missed, s_teardown),
         cmocka_unit_test_teardown(test_retry_after_lost_reply_has_one_effect, s_teardown),
