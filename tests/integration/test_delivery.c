@@ -696,6 +696,24 @@ static char *s_seen_of(const agent_t *a)
     return strbuf_take(&sb);
 }
 
+/* How often text occurs in the logs of every lkipd run of the test (<tmp>/lkipd-N.log). */
+static int s_count_in_logs(const char *text)
+{
+    int count = 0;
+    for (int i = 1;; i++) {
+        char *path = xasprintf("%s/lkipd-%d.log", harness_tmpdir(s_w.h), i);
+        char *data;
+        size_t len;
+        int rc = read_file(path, 256u << 20, &data, &len);
+        free(path);
+        if (rc != 0)
+            return count;
+        for (const char *p = data; (p = strstr(p, text)) != NULL; p++)
+            count++;
+        free(data);
+    }
+}
+
 /* What a disruption does to the world while the load runs (k counts from 0). Returns NULL, or
  * what went wrong. */
 typedef const char *(*disrupt_fn)(int k);
@@ -775,8 +793,9 @@ static void s_run_load(int per_pair, disrupt_fn disrupt, int n_disrupt)
         received += a->received;
     }
     printf("# load: %d requests, %d disruptions, %lld ms; %d events received, %d duplicates, "
-           "%d timeouts, %d unavailable\n",
-           total_ops, k, (long long)took, received, duplicates, timeouts, unavailable);
+           "%d timeouts, %d unavailable; %d retries answered from a stored reply\n",
+           total_ops, k, (long long)took, received, duplicates, timeouts, unavailable,
+           s_count_in_logs("answered from its stored reply"));
     for (int i = 0; i < n_agents; i++)
         if (agents[i].error[0]) {
             harness_dump_logs(s_w.h);
