@@ -5,20 +5,26 @@
  *   - lkipd killed with SIGKILL five times during a load of step completions from several
  *     clients, restarted each time on a new port: the clients connect again, resend the same
  *     envelope (same request_id) and subscribe with the last seq they hold;
- *   - PostgreSQL restarted and killed during the same load, on a cluster of the test's own;
+ *   - the same with lkipd restarted on its own port, where the clients' connections come back
+ *     by themselves, and a real `lkip watch` process (itself stopped and killed on the way);
+ *   - two daemons sharing the load while one of them is killed;
+ *   - PostgreSQL restarted and killed during the load, on a cluster of the test's own;
  *   - a client offline while 200 events pile up gets exactly those 200, in order;
  *   - a request whose reply was lost (client gone, or lkipd killed after the commit) and that is
- *     sent again gets its stored reply and has one effect;
+ *     sent again gets its stored reply and has one effect; so does the same request sent to two
+ *     daemons at once;
  *   - two daemons: an event caused through one reaches a client of the other by NOTIFY, and by
  *     the outbox poll when the notification is lost;
  *   - events not acknowledged are sent again after resend_ms;
- *   - retention prunes old acknowledged events in small batches and keeps unacknowledged ones.
+ *   - retention prunes old acknowledged events in small batches, keeps unacknowledged ones, and
+ *     a client that holds nothing still gets what was kept.
  *
  * The load is a small inline definition (six plain steps, staf and kasubag_perencanaan in
  * turn, the sekretaris watching) run by pairs of actor threads, each with its own lkipc
  * connection, that act on the step_assigned events they receive: a lost event stalls the load,
  * a duplicate one makes a second request that the engine refuses. Every check at the end
- * compares what each client saw with the outbox and the state with what was acknowledged. */
+ * compares what each client saw with the outbox and the state with what was acknowledged.
+ * Lines starting with "#" report what happened (timeouts, retries, latencies). */
 #include "../harness/harness.h"
 
 #include <stdarg.h>
