@@ -1243,6 +1243,8 @@ static void test_retry_after_lost_reply_has_one_effect(void **state)
                                           " i.id = o.instance_id WHERE i.period = $1",
                                           "hilang-1"),
                      4); /* + step_done 2, step_assigned 3 */
+    /* the two resends of (a) and the one of (b), as the daemons logged them */
+    assert_int_equal(s_count_in_logs("answered from its stored reply"), 3);
     s_world_close();
 }
 
@@ -1303,6 +1305,7 @@ static void test_duplicate_on_two_daemons_at_once(void **state)
                                           " i.id = o.instance_id WHERE i.period = $1",
                                           "kembar-1"),
                      4);
+    assert_int_equal(s_count_in_logs("answered from its stored reply"), 1);
     s_world_close();
 }
 
