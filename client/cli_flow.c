@@ -791,10 +791,13 @@ int cli_watch(cli_t *cli, int argc, char **argv)
         if (idle && now - quiet_since >= idle * 1000)
             break;
         if (lkipc_connections(cli->conn) != connections) {
-            /* connected again (daemon restarted?): a new session replays what we missed */
-            connections = lkipc_connections(cli->conn);
+            /* connected again (daemon restarted?): a new session replays what we missed. Until
+             * the daemon has answered the subscription (a 503 while its database is away) there
+             * is no session: the next round asks again. */
+            unsigned seen = lkipc_connections(cli->conn);
             if (s_subscribe(cli, &last) != EXIT_OK)
                 continue;
+            connections = seen;
         }
         if (now - keepalive >= 5000) {
             s_ack(cli, last); /* keeps the session alive on the daemon */

@@ -20,6 +20,7 @@ typedef struct {
     int heartbeat_ms;        /* ZMTP heartbeat interval */
     int session_timeout_ms;  /* a peer silent this long is forgotten */
     int outbox_poll_ms;      /* fallback poll of the outbox when NOTIFY was missed */
+    int resend_ms;           /* events not acknowledged this long are sent again */
     int retention_days;      /* delivered events and stored replies kept this long */
 } config_t;
 

@@ -202,10 +202,12 @@ int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_eve
     db_params_t p = {0};
     db_param_int(&p, user_id);
     db_param_int(&p, (int64_t)after);
-    db_param_int(&p, (int64_t)after + limit);
+    db_param_int(&p, limit);
+    /* the next events by count, not the range (after, after + limit]: retention may have
+     * pruned seqs a client never got, and an empty range must not hide what follows it */
     db_res_t *r = db_query(db,
                            "SELECT seq, payload FROM outbox WHERE user_id = $1 AND seq > $2"
-                           " AND seq <= $3 ORDER BY seq",
+                           " ORDER BY seq LIMIT $3",
                            &p);
     if (!r)
         return -1;

@@ -44,8 +44,8 @@ typedef struct {
     size_t len;
 } db_event_t;
 
-/* Reads events of user with seq in (after, after + limit]. Caller frees with db_events_free.
- * Returns the count or -1. */
+/* Reads the first limit events of user with seq above after, in seq order (pruned seqs are
+ * skipped). Caller frees with db_events_free. Returns the count or -1. */
 int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_event_t **out) WUR;
 void db_events_free(db_event_t *events, int n);
 

@@ -12,7 +12,6 @@
 #define RID_MAX 32          /* ROUTER-generated routing ids are 5 bytes */
 #define WINDOW 1000         /* most events in flight per session before acknowledgements */
 #define FETCH 500           /* events read from the outbox per query */
-#define RESEND_MS 5000      /* unacknowledged events are sent again after this */
 #define ACK_FLUSH_MS 1000   /* how often acknowledgements are written to the database */
 
 typedef struct {
@@ -151,7 +150,7 @@ static bool s_pump(delivery_t *self, session_t *s)
         }
         db_events_free(events, n);
         if (n > 0)
-            s->resend_at = monotonic_ms() + RESEND_MS;
+            s->resend_at = monotonic_ms() + self->cfg->resend_ms;
         if (n < limit)
             s->pending = false;
     }
@@ -177,7 +176,7 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
     s->sent = s->acked = last_seq;
     s->pending = true;
     s->last_seen = monotonic_ms();
-    s->resend_at = s->last_seen + RESEND_MS;
+    s->resend_at = s->last_seen + self->cfg->resend_ms;
     log_debug("delivery: user %lld subscribed after seq %llu", (long long)user_id,
               (unsigned long long)last_seq);
     s_pump(self, s);
@@ -195,7 +194,7 @@ void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t use
     if (seq > s->acked) {
         s->acked = seq;
         s->ack_dirty = true;
-        s->resend_at = s->last_seen + RESEND_MS;
+        s->resend_at = s->last_seen + self->cfg->resend_ms;
         s_pump(self, s); /* the window moved */
     }
 }
@@ -289,7 +288,7 @@ int delivery_tick(delivery_t *self)
                       (long long)s->user_id, (unsigned long long)s->acked);
             s->sent = s->acked;
             s->pending = true;
-            s->resend_at = now + RESEND_MS;
+            s->resend_at = now + self->cfg->resend_ms;
         }
         if (s->pending && !s_pump(self, s)) {
             i--;

@@ -4,7 +4,7 @@
  * A session is a peer (routing id) that sent Subscribe{last_seq}: it gets every event after
  * last_seq (the replay), then new ones as they are committed (live). Sends use
  * ZMQ_ROUTER_MANDATORY: a send that fails is not delivered and is tried again; events not
- * acknowledged within a while are sent again from the last acknowledged one (clients drop
+ * acknowledged within resend_ms are sent again from the last acknowledged one (clients drop
  * duplicates by seq). A window bounds how far sending runs ahead of acknowledgements. */
 #ifndef LKIP_DELIVERY_H
 #define LKIP_DELIVERY_H

@@ -36,6 +36,7 @@ struct harness {
     char *name;                 /* as given, for messages */
     char *tmp;                  /* temp folder, mode 0755 */
     char *lkipd;                /* $LKIP_BUILD/lkipd */
+    char *lkip;                 /* $LKIP_BUILD/lkip */
     char *srcdir;               /* $LKIP_SRCDIR */
     char *pgdir;                /* cluster folder (shared or own) */
     bool own_cluster;           /* started by this harness: stopped by harness_destroy */
@@ -50,6 +51,8 @@ struct harness {
     int n_daemons;              /* entries in daemons */
     lkipc_t **clients;          /* open client connections */
     int n_clients;              /* entries in clients */
+    pid_t *procs;               /* lkip processes not reaped yet */
+    int n_procs;                /* entries in procs */
     char **logs;                /* every lkipd log file, in order */
     int n_logs;                 /* entries in logs */
     PGconn *pg;                 /* probe connection to dbname, opened on first use */
@@ -423,11 +426,14 @@ static char *s_tag(const char *name)
     return strbuf_take(&sb);
 }
 
-harness_t *harness_new(const char *name)
+/* Makes the harness; own_cluster: start a cluster of our own even when LKIP_TEST_PGDIR names a
+ * shared one. */
+static harness_t *s_new(const char *name, bool own_cluster)
 {
     harness_t *h = xcalloc(1, sizeof *h);
     h->name = xstrdup(name);
     h->lkipd = xasprintf("%s/lkipd", s_env("LKIP_BUILD", "build"));
+    h->lkip = xasprintf("%s/lkip", s_env("LKIP_BUILD", "build"));
     h->srcdir = xstrdup(s_env("LKIP_SRCDIR", "."));
     PUSH(s_live, s_n_live, h);
 
@@ -455,7 +461,7 @@ harness_t *harness_new(const char *name)
     }
 
     const char *shared = getenv("LKIP_TEST_PGDIR");
-    if (shared && *shared)
+    if (!own_cluster && shared && *shared)
         h->pgdir = xstrdup(shared);
     else if (s_start_own_cluster(h) != 0)
         goto fail;
@@ -487,6 +493,44 @@ fail:
     return NULL;
 }
 
+harness_t *harness_new(const char *name)
+{
+    return s_new(name, false);
+}
+
+harness_t *harness_new_own_cluster(const char *name)
+{
+    return s_new(name, true);
+}
+
+int harness_pg(harness_t *h, const char *action)
+{
+    static const char *const allowed[] = {"restart", "kill", "start", "stop"};
+    bool known = false;
+    for (size_t i = 0; i < ARRAY_LEN(allowed); i++)
+        known = known || strcmp(action, allowed[i]) == 0;
+    if (!known || !h->own_cluster) {
+        fprintf(stderr, "harness: pg.sh %s refused: %s\n", action,
+                known ? "the cluster is shared (use harness_new_own_cluster)" : "unknown action");
+        return -1;
+    }
+    if (h->pg) {
+        PQfinish(h->pg);
+        h->pg = NULL;
+    }
+    char *script = xasprintf("%s/scripts/pg.sh", h->srcdir);
+    char *const argv[] = {"/usr/bin/env", "PG_FAST=1", script, (char *)action, h->pgdir, NULL};
+    char *log = xasprintf("%s/pg-%s.log", h->tmp, action);
+    int rc = s_run(argv, log, 120000);
+    if (rc != 0) {
+        fprintf(stderr, "harness: scripts/pg.sh %s failed (exit %d)\n", action, rc);
+        s_copy_to_stderr(log);
+    }
+    free(log);
+    free(script);
+    return rc == 0 ? 0 : -1;
+}
+
 static void s_daemon_free(harness_daemon_t *d)
 {
     for (char **s = d->sets; s && *s; s++)
@@ -508,6 +552,9 @@ void harness_destroy(harness_t **self_p)
     for (int i = 0; i < h->n_clients; i++)
         lkipc_destroy(&h->clients[i]);
     free(h->clients);
+    for (int i = 0; i < h->n_procs; i++)
+        s_kill_wait(h->procs[i], SIGTERM, STOP_GRACE_MS);
+    free(h->procs);
     for (int i = 0; i < h->n_daemons; i++) {
         harness_daemon_t *d = h->daemons[i];
         if (d->pid > 0) {
@@ -546,6 +593,7 @@ void harness_destroy(harness_t **self_p)
     free(h->name);
     free(h->tmp);
     free(h->lkipd);
+    free(h->lkip);
     free(h->srcdir);
     free(h->pgdir);
     free(h->dbname);
@@ -695,6 +743,17 @@ int harness_daemon_restart(harness_daemon_t *d)
     return s_daemon_launch(d);
 }
 
+void harness_daemon_pin_endpoint(harness_daemon_t *d)
+{
+    int n = 0;
+    while (d->sets[n])
+        n++;
+    d->sets = xrealloc(d->sets, (size_t)(n + 2) * sizeof *d->sets);
+    /* the settings given last win: this one follows the harness's own "tcp://127.0.0.1:*" */
+    d->sets[n] = xasprintf("endpoint=%s", d->endpoint);
+    d->sets[n + 1] = NULL;
+}
+
 bool harness_daemon_running(harness_daemon_t *d)
 {
     if (d->pid <= 0)
@@ -769,6 +828,39 @@ void harness_dump_all_logs(void)
 {
     for (int i = 0; i < s_n_live; i++)
         harness_dump_logs(s_live[i]);
+}
+
+/* ---- lkip client processes ---------------------------------------------------------------- */
+
+pid_t harness_lkip_start(harness_t *h, const char *const *args, const char *out_path)
+{
+    int n = 0;
+    while (args && args[n])
+        n++;
+    char **argv = xcalloc((size_t)n + 2, sizeof *argv);
+    argv[0] = h->lkip;
+    for (int i = 0; i < n; i++)
+        argv[i + 1] = (char *)args[i];
+    pid_t pid = s_spawn(argv, out_path);
+    free(argv);
+    if (pid > 0)
+        PUSH(h->procs, h->n_procs, pid);
+    return pid;
+}
+
+int harness_lkip_stop(harness_t *h, pid_t pid, int sig, int timeout_ms)
+{
+    int k = 0;
+    while (k < h->n_procs && h->procs[k] != pid)
+        k++;
+    if (pid <= 0 || k == h->n_procs)
+        return -1;
+    if (sig && kill(pid, sig) != 0 && errno != ESRCH)
+        return -1;
+    int rc = s_wait(pid, timeout_ms);
+    if (rc != -2)
+        h->procs[k] = h->procs[--h->n_procs];
+    return rc;
 }
 
 /* ---- one-shot runs, users and clients ----------------------------------------------------- */

@@ -6,6 +6,7 @@
  * Environment (tests/run.sh sets it):
  *   LKIP_TEST_PGDIR  folder of a running private cluster (scripts/pg.sh); when unset, each
  *                    harness starts its own cluster under its temp folder and stops it at the end
+ *                    (harness_new_own_cluster always does, for tests that restart PostgreSQL)
  *   LKIP_BUILD       build folder holding lkipd (default "build")
  *   LKIP_SRCDIR      repository root, for scripts/ and sql/ (default ".")
  *   LKIP_KEEP_TMP=1  keep temp folders (and databases) for inspection
@@ -33,6 +34,17 @@ typedef struct harness_daemon harness_daemon_t;
 /* Makes a temp folder, a fresh database named after name (plus pid and a counter) and the server
  * key pair. Returns NULL (with the reason on stderr) on failure. Caller owns the result. */
 harness_t *harness_new(const char *name);
+
+/* Like harness_new, but always on a cluster of its own under the temp folder, whatever
+ * LKIP_TEST_PGDIR says: for tests that restart or kill PostgreSQL (harness_pg) without
+ * disturbing the other tests of the run. Caller owns the result. */
+harness_t *harness_new_own_cluster(const char *name);
+
+/* Runs scripts/pg.sh action ("restart", "kill", "start" or "stop") on the harness's own
+ * cluster and closes the probe connection (the next SQL probe connects again). "kill" stops
+ * PostgreSQL at once (SIGQUIT, crash recovery at the next start). Returns 0, or -1 when the
+ * script failed (its output on stderr) or the cluster is shared (see harness_new_own_cluster). */
+int harness_pg(harness_t *h, const char *action);
 
 /* Stops every daemon (SIGTERM, SIGKILL after a timeout), closes every client, drops the
  * database, stops the harness's own cluster, removes the temp folder (unless LKIP_KEEP_TMP=1).
@@ -66,6 +78,10 @@ int harness_daemon_stop(harness_daemon_t *d, int sig);
 /* Stops the daemon (SIGTERM) when it runs and starts it again with the same settings; the port
  * may change (see harness_daemon_endpoint). Returns 0, or -1 when it did not become ready. */
 int harness_daemon_restart(harness_daemon_t *d);
+
+/* Makes every later restart of d bind the endpoint it has bound now, as a deployment on a fixed
+ * port does, so that connected clients find it again by themselves. */
+void harness_daemon_pin_endpoint(harness_daemon_t *d);
 
 /* True while the daemon process has not exited (reaps it when it has). */
 bool harness_daemon_running(harness_daemon_t *d);
@@ -112,6 +128,18 @@ lkipc_t *harness_client(harness_t *h, const harness_daemon_t *d, const keypair_t
                         int timeout_ms);
 /* Closes a connection made by harness_client before the harness ends; nulls the pointer. */
 void harness_client_close(harness_t *h, lkipc_t **client_p);
+
+/* ---- lkip client processes ------------------------------------------------------------------ */
+
+/* Starts the lkip command ($LKIP_BUILD/lkip) with args (NULL-terminated), stdin from /dev/null,
+ * stdout and stderr appended to out_path. The harness owns the process: harness_destroy stops it
+ * when it still runs. Returns its pid or -1. */
+pid_t harness_lkip_start(harness_t *h, const char *const *args, const char *out_path);
+
+/* Sends sig to a process of harness_lkip_start (0: none, only wait) and waits up to timeout_ms
+ * for its exit. Returns its exit status as harness_daemon_stop does, -2 when it still runs after
+ * timeout_ms, or -1 when pid is not a running process of h. */
+int harness_lkip_stop(harness_t *h, pid_t pid, int sig, int timeout_ms);
 
 /* ---- SQL probes ----------------------------------------------------------------------------- */
 

@@ -1,0 +1,1583 @@
+/* test_delivery — "nothing is lost": every event reaches every recipient exactly once (after the
+ * client drops duplicates by seq, as lkip watch does) and every request takes effect at most
+ * once, whatever fails. Real lkipd processes against a real PostgreSQL over CURVE sockets:
+ *
+ *   - lkipd killed with SIGKILL five times during a load of step completions from several
+ *     clients, restarted each time on a new port: the clients connect again, resend the same
+ *     envelope (same request_id) and subscribe with the last seq they hold;
+ *   - the same with lkipd restarted on its own port, where the clients' connections come back
+ *     by themselves, and a real `lkip watch` process (itself stopped and killed on the way);
+ *   - two daemons sharing the load while one of them is killed;
+ *   - PostgreSQL restarted and killed during the load, on a cluster of the test's own;
+ *   - a client offline while 200 events pile up gets exactly those 200, in order;
+ *   - a request whose reply was lost (client gone, or lkipd killed after the commit) and that is
+ *     sent again gets its stored reply and has one effect; so does the same request sent to two
+ *     daemons at once;
+ *   - two daemons: an event caused through one reaches a client of the other by NOTIFY, and by
+ *     the outbox poll when the notification is lost;
+ *   - events not acknowledged are sent again after resend_ms;
+ *   - retention prunes old acknowledged events in small batches, keeps unacknowledged ones, and
+ *     a client that holds nothing still gets what was kept.
+ *
+ * The load is a small inline definition (six plain steps, staf and kasubag_perencanaan in
+ * turn, the sekretaris watching) run by pairs of actor threads, each with its own lkipc
+ * connection, that act on the step_assigned events they receive: a lost event stalls the load,
+ * a duplicate one makes a second request that the engine refuses. Every check at the end
+ * compares what each client saw with the outbox and the state with what was acknowledged.
+ * Lines starting with "#" report what happened (timeouts, retries, latencies). */
+#include "../harness/harness.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+/* Per attempt in the main thread: long enough for a sanitizer build on a busy machine. */
+#define CALL_TIMEOUT_MS 10000
+/* Per attempt of a load client: short, so that a killed daemon is noticed quickly. */
+#define LOAD_ATTEMPT_MS 500
+/* The whole load, disruptions included, must end within this. */
+#define LOAD_DEADLINE_MS 40000
+/* Waits on a condition (an event, a row) give up after this. */
+#define WAIT_MS   10000
+#define MAX_PAIRS 3
+#define DEF_CODE  "UJIKIRIM"
+#define DEF_STEPS 6
+
+/* Six plain steps, staf and kasubag_perencanaan in turn; the sekretaris watches. Starting
+ * completes step 1 (a plain task); thirty working days keep every reminder far away. */
+static const char s_definition[] = "code: " DEF_CODE "\n"
+                                   "nama: Uji pengiriman pemberitahuan\n"
+                                   "pengamat: sekretaris\n"
+                                   "langkah:\n"
+                                   "  - {no: 1, uraian: Memulai, pelaksana: staf,"
+                                   " waktu: 30 hari, jenis: tugas}\n"
+                                   "  - {no: 2, uraian: Memeriksa, pelaksana: kasubag_perencanaan,"
+                                   " waktu: 30 hari, jenis: tugas}\n"
+                                   "  - {no: 3, uraian: Memperbaiki, pelaksana: staf,"
+                                   " waktu: 30 hari, jenis: tugas}\n"
+                                   "  - {no: 4, uraian: Menilai, pelaksana: kasubag_perencanaan,"
+                                   " waktu: 30 hari, jenis: tugas}\n"
+                                   "  - {no: 5, uraian: Melengkapi, pelaksana: staf,"
+                                   " waktu: 30 hari, jenis: tugas}\n"
+                                   "  - {no: 6, uraian: Menutup, pelaksana: kasubag_perencanaan,"
+                                   " waktu: 30 hari, jenis: tugas}\n";
+
+/* Events each role receives per instance of the definition. */
+#define EVENTS_SEKRETARIS (DEF_STEPS + 1) /* step_done of every step, instance_done */
+#define EVENTS_STAF       3               /* step_assigned 3 and 5, instance_done */
+#define EVENTS_KASUBAG    4               /* step_assigned 2, 4 and 6, instance_done */
+
+/* ---- the world of one test: a database, its users, the daemons ---------------------------- */
+
+typedef struct {
+    harness_t *h;
+    harness_daemon_t *daemons[4]; /* [0] is the first; all are stopped and checked at the end */
+    int n_daemons;
+    keypair_t admin;
+    keypair_t sekretaris;
+    keypair_t staf[MAX_PAIRS];
+    keypair_t kasubag[MAX_PAIRS];
+    int pairs;
+} world_t;
+
+static world_t s_w;
+static void *s_zctx; /* context of raw sockets */
+
+static int s_group_setup(void **state)
+{
+    s_zctx = zmq_ctx_new();
+    return s_zctx ? 0 : -1;
+}
+
+static int s_group_teardown(void **state)
+{
+    zmq_ctx_term(s_zctx);
+    return 0;
+}
+
+/* Every test: whatever it left (daemons, clients, database) goes, even when it failed. */
+static int s_teardown(void **state)
+{
+    harness_destroy(&s_w.h);
+    memset(&s_w, 0, sizeof s_w);
+    return 0;
+}
+
+static harness_daemon_t *s_daemon(const char *const *sets)
+{
+    assert_true(s_w.n_daemons < (int)ARRAY_LEN(s_w.daemons));
+    harness_daemon_t *d = harness_daemon_start(s_w.h, sets);
+    assert_non_null(d);
+    s_w.daemons[s_w.n_daemons++] = d;
+    return d;
+}
+
+static lkipc_t *s_client(harness_daemon_t *d, const keypair_t *kp)
+{
+    lkipc_t *c = harness_client(s_w.h, d, kp, CALL_TIMEOUT_MS);
+    assert_non_null(c);
+    return c;
+}
+
+static long long s_user_id(const char *name)
+{
+    long long id = harness_sql_int(s_w.h, "SELECT id FROM users WHERE name = $1", name, NULL);
+    assert_true(id > 0);
+    return id;
+}
+
+/* The admin loads the test definition. */
+static void s_load_definition(void)
+{
+    lkipc_t *c = s_client(s_w.daemons[0], &s_w.admin);
+    Lkip__SopLoadRequest body = LKIP__SOP_LOAD_REQUEST__INIT;
+    body.file_name = "ujikirim.yaml";
+    body.content.data = (uint8_t *)s_definition;
+    body.content.len = strlen(s_definition);
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SOP_LOAD;
+    req.sop_load = &body;
+    Lkip__Envelope *reply = harness_call_ok(c, &req);
+    harness_assert_reply(reply, LKIP__STATUS__CREATED, "ok");
+    wire_free(&reply);
+    harness_client_close(s_w.h, &c);
+}
+
+/* A fresh database (on a cluster of its own when own_cluster), the users (admin.uji,
+ * sekretaris.uji, staf.pN and kasubag.pN for each pair), the first daemon with sets, and the
+ * test definition. */
+static void s_world(const char *name, bool own_cluster, int pairs, const char *const *sets)
+{
+    memset(&s_w, 0, sizeof s_w);
+    s_w.h = own_cluster ? harness_new_own_cluster(name) : harness_new(name);
+    assert_non_null(s_w.h);
+    s_w.pairs = pairs;
+    assert_int_equal(harness_user(s_w.h, "admin.uji", "admin", NULL, &s_w.admin), 0);
+    assert_int_equal(harness_user(s_w.h, "sekretaris.uji", "sekretaris", NULL, &s_w.sekretaris), 0);
+    for (int p = 0; p < pairs; p++) {
+        char staf[32], kasubag[32];
+        snprintf(staf, sizeof staf, "staf.p%d", p);
+        snprintf(kasubag, sizeof kasubag, "kasubag.p%d", p);
+        assert_int_equal(harness_user(s_w.h, staf, "staf", NULL, &s_w.staf[p]), 0);
+        assert_int_equal(harness_user(s_w.h, kasubag, "kasubag_perencanaan", NULL, &s_w.kasubag[p]),
+                         0);
+    }
+    s_daemon(sets);
+    s_load_definition();
+}
+
+/* Stops every daemon still running with SIGTERM: each must exit 0 and no lkipd log of the test
+ * may hold a sanitizer report. */
+static void s_world_close(void)
+{
+    for (int i = 0; i < s_w.n_daemons; i++) {
+        if (!harness_daemon_running(s_w.daemons[i]))
+            continue;
+        int rc = harness_daemon_stop(s_w.daemons[i], SIGTERM);
+        if (rc != 0) {
+            harness_dump_logs(s_w.h);
+            fail_msg("daemon %d after SIGTERM: exit %d", i + 1, rc);
+        }
+    }
+    assert_true(harness_logs_clean(s_w.h));
+}
+
+/* ---- small helpers -------------------------------------------------------------------------- */
+
+static void s_pause_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Waits up to WAIT_MS until sql (an integer; one parameter arg, or none when NULL) equals
+ * want; returns the last value read. */
+static long long s_wait_sql(long long want, const char *sql, const char *arg)
+{
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    long long v;
+    for (;;) {
+        v = harness_sql_int(s_w.h, sql, arg, NULL);
+        if (v == want || monotonic_ms() >= deadline)
+            return v;
+        s_pause_ms(20);
+    }
+}
+
+static char *s_u64(uint64_t v)
+{
+    return xasprintf("%llu", (unsigned long long)v);
+}
+
+/* A start of the test definition for period. */
+static void s_start_req(Lkip__Envelope *env, Lkip__StartRequest *body, const char *period)
+{
+    lkip__start_request__init(body);
+    body->sop_code = DEF_CODE;
+    body->period = (char *)period;
+    body->note = "uji";
+    lkip__envelope__init(env);
+    env->request_id = lkipc_request_id();
+    env->body_case = LKIP__ENVELOPE__BODY_START;
+    env->start = body;
+}
+
+/* "done" of step_no of the test definition's instance for period; instance is its buffer. */
+static void s_step_req(Lkip__Envelope *env, Lkip__StepRequest *body, char instance[64],
+                       const char *period, int step_no)
+{
+    snprintf(instance, 64, "%s/%s", DEF_CODE, period);
+    lkip__step_request__init(body);
+    body->instance = instance;
+    body->step_no = step_no;
+    body->action = LKIP__STEP_ACTION__DONE;
+    lkip__envelope__init(env);
+    env->request_id = lkipc_request_id();
+    env->body_case = LKIP__ENVELOPE__BODY_STEP;
+    env->step = body;
+}
+
+static void s_start_ok(lkipc_t *c, const char *period)
+{
+    Lkip__Envelope req;
+    Lkip__StartRequest body;
+    s_start_req(&req, &body, period);
+    Lkip__Envelope *reply = harness_call_ok(c, &req);
+    harness_assert_reply(reply, LKIP__STATUS__CREATED, "ok");
+    wire_free(&reply);
+}
+
+/* Subscribes c after last; returns the daemon's newest seq for the user. */
+static uint64_t s_subscribe(lkipc_t *c, uint64_t last)
+{
+    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
+    body.last_seq = last;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
+    req.subscribe = &body;
+    Lkip__Envelope *reply = harness_call_ok(c, &req);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_int_equal(reply->reply->payload_case, LKIP__REPLY__PAYLOAD_SUBSCRIBED);
+    uint64_t newest = reply->reply->subscribed->last_seq;
+    wire_free(&reply);
+    return newest;
+}
+
+static void s_ack(lkipc_t *c, uint64_t seq)
+{
+    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
+    body.seq = seq;
+    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
+    env.body_case = LKIP__ENVELOPE__BODY_ACK;
+    env.ack = &body;
+    assert_int_equal(lkipc_send(c, &env), 0);
+}
+
+/* The next event on c within timeout_ms (fails the test when none comes); caller frees. */
+static Lkip__Envelope *s_event(lkipc_t *c, int timeout_ms, const char *what)
+{
+    Lkip__Envelope *ev = NULL;
+    int rc = lkipc_next_event(c, timeout_ms, &ev);
+    if (rc != 1) {
+        harness_dump_logs(s_w.h);
+        fail_msg("%s: no event within %d ms (%d)", what, timeout_ms, rc);
+    }
+    return ev;
+}
+
+/* True when no event comes on c within ms (a check that something did not happen). */
+static bool s_quiet(lkipc_t *c, int ms, uint64_t *seq)
+{
+    Lkip__Envelope *ev = NULL;
+    int rc = lkipc_next_event(c, ms, &ev);
+    if (rc == 1 && seq)
+        *seq = ev->event->seq;
+    wire_free(&ev);
+    return rc != 1;
+}
+
+/* The payload the daemon stores for an event: the packed lkip.Event without seq, as a bytea
+ * literal in hex. Caller frees. */
+static char *s_payload_hex(const char *kind, const char *text)
+{
+    Lkip__Event ev = LKIP__EVENT__INIT;
+    ev.kind = (char *)kind;
+    ev.text = (char *)text;
+    ev.at = (int64_t)time(NULL);
+    size_t len = lkip__event__get_packed_size(&ev);
+    uint8_t *buf = xmalloc(len);
+    lkip__event__pack(&ev, buf);
+    strbuf_t sb = {0};
+    strbuf_puts(&sb, "\\x");
+    for (size_t i = 0; i < len; i++)
+        strbuf_printf(&sb, "%02x", buf[i]);
+    free(buf);
+    return strbuf_take(&sb);
+}
+
+/* Queues n events of kind for user the way the daemon does (the recipient's sequence row
+ * counts them), but with no NOTIFY: a lost notification, or history for retention. */
+static void s_insert_events(long long user_id, int n, const char *kind)
+{
+    char *uid = xasprintf("%lld", user_id);
+    char *count = xasprintf("%d", n);
+    char *payload = s_payload_hex(kind, "disisipkan tanpa NOTIFY");
+    int rc = harness_sql_exec(s_w.h,
+                              "WITH r AS (UPDATE recipient_seq SET last_seq = last_seq + $2::int"
+                              "  WHERE user_id = $1::bigint RETURNING user_id, last_seq)"
+                              " INSERT INTO outbox (user_id, seq, kind, payload)"
+                              " SELECT r.user_id, r.last_seq - $2::int + g, $3, $4::bytea"
+                              " FROM r, generate_series(1, $2::int) g",
+                              uid, count, kind, payload, NULL);
+    free(uid);
+    free(count);
+    free(payload);
+    assert_int_equal(rc, 0);
+}
+
+/* A raw DEALER with kp's keys connected to d: for requests whose replies are never read. */
+static void *s_raw_open(harness_daemon_t *d, const keypair_t *kp)
+{
+    void *s = zmq_socket(s_zctx, ZMQ_DEALER);
+    assert_non_null(s);
+    int linger = 2000; /* what was sent leaves before the socket closes */
+    assert_int_equal(zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger), 0);
+    assert_int_equal(
+        zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, harness_server_public_key(s_w.h), KEY_Z85_LEN), 0);
+    assert_int_equal(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, kp->public_key, KEY_Z85_LEN), 0);
+    assert_int_equal(zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, kp->secret_key, KEY_Z85_LEN), 0);
+    assert_int_equal(zmq_connect(s, harness_daemon_endpoint(d)), 0);
+    return s;
+}
+
+static void s_raw_send(void *s, const Lkip__Envelope *env)
+{
+    size_t len;
+    uint8_t *buf = wire_encode(env, &len);
+    assert_int_equal(zmq_send(s, buf, len, 0), (int)len);
+    free(buf);
+}
+
+static Lkip__Envelope *s_raw_recv(void *s)
+{
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, CALL_TIMEOUT_MS) != 1) {
+        harness_dump_logs(s_w.h);
+        fail_msg("no reply on the raw socket within %d ms", CALL_TIMEOUT_MS);
+    }
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    assert_true(zmq_msg_recv(&m, s, 0) >= 0);
+    const char *why = NULL;
+    Lkip__Envelope *env = wire_decode(zmq_msg_data(&m), zmq_msg_size(&m), &why);
+    zmq_msg_close(&m);
+    if (!env)
+        fail_msg("undecodable reply: %s", why);
+    return env;
+}
+
+/* ---- the load: actor threads driven by their events ----------------------------------------- */
+
+/* One request of a load client: the start of an instance (step_no 1) or "done" of a step. */
+typedef struct {
+    char period[32];     /* the instance's period, "pP-N" (pair P, number N) */
+    int step_no;         /* 1: start */
+    uint64_t request_id; /* chosen once: every attempt sends the same */
+    int status;          /* of the reply that ended it; 0 while open */
+} op_t;
+
+/* One event as the client accepted it (after dropping duplicates). */
+typedef struct {
+    uint64_t seq;
+    char kind[24];
+} seen_t;
+
+/* Where the load clients connect, per daemon of the load; changes when a daemon is restarted on
+ * a new port. */
+#define LOAD_DAEMONS 2
+static struct {
+    pthread_mutex_t mu;
+    char endpoint[LOAD_DAEMONS][256];
+    unsigned gen[LOAD_DAEMONS]; /* bumped with every new endpoint */
+    const char *server_key;
+    atomic_int ops_done; /* requests answered with a final reply, every client */
+    atomic_bool abort;   /* a client failed, or a disruption did: every client stops */
+    int64_t deadline;    /* monotonic ms */
+} s_load = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* One load client: a user with its own connection, in its own thread. */
+typedef struct {
+    char name[32];
+    keypair_t keys;
+    long long user_id;
+    int pair;        /* acts on instances "pP-..." of its pair; -1: only watches */
+    int daemon;      /* which daemon of the load it talks to */
+    int expect_done; /* instance_done events that end its run */
+    /* connection */
+    lkipc_t *c;
+    unsigned gen;    /* of the endpoint c is connected to */
+    bool subscribed; /* the session on the daemon is set up */
+    unsigned conns;  /* lkipc_connections when it subscribed */
+    /* events */
+    uint64_t last; /* the highest seq accepted, as lkip watch keeps it */
+    seen_t *seen;
+    int n_seen;
+    int received; /* every event received, duplicates included */
+    int duplicates;
+    int instance_done;
+    /* requests */
+    op_t *ops;
+    int n_ops;
+    int next_op;
+    /* what happened */
+    int timeouts;    /* attempts without a reply */
+    int unavailable; /* 503 replies, and handshakes the daemon could not check */
+    int reconnects;  /* new connections to a new endpoint */
+    int subscribes;
+    char error[512]; /* the first thing that went wrong; "" when nothing did */
+    pthread_t thread;
+    atomic_bool finished;
+} agent_t;
+
+static void s_agent_fail(agent_t *a, const char *fmt, ...) PRINTF(2, 3);
+
+static void s_agent_fail(agent_t *a, const char *fmt, ...)
+{
+    atomic_store(&s_load.abort, true);
+    if (a->error[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->error, sizeof a->error, fmt, ap);
+    va_end(ap);
+}
+
+static void s_agent_push(agent_t *a, const char *period, int step_no)
+{
+    a->ops = xrealloc(a->ops, (size_t)(a->n_ops + 1) * sizeof *a->ops);
+    op_t *op = &a->ops[a->n_ops++];
+    memset(op, 0, sizeof *op);
+    snprintf(op->period, sizeof op->period, "%s", period);
+    op->step_no = step_no;
+    op->request_id = lkipc_request_id();
+}
+
+static void s_agent_ack(agent_t *a, uint64_t seq)
+{
+    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
+    body.seq = seq;
+    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
+    env.body_case = LKIP__ENVELOPE__BODY_ACK;
+    env.ack = &body;
+    if (lkipc_send(a->c, &env) != 0)
+        return; /* a lost ack means a resend, which is dropped as a duplicate */
+}
+
+/* What lkip watch does with an event: drop what it already holds, keep the rest in order,
+ * acknowledge. An actor also queues "done" for each step assigned in its pair's instances. */
+static void s_agent_event(agent_t *a, const Lkip__Event *e)
+{
+    a->received++;
+    if (e->seq <= a->last) {
+        a->duplicates++;
+        s_agent_ack(a, a->last);
+        return;
+    }
+    if (e->seq != a->last + 1)
+        s_agent_fail(a, "%s: event %llu after %llu: %llu missing", a->name,
+                     (unsigned long long)e->seq, (unsigned long long)a->last,
+                     (unsigned long long)(a->last + 1));
+    a->seen = xrealloc(a->seen, (size_t)(a->n_seen + 1) * sizeof *a->seen);
+    a->seen[a->n_seen].seq = e->seq;
+    snprintf(a->seen[a->n_seen].kind, sizeof a->seen[a->n_seen].kind, "%s", e->kind);
+    a->n_seen++;
+    a->last = e->seq;
+    if (strcmp(e->kind, "instance_done") == 0)
+        a->instance_done++;
+    char mine[16];
+    snprintf(mine, sizeof mine, "p%d-", a->pair);
+    if (a->pair >= 0 && strcmp(e->kind, "step_assigned") == 0 &&
+        strcmp(e->sop_code, DEF_CODE) == 0 && strncmp(e->period, mine, strlen(mine)) == 0)
+        s_agent_push(a, e->period, e->step_no);
+    s_agent_ack(a, e->seq);
+}
+
+/* Handles the events that arrived, waiting up to wait_ms for the first. */
+static void s_agent_drain(agent_t *a, int wait_ms)
+{
+    for (;;) {
+        Lkip__Envelope *ev = NULL;
+        if (lkipc_next_event(a->c, wait_ms, &ev) != 1)
+            return;
+        s_agent_event(a, ev->event);
+        wire_free(&ev);
+        wait_ms = 0;
+    }
+}
+
+/* Connects to the current endpoint when it changed, and subscribes with the last seq held when
+ * the session is not (or no longer) set up. False when that did not work this time. */
+static bool s_agent_ready(agent_t *a)
+{
+    pthread_mutex_lock(&s_load.mu);
+    unsigned gen = s_load.gen[a->daemon];
+    char endpoint[256];
+    snprintf(endpoint, sizeof endpoint, "%s", s_load.endpoint[a->daemon]);
+    pthread_mutex_unlock(&s_load.mu);
+    if (!a->c || gen != a->gen) {
+        /* events queued in the old connection and not handled yet come again in the replay */
+        lkipc_destroy(&a->c);
+        lkipc_opts_t o = {endpoint, s_load.server_key, &a->keys, LOAD_ATTEMPT_MS, 1};
+        a->c = lkipc_new(&o);
+        if (!a->c) {
+            s_agent_fail(a, "%s: could not open a connection to %s", a->name, endpoint);
+            return false;
+        }
+        a->gen = gen;
+        a->subscribed = false;
+        a->reconnects++;
+    }
+    if (a->subscribed && lkipc_connections(a->c) != a->conns)
+        a->subscribed = false; /* connected again: the daemon forgot the session */
+    if (a->subscribed)
+        return true;
+    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
+    body.last_seq = a->last;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
+    req.subscribe = &body;
+    Lkip__Envelope *reply = NULL;
+    lkipc_rc_t rc = lkipc_call(a->c, &req, &reply);
+    if (rc != LKIPC_OK) {
+        if (rc == LKIPC_TIMEOUT)
+            a->timeouts++;
+        else if (rc == LKIPC_UNAVAILABLE)
+            a->unavailable++;
+        else
+            s_agent_fail(a, "%s: subscribe: %s", a->name, lkipc_rc_text(rc));
+        return false;
+    }
+    int status = (int)reply->reply->status;
+    bool ok = status == LKIP__STATUS__OK && reply->reply->subscribed;
+    if (ok && reply->reply->subscribed->last_seq < a->last)
+        s_agent_fail(a, "%s: the daemon has %llu events, the client holds %llu", a->name,
+                     (unsigned long long)reply->reply->subscribed->last_seq,
+                     (unsigned long long)a->last);
+    if (status == LKIP__STATUS__UNAVAILABLE)
+        a->unavailable++;
+    else if (!ok)
+        s_agent_fail(a, "%s: subscribe answered %d %s", a->name, status, reply->reply->code);
+    wire_free(&reply);
+    if (ok) {
+        a->subscribed = true;
+        a->conns = lkipc_connections(a->c);
+        a->subscribes++;
+    }
+    return ok;
+}
+
+/* One attempt at the next request (the same request_id every time). */
+static void s_agent_attempt(agent_t *a, op_t *op)
+{
+    Lkip__Envelope req;
+    Lkip__StartRequest start;
+    Lkip__StepRequest step;
+    char instance[64];
+    if (op->step_no == 1)
+        s_start_req(&req, &start, op->period);
+    else
+        s_step_req(&req, &step, instance, op->period, op->step_no);
+    req.request_id = op->request_id;
+    Lkip__Envelope *reply = NULL;
+    lkipc_rc_t rc = lkipc_call(a->c, &req, &reply);
+    if (rc == LKIPC_TIMEOUT) {
+        a->timeouts++;
+        return;
+    }
+    if (rc == LKIPC_UNAVAILABLE) {
+        a->unavailable++;
+        s_pause_ms(50); /* the handshake is tried again by the next call */
+        return;
+    }
+    if (rc != LKIPC_OK) {
+        s_agent_fail(a, "%s: %s %s step %d: %s", a->name, op->step_no == 1 ? "start" : "done",
+                     op->period, op->step_no, lkipc_rc_text(rc));
+        return;
+    }
+    int status = (int)reply->reply->status;
+    if (status == LKIP__STATUS__UNAVAILABLE) {
+        a->unavailable++; /* retryable: the same request again, after a pause */
+        wire_free(&reply);
+        s_agent_drain(a, 100);
+        return;
+    } else {
+        int want = op->step_no == 1 ? LKIP__STATUS__CREATED : LKIP__STATUS__OK;
+        if (status != want)
+            s_agent_fail(a, "%s: %s %s step %d answered %d %s (\"%s\")", a->name,
+                         op->step_no == 1 ? "start" : "done", op->period, op->step_no, status,
+                         reply->reply->code, reply->reply->message);
+        op->status = status;
+        a->next_op++;
+        atomic_fetch_add(&s_load.ops_done, 1);
+    }
+    wire_free(&reply);
+}
+
+static void *s_agent_run(void *arg)
+{
+    agent_t *a = arg;
+    while (!atomic_load(&s_load.abort) && monotonic_ms() < s_load.deadline) {
+        if (a->next_op == a->n_ops && a->instance_done >= a->expect_done)
+            break;
+        if (!s_agent_ready(a))
+            continue;
+        if (a->next_op < a->n_ops)
+            s_agent_attempt(a, &a->ops[a->next_op]);
+        s_agent_drain(a, a->next_op < a->n_ops ? 0 : 100);
+    }
+    if (!a->error[0] && (a->next_op < a->n_ops || a->instance_done < a->expect_done))
+        s_agent_fail(a, "%s: not done in time: %d of %d requests, %d of %d instances done", a->name,
+                     a->next_op, a->n_ops, a->instance_done, a->expect_done);
+    lkipc_destroy(&a->c);
+    atomic_store(&a->finished, true);
+    return NULL;
+}
+
+/* Sets the endpoint of the load clients of daemon i to its current one. */
+static void s_load_endpoint(int i)
+{
+    pthread_mutex_lock(&s_load.mu);
+    snprintf(s_load.endpoint[i], sizeof s_load.endpoint[i], "%s",
+             harness_daemon_endpoint(s_w.daemons[i]));
+    s_load.gen[i]++;
+    pthread_mutex_unlock(&s_load.mu);
+}
+
+static void s_agent_init(agent_t *a, const char *name, const keypair_t *kp, int pair, int daemon,
+                         int expect_done)
+{
+    memset(a, 0, sizeof *a);
+    a->daemon = daemon;
+    snprintf(a->name, sizeof a->name, "%s", name);
+    a->keys = *kp;
+    a->user_id = s_user_id(name);
+    a->pair = pair;
+    a->expect_done = expect_done;
+    atomic_init(&a->finished, false);
+}
+
+static void s_agent_free(agent_t *a)
+{
+    free(a->seen);
+    free(a->ops);
+    lkipc_destroy(&a->c);
+}
+
+/* The outbox of a user as "seq:kind,..." in seq order; caller frees. */
+static char *s_outbox_of(long long user_id)
+{
+    char *uid = xasprintf("%lld", user_id);
+    char *s = harness_sql(s_w.h,
+                          "SELECT string_agg(seq || ':' || kind, ',' ORDER BY seq) FROM outbox"
+                          " WHERE user_id = $1::bigint",
+                          uid, NULL);
+    free(uid);
+    return s ? s : xstrdup("");
+}
+
+static char *s_seen_of(const agent_t *a)
+{
+    strbuf_t sb = {0};
+    for (int i = 0; i < a->n_seen; i++)
+        strbuf_printf(&sb, "%s%llu:%s", i ? "," : "", (unsigned long long)a->seen[i].seq,
+                      a->seen[i].kind);
+    return strbuf_take(&sb);
+}
+
+/* How often text occurs in the logs of every lkipd run of the test (<tmp>/lkipd-N.log). */
+static int s_count_in_logs(const char *text)
+{
+    int count = 0;
+    for (int i = 1;; i++) {
+        char *path = xasprintf("%s/lkipd-%d.log", harness_tmpdir(s_w.h), i);
+        char *data;
+        size_t len;
+        int rc = read_file(path, 256u << 20, &data, &len);
+        free(path);
+        if (rc != 0)
+            return count;
+        for (const char *p = data; (p = strstr(p, text)) != NULL; p++)
+            count++;
+        free(data);
+    }
+}
+
+/* What a disruption does to the world while the load runs (k counts from 0). Returns NULL, or
+ * what went wrong. */
+typedef const char *(*disrupt_fn)(int k);
+
+/* Runs pairs x per_pair instances of the test definition through all their steps, one staf and
+ * one kasubag client per pair plus the sekretaris watching, calling disrupt n_disrupt times at
+ * evenly spread points of progress; then checks that every request took effect once and every
+ * client got every one of its events once, in order. With n_daemons 2, pair P talks to daemon
+ * P % 2 and the sekretaris to the second one. */
+static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_disrupt)
+{
+    int pairs = s_w.pairs;
+    int instances = pairs * per_pair;
+    int total_ops = instances * DEF_STEPS;
+    int n_agents = 2 * pairs + 1;
+    agent_t *agents = xcalloc((size_t)n_agents, sizeof *agents);
+    for (int p = 0; p < pairs; p++) {
+        char name[32];
+        snprintf(name, sizeof name, "staf.p%d", p);
+        s_agent_init(&agents[2 * p], name, &s_w.staf[p], p, p % n_daemons, instances);
+        snprintf(name, sizeof name, "kasubag.p%d", p);
+        s_agent_init(&agents[2 * p + 1], name, &s_w.kasubag[p], p, p % n_daemons, instances);
+        for (int n = 0; n < per_pair; n++) {
+            char period[32];
+            snprintf(period, sizeof period, "p%d-%d", p, n);
+            s_agent_push(&agents[2 * p], period, 1);
+        }
+    }
+    s_agent_init(&agents[2 * pairs], "sekretaris.uji", &s_w.sekretaris, -1, n_daemons - 1,
+                 instances);
+
+    assert_true(n_daemons <= LOAD_DAEMONS && n_daemons <= s_w.n_daemons);
+    s_load.server_key = harness_server_public_key(s_w.h);
+    atomic_store(&s_load.ops_done, 0);
+    atomic_store(&s_load.abort, false);
+    int64_t t0 = monotonic_ms();
+    s_load.deadline = t0 + LOAD_DEADLINE_MS;
+    for (int i = 0; i < n_daemons; i++)
+        s_load_endpoint(i);
+    for (int i = 0; i < n_agents; i++)
+        assert_int_equal(pthread_create(&agents[i].thread, NULL, s_agent_run, &agents[i]), 0);
+
+    /* the disruptions, at evenly spread points of progress, while the clients work */
+    int k = 0;
+    const char *failed = NULL;
+    for (;;) {
+        bool all = true;
+        for (int i = 0; i < n_agents; i++)
+            all = all && atomic_load(&agents[i].finished);
+        if (all)
+            break;
+        if (!failed && k < n_disrupt &&
+            atomic_load(&s_load.ops_done) >= total_ops * (k + 1) / (n_disrupt + 2)) {
+            failed = disrupt(k++);
+            if (failed)
+                atomic_store(&s_load.abort, true);
+        } else {
+            s_pause_ms(5);
+        }
+    }
+    for (int i = 0; i < n_agents; i++)
+        pthread_join(agents[i].thread, NULL);
+    if (failed) {
+        harness_dump_logs(s_w.h);
+        fail_msg("disruption %d: %s", k, failed);
+    }
+    int64_t took = monotonic_ms() - t0;
+
+    int timeouts = 0, unavailable = 0, reconnects = 0, duplicates = 0, received = 0;
+    for (int i = 0; i < n_agents; i++) {
+        agent_t *a = &agents[i];
+        printf("# %-15s %4d events (%d duplicates dropped), %3d requests, %d timeouts, %d "
+               "unavailable, %d connections, %d subscribes\n",
+               a->name, a->received, a->duplicates, a->n_ops, a->timeouts, a->unavailable,
+               a->reconnects, a->subscribes);
+        timeouts += a->timeouts;
+        unavailable += a->unavailable;
+        reconnects += a->reconnects;
+        duplicates += a->duplicates;
+        received += a->received;
+    }
+    printf("# load: %d requests, %d disruptions, %lld ms; %d events received, %d duplicates, "
+           "%d timeouts, %d unavailable; %d retries answered from a stored reply\n",
+           total_ops, k, (long long)took, received, duplicates, timeouts, unavailable,
+           s_count_in_logs("answered from its stored reply"));
+    for (int i = 0; i < n_agents; i++)
+        if (agents[i].error[0]) {
+            harness_dump_logs(s_w.h);
+            fail_msg("%s", agents[i].error);
+        }
+    assert_int_equal(k, n_disrupt);
+    assert_int_equal(atomic_load(&s_load.ops_done), total_ops);
+
+    /* every request that was answered took effect exactly once, and nothing else did */
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM instances WHERE sop_code = $1",
+                                     DEF_CODE, NULL),
+                     instances);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM instances WHERE sop_code = $1 AND"
+                                     " state = 'done'",
+                                     DEF_CODE, NULL),
+                     instances);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM step_runs r JOIN instances i ON"
+                                     " i.id = r.instance_id WHERE i.sop_code = $1 AND"
+                                     " r.state = 'done' AND r.round = 1",
+                                     DEF_CODE, NULL),
+                     total_ops);
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM step_runs", NULL), total_ops);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM (SELECT DISTINCT instance_id, step_no"
+                                     " FROM step_runs) x",
+                                     NULL),
+                     total_ops);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM audit WHERE command IN ('start', 'step')"
+                                     " AND status < 400",
+                                     NULL),
+                     total_ops);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM requests WHERE command IN ('start',"
+                                     " 'step')",
+                                     NULL),
+                     total_ops);
+    for (int i = 0; i < n_agents; i++) {
+        char *uid = xasprintf("%lld", agents[i].user_id);
+        for (int o = 0; o < agents[i].n_ops; o++) {
+            char *rid = s_u64(agents[i].ops[o].request_id);
+            long long n = harness_sql_int(s_w.h,
+                                          "SELECT count(*) FROM requests WHERE user_id ="
+                                          " $1::bigint AND request_id = $2::numeric",
+                                          uid, rid, NULL);
+            if (n != 1)
+                fail_msg("%s: request %s (%s step %d) stored %lld times", agents[i].name, rid,
+                         agents[i].ops[o].period, agents[i].ops[o].step_no, n);
+            free(rid);
+        }
+        free(uid);
+    }
+
+    /* every client saw its outbox exactly: same events, gap-free, in order */
+    for (int i = 0; i < n_agents; i++) {
+        agent_t *a = &agents[i];
+        int want = a->pair < 0                        ? EVENTS_SEKRETARIS * instances
+                   : strncmp(a->name, "staf", 4) == 0 ? EVENTS_STAF * instances
+                                                      : EVENTS_KASUBAG * instances;
+        char *uid = xasprintf("%lld", a->user_id);
+        assert_int_equal(
+            harness_sql_int(s_w.h, "SELECT count(*) FROM outbox WHERE user_id = $1", uid, NULL),
+            want);
+        assert_int_equal(harness_sql_int(s_w.h,
+                                         "SELECT last_seq FROM recipient_seq WHERE user_id = $1",
+                                         uid, NULL),
+                         want);
+        free(uid);
+        char *outbox = s_outbox_of(a->user_id);
+        char *seen = s_seen_of(a);
+        if (strcmp(outbox, seen) != 0)
+            fail_msg("%s saw\n  %s\nbut its outbox holds\n  %s", a->name, seen, outbox);
+        free(outbox);
+        free(seen);
+    }
+    for (int i = 0; i < n_agents; i++)
+        s_agent_free(&agents[i]);
+    free(agents);
+}
+
+/* ---- 1. lkipd killed during the load -------------------------------------------------------- */
+
+static const char *s_kill_daemon(int k)
+{
+    harness_daemon_t *d = s_w.daemons[0];
+    if (harness_daemon_stop(d, SIGKILL) != 128 + SIGKILL)
+        return "lkipd was not killed by SIGKILL (had it died before?)";
+    if (harness_daemon_restart(d) != 0)
+        return "lkipd did not come back after SIGKILL";
+    s_load_endpoint(0);
+    return NULL;
+}
+
+static void test_daemon_killed_during_load(void **state)
+{
+    s_world("dv_kill", false, 2, NULL);
+    s_run_load(12, 1, s_kill_daemon, 5);
+    s_world_close();
+}
+
+/* The same, with lkipd restarted on its port each time, as a deployment does: the clients'
+ * connections come back by themselves and subscribe again when they notice (lkipc_connections),
+ * and a real `lkip watch` process prints every event of its user, in order, once its duplicates
+ * are dropped by seq. The watch is itself stopped (SIGTERM) and killed (SIGKILL) on the way and
+ * started again: it goes on from the seq it stored on disk. Only the kill may show one event
+ * twice (printed, then killed before its seq was stored); nothing may be missing. */
+static struct {
+    char conf[512];   /* its config file */
+    char out[3][512]; /* the output of each run */
+    int runs;         /* runs started */
+    pid_t pid;        /* of the current run */
+} s_watch;
+
+static void s_watch_start(void)
+{
+    assert_true(s_watch.runs < (int)ARRAY_LEN(s_watch.out));
+    const char *const args[] = {"--config", s_watch.conf, "--timeout", "1000",
+                                "--json",   "watch",      NULL};
+    snprintf(s_watch.out[s_watch.runs], sizeof s_watch.out[0], "%s/watch-%d.out",
+             harness_tmpdir(s_w.h), s_watch.runs + 1);
+    s_watch.pid = harness_lkip_start(s_w.h, args, s_watch.out[s_watch.runs]);
+    assert_true(s_watch.pid > 0);
+    s_watch.runs++;
+}
+
+/* The events the watch runs printed, duplicates by seq dropped, as "seq:kind,..."; *lines gets
+ * their count and *duplicates the lines dropped. A sanitizer report fails the test. Caller
+ * frees. */
+static char *s_watch_seen(int *lines, int *duplicates)
+{
+    strbuf_t sb = {0};
+    unsigned long long last = 0;
+    *lines = *duplicates = 0;
+    for (int r = 0; r < s_watch.runs; r++) {
+        char *text;
+        size_t len;
+        if (read_file(s_watch.out[r], 64u << 20, &text, &len) != 0)
+            continue;
+        if (strstr(text, "Sanitizer") || strstr(text, "runtime error:"))
+            fail_msg("lkip watch run %d reported:\n%s", r + 1, text);
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            const char *seq = strstr(line, "\"seq\":");
+            const char *kind = strstr(line, "\"kind\":\"");
+            if (line[0] != '{' || !seq || !kind)
+                continue;
+            kind += strlen("\"kind\":\"");
+            unsigned long long n = strtoull(seq + strlen("\"seq\":"), NULL, 10);
+            if (n <= last) {
+                (*duplicates)++;
+                continue;
+            }
+            strbuf_printf(&sb, "%s%llu:%.*s", *lines ? "," : "", n, (int)strcspn(kind, "\""), kind);
+            last = n;
+            (*lines)++;
+        }
+        free(text);
+    }
+    return strbuf_take(&sb);
+}
+
+static const char *s_kill_daemon_same_port(int k)
+{
+    harness_daemon_t *d = s_w.daemons[0];
+    if (harness_daemon_stop(d, SIGKILL) != 128 + SIGKILL)
+        return "lkipd was not killed by SIGKILL (had it died before?)";
+    if (harness_daemon_restart(d) != 0)
+        return "lkipd did not come back on its port after SIGKILL";
+    if (k == 2 || k == 4) {
+        /* the watch is stopped, or killed, and started again */
+        int sig = k == 2 ? SIGTERM : SIGKILL;
+        if (harness_lkip_stop(s_w.h, s_watch.pid, sig, WAIT_MS) != (sig == SIGTERM ? 0 : 128 + sig))
+            return "lkip watch did not end as told (SIGTERM: exit 0; SIGKILL: killed)";
+        s_watch_start();
+    }
+    return NULL;
+}
+
+static void test_daemon_killed_same_port_real_watch(void **state)
+{
+    enum { PER_PAIR = 8 };
+    s_world("dv_port", false, 2, NULL);
+    harness_daemon_pin_endpoint(s_w.daemons[0]);
+    memset(&s_watch, 0, sizeof s_watch);
+    assert_int_equal(harness_user(s_w.h, "sekretaris.dua", "sekretaris", NULL, NULL), 0);
+    snprintf(s_watch.conf, sizeof s_watch.conf, "%s/watch.conf", harness_tmpdir(s_w.h));
+    FILE *f = fopen(s_watch.conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[lkip]\nendpoint = %s\nserver_key = %s.pub\nkey_file = keys/sekretaris.dua.key\n"
+            "state_dir = watch-state\n",
+            harness_daemon_endpoint(s_w.daemons[0]), harness_server_key_file(s_w.h));
+    assert_int_equal(fclose(f), 0);
+    s_watch_start();
+
+    s_run_load(PER_PAIR, 1, s_kill_daemon_same_port, 5);
+
+    int want = EVENTS_SEKRETARIS * 2 * PER_PAIR, lines = 0, duplicates = 0;
+    char *seen = NULL;
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    for (;;) {
+        free(seen);
+        seen = s_watch_seen(&lines, &duplicates);
+        if (lines >= want || monotonic_ms() >= deadline)
+            break;
+        s_pause_ms(20);
+    }
+    int rc = harness_lkip_stop(s_w.h, s_watch.pid, SIGTERM, WAIT_MS);
+    free(seen);
+    seen = s_watch_seen(&lines, &duplicates); /* and nothing after */
+    char *outbox = s_outbox_of(s_user_id("sekretaris.dua"));
+    printf("# lkip watch: %d events over %d runs, %d printed twice\n", lines, s_watch.runs,
+           duplicates);
+    if (strcmp(seen, outbox) != 0) {
+        harness_dump_logs(s_w.h);
+        fail_msg("lkip watch printed\n  %s\nbut the outbox holds\n  %s", seen, outbox);
+    }
+    assert_int_equal(lines, want);
+    assert_true(duplicates <= 1);
+    assert_int_equal(rc, 0);
+    free(seen);
+    free(outbox);
+    s_world_close();
+}
+
+/* Two daemons share the load (pair 0 on A, pair 1 on B, the sekretaris on B): their batches
+ * contend for the same rows, events caused through A reach B's clients by NOTIFY, and A is
+ * killed three times and comes back on a new port. */
+static void test_two_daemons_under_load_one_killed(void **state)
+{
+    s_world("dv_twoload", false, 2, NULL);
+    s_daemon(NULL);
+    s_run_load(8, 2, s_kill_daemon, 3);
+    s_world_close();
+}
+
+/* ---- 2. PostgreSQL restarted during the load ------------------------------------------------ */
+
+static const char *s_restart_postgres(int k)
+{
+    /* a clean restart, then an immediate stop (crash recovery), then a clean restart again */
+    int rc = k == 1 ? harness_pg(s_w.h, "kill") : harness_pg(s_w.h, "restart");
+    if (rc == 0 && k == 1)
+        rc = harness_pg(s_w.h, "start");
+    return rc == 0 ? NULL : "scripts/pg.sh failed";
+}
+
+static void test_postgres_restarted_during_load(void **state)
+{
+    s_world("dv_pg", true, 2, NULL);
+    s_run_load(8, 1, s_restart_postgres, 3);
+    /* nothing half-written: every instance has exactly its runs, every run its audit row */
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM instances i WHERE (SELECT count(*)"
+                                     " FROM step_runs r WHERE r.instance_id = i.id) <> $1::int",
+                                     "6", NULL),
+                     0);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM audit WHERE command IN ('start',"
+                                     " 'step') AND status >= 400 AND status <> 503",
+                                     NULL),
+                     0);
+    s_world_close();
+}
+
+/* ---- 3. a client offline while events pile up ----------------------------------------------- */
+
+static void test_offline_client_gets_what_it_missed(void **state)
+{
+    enum { N = 200 };
+    s_world("dv_offline", false, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+    lkipc_t *staf = s_client(d, &s_w.staf[0]);
+    lkipc_t *sek = s_client(d, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(sek, 0), 0);
+    s_start_ok(staf, "awal");
+    Lkip__Envelope *ev = s_event(sek, WAIT_MS, "the first event");
+    uint64_t last = ev->event->seq;
+    assert_int_equal(last, 1);
+    s_ack(sek, last);
+    wire_free(&ev);
+    harness_client_close(s_w.h, &sek);
+
+    /* N instances started back to back (batched), one step_done each for the sekretaris */
+    void *raw = s_raw_open(d, &s_w.staf[0]);
+    Lkip__Envelope req[N];
+    Lkip__StartRequest body[N];
+    char period[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(period[i], sizeof period[i], "off-%03d", i);
+        s_start_req(&req[i], &body[i], period[i]);
+        s_raw_send(raw, &req[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        Lkip__Envelope *reply = s_raw_recv(raw);
+        harness_assert_reply(reply, LKIP__STATUS__CREATED, "ok");
+        wire_free(&reply);
+    }
+    zmq_close(raw);
+    char *uid = xasprintf("%lld", s_user_id("sekretaris.uji"));
+    assert_int_equal(
+        harness_sql_int(s_w.h, "SELECT last_seq FROM recipient_seq WHERE user_id = $1", uid, NULL),
+        last + N);
+    free(uid);
+
+    /* back online: exactly those N, in order, each once */
+    sek = s_client(d, &s_w.sekretaris);
+    int64_t t0 = monotonic_ms();
+    assert_int_equal(s_subscribe(sek, last), last + N);
+    for (int i = 0; i < N; i++) {
+        ev = s_event(sek, WAIT_MS, "a missed event");
+        const Lkip__Event *e = ev->event;
+        if (e->seq != last + 1 || strcmp(e->kind, "step_done") != 0 ||
+            strcmp(e->period, period[i]) != 0)
+            fail_msg("missed event %d: got #%llu %s %s, expected #%llu step_done %s", i + 1,
+                     (unsigned long long)e->seq, e->kind, e->period, (unsigned long long)(last + 1),
+                     period[i]);
+        last = e->seq;
+        s_ack(sek, last);
+        wire_free(&ev);
+    }
+    printf("# %d missed events replayed in %lld ms\n", N, (long long)(monotonic_ms() - t0));
+    uint64_t extra = 0;
+    if (!s_quiet(sek, 300, &extra))
+        fail_msg("an event #%llu came after the %d missed ones", (unsigned long long)extra, N);
+    harness_client_close(s_w.h, &sek);
+    harness_client_close(s_w.h, &staf);
+    s_world_close();
+}
+
+/* ---- 4. a retried request after a lost reply ------------------------------------------------ */
+
+/* Waits until the daemon committed user's request (its stored reply exists). */
+static void s_wait_stored(const char *user, uint64_t request_id)
+{
+    char *rid = s_u64(request_id);
+    char *sql = xasprintf("SELECT count(*) FROM requests r JOIN users u ON u.id = r.user_id"
+                          " WHERE u.name = '%s' AND r.request_id = $1::numeric",
+                          user);
+    long long n = s_wait_sql(1, sql, rid);
+    free(sql);
+    free(rid);
+    if (n != 1) {
+        harness_dump_logs(s_w.h);
+        fail_msg("request of %s not committed within %d ms", user, WAIT_MS);
+    }
+}
+
+/* The reply to req on a fresh connection to d, packed (to compare replies byte for byte). */
+static uint8_t *s_resend(harness_daemon_t *d, const keypair_t *kp, Lkip__Envelope *req, int status,
+                         size_t *len)
+{
+    lkipc_t *c = s_client(d, kp);
+    uint64_t id = req->request_id;
+    Lkip__Envelope *reply = harness_call_ok(c, req);
+    assert_int_equal(req->request_id, id);
+    harness_assert_reply(reply, status, "ok");
+    *len = lkip__reply__get_packed_size(reply->reply);
+    uint8_t *buf = xmalloc(*len);
+    lkip__reply__pack(reply->reply, buf);
+    wire_free(&reply);
+    harness_client_close(s_w.h, &c);
+    return buf;
+}
+
+static long long s_count_for_instance(const char *sql, const char *period)
+{
+    return harness_sql_int(s_w.h, sql, period, NULL);
+}
+
+static void test_retry_after_lost_reply_has_one_effect(void **state)
+{
+    s_world("dv_retry", false, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+
+    /* (a) the client goes away before reading the reply of a start */
+    Lkip__Envelope req;
+    Lkip__StartRequest start;
+    s_start_req(&req, &start, "hilang-1");
+    void *raw = s_raw_open(d, &s_w.staf[0]);
+    s_raw_send(raw, &req);
+    zmq_close(raw);
+    s_wait_stored("staf.p0", req.request_id);
+    size_t len1, len2;
+    uint8_t *r1 = s_resend(d, &s_w.staf[0], &req, LKIP__STATUS__CREATED, &len1);
+    uint8_t *r2 = s_resend(d, &s_w.staf[0], &req, LKIP__STATUS__CREATED, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(r1, r2, len1);
+    free(r1);
+    free(r2);
+    assert_int_equal(
+        s_count_for_instance("SELECT count(*) FROM instances WHERE period = $1", "hilang-1"), 1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM audit a JOIN instances i ON"
+                                          " i.id = a.instance_id WHERE i.period = $1 AND"
+                                          " a.command = 'start' AND a.status < 400",
+                                          "hilang-1"),
+                     1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM outbox o JOIN instances i ON"
+                                          " i.id = o.instance_id WHERE i.period = $1",
+                                          "hilang-1"),
+                     2); /* step_done 1 to the sekretaris, step_assigned 2 to the kasubag */
+
+    /* (b) lkipd is killed after the commit of a step completion, before the client read it */
+    Lkip__StepRequest step;
+    char instance[64];
+    s_step_req(&req, &step, instance, "hilang-1", 2);
+    raw = s_raw_open(d, &s_w.kasubag[0]);
+    s_raw_send(raw, &req);
+    s_wait_stored("kasubag.p0", req.request_id);
+    assert_int_equal(harness_daemon_stop(d, SIGKILL), 128 + SIGKILL);
+    zmq_close(raw);
+    assert_int_equal(harness_daemon_restart(d), 0);
+    r1 = s_resend(d, &s_w.kasubag[0], &req, LKIP__STATUS__OK, &len1);
+    free(r1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM step_runs r JOIN instances i ON"
+                                          " i.id = r.instance_id WHERE i.period = $1 AND"
+                                          " r.step_no = 2 AND r.state = 'done'",
+                                          "hilang-1"),
+                     1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM step_runs r JOIN instances i ON"
+                                          " i.id = r.instance_id WHERE i.period = $1",
+                                          "hilang-1"),
+                     3); /* 1 and 2 done, 3 open */
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM audit a JOIN instances i ON"
+                                          " i.id = a.instance_id WHERE i.period = $1 AND"
+                                          " a.command = 'step' AND a.status < 400",
+                                          "hilang-1"),
+                     1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM outbox o JOIN instances i ON"
+                                          " i.id = o.instance_id WHERE i.period = $1",
+                                          "hilang-1"),
+                     4); /* + step_done 2, step_assigned 3 */
+    /* the two resends of (a) and the one of (b), as the daemons logged them */
+    assert_int_equal(s_count_in_logs("answered from its stored reply"), 3);
+    s_world_close();
+}
+
+/* The same request sent to two daemons at once (a client that gave up on one and tried the
+ * other) while both wait for the instance's lock: one runs it, the other must answer with the
+ * stored reply, not refuse the step the first one just completed. */
+static void test_duplicate_on_two_daemons_at_once(void **state)
+{
+    s_world("dv_dup", false, 1, NULL);
+    harness_daemon_t *a = s_w.daemons[0];
+    harness_daemon_t *b = s_daemon(NULL);
+    lkipc_t *staf = s_client(a, &s_w.staf[0]);
+    s_start_ok(staf, "kembar-1");
+    harness_client_close(s_w.h, &staf);
+
+    /* the test holds the instance's row lock, so both daemons wait for it */
+    assert_int_equal(harness_sql_exec(s_w.h, "BEGIN", NULL), 0);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM (SELECT id FROM instances WHERE"
+                                     " period = $1 FOR UPDATE) x",
+                                     "kembar-1", NULL),
+                     1);
+    Lkip__Envelope req;
+    Lkip__StepRequest step;
+    char instance[64];
+    s_step_req(&req, &step, instance, "kembar-1", 2);
+    void *to_a = s_raw_open(a, &s_w.kasubag[0]);
+    void *to_b = s_raw_open(b, &s_w.kasubag[0]);
+    s_raw_send(to_a, &req);
+    s_raw_send(to_b, &req);
+    long long waiting =
+        s_wait_sql(2, "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted", NULL);
+    assert_int_equal(harness_sql_exec(s_w.h, "COMMIT", NULL), 0);
+    if (waiting != 2)
+        fail_msg("%lld daemons waited for the lock, expected 2", waiting);
+
+    Lkip__Envelope *ra = s_raw_recv(to_a);
+    Lkip__Envelope *rb = s_raw_recv(to_b);
+    zmq_close(to_a);
+    zmq_close(to_b);
+    int sa = (int)ra->reply->status, sb = (int)rb->reply->status;
+    if (sa != LKIP__STATUS__OK || sb != LKIP__STATUS__OK)
+        fail_msg("the same request on two daemons: A answered %d %s (\"%s\"), B %d %s (\"%s\")", sa,
+                 ra->reply->code, ra->reply->message, sb, rb->reply->code, rb->reply->message);
+    assert_string_equal(ra->reply->message, rb->reply->message);
+    wire_free(&ra);
+    wire_free(&rb);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM step_runs r JOIN instances i ON"
+                                          " i.id = r.instance_id WHERE i.period = $1",
+                                          "kembar-1"),
+                     3);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM audit a JOIN instances i ON"
+                                          " i.id = a.instance_id WHERE i.period = $1 AND"
+                                          " a.command = 'step' AND a.status < 400",
+                                          "kembar-1"),
+                     1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM outbox o JOIN instances i ON"
+                                          " i.id = o.instance_id WHERE i.period = $1",
+                                          "kembar-1"),
+                     4);
+    assert_int_equal(s_count_in_logs("answered from its stored reply"), 1);
+    s_world_close();
+}
+
+/* ---- 5. two daemons: NOTIFY, and the poll when a notification is lost ----------------------- */
+
+static void test_two_daemons_notify_and_poll(void **state)
+{
+    /* A never polls during the test: what reaches its clients came by NOTIFY */
+    const char *const a_sets[] = {"outbox_poll_ms=600000", "node_name=dv-a", NULL};
+    s_world("dv_two", false, 1, a_sets);
+    harness_daemon_t *a = s_w.daemons[0];
+    const char *const b_sets[] = {"node_name=dv-b", NULL};
+    harness_daemon_t *b = s_daemon(b_sets);
+    const char *const c_sets[] = {"outbox_poll_ms=100", "node_name=dv-c", NULL};
+    harness_daemon_t *c = s_daemon(c_sets);
+
+    lkipc_t *on_a = s_client(a, &s_w.sekretaris);
+    lkipc_t *on_c = s_client(c, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(on_a, 0), 0);
+    assert_int_equal(s_subscribe(on_c, 0), 0);
+    lkipc_t *staf = s_client(b, &s_w.staf[0]);
+
+    int64_t t0 = monotonic_ms();
+    s_start_ok(staf, "dua-1");
+    Lkip__Envelope *ev = s_event(on_a, 2000, "event through daemon B on daemon A");
+    int64_t latency = monotonic_ms() - t0;
+    assert_int_equal(ev->event->seq, 1);
+    assert_string_equal(ev->event->kind, "step_done");
+    assert_string_equal(ev->event->period, "dua-1");
+    s_ack(on_a, 1);
+    wire_free(&ev);
+    ev = s_event(on_c, 2000, "event through daemon B on daemon C");
+    assert_int_equal(ev->event->seq, 1);
+    s_ack(on_c, 1);
+    wire_free(&ev);
+    printf("# request on B to event on A (NOTIFY): %lld ms\n", (long long)latency);
+
+    /* an event committed without NOTIFY: the 100 ms poll of C finds it, A does not */
+    s_insert_events(s_user_id("sekretaris.uji"), 1, "uji_tanpa_notify");
+    t0 = monotonic_ms();
+    ev = s_event(on_c, 3000, "event without NOTIFY on the polling daemon");
+    assert_int_equal(ev->event->seq, 2);
+    assert_string_equal(ev->event->kind, "uji_tanpa_notify");
+    s_ack(on_c, 2);
+    wire_free(&ev);
+    printf("# event without NOTIFY found by the poll in %lld ms\n",
+           (long long)(monotonic_ms() - t0));
+    uint64_t seq = 0;
+    if (!s_quiet(on_a, 500, &seq))
+        fail_msg("daemon A sent #%llu without a notification or a poll", (unsigned long long)seq);
+
+    /* the next notification wakes A, which sends both in order */
+    s_start_ok(staf, "dua-2");
+    ev = s_event(on_a, 2000, "the held-back event");
+    assert_int_equal(ev->event->seq, 2);
+    assert_string_equal(ev->event->kind, "uji_tanpa_notify");
+    wire_free(&ev);
+    ev = s_event(on_a, 2000, "the next event");
+    assert_int_equal(ev->event->seq, 3);
+    assert_string_equal(ev->event->period, "dua-2");
+    s_ack(on_a, 3);
+    wire_free(&ev);
+    harness_client_close(s_w.h, &on_a);
+    harness_client_close(s_w.h, &on_c);
+    harness_client_close(s_w.h, &staf);
+    s_world_close();
+}
+
+/* ---- 6. unacknowledged events are sent again ------------------------------------------------ */
+
+static void test_unacknowledged_events_resent(void **state)
+{
+    enum { RESEND_MS = 300 };
+    const char *const sets[] = {"resend_ms=300", NULL};
+    s_world("dv_resend", false, 1, sets);
+    harness_daemon_t *d = s_w.daemons[0];
+    lkipc_t *sek = s_client(d, &s_w.sekretaris);
+    lkipc_t *staf = s_client(d, &s_w.staf[0]);
+    assert_int_equal(s_subscribe(sek, 0), 0);
+    s_start_ok(staf, "ulang-1");
+    Lkip__Envelope *ev = s_event(sek, WAIT_MS, "the event");
+    int64_t first = monotonic_ms();
+    assert_int_equal(ev->event->seq, 1);
+    wire_free(&ev);
+
+    /* not acknowledged: it comes again after resend_ms, and again */
+    for (int round = 1; round <= 2; round++) {
+        ev = s_event(sek, 10 * RESEND_MS, "the event sent again");
+        int64_t after = monotonic_ms() - first;
+        assert_int_equal(ev->event->seq, 1);
+        assert_string_equal(ev->event->kind, "step_done");
+        wire_free(&ev);
+        if (after < round * RESEND_MS * 8 / 10)
+            fail_msg("resend %d came after %lld ms, before resend_ms", round, (long long)after);
+        printf("# resend %d after %lld ms\n", round, (long long)after);
+    }
+
+    /* acknowledged: stored, and never sent again */
+    s_ack(sek, 1);
+    char *uid = xasprintf("%lld", s_user_id("sekretaris.uji"));
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    long long acked;
+    /* a resend that left before the daemon read the acknowledgement may still come meanwhile;
+     * the daemon had read it once it stored it */
+    while ((acked = harness_sql_int(s_w.h, "SELECT acked_seq FROM recipient_seq WHERE user_id = $1",
+                                    uid, NULL)) != 1 &&
+           monotonic_ms() < deadline)
+        (void)s_quiet(sek, 20, NULL);
+    free(uid);
+    assert_int_equal(acked, 1);
+    while (!s_quiet(sek, 0, NULL))
+        ;
+    uint64_t seq = 0;
+    if (!s_quiet(sek, 4 * RESEND_MS, &seq))
+        fail_msg("event #%llu sent again after its acknowledgement", (unsigned long long)seq);
+    harness_client_close(s_w.h, &sek);
+    harness_client_close(s_w.h, &staf);
+    s_world_close();
+}
+
+/* ---- 7. retention --------------------------------------------------------------------------- */
+
+/* Sums "retention: pruned N delivered events" over log; *passes gets the number of lines and
+ * *largest the biggest N. */
+static int s_pruned_in_log(const char *log, int *passes, int *largest)
+{
+    char *text;
+    size_t len;
+    assert_int_equal(read_file(log, 64u << 20, &text, &len), 0);
+    int sum = 0;
+    *passes = *largest = 0;
+    for (const char *p = text; (p = strstr(p, "retention: pruned ")) != NULL; p++) {
+        int n = atoi(p + strlen("retention: pruned "));
+        sum += n;
+        (*passes)++;
+        if (n > *largest)
+            *largest = n;
+    }
+    free(text);
+    return sum;
+}
+
+static void test_retention_prunes_acknowledged_in_batches(void **state)
+{
+    enum { OLD = 700, ACKED = 600, RECENT = 50 };
+    s_world("dv_retention", false, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+    long long sek_id = s_user_id("sekretaris.uji");
+    long long staf_id = s_user_id("staf.p0");
+    char *sek = xasprintf("%lld", sek_id);
+    char *staf = xasprintf("%lld", staf_id);
+
+    /* the sekretaris holds OLD events and acknowledges the first ACKED of them */
+    s_insert_events(sek_id, OLD, "uji_retensi");
+    lkipc_t *c = s_client(d, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(c, 0), OLD);
+    for (uint64_t want = 1; want <= OLD; want++) {
+        Lkip__Envelope *ev = s_event(c, WAIT_MS, "a stored event");
+        if (ev->event->seq != want)
+            fail_msg("event #%llu, expected #%llu", (unsigned long long)ev->event->seq,
+                     (unsigned long long)want);
+        if (want <= ACKED && want % 100 == 0)
+            s_ack(c, want);
+        wire_free(&ev);
+    }
+    assert_int_equal(
+        s_wait_sql(ACKED, "SELECT acked_seq FROM recipient_seq WHERE user_id = $1", sek), ACKED);
+    harness_client_close(s_w.h, &c);
+    /* the staf holds RECENT acknowledged events */
+    s_insert_events(staf_id, RECENT, "uji_retensi");
+    assert_int_equal(harness_sql_exec(s_w.h,
+                                      "UPDATE recipient_seq SET acked_seq = last_seq"
+                                      " WHERE user_id = $1",
+                                      staf, NULL),
+                     0);
+
+    /* the sekretaris's events and the admin's stored reply are three days old; a stored reply
+     * of the staf stays young */
+    lkipc_t *sc = s_client(d, &s_w.staf[0]);
+    s_start_ok(sc, "retensi-1");
+    harness_client_close(s_w.h, &sc);
+    long long events_before =
+        harness_sql_int(s_w.h, "SELECT count(*) FROM outbox WHERE user_id = $1", sek, NULL);
+    assert_int_equal(harness_sql_exec(s_w.h,
+                                      "UPDATE outbox SET created_at = now() - interval '3 days'"
+                                      " WHERE user_id = $1 AND kind = 'uji_retensi'",
+                                      sek, NULL),
+                     0);
+    assert_int_equal(harness_sql_exec(s_w.h,
+                                      "UPDATE requests SET at = now() - interval '3 days'"
+                                      " WHERE command = 'sop_load'",
+                                      NULL),
+                     0);
+
+    /* a daemon keeping one day prunes at its start, then a batch a second while more waits */
+    const char *const sets[] = {"retention_days=1", NULL};
+    harness_daemon_t *pruner = s_daemon(sets);
+    long long left = s_wait_sql(0,
+                                "SELECT count(*) FROM outbox o JOIN recipient_seq s ON"
+                                " s.user_id = o.user_id WHERE o.user_id = $1 AND"
+                                " o.seq <= s.acked_seq",
+                                sek);
+    if (left != 0) {
+        harness_dump_logs(s_w.h);
+        fail_msg("%lld old acknowledged events still there after %d ms", left, WAIT_MS);
+    }
+    /* unacknowledged old events, recent acknowledged ones and young stored replies stay */
+    assert_int_equal(
+        harness_sql_int(s_w.h, "SELECT count(*) FROM outbox WHERE user_id = $1", sek, NULL),
+        events_before - ACKED);
+    assert_int_equal(
+        harness_sql_int(s_w.h, "SELECT min(seq) FROM outbox WHERE user_id = $1", sek, NULL),
+        ACKED + 1);
+    assert_int_equal(
+        harness_sql_int(s_w.h, "SELECT count(*) FROM outbox WHERE user_id = $1", staf, NULL),
+        RECENT);
+    assert_int_equal(
+        harness_sql_int(s_w.h, "SELECT count(*) FROM requests WHERE command = 'sop_load'", NULL),
+        0);
+    assert_int_equal(
+        harness_sql_int(s_w.h, "SELECT count(*) FROM requests WHERE command = 'start'", NULL), 1);
+    /* in small batches (the log line follows each batch's commit) */
+    int passes, largest, pruned;
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    while ((pruned = s_pruned_in_log(harness_daemon_log_file(pruner), &passes, &largest)) !=
+               ACKED &&
+           monotonic_ms() < deadline)
+        s_pause_ms(20);
+    printf("# retention: %d events pruned in %d passes (largest %d)\n", pruned, passes, largest);
+    assert_int_equal(pruned, ACKED);
+    assert_true(largest <= 500);
+    assert_true(passes >= 2);
+
+    /* what was kept is still delivered, also to a client that holds nothing (a new machine,
+     * a lost state file): it starts at the oldest kept event, then gets new ones live */
+    static const uint64_t held[] = {ACKED, 0};
+    for (size_t i = 0; i < ARRAY_LEN(held); i++) {
+        c = s_client(pruner, &s_w.sekretaris);
+        assert_int_equal(s_subscribe(c, held[i]), events_before);
+        Lkip__Envelope *ev = s_event(c, WAIT_MS, "the oldest kept event");
+        assert_int_equal(ev->event->seq, ACKED + 1);
+        wire_free(&ev);
+        harness_client_close(s_w.h, &c);
+    }
+    c = s_client(pruner, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(c, events_before), events_before);
+    sc = s_client(pruner, &s_w.staf[0]);
+    s_start_ok(sc, "retensi-2");
+    Lkip__Envelope *ev = s_event(c, WAIT_MS, "a new event after the pruning");
+    assert_int_equal(ev->event->seq, events_before + 1);
+    wire_free(&ev);
+    harness_client_close(s_w.h, &sc);
+    harness_client_close(s_w.h, &c);
+    free(sek);
+    free(staf);
+    s_world_close();
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_daemon_killed_during_load, s_teardown),
+        cmocka_unit_test_teardown(test_daemon_killed_same_port_real_watch, s_teardown),
+        cmocka_unit_test_teardown(test_two_daemons_under_load_one_killed, s_teardown),
+        cmocka_unit_test_teardown(test_postgres_restarted_during_load, s_teardown),
+        cmocka_unit_test_teardown(test_offline_client_gets_what_it_missed, s_teardown),
+        cmocka_unit_test_teardown(test_retry_after_lost_reply_has_one_effect, s_teardown),
+        cmocka_unit_test_teardown(test_duplicate_on_two_daemons_at_once, s_teardown),
+        cmocka_unit_test_teardown(test_two_daemons_notify_and_poll, s_teardown),
+        cmocka_unit_test_teardown(test_unacknowledged_events_resent, s_teardown),
+        cmocka_unit_test_teardown(test_retention_prunes_acknowledged_in_batches, s_teardown),
+    };
+    return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
+}
