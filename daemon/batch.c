@@ -2,6 +2,7 @@
 #include "batch.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 batch_t *batch_new(int cap)
 {
@@ -27,6 +28,32 @@ void batch_destroy(batch_t **self_p)
     free(b->woken);
     free(b);
     *self_p = NULL;
+}
+
+void batch_push(batch_t *b, pending_t *p)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 8;
+        b->items = xrealloc(b->items, (size_t)b->cap * sizeof *b->items);
+    }
+    b->items[b->n++] = *p;
+    if (p->cmd)
+        b->runnable++;
+}
+
+batch_t *batch_take(batch_t *b, int max)
+{
+    int n = b->n < max ? b->n : max;
+    batch_t *out = batch_new(n);
+    memcpy(out->items, b->items, (size_t)n * sizeof *b->items);
+    out->n = n;
+    for (int i = 0; i < n; i++)
+        if (out->items[i].cmd)
+            out->runnable++;
+    memmove(b->items, b->items + n, (size_t)(b->n - n) * sizeof *b->items);
+    b->n -= n;
+    b->runnable -= out->runnable;
+    return out;
 }
 
 Lkip__Reply *batch_reply_new(void)

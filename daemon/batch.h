@@ -32,6 +32,11 @@ batch_t *batch_new(int cap);
 /* Closes every request's messages and frees the batch; accepts NULL, nulls the pointer. */
 void batch_destroy(batch_t **self_p);
 
+/* Appends p (moved: the caller forgets it) to b, growing it past cap when needed. */
+void batch_push(batch_t *b, pending_t *p);
+/* Moves the first (up to) max requests of b into a new batch, in order. Caller owns it. */
+batch_t *batch_take(batch_t *b, int max);
+
 /* A new empty reply (heap pieces, freed with the reply). */
 Lkip__Reply *batch_reply_new(void);
 /* Replaces p's reply with a plain status, code and message. */

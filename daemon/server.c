@@ -44,6 +44,7 @@ struct server {
     timesrc_t *clock;         /* the daemon clock */
     int n_workers;
     worker_t **workers;       /* each runs batches on its own connection */
+    batch_t **queues;         /* per worker: requests read, waiting for it */
     char origin[24];          /* this daemon's name in notifications (random) */
     bool timer_known;         /* next_timer holds the earliest pending timer */
     int64_t next_timer;       /* unix seconds of the earliest pending timer; 0: none */
@@ -279,30 +280,61 @@ static int s_read_one(server_t *self, pending_t *p)
     return 1;
 }
 
-/* Reads what is waiting (up to batch_max requests) into a batch for the idle worker w;
- * messages that need no transaction are answered at once. */
-static void s_router_readable(server_t *self, worker_t *w)
+/* A peer's requests always go to the same worker, so one client's pipelined requests run in
+ * the order it sent them (an upload before the step it completes); many clients spread over
+ * the workers. */
+static int s_worker_of(const server_t *self, const zmq_msg_t *rid)
 {
-    batch_t *b = batch_new(self->cfg->batch_max);
-    while (b->n < b->cap) {
-        int rc = s_read_one(self, &b->items[b->n]);
-        if (rc == 0)
-            break;
-        if (rc > 0 && b->items[b->n++].cmd)
-            b->runnable++;
-    }
-    if (b->runnable)
-        worker_submit(w, b);
-    else
-        s_finish_batch(self, b);
+    const uint8_t *b = zmq_msg_data((zmq_msg_t *)rid);
+    size_t n = zmq_msg_size((zmq_msg_t *)rid);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return (int)(h % (uint32_t)self->n_workers);
 }
 
-static worker_t *s_idle_worker(server_t *self)
+/* Requests read and not yet handed to a worker, in all queues. */
+static int s_queued(const server_t *self)
 {
+    int n = 0;
     for (int i = 0; i < self->n_workers; i++)
-        if (!worker_busy(self->workers[i]))
-            return self->workers[i];
-    return NULL;
+        n += self->queues[i]->n;
+    return n;
+}
+
+/* Reads what is waiting into the queues of the peers' workers; messages that need no
+ * transaction are answered at once. Stops when the queues hold enough for a while. */
+static void s_router_readable(server_t *self)
+{
+    int limit = 4 * self->cfg->batch_max * self->n_workers;
+    batch_t *now = batch_new(1);
+    while (s_queued(self) < limit) {
+        pending_t p;
+        int rc = s_read_one(self, &p);
+        if (rc == 0)
+            break;
+        if (rc < 0)
+            continue;
+        if (!p.cmd) { /* malformed or unknown: its reply is ready */
+            now->items[0] = p;
+            now->n = 1;
+            s_finish_batch(self, now);
+            now = batch_new(1);
+            continue;
+        }
+        batch_push(self->queues[s_worker_of(self, &p.rid)], &p);
+    }
+    batch_destroy(&now);
+}
+
+/* Hands each idle worker the next batch of its queue. */
+static void s_dispatch(server_t *self)
+{
+    for (int i = 0; i < self->n_workers; i++) {
+        if (worker_busy(self->workers[i]) || self->queues[i]->n == 0)
+            continue;
+        worker_submit(self->workers[i], batch_take(self->queues[i], self->cfg->batch_max));
+    }
 }
 
 /* ---- life cycle ------------------------------------------------------------------------ */
@@ -368,7 +400,9 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     snprintf(self->origin, sizeof self->origin, "%016llx", (unsigned long long)token);
     self->n_workers = cfg->workers;
     self->workers = xcalloc((size_t)self->n_workers, sizeof *self->workers);
+    self->queues = xcalloc((size_t)self->n_workers, sizeof *self->queues);
     for (int i = 0; i < self->n_workers; i++) {
+        self->queues[i] = batch_new(cfg->batch_max);
         self->workers[i] = worker_new(self->zctx, i, cfg, self->clock, self->origin, err, errlen);
         if (!self->workers[i])
             goto fail;
@@ -396,9 +430,12 @@ void server_destroy(server_t **self_p)
     if (!self_p || !*self_p)
         return;
     server_t *self = *self_p;
-    for (int i = 0; i < self->n_workers; i++)
+    for (int i = 0; i < self->n_workers; i++) {
         worker_destroy(&self->workers[i]);
+        batch_destroy(&self->queues[i]);
+    }
     free(self->workers);
+    free(self->queues);
     delivery_destroy(&self->delivery);
     defcache_destroy(&self->defs);
     deadline_destroy(&self->deadlines);
@@ -424,9 +461,9 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
     enum { ROUTER, ZAP, WAKE, DB, FIXED };
     zmq_pollitem_t *items = xcalloc((size_t)(FIXED + self->n_workers), sizeof *items);
     while (!*stop) {
-        worker_t *idle = s_idle_worker(self);
-        /* with every worker busy, requests wait in the socket and join the next batch */
-        items[ROUTER] = (zmq_pollitem_t){self->router, 0, idle ? ZMQ_POLLIN : 0, 0};
+        /* with the queues full, requests wait in the socket */
+        bool room = s_queued(self) < 4 * self->cfg->batch_max * self->n_workers;
+        items[ROUTER] = (zmq_pollitem_t){self->router, 0, room ? ZMQ_POLLIN : 0, 0};
         items[ZAP] = (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
         items[WAKE] = (zmq_pollitem_t){NULL, wake_fd_read, ZMQ_POLLIN, 0};
         int fd = self->db_retry_at == 0 ? db_socket(self->db) : -1;
@@ -472,8 +509,9 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
             if (b)
                 s_finish_batch(self, b);
         }
-        if ((items[ROUTER].revents & ZMQ_POLLIN) && idle)
-            s_router_readable(self, idle);
+        if (items[ROUTER].revents & ZMQ_POLLIN)
+            s_router_readable(self);
+        s_dispatch(self);
         if (self->db_retry_at)
             (void)s_db_ready(self);
     }

@@ -1533,7 +1533,7 @@ static void test_concurrent_letter_numbers(void **state)
     assert_non_null(s_d2);
 
     /* N instances of CUTI at their numbering step (4) */
-    char periods[N_LETTERS][16];
+    char periods[N_LETTERS][24];
     for (int i = 0; i < N_LETTERS; i++) {
         snprintf(periods[i], sizeof periods[i], "surat-%02d", i + 1);
         s_cuti_to(periods[i], 4, &s_cast[STAF], i % 2 ? &s_extra[0] : &s_cast[KASUBAG]);
@@ -1546,7 +1546,7 @@ static void test_concurrent_letter_numbers(void **state)
     for (int k = 0; k < N_NUMBERERS; k++)
         socks[k] = s_raw_open(who[k], k < 2 ? s_d1 : s_d2);
     flight_t f[N_LETTERS];
-    char refs[N_LETTERS][32];
+    char refs[N_LETTERS][48];
     for (int i = 0; i < N_LETTERS; i++) {
         snprintf(refs[i], sizeof refs[i], "CUTI/%s", periods[i]);
         s_flight_step(&f[i], socks[i % N_NUMBERERS], refs[i], 4, DONE);
