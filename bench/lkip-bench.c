@@ -688,13 +688,21 @@ static void s_usage(void)
           stderr);
 }
 
-static void s_raise_fd_limit(void)
+/* Every idle client is a TCP connection and a ZeroMQ mailbox: two descriptors each. As root the
+ * hard limit can be raised too. */
+static void s_raise_fd_limit(int clients)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)(3 * clients + 4096);
+    if (rl.rlim_max < want) {
+        struct rlimit raised = {want, want};
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            return;
     }
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 static void s_print_phase(const char *name, const phase_t *p)
@@ -750,13 +758,16 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    s_raise_fd_limit();
+    s_raise_fd_limit(o.scale_clients);
     s_zctx = zmq_ctx_new();
     zmq_ctx_set(s_zctx, ZMQ_MAX_SOCKETS, 4 * o.scale_clients + 1024);
     s_h = harness_new("bench");
     char workers[32];
     snprintf(workers, sizeof workers, "workers=%d", o.workers);
-    const char *sets[] = {"log_level=warn", "sop_dir=sop", workers, NULL};
+    char level[32];
+    snprintf(level, sizeof level, "log_level=%s",
+             getenv("LKIP_BENCH_LOG") ? getenv("LKIP_BENCH_LOG") : "warn");
+    const char *sets[] = {level, "sop_dir=sop", workers, NULL};
     s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
     if (!s_d || s_make_world(&o) != 0) {
         fprintf(stderr, "bench: could not set up the daemon and its users\n");
@@ -839,6 +850,7 @@ int main(int argc, char **argv)
            scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024);
     printf("catch-up of %d missed events: %.3f s\n", o.catchup_events, catchup);
     printf("events received by the subscribed actors: %ld\n", events);
+    fflush(stdout);
 
     mkdir("bench/results", 0755);
     char stamp[32];
@@ -863,9 +875,10 @@ int main(int argc, char **argv)
         fclose(f);
         printf("results: %s\n", path);
     }
+    fflush(stdout);
     free(path);
 
-    for (int i = 0; i < connected; i++)
+    for (int i = 0; i < o.scale_clients && idle; i++)
         if (idle[i])
             zmq_close(idle[i]);
     free(idle);

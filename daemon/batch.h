@@ -12,6 +12,7 @@
 typedef struct {
     zmq_msg_t rid;            /* the peer's routing id */
     int64_t user_id;          /* from the ZAP User-Id */
+    int64_t org_id;           /* the user's organisation, from the ZAP metadata */
     uint64_t request_id;
     Lkip__Envelope *env;      /* decoded request; NULL when the frame was malformed */
     const cmd_t *cmd;         /* NULL when the body is not a known request */

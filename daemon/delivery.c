@@ -14,11 +14,18 @@
 #define FETCH 500           /* events read from the outbox per query */
 #define ACK_FLUSH_MS 1000   /* how often acknowledgements are written to the database */
 
+/* How often every session is looked at for resends, expiry and blocked pipes. The wake and ack
+ * paths touch only the sessions concerned, so the loop stays cheap with 10,000 sessions. */
+#define SCAN_MS 50
+
 typedef struct {
     bool used;
     uint8_t rid[RID_MAX];
     uint8_t rid_len;
     int64_t user_id;
+    int user_next;          /* next session of the same user (pool index), -1 */
+    int user_prev;
+    int next_free;          /* free list link when unused */
     uint64_t sent;          /* highest seq sent */
     uint64_t acked;         /* highest seq acknowledged */
     bool pending;           /* may have events not sent yet */
@@ -27,15 +34,26 @@ typedef struct {
     bool ack_dirty;         /* acked not yet stored */
 } session_t;
 
+/* The user index: user id -> first session of that user. */
+typedef struct {
+    int64_t user_id;        /* 0: free */
+    int head;               /* pool index */
+} user_slot_t;
+
 struct delivery {
     void *router;
     db_t *db;
     const config_t *cfg;
-    session_t *slots;       /* open addressing by routing id */
-    int cap;                /* power of two */
-    int count;
+    session_t *pool;        /* sessions; their indices stay put while they live */
+    int pool_cap;
+    int free_head;          /* first unused pool entry, -1 when full */
+    int count;              /* sessions in use */
+    int *by_rid;            /* open addressing, pool indices (-1 empty), by routing id */
+    user_slot_t *by_user;   /* open addressing by user id */
+    int index_cap;          /* power of two, at least twice the pool */
     int64_t next_poll;      /* monotonic ms of the next outbox poll */
     int64_t next_flush;
+    int64_t next_scan;
 };
 
 static uint32_t s_hash(const uint8_t *rid, size_t len)
@@ -46,14 +64,79 @@ static uint32_t s_hash(const uint8_t *rid, size_t len)
     return h;
 }
 
+static uint32_t s_user_hash(int64_t user_id)
+{
+    return (uint32_t)(((uint64_t)user_id * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static void s_index_insert(delivery_t *self, int idx)
+{
+    const session_t *s = &self->pool[idx];
+    uint32_t mask = (uint32_t)self->index_cap - 1;
+    uint32_t i = s_hash(s->rid, s->rid_len) & mask;
+    while (self->by_rid[i] >= 0)
+        i = (i + 1) & mask;
+    self->by_rid[i] = idx;
+}
+
+static user_slot_t *s_user_slot(delivery_t *self, int64_t user_id, bool create)
+{
+    uint32_t mask = (uint32_t)self->index_cap - 1;
+    for (uint32_t i = s_user_hash(user_id) & mask;; i = (i + 1) & mask) {
+        user_slot_t *u = &self->by_user[i];
+        if (u->user_id == user_id)
+            return u;
+        if (u->user_id == 0) {
+            if (!create)
+                return NULL;
+            *u = (user_slot_t){user_id, -1};
+            return u;
+        }
+    }
+}
+
+/* Rebuilds both indexes at index_cap (after growing). */
+static void s_reindex(delivery_t *self)
+{
+    free(self->by_rid);
+    free(self->by_user);
+    self->by_rid = xmalloc((size_t)self->index_cap * sizeof *self->by_rid);
+    for (int i = 0; i < self->index_cap; i++)
+        self->by_rid[i] = -1;
+    self->by_user = xcalloc((size_t)self->index_cap, sizeof *self->by_user);
+    for (int i = 0; i < self->pool_cap; i++) {
+        session_t *s = &self->pool[i];
+        if (!s->used)
+            continue;
+        s_index_insert(self, i);
+        user_slot_t *u = s_user_slot(self, s->user_id, true);
+        s->user_prev = -1;
+        s->user_next = u->head;
+        if (u->head >= 0)
+            self->pool[u->head].user_prev = i;
+        u->head = i;
+    }
+}
+
+static void s_pool_grow(delivery_t *self)
+{
+    int old = self->pool_cap;
+    self->pool_cap = old ? old * 2 : 64;
+    self->pool = xrealloc(self->pool, (size_t)self->pool_cap * sizeof *self->pool);
+    for (int i = old; i < self->pool_cap; i++)
+        self->pool[i] = (session_t){.next_free = i + 1 < self->pool_cap ? i + 1 : -1};
+    self->free_head = old;
+    self->index_cap = 2 * self->pool_cap;
+    s_reindex(self);
+}
+
 delivery_t *delivery_new(void *router, db_t *db, const config_t *cfg)
 {
     delivery_t *self = xcalloc(1, sizeof *self);
     self->router = router;
     self->db = db;
     self->cfg = cfg;
-    self->cap = 64;
-    self->slots = xcalloc((size_t)self->cap, sizeof *self->slots);
+    s_pool_grow(self);
     return self;
 }
 
@@ -61,7 +144,9 @@ void delivery_destroy(delivery_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    free((*self_p)->slots);
+    free((*self_p)->pool);
+    free((*self_p)->by_rid);
+    free((*self_p)->by_user);
     free(*self_p);
     *self_p = NULL;
 }
@@ -71,53 +156,68 @@ int delivery_sessions(const delivery_t *self)
     return self->count;
 }
 
-static session_t *s_find(delivery_t *self, const void *rid, size_t len)
+/* The rid index slot holding the session of rid, or -1. */
+static int s_rid_slot(const delivery_t *self, const void *rid, size_t len)
 {
     if (len == 0 || len > RID_MAX)
-        return NULL;
-    uint32_t mask = (uint32_t)self->cap - 1;
+        return -1;
+    uint32_t mask = (uint32_t)self->index_cap - 1;
     for (uint32_t i = s_hash(rid, len) & mask;; i = (i + 1) & mask) {
-        session_t *s = &self->slots[i];
-        if (!s->used)
-            return NULL;
+        int idx = self->by_rid[i];
+        if (idx < 0)
+            return -1;
+        const session_t *s = &self->pool[idx];
         if (s->rid_len == len && memcmp(s->rid, rid, len) == 0)
-            return s;
+            return (int)i;
     }
 }
 
-static void s_insert_slot(delivery_t *self, const session_t *src)
+static session_t *s_find(delivery_t *self, const void *rid, size_t len)
 {
-    uint32_t mask = (uint32_t)self->cap - 1;
-    uint32_t i = s_hash(src->rid, src->rid_len) & mask;
-    while (self->slots[i].used)
-        i = (i + 1) & mask;
-    self->slots[i] = *src;
+    int slot = s_rid_slot(self, rid, len);
+    return slot < 0 ? NULL : &self->pool[self->by_rid[slot]];
 }
 
-static void s_grow(delivery_t *self)
+static void s_user_unlink(delivery_t *self, int idx)
 {
-    session_t *old = self->slots;
-    int old_cap = self->cap;
-    self->cap *= 2;
-    self->slots = xcalloc((size_t)self->cap, sizeof *self->slots);
-    for (int i = 0; i < old_cap; i++)
-        if (old[i].used)
-            s_insert_slot(self, &old[i]);
-    free(old);
+    session_t *s = &self->pool[idx];
+    if (s->user_prev >= 0) {
+        self->pool[s->user_prev].user_next = s->user_next;
+    } else {
+        user_slot_t *u = s_user_slot(self, s->user_id, false);
+        u->head = s->user_next;
+        if (u->head < 0) { /* the user's last session: free the slot, re-seat the run after it */
+            uint32_t mask = (uint32_t)self->index_cap - 1;
+            uint32_t i = (uint32_t)(u - self->by_user);
+            self->by_user[i].user_id = 0;
+            for (uint32_t j = (i + 1) & mask; self->by_user[j].user_id; j = (j + 1) & mask) {
+                user_slot_t moved = self->by_user[j];
+                self->by_user[j].user_id = 0;
+                *s_user_slot(self, moved.user_id, true) = moved;
+            }
+        }
+    }
+    if (s->user_next >= 0)
+        self->pool[s->user_next].user_prev = s->user_prev;
 }
 
-/* Removes s, re-inserting the rest of its probe run so lookups keep working. */
+/* Forgets s (its pool entry stays valid memory, so callers may still read it). */
 static void s_remove(delivery_t *self, session_t *s)
 {
-    uint32_t mask = (uint32_t)self->cap - 1;
-    uint32_t i = (uint32_t)(s - self->slots);
-    s->used = false;
-    self->count--;
-    for (uint32_t j = (i + 1) & mask; self->slots[j].used; j = (j + 1) & mask) {
-        session_t moved = self->slots[j];
-        self->slots[j].used = false;
-        s_insert_slot(self, &moved);
+    int idx = (int)(s - self->pool);
+    int slot = s_rid_slot(self, s->rid, s->rid_len);
+    uint32_t mask = (uint32_t)self->index_cap - 1;
+    self->by_rid[slot] = -1;
+    for (uint32_t j = ((uint32_t)slot + 1) & mask; self->by_rid[j] >= 0; j = (j + 1) & mask) {
+        int moved = self->by_rid[j];
+        self->by_rid[j] = -1;
+        s_index_insert(self, moved);
     }
+    s_user_unlink(self, idx);
+    s->used = false;
+    s->next_free = self->free_head;
+    self->free_head = idx;
+    self->count--;
 }
 
 /* Sends what the session may send now. Returns false when the session was dropped. */
@@ -163,16 +263,27 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
     if (rid_len == 0 || rid_len > RID_MAX)
         return;
     session_t *s = s_find(self, rid, rid_len);
-    if (!s) {
-        if ((self->count + 1) * 2 > self->cap)
-            s_grow(self);
-        session_t fresh = {.used = true, .rid_len = (uint8_t)rid_len};
-        memcpy(fresh.rid, rid, rid_len);
-        s_insert_slot(self, &fresh);
-        self->count++;
-        s = s_find(self, rid, rid_len);
+    if (s && s->user_id != user_id) {
+        s_remove(self, s); /* a routing id reused by another user */
+        s = NULL;
     }
-    s->user_id = user_id;
+    if (!s) {
+        if (self->free_head < 0)
+            s_pool_grow(self);
+        int idx = self->free_head;
+        s = &self->pool[idx];
+        self->free_head = s->next_free;
+        *s = (session_t){.used = true, .rid_len = (uint8_t)rid_len, .user_id = user_id};
+        memcpy(s->rid, rid, rid_len);
+        s_index_insert(self, idx);
+        user_slot_t *u = s_user_slot(self, user_id, true);
+        s->user_prev = -1;
+        s->user_next = u->head;
+        if (u->head >= 0)
+            self->pool[u->head].user_prev = idx;
+        u->head = idx;
+        self->count++;
+    }
     s->sent = s->acked = last_seq;
     s->pending = true;
     s->last_seen = monotonic_ms();
@@ -208,18 +319,22 @@ void delivery_touch(delivery_t *self, const void *rid, size_t rid_len)
 
 void delivery_wake(delivery_t *self, const int64_t *users, int n)
 {
-    for (int i = 0; i < self->cap; i++) {
-        session_t *s = &self->slots[i];
-        if (!s->used)
-            continue;
-        bool hit = users == NULL;
-        for (int k = 0; !hit && k < n; k++)
-            hit = users[k] == s->user_id;
-        if (!hit)
-            continue;
-        s->pending = true;
-        if (!s_pump(self, s))
-            i--; /* the slot now holds a moved session */
+    if (!users) { /* anyone: every session looks */
+        for (int i = 0; i < self->pool_cap; i++)
+            if (self->pool[i].used) {
+                self->pool[i].pending = true;
+                s_pump(self, &self->pool[i]);
+            }
+        return;
+    }
+    for (int k = 0; k < n; k++) {
+        user_slot_t *u = s_user_slot(self, users[k], false);
+        for (int idx = u ? u->head : -1; idx >= 0;) {
+            session_t *s = &self->pool[idx];
+            idx = s->user_next; /* before s_pump may remove s */
+            s->pending = true;
+            s_pump(self, s);
+        }
     }
 }
 
@@ -231,10 +346,10 @@ static void s_poll(delivery_t *self)
     int64_t *users = xcalloc((size_t)self->count, sizeof *users);
     session_t **sessions = xcalloc((size_t)self->count, sizeof *sessions);
     int n = 0;
-    for (int i = 0; i < self->cap && n < self->count; i++)
-        if (self->slots[i].used) {
-            sessions[n] = &self->slots[i];
-            users[n++] = self->slots[i].user_id;
+    for (int i = 0; i < self->pool_cap && n < self->count; i++)
+        if (self->pool[i].used) {
+            sessions[n] = &self->pool[i];
+            users[n++] = self->pool[i].user_id;
         }
     uint64_t *last = xcalloc((size_t)n, sizeof *last);
     if (db_outbox_last_seqs(self->db, users, n, last) == 0) {
@@ -249,8 +364,8 @@ static void s_poll(delivery_t *self)
 
 static void s_flush_acks(delivery_t *self)
 {
-    for (int i = 0; i < self->cap; i++) {
-        session_t *s = &self->slots[i];
+    for (int i = 0; i < self->pool_cap; i++) {
+        session_t *s = &self->pool[i];
         if (s->used && s->ack_dirty) {
             if (db_outbox_ack(self->db, s->user_id, s->acked) != 0)
                 return; /* kept dirty: next flush */
@@ -271,8 +386,13 @@ int delivery_tick(delivery_t *self)
         self->next_flush = now + ACK_FLUSH_MS;
     }
     int64_t next = self->next_poll < self->next_flush ? self->next_poll : self->next_flush;
-    for (int i = 0; i < self->cap; i++) {
-        session_t *s = &self->slots[i];
+    if (now < self->next_scan) {
+        next = self->next_scan < next ? self->next_scan : next;
+        return next - now > 1000 ? 1000 : (int)(next - now);
+    }
+    self->next_scan = now + SCAN_MS;
+    for (int i = 0; i < self->pool_cap; i++) {
+        session_t *s = &self->pool[i];
         if (!s->used)
             continue;
         if (now - s->last_seen > self->cfg->session_timeout_ms) {
@@ -280,7 +400,6 @@ int delivery_tick(delivery_t *self)
             if (s->ack_dirty && db_outbox_ack(self->db, s->user_id, s->acked) != 0)
                 log_warn("delivery: could not store acknowledgement: %s", db_error(self->db));
             s_remove(self, s);
-            i--;
             continue;
         }
         if (s->acked < s->sent && now >= s->resend_at) {
@@ -290,14 +409,12 @@ int delivery_tick(delivery_t *self)
             s->pending = true;
             s->resend_at = now + self->cfg->resend_ms;
         }
-        if (s->pending && !s_pump(self, s)) {
-            i--;
+        if (s->pending && !s_pump(self, s))
             continue;
-        }
         if (s->acked < s->sent && s->resend_at < next)
             next = s->resend_at;
-        if (s->pending)
-            next = now + 10; /* blocked by a full pipe: try again soon */
+        if (s->pending && self->next_scan < next)
+            next = self->next_scan; /* blocked by a full pipe: the next scan goes on */
     }
     int64_t wait = next - now;
     return wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait;

@@ -244,6 +244,8 @@ static int s_read_one(server_t *self, pending_t *p)
     }
     const char *uid = zmq_msg_gets(&body, "User-Id");
     p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
+    const char *org = zmq_msg_gets(&body, "Org-Id");
+    p->org_id = org ? strtoll(org, NULL, 10) : 0;
     const char *why = "message has more than one frame";
     if (!extra)
         p->env = wire_decode(zmq_msg_data(&body), zmq_msg_size(&body), &why);
@@ -280,17 +282,15 @@ static int s_read_one(server_t *self, pending_t *p)
     return 1;
 }
 
-/* A peer's requests always go to the same worker, so one client's pipelined requests run in
- * the order it sent them (an upload before the step it completes); many clients spread over
- * the workers. */
-static int s_worker_of(const server_t *self, const zmq_msg_t *rid)
+/* An organisation's requests always go to the same worker. So one client's pipelined requests
+ * run in the order it sent them (an upload before the step it completes), and two workers never
+ * contend for an organisation's rows (its letter sequence, its users' event sequences): batches
+ * that did could lock them in opposite orders and deadlock. Organisations spread over the
+ * workers. */
+static int s_worker_of(const server_t *self, const pending_t *p)
 {
-    const uint8_t *b = zmq_msg_data((zmq_msg_t *)rid);
-    size_t n = zmq_msg_size((zmq_msg_t *)rid);
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 16777619u;
-    return (int)(h % (uint32_t)self->n_workers);
+    uint64_t h = (uint64_t)p->org_id * 0x9e3779b97f4a7c15ull;
+    return (int)((h >> 32) % (uint64_t)self->n_workers);
 }
 
 /* Requests read and not yet handed to a worker, in all queues. */
@@ -322,7 +322,7 @@ static void s_router_readable(server_t *self)
             now = batch_new(1);
             continue;
         }
-        batch_push(self->queues[s_worker_of(self, &p.rid)], &p);
+        batch_push(self->queues[s_worker_of(self, &p)], &p);
     }
     batch_destroy(&now);
 }
@@ -375,6 +375,8 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
         s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, cfg->heartbeat_ms) != 0 ||
         s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, cfg->heartbeat_ms * 3) != 0 ||
         s_setopt_int(self->router, ZMQ_SNDHWM, 10000) != 0 ||
+        /* thousands of clients reconnect at once after a restart */
+        s_setopt_int(self->router, ZMQ_BACKLOG, 1024) != 0 ||
         zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0) {
         snprintf(err, errlen, "could not configure the server socket: %s", zmq_strerror(errno));
         goto fail;
