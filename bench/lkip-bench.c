@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -538,29 +539,43 @@ static double s_pgbench(const opts_t *o, const char *pgdir)
     return tps;
 }
 
-/* N idle clients (users inserted with SQL), each subscribed; returns how many made it. */
-static int s_scale(const opts_t *o, void ***sockets)
+static void s_raise_fd_limit(int clients);
+
+/* Idle clients live in child processes (this program again, --idle-child), a few thousand
+ * each: every client costs two descriptors (its connection and its socket's mailbox), and a
+ * process may not be allowed more than the hard limit. */
+#define IDLE_PER_CHILD 4000
+#define MAX_IDLE_CHILDREN 16
+
+typedef struct {
+    pid_t pid;
+    int to_child;     /* closing it tells the child to go */
+    int from_child;   /* the child writes how many clients subscribed */
+} idle_child_t;
+
+static idle_child_t s_idle[MAX_IDLE_CHILDREN];
+static int s_n_idle;
+
+/* Child mode: connects keys [from, to) of keyfile to endpoint, subscribes each, writes the number
+ * that got a reply to stdout, then waits for stdin to close. */
+static int s_idle_child(const char *endpoint, const char *server_key, const char *keyfile,
+                        int from, int to)
 {
-    int n = o->scale_clients;
-    *sockets = xcalloc((size_t)n, sizeof **sockets);
+    s_raise_fd_limit(0);
+    FILE *f = fopen(keyfile, "r");
+    if (!f)
+        return 1;
+    int n = to - from;
     keypair_t *keys = xcalloc((size_t)n, sizeof *keys);
-    /* users in batches of 500 rows, one statement each */
-    for (int i = 0; i < n; i += 500) {
-        strbuf_t sb = {0};
-        strbuf_puts(&sb, "INSERT INTO users (org_id, name, full_name, role, public_key) VALUES ");
-        for (int k = i; k < n && k < i + 500; k++) {
-            if (zmq_curve_keypair(keys[k].public_key, keys[k].secret_key) != 0)
-                abort();
-            strbuf_printf(&sb, "%s(1, 'idle%d', 'idle', 'staf', '%s')", k > i ? "," : "", k,
-                          keys[k].public_key);
-        }
-        if (harness_sql_exec(s_h, strbuf_str(&sb), NULL) != 0) {
-            strbuf_free(&sb);
-            free(keys);
-            return 0;
-        }
-        strbuf_free(&sb);
-    }
+    char line[128];
+    for (int i = 0; i < to && fgets(line, sizeof line, f); i++)
+        if (i >= from && sscanf(line, "%40s %40s", keys[i - from].public_key,
+                                keys[i - from].secret_key) != 2)
+            break;
+    fclose(f);
+    void *ctx = zmq_ctx_new();
+    zmq_ctx_set(ctx, ZMQ_MAX_SOCKETS, n + 64);
+    void **socks = xcalloc((size_t)n, sizeof *socks);
     Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
@@ -568,35 +583,32 @@ static int s_scale(const opts_t *o, void ***sockets)
     size_t len;
     uint8_t *frame = wire_encode(&req, &len);
     int linger = 0;
-    /* plain DEALER sockets: an idle client needs nothing more */
     for (int i = 0; i < n; i++) {
-        void *s = zmq_socket(s_zctx, ZMQ_DEALER);
-        if (!s)
+        void *sk = zmq_socket(ctx, ZMQ_DEALER);
+        if (!sk)
             break;
-        zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-        zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, harness_server_public_key(s_h), 40);
-        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, keys[i].public_key, 40);
-        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, keys[i].secret_key, 40);
-        if (zmq_connect(s, harness_daemon_endpoint(s_d)) != 0) {
-            zmq_close(s);
+        zmq_setsockopt(sk, ZMQ_LINGER, &linger, sizeof linger);
+        zmq_setsockopt(sk, ZMQ_CURVE_SERVERKEY, server_key, 40);
+        zmq_setsockopt(sk, ZMQ_CURVE_PUBLICKEY, keys[i].public_key, 40);
+        zmq_setsockopt(sk, ZMQ_CURVE_SECRETKEY, keys[i].secret_key, 40);
+        if (zmq_connect(sk, endpoint) != 0) {
+            zmq_close(sk);
             break;
         }
-        zmq_send(s, frame, len, 0);
-        (*sockets)[i] = s;
+        zmq_send(sk, frame, len, 0);
+        socks[i] = sk;
     }
     free(frame);
+    memset(keys, 0, (size_t)n * sizeof *keys);
     free(keys);
-    /* count the subscribe replies */
     int replied = 0;
-    int64_t deadline = monotonic_ms() + 120000;
     bool *done = xcalloc((size_t)n, sizeof *done);
+    int64_t deadline = monotonic_ms() + 120000;
     while (replied < n && monotonic_ms() < deadline) {
         int progress = 0;
         for (int i = 0; i < n; i++) {
-            if (done[i] || !(*sockets)[i])
-                continue;
             char buf[256];
-            if (zmq_recv((*sockets)[i], buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
+            if (!done[i] && socks[i] && zmq_recv(socks[i], buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
                 done[i] = true;
                 replied++;
                 progress++;
@@ -608,7 +620,102 @@ static int s_scale(const opts_t *o, void ***sockets)
         }
     }
     free(done);
+    printf("%d\n", replied);
+    fflush(stdout);
+    char c;
+    while (read(STDIN_FILENO, &c, 1) > 0) /* until the parent closes our stdin */
+        ;
+    for (int i = 0; i < n; i++)
+        if (socks[i])
+            zmq_close(socks[i]);
+    free(socks);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
+/* N idle clients (users inserted with SQL) in child processes, each subscribed; returns how many
+ * got their subscription answered. */
+static int s_scale(const opts_t *o)
+{
+    int n = o->scale_clients;
+    char *keyfile = xasprintf("%s/idle.keys", harness_tmpdir(s_h));
+    FILE *kf = fopen(keyfile, "w");
+    if (!kf) {
+        free(keyfile);
+        return 0;
+    }
+    /* the idle users belong to an organisation of their own: connected, but no one's events
+     * are theirs */
+    if (harness_sql_exec(s_h, "INSERT INTO organisations (code, name) VALUES ('IDLE', 'Idle')",
+                         NULL) != 0) {
+        fclose(kf);
+        free(keyfile);
+        return 0;
+    }
+    /* users in batches of 500 rows, one statement each */
+    for (int i = 0; i < n; i += 500) {
+        strbuf_t sb = {0};
+        strbuf_puts(&sb, "INSERT INTO users (org_id, name, full_name, role, public_key) SELECT"
+                         " (SELECT id FROM organisations WHERE code = 'IDLE'), v.* FROM (VALUES ");
+        for (int k = i; k < n && k < i + 500; k++) {
+            keypair_t kp;
+            if (zmq_curve_keypair(kp.public_key, kp.secret_key) != 0)
+                abort();
+            fprintf(kf, "%s %s\n", kp.public_key, kp.secret_key);
+            strbuf_printf(&sb, "%s('idle%d', 'idle', 'staf', '%s')", k > i ? "," : "", k,
+                          kp.public_key);
+        }
+        strbuf_puts(&sb, ") AS v");
+        int rc = harness_sql_exec(s_h, strbuf_str(&sb), NULL);
+        strbuf_free(&sb);
+        if (rc != 0) {
+            fclose(kf);
+            free(keyfile);
+            return 0;
+        }
+    }
+    fclose(kf);
+    for (int from = 0; from < n && s_n_idle < MAX_IDLE_CHILDREN; from += IDLE_PER_CHILD) {
+        int to = from + IDLE_PER_CHILD < n ? from + IDLE_PER_CHILD : n;
+        int down[2], up[2];
+        if (pipe(down) != 0 || pipe(up) != 0)
+            break;
+        pid_t pid = fork();
+        if (pid == 0) {
+            dup2(down[0], STDIN_FILENO);
+            dup2(up[1], STDOUT_FILENO);
+            close(down[1]);
+            close(up[0]);
+            char a[16], b[16];
+            snprintf(a, sizeof a, "%d", from);
+            snprintf(b, sizeof b, "%d", to);
+            execl("/proc/self/exe", "lkip-bench", "--idle-child", harness_daemon_endpoint(s_d),
+                  harness_server_public_key(s_h), keyfile, a, b, (char *)NULL);
+            _exit(127);
+        }
+        close(down[0]);
+        close(up[1]);
+        s_idle[s_n_idle++] = (idle_child_t){pid, down[1], up[0]};
+    }
+    free(keyfile);
+    int replied = 0;
+    for (int i = 0; i < s_n_idle; i++) {
+        char buf[32] = "";
+        ssize_t got = read(s_idle[i].from_child, buf, sizeof buf - 1);
+        if (got > 0)
+            replied += atoi(buf);
+    }
     return replied;
+}
+
+static void s_scale_stop(void)
+{
+    for (int i = 0; i < s_n_idle; i++) {
+        close(s_idle[i].to_child);
+        close(s_idle[i].from_child);
+        waitpid(s_idle[i].pid, NULL, 0);
+    }
+    s_n_idle = 0;
 }
 
 /* A client that missed `count` events reconnects: seconds until it holds them all. */
@@ -726,6 +833,8 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
 
 int main(int argc, char **argv)
 {
+    if (argc == 7 && strcmp(argv[1], "--idle-child") == 0)
+        return s_idle_child(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
     opts_t o = {.orgs = 4, .units = UNITS, .drivers = 16, .load_s = 20, .half_s = 15,
                 .pgbench_s = 15, .scale_clients = 10000, .catchup_events = 10000, .workers = 2,
                 .out_dir = "bench/results"};
@@ -767,7 +876,9 @@ int main(int argc, char **argv)
     char level[32];
     snprintf(level, sizeof level, "log_level=%s",
              getenv("LKIP_BENCH_LOG") ? getenv("LKIP_BENCH_LOG") : "warn");
-    const char *sets[] = {level, "sop_dir=sop", workers, NULL};
+    /* LKIP_BENCH_SET: one more key=value for lkipd, for experiments */
+    const char *extra = getenv("LKIP_BENCH_SET");
+    const char *sets[] = {level, "sop_dir=sop", workers, extra && *extra ? extra : NULL, NULL};
     s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
     if (!s_d || s_make_world(&o) != 0) {
         fprintf(stderr, "bench: could not set up the daemon and its users\n");
@@ -813,8 +924,7 @@ int main(int argc, char **argv)
 
     fprintf(stderr, "bench: %d idle clients\n", o.scale_clients);
     proc_t before_scale = s_proc(harness_daemon_pid(s_d));
-    void **idle = NULL;
-    int connected = o.scale_clients ? s_scale(&o, &idle) : 0;
+    int connected = o.scale_clients ? s_scale(&o) : 0;
     proc_t idle_proc = s_proc(harness_daemon_pid(s_d));
     fprintf(stderr, "bench: load again with %d idle clients for %d s\n", connected, o.half_s);
     phase_t scaled = s_run_phase(&o, o.half_s, 0);
@@ -878,10 +988,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     free(path);
 
-    for (int i = 0; i < o.scale_clients && idle; i++)
-        if (idle[i])
-            zmq_close(idle[i]);
-    free(idle);
+    s_scale_stop();
     for (int i = 0; i < o.drivers; i++) {
         for (int r = 0; r < ROLES; r++)
             lkipc_destroy(&s_drivers[i].actor[r]);

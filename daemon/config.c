@@ -38,7 +38,7 @@ static const opt_t s_opts[] = {
     OPT(test_clock, OPT_BOOL, "false", 0, 0),
     OPT(batch_max, OPT_INT, "64", 1, 1024),
     OPT(workers, OPT_INT, "2", 1, 32),
-    OPT(heartbeat_ms, OPT_INT, "5000", 100, 600000),
+    OPT(heartbeat_ms, OPT_INT, "0", 0, 600000),
     OPT(session_timeout_ms, OPT_INT, "30000", 300, 3600000),
     OPT(outbox_poll_ms, OPT_INT, "1000", 10, 600000),
     OPT(resend_ms, OPT_INT, "5000", 100, 600000),

@@ -17,7 +17,7 @@ typedef struct {
     bool test_clock;         /* accept test clock commands (tests and benchmarks only) */
     int batch_max;           /* most requests committed in one transaction */
     int workers;             /* threads running batches, each with its own connection */
-    int heartbeat_ms;        /* ZMTP heartbeat interval */
+    int heartbeat_ms;        /* server-side ZMTP heartbeat interval; 0: off (clients beat) */
     int session_timeout_ms;  /* a peer silent this long is forgotten */
     int outbox_poll_ms;      /* fallback poll of the outbox when NOTIFY was missed */
     int resend_ms;           /* events not acknowledged this long are sent again */

@@ -71,7 +71,7 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.log_level, LOG_INFO);
     assert_false(cfg.test_clock);
     assert_int_equal(cfg.batch_max, 64);
-    assert_int_equal(cfg.heartbeat_ms, 5000);
+    assert_int_equal(cfg.heartbeat_ms, 0);
     assert_int_equal(cfg.session_timeout_ms, 30000);
     assert_int_equal(cfg.outbox_poll_ms, 1000);
     assert_int_equal(cfg.resend_ms, 5000);
