@@ -31,13 +31,13 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#define UNITS 5
-#define MAX_ORGS 16
+#define UNITS       5
+#define MAX_ORGS    16
 #define MAX_DRIVERS 64
 #define MAX_SAMPLES (1 << 20)
 
 static const char *const s_unit_codes[UNITS] = {"SEKRETARIAT", "IKP", "APTIKA", "PERSANDIAN",
-                                                 "STATISTIK"};
+                                                "STATISTIK"};
 static const char *const s_unit_names[UNITS] = {
     "Sekretariat", "Bidang Informasi dan Komunikasi Publik", "Bidang Aplikasi Informatika",
     "Bidang Persandian dan Keamanan Informasi", "Bidang Statistik"};
@@ -147,8 +147,8 @@ static int s_make_world(const opts_t *o)
                               " 'Organisasi uji beban ' || $1, '050')",
                               org->code, NULL) != 0))
             return -1;
-        char *id_text = harness_sql(s_h, "SELECT id FROM organisations WHERE code = $1",
-                                    org->code, NULL);
+        char *id_text =
+            harness_sql(s_h, "SELECT id FROM organisations WHERE code = $1", org->code, NULL);
         int64_t id = id_text ? strtoll(id_text, NULL, 10) : 0;
         free(id_text);
         for (int u = 0; k > 0 && u < UNITS; u++) {
@@ -202,7 +202,7 @@ static atomic_long s_completions; /* accepted start/step/submit */
 static atomic_long s_changes;     /* ... plus uploads */
 static atomic_long s_errors;
 static atomic_long s_rounds;
-static double s_rate_per_driver;  /* requests per second per driver; 0: unlimited */
+static double s_rate_per_driver; /* requests per second per driver; 0: unlimited */
 
 typedef struct {
     int id;
@@ -210,9 +210,9 @@ typedef struct {
     int units;
     lkipc_t *actor[ROLES];
     lkipc_t *op[UNITS];
-    samples_t latency;           /* request round trips, microseconds */
+    samples_t latency; /* request round trips, microseconds */
     int round;
-    int64_t next_at_us;          /* rate limiting */
+    int64_t next_at_us; /* rate limiting */
 } driver_t;
 
 static void s_pace(driver_t *d)
@@ -338,7 +338,7 @@ typedef struct {
     int n;
     lkipc_t *conn[ROLES + UNITS];
     uint64_t last[ROLES + UNITS];
-    samples_t latency;         /* queued -> received, microseconds, for assignments */
+    samples_t latency; /* queued -> received, microseconds, for assignments */
     long events;
     pthread_t thread;
 } listener_t;
@@ -429,8 +429,8 @@ static proc_t s_proc(pid_t pid)
     if (f && fgets(line, sizeof line, f)) {
         const char *s = strrchr(line, ')');
         unsigned long ut = 0, st = 0;
-        if (s && sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-                        &st) == 2)
+        if (s &&
+            sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
             p.cpu_s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
     }
     if (f)
@@ -544,13 +544,13 @@ static void s_raise_fd_limit(int clients);
 /* Idle clients live in child processes (this program again, --idle-child), a few thousand
  * each: every client costs two descriptors (its connection and its socket's mailbox), and a
  * process may not be allowed more than the hard limit. */
-#define IDLE_PER_CHILD 4000
+#define IDLE_PER_CHILD    4000
 #define MAX_IDLE_CHILDREN 16
 
 typedef struct {
     pid_t pid;
-    int to_child;     /* closing it tells the child to go */
-    int from_child;   /* the child writes how many clients subscribed */
+    int to_child;   /* closing it tells the child to go */
+    int from_child; /* the child writes how many clients subscribed */
 } idle_child_t;
 
 static idle_child_t s_idle[MAX_IDLE_CHILDREN];
@@ -558,8 +558,8 @@ static int s_n_idle;
 
 /* Child mode: connects keys [from, to) of keyfile to endpoint, subscribes each, writes the number
  * that got a reply to stdout, then waits for stdin to close. */
-static int s_idle_child(const char *endpoint, const char *server_key, const char *keyfile,
-                        int from, int to)
+static int s_idle_child(const char *endpoint, const char *server_key, const char *keyfile, int from,
+                        int to)
 {
     s_raise_fd_limit(0);
     FILE *f = fopen(keyfile, "r");
@@ -569,8 +569,8 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     keypair_t *keys = xcalloc((size_t)n, sizeof *keys);
     char line[128];
     for (int i = 0; i < to && fgets(line, sizeof line, f); i++)
-        if (i >= from && sscanf(line, "%40s %40s", keys[i - from].public_key,
-                                keys[i - from].secret_key) != 2)
+        if (i >= from &&
+            sscanf(line, "%40s %40s", keys[i - from].public_key, keys[i - from].secret_key) != 2)
             break;
     fclose(f);
     void *ctx = zmq_ctx_new();
@@ -814,9 +814,9 @@ static void s_raise_fd_limit(int clients)
 
 static void s_print_phase(const char *name, const phase_t *p)
 {
-    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %6ld\n", name,
-           p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms,
-           p->notify_p99_ms, p->daemon_cpu_pct, p->errors);
+    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %6ld\n", name, p->completions_per_s,
+           p->rounds_per_s, p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms,
+           p->daemon_cpu_pct, p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -835,30 +835,63 @@ int main(int argc, char **argv)
 {
     if (argc == 7 && strcmp(argv[1], "--idle-child") == 0)
         return s_idle_child(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
-    opts_t o = {.orgs = 4, .units = UNITS, .drivers = 16, .load_s = 20, .half_s = 15,
-                .pgbench_s = 15, .scale_clients = 10000, .catchup_events = 10000, .workers = 2,
+    opts_t o = {.orgs = 4,
+                .units = UNITS,
+                .drivers = 16,
+                .load_s = 20,
+                .half_s = 15,
+                .pgbench_s = 15,
+                .scale_clients = 10000,
+                .catchup_events = 10000,
+                .workers = 2,
                 .out_dir = "bench/results"};
-    static const struct option opts[] = {
-        {"orgs", required_argument, NULL, 'k'},    {"units", required_argument, NULL, 'u'},
-        {"drivers", required_argument, NULL, 'd'}, {"load", required_argument, NULL, 'l'},
-        {"half", required_argument, NULL, 'h'},    {"pgbench", required_argument, NULL, 'p'},
-        {"scale", required_argument, NULL, 's'},   {"catchup", required_argument, NULL, 'c'},
-        {"out", required_argument, NULL, 'o'},     {"workers", required_argument, NULL, 'w'},
-        {0}};
+    static const struct option opts[] = {{"orgs", required_argument, NULL, 'k'},
+                                         {"units", required_argument, NULL, 'u'},
+                                         {"drivers", required_argument, NULL, 'd'},
+                                         {"load", required_argument, NULL, 'l'},
+                                         {"half", required_argument, NULL, 'h'},
+                                         {"pgbench", required_argument, NULL, 'p'},
+                                         {"scale", required_argument, NULL, 's'},
+                                         {"catchup", required_argument, NULL, 'c'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"workers", required_argument, NULL, 'w'},
+                                         {0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'k': o.orgs = atoi(optarg); break;
-        case 'u': o.units = atoi(optarg); break;
-        case 'd': o.drivers = atoi(optarg); break;
-        case 'l': o.load_s = atoi(optarg); break;
-        case 'h': o.half_s = atoi(optarg); break;
-        case 'p': o.pgbench_s = atoi(optarg); break;
-        case 's': o.scale_clients = atoi(optarg); break;
-        case 'c': o.catchup_events = atoi(optarg); break;
-        case 'o': o.out_dir = optarg; break;
-        case 'w': o.workers = atoi(optarg); break;
-        default: s_usage(); return 2;
+        case 'k':
+            o.orgs = atoi(optarg);
+            break;
+        case 'u':
+            o.units = atoi(optarg);
+            break;
+        case 'd':
+            o.drivers = atoi(optarg);
+            break;
+        case 'l':
+            o.load_s = atoi(optarg);
+            break;
+        case 'h':
+            o.half_s = atoi(optarg);
+            break;
+        case 'p':
+            o.pgbench_s = atoi(optarg);
+            break;
+        case 's':
+            o.scale_clients = atoi(optarg);
+            break;
+        case 'c':
+            o.catchup_events = atoi(optarg);
+            break;
+        case 'o':
+            o.out_dir = optarg;
+            break;
+        case 'w':
+            o.workers = atoi(optarg);
+            break;
+        default:
+            s_usage();
+            return 2;
         }
     }
     if (o.orgs < 1 || o.orgs > MAX_ORGS || o.units < 1 || o.units > UNITS || o.drivers < 1 ||
@@ -953,7 +986,8 @@ int main(int argc, char **argv)
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
     printf("\npgbench, same write set per transaction, %d clients: %.0f TPS\n", o.drivers, tps);
-    printf("lkip step completions/s / pgbench TPS: %.2f\n", tps > 0 ? full.completions_per_s / tps : 0);
+    printf("lkip step completions/s / pgbench TPS: %.2f\n",
+           tps > 0 ? full.completions_per_s / tps : 0);
     printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld MB "
            "under load (peak %ld MB)\n",
            connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
@@ -969,8 +1003,9 @@ int main(int argc, char **argv)
     char *path = xasprintf("%s/bench-%s.json", o.out_dir, stamp);
     FILE *f = fopen(path, "w");
     if (f) {
-        fprintf(f, "{\n  \"host\": \"%s\", \"cores\": %ld, \"orgs\": %d, \"units\": %d,"
-                   " \"drivers\": %d, \"workers\": %d,\n",
+        fprintf(f,
+                "{\n  \"host\": \"%s\", \"cores\": %ld, \"orgs\": %d, \"units\": %d,"
+                " \"drivers\": %d, \"workers\": %d,\n",
                 host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
         s_json_phase(f, "full_load", &full, true);
         s_json_phase(f, "half_load", &half, true);
@@ -979,9 +1014,9 @@ int main(int argc, char **argv)
                 "  \"pgbench_tps\": %.1f, \"ratio\": %.3f, \"idle_clients\": %d,"
                 " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
                 " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
-                tps, tps > 0 ? full.completions_per_s / tps : 0, connected, before_scale.rss_kb / 1024,
-                idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024,
-                o.catchup_events, catchup);
+                tps, tps > 0 ? full.completions_per_s / tps : 0, connected,
+                before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024,
+                scaled_proc.hwm_kb / 1024, o.catchup_events, catchup);
         fclose(f);
         printf("results: %s\n", path);
     }

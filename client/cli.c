@@ -15,12 +15,11 @@ static int s_connect(cli_t *cli)
     keypair_t keys;
     int rc = keys_load(cli->conf.key_file, &keys);
     if (rc != 0 || !keys.secret_key[0]) {
-        fprintf(stderr, "lkip: [no_key] kunci \"%s\" tidak dapat dibaca: %s\n",
-                cli->conf.key_file,
-                rc == -ENOENT   ? "berkas tidak ada (buat dengan: lkip keygen)"
-                : rc == -EPERM  ? "izin berkas terlalu longgar (chmod 600)"
+        fprintf(stderr, "lkip: [no_key] kunci \"%s\" tidak dapat dibaca: %s\n", cli->conf.key_file,
+                rc == -ENOENT              ? "berkas tidak ada (buat dengan: lkip keygen)"
+                : rc == -EPERM             ? "izin berkas terlalu longgar (chmod 600)"
                 : rc == -EINVAL || rc == 0 ? "bukan berkas kunci rahasia lkip"
-                                : strerror(-rc));
+                                           : strerror(-rc));
         return EXIT_USAGE;
     }
     char server_key[KEY_Z85_LEN + 1];
@@ -31,8 +30,11 @@ static int s_connect(cli_t *cli)
                 cli->conf.path);
         return EXIT_USAGE;
     }
-    lkipc_opts_t o = {.endpoint = cli->conf.endpoint, .server_key = server_key, .keys = &keys,
-                      .timeout_ms = cli->conf.timeout_ms, .attempts = 3};
+    lkipc_opts_t o = {.endpoint = cli->conf.endpoint,
+                      .server_key = server_key,
+                      .keys = &keys,
+                      .timeout_ms = cli->conf.timeout_ms,
+                      .attempts = 3};
     cli->conn = lkipc_new(&o);
     memset(&keys, 0, sizeof keys);
     if (!cli->conn) {
@@ -108,8 +110,7 @@ int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-bool cli_parse_int(const char *what, const char *text, long long min, long long max,
-                   long long *out)
+bool cli_parse_int(const char *what, const char *text, long long min, long long max, long long *out)
 {
     char *end;
     errno = 0;

@@ -9,25 +9,25 @@
 /* Exit statuses of lkip, stable for scripts. */
 enum {
     EXIT_OK = 0,
-    EXIT_REFUSED = 1,      /* the daemon refused the request (4xx) */
-    EXIT_USAGE = 2,        /* wrong command line or local input */
-    EXIT_UNREACHABLE = 3,  /* no answer, or our key refused at the handshake */
-    EXIT_SERVER = 4,       /* the daemon failed (5xx) */
+    EXIT_REFUSED = 1,     /* the daemon refused the request (4xx) */
+    EXIT_USAGE = 2,       /* wrong command line or local input */
+    EXIT_UNREACHABLE = 3, /* no answer, or our key refused at the handshake */
+    EXIT_SERVER = 4,      /* the daemon failed (5xx) */
 };
 
 typedef struct {
     cliconf_t conf;
-    bool json;             /* --json: print replies as JSON */
-    lkipc_t *conn;         /* NULL until the first call */
+    bool json;     /* --json: print replies as JSON */
+    lkipc_t *conn; /* NULL until the first call */
 } cli_t;
 
 typedef int (*cli_fn_t)(cli_t *cli, int argc, char **argv);
 
 typedef struct {
-    const char *name;      /* e.g. "whoami" */
+    const char *name; /* e.g. "whoami" */
     cli_fn_t fn;
-    const char *usage;     /* one line: arguments */
-    const char *help;      /* one line, Indonesian */
+    const char *usage; /* one line: arguments */
+    const char *help;  /* one line, Indonesian */
 } cli_cmd_t;
 
 /* Sends req (body set by the caller) and waits for the reply. Prints why on failure and

@@ -12,9 +12,8 @@
 
 static void s_print_user(const Lkip__UserInfo *u)
 {
-    printf("%-24s %-20s %-12s %-6s %s%s\n", u->name, u->role,
-           *u->unit_code ? u->unit_code : "-", u->org_code, u->full_name,
-           u->disabled ? "  (nonaktif)" : "");
+    printf("%-24s %-20s %-12s %-6s %s%s\n", u->name, u->role, *u->unit_code ? u->unit_code : "-",
+           u->org_code, u->full_name, u->disabled ? "  (nonaktif)" : "");
 }
 
 /* Reads a public key argument (Z85 or a key file) into out; false with a message if bad. */
@@ -22,8 +21,9 @@ static bool s_key_arg(const char *arg, char out[KEY_Z85_LEN + 1])
 {
     if (keys_public_from_arg(arg, out) == 0)
         return true;
-    fprintf(stderr, "lkip: [bad_key] \"%s\" bukan kunci publik (40 karakter Z85) atau berkas "
-                    "kunci lkip\n",
+    fprintf(stderr,
+            "lkip: [bad_key] \"%s\" bukan kunci publik (40 karakter Z85) atau berkas "
+            "kunci lkip\n",
             arg);
     return false;
 }
@@ -58,16 +58,25 @@ static int s_user_add(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': body.role = optarg; break;
+        case 'r':
+            body.role = optarg;
+            break;
         case 'k':
             if (!s_key_arg(optarg, key))
                 return EXIT_USAGE;
             body.public_key = key;
             break;
-        case 'u': body.unit_code = optarg; break;
-        case 'o': body.org_code = optarg; break;
-        case 'n': body.full_name = optarg; break;
-        default: return cli_usage(&s_user_add_cmd, "pilihan tidak dikenal");
+        case 'u':
+            body.unit_code = optarg;
+            break;
+        case 'o':
+            body.org_code = optarg;
+            break;
+        case 'n':
+            body.full_name = optarg;
+            break;
+        default:
+            return cli_usage(&s_user_add_cmd, "pilihan tidak dikenal");
         }
     }
     if (optind + 1 != argc)
@@ -91,27 +100,42 @@ static const cli_cmd_t s_user_set_cmd = {
 
 static int s_user_set(cli_t *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'},      {"key", required_argument, NULL, 'k'},
-        {"unit", required_argument, NULL, 'u'},      {"full-name", required_argument, NULL, 'n'},
-        {"disable", no_argument, NULL, 'd'},         {"enable", no_argument, NULL, 'e'},
-        {0}};
+    static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"unit", required_argument, NULL, 'u'},
+                                         {"full-name", required_argument, NULL, 'n'},
+                                         {"disable", no_argument, NULL, 'd'},
+                                         {"enable", no_argument, NULL, 'e'},
+                                         {0}};
     Lkip__UserSetRequest body = LKIP__USER_SET_REQUEST__INIT;
     char key[KEY_Z85_LEN + 1] = "";
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': body.role = optarg; break;
+        case 'r':
+            body.role = optarg;
+            break;
         case 'k':
             if (!s_key_arg(optarg, key))
                 return EXIT_USAGE;
             body.public_key = key;
             break;
-        case 'u': body.unit_code = optarg; break;
-        case 'n': body.full_name = optarg; break;
-        case 'd': body.set_disabled = true; body.disabled = true; break;
-        case 'e': body.set_disabled = true; body.disabled = false; break;
-        default: return cli_usage(&s_user_set_cmd, "pilihan tidak dikenal");
+        case 'u':
+            body.unit_code = optarg;
+            break;
+        case 'n':
+            body.full_name = optarg;
+            break;
+        case 'd':
+            body.set_disabled = true;
+            body.disabled = true;
+            break;
+        case 'e':
+            body.set_disabled = true;
+            body.disabled = false;
+            break;
+        default:
+            return cli_usage(&s_user_set_cmd, "pilihan tidak dikenal");
         }
     }
     if (optind + 1 != argc)
@@ -157,9 +181,9 @@ static int s_user_list(cli_t *cli, int argc, char **argv)
 
 static void s_print_org(const Lkip__OrgInfo *o)
 {
-    printf("%-10s %s%s\n           nomor surat: %s (kode klasifikasi %s); zona waktu %s\n",
-           o->code, o->name, o->disabled ? "  (nonaktif)" : "", o->letter_template,
-           o->letter_kka, o->time_zone);
+    printf("%-10s %s%s\n           nomor surat: %s (kode klasifikasi %s); zona waktu %s\n", o->code,
+           o->name, o->disabled ? "  (nonaktif)" : "", o->letter_template, o->letter_kka,
+           o->time_zone);
 }
 
 static int s_org_reply(cli_t *cli, Lkip__Envelope *req)
@@ -169,7 +193,8 @@ static int s_org_reply(cli_t *cli, Lkip__Envelope *req)
     if (rc != EXIT_OK)
         return rc;
     if (!cli_print_json(cli, reply)) {
-        if (reply->reply->payload_case != LKIP__REPLY__PAYLOAD_ORGS || reply->reply->orgs->n_orgs != 1)
+        if (reply->reply->payload_case != LKIP__REPLY__PAYLOAD_ORGS ||
+            reply->reply->orgs->n_orgs != 1)
             printf("%s\n", reply->reply->message);
         if (reply->reply->orgs)
             for (size_t i = 0; i < reply->reply->orgs->n_orgs; i++)
@@ -203,13 +228,26 @@ static int s_org_edit(cli_t *cli, int argc, char **argv, bool add)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': name = optarg; break;
-        case 't': tmpl = optarg; break;
-        case 'k': kka = optarg; break;
-        case 'z': zone = optarg; break;
-        case 'd': disabled = 1; break;
-        case 'e': disabled = 0; break;
-        default: return cli_usage(me, "pilihan tidak dikenal");
+        case 'n':
+            name = optarg;
+            break;
+        case 't':
+            tmpl = optarg;
+            break;
+        case 'k':
+            kka = optarg;
+            break;
+        case 'z':
+            zone = optarg;
+            break;
+        case 'd':
+            disabled = 1;
+            break;
+        case 'e':
+            disabled = 0;
+            break;
+        default:
+            return cli_usage(me, "pilihan tidak dikenal");
         }
     }
     if (optind + 1 != argc)
@@ -288,8 +326,8 @@ static int s_unit_reply(cli_t *cli, Lkip__Envelope *req, bool header)
     return EXIT_OK;
 }
 
-static const cli_cmd_t s_unit_add_cmd = {"admin unit add", NULL,
-                                         "KODE --name NAMA [--org KODE]", NULL};
+static const cli_cmd_t s_unit_add_cmd = {"admin unit add", NULL, "KODE --name NAMA [--org KODE]",
+                                         NULL};
 static const cli_cmd_t s_unit_set_cmd = {
     "admin unit set", NULL, "KODE [--name NAMA] [--org KODE] [--disable|--enable]", NULL};
 static const cli_cmd_t s_unit_list_cmd = {"admin unit list", NULL, "[--org KODE]", NULL};
@@ -306,11 +344,20 @@ static int s_unit_edit(cli_t *cli, int argc, char **argv, const cli_cmd_t *me)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': name = optarg; break;
-        case 'o': org = optarg; break;
-        case 'd': disabled = 1; break;
-        case 'e': disabled = 0; break;
-        default: return cli_usage(me, "pilihan tidak dikenal");
+        case 'n':
+            name = optarg;
+            break;
+        case 'o':
+            org = optarg;
+            break;
+        case 'd':
+            disabled = 1;
+            break;
+        case 'e':
+            disabled = 0;
+            break;
+        default:
+            return cli_usage(me, "pilihan tidak dikenal");
         }
     }
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
@@ -464,9 +511,10 @@ int cli_admin(cli_t *cli, int argc, char **argv)
     for (size_t i = 0; i < ARRAY_LEN(s_admin); i++)
         fprintf(stderr, "  lkip %s %s\n      %s\n", s_admin[i].cmd->name, s_admin[i].cmd->usage,
                 s_admin[i].help);
-    fprintf(stderr, "  lkip admin calendar holiday|import|hours|period|show ...\n"
-                    "      kalender kerja: hari libur, impor CSV/iCalendar, jam kerja, periode "
-                    "khusus\n"
-                    "  lkip admin clock set DETIK_UNIX\n      jam uji (server dengan test_clock)\n");
+    fprintf(stderr,
+            "  lkip admin calendar holiday|import|hours|period|show ...\n"
+            "      kalender kerja: hari libur, impor CSV/iCalendar, jam kerja, periode "
+            "khusus\n"
+            "  lkip admin clock set DETIK_UNIX\n      jam uji (server dengan test_clock)\n");
     return EXIT_USAGE;
 }

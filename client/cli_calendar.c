@@ -53,11 +53,20 @@ static int s_due(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "f:d:wo:", opts, NULL)) != -1) {
         switch (c) {
-        case 'f': body.from = optarg; break;
-        case 'd': body.duration = optarg; break;
-        case 'w': body.wall_clock = true; break;
-        case 'o': body.org_code = optarg; break;
-        default: return cli_usage(&me, "pilihan tidak dikenal");
+        case 'f':
+            body.from = optarg;
+            break;
+        case 'd':
+            body.duration = optarg;
+            break;
+        case 'w':
+            body.wall_clock = true;
+            break;
+        case 'o':
+            body.org_code = optarg;
+            break;
+        default:
+            return cli_usage(&me, "pilihan tidak dikenal");
         }
     }
     if (optind != argc || !*body.duration)
@@ -86,9 +95,8 @@ static int s_due(cli_t *cli, int argc, char **argv)
 static int s_show(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {"calendar show", NULL, "[--year TAHUN] [--org KODE]", NULL};
-    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
-                                         {"org", required_argument, NULL, 'o'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"year", required_argument, NULL, 'y'}, {"org", required_argument, NULL, 'o'}, {0}};
     Lkip__CalendarShowRequest body = LKIP__CALENDAR_SHOW_REQUEST__INIT;
     long long year = 0;
     int c;
@@ -127,9 +135,8 @@ static int s_holiday(cli_t *cli, int argc, char **argv)
     static const cli_cmd_t me = {"admin calendar holiday", NULL,
                                  "add TANGGAL NAMA [--kind JENIS] [--org KODE] | remove TANGGAL",
                                  NULL};
-    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
-                                         {"org", required_argument, NULL, 'o'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'}, {"org", required_argument, NULL, 'o'}, {0}};
     Lkip__HolidayRequest body = LKIP__HOLIDAY_REQUEST__INIT;
     int c;
     while ((c = getopt_long(argc, argv, "k:o:", opts, NULL)) != -1) {
@@ -160,9 +167,8 @@ static int s_import(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {"admin calendar import", NULL,
                                  "BERKAS.csv|BERKAS.ics [--kind JENIS] [--org KODE]", NULL};
-    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
-                                         {"org", required_argument, NULL, 'o'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'}, {"org", required_argument, NULL, 'o'}, {0}};
     Lkip__CalendarImportRequest body = LKIP__CALENDAR_IMPORT_REQUEST__INIT;
     int c;
     while ((c = getopt_long(argc, argv, "k:o:", opts, NULL)) != -1) {

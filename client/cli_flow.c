@@ -310,8 +310,8 @@ int cli_submit(cli_t *cli, int argc, char **argv)
         if (rc == EXIT_OK) {
             printf("%s\n", reply->reply->message);
             if (s)
-                printf("Unit %s: %d indikator tersimpan sebagai versi %d\n", s->unit_code,
-                       s->rows, s->version);
+                printf("Unit %s: %d indikator tersimpan sebagai versi %d\n", s->unit_code, s->rows,
+                       s->version);
         } else if (s) {
             for (size_t i = 0; i < s->n_errors; i++) {
                 const Lkip__CellError *e = s->errors[i];
@@ -395,8 +395,8 @@ static int s_write_local(const char *path, const uint8_t *data, size_t len, bool
 
 int cli_download(cli_t *cli, int argc, char **argv)
 {
-    static const cli_cmd_t me = {"download", NULL,
-                                 "[SOP] [--version N] [--out BERKAS] [--force]", NULL};
+    static const cli_cmd_t me = {"download", NULL, "[SOP] [--version N] [--out BERKAS] [--force]",
+                                 NULL};
     static const struct option opts[] = {{"version", required_argument, NULL, 'v'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"force", no_argument, NULL, 'f'},
@@ -412,9 +412,14 @@ int cli_download(cli_t *cli, int argc, char **argv)
             if (!cli_parse_int("--version", optarg, 1, 1000000, &version))
                 return EXIT_USAGE;
             break;
-        case 'o': out = optarg; break;
-        case 'f': force = true; break;
-        default: return cli_usage(&me, "pilihan tidak dikenal");
+        case 'o':
+            out = optarg;
+            break;
+        case 'f':
+            force = true;
+            break;
+        default:
+            return cli_usage(&me, "pilihan tidak dikenal");
         }
     }
     if (optind + 1 < argc)
@@ -465,8 +470,8 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
     if (*s->letter_number)
         printf("  Nomor surat: %s\n", s->letter_number);
     if (*s->archive_sha256)
-        printf("  Arsip: dokumen versi %d, SHA-256 %s%s%s\n", s->archive_version,
-               s->archive_sha256, *s->archive_ref ? ", disimpan di " : "", s->archive_ref);
+        printf("  Arsip: dokumen versi %d, SHA-256 %s%s%s\n", s->archive_version, s->archive_sha256,
+               *s->archive_ref ? ", disimpan di " : "", s->archive_ref);
     if (!detail)
         return;
     printf("  Riwayat langkah:\n");
@@ -484,8 +489,8 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
             printf("        oleh %s (%s), %s; tenggat %s\n", r->finished_by, r->actor_role, when,
                    due);
         if (*r->note)
-            printf("        %s: %s\n",
-                   strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan", r->note);
+            printf("        %s: %s\n", strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan",
+                   r->note);
     }
     if (s->n_units) {
         printf("  Data unit:\n");
@@ -495,8 +500,8 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
             clitext_time(u->submitted_at, s->time_zone, when, sizeof when);
             printf("   %-12s %-15s", u->unit_code, clitext_state(u->state, ""));
             if (u->version)
-                printf(" versi %d, %d indikator, oleh %s, %s", u->version, u->rows,
-                       u->submitted_by, when);
+                printf(" versi %d, %d indikator, oleh %s, %s", u->version, u->rows, u->submitted_by,
+                       when);
             printf("\n");
         }
     }
@@ -614,8 +619,8 @@ int cli_capaian(cli_t *cli, int argc, char **argv)
                    x->realisasi, pct, x->rating);
         }
         if (c->average_rated)
-            printf("Rata-rata capaian (tiap indikator dibatasi 120%%): %.2f%% - %s\n",
-                   c->average, c->average_rating);
+            printf("Rata-rata capaian (tiap indikator dibatasi 120%%): %.2f%% - %s\n", c->average,
+                   c->average_rating);
         for (size_t i = 0; i < c->n_missing_units; i++)
             printf("Unit %s belum mengirim data.\n", c->missing_units[i]);
     }
@@ -701,8 +706,9 @@ static int s_subscribe(cli_t *cli, uint64_t *last)
     const Lkip__SubscribeReply *s = reply->reply->subscribed;
     if (s && s->last_seq < *last) {
         /* the server holds fewer events than we saw: a different or restored database */
-        fprintf(stderr, "lkip: [seq_reset] server memiliki %llu pemberitahuan, klien mencatat "
-                        "%llu; penghitung disetel ulang\n",
+        fprintf(stderr,
+                "lkip: [seq_reset] server memiliki %llu pemberitahuan, klien mencatat "
+                "%llu; penghitung disetel ulang\n",
                 (unsigned long long)s->last_seq, (unsigned long long)*last);
         *last = s->last_seq;
     }
@@ -724,9 +730,8 @@ static void s_ack(cli_t *cli, uint64_t seq)
 int cli_watch(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {"watch", NULL, "[--count N] [--idle DETIK]", NULL};
-    static const struct option opts[] = {{"count", required_argument, NULL, 'c'},
-                                         {"idle", required_argument, NULL, 'i'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"count", required_argument, NULL, 'c'}, {"idle", required_argument, NULL, 'i'}, {0}};
     long long count = 0, idle = 0;
     int c;
     while ((c = getopt_long(argc, argv, "c:i:", opts, NULL)) != -1) {
@@ -746,8 +751,9 @@ int cli_watch(cli_t *cli, int argc, char **argv)
         return rc;
     }
     if (!cli->json)
-        fprintf(stderr, "Menunggu pemberitahuan (terakhir diterima: #%llu); Ctrl-C untuk "
-                        "berhenti.\n",
+        fprintf(stderr,
+                "Menunggu pemberitahuan (terakhir diterima: #%llu); Ctrl-C untuk "
+                "berhenti.\n",
                 (unsigned long long)last);
     struct sigaction sa = {0};
     sa.sa_handler = s_on_signal;
@@ -778,8 +784,9 @@ int cli_watch(cli_t *cli, int argc, char **argv)
                 fflush(stdout);
                 last = e->seq;
                 if (s_seq_store(path, last) != 0)
-                    fprintf(stderr, "lkip: [io_error] posisi pemberitahuan tidak dapat "
-                                    "disimpan di %s\n",
+                    fprintf(stderr,
+                            "lkip: [io_error] posisi pemberitahuan tidak dapat "
+                            "disimpan di %s\n",
                             path);
                 shown++;
             }

@@ -23,7 +23,7 @@ char *cliconf_default_path(void)
 typedef struct {
     cliconf_t *cfg;
     char *dir;
-    char why[256];   /* the first error; ini_parse_file returns its line */
+    char why[256]; /* the first error; ini_parse_file returns its line */
 } state_t;
 
 /* Paths in the file are relative to the file's folder. */

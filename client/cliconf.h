@@ -7,12 +7,12 @@
 #include "util.h"
 
 typedef struct {
-    char *path;          /* the config file read (or that would be read) */
-    char *endpoint;      /* daemon address; default tcp://127.0.0.1:7390 */
-    char *server_key;    /* server public key: Z85 text or a .pub file */
-    char *key_file;      /* own key pair; default <config dir>/client.key */
-    char *state_dir;     /* where watch keeps its last sequence; default <config dir> */
-    int timeout_ms;      /* per attempt; default 5000 */
+    char *path;       /* the config file read (or that would be read) */
+    char *endpoint;   /* daemon address; default tcp://127.0.0.1:7390 */
+    char *server_key; /* server public key: Z85 text or a .pub file */
+    char *key_file;   /* own key pair; default <config dir>/client.key */
+    char *state_dir;  /* where watch keeps its last sequence; default <config dir> */
+    int timeout_ms;   /* per attempt; default 5000 */
 } cliconf_t;
 
 /* The default config file path (caller frees). */

@@ -73,7 +73,7 @@ const char *clitext_state(const char *state, const char *outcome)
 
 typedef struct {
     const char *kind;
-    const char *label;      /* shown in brackets */
+    const char *label; /* shown in brackets */
 } event_label_t;
 
 static const event_label_t s_labels[] = {

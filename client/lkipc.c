@@ -15,16 +15,16 @@ typedef struct event_node {
 
 struct lkipc {
     void *zctx;
-    bool own_ctx;            /* zctx was made here and is terminated with the connection */
+    bool own_ctx; /* zctx was made here and is terminated with the connection */
     void *dealer;
-    void *monitor;           /* PAIR receiving the dealer's handshake events */
+    void *monitor; /* PAIR receiving the dealer's handshake events */
     int timeout_ms;
     int attempts;
-    bool auth_failed;        /* the daemon refused our key at the last handshake */
-    int auth_status;         /* the ZAP status of that refusal: 400 refused, 500 unavailable */
-    char *endpoint;          /* to connect again after a refused handshake */
-    unsigned connections;    /* successful handshakes so far */
-    event_node_t *head;      /* events received while waiting for a reply */
+    bool auth_failed;     /* the daemon refused our key at the last handshake */
+    int auth_status;      /* the ZAP status of that refusal: 400 refused, 500 unavailable */
+    char *endpoint;       /* to connect again after a refused handshake */
+    unsigned connections; /* successful handshakes so far */
+    event_node_t *head;   /* events received while waiting for a reply */
     event_node_t *tail;
 };
 
@@ -49,10 +49,8 @@ lkipc_t *lkipc_new(const lkipc_opts_t *o)
     snprintf(mon, sizeof mon, "inproc://lkipc-monitor-%p", (void *)self);
     if (!self->dealer ||
         zmq_setsockopt(self->dealer, ZMQ_CURVE_SERVERKEY, o->server_key, KEY_Z85_LEN) != 0 ||
-        zmq_setsockopt(self->dealer, ZMQ_CURVE_PUBLICKEY, o->keys->public_key, KEY_Z85_LEN) !=
-            0 ||
-        zmq_setsockopt(self->dealer, ZMQ_CURVE_SECRETKEY, o->keys->secret_key, KEY_Z85_LEN) !=
-            0 ||
+        zmq_setsockopt(self->dealer, ZMQ_CURVE_PUBLICKEY, o->keys->public_key, KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(self->dealer, ZMQ_CURVE_SECRETKEY, o->keys->secret_key, KEY_Z85_LEN) != 0 ||
         s_setopt_int(self->dealer, ZMQ_LINGER, 0) != 0 ||
         s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL, 100) != 0 ||
         s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 5000) != 0 ||
@@ -60,8 +58,7 @@ lkipc_t *lkipc_new(const lkipc_opts_t *o)
         s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, 6000) != 0 ||
         zmq_setsockopt(self->dealer, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
         zmq_socket_monitor(self->dealer, mon,
-                           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) !=
-            0) {
+                           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0) {
         lkipc_destroy(&self);
         return NULL;
     }
@@ -156,8 +153,7 @@ static void s_drain_monitor(lkipc_t *self)
         if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
             self->auth_failed = true;
             self->auth_status = (int)value;
-        }
-        else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+        } else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->auth_failed = false;
             self->connections++;
         }

@@ -11,12 +11,12 @@
 typedef struct lkipc lkipc_t;
 
 typedef struct {
-    const char *endpoint;         /* e.g. tcp://127.0.0.1:7390 */
-    const char *server_key;       /* server public key, Z85 */
-    const keypair_t *keys;        /* the client's own pair */
-    int timeout_ms;               /* per attempt; default 5000 */
-    int attempts;                 /* total attempts per request; default 3 */
-    void *context;                /* a ZeroMQ context to share (not owned); NULL: its own */
+    const char *endpoint;   /* e.g. tcp://127.0.0.1:7390 */
+    const char *server_key; /* server public key, Z85 */
+    const keypair_t *keys;  /* the client's own pair */
+    int timeout_ms;         /* per attempt; default 5000 */
+    int attempts;           /* total attempts per request; default 3 */
+    void *context;          /* a ZeroMQ context to share (not owned); NULL: its own */
 } lkipc_opts_t;
 
 /* Opens the connection (ZeroMQ connects in the background). Returns NULL on a bad endpoint or
@@ -27,10 +27,10 @@ void lkipc_destroy(lkipc_t **self_p);
 /* Result of a call that produced no reply from the daemon. */
 typedef enum {
     LKIPC_OK = 0,
-    LKIPC_TIMEOUT = -1,      /* no reply after every attempt */
-    LKIPC_AUTH_FAILED = -2,  /* the daemon refused our key at the handshake */
-    LKIPC_ERROR = -3,        /* local socket error */
-    LKIPC_UNAVAILABLE = -4,  /* the daemon could not check our key (database down): retry */
+    LKIPC_TIMEOUT = -1,     /* no reply after every attempt */
+    LKIPC_AUTH_FAILED = -2, /* the daemon refused our key at the handshake */
+    LKIPC_ERROR = -3,       /* local socket error */
+    LKIPC_UNAVAILABLE = -4, /* the daemon could not check our key (database down): retry */
 } lkipc_rc_t;
 
 /* Sends req (the caller sets its body; request_id is chosen here when 0) and waits for its

@@ -38,21 +38,21 @@ static const cli_cmd_t s_cmds[] = {
 
 static void s_help(FILE *out)
 {
-    fprintf(out, "pemakaian: lkip [pilihan] PERINTAH [argumen]\n\n"
-                 "Pilihan umum:\n"
-                 "  -c, --config BERKAS      berkas konfigurasi (bawaan: %s)\n"
-                 "  -e, --endpoint ALAMAT    alamat server, mis. tcp://10.0.0.5:7390\n"
-                 "  -s, --server-key KUNCI   kunci publik server (Z85 atau berkas .pub)\n"
-                 "  -k, --key BERKAS         berkas kunci klien (bawaan: client.key di folder "
-                 "konfigurasi)\n"
-                 "  -t, --timeout MS         batas tunggu per percobaan (bawaan 5000)\n"
-                 "      --json               keluaran JSON untuk skrip\n"
-                 "  -h, --help               bantuan ini;  -V, --version  versi\n\n"
-                 "Perintah:\n",
+    fprintf(out,
+            "pemakaian: lkip [pilihan] PERINTAH [argumen]\n\n"
+            "Pilihan umum:\n"
+            "  -c, --config BERKAS      berkas konfigurasi (bawaan: %s)\n"
+            "  -e, --endpoint ALAMAT    alamat server, mis. tcp://10.0.0.5:7390\n"
+            "  -s, --server-key KUNCI   kunci publik server (Z85 atau berkas .pub)\n"
+            "  -k, --key BERKAS         berkas kunci klien (bawaan: client.key di folder "
+            "konfigurasi)\n"
+            "  -t, --timeout MS         batas tunggu per percobaan (bawaan 5000)\n"
+            "      --json               keluaran JSON untuk skrip\n"
+            "  -h, --help               bantuan ini;  -V, --version  versi\n\n"
+            "Perintah:\n",
             "~/.config/lkip/lkip.conf");
     for (size_t i = 0; i < ARRAY_LEN(s_cmds); i++)
-        fprintf(out, "  %-8s %s\n           %s\n", s_cmds[i].name, s_cmds[i].usage,
-                s_cmds[i].help);
+        fprintf(out, "  %-8s %s\n           %s\n", s_cmds[i].name, s_cmds[i].usage, s_cmds[i].help);
     fputs("\nStatus keluar: 0 berhasil, 1 ditolak server, 2 salah pemakaian, 3 server tidak "
           "terjangkau, 4 galat server.\n",
           out);
@@ -77,27 +77,41 @@ int main(int argc, char **argv)
     cli_t cli = {0};
     argc = s_take_json(argc, argv, &cli.json);
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},  {"endpoint", required_argument, NULL, 'e'},
+        {"config", required_argument, NULL, 'c'},     {"endpoint", required_argument, NULL, 'e'},
         {"server-key", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
-        {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {0}};
+        {"timeout", required_argument, NULL, 't'},    {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},          {0}};
     const char *config = NULL, *endpoint = NULL, *server_key = NULL, *key = NULL;
     long long timeout = 0;
     int c;
     /* "+": stop at the first non-option, the subcommand */
     while ((c = getopt_long(argc, argv, "+c:e:s:k:t:hV", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': config = optarg; break;
-        case 'e': endpoint = optarg; break;
-        case 's': server_key = optarg; break;
-        case 'k': key = optarg; break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'e':
+            endpoint = optarg;
+            break;
+        case 's':
+            server_key = optarg;
+            break;
+        case 'k':
+            key = optarg;
+            break;
         case 't':
             if (!cli_parse_int("--timeout", optarg, 10, 600000, &timeout))
                 return EXIT_USAGE;
             break;
-        case 'h': s_help(stdout); return EXIT_OK;
-        case 'V': printf("lkip %s\n", LKIP_VERSION); return EXIT_OK;
-        default: s_help(stderr); return EXIT_USAGE;
+        case 'h':
+            s_help(stdout);
+            return EXIT_OK;
+        case 'V':
+            printf("lkip %s\n", LKIP_VERSION);
+            return EXIT_OK;
+        default:
+            s_help(stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind >= argc) {

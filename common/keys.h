@@ -9,7 +9,7 @@
 
 typedef struct {
     char public_key[KEY_Z85_LEN + 1];
-    char secret_key[KEY_Z85_LEN + 1];  /* empty when only a public key was read */
+    char secret_key[KEY_Z85_LEN + 1]; /* empty when only a public key was read */
 } keypair_t;
 
 /* Generates a new pair and writes path (secret, 0600, refuses to overwrite) and path.pub.

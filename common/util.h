@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WUR __attribute__((warn_unused_result))
+#define WUR          __attribute__((warn_unused_result))
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -22,9 +22,9 @@ char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
 
 /* Growable NUL-terminated string buffer. Zero-initialise ({0}) before use. */
 typedef struct {
-    char *data;   /* NULL until the first append */
-    size_t len;   /* bytes used, excluding the terminating NUL */
-    size_t cap;   /* bytes allocated */
+    char *data; /* NULL until the first append */
+    size_t len; /* bytes used, excluding the terminating NUL */
+    size_t cap; /* bytes allocated */
 } strbuf_t;
 
 void strbuf_append(strbuf_t *sb, const char *s, size_t n);

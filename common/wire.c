@@ -132,17 +132,28 @@ bool status_retryable(int status)
 const char *status_name(int status)
 {
     switch (status) {
-    case LKIP__STATUS__OK: return "ok";
-    case LKIP__STATUS__CREATED: return "created";
-    case LKIP__STATUS__BAD_REQUEST: return "bad_request";
-    case LKIP__STATUS__FORBIDDEN: return "forbidden";
-    case LKIP__STATUS__NOT_FOUND: return "not_found";
-    case LKIP__STATUS__CONFLICT: return "conflict";
-    case LKIP__STATUS__TOO_LARGE: return "too_large";
-    case LKIP__STATUS__INVALID: return "invalid";
-    case LKIP__STATUS__INTERNAL: return "internal";
-    case LKIP__STATUS__UNAVAILABLE: return "unavailable";
-    case LKIP__STATUS__TIMEOUT: return "timeout";
+    case LKIP__STATUS__OK:
+        return "ok";
+    case LKIP__STATUS__CREATED:
+        return "created";
+    case LKIP__STATUS__BAD_REQUEST:
+        return "bad_request";
+    case LKIP__STATUS__FORBIDDEN:
+        return "forbidden";
+    case LKIP__STATUS__NOT_FOUND:
+        return "not_found";
+    case LKIP__STATUS__CONFLICT:
+        return "conflict";
+    case LKIP__STATUS__TOO_LARGE:
+        return "too_large";
+    case LKIP__STATUS__INVALID:
+        return "invalid";
+    case LKIP__STATUS__INTERNAL:
+        return "internal";
+    case LKIP__STATUS__UNAVAILABLE:
+        return "unavailable";
+    case LKIP__STATUS__TIMEOUT:
+        return "timeout";
     }
     return "unknown";
 }

@@ -11,10 +11,10 @@
 /* Largest document (upload) and data file (submit). */
 #define WIRE_MAX_DOCUMENT (25u * 1024 * 1024)
 /* Generic limits applied to every decoded message, field by field. */
-#define WIRE_MAX_STRING 8192
+#define WIRE_MAX_STRING   8192
 #define WIRE_MAX_REPEATED 20000
 /* Limits of the single-line identifiers (names, codes, roles). */
-#define WIRE_MAX_NAME 64
+#define WIRE_MAX_NAME  64
 #define WIRE_MAX_TITLE 200
 
 /* Decodes one frame into an envelope and checks every field against the limits above (strings

@@ -10,11 +10,11 @@
 #include <zmq.h>
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
-#define ZAP_FRAMES 7   /* version, request id, domain, address, identity, mechanism, key */
+#define ZAP_FRAMES   7 /* version, request id, domain, address, identity, mechanism, key */
 
 struct auth {
-    void *sock;   /* REP bound at the ZAP endpoint */
-    db_t *db;     /* not owned */
+    void *sock; /* REP bound at the ZAP endpoint */
+    db_t *db;   /* not owned */
 };
 
 auth_t *auth_new(void *zmq_ctx, db_t *db)

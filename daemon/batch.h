@@ -10,21 +10,21 @@
 
 /* One request waiting in a batch. */
 typedef struct {
-    zmq_msg_t rid;            /* the peer's routing id */
-    int64_t user_id;          /* from the ZAP User-Id */
-    int64_t org_id;           /* the user's organisation, from the ZAP metadata */
+    zmq_msg_t rid;   /* the peer's routing id */
+    int64_t user_id; /* from the ZAP User-Id */
+    int64_t org_id;  /* the user's organisation, from the ZAP metadata */
     uint64_t request_id;
-    Lkip__Envelope *env;      /* decoded request; NULL when the frame was malformed */
-    const cmd_t *cmd;         /* NULL when the body is not a known request */
-    Lkip__Reply *reply;       /* the answer; set early for malformed or unknown requests */
+    Lkip__Envelope *env; /* decoded request; NULL when the frame was malformed */
+    const cmd_t *cmd;    /* NULL when the body is not a known request */
+    Lkip__Reply *reply;  /* the answer; set early for malformed or unknown requests */
 } pending_t;
 
 typedef struct {
-    int n;                    /* requests read */
+    int n; /* requests read */
     int cap;
     pending_t *items;
-    int runnable;             /* items with a command to run */
-    int64_t *woken;           /* users with events committed by the batch (owned) */
+    int runnable;   /* items with a command to run */
+    int64_t *woken; /* users with events committed by the batch (owned) */
     int n_woken;
 } batch_t;
 

@@ -13,7 +13,7 @@ typedef int64_t cal_min_t;
 typedef int32_t cal_day_t;
 
 #define CAL_MINUTES_PER_DAY 1440
-#define CAL_MAX_SPANS 4
+#define CAL_MAX_SPANS       4
 
 /* One working stretch of a day, minutes after midnight: [start, end), start < end. */
 typedef struct {
@@ -72,9 +72,9 @@ int calendar_add_working(const calendar_t *self, cal_min_t start, int64_t minute
                          cal_min_t *out) WUR;
 
 typedef enum {
-    CAL_MINUTES,  /* working minutes */
-    CAL_HOURS,    /* working hours = 60 working minutes */
-    CAL_DAYS,     /* working days, at the same working clock time */
+    CAL_MINUTES, /* working minutes */
+    CAL_HOURS,   /* working hours = 60 working minutes */
+    CAL_DAYS,    /* working days, at the same working clock time */
 } cal_unit_t;
 
 /* The due time of work assigned at start that takes `value` units (LKIP.md):
@@ -95,7 +95,7 @@ int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit) 
 /* Civil date helpers (proleptic Gregorian). */
 cal_day_t cal_days_from_civil(int year, int month, int day);
 void cal_civil_from_days(cal_day_t days, int *year, int *month, int *day);
-int cal_weekday(cal_day_t days);  /* 0 Sunday ... 6 Saturday */
+int cal_weekday(cal_day_t days); /* 0 Sunday ... 6 Saturday */
 
 /* "YYYY-MM-DD" -> date; "YYYY-MM-DD HH:MM" (or 'T' between) -> minutes. 0 or -EINVAL (also
  * for impossible dates such as 2026-02-30). */

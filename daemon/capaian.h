@@ -10,19 +10,19 @@
 #include "util.h"
 
 typedef enum {
-    CAPAIAN_HIGHER,  /* "naik": higher is better */
-    CAPAIAN_LOWER,   /* "turun": lower is better */
+    CAPAIAN_HIGHER, /* "naik": higher is better */
+    CAPAIAN_LOWER,  /* "turun": lower is better */
 } capaian_dir_t;
 
 typedef enum {
-    CAPAIAN_FORMULA_STANDARD,  /* R/T, or (2T-R)/T when lower is better */
-    CAPAIAN_FORMULA_INVERSE,   /* T/R when lower is better (some pemda) */
+    CAPAIAN_FORMULA_STANDARD, /* R/T, or (2T-R)/T when lower is better */
+    CAPAIAN_FORMULA_INVERSE,  /* T/R when lower is better (some pemda) */
 } capaian_formula_t;
 
 typedef struct {
-    bool rated;          /* false: "belum dapat dinilai" (T <= 0, or R <= 0 with T/R, or a
-                          * non-finite input) */
-    double percent;      /* raw, not clamped (only floored at 0 for 2T-R) */
+    bool rated;     /* false: "belum dapat dinilai" (T <= 0, or R <= 0 with T/R, or a
+                     * non-finite input) */
+    double percent; /* raw, not clamped (only floored at 0 for 2T-R) */
 } capaian_t;
 
 capaian_t capaian_compute(capaian_dir_t dir, capaian_formula_t formula, double target_lo,

@@ -14,33 +14,33 @@
 #include "wire.h"
 
 typedef struct cmd_ctx {
-    db_t *db;                     /* open transaction, savepoint "req" set */
+    db_t *db; /* open transaction, savepoint "req" set */
     const config_t *cfg;
-    const user_t *caller;         /* the authenticated, enabled user */
-    const Lkip__Envelope *req;    /* the decoded request */
-    int64_t now;                  /* unix seconds of the daemon clock (test clock in tests) */
-    Lkip__Reply *reply;           /* filled by the handler; owned by the server */
-    int64_t instance_id;          /* for the audit row: 0 when none */
-    int step_no;                  /* for the audit row: 0 when none */
-    strbuf_t detail;              /* for the audit row: what was done, in English */
-    defcache_t *defs;             /* parsed SOP definitions */
-    struct deadline *deadlines;   /* organisations' calendars */
-    struct timesrc *clock;        /* the daemon clock (test clock commands set it) */
-    outq_t events;                /* events of this request, written at commit if accepted */
+    const user_t *caller;       /* the authenticated, enabled user */
+    const Lkip__Envelope *req;  /* the decoded request */
+    int64_t now;                /* unix seconds of the daemon clock (test clock in tests) */
+    Lkip__Reply *reply;         /* filled by the handler; owned by the server */
+    int64_t instance_id;        /* for the audit row: 0 when none */
+    int step_no;                /* for the audit row: 0 when none */
+    strbuf_t detail;            /* for the audit row: what was done, in English */
+    defcache_t *defs;           /* parsed SOP definitions */
+    struct deadline *deadlines; /* organisations' calendars */
+    struct timesrc *clock;      /* the daemon clock (test clock commands set it) */
+    outq_t events;              /* events of this request, written at commit if accepted */
 } cmd_ctx_t;
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
 
 typedef enum {
-    CMD_ANY,     /* every enabled user; the handler checks step roles and ownership */
-    CMD_ADMIN,   /* role admin only */
+    CMD_ANY,   /* every enabled user; the handler checks step roles and ownership */
+    CMD_ADMIN, /* role admin only */
 } cmd_access_t;
 
 typedef struct {
-    int body;              /* Lkip__Envelope__BodyCase of the request */
-    const char *name;      /* English name for logs and audit, e.g. "user_add" */
+    int body;         /* Lkip__Envelope__BodyCase of the request */
+    const char *name; /* English name for logs and audit, e.g. "user_add" */
     cmd_access_t access;
-    bool mutating;         /* changes state: reply stored for retries, always audited */
+    bool mutating; /* changes state: reply stored for retries, always audited */
     cmd_fn_t fn;
 } cmd_t;
 

@@ -38,8 +38,7 @@ static bool s_user_rc(cmd_ctx_t *ctx, db_user_rc_t rc, const char *name, const c
                   "Peran \"%s\" wajib memiliki unit (--unit)", role ? role : "");
         break;
     case DB_USER_NAME_TAKEN:
-        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "user_exists", "Pengguna \"%s\" sudah ada",
-                  name);
+        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "user_exists", "Pengguna \"%s\" sudah ada", name);
         break;
     case DB_USER_KEY_TAKEN:
         cmd_reply(ctx, LKIP__STATUS__CONFLICT, "key_in_use",
@@ -108,11 +107,14 @@ void cmd_user_add(cmd_ctx_t *ctx)
         !cmd_check_field(ctx, "org", r->org_code, WIRE_MAX_NAME, false) ||
         !s_check_key(ctx, r->public_key, false) || !s_check_login(ctx, r->name))
         return;
-    user_new_t u = {r->name, r->full_name, r->role, r->unit_code,
-                    *r->org_code ? r->org_code : ctx->caller->org_code, r->public_key};
+    user_new_t u = {r->name,
+                    r->full_name,
+                    r->role,
+                    r->unit_code,
+                    *r->org_code ? r->org_code : ctx->caller->org_code,
+                    r->public_key};
     int64_t id = 0;
-    if (!s_user_rc(ctx, db_user_add(ctx->db, &u, &id), r->name, r->role, r->unit_code,
-                   u.org_code))
+    if (!s_user_rc(ctx, db_user_add(ctx->db, &u, &id), r->name, r->role, r->unit_code, u.org_code))
         return;
     strbuf_printf(&ctx->detail, "added user %s role %s unit %s org %s", r->name, r->role,
                   *r->unit_code ? r->unit_code : "-", u.org_code);
@@ -284,9 +286,8 @@ void cmd_org_set(cmd_ctx_t *ctx)
         return;
     }
     bool found = false;
-    if (db_org_set(ctx->db, r->code, s_nz(r->name), s_nz(r->letter_template),
-                   s_nz(r->letter_kka), s_nz(r->time_zone), r->set_disabled ? r->disabled : -1,
-                   &found) != 0) {
+    if (db_org_set(ctx->db, r->code, s_nz(r->name), s_nz(r->letter_template), s_nz(r->letter_kka),
+                   s_nz(r->time_zone), r->set_disabled ? r->disabled : -1, &found) != 0) {
         cmd_db_failed(ctx, "change organisation");
         return;
     }
@@ -300,7 +301,8 @@ void cmd_org_set(cmd_ctx_t *ctx)
         /* deadlines are computed in the organisation's zone: open ones move with it */
         db_org_t o = {0};
         int moved = -1;
-        if (db_org_by_code(ctx->db, r->code, &o) == DB_FOUND && db_calendar_bump(ctx->db, o.id) == 0)
+        if (db_org_by_code(ctx->db, r->code, &o) == DB_FOUND &&
+            db_calendar_bump(ctx->db, o.id) == 0)
             moved = deadline_recompute(ctx->db, ctx->defs, o.id, ctx->now, &ctx->events);
         db_org_clear(&o);
         if (moved < 0) {
@@ -527,8 +529,8 @@ void cmd_sop_load(cmd_ctx_t *ctx)
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SOPS;
     ctx->reply->sops = l;
     if (created) {
-        strbuf_printf(&ctx->detail, "loaded definition %s v%d from \"%s\" (sha256 %s)",
-                      info.code, info.version, r->file_name, info.sha256);
+        strbuf_printf(&ctx->detail, "loaded definition %s v%d from \"%s\" (sha256 %s)", info.code,
+                      info.version, r->file_name, info.sha256);
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
                   "Definisi %s versi %d dimuat (%d langkah); SOP yang sudah berjalan tetap "
                   "memakai versinya",

@@ -35,7 +35,8 @@ void cmd_subscribe(cmd_ctx_t *ctx)
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SUBSCRIBED;
     ctx->reply->subscribed = s;
     /* the server registers the session once this reply is sent */
-    cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Berlangganan pemberitahuan; %llu pemberitahuan "
-                                           "tersimpan untuk Anda",
+    cmd_reply(ctx, LKIP__STATUS__OK, "ok",
+              "Berlangganan pemberitahuan; %llu pemberitahuan "
+              "tersimpan untuk Anda",
               (unsigned long long)last);
 }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_IMPORT (1024 * 1024)
+#define MAX_IMPORT      (1024 * 1024)
 #define MAX_IMPORT_DAYS 2000
 
 static const char *const s_kinds[] = {"libur_nasional", "cuti_bersama", "libur_lokal"};
@@ -174,7 +174,7 @@ typedef struct {
 typedef struct {
     import_day_t *days;
     int n, cap;
-    strbuf_t errors;          /* one line per problem, Bahasa Indonesia */
+    strbuf_t errors; /* one line per problem, Bahasa Indonesia */
     int n_errors;
 } import_t;
 
@@ -308,8 +308,8 @@ void cmd_calendar_import(cmd_ctx_t *ctx)
     db_org_t org = {0};
     import_t im = {0};
     if (!text_is_clean(text, r->content.len, false)) {
-        cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_encoding",
-                  "Berkas \"%s\" bukan teks UTF-8", r->file_name);
+        cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_encoding", "Berkas \"%s\" bukan teks UTF-8",
+                  r->file_name);
         goto out;
     }
     if (!s_org(ctx, r->org_code, &org))
@@ -418,16 +418,16 @@ void cmd_period(cmd_ctx_t *ctx)
     } else if (s_week(ctx, r->week, &week)) {
         char *overlap = NULL;
         bool taken = false;
-        if (db_period_add(ctx->db, org.id, r->name, r->first, r->last, &week, &overlap,
-                          &taken) != 0)
+        if (db_period_add(ctx->db, org.id, r->name, r->first, r->last, &week, &overlap, &taken) !=
+            0)
             cmd_db_failed(ctx, "add period");
         else if (overlap)
             cmd_reply(ctx, LKIP__STATUS__CONFLICT, "period_overlap",
                       "Periode %s s.d. %s bertumpang tindih dengan periode \"%s\"", r->first,
                       r->last, overlap);
         else if (taken)
-            cmd_reply(ctx, LKIP__STATUS__CONFLICT, "period_exists",
-                      "Periode \"%s\" sudah ada", r->name);
+            cmd_reply(ctx, LKIP__STATUS__CONFLICT, "period_exists", "Periode \"%s\" sudah ada",
+                      r->name);
         else {
             strbuf_printf(&ctx->detail, "period \"%s\" %s..%s: %s", r->name, r->first, r->last,
                           r->week);

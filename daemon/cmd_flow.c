@@ -16,8 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_NOTE 4000
-#define MAX_PERIOD 32
+#define MAX_NOTE      4000
+#define MAX_PERIOD    32
 #define MAX_DATA_FILE (1024 * 1024)
 #define MAX_FILE_NAME 200
 
@@ -61,8 +61,7 @@ static bool s_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t
     return true;
 }
 
-static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def,
-                              engine_instance_t *e)
+static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, engine_instance_t *e)
 {
     *e = (engine_instance_t){
         .def = def,
@@ -148,8 +147,8 @@ void cmd_start(cmd_ctx_t *ctx)
         return;
     }
     if (rc == DB_NOT_FOUND) {
-        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_sop",
-                  "Definisi SOP \"%s\" belum dimuat", r->sop_code);
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_sop", "Definisi SOP \"%s\" belum dimuat",
+                  r->sop_code);
         return;
     }
     const sopdef_t *def = defcache_get(ctx->defs, ctx->db, def_id);
@@ -159,8 +158,10 @@ void cmd_start(cmd_ctx_t *ctx)
     }
     /* ask the engine before creating anything: a refusal must leave no instance behind */
     engine_instance_t fresh = {.def = def};
-    engine_cmd_t cmd = {.kind = ENGINE_START, .role = ctx->caller->role,
-                        .is_admin = s_is_admin(ctx), .text = r->note};
+    engine_cmd_t cmd = {.kind = ENGINE_START,
+                        .role = ctx->caller->role,
+                        .is_admin = s_is_admin(ctx),
+                        .text = r->note};
     engine_result_t res;
     engine_apply(&fresh, &cmd, &res);
     if (res.status >= 400) {
@@ -169,8 +170,8 @@ void cmd_start(cmd_ctx_t *ctx)
     }
     int64_t id = 0;
     bool exists = false;
-    if (db_flow_create(ctx->db, ctx->caller->org_id, def_id, def->code, r->period,
-                       ctx->caller->id, ctx->now, &id, &exists) != 0) {
+    if (db_flow_create(ctx->db, ctx->caller->org_id, def_id, def->code, r->period, ctx->caller->id,
+                       ctx->now, &id, &exists) != 0) {
         cmd_db_failed(ctx, "create instance");
         return;
     }
@@ -202,22 +203,34 @@ void cmd_start(cmd_ctx_t *ctx)
 static const char *s_action_name(Lkip__StepAction a)
 {
     switch (a) {
-    case LKIP__STEP_ACTION__DONE: return "done";
-    case LKIP__STEP_ACTION__APPROVE: return "approve";
-    case LKIP__STEP_ACTION__RETURN: return "return";
-    default: return "?";
+    case LKIP__STEP_ACTION__DONE:
+        return "done";
+    case LKIP__STEP_ACTION__APPROVE:
+        return "approve";
+    case LKIP__STEP_ACTION__RETURN:
+        return "return";
+    default:
+        return "?";
     }
 }
 
 void cmd_step(cmd_ctx_t *ctx)
 {
     const Lkip__StepRequest *r = ctx->req->step;
-    engine_cmd_t cmd = {.role = ctx->caller->role, .is_admin = s_is_admin(ctx),
-                        .text = r->note, .step_no = r->step_no};
+    engine_cmd_t cmd = {.role = ctx->caller->role,
+                        .is_admin = s_is_admin(ctx),
+                        .text = r->note,
+                        .step_no = r->step_no};
     switch (r->action) {
-    case LKIP__STEP_ACTION__DONE: cmd.kind = ENGINE_DONE; break;
-    case LKIP__STEP_ACTION__APPROVE: cmd.kind = ENGINE_APPROVE; break;
-    case LKIP__STEP_ACTION__RETURN: cmd.kind = ENGINE_RETURN; break;
+    case LKIP__STEP_ACTION__DONE:
+        cmd.kind = ENGINE_DONE;
+        break;
+    case LKIP__STEP_ACTION__APPROVE:
+        cmd.kind = ENGINE_APPROVE;
+        break;
+    case LKIP__STEP_ACTION__RETURN:
+        cmd.kind = ENGINE_RETURN;
+        break;
     default:
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_action", "Tindakan langkah tidak dikenal");
         return;
@@ -235,8 +248,8 @@ void cmd_step(cmd_ctx_t *ctx)
     const sopdef_t *def = NULL;
     if (!s_instance(ctx, r->instance, true, &inst, &def))
         return;
-    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note,
-                .archive_ref = r->archive_ref};
+    flow_t f = {
+        .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
     /* what flow adds (letter=..., archived=...) follows */
     strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), r->step_no,
                   inst.sop_code, inst.period);
@@ -353,8 +366,8 @@ void cmd_submit(cmd_ctx_t *ctx)
     for (int i = 0; i < data->n_rows; i++) {
         const unitdata_row_t *row = &data->rows[i];
         if (*row->unit && !s_unit_matches(row->unit, unit.code, unit.name)) {
-            char *why = xasprintf("baris ini untuk unit \"%s\", bukan unit %s", row->unit,
-                                  unit.code);
+            char *why =
+                xasprintf("baris ini untuk unit \"%s\", bukan unit %s", row->unit, unit.code);
             s_add_error(reply, row->line, 1, "unit", "other_unit", why);
             free(why);
         }
@@ -367,18 +380,24 @@ void cmd_submit(cmd_ctx_t *ctx)
     }
     int64_t task_id = 0;
     char state[16] = "";
-    db_lookup_t rc = db_flow_unit_task(ctx->db, inst.id, unit.id, &task_id, state,
-                                       sizeof state);
+    db_lookup_t rc = db_flow_unit_task(ctx->db, inst.id, unit.id, &task_id, state, sizeof state);
     if (rc == DB_FAILED) {
         cmd_db_failed(ctx, "find unit task");
         goto out;
     }
-    engine_cmd_t cmd = {.kind = ENGINE_SUBMIT, .role = ctx->caller->role,
+    engine_cmd_t cmd = {.kind = ENGINE_SUBMIT,
+                        .role = ctx->caller->role,
                         .is_admin = s_is_admin(ctx),
                         .unit_state = rc == DB_FOUND ? s_unit_state(state) : ENGINE_UNIT_NO_TASK};
-    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .data = data, .task_id = task_id,
-                .unit_code = unit.code, .file_name = r->file_name,
-                .content = r->content.data, .len = r->content.len};
+    flow_t f = {.ctx = ctx,
+                .inst = &inst,
+                .def = def,
+                .data = data,
+                .task_id = task_id,
+                .unit_code = unit.code,
+                .file_name = r->file_name,
+                .content = r->content.data,
+                .len = r->content.len};
     if (s_decide_and_apply(ctx, &f, &cmd)) {
         reply->version = f.data_version;
         reply->rows = data->n_rows;
@@ -429,22 +448,27 @@ void cmd_upload(cmd_ctx_t *ctx)
     const sopdef_t *def = NULL;
     if (!s_instance(ctx, r->instance, true, &inst, &def))
         return;
-    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role,
-                        .is_admin = s_is_admin(ctx), .step_no = r->step_no};
+    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD,
+                        .role = ctx->caller->role,
+                        .is_admin = s_is_admin(ctx),
+                        .step_no = r->step_no};
     const char *name = s_base_name(r->file_name);
-    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .file_name = name,
-                .content = r->content.data, .len = r->content.len};
+    flow_t f = {.ctx = ctx,
+                .inst = &inst,
+                .def = def,
+                .file_name = name,
+                .content = r->content.data,
+                .len = r->content.len};
     if (s_decide_and_apply(ctx, &f, &cmd)) {
         bool found;
-        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, false,
-                                                    &found);
+        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, false, &found);
         if (d) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
             ctx->reply->document = d;
         }
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
-                  "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)",
-                  name, f.doc_version, r->step_no, f.sha256);
+                  "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)", name,
+                  f.doc_version, r->step_no, f.sha256);
     }
     flow_clear(&f);
     db_instance_clear(&inst);
@@ -473,8 +497,8 @@ void cmd_download(cmd_ctx_t *ctx)
                       "Dokumen versi %d tidak ada pada %s/%s", r->version, inst.sop_code,
                       inst.period);
         else
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document",
-                      "Belum ada dokumen pada %s/%s", inst.sop_code, inst.period);
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document", "Belum ada dokumen pada %s/%s",
+                      inst.sop_code, inst.period);
     } else {
         cmd_db_failed(ctx, "read document");
     }
@@ -513,8 +537,8 @@ static bool s_remaining(cmd_ctx_t *ctx, Lkip__TasksReply *l)
     for (size_t i = 0; cal && i < l->n_tasks; i++) {
         Lkip__Task *t = l->tasks[i];
         if (t->due_at)
-            t->remaining_minutes = deadline_remaining(cal, org.time_zone, t->wall_clock,
-                                                      ctx->now, t->due_at);
+            t->remaining_minutes =
+                deadline_remaining(cal, org.time_zone, t->wall_clock, ctx->now, t->due_at);
     }
     db_org_clear(&org);
     return cal != NULL;
@@ -647,7 +671,7 @@ void cmd_capaian(cmd_ctx_t *ctx)
     }
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_CAPAIAN_TABLE;
     ctx->reply->capaian_table = c;
-    cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Capaian kinerja %s/%s: %zu indikator",
-              inst.sop_code, inst.period, c->n_indicators);
+    cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Capaian kinerja %s/%s: %zu indikator", inst.sop_code,
+              inst.period, c->n_indicators);
     db_instance_clear(&inst);
 }

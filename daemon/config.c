@@ -12,21 +12,24 @@
 #include <unistd.h>
 
 typedef enum {
-    OPT_STRING,  /* char *, owned */
-    OPT_INT,     /* int within [min, max] */
-    OPT_BOOL,    /* true/false, yes/no, on/off, 1/0 */
-    OPT_LEVEL,   /* log level name */
+    OPT_STRING, /* char *, owned */
+    OPT_INT,    /* int within [min, max] */
+    OPT_BOOL,   /* true/false, yes/no, on/off, 1/0 */
+    OPT_LEVEL,  /* log level name */
 } opt_type_t;
 
 typedef struct {
     const char *key;
     opt_type_t type;
-    const char *def;   /* default, as text; NULL for none */
-    size_t offset;     /* into config_t */
-    long min, max;     /* OPT_INT range */
+    const char *def; /* default, as text; NULL for none */
+    size_t offset;   /* into config_t */
+    long min, max;   /* OPT_INT range */
 } opt_t;
 
-#define OPT(k, t, d, lo, hi) {#k, t, d, offsetof(config_t, k), lo, hi}
+#define OPT(k, t, d, lo, hi)                                                                       \
+    {                                                                                              \
+#k, t, d, offsetof(config_t, k), lo, hi                                                    \
+    }
 static const opt_t s_opts[] = {
     OPT(endpoint, OPT_STRING, "tcp://127.0.0.1:7390", 0, 0),
     OPT(database, OPT_STRING, "dbname=lkip", 0, 0),
@@ -58,8 +61,8 @@ static int s_apply(config_t *cfg, const opt_t *o, const char *value, char *err, 
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || end == value || *end || v < o->min || v > o->max) {
-            snprintf(err, errlen, "%s: \"%s\" is not a whole number from %ld to %ld", o->key,
-                     value, o->min, o->max);
+            snprintf(err, errlen, "%s: \"%s\" is not a whole number from %ld to %ld", o->key, value,
+                     o->min, o->max);
             return -1;
         }
         *(int *)field = (int)v;
@@ -120,7 +123,7 @@ int config_set(config_t *cfg, const char *key, const char *value, char *err, siz
 
 typedef struct {
     config_t *cfg;
-    char why[256];   /* the first error; ini_parse_file returns its line */
+    char why[256]; /* the first error; ini_parse_file returns its line */
 } parse_state_t;
 
 static int s_handler(void *user, const char *section, const char *name, const char *value)

@@ -7,21 +7,21 @@
 #include "util.h"
 
 typedef struct {
-    char *endpoint;          /* ZeroMQ bind endpoint, e.g. tcp://127.0.0.1:7390 ("*" port ok) */
-    char *database;          /* libpq conninfo string */
-    char *secret_key_file;   /* server CURVE key pair file (mode 0600) */
-    char *node_name;         /* this daemon's name in logs and pongs; default: host name */
-    char *ready_file;        /* when set: written with the bound endpoint once serving */
-    char *sop_dir;           /* when set: SOP definitions (*.yaml) loaded at start-up */
-    int log_level;           /* log_level_t */
-    bool test_clock;         /* accept test clock commands (tests and benchmarks only) */
-    int batch_max;           /* most requests committed in one transaction */
-    int workers;             /* threads running batches, each with its own connection */
-    int heartbeat_ms;        /* server-side ZMTP heartbeat interval; 0: off (clients beat) */
-    int session_timeout_ms;  /* a peer silent this long is forgotten */
-    int outbox_poll_ms;      /* fallback poll of the outbox when NOTIFY was missed */
-    int resend_ms;           /* events not acknowledged this long are sent again */
-    int retention_days;      /* delivered events and stored replies kept this long */
+    char *endpoint;         /* ZeroMQ bind endpoint, e.g. tcp://127.0.0.1:7390 ("*" port ok) */
+    char *database;         /* libpq conninfo string */
+    char *secret_key_file;  /* server CURVE key pair file (mode 0600) */
+    char *node_name;        /* this daemon's name in logs and pongs; default: host name */
+    char *ready_file;       /* when set: written with the bound endpoint once serving */
+    char *sop_dir;          /* when set: SOP definitions (*.yaml) loaded at start-up */
+    int log_level;          /* log_level_t */
+    bool test_clock;        /* accept test clock commands (tests and benchmarks only) */
+    int batch_max;          /* most requests committed in one transaction */
+    int workers;            /* threads running batches, each with its own connection */
+    int heartbeat_ms;       /* server-side ZMTP heartbeat interval; 0: off (clients beat) */
+    int session_timeout_ms; /* a peer silent this long is forgotten */
+    int outbox_poll_ms;     /* fallback poll of the outbox when NOTIFY was missed */
+    int resend_ms;          /* events not acknowledged this long are sent again */
+    int retention_days;     /* delivered events and stored replies kept this long */
 } config_t;
 
 /* Sets every field to its default. Caller frees with config_free. */

@@ -9,12 +9,12 @@
 /* Statements are prepared once per connection and then only bound and executed: parsing and
  * planning the same few dozen statements again for every request was most of the database's
  * work. The cache is keyed by the statement's text. */
-#define STMT_SLOTS 512   /* power of two; at most half are used */
+#define STMT_SLOTS 512 /* power of two; at most half are used */
 
 typedef struct {
-    uint64_t hash;       /* 0: free slot */
-    char *sql;           /* owned copy of the text */
-    int id;              /* prepared as "s<id>" */
+    uint64_t hash; /* 0: free slot */
+    char *sql;     /* owned copy of the text */
+    int id;        /* prepared as "s<id>" */
 } stmt_t;
 
 struct db {
@@ -22,7 +22,7 @@ struct db {
     char *conninfo;
     char sqlstate[6];
     char *error;
-    char constraint[64];  /* constraint named by the last error; "" when none */
+    char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
 };
@@ -116,8 +116,7 @@ db_t *db_connect(const char *conninfo, char *err, size_t errlen)
     PGconn *conn = PQconnectdb(conninfo);
     if (PQstatus(conn) != CONNECTION_OK) {
         const char *msg = PQerrorMessage(conn);
-        snprintf(err, errlen, "could not connect to database: %.*s", (int)strcspn(msg, "\n"),
-                 msg);
+        snprintf(err, errlen, "could not connect to database: %.*s", (int)strcspn(msg, "\n"), msg);
         PQfinish(conn);
         return NULL;
     }
@@ -268,12 +267,12 @@ const char *db_error(const db_t *db)
 bool db_error_retryable(const db_t *db)
 {
     const char *s = db->sqlstate;
-    return strncmp(s, "08", 2) == 0       /* connection exception */
-           || strcmp(s, "40001") == 0     /* serialization failure */
-           || strcmp(s, "40P01") == 0     /* deadlock detected */
-           || strcmp(s, "55P03") == 0     /* lock not available */
-           || strncmp(s, "57P", 3) == 0   /* operator intervention: shutdown */
-           || strcmp(s, "53300") == 0;    /* too many connections */
+    return strncmp(s, "08", 2) == 0     /* connection exception */
+           || strcmp(s, "40001") == 0   /* serialization failure */
+           || strcmp(s, "40P01") == 0   /* deadlock detected */
+           || strcmp(s, "55P03") == 0   /* lock not available */
+           || strncmp(s, "57P", 3) == 0 /* operator intervention: shutdown */
+           || strcmp(s, "53300") == 0;  /* too many connections */
 }
 
 int db_res_rows(const db_res_t *r)
@@ -310,8 +309,7 @@ bool db_res_bool(const db_res_t *r, int row, int col)
 uint8_t *db_res_bytes(const db_res_t *r, int row, int col, size_t *len)
 {
     size_t n = 0;
-    unsigned char *raw =
-        PQunescapeBytea((const unsigned char *)PQgetvalue(r->res, row, col), &n);
+    unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r->res, row, col), &n);
     if (!raw)
         abort(); /* only fails on out-of-memory */
     uint8_t *copy = xmalloc(n);

@@ -14,16 +14,16 @@ typedef struct db_res db_res_t;
 #define DB_MAX_PARAMS 24
 typedef struct {
     int n;
-    char *values[DB_MAX_PARAMS];   /* owned copies; NULL is SQL NULL */
+    char *values[DB_MAX_PARAMS]; /* owned copies; NULL is SQL NULL */
     int lengths[DB_MAX_PARAMS];
-    int formats[DB_MAX_PARAMS];    /* 0 text, 1 binary (bytea) */
+    int formats[DB_MAX_PARAMS]; /* 0 text, 1 binary (bytea) */
 } db_params_t;
 
-void db_param_str(db_params_t *p, const char *s);         /* NULL -> SQL NULL */
+void db_param_str(db_params_t *p, const char *s); /* NULL -> SQL NULL */
 void db_param_int(db_params_t *p, int64_t v);
 void db_param_bool(db_params_t *p, bool v);
 void db_param_bytes(db_params_t *p, const void *data, size_t len);
-void db_param_time(db_params_t *p, int64_t unix_seconds);  /* timestamptz */
+void db_param_time(db_params_t *p, int64_t unix_seconds); /* timestamptz */
 void db_params_free(db_params_t *p);
 
 /* Connects (blocking). Returns NULL with err set when the server cannot be reached. */

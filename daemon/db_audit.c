@@ -41,9 +41,8 @@ int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **rep
     db_params_t p = {0};
     db_param_int(&p, user_id);
     s_param_u64(&p, request_id);
-    db_res_t *r =
-        db_query(db, "SELECT reply, command FROM requests WHERE user_id = $1 AND request_id = $2",
-                 &p);
+    db_res_t *r = db_query(
+        db, "SELECT reply, command FROM requests WHERE user_id = $1 AND request_id = $2", &p);
     if (!r)
         return -1;
     int found = db_res_rows(r) == 1;

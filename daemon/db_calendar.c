@@ -14,8 +14,8 @@ static int s_add_rows(const db_res_t *r, cal_week_t *week, int col)
         cal_hours_t *h = &week->day[d];
         if (d < 0 || d > 6 || h->n == CAL_MAX_SPANS)
             return -1;
-        h->span[h->n++] = (cal_span_t){(int16_t)db_res_int(r, i, col + 1),
-                                       (int16_t)db_res_int(r, i, col + 2)};
+        h->span[h->n++] =
+            (cal_span_t){(int16_t)db_res_int(r, i, col + 1), (int16_t)db_res_int(r, i, col + 2)};
     }
     return 0;
 }
@@ -68,8 +68,8 @@ static int s_load_periods(db_t *db, int64_t org_id, calendar_t *cal)
             int d = (int)db_res_int(r, i, 3);
             cal_hours_t *h = &week.day[d];
             if (h->n < CAL_MAX_SPANS)
-                h->span[h->n++] = (cal_span_t){(int16_t)db_res_int(r, i, 4),
-                                               (int16_t)db_res_int(r, i, 5)};
+                h->span[h->n++] =
+                    (cal_span_t){(int16_t)db_res_int(r, i, 4), (int16_t)db_res_int(r, i, 5)};
         }
         rc = calendar_add_period(cal, first, last, &week) == 0 ? 0 : -1;
     }
@@ -137,8 +137,8 @@ static int s_count(db_t *db, const char *sql, db_params_t *p, int *changed)
     return 0;
 }
 
-int db_holiday_put(db_t *db, int64_t org_id, const char *date, const char *kind,
-                   const char *name, int *changed)
+int db_holiday_put(db_t *db, int64_t org_id, const char *date, const char *kind, const char *name,
+                   int *changed)
 {
     db_params_t p = {0};
     db_param_int(&p, org_id);
@@ -159,8 +159,8 @@ int db_holiday_remove(db_t *db, int64_t org_id, const char *date, int *changed)
     db_params_t p = {0};
     db_param_int(&p, org_id);
     db_param_str(&p, date);
-    return s_count(db, "DELETE FROM holidays WHERE ($1 = 0 OR org_id = $1) AND day = $2::date",
-                   &p, changed);
+    return s_count(db, "DELETE FROM holidays WHERE ($1 = 0 OR org_id = $1) AND day = $2::date", &p,
+                   changed);
 }
 
 int db_holiday_kind(db_t *db, int64_t org_id, const char *date, char *kind, size_t len)
@@ -205,8 +205,8 @@ int db_hours_set(db_t *db, int64_t org_id, const cal_week_t *week)
                          org_id, week);
 }
 
-int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first,
-                  const char *last, const cal_week_t *week, char **overlap, bool *taken)
+int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first, const char *last,
+                  const cal_week_t *week, char **overlap, bool *taken)
 {
     *overlap = NULL;
     *taken = false;
@@ -254,8 +254,7 @@ int db_period_remove(db_t *db, int64_t org_id, const char *name, bool *found)
     db_param_int(&p, org_id);
     db_param_str(&p, name);
     int changed = 0;
-    int rc = s_count(db, "DELETE FROM work_periods WHERE org_id = $1 AND name = $2", &p,
-                     &changed);
+    int rc = s_count(db, "DELETE FROM work_periods WHERE org_id = $1 AND name = $2", &p, &changed);
     *found = changed > 0;
     return rc;
 }
@@ -324,8 +323,7 @@ int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *re
 
 int db_clock_get(db_t *db, int64_t *now, bool *set)
 {
-    db_res_t *r =
-        db_query(db, "SELECT extract(epoch FROM now_at)::bigint FROM test_clock", NULL);
+    db_res_t *r = db_query(db, "SELECT extract(epoch FROM now_at)::bigint FROM test_clock", NULL);
     if (!r)
         return -1;
     *set = db_res_rows(r) == 1;

@@ -19,8 +19,8 @@ int db_calendar_bump(db_t *db, int64_t org_id) WUR;
 
 /* Adds or renames a holiday for org_id, or for every organisation when org_id is 0.
  * *changed counts rows inserted or updated. Returns 0 or -1. */
-int db_holiday_put(db_t *db, int64_t org_id, const char *date, const char *kind,
-                   const char *name, int *changed) WUR;
+int db_holiday_put(db_t *db, int64_t org_id, const char *date, const char *kind, const char *name,
+                   int *changed) WUR;
 
 /* Removes a holiday of org_id, or of every organisation when org_id is 0. */
 int db_holiday_remove(db_t *db, int64_t org_id, const char *date, int *changed) WUR;
@@ -33,8 +33,8 @@ int db_hours_set(db_t *db, int64_t org_id, const cal_week_t *week) WUR;
 
 /* Adds a special period; *overlap names a period it overlaps (caller frees; NULL when none),
  * *taken when the name exists. Returns 0 or -1. */
-int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first,
-                  const char *last, const cal_week_t *week, char **overlap, bool *taken) WUR;
+int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first, const char *last,
+                  const cal_week_t *week, char **overlap, bool *taken) WUR;
 int db_period_remove(db_t *db, int64_t org_id, const char *name, bool *found) WUR;
 
 /* Fills the week, periods and holidays (of year; 0: all) of org_id into reply. 0 or -1. */

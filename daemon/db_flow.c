@@ -34,8 +34,7 @@ static bool s_all_digits(const char *s)
     return true;
 }
 
-db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *id,
-                            bool *several)
+db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *id, bool *several)
 {
     *several = false;
     db_params_t p = {0};
@@ -76,8 +75,8 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
 }
 
 /* The instance with what the engine needs; the WHERE clause follows. */
-#define LOAD_SELECT                                                                                   \
-    "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"                \
+#define LOAD_SELECT                                                                                \
+    "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"                 \
     " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active',"                     \
     " coalesce(i.current_step, 0), coalesce(r.id, 0), coalesce(r.round, 0),"                       \
     " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"                                     \
@@ -89,9 +88,9 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
     "   AND t.state = 'submitted')"                                                                \
     " FROM instances i JOIN organisations o ON o.id = i.org_id"                                    \
     " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
-#define BY_ID " WHERE i.org_id = $1 AND i.id = $2"
+#define BY_ID     " WHERE i.org_id = $1 AND i.id = $2"
 #define BY_PERIOD " WHERE i.org_id = $1 AND i.sop_code = upper($2) AND i.period = $3"
-#define LOCKED " FOR UPDATE OF i"
+#define LOCKED    " FOR UPDATE OF i"
 
 /* Runs one of the load statements and fills out. */
 static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance_t *out)
@@ -134,8 +133,8 @@ db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_ins
     return s_load(db, lock ? LOAD_SELECT BY_ID LOCKED : LOAD_SELECT BY_ID, &p, out);
 }
 
-db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock,
-                         db_instance_t *out, bool *several)
+db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock, db_instance_t *out,
+                         bool *several)
 {
     *several = false;
     const char *slash = strchr(ref, '/');
@@ -236,9 +235,8 @@ int db_flow_finish(db_t *db, int64_t instance_id, int64_t now)
                    &p);
 }
 
-int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
-                            const char *unit_role, int64_t now, int64_t due,
-                            db_unit_task_t **tasks)
+int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id, const char *unit_role,
+                            int64_t now, int64_t due, db_unit_task_t **tasks)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
@@ -303,9 +301,8 @@ static void s_param_double(db_params_t *p, bool has, double v)
     db_param_str(p, buf);
 }
 
-int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data,
-                        const char *file_name, const void *content, size_t len,
-                        int64_t user_id, int64_t now, int *version)
+int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const char *file_name,
+                        const void *content, size_t len, int64_t user_id, int64_t now, int *version)
 {
     char sha[65];
     sha256_hex(content, len, sha);
@@ -418,8 +415,8 @@ int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int ye
 }
 
 int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
-                           const char *file_name, const void *content, size_t len,
-                           int64_t user_id, int64_t now, int *version, char sha[65])
+                           const char *file_name, const void *content, size_t len, int64_t user_id,
+                           int64_t now, int *version, char sha[65])
 {
     sha256_hex(content, len, sha);
     db_params_t p = {0};
@@ -447,8 +444,8 @@ int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round
     return 0;
 }
 
-int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref,
-                    char sha[65], int *version)
+int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref, char sha[65],
+                    int *version)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);

@@ -17,16 +17,16 @@ typedef struct {
     char *time_zone;
     char *letter_template;
     char *letter_kka;
-    int calendar_version;      /* of the organisation's working calendar */
+    int calendar_version; /* of the organisation's working calendar */
     int64_t def_id;
     char *sop_code;
     char *period;
     bool active;
-    int current_step;          /* 0 when done */
-    int64_t run_id;            /* the open run; 0 when none */
-    int round;                 /* round of the open run */
+    int current_step; /* 0 when done */
+    int64_t run_id;   /* the open run; 0 when none */
+    int round;        /* round of the open run */
     int64_t run_assigned_at;
-    bool doc_in_round;         /* a document uploaded during the open run */
+    bool doc_in_round; /* a document uploaded during the open run */
     bool has_document;
     int units_total;
     int units_submitted;
@@ -40,18 +40,16 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
                             bool *several) WUR;
 
 /* Loads instance id (of org_id); with lock, takes its row lock until the transaction ends. */
-db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock,
-                         db_instance_t *out) WUR;
+db_lookup_t db_flow_load(db_t *db, int64_t org_id, int64_t id, bool lock, db_instance_t *out) WUR;
 
 /* db_flow_resolve and db_flow_load in one query where the reference allows it. */
-db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock,
-                         db_instance_t *out, bool *several) WUR;
+db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock, db_instance_t *out,
+                         bool *several) WUR;
 
 /* Creates an instance; *exists is set instead when the organisation already has one for that
  * SOP code and period. Returns 0 or -1. */
 int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,
-                   const char *period, int64_t user_id, int64_t now, int64_t *id,
-                   bool *exists) WUR;
+                   const char *period, int64_t user_id, int64_t now, int64_t *id, bool *exists) WUR;
 
 /* Opens a new run of step_no (round = previous runs + 1) and makes it the current step.
  * due 0: none. reason: the return reason that opened it, or NULL. *run_id gets the run.
@@ -75,9 +73,8 @@ typedef struct {
 
 /* Opens a data task for every active unit of org_id, for unit_role. Fills *tasks (caller frees
  * with db_unit_tasks_free) and returns the count, or -1. */
-int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id,
-                            const char *unit_role, int64_t now, int64_t due,
-                            db_unit_task_t **tasks) WUR;
+int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id, const char *unit_role,
+                            int64_t now, int64_t due, db_unit_task_t **tasks) WUR;
 void db_unit_tasks_free(db_unit_task_t *tasks, int n);
 
 /* The caller's unit task: state ("open", "submitted", "missing") or NOT_FOUND. */
@@ -86,9 +83,9 @@ db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, in
 
 /* Stores a submission as the task's next data version and marks the task submitted.
  * *version gets the new version. Returns 0 or -1. */
-int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data,
-                        const char *file_name, const void *content, size_t len,
-                        int64_t user_id, int64_t now, int *version) WUR;
+int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const char *file_name,
+                        const void *content, size_t len, int64_t user_id, int64_t now,
+                        int *version) WUR;
 
 /* Marks still-open unit tasks missing; *missing gets their codes ("IKP, STATISTIK"; caller
  * frees). Returns the count or -1. */
@@ -98,17 +95,16 @@ int db_flow_close_missing(db_t *db, int64_t instance_id, char **missing) WUR;
 int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq) WUR;
 
 /* Records the letter number on the instance. Returns 0 or -1. */
-int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year,
-                       int seq) WUR;
+int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq) WUR;
 
 /* Stores a document version for the open run; *version gets its number. Returns 0 or -1. */
 int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
-                           const char *file_name, const void *content, size_t len,
-                           int64_t user_id, int64_t now, int *version, char sha[65]) WUR;
+                           const char *file_name, const void *content, size_t len, int64_t user_id,
+                           int64_t now, int *version, char sha[65]) WUR;
 
 /* Archives the newest document version: records it and its hash on the instance.
  * Fills sha and *version. Returns 0 or -1. */
-int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref,
-                    char sha[65], int *version) WUR;
+int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref, char sha[65],
+                    int *version) WUR;
 
 #endif

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #define ORG_SELECT                                                                                 \
-    "SELECT id, code, name, disabled, letter_template, letter_kka, time_zone, calendar_version"     \
+    "SELECT id, code, name, disabled, letter_template, letter_kka, time_zone, calendar_version"    \
     " FROM organisations "
 #define UNIT_SELECT                                                                                \
-    "SELECT u.id, u.org_id, o.code, u.code, u.name, u.disabled FROM units u"                      \
+    "SELECT u.id, u.org_id, o.code, u.code, u.name, u.disabled FROM units u"                       \
     " JOIN organisations o ON o.id = u.org_id "
 
 void db_org_clear(db_org_t *o)

@@ -23,12 +23,12 @@ static char *s_id_array(const int64_t *ids, int n)
 
 struct outq_item {
     int64_t org_id;
-    char *roles;          /* comma-separated role codes */
-    int64_t unit_id;      /* 0: none */
+    char *roles;     /* comma-separated role codes */
+    int64_t unit_id; /* 0: none */
     char *unit_role;
     char *kind;
-    int64_t instance_id;  /* 0: none */
-    char *payload_hex;    /* the packed Event, hex */
+    int64_t instance_id; /* 0: none */
+    char *payload_hex;   /* the packed Event, hex */
 };
 
 static uint8_t *s_pack_event(const Lkip__Event *ev, size_t *len)
@@ -111,10 +111,10 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
  * two transactions notifying overlapping users cannot deadlock on them; each user's new events
  * are numbered in queue order after its last sequence. */
 #define FLUSH_SQL                                                                                  \
-    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"         \
-    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                        \
-    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"               \
-    " rc AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                       \
+    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"          \
+    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                         \
+    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                \
+    " rc AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                        \
     "   ON u.org_id = e.org_id AND NOT u.disabled"                                                 \
     "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                         \
     "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role))),"        \

@@ -40,7 +40,7 @@ int db_outbox_flush(db_t *db, outq_t *q, int64_t **users, int *n_users) WUR;
 /* One stored event, ready to send: the packed Envelope bytes with its seq set. */
 typedef struct {
     uint64_t seq;
-    uint8_t *frame;   /* owned */
+    uint8_t *frame; /* owned */
     size_t len;
 } db_event_t;
 

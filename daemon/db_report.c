@@ -29,20 +29,23 @@ static Lkip__DocumentInfo *s_document_info(const db_res_t *r, int i)
 }
 
 #define DOC_COLUMNS                                                                                \
-    "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, "                      \
-    EPOCH("d.uploaded_at")
+    "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, " EPOCH("d.uploaded_"   \
+                                                                                   "at")
 
 static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStatus *s)
 {
     db_params_t p = {0};
     db_param_int(&p, id);
-    db_res_t *r = db_query(db,
-                           "SELECT r.step_no, r.round, r.state, " EPOCH("r.assigned_at") ", "
-                           EPOCH("r.due_at") ", " EPOCH("r.finished_at") ","
-                           " coalesce(u.name, ''), coalesce(r.outcome, ''), r.note"
-                           " FROM step_runs r LEFT JOIN users u ON u.id = r.finished_by"
-                           " WHERE r.instance_id = $1 ORDER BY r.id",
-                           &p);
+    db_res_t *r = db_query(
+        db,
+        "SELECT r.step_no, r.round, r.state, " EPOCH("r.assigned_at") ", " EPOCH(
+            "r.due_at") ", " EPOCH("r.finished_at") ","
+                                                    " coalesce(u.name, ''), coalesce(r.outcome, "
+                                                    "''), r.note"
+                                                    " FROM step_runs r LEFT JOIN users u ON u.id = "
+                                                    "r.finished_by"
+                                                    " WHERE r.instance_id = $1 ORDER BY r.id",
+        &p);
     if (!r)
         return false;
     int n = db_res_rows(r);
@@ -74,15 +77,16 @@ static bool s_units(db_t *db, int64_t id, Lkip__InstanceStatus *s)
 {
     db_params_t p = {0};
     db_param_int(&p, id);
-    db_res_t *r = db_query(db,
-                           "SELECT n.code, n.name, t.state, " EPOCH("t.due_at") ", "
-                           EPOCH("t.submitted_at") ", coalesce(u.name, ''), t.version,"
-                           " coalesce((SELECT d.rows FROM unit_data d WHERE d.task_id = t.id"
-                           "  AND d.version = t.version), 0)"
-                           " FROM unit_tasks t JOIN units n ON n.id = t.unit_id"
-                           " LEFT JOIN users u ON u.id = t.submitted_by"
-                           " WHERE t.instance_id = $1 ORDER BY n.code",
-                           &p);
+    db_res_t *r = db_query(
+        db,
+        "SELECT n.code, n.name, t.state, " EPOCH("t.due_at") ", " EPOCH(
+            "t.submitted_at") ", coalesce(u.name, ''), t.version,"
+                              " coalesce((SELECT d.rows FROM unit_data d WHERE d.task_id = t.id"
+                              "  AND d.version = t.version), 0)"
+                              " FROM unit_tasks t JOIN units n ON n.id = t.unit_id"
+                              " LEFT JOIN users u ON u.id = t.submitted_by"
+                              " WHERE t.instance_id = $1 ORDER BY n.code",
+        &p);
     if (!r)
         return false;
     int n = db_res_rows(r);
@@ -132,13 +136,15 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
     db_res_t *r = db_query(
         db,
         "SELECT i.id, o.code, i.sop_code, d.version, d.title, i.period, i.state,"
-        " coalesce(i.current_step, 0), d.steps, " EPOCH("i.started_at") ", u.name, "
-        EPOCH("i.finished_at") ", coalesce(i.letter_number, ''),"
-        " coalesce(i.archive_sha256, ''), coalesce(i.archive_ref, ''),"
-        " coalesce((SELECT version FROM documents WHERE id = i.archive_doc_id), 0), o.time_zone"
-        " FROM instances i JOIN organisations o ON o.id = i.org_id"
-        " JOIN sop_definitions d ON d.id = i.def_id JOIN users u ON u.id = i.started_by"
-        " WHERE i.id = $1",
+        " coalesce(i.current_step, 0), d.steps, " EPOCH("i.started_at") ", u.name, " EPOCH(
+            "i.finished_at") ", coalesce(i.letter_number, ''),"
+                             " coalesce(i.archive_sha256, ''), coalesce(i.archive_ref, ''),"
+                             " coalesce((SELECT version FROM documents WHERE id = "
+                             "i.archive_doc_id), 0), o.time_zone"
+                             " FROM instances i JOIN organisations o ON o.id = i.org_id"
+                             " JOIN sop_definitions d ON d.id = i.def_id JOIN users u ON u.id = "
+                             "i.started_by"
+                             " WHERE i.id = $1",
         &p);
     if (!r)
         return NULL;
@@ -200,14 +206,15 @@ int db_report_open_runs(db_t *db, int64_t org_id, db_open_run_t **out)
 {
     db_params_t p = {0};
     db_param_int(&p, org_id);
-    db_res_t *r = db_query(db,
-                           "SELECT i.id, i.def_id, i.sop_code, i.period, o.code, o.time_zone,"
-                           " r.step_no, r.round, " EPOCH("r.assigned_at") ", " EPOCH("r.due_at")
-                           ", r.opened_by_return"
-                           " FROM instances i JOIN organisations o ON o.id = i.org_id"
-                           " JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
-                           " WHERE i.org_id = $1 AND i.state = 'active' ORDER BY r.due_at, i.id",
-                           &p);
+    db_res_t *r = db_query(
+        db,
+        "SELECT i.id, i.def_id, i.sop_code, i.period, o.code, o.time_zone,"
+        " r.step_no, r.round, " EPOCH("r.assigned_at") ", " EPOCH(
+            "r.due_at") ", r.opened_by_return"
+                        " FROM instances i JOIN organisations o ON o.id = i.org_id"
+                        " JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
+                        " WHERE i.org_id = $1 AND i.state = 'active' ORDER BY r.due_at, i.id",
+        &p);
     if (!r)
         return -1;
     int n = db_res_rows(r);
@@ -248,15 +255,16 @@ int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task
     db_params_t p = {0};
     db_param_int(&p, unit_id);
     db_param_str(&p, role);
-    db_res_t *r = db_query(db,
-                           "SELECT i.id, i.sop_code, i.period, n.code, " EPOCH("t.assigned_at")
-                           ", " EPOCH("t.due_at") ", o.code, o.time_zone"
-                           " FROM unit_tasks t JOIN instances i ON i.id = t.instance_id"
-                           " JOIN units n ON n.id = t.unit_id"
-                           " JOIN organisations o ON o.id = i.org_id"
-                           " WHERE t.unit_id = $1 AND t.unit_role = $2 AND t.state = 'open'"
-                           " AND i.state = 'active' ORDER BY t.due_at, i.id",
-                           &p);
+    db_res_t *r =
+        db_query(db,
+                 "SELECT i.id, i.sop_code, i.period, n.code, " EPOCH("t.assigned_at") ", " EPOCH(
+                     "t.due_at") ", o.code, o.time_zone"
+                                 " FROM unit_tasks t JOIN instances i ON i.id = t.instance_id"
+                                 " JOIN units n ON n.id = t.unit_id"
+                                 " JOIN organisations o ON o.id = i.org_id"
+                                 " WHERE t.unit_id = $1 AND t.unit_role = $2 AND t.state = 'open'"
+                                 " AND i.state = 'active' ORDER BY t.due_at, i.id",
+                 &p);
     if (!r)
         return -1;
     int rows = db_res_rows(r);
@@ -279,21 +287,22 @@ int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task
     return rows;
 }
 
-Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id,
-                                      int limit)
+Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, user_id);
     db_param_int(&p, limit);
-    db_res_t *r = db_query(db,
-                           "SELECT * FROM (SELECT a.id, " EPOCH("a.at") ", coalesce(u.name, ''),"
-                           " a.command, a.status, a.code, coalesce(a.instance_id, 0),"
-                           " coalesce(a.step_no, 0), a.detail FROM audit a"
-                           " LEFT JOIN users u ON u.id = a.user_id"
-                           " WHERE ($1 > 0 AND a.instance_id = $1) OR ($1 = 0 AND a.user_id = $2)"
-                           " ORDER BY a.id DESC LIMIT $3) x ORDER BY id",
-                           &p);
+    db_res_t *r =
+        db_query(db,
+                 "SELECT * FROM (SELECT a.id, " EPOCH(
+                     "a.at") ", coalesce(u.name, ''),"
+                             " a.command, a.status, a.code, coalesce(a.instance_id, 0),"
+                             " coalesce(a.step_no, 0), a.detail FROM audit a"
+                             " LEFT JOIN users u ON u.id = a.user_id"
+                             " WHERE ($1 > 0 AND a.instance_id = $1) OR ($1 = 0 AND a.user_id = $2)"
+                             " ORDER BY a.id DESC LIMIT $3) x ORDER BY id",
+                 &p);
     if (!r)
         return NULL;
     int n = db_res_rows(r);
@@ -318,8 +327,8 @@ Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t use
     return h;
 }
 
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version,
-                                        bool content, bool *found)
+Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, bool content,
+                                        bool *found)
 {
     *found = true;
     db_params_t p = {0};

@@ -15,8 +15,7 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
 
 /* Ids and definition ids of the instances of org_id, newest first (at most limit).
  * Returns the count or -1; caller frees both arrays. */
-int db_report_instances(db_t *db, int64_t org_id, int limit, int64_t **ids,
-                        int64_t **def_ids) WUR;
+int db_report_instances(db_t *db, int64_t org_id, int limit, int64_t **ids, int64_t **def_ids) WUR;
 
 /* An open step run of the organisation, for the task list. */
 typedef struct {
@@ -29,7 +28,7 @@ typedef struct {
     int step_no;
     int round;
     int64_t assigned_at;
-    int64_t due_at;         /* 0 when none */
+    int64_t due_at; /* 0 when none */
     char *return_reason;
 } db_open_run_t;
 
@@ -42,13 +41,12 @@ int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task
 
 /* Audit entries of an instance (instance_id > 0) or of one user, oldest first, at most limit.
  * Returns NULL on a database error. */
-Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id,
-                                      int limit);
+Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit);
 
 /* A document version (0: the newest) with or without its content. NULL with *found false when
  * there is none; NULL with *found true on a database error. */
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version,
-                                        bool content, bool *found);
+Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, bool content,
+                                        bool *found);
 
 /* The current data of every unit of an instance, each indicator with its capaian computed. */
 Lkip__CapaianReply *db_report_capaian(db_t *db, int64_t instance_id);

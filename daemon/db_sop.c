@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define SOP_SELECT                                                                                 \
-    "SELECT id, code, version, number, title, steps, sha256,"                                     \
+    "SELECT id, code, version, number, title, steps, sha256,"                                      \
     " extract(epoch FROM loaded_at)::bigint FROM sop_definitions "
 
 void db_sop_info_clear(db_sop_info_t *info)
@@ -30,8 +30,8 @@ static void s_row(const db_res_t *r, int i, db_sop_info_t *o)
     o->loaded_at = db_res_int(r, i, 7);
 }
 
-int db_sop_store(db_t *db, const sopdef_t *def, const char *name, const char *source,
-                 size_t len, int64_t user_id, db_sop_info_t *out, bool *created)
+int db_sop_store(db_t *db, const sopdef_t *def, const char *name, const char *source, size_t len,
+                 int64_t user_id, db_sop_info_t *out, bool *created)
 {
     char sha[65];
     sha256_hex(source, len, sha);
@@ -41,8 +41,7 @@ int db_sop_store(db_t *db, const sopdef_t *def, const char *name, const char *so
     if (db_exec(db, "SELECT pg_advisory_xact_lock(hashtext('sop:' || $1))", &p) != 0)
         return -1;
     db_param_str(&p, def->code);
-    db_res_t *r = db_query(db,
-                           SOP_SELECT "WHERE code = $1 ORDER BY version DESC LIMIT 1", &p);
+    db_res_t *r = db_query(db, SOP_SELECT "WHERE code = $1 ORDER BY version DESC LIMIT 1", &p);
     if (!r)
         return -1;
     if (db_res_rows(r) == 1 && strcmp(db_res_str(r, 0, 6), sha) == 0) {
@@ -121,8 +120,7 @@ db_lookup_t db_sop_source(db_t *db, int64_t def_id, char **name, char **source, 
 {
     db_params_t p = {0};
     db_param_int(&p, def_id);
-    db_res_t *r =
-        db_query(db, "SELECT source_name, source FROM sop_definitions WHERE id = $1", &p);
+    db_res_t *r = db_query(db, "SELECT source_name, source FROM sop_definitions WHERE id = $1", &p);
     if (!r)
         return DB_FAILED;
     db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;

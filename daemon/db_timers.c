@@ -20,8 +20,8 @@ static void s_param_id(db_params_t *p, int64_t id)
         db_param_str(p, NULL);
 }
 
-int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_id,
-                 int64_t run_id, int64_t task_id, int repeat_no)
+int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_id, int64_t run_id,
+                 int64_t task_id, int repeat_no)
 {
     db_params_t p = {0};
     db_param_int(&p, fire_at);
@@ -133,8 +133,7 @@ int db_role_supervisor(db_t *db, const char *role, char *supervisor, size_t len,
     db_params_t p = {0};
     db_param_str(&p, role);
     db_res_t *r = db_query(
-        db, "SELECT coalesce(supervisor, ''), supervisor_same_unit FROM roles WHERE code = $1",
-        &p);
+        db, "SELECT coalesce(supervisor, ''), supervisor_same_unit FROM roles WHERE code = $1", &p);
     if (!r)
         return -1;
     snprintf(supervisor, len, "%s", db_res_rows(r) ? db_res_str(r, 0, 0) : "");
@@ -147,20 +146,20 @@ int db_open_work(db_t *db, int64_t org_id, db_open_work_t **out)
 {
     db_params_t p = {0};
     db_param_int(&p, org_id);
-    db_res_t *r = db_query(
-        db,
-        "SELECT i.id, i.def_id, r.id, 0, r.step_no,"
-        " extract(epoch FROM r.assigned_at)::bigint,"
-        " coalesce(extract(epoch FROM r.due_at)::bigint, 0), 0, ''"
-        " FROM instances i JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
-        " WHERE ($1 = 0 OR i.org_id = $1) AND i.state = 'active'"
-        " UNION ALL"
-        " SELECT i.id, i.def_id, 0, t.id, coalesce(i.current_step, 0),"
-        " extract(epoch FROM t.assigned_at)::bigint,"
-        " coalesce(extract(epoch FROM t.due_at)::bigint, 0), t.unit_id, t.unit_role"
-        " FROM instances i JOIN unit_tasks t ON t.instance_id = i.id AND t.state = 'open'"
-        " WHERE ($1 = 0 OR i.org_id = $1) AND i.state = 'active'",
-        &p);
+    db_res_t *r =
+        db_query(db,
+                 "SELECT i.id, i.def_id, r.id, 0, r.step_no,"
+                 " extract(epoch FROM r.assigned_at)::bigint,"
+                 " coalesce(extract(epoch FROM r.due_at)::bigint, 0), 0, ''"
+                 " FROM instances i JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
+                 " WHERE ($1 = 0 OR i.org_id = $1) AND i.state = 'active'"
+                 " UNION ALL"
+                 " SELECT i.id, i.def_id, 0, t.id, coalesce(i.current_step, 0),"
+                 " extract(epoch FROM t.assigned_at)::bigint,"
+                 " coalesce(extract(epoch FROM t.due_at)::bigint, 0), t.unit_id, t.unit_role"
+                 " FROM instances i JOIN unit_tasks t ON t.instance_id = i.id AND t.state = 'open'"
+                 " WHERE ($1 = 0 OR i.org_id = $1) AND i.state = 'active'",
+                 &p);
     if (!r)
         return -1;
     int n = db_res_rows(r);

@@ -11,8 +11,8 @@ typedef enum { TIMER_REMINDER, TIMER_OVERDUE, TIMER_ESCALATION } timer_kind_t;
 const char *timer_kind_name(timer_kind_t kind);
 
 /* Queues a timer for a step run (run_id) or a unit task (task_id); the other is 0. */
-int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_id,
-                 int64_t run_id, int64_t task_id, int repeat_no) WUR;
+int db_timer_add(db_t *db, timer_kind_t kind, int64_t fire_at, int64_t instance_id, int64_t run_id,
+                 int64_t task_id, int repeat_no) WUR;
 
 /* Drops the unfired timers of a run or a task (deadline moved). Returns 0 or -1. */
 int db_timer_drop(db_t *db, int64_t run_id, int64_t task_id) WUR;
@@ -27,13 +27,13 @@ typedef struct {
     int64_t fire_at;
     int repeat_no;
     int64_t instance_id;
-    int64_t run_id;            /* or */
+    int64_t run_id; /* or */
     int64_t task_id;
-    bool open;                 /* the run/task is still open (else the timer just expires) */
-    int step_no;               /* the run's step; for a task, the collecting step */
+    bool open;   /* the run/task is still open (else the timer just expires) */
+    int step_no; /* the run's step; for a task, the collecting step */
     int64_t assigned_at;
     int64_t due_at;
-    int64_t unit_id;           /* tasks */
+    int64_t unit_id; /* tasks */
     char unit_code[40];
     char unit_role[40];
     int64_t org_id;
@@ -58,9 +58,9 @@ int db_role_supervisor(db_t *db, const char *role, char *supervisor, size_t len,
 typedef struct {
     int64_t instance_id;
     int64_t def_id;
-    int64_t run_id;            /* or */
+    int64_t run_id; /* or */
     int64_t task_id;
-    int step_no;               /* for tasks: the collecting step */
+    int step_no; /* for tasks: the collecting step */
     int64_t assigned_at;
     int64_t due_at;
     int64_t unit_id;

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #define USER_SELECT                                                                                \
-    "SELECT u.id, u.name, u.full_name, u.role, o.id, o.code, o.name,"                             \
-    " coalesce(n.id, 0), coalesce(n.code, ''), coalesce(n.name, ''),"                             \
-    " coalesce(u.public_key, ''), u.disabled OR o.disabled, o.time_zone"                                        \
+    "SELECT u.id, u.name, u.full_name, u.role, o.id, o.code, o.name,"                              \
+    " coalesce(n.id, 0), coalesce(n.code, ''), coalesce(n.name, ''),"                              \
+    " coalesce(u.public_key, ''), u.disabled OR o.disabled, o.time_zone"                           \
     " FROM users u JOIN organisations o ON o.id = u.org_id"                                        \
     " LEFT JOIN units n ON n.id = u.unit_id "
 
@@ -87,7 +87,7 @@ static db_user_rc_t s_constraint_rc(db_t *db)
 {
     if (strcmp(db_sqlstate(db), "23505") == 0)
         return strcmp(db_constraint(db), "users_public_key_key") == 0 ? DB_USER_KEY_TAKEN
-                                                                       : DB_USER_NAME_TAKEN;
+                                                                      : DB_USER_NAME_TAKEN;
     return DB_USER_FAILED;
 }
 
@@ -204,8 +204,8 @@ int db_user_list(db_t *db, const char *org_code, user_t **out)
 {
     db_params_t p = {0};
     db_param_str(&p, s_nz(org_code));
-    db_res_t *r = db_query(db, USER_SELECT "WHERE $1::text IS NULL OR o.code = $1 ORDER BY u.name",
-                           &p);
+    db_res_t *r =
+        db_query(db, USER_SELECT "WHERE $1::text IS NULL OR o.code = $1 ORDER BY u.name", &p);
     if (!r)
         return -1;
     int n = db_res_rows(r);

@@ -7,18 +7,18 @@
 /* One user row with its organisation and unit resolved. Strings are owned (user_clear). */
 typedef struct {
     int64_t id;
-    char *name;         /* login name */
+    char *name; /* login name */
     char *full_name;
-    char *role;         /* role code */
+    char *role; /* role code */
     int64_t org_id;
     char *org_code;
     char *org_name;
-    char *time_zone;    /* the organisation's */
-    int64_t unit_id;    /* 0 when the user has no unit */
-    char *unit_code;    /* "" when none */
+    char *time_zone; /* the organisation's */
+    int64_t unit_id; /* 0 when the user has no unit */
+    char *unit_code; /* "" when none */
     char *unit_name;
-    char *public_key;   /* Z85; "" when none */
-    bool disabled;      /* user, or its organisation, disabled */
+    char *public_key; /* Z85; "" when none */
+    bool disabled;    /* user, or its organisation, disabled */
 } user_t;
 
 void user_clear(user_t *u);
@@ -41,10 +41,10 @@ typedef struct {
 typedef enum {
     DB_USER_OK = 0,
     DB_USER_FAILED = -1,
-    DB_USER_NO_ORG = 1,       /* organisation code unknown */
-    DB_USER_NO_ROLE,          /* role code unknown */
-    DB_USER_NO_UNIT,          /* unit code unknown in that organisation */
-    DB_USER_NEEDS_UNIT,       /* role needs a unit and none was given */
+    DB_USER_NO_ORG = 1, /* organisation code unknown */
+    DB_USER_NO_ROLE,    /* role code unknown */
+    DB_USER_NO_UNIT,    /* unit code unknown in that organisation */
+    DB_USER_NEEDS_UNIT, /* role needs a unit and none was given */
     DB_USER_NAME_TAKEN,
     DB_USER_KEY_TAKEN,
     DB_USER_NOT_FOUND,

@@ -80,8 +80,8 @@ static cal_unit_t s_unit(sop_unit_t u)
     return u == SOP_MINUTES ? CAL_MINUTES : u == SOP_HOURS ? CAL_HOURS : CAL_DAYS;
 }
 
-int deadline_due(const calendar_t *cal, const char *zone, const sop_step_t *step,
-                 int64_t assigned, int64_t *due)
+int deadline_due(const calendar_t *cal, const char *zone, const sop_step_t *step, int64_t assigned,
+                 int64_t *due)
 {
     cal_min_t start, end;
     if (deadline_to_local(zone, assigned, &start) != 0 ||
@@ -177,8 +177,7 @@ int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const s
                       int64_t due, int64_t not_before)
 {
     deadline_timer_t first;
-    if (!deadline_next_timer(cal, zone, step, assigned, due, TIMER_REMINDER, 0, not_before,
-                             &first))
+    if (!deadline_next_timer(cal, zone, step, assigned, due, TIMER_REMINDER, 0, not_before, &first))
         return 0;
     return db_timer_add(db, (timer_kind_t)first.kind, first.at, instance_id, run_id, task_id,
                         first.repeat_no);

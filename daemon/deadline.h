@@ -26,8 +26,8 @@ int deadline_from_local(const char *zone, cal_min_t local, int64_t *utc) WUR;
 
 /* The due time of step's waktu for work assigned at `assigned`. 0 or -1 (no working time
  * ahead, unknown zone). */
-int deadline_due(const calendar_t *cal, const char *zone, const sop_step_t *step,
-                 int64_t assigned, int64_t *due) WUR;
+int deadline_due(const calendar_t *cal, const char *zone, const sop_step_t *step, int64_t assigned,
+                 int64_t *due) WUR;
 
 /* Working minutes from now until due; negative (working minutes since due) when past. For
  * wall-clock steps, plain minutes. */
@@ -43,7 +43,7 @@ int deadline_reminder_times(const calendar_t *cal, const char *zone, const sop_r
  * later than not_before, else the overdue notice at due; after the overdue notice, the first
  * escalation at due (when the step escalates). Returns false when nothing follows. Pure. */
 typedef struct {
-    int kind;        /* timer_kind_t of db_timers.h */
+    int kind; /* timer_kind_t of db_timers.h */
     int64_t at;
     int repeat_no;
 } deadline_timer_t;
@@ -60,7 +60,6 @@ int deadline_schedule(db_t *db, const calendar_t *cal, const char *zone, const s
 /* Recomputes the due time of every open run and unit task of org_id (0: all organisations)
  * after a calendar change: moved ones get a new due time, new timers, and a deadline_changed
  * event to their actors (queued in events). Returns how many moved, or -1. */
-int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now,
-                       outq_t *events) WUR;
+int deadline_recompute(db_t *db, defcache_t *defs, int64_t org_id, int64_t now, outq_t *events) WUR;
 
 #endif

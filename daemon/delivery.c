@@ -9,10 +9,10 @@
 #include <string.h>
 #include <zmq.h>
 
-#define RID_MAX 32          /* ROUTER-generated routing ids are 5 bytes */
-#define WINDOW 1000         /* most events in flight per session before acknowledgements */
-#define FETCH 500           /* events read from the outbox per query */
-#define ACK_FLUSH_MS 1000   /* how often acknowledgements are written to the database */
+#define RID_MAX      32   /* ROUTER-generated routing ids are 5 bytes */
+#define WINDOW       1000 /* most events in flight per session before acknowledgements */
+#define FETCH        500  /* events read from the outbox per query */
+#define ACK_FLUSH_MS 1000 /* how often acknowledgements are written to the database */
 
 /* How often every session is looked at for resends, expiry and blocked pipes. The wake and ack
  * paths touch only the sessions concerned, so the loop stays cheap with 10,000 sessions. */
@@ -23,35 +23,35 @@ typedef struct {
     uint8_t rid[RID_MAX];
     uint8_t rid_len;
     int64_t user_id;
-    int user_next;          /* next session of the same user (pool index), -1 */
+    int user_next; /* next session of the same user (pool index), -1 */
     int user_prev;
-    int next_free;          /* free list link when unused */
-    uint64_t sent;          /* highest seq sent */
-    uint64_t acked;         /* highest seq acknowledged */
-    bool pending;           /* may have events not sent yet */
-    int64_t last_seen;      /* monotonic ms of the last message from the peer */
-    int64_t resend_at;      /* monotonic ms: resend from acked + 1 when still unacknowledged */
-    bool ack_dirty;         /* acked not yet stored */
+    int next_free;     /* free list link when unused */
+    uint64_t sent;     /* highest seq sent */
+    uint64_t acked;    /* highest seq acknowledged */
+    bool pending;      /* may have events not sent yet */
+    int64_t last_seen; /* monotonic ms of the last message from the peer */
+    int64_t resend_at; /* monotonic ms: resend from acked + 1 when still unacknowledged */
+    bool ack_dirty;    /* acked not yet stored */
 } session_t;
 
 /* The user index: user id -> first session of that user. */
 typedef struct {
-    int64_t user_id;        /* 0: free */
-    int head;               /* pool index */
+    int64_t user_id; /* 0: free */
+    int head;        /* pool index */
 } user_slot_t;
 
 struct delivery {
     void *router;
     db_t *db;
     const config_t *cfg;
-    session_t *pool;        /* sessions; their indices stay put while they live */
+    session_t *pool; /* sessions; their indices stay put while they live */
     int pool_cap;
-    int free_head;          /* first unused pool entry, -1 when full */
-    int count;              /* sessions in use */
-    int *by_rid;            /* open addressing, pool indices (-1 empty), by routing id */
-    user_slot_t *by_user;   /* open addressing by user id */
-    int index_cap;          /* power of two, at least twice the pool */
-    int64_t next_poll;      /* monotonic ms of the next outbox poll */
+    int free_head;        /* first unused pool entry, -1 when full */
+    int count;            /* sessions in use */
+    int *by_rid;          /* open addressing, pool indices (-1 empty), by routing id */
+    user_slot_t *by_user; /* open addressing by user id */
+    int index_cap;        /* power of two, at least twice the pool */
+    int64_t next_poll;    /* monotonic ms of the next outbox poll */
     int64_t next_flush;
     int64_t next_scan;
 };
@@ -293,8 +293,7 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
     s_pump(self, s);
 }
 
-void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
-                  uint64_t seq)
+void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id, uint64_t seq)
 {
     session_t *s = s_find(self, rid, rid_len);
     if (!s || s->user_id != user_id)

@@ -24,8 +24,7 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
                         uint64_t last_seq);
 
 /* The peer holds every event up to seq. Also counts as a sign of life. */
-void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
-                  uint64_t seq);
+void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id, uint64_t seq);
 
 /* Any message from the peer: it is alive. */
 void delivery_touch(delivery_t *self, const void *rid, size_t rid_len);

@@ -169,8 +169,7 @@ static void s_done(const engine_instance_t *inst, const engine_cmd_t *cmd, engin
     s_done_message(inst, out, step->no, "selesai");
 }
 
-static void s_decide(const engine_instance_t *inst, const engine_cmd_t *cmd,
-                     engine_result_t *out)
+static void s_decide(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
 {
     const sop_step_t *step = s_step(inst, inst->current_step);
     if (step->kind != SOP_DECISION) {
@@ -217,8 +216,7 @@ static void s_upload(const engine_instance_t *inst, engine_result_t *out)
     }
     s_effect(out, EFF_STORE_DOCUMENT, step->no);
     s_notify(out, "document_uploaded", step->no, TEXT_NONE, TO_WATCHERS, 0);
-    s_accept(out, 201, "Dokumen versi baru diterima pada langkah %d (%s)", step->no,
-             step->uraian);
+    s_accept(out, 201, "Dokumen versi baru diterima pada langkah %d (%s)", step->no, step->uraian);
 }
 
 static const sop_step_t *s_fanout_step(const sopdef_t *def)
@@ -229,8 +227,7 @@ static const sop_step_t *s_fanout_step(const sopdef_t *def)
     return NULL;
 }
 
-static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd,
-                     engine_result_t *out)
+static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
 {
     const sop_step_t *step = s_step(inst, inst->current_step);
     const sop_step_t *fanout = s_fanout_step(inst->def);
@@ -241,13 +238,14 @@ static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd,
         return;
     }
     if (!cmd->is_admin && strcmp(cmd->role, fanout->unit_role) != 0) {
-        s_refuse(out, 403, "wrong_role",
-                 "Data unit dikirim oleh peran %s; peran Anda %s", fanout->unit_role, cmd->role);
+        s_refuse(out, 403, "wrong_role", "Data unit dikirim oleh peran %s; peran Anda %s",
+                 fanout->unit_role, cmd->role);
         return;
     }
     if (cmd->unit_state == ENGINE_UNIT_NO_TASK || cmd->unit_state == ENGINE_UNIT_MISSING) {
-        s_refuse(out, 403, "no_unit_task", "Unit Anda tidak memiliki tugas pengisian data yang "
-                                           "terbuka pada SOP ini");
+        s_refuse(out, 403, "no_unit_task",
+                 "Unit Anda tidak memiliki tugas pengisian data yang "
+                 "terbuka pada SOP ini");
         return;
     }
     s_effect(out, EFF_RECORD_UNIT_DATA, step->no);

@@ -25,8 +25,8 @@ static int64_t s_due(flow_t *f, const calendar_t *cal, const sop_step_t *step)
 {
     int64_t due = 0;
     if (deadline_due(cal, f->inst->time_zone, step, f->ctx->now, &due) != 0) {
-        log_warn("no due time for step %d of instance %lld: no working time ahead in %s",
-                 step->no, (long long)f->inst->id, f->inst->org_code);
+        log_warn("no due time for step %d of instance %lld: no working time ahead in %s", step->no,
+                 (long long)f->inst->id, f->inst->org_code);
         return 0;
     }
     return due;
@@ -148,8 +148,8 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
             rc = -1;
             break;
         }
-        db_audience_t to = {.org_id = f->inst->org_id, .unit_id = tasks[i].unit_id,
-                            .unit_role = fanout->unit_role};
+        db_audience_t to = {
+            .org_id = f->inst->org_id, .unit_id = tasks[i].unit_id, .unit_role = fanout->unit_role};
         Lkip__Event ev;
         s_event(f, &ev, "unit_task_assigned", e->step_no);
         ev.unit_code = tasks[i].unit_code;
@@ -224,8 +224,8 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     int rc = 0;
     switch (e->kind) {
     case EFF_FINISH_STEP:
-        rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome),
-                                ctx->caller->id, ctx->now, f->text);
+        rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
+                                ctx->now, f->text);
         break;
     case EFF_OPEN_STEP:
         return s_open_step(f, e, due);
@@ -253,8 +253,8 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         break;
     case EFF_STORE_DOCUMENT:
         rc = db_flow_store_document(db, f->inst->id, f->inst->current_step, f->inst->round,
-                                    f->file_name, f->content, f->len, ctx->caller->id,
-                                    ctx->now, &f->doc_version, f->sha256);
+                                    f->file_name, f->content, f->len, ctx->caller->id, ctx->now,
+                                    &f->doc_version, f->sha256);
         if (rc == 0)
             strbuf_printf(&ctx->detail, " document=v%d sha256=%s", f->doc_version, f->sha256);
         break;

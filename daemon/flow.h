@@ -10,10 +10,10 @@
 
 typedef struct {
     cmd_ctx_t *ctx;
-    db_instance_t *inst;          /* loaded under its row lock (or just created) */
+    db_instance_t *inst; /* loaded under its row lock (or just created) */
     const sopdef_t *def;
-    const char *text;             /* the command's note or reason */
-    const char *archive_ref;      /* archive step: where the paper copy is kept */
+    const char *text;        /* the command's note or reason */
+    const char *archive_ref; /* archive step: where the paper copy is kept */
     /* ENGINE_SUBMIT */
     const unitdata_t *data;
     int64_t task_id;
@@ -24,11 +24,11 @@ typedef struct {
     size_t len;
 
     /* filled while applying */
-    char letter[128];             /* allocated letter number */
-    char sha256[65];              /* archived or uploaded document hash */
-    int doc_version;              /* archived or uploaded document version */
-    int data_version;             /* stored unit data version */
-    char *missing;                /* units closed as missing (owned) */
+    char letter[128]; /* allocated letter number */
+    char sha256[65];  /* archived or uploaded document hash */
+    int doc_version;  /* archived or uploaded document version */
+    int data_version; /* stored unit data version */
+    char *missing;    /* units closed as missing (owned) */
 } flow_t;
 
 /* Applies every effect of res in order. Returns 0, or -1 after answering the request

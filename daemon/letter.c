@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const s_roman[] = {"I", "II", "III", "IV", "V", "VI",
-                                      "VII", "VIII", "IX", "X", "XI", "XII"};
+static const char *const s_roman[] = {"I",   "II",   "III", "IV", "V",  "VI",
+                                      "VII", "VIII", "IX",  "X",  "XI", "XII"};
 
 /* Expands one placeholder name (without braces) into sb; false when unknown. */
 static bool s_expand(const char *name, size_t n, const letter_fields_t *f, strbuf_t *sb,
@@ -36,8 +36,7 @@ static bool s_expand(const char *name, size_t n, const letter_fields_t *f, strbu
 }
 
 /* Renders into sb; returns 0 or -EINVAL with why. */
-static int s_render(const char *tmpl, const letter_fields_t *f, strbuf_t *sb, char *why,
-                    size_t len)
+static int s_render(const char *tmpl, const letter_fields_t *f, strbuf_t *sb, char *why, size_t len)
 {
     bool has_seq = false;
     for (const char *p = tmpl; *p;) {

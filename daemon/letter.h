@@ -12,7 +12,7 @@ typedef struct {
     const char *kka;
     const char *org;
     int seq;
-    int month;   /* 1..12 */
+    int month; /* 1..12 */
     int year;
 } letter_fields_t;
 

@@ -6,10 +6,10 @@
 #include "util.h"
 
 typedef enum {
-    LOG_ERROR,  /* something failed and was answered, dropped or ends the daemon */
-    LOG_WARN,   /* unexpected but handled: refused peers, retries */
-    LOG_INFO,   /* lifecycle: start, stop, migrations, connections */
-    LOG_DEBUG,  /* every request and event */
+    LOG_ERROR, /* something failed and was answered, dropped or ends the daemon */
+    LOG_WARN,  /* unexpected but handled: refused peers, retries */
+    LOG_INFO,  /* lifecycle: start, stop, migrations, connections */
+    LOG_DEBUG, /* every request and event */
 } log_level_t;
 
 void log_set_level(log_level_t level);
@@ -19,8 +19,8 @@ int log_level_parse(const char *name);
 void log_msg(log_level_t level, const char *fmt, ...) PRINTF(2, 3);
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...)                                                                             \
     do {                                                                                           \
         if (log_get_level() >= LOG_DEBUG)                                                          \

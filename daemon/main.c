@@ -30,7 +30,7 @@
 #define DB_START_WAIT_MS 30000
 
 static volatile sig_atomic_t s_stop = 0;
-static int s_wake[2] = {-1, -1};  /* self-pipe: the handler wakes the event loop */
+static int s_wake[2] = {-1, -1}; /* self-pipe: the handler wakes the event loop */
 
 static void s_on_signal(int sig)
 {
@@ -97,8 +97,12 @@ static int s_parse_args(int argc, char **argv, args_t *a, config_t *cfg)
     int c;
     while ((c = getopt_long(argc, argv, "c:fs:hV", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': a->config_path = optarg; break;
-        case 'f': a->foreground = true; break;
+        case 'c':
+            a->config_path = optarg;
+            break;
+        case 'f':
+            a->foreground = true;
+            break;
         case 's':
             if (nsets == (int)ARRAY_LEN(sets)) {
                 fprintf(stderr, "lkipd: too many --set options\n");
@@ -106,16 +110,36 @@ static int s_parse_args(int argc, char **argv, args_t *a, config_t *cfg)
             }
             sets[nsets++] = optarg;
             break;
-        case 'h': s_usage(stdout); return 1;
-        case 'V': printf("lkipd %s\n", LKIP_VERSION); return 1;
-        case OPT_MIGRATE: a->migrate_only = true; break;
-        case OPT_ADD_USER: a->add_user = optarg; break;
-        case OPT_ROLE: a->role = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_UNIT: a->unit = optarg; break;
-        case OPT_ORG: a->org = optarg; break;
-        case OPT_FULL_NAME: a->full_name = optarg; break;
-        default: s_usage(stderr); return -1;
+        case 'h':
+            s_usage(stdout);
+            return 1;
+        case 'V':
+            printf("lkipd %s\n", LKIP_VERSION);
+            return 1;
+        case OPT_MIGRATE:
+            a->migrate_only = true;
+            break;
+        case OPT_ADD_USER:
+            a->add_user = optarg;
+            break;
+        case OPT_ROLE:
+            a->role = optarg;
+            break;
+        case OPT_KEY:
+            a->key = optarg;
+            break;
+        case OPT_UNIT:
+            a->unit = optarg;
+            break;
+        case OPT_ORG:
+            a->org = optarg;
+            break;
+        case OPT_FULL_NAME:
+            a->full_name = optarg;
+            break;
+        default:
+            s_usage(stderr);
+            return -1;
         }
     }
     if (optind < argc) {
@@ -177,8 +201,8 @@ static int s_add_user(db_t *db, const args_t *a)
                   rc == -EINVAL ? "not a key" : strerror(-rc));
         return 1;
     }
-    user_new_t u = {a->add_user, a->full_name ? a->full_name : a->add_user, a->role, a->unit,
-                    a->org, key};
+    user_new_t u = {
+        a->add_user, a->full_name ? a->full_name : a->add_user, a->role, a->unit, a->org, key};
     int64_t id = 0;
     db_user_rc_t urc = db_user_add(db, &u, &id);
     static const char *const why[] = {

@@ -7,9 +7,9 @@
 #include "db.h"
 
 typedef struct {
-    int version;       /* NNN of the file name; 1, 2, 3 ... without gaps */
-    const char *name;  /* file name, for logs */
-    const char *sql;   /* the file's text */
+    int version;      /* NNN of the file name; 1, 2, 3 ... without gaps */
+    const char *name; /* file name, for logs */
+    const char *sql;  /* the file's text */
 } migration_t;
 
 extern const migration_t migrations[];

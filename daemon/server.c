@@ -31,30 +31,30 @@
 
 struct server {
     const config_t *cfg;
-    db_t *db;                 /* not owned */
+    db_t *db; /* not owned */
     void *zctx;
     auth_t *auth;
     void *router;
-    char endpoint[256];       /* as bound */
-    int64_t db_retry_at;      /* monotonic ms of the next reconnect attempt; 0: connected */
+    char endpoint[256];  /* as bound */
+    int64_t db_retry_at; /* monotonic ms of the next reconnect attempt; 0: connected */
     int db_backoff_ms;
-    defcache_t *defs;         /* parsed SOP definitions (timers) */
-    delivery_t *delivery;     /* event sessions */
-    deadline_t *deadlines;    /* organisations' calendars (timers) */
-    timesrc_t *clock;         /* the daemon clock */
+    defcache_t *defs;      /* parsed SOP definitions (timers) */
+    delivery_t *delivery;  /* event sessions */
+    deadline_t *deadlines; /* organisations' calendars (timers) */
+    timesrc_t *clock;      /* the daemon clock */
     int n_workers;
-    worker_t **workers;       /* each runs batches on its own connection */
-    batch_t **queues;         /* per worker: requests read, waiting for it */
-    char origin[24];          /* this daemon's name in notifications (random) */
-    bool timer_known;         /* next_timer holds the earliest pending timer */
-    int64_t next_timer;       /* unix seconds of the earliest pending timer; 0: none */
-    int64_t timer_check_at;   /* monotonic ms: look at the timers table again */
-    int64_t prune_at;         /* monotonic ms of the next retention pass */
+    worker_t **workers;     /* each runs batches on its own connection */
+    batch_t **queues;       /* per worker: requests read, waiting for it */
+    char origin[24];        /* this daemon's name in notifications (random) */
+    bool timer_known;       /* next_timer holds the earliest pending timer */
+    int64_t next_timer;     /* unix seconds of the earliest pending timer; 0: none */
+    int64_t timer_check_at; /* monotonic ms: look at the timers table again */
+    int64_t prune_at;       /* monotonic ms of the next retention pass */
 };
 
 /* Retention: delivered events and stored replies older than retention_days go, a small batch
  * at a time so the loop never stalls. */
-#define PRUNE_BATCH 500
+#define PRUNE_BATCH    500
 #define PRUNE_EVERY_MS 60000
 
 static void s_send_reply(server_t *self, pending_t *p)
@@ -479,8 +479,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         int fd = self->db_retry_at == 0 ? db_socket(self->db) : -1;
         items[DB] = (zmq_pollitem_t){NULL, fd, fd >= 0 ? ZMQ_POLLIN : 0, 0};
         for (int i = 0; i < self->n_workers; i++)
-            items[FIXED + i] =
-                (zmq_pollitem_t){worker_socket(self->workers[i]), 0, ZMQ_POLLIN, 0};
+            items[FIXED + i] = (zmq_pollitem_t){worker_socket(self->workers[i]), 0, ZMQ_POLLIN, 0};
         long timeout = 1000;
         if (self->db_retry_at == 0) {
             long t1 = delivery_tick(self->delivery);
@@ -518,9 +517,8 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         if (items[DB].revents & ZMQ_POLLIN)
             s_db_readable(self);
         for (int i = 0; i < self->n_workers; i++) {
-            batch_t *b = (items[FIXED + i].revents & ZMQ_POLLIN)
-                             ? worker_collect(self->workers[i])
-                             : NULL;
+            batch_t *b =
+                (items[FIXED + i].revents & ZMQ_POLLIN) ? worker_collect(self->workers[i]) : NULL;
             if (b)
                 s_finish_batch(self, b);
         }

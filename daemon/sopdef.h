@@ -15,69 +15,68 @@
 
 /* What the engine does with a step (LKIP.md, "engine behaviour"). */
 typedef enum {
-    SOP_TASK,        /* the actor completes it with a note (and a document where required) */
-    SOP_FANOUT,      /* completing it opens one data task per active unit of the organisation */
-    SOP_FANIN,       /* done when every unit submitted, or closed by the actor (missing recorded) */
-    SOP_DECISION,    /* approve -> next step, or return -> return_to with a written reason */
-    SOP_NUMBERING,   /* completing it allocates the organisation's next letter number */
-    SOP_ARCHIVE,     /* completing it records the final document and its hash, closes the run */
+    SOP_TASK,      /* the actor completes it with a note (and a document where required) */
+    SOP_FANOUT,    /* completing it opens one data task per active unit of the organisation */
+    SOP_FANIN,     /* done when every unit submitted, or closed by the actor (missing recorded) */
+    SOP_DECISION,  /* approve -> next step, or return -> return_to with a written reason */
+    SOP_NUMBERING, /* completing it allocates the organisation's next letter number */
+    SOP_ARCHIVE,   /* completing it records the final document and its hash, closes the run */
 } sop_kind_t;
 
 typedef enum {
-    SOP_MINUTES,     /* "menit" */
-    SOP_HOURS,       /* "jam" */
-    SOP_DAYS,        /* "hari" */
+    SOP_MINUTES, /* "menit" */
+    SOP_HOURS,   /* "jam" */
+    SOP_DAYS,    /* "hari" */
 } sop_unit_t;
 
 typedef enum {
-    SOP_DOC_NONE,      /* the step has no document output */
-    SOP_DOC_OPTIONAL,  /* a document version may be uploaded (e.g. a corrected version) */
-    SOP_DOC_REQUIRED,  /* completing needs a version uploaded in this run of the step */
+    SOP_DOC_NONE,     /* the step has no document output */
+    SOP_DOC_OPTIONAL, /* a document version may be uploaded (e.g. a corrected version) */
+    SOP_DOC_REQUIRED, /* completing needs a version uploaded in this run of the step */
 } sop_doc_t;
 
 /* When to remind and escalate (issue 4). Defaults: 75% of the working duration, 1 working hour
  * before due, escalation every working day while overdue. */
 #define SOP_MAX_PERCENTS 4
 typedef struct {
-    int n_percents;                  /* 0..4; 0: no percent reminders ("persen: []") */
-    int percents[SOP_MAX_PERCENTS];  /* 1..99, ascending */
-    int before_minutes;              /* working minutes before due; 0: none */
-    bool escalate;                   /* overdue escalates to the actor role's supervisor */
-    int escalate_every_days;         /* repeated every N working days while overdue (>= 1) */
+    int n_percents;                 /* 0..4; 0: no percent reminders ("persen: []") */
+    int percents[SOP_MAX_PERCENTS]; /* 1..99, ascending */
+    int before_minutes;             /* working minutes before due; 0: none */
+    bool escalate;                  /* overdue escalates to the actor role's supervisor */
+    int escalate_every_days;        /* repeated every N working days while overdue (>= 1) */
 } sop_reminders_t;
 
 typedef struct {
-    int no;                  /* 1..n, in file order */
-    char *uraian;            /* what is done, as the SOP writes it */
-    char *actor;             /* role code, e.g. "kasubag_perencanaan" */
-    char *kelengkapan;       /* "Kelengkapan dan Peralatan"; "" when none */
-    char *waktu;             /* as written, e.g. "7 hari" */
-    int time_value;          /* 1..100000 */
+    int no;            /* 1..n, in file order */
+    char *uraian;      /* what is done, as the SOP writes it */
+    char *actor;       /* role code, e.g. "kasubag_perencanaan" */
+    char *kelengkapan; /* "Kelengkapan dan Peralatan"; "" when none */
+    char *waktu;       /* as written, e.g. "7 hari" */
+    int time_value;    /* 1..100000 */
     sop_unit_t time_unit;
-    bool wall_clock;         /* waktu counts calendar time instead of working time */
-    char *output;            /* "" when none */
-    char *keterangan;        /* "" when none */
+    bool wall_clock;  /* waktu counts calendar time instead of working time */
+    char *output;     /* "" when none */
+    char *keterangan; /* "" when none */
     sop_kind_t kind;
     sop_doc_t document;
-    int return_to;           /* SOP_DECISION: the step a return goes back to; else 0 */
-    char *unit_role;         /* SOP_FANOUT: role of the unit users who get the data task; "" else */
+    int return_to;   /* SOP_DECISION: the step a return goes back to; else 0 */
+    char *unit_role; /* SOP_FANOUT: role of the unit users who get the data task; "" else */
     sop_reminders_t reminders;
 } sop_step_t;
 
 typedef struct {
-    char *code;              /* short identifier, e.g. "LKIP" ([A-Z0-9_-], 1..32) */
-    char *number;            /* "Nomor SOP", e.g. "35/DKIP/SOP/I/2023"; "" when none */
-    char *title;             /* "Nama SOP" */
-    char *watcher_role;      /* role told of every step completed (e.g. "sekretaris"); "" none */
+    char *code;         /* short identifier, e.g. "LKIP" ([A-Z0-9_-], 1..32) */
+    char *number;       /* "Nomor SOP", e.g. "35/DKIP/SOP/I/2023"; "" when none */
+    char *title;        /* "Nama SOP" */
+    char *watcher_role; /* role told of every step completed (e.g. "sekretaris"); "" none */
     int n_steps;
-    sop_step_t *steps;       /* steps[i].no == i + 1 */
+    sop_step_t *steps; /* steps[i].no == i + 1 */
 } sopdef_t;
 
 /* Parses a definition. name is used in error messages (usually the file name). On failure
  * returns NULL and writes "name:line: reason" into err (reason in English). Caller owns the
  * result (sopdef_destroy). */
-sopdef_t *sopdef_parse(const char *name, const char *text, size_t len, char *err,
-                       size_t errlen);
+sopdef_t *sopdef_parse(const char *name, const char *text, size_t len, char *err, size_t errlen);
 
 /* Reads and parses a file (at most 1 MiB). Same contract as sopdef_parse, except that a file
  * that cannot be read gives "path: could not read file: reason" (no line). */

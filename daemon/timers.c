@@ -115,8 +115,8 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     return 0;
 }
 
-int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin,
-                int64_t now, int limit, int64_t **woken, int *n_woken)
+int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin, int64_t now,
+                int limit, int64_t **woken, int *n_woken)
 {
     if (db_begin(db) != 0)
         return -1;

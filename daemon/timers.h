@@ -11,7 +11,7 @@
  * the ones that firing queues and that are due at now too (the rest of a chain missed in a clock
  * jump or while no daemon ran). Recipients of the events are appended to *woken (caller frees).
  * Returns the number claimed (fired or expired), or -1 (rolled back). */
-int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin,
-                int64_t now, int limit, int64_t **woken, int *n_woken) WUR;
+int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin, int64_t now,
+                int limit, int64_t **woken, int *n_woken) WUR;
 
 #endif

@@ -6,9 +6,9 @@
 #include <time.h>
 
 struct timesrc {
-    bool test;                /* test clock enabled */
-    _Atomic int64_t frozen;   /* test time; 0 until set: the system clock still applies. Set by
-                                 the main thread, read by the workers */
+    bool test;              /* test clock enabled */
+    _Atomic int64_t frozen; /* test time; 0 until set: the system clock still applies. Set by
+                               the main thread, read by the workers */
 };
 
 timesrc_t *timesrc_new(bool test)

@@ -11,8 +11,8 @@
 #define UNITDATA_MAX_CELL 500
 
 typedef struct {
-    int line;                  /* line of the file (header is line 1) */
-    char *unit;                /* the "unit" column as written; "" when the file has none */
+    int line;   /* line of the file (header is line 1) */
+    char *unit; /* the "unit" column as written; "" when the file has none */
     char *sasaran;
     char *indikator;
     char *satuan;
@@ -22,25 +22,25 @@ typedef struct {
     double target_hi;          /* == target_lo unless the target is a range "80 - 90" */
     double realisasi;
     bool has_pagu;
-    double pagu;               /* optional budget, rupiah */
+    double pagu; /* optional budget, rupiah */
     bool has_realisasi_anggaran;
     double realisasi_anggaran;
-    char *target_text;         /* the cells as written, for the record */
+    char *target_text; /* the cells as written, for the record */
     char *realisasi_text;
 } unitdata_row_t;
 
 typedef struct {
-    int line;                  /* 0 for file-level problems */
-    int column;                /* 1-based; 0 when not about one cell */
-    char *column_name;         /* header name of that column; "" when none */
-    char *code;                /* stable English code: bad_number, ambiguous_number, ... */
-    char *reason;              /* Bahasa Indonesia, names the value */
+    int line;          /* 0 for file-level problems */
+    int column;        /* 1-based; 0 when not about one cell */
+    char *column_name; /* header name of that column; "" when none */
+    char *code;        /* stable English code: bad_number, ambiguous_number, ... */
+    char *reason;      /* Bahasa Indonesia, names the value */
 } unitdata_error_t;
 
 typedef struct {
-    char separator;            /* ';', ',' or '\t' */
+    char separator; /* ';', ',' or '\t' */
     int n_rows;
-    unitdata_row_t *rows;      /* the rows without errors, in file order */
+    unitdata_row_t *rows; /* the rows without errors, in file order */
     int n_errors;
     unitdata_error_t *errors;
 } unitdata_t;

@@ -21,15 +21,15 @@ struct worker {
     int id;
     const config_t *cfg;
     timesrc_t *clock;
-    const char *origin;       /* the daemon's name in notifications */
-    db_t *db;                 /* this thread's connection */
-    defcache_t *defs;         /* this thread's parsed definitions */
-    deadline_t *deadlines;    /* this thread's calendars */
-    void *main_end;           /* PAIR used by the main thread */
-    void *worker_end;         /* PAIR used by the worker thread */
+    const char *origin;    /* the daemon's name in notifications */
+    db_t *db;              /* this thread's connection */
+    defcache_t *defs;      /* this thread's parsed definitions */
+    deadline_t *deadlines; /* this thread's calendars */
+    void *main_end;        /* PAIR used by the main thread */
+    void *worker_end;      /* PAIR used by the worker thread */
     pthread_t thread;
-    bool busy;                /* main thread's view: a batch is out */
-    int64_t db_retry_at;      /* monotonic ms of the next reconnect attempt; 0: connected */
+    bool busy;           /* main thread's view: a batch is out */
+    int64_t db_retry_at; /* monotonic ms of the next reconnect attempt; 0: connected */
     int db_backoff_ms;
 };
 
@@ -73,8 +73,8 @@ static bool s_replay_stored(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
     uint8_t *buf = NULL;
     size_t len = 0;
     char command[32] = "";
-    int found = db_request_get(self->db, p->user_id, p->request_id, &buf, &len, command,
-                               sizeof command);
+    int found =
+        db_request_get(self->db, p->user_id, p->request_id, &buf, &len, command, sizeof command);
     if (found < 0) {
         cmd_db_failed(ctx, "stored reply lookup");
         return true;
@@ -120,8 +120,13 @@ static int s_record_accepted(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
  * accepted one join the batch's queue. */
 static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
 {
-    cmd_ctx_t ctx = {.db = self->db, .cfg = self->cfg, .req = p->env, .now = now,
-                     .defs = self->defs, .deadlines = self->deadlines, .clock = self->clock};
+    cmd_ctx_t ctx = {.db = self->db,
+                     .cfg = self->cfg,
+                     .req = p->env,
+                     .now = now,
+                     .defs = self->defs,
+                     .deadlines = self->deadlines,
+                     .clock = self->clock};
     ctx.reply = p->reply = batch_reply_new();
     if (db_savepoint(self->db) != 0) {
         cmd_db_failed(&ctx, "savepoint");
@@ -195,8 +200,7 @@ static void s_run_batch(worker_t *self, batch_t *b)
     /* the batch's events, and one NOTIFY for the other daemons, commit with it */
     if (ok && (db_outbox_flush(self->db, &events, &b->woken, &b->n_woken) < 0 ||
                db_outbox_notify(self->db, self->origin, b->woken, b->n_woken) != 0)) {
-        log_warn("worker %d: queueing the batch's events failed: %s", self->id,
-                 db_error(self->db));
+        log_warn("worker %d: queueing the batch's events failed: %s", self->id, db_error(self->db));
         ok = false;
     }
     outq_clear(&events);
@@ -237,8 +241,8 @@ static void *s_main(void *arg)
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
-worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock,
-                     const char *origin, char *err, size_t errlen)
+worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock, const char *origin,
+                     char *err, size_t errlen)
 {
     worker_t *self = xcalloc(1, sizeof *self);
     self->id = id;

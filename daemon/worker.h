@@ -15,8 +15,8 @@ typedef struct worker worker_t;
 /* Connects to the database (waiting for it like start-up does is the caller's business) and
  * starts the thread. origin names the daemon in its notifications. Returns NULL with err set on
  * failure. cfg, clock and origin must outlive it. */
-worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock,
-                     const char *origin, char *err, size_t errlen);
+worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock, const char *origin,
+                     char *err, size_t errlen);
 
 /* Stops the thread (after its current batch) and closes its connection. Accepts NULL. */
 void worker_destroy(worker_t **self_p);

@@ -942,8 +942,11 @@ int harness_user(harness_t *h, const char *name, const char *role, const char *u
 lkipc_t *harness_client(harness_t *h, const harness_daemon_t *d, const keypair_t *keys,
                         int timeout_ms)
 {
-    lkipc_opts_t o = {.endpoint = d->endpoint, .server_key = h->server.public_key, .keys = keys,
-                      .timeout_ms = timeout_ms, .attempts = 1};
+    lkipc_opts_t o = {.endpoint = d->endpoint,
+                      .server_key = h->server.public_key,
+                      .keys = keys,
+                      .timeout_ms = timeout_ms,
+                      .attempts = 1};
     lkipc_t *c = lkipc_new(&o);
     if (!c) {
         fprintf(stderr, "harness: could not open a client to %s\n", d->endpoint);

@@ -540,8 +540,11 @@ static bool s_agent_ready(agent_t *a)
     if (!a->c || gen != a->gen) {
         /* events queued in the old connection and not handled yet come again in the replay */
         lkipc_destroy(&a->c);
-        lkipc_opts_t o = {.endpoint = endpoint, .server_key = s_load.server_key,
-                          .keys = &a->keys, .timeout_ms = LOAD_ATTEMPT_MS, .attempts = 1};
+        lkipc_opts_t o = {.endpoint = endpoint,
+                          .server_key = s_load.server_key,
+                          .keys = &a->keys,
+                          .timeout_ms = LOAD_ATTEMPT_MS,
+                          .attempts = 1};
         a->c = lkipc_new(&o);
         if (!a->c) {
             s_agent_fail(a, "%s: could not open a connection to %s", a->name, endpoint);

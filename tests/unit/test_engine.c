@@ -961,8 +961,8 @@ static void test_engine_lkip_matrix(void **state)
                                               {201, "ok"},
                                               {409, "collection_closed"}};
     static const verdict_t *const want[12] = {
-        NULL, task, task, task, fanin, task_doc, task_doc, decision_doc, task, decision_doc, task,
-        task,
+        NULL,     task,         task, task,         fanin, task_doc,
+        task_doc, decision_doc, task, decision_doc, task,  task,
     };
     for (int step = 1; step <= 11; step++)
         for (int k = 0; k < 5; k++) {
