@@ -17,6 +17,7 @@
 #include "lkipc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -376,7 +377,14 @@ static void *s_listener_main(void *arg)
     zmq_pollitem_t items[ROLES + UNITS];
     for (int i = 0; i < l->n; i++)
         items[i] = (zmq_pollitem_t){lkipc_zmq_socket(l->conn[i]), 0, ZMQ_POLLIN, 0};
+    int64_t keepalive = monotonic_ms();
     while (atomic_load(&s_listening)) {
+        /* like lkip watch: an acknowledgement now and then keeps the sessions alive */
+        if (monotonic_ms() - keepalive >= 5000) {
+            for (int i = 0; i < l->n; i++)
+                s_ack(l->conn[i], l->last[i]);
+            keepalive = monotonic_ms();
+        }
         if (zmq_poll(items, l->n, 100) <= 0)
             continue;
         for (int i = 0; i < l->n; i++) {
@@ -678,7 +686,8 @@ static int s_scale(const opts_t *o)
     for (int from = 0; from < n && s_n_idle < MAX_IDLE_CHILDREN; from += IDLE_PER_CHILD) {
         int to = from + IDLE_PER_CHILD < n ? from + IDLE_PER_CHILD : n;
         int down[2], up[2];
-        if (pipe(down) != 0 || pipe(up) != 0)
+        /* close-on-exec: a later child must not hold an earlier child's stdin open */
+        if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0)
             break;
         pid_t pid = fork();
         if (pid == 0) {
