@@ -708,6 +708,18 @@ static int s_check_kinds(s_ctx_t *c, const sopdef_t *def, yaml_node_t *const *je
         snprintf(c->where, sizeof c->where, "step %d: ", fanout);
         return s_fail(c, jenis[fanout - 1], "sebar needs a himpun step after it");
     }
+    /* a return into the collection would collect the units' data a second time, which the
+     * units' tasks (one per unit and run of the SOP) do not allow */
+    for (int i = 0; fanin && i < def->n_steps; i++) {
+        const sop_step_t *s = &def->steps[i];
+        if (s->kind == SOP_DECISION && s->return_to <= fanin && s->no > fanout) {
+            snprintf(c->where, sizeof c->where, "step %d: ", s->no);
+            return s_fail(c, jenis[i],
+                          "kembali_ke %d returns into the collection of unit data (steps %d-%d); "
+                          "return to a step after %d",
+                          s->return_to, fanout, fanin, fanin);
+        }
+    }
     c->where[0] = '\0';
     return 0;
 }

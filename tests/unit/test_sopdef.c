@@ -442,6 +442,10 @@ static const s_sopdef_bad_t s_sopdef_bad[] = {
      "step 2: sebar needs a himpun step after it"},
     {"himpun without sebar", SD_HEAD SD_STEP(1, "tugas") SD_STEP(2, "himpun"), 5,
      "step 2: himpun has no sebar step before it"},
+    {"return into the collection",
+     SD_HEAD SD_STEP(1, "tugas") SD_SEBAR(2) SD_STEP(3, "himpun")
+         SD_STEPX(4, "keputusan", "kembali_ke: 3"),
+     7, "step 4: kembali_ke 3 returns into the collection of unit data (steps 2-3)"},
     {"himpun before sebar", SD_HEAD SD_STEP(1, "himpun") SD_SEBAR(2) SD_STEP(3, "himpun"), 4,
      "step 1: himpun has no sebar step before it"},
     {"two sebar", SD_HEAD SD_SEBAR(1) SD_SEBAR(2) SD_STEP(3, "himpun"), 5,
