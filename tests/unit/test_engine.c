@@ -853,21 +853,24 @@ static void test_engine_resubmit_counts_once(void **state)
  * the numbering step. Completing any such step without one is refused; returning is not. */
 static void test_engine_document_required_any_kind(void **state)
 {
+    /* the decision returns to the step after the collection: a return into it is refused by
+     * the definition reader */
     sopdef_t *def = s_eng_parse(
         EN_HEAD EN_STEP(1, "kepala_dinas", "tugas") EN_STEPX(
             2, "kasubag_perencanaan", "sebar", "pelaksana_unit: operator_unit, dokumen: wajib")
             EN_STEPX(3, "staf", "himpun", "dokumen: wajib")
-                EN_STEPX(4, "kepala_dinas", "keputusan", "kembali_ke: 1, dokumen: wajib")
-                    EN_STEPX(5, "kasubag_perencanaan", "penomoran", "dokumen: wajib")
-                        EN_STEPX(6, "staf", "arsip", "dokumen: wajib"));
+                EN_STEPX(4, "staf", "tugas", "dokumen: wajib")
+                    EN_STEPX(5, "kepala_dinas", "keputusan", "kembali_ke: 4, dokumen: wajib")
+                        EN_STEPX(6, "kasubag_perencanaan", "penomoran", "dokumen: wajib")
+                            EN_STEPX(7, "staf", "arsip", "dokumen: wajib"));
     engine_result_t r;
-    for (int step = 2; step <= 6; step++) {
+    for (int step = 2; step <= 7; step++) {
         engine_instance_t inst = s_open(def, step);
         inst.has_document = true; /* from an earlier step: does not count */
         inst.units_total = 3;
         inst.units_submitted = 2;
         engine_cmd_t cmd =
-            s_cmd(step == 4 ? ENGINE_APPROVE : ENGINE_DONE, step, sopdef_step(def, step)->actor);
+            s_cmd(step == 5 ? ENGINE_APPROVE : ENGINE_DONE, step, sopdef_step(def, step)->actor);
         s_run(&inst, &cmd, &r);
         s_refused(&r, 422, "document_required");
         inst.doc_in_round = true;
@@ -876,16 +879,16 @@ static void test_engine_document_required_any_kind(void **state)
     }
 
     /* the kinds' own checks still come first or still apply */
-    engine_instance_t inst = s_open(def, 4);
-    engine_cmd_t cmd = s_cmd(ENGINE_DONE, 4, "kepala_dinas");
+    engine_instance_t inst = s_open(def, 5);
+    engine_cmd_t cmd = s_cmd(ENGINE_DONE, 5, "kepala_dinas");
     s_run(&inst, &cmd, &r);
     s_refused(&r, 400, "decision_required");
-    cmd = s_cmd(ENGINE_RETURN, 4, "kepala_dinas");
+    cmd = s_cmd(ENGINE_RETURN, 5, "kepala_dinas");
     s_run(&inst, &cmd, &r);
     s_refused(&r, 400, "reason_required");
     cmd.text = "tanda tangan belum ada";
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 200, E_FINISH(4, OUTCOME_RETURNED), E_OPEN(1), E_RETURNED(1));
+    EXPECT(&r, 200, E_FINISH(5, OUTCOME_RETURNED), E_OPEN(4), E_RETURNED(4));
 
     /* exact effects once the document is there */
     inst = s_open(def, 2);
@@ -894,12 +897,12 @@ static void test_engine_document_required_any_kind(void **state)
     s_run(&inst, &cmd, &r);
     EXPECT(&r, 200, E_PLAIN(EFF_OPEN_UNIT_TASKS, 2), E_FINISH(2, OUTCOME_DONE),
            E_STEP_DONE(2, TEXT_COMMAND), E_OPEN(3), E_ASSIGNED(3));
-    inst = s_open(def, 5);
+    inst = s_open(def, 6);
     inst.doc_in_round = true;
-    cmd = s_cmd(ENGINE_DONE, 5, "kasubag_perencanaan");
+    cmd = s_cmd(ENGINE_DONE, 6, "kasubag_perencanaan");
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 200, E_PLAIN(EFF_ALLOCATE_LETTER, 5), E_FINISH(5, OUTCOME_DONE),
-           E_STEP_DONE(5, TEXT_LETTER), E_OPEN(6), E_ASSIGNED(6));
+    EXPECT(&r, 200, E_PLAIN(EFF_ALLOCATE_LETTER, 6), E_FINISH(6, OUTCOME_DONE),
+           E_STEP_DONE(6, TEXT_LETTER), E_OPEN(7), E_ASSIGNED(7));
     sopdef_destroy(&def);
 }
 
