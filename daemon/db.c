@@ -25,7 +25,13 @@ struct db {
     char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
+    int64_t retry_at; /* monotonic ms of the next reconnect attempt; 0: not known broken */
+    int backoff_ms;
 };
+
+/* Back-off between attempts to reach a lost database. */
+#define DB_RETRY_MIN_MS 100
+#define DB_RETRY_MAX_MS 5000
 
 struct db_res {
     PGresult *res;
@@ -156,6 +162,43 @@ int db_reset(db_t *db)
     }
     PQsetNoticeReceiver(db->conn, s_notice_quiet, NULL);
     return 0;
+}
+
+bool db_mark_lost(db_t *db)
+{
+    if (db->retry_at)
+        return false;
+    db->backoff_ms = DB_RETRY_MIN_MS;
+    db->retry_at = monotonic_ms();
+    return true;
+}
+
+bool db_down(const db_t *db)
+{
+    return db->retry_at != 0;
+}
+
+int64_t db_retry_in(const db_t *db)
+{
+    int64_t wait = db->retry_at ? db->retry_at - monotonic_ms() : 0;
+    return wait > 0 ? wait : 0;
+}
+
+db_health_t db_check(db_t *db)
+{
+    if (!db->retry_at && db_alive(db))
+        return DB_UP;
+    if (db_mark_lost(db))
+        return DB_LOST;
+    if (monotonic_ms() < db->retry_at)
+        return DB_DOWN;
+    if (db_reset(db) == 0) {
+        db->retry_at = 0;
+        return DB_BACK;
+    }
+    db->retry_at = monotonic_ms() + db->backoff_ms;
+    db->backoff_ms = db->backoff_ms * 2 > DB_RETRY_MAX_MS ? DB_RETRY_MAX_MS : db->backoff_ms * 2;
+    return DB_DOWN;
 }
 
 int db_socket(db_t *db)

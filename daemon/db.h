@@ -32,6 +32,23 @@ void db_destroy(db_t **db);
 
 /* True when the connection is usable; false after the server went away. */
 bool db_alive(db_t *db);
+
+/* The connection's health, for callers that keep serving while the database is away. */
+typedef enum {
+    DB_UP,   /* usable */
+    DB_LOST, /* found broken just now (the caller logs it once); unusable */
+    DB_DOWN, /* still broken; reconnects are tried with a back-off of 100 ms doubling to 5 s */
+    DB_BACK, /* reconnected just now: per-session state (LISTEN) must be set up again */
+} db_health_t;
+
+/* Checks the connection and, when it is broken and its back-off has passed, reconnects once. */
+db_health_t db_check(db_t *db);
+/* Marks the connection broken after a failure the caller saw. True the first time (log it). */
+bool db_mark_lost(db_t *db);
+/* True while the connection is known broken. */
+bool db_down(const db_t *db);
+/* Milliseconds until the next reconnect attempt (0 when due or connected). */
+int64_t db_retry_in(const db_t *db);
 /* Drops and re-opens the connection (blocking, one attempt). Returns 0 or -1. */
 int db_reset(db_t *db) WUR;
 /* The socket to poll for notifications; -1 when disconnected. */

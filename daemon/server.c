@@ -25,19 +25,13 @@
 #include <time.h>
 #include <zmq.h>
 
-/* Back-off between attempts to reach a lost database. */
-#define DB_RETRY_MIN_MS 100
-#define DB_RETRY_MAX_MS 5000
-
 struct server {
     const config_t *cfg;
     db_t *db; /* not owned */
     void *zctx;
     auth_t *auth;
     void *router;
-    char endpoint[256];  /* as bound */
-    int64_t db_retry_at; /* monotonic ms of the next reconnect attempt; 0: connected */
-    int db_backoff_ms;
+    char endpoint[256];    /* as bound */
     defcache_t *defs;      /* parsed SOP definitions (timers) */
     delivery_t *delivery;  /* event sessions */
     deadline_t *deadlines; /* organisations' calendars (timers) */
@@ -75,34 +69,28 @@ static void s_send_reply(server_t *self, pending_t *p)
 
 /* ---- the database connection ---------------------------------------------------------- */
 
-static void s_db_lost(server_t *self)
-{
-    if (self->db_retry_at == 0) {
-        log_warn("database connection lost: %s", db_error(self->db));
-        self->db_backoff_ms = DB_RETRY_MIN_MS;
-        self->db_retry_at = monotonic_ms();
-    }
-}
-
 /* True when the database can be used now; tries to reconnect when its back-off has passed. */
 static bool s_db_ready(server_t *self)
 {
-    if (self->db_retry_at == 0 && db_alive(self->db))
+    switch (db_check(self->db)) {
+    case DB_UP:
         return true;
-    s_db_lost(self);
-    if (monotonic_ms() < self->db_retry_at)
+    case DB_LOST:
+        log_warn("database connection lost: %s", db_error(self->db));
         return false;
-    if (db_reset(self->db) == 0 && db_exec(self->db, "LISTEN lkip_events", NULL) == 0 &&
-        db_exec(self->db, "LISTEN lkip_clock", NULL) == 0) {
-        self->timer_known = false;
-        log_info("database connection restored");
-        self->db_retry_at = 0;
-        return true;
+    case DB_DOWN:
+        return false;
+    case DB_BACK:
+        break;
     }
-    self->db_retry_at = monotonic_ms() + self->db_backoff_ms;
-    self->db_backoff_ms =
-        self->db_backoff_ms * 2 > DB_RETRY_MAX_MS ? DB_RETRY_MAX_MS : self->db_backoff_ms * 2;
-    return false;
+    if (db_exec(self->db, "LISTEN lkip_events", NULL) != 0 ||
+        db_exec(self->db, "LISTEN lkip_clock", NULL) != 0) {
+        db_mark_lost(self->db);
+        return false;
+    }
+    self->timer_known = false;
+    log_info("database connection restored");
+    return true;
 }
 
 /* Another daemon committed events: payload "ORIGIN|12,40" lists the users, or none for
@@ -138,8 +126,8 @@ static void s_on_notify(const char *channel, const char *payload, void *arg)
 
 static void s_db_readable(server_t *self)
 {
-    if (db_notifications(self->db, s_on_notify, self) < 0)
-        s_db_lost(self);
+    if (db_notifications(self->db, s_on_notify, self) < 0 && db_mark_lost(self->db))
+        log_warn("database connection lost: %s", db_error(self->db));
 }
 
 /* ---- batches ------------------------------------------------------------------------------ */
@@ -476,12 +464,12 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         items[ROUTER] = (zmq_pollitem_t){self->router, 0, room ? ZMQ_POLLIN : 0, 0};
         items[ZAP] = (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
         items[WAKE] = (zmq_pollitem_t){NULL, wake_fd_read, ZMQ_POLLIN, 0};
-        int fd = self->db_retry_at == 0 ? db_socket(self->db) : -1;
+        int fd = db_down(self->db) ? -1 : db_socket(self->db);
         items[DB] = (zmq_pollitem_t){NULL, fd, fd >= 0 ? ZMQ_POLLIN : 0, 0};
         for (int i = 0; i < self->n_workers; i++)
             items[FIXED + i] = (zmq_pollitem_t){worker_socket(self->workers[i]), 0, ZMQ_POLLIN, 0};
         long timeout = 1000;
-        if (self->db_retry_at == 0) {
+        if (!db_down(self->db)) {
             long t1 = delivery_tick(self->delivery);
             long t2 = s_timers(self);
             timeout = t1 < t2 ? t1 : t2;
@@ -489,13 +477,13 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
             /* a notification that came in while a query ran (just above) was read off the
              * socket into libpq's queue: polling the socket would never see it */
             int n = db_notifications(self->db, s_on_notify, self);
-            if (n < 0)
-                s_db_lost(self);
+            if (n < 0 && db_mark_lost(self->db))
+                log_warn("database connection lost: %s", db_error(self->db));
             else if (n > 0)
                 timeout = 0; /* a clock or events changed: timers and delivery look again */
         } else {
-            int64_t wait = self->db_retry_at - monotonic_ms();
-            timeout = wait < 0 ? 0 : wait < timeout ? (long)wait : timeout;
+            int64_t wait = db_retry_in(self->db);
+            timeout = wait < timeout ? (long)wait : timeout;
         }
         /* With ROUTER_MANDATORY on, libzmq answers "can I write?" (asked by every poll) by
          * walking every peer's pipe: with 10,000 clients that walk was nine tenths of the
@@ -525,7 +513,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         if (items[ROUTER].revents & ZMQ_POLLIN)
             s_router_readable(self);
         s_dispatch(self);
-        if (self->db_retry_at)
+        if (db_down(self->db))
             (void)s_db_ready(self);
     }
     free(items);

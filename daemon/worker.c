@@ -13,10 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Back-off between attempts to reach a lost database. */
-#define DB_RETRY_MIN_MS 100
-#define DB_RETRY_MAX_MS 5000
-
 struct worker {
     int id;
     const config_t *cfg;
@@ -28,39 +24,27 @@ struct worker {
     void *main_end;        /* PAIR used by the main thread */
     void *worker_end;      /* PAIR used by the worker thread */
     pthread_t thread;
-    bool busy;           /* main thread's view: a batch is out */
-    int64_t db_retry_at; /* monotonic ms of the next reconnect attempt; 0: connected */
-    int db_backoff_ms;
+    bool busy; /* main thread's view: a batch is out */
 };
 
 /* ---- the connection ------------------------------------------------------------------------ */
-
-static void s_db_lost(worker_t *self)
-{
-    if (self->db_retry_at == 0) {
-        log_warn("worker %d: database connection lost: %s", self->id, db_error(self->db));
-        self->db_backoff_ms = DB_RETRY_MIN_MS;
-        self->db_retry_at = monotonic_ms();
-    }
-}
 
 /* True when the database can be used now; tries to reconnect when its back-off has passed
  * (requests meanwhile get a retryable reply at once instead of waiting). */
 static bool s_db_ready(worker_t *self)
 {
-    if (self->db_retry_at == 0 && db_alive(self->db))
+    switch (db_check(self->db)) {
+    case DB_UP:
         return true;
-    s_db_lost(self);
-    if (monotonic_ms() < self->db_retry_at)
+    case DB_LOST:
+        log_warn("worker %d: database connection lost: %s", self->id, db_error(self->db));
         return false;
-    if (db_reset(self->db) == 0) {
+    case DB_DOWN:
+        return false;
+    case DB_BACK:
         log_info("worker %d: database connection restored", self->id);
-        self->db_retry_at = 0;
         return true;
     }
-    self->db_retry_at = monotonic_ms() + self->db_backoff_ms;
-    self->db_backoff_ms =
-        self->db_backoff_ms * 2 > DB_RETRY_MAX_MS ? DB_RETRY_MAX_MS : self->db_backoff_ms * 2;
     return false;
 }
 
@@ -210,9 +194,10 @@ static void s_run_batch(worker_t *self, batch_t *b)
     }
     if (ok)
         return;
-    if (!db_alive(self->db))
-        s_db_lost(self);
-    else
+    if (!db_alive(self->db)) {
+        if (db_mark_lost(self->db))
+            log_warn("worker %d: database connection lost: %s", self->id, db_error(self->db));
+    } else
         db_rollback(self->db);
     for (int i = 0; i < b->n; i++)
         if (b->items[i].cmd && (!b->items[i].reply || b->items[i].reply->status < 400))
