@@ -270,6 +270,17 @@ db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
     return r;
 }
 
+db_lookup_t db_query_one(db_t *db, const char *sql, db_params_t *params, db_res_t **out)
+{
+    *out = db_query(db, sql, params);
+    if (!*out)
+        return DB_FAILED;
+    if (db_res_rows(*out) == 1)
+        return DB_FOUND;
+    db_res_free(out);
+    return DB_NOT_FOUND;
+}
+
 int db_exec(db_t *db, const char *sql, db_params_t *params)
 {
     db_res_t *r = db_query(db, sql, params);

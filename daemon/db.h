@@ -57,6 +57,13 @@ int db_socket(db_t *db);
 /* Runs sql with params (may be NULL). Returns a result (tuples or command ok) or NULL on error.
  * Caller owns the result (db_res_free). Params are freed by the call. */
 db_res_t *db_query(db_t *db, const char *sql, db_params_t *params) WUR;
+/* Result of a lookup: found, not found, or a database error (db_error tells). */
+typedef enum { DB_FOUND = 0, DB_NOT_FOUND = 1, DB_FAILED = -1 } db_lookup_t;
+
+/* Runs a query expected to give one row: DB_FOUND with *out set (caller frees it), or
+ * DB_NOT_FOUND / DB_FAILED with *out NULL. Params are freed by the call. */
+db_lookup_t db_query_one(db_t *db, const char *sql, db_params_t *params, db_res_t **out) WUR;
+
 /* Like db_query for statements whose rows are not needed. Returns 0 or -1. */
 int db_exec(db_t *db, const char *sql, db_params_t *params) WUR;
 

@@ -84,15 +84,13 @@ calendar_t *db_calendar_load(db_t *db, int64_t org_id, int *version)
         return NULL;
     db_params_t p = {0};
     db_param_int(&p, org_id);
-    db_res_t *r = db_query(db,
-                           "SELECT calendar_version, (SELECT array_to_string(array_agg("
-                           "  h.day - date '1970-01-01'), ',') FROM holidays h"
-                           "  WHERE h.org_id = o.id) FROM organisations o WHERE o.id = $1",
-                           &p);
-    if (!r)
-        return NULL;
-    if (db_res_rows(r) != 1) {
-        db_res_free(&r);
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(db,
+                                  "SELECT calendar_version, (SELECT array_to_string(array_agg("
+                                  "  h.day - date '1970-01-01'), ',') FROM holidays h"
+                                  "  WHERE h.org_id = o.id) FROM organisations o WHERE o.id = $1",
+                                  &p, &r);
+    if (rc != DB_FOUND) {
         return NULL;
     }
     *version = (int)db_res_int(r, 0, 0);

@@ -95,13 +95,10 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
 /* Runs one of the load statements and fills out. */
 static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance_t *out)
 {
-    db_res_t *r = db_query(db, sql, p);
-    if (!r)
-        return DB_FAILED;
-    if (db_res_rows(r) != 1) {
-        db_res_free(&r);
-        return DB_NOT_FOUND;
-    }
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(db, sql, p, &r);
+    if (rc != DB_FOUND)
+        return rc;
     out->id = db_res_int(r, 0, 0);
     out->org_id = db_res_int(r, 0, 1);
     out->org_code = db_res_dup(r, 0, 2);
@@ -277,11 +274,9 @@ db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, in
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, unit_id);
-    db_res_t *r = db_query(
-        db, "SELECT id, state FROM unit_tasks WHERE instance_id = $1 AND unit_id = $2", &p);
-    if (!r)
-        return DB_FAILED;
-    db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(
+        db, "SELECT id, state FROM unit_tasks WHERE instance_id = $1 AND unit_id = $2", &p, &r);
     if (rc == DB_FOUND) {
         *task_id = db_res_int(r, 0, 0);
         snprintf(state, len, "%s", db_res_str(r, 0, 1));

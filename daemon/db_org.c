@@ -55,10 +55,8 @@ db_lookup_t db_org_by_code(db_t *db, const char *code, db_org_t *out)
 {
     db_params_t p = {0};
     db_param_str(&p, code);
-    db_res_t *r = db_query(db, ORG_SELECT "WHERE code = $1", &p);
-    if (!r)
-        return DB_FAILED;
-    db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(db, ORG_SELECT "WHERE code = $1", &p, &r);
     if (rc == DB_FOUND)
         s_org_row(r, 0, out);
     db_res_free(&r);
@@ -70,10 +68,8 @@ db_lookup_t db_unit_by_code(db_t *db, int64_t org_id, const char *code, db_unit_
     db_params_t p = {0};
     db_param_int(&p, org_id);
     db_param_str(&p, code);
-    db_res_t *r = db_query(db, UNIT_SELECT "WHERE u.org_id = $1 AND u.code = $2", &p);
-    if (!r)
-        return DB_FAILED;
-    db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(db, UNIT_SELECT "WHERE u.org_id = $1 AND u.code = $2", &p, &r);
     if (rc == DB_FOUND)
         s_unit_row(r, 0, out);
     db_res_free(&r);

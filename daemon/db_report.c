@@ -133,7 +133,8 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
-    db_res_t *r = db_query(
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(
         db,
         "SELECT i.id, o.code, i.sop_code, d.version, d.title, i.period, i.state,"
         " coalesce(i.current_step, 0), d.steps, " EPOCH("i.started_at") ", u.name, " EPOCH(
@@ -145,11 +146,8 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
                              " JOIN sop_definitions d ON d.id = i.def_id JOIN users u ON u.id = "
                              "i.started_by"
                              " WHERE i.id = $1",
-        &p);
-    if (!r)
-        return NULL;
-    if (db_res_rows(r) != 1) {
-        db_res_free(&r);
+        &p, &r);
+    if (rc != DB_FOUND) {
         return NULL;
     }
     Lkip__InstanceStatus *s = xmalloc(sizeof *s);
@@ -334,21 +332,17 @@ Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int versi
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, version);
-    db_res_t *r = db_query(db,
-                           content ? "SELECT " DOC_COLUMNS ", d.content FROM documents d"
-                                     " JOIN users u ON u.id = d.uploaded_by"
-                                     " WHERE d.instance_id = $1 AND ($2 = 0 OR d.version = $2)"
-                                     " ORDER BY d.version DESC LIMIT 1"
-                                   : "SELECT " DOC_COLUMNS " FROM documents d"
-                                     " JOIN users u ON u.id = d.uploaded_by"
-                                     " WHERE d.instance_id = $1 AND ($2 = 0 OR d.version = $2)"
-                                     " ORDER BY d.version DESC LIMIT 1",
-                           &p);
-    if (!r)
-        return NULL;
-    if (db_res_rows(r) != 1) {
-        db_res_free(&r);
-        *found = false;
+    db_param_bool(&p, content);
+    /* the content only when asked for: a listing must not read 25 MB */
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(db,
+                                  "SELECT " DOC_COLUMNS ", CASE WHEN $3 THEN d.content END"
+                                  " FROM documents d JOIN users u ON u.id = d.uploaded_by"
+                                  " WHERE d.instance_id = $1 AND ($2 = 0 OR d.version = $2)"
+                                  " ORDER BY d.version DESC LIMIT 1",
+                                  &p, &r);
+    if (rc != DB_FOUND) {
+        *found = rc != DB_NOT_FOUND;
         return NULL;
     }
     Lkip__DocumentReply *d = xmalloc(sizeof *d);

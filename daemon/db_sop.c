@@ -105,11 +105,9 @@ db_lookup_t db_sop_latest(db_t *db, const char *code, int64_t *def_id)
 {
     db_params_t p = {0};
     db_param_str(&p, code);
-    db_res_t *r = db_query(
-        db, "SELECT id FROM sop_definitions WHERE code = $1 ORDER BY version DESC LIMIT 1", &p);
-    if (!r)
-        return DB_FAILED;
-    db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(
+        db, "SELECT id FROM sop_definitions WHERE code = $1 ORDER BY version DESC LIMIT 1", &p, &r);
     if (rc == DB_FOUND)
         *def_id = db_res_int(r, 0, 0);
     db_res_free(&r);
@@ -120,10 +118,9 @@ db_lookup_t db_sop_source(db_t *db, int64_t def_id, char **name, char **source, 
 {
     db_params_t p = {0};
     db_param_int(&p, def_id);
-    db_res_t *r = db_query(db, "SELECT source_name, source FROM sop_definitions WHERE id = $1", &p);
-    if (!r)
-        return DB_FAILED;
-    db_lookup_t rc = db_res_rows(r) == 1 ? DB_FOUND : DB_NOT_FOUND;
+    db_res_t *r;
+    db_lookup_t rc =
+        db_query_one(db, "SELECT source_name, source FROM sop_definitions WHERE id = $1", &p, &r);
     if (rc == DB_FOUND) {
         *name = db_res_dup(r, 0, 0);
         *source = db_res_dup(r, 0, 1);

@@ -44,14 +44,10 @@ static void s_row(const db_res_t *r, int i, user_t *u)
 
 static db_lookup_t s_one(db_t *db, const char *sql, db_params_t *p, user_t *out)
 {
-    db_res_t *r = db_query(db, sql, p);
-    if (!r)
-        return DB_FAILED;
-    db_lookup_t rc = DB_NOT_FOUND;
-    if (db_res_rows(r) == 1) {
+    db_res_t *r;
+    db_lookup_t rc = db_query_one(db, sql, p, &r);
+    if (rc == DB_FOUND)
         s_row(r, 0, out);
-        rc = DB_FOUND;
-    }
     db_res_free(&r);
     return rc;
 }

@@ -23,9 +23,6 @@ typedef struct {
 
 void user_clear(user_t *u);
 
-/* Result of a lookup: found, not found, or a database error (db_error tells). */
-typedef enum { DB_FOUND = 0, DB_NOT_FOUND = 1, DB_FAILED = -1 } db_lookup_t;
-
 /* For the ZAP handler: the user holding a public key (Z85). */
 db_lookup_t db_user_by_key(db_t *db, const char *public_key, user_t *out) WUR;
 db_lookup_t db_user_by_id(db_t *db, int64_t id, user_t *out) WUR;
