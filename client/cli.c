@@ -87,6 +87,22 @@ int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
     return rc;
 }
 
+int cli_bad_reply(Lkip__Envelope **reply)
+{
+    wire_free(reply);
+    fprintf(stderr, "lkip: [bad_reply] jawaban server tidak lengkap\n");
+    return EXIT_SERVER;
+}
+
+int cli_call_for(cli_t *cli, Lkip__Envelope *req, Lkip__Reply__PayloadCase want,
+                 Lkip__Envelope **reply)
+{
+    int rc = cli_call(cli, req, reply);
+    if (rc == EXIT_OK && (*reply)->reply->payload_case != want)
+        return cli_bad_reply(reply);
+    return rc;
+}
+
 void cli_print_event_json(const Lkip__Event *ev)
 {
     json_t *j = pbjson_message(&ev->base);

@@ -35,6 +35,14 @@ typedef struct {
  * refusals are printed as JSON on stdout too. */
 int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
 
+/* Like cli_call, but an accepted reply must carry the payload kind want: one without it is
+ * reported as [bad_reply] (EXIT_SERVER) and freed. */
+int cli_call_for(cli_t *cli, Lkip__Envelope *req, Lkip__Reply__PayloadCase want,
+                 Lkip__Envelope **reply);
+
+/* Frees an incomplete reply, says so, and returns EXIT_SERVER. */
+int cli_bad_reply(Lkip__Envelope **reply);
+
 /* Like cli_call, but a refused request (4xx/5xx) keeps its reply in *reply (after printing
  * the message) so the caller can show its details. */
 int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);

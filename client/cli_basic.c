@@ -93,16 +93,11 @@ int cli_whoami(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
     req.whoami = &body;
     Lkip__Envelope *reply;
-    rc = cli_call(cli, &req, &reply);
+    rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_USER, &reply);
     if (rc != EXIT_OK)
         return rc;
     if (!cli_print_json(cli, reply)) {
         const Lkip__UserInfo *u = reply->reply->user;
-        if (!u) {
-            wire_free(&reply);
-            fprintf(stderr, "lkip: [bad_reply] jawaban server tidak lengkap\n");
-            return EXIT_SERVER;
-        }
         printf("Pengguna   : %s (%s)\n"
                "Peran      : %s\n"
                "Unit       : %s%s%s\n"
@@ -125,19 +120,19 @@ int cli_ping(cli_t *cli, int argc, char **argv)
     req.ping = &body;
     Lkip__Envelope *reply;
     int64_t t0 = monotonic_ms();
-    rc = cli_call(cli, &req, &reply);
+    rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_PONG, &reply);
     if (rc != EXIT_OK)
         return rc;
     int64_t rtt = monotonic_ms() - t0;
     if (!cli_print_json(cli, reply)) {
         const Lkip__PongReply *p = reply->reply->pong;
-        time_t t = p ? (time_t)p->server_time : 0;
+        time_t t = (time_t)p->server_time;
         struct tm tm;
         gmtime_r(&t, &tm);
         char when[32];
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
         printf("Server lkipd %s (node %s) aktif; waktu server %s; waktu tempuh %lld ms\n",
-               p ? p->version : "?", p ? p->node : "?", when, (long long)rtt);
+               p->version, p->node, when, (long long)rtt);
     }
     wire_free(&reply);
     return EXIT_OK;

@@ -75,11 +75,11 @@ static int s_due(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_CALENDAR_DUE;
     req.calendar_due = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_DUE, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__CalendarDueReply *d = reply->reply->due;
-    if (!cli_print_json(cli, reply) && d) {
+    if (!cli_print_json(cli, reply)) {
         char span[48];
         int64_t m = d->working_minutes;
         snprintf(span, sizeof span, "%lld jam %lld menit", (long long)(m / 60),

@@ -16,13 +16,6 @@
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
-static int s_bad_reply(Lkip__Envelope **reply)
-{
-    wire_free(reply);
-    fprintf(stderr, "lkip: [bad_reply] jawaban server tidak lengkap\n");
-    return EXIT_SERVER;
-}
-
 /* Reads a whole local file for sending; prints why on failure. */
 static bool s_read_local(const char *path, size_t max, char **data, size_t *len)
 {
@@ -61,12 +54,10 @@ static int s_pick_step(cli_t *cli, const char *ref, char *instance, size_t len, 
     req.body_case = LKIP__ENVELOPE__BODY_TASKS;
     req.tasks = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_TASK_LIST, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__TasksReply *l = reply->reply->task_list;
-    if (!l)
-        return s_bad_reply(&reply);
     const Lkip__Task *found = NULL;
     int matches = 0;
     for (size_t i = 0; i < l->n_tasks; i++) {
@@ -155,12 +146,10 @@ int cli_tasks(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_TASKS;
     req.tasks = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_TASK_LIST, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__TasksReply *l = reply->reply->task_list;
-    if (!l)
-        return s_bad_reply(&reply);
     if (!cli_print_json(cli, reply)) {
         if (l->n_tasks == 0)
             printf("Tidak ada tugas terbuka untuk Anda.\n");
@@ -430,12 +419,12 @@ int cli_download(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_DOWNLOAD;
     req.download = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_DOCUMENT, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__DocumentReply *d = reply->reply->document;
-    if (!d || !d->info)
-        return s_bad_reply(&reply);
+    if (!d->info)
+        return cli_bad_reply(&reply);
     const char *path = out ? out : d->info->file_name;
     rc = s_write_local(path, d->content.data, d->content.len, force);
     if (rc == EXIT_OK) {
@@ -531,12 +520,10 @@ int cli_status(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_STATUS;
     req.status = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_INSTANCES, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__StatusReply *l = reply->reply->instances;
-    if (!l)
-        return s_bad_reply(&reply);
     if (!cli_print_json(cli, reply)) {
         if (l->n_instances == 0)
             printf("Belum ada SOP yang dimulai di organisasi Anda.\n");
@@ -566,12 +553,10 @@ int cli_history(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_HISTORY;
     req.history = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_AUDIT, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__HistoryReply *h = reply->reply->audit;
-    if (!h)
-        return s_bad_reply(&reply);
     if (!cli_print_json(cli, reply)) {
         if (h->n_entries == 0)
             printf("Belum ada catatan.\n");
@@ -601,12 +586,10 @@ int cli_capaian(cli_t *cli, int argc, char **argv)
     req.body_case = LKIP__ENVELOPE__BODY_CAPAIAN;
     req.capaian = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_CAPAIAN_TABLE, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__CapaianReply *c = reply->reply->capaian_table;
-    if (!c)
-        return s_bad_reply(&reply);
     if (!cli_print_json(cli, reply)) {
         printf("%-12s %-52s %10s %10s %9s  %s\n", "UNIT", "INDIKATOR", "TARGET", "REALISASI",
                "CAPAIAN", "KATEGORI");
@@ -700,11 +683,11 @@ static int s_subscribe(cli_t *cli, uint64_t *last)
     req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
     req.subscribe = &body;
     Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_SUBSCRIBED, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Lkip__SubscribeReply *s = reply->reply->subscribed;
-    if (s && s->last_seq < *last) {
+    if (s->last_seq < *last) {
         /* the server holds fewer events than we saw: a different or restored database */
         fprintf(stderr,
                 "lkip: [seq_reset] server memiliki %llu pemberitahuan, klien mencatat "
