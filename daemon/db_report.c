@@ -134,19 +134,18 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_res_t *r;
-    db_lookup_t rc = db_query_one(
-        db,
+    /* clang-format off */
+    static const char sql[] =
         "SELECT i.id, o.code, i.sop_code, d.version, d.title, i.period, i.state,"
-        " coalesce(i.current_step, 0), d.steps, " EPOCH("i.started_at") ", u.name, " EPOCH(
-            "i.finished_at") ", coalesce(i.letter_number, ''),"
-                             " coalesce(i.archive_sha256, ''), coalesce(i.archive_ref, ''),"
-                             " coalesce((SELECT version FROM documents WHERE id = "
-                             "i.archive_doc_id), 0), o.time_zone"
-                             " FROM instances i JOIN organisations o ON o.id = i.org_id"
-                             " JOIN sop_definitions d ON d.id = i.def_id JOIN users u ON u.id = "
-                             "i.started_by"
-                             " WHERE i.id = $1",
-        &p, &r);
+        " coalesce(i.current_step, 0), d.steps, " EPOCH("i.started_at") ", u.name,"
+        " " EPOCH("i.finished_at") ", coalesce(i.letter_number, ''),"
+        " coalesce(i.archive_sha256, ''), coalesce(i.archive_ref, ''),"
+        " coalesce((SELECT version FROM documents WHERE id = i.archive_doc_id), 0), o.time_zone"
+        " FROM instances i JOIN organisations o ON o.id = i.org_id"
+        " JOIN sop_definitions d ON d.id = i.def_id JOIN users u ON u.id = i.started_by"
+        " WHERE i.id = $1";
+    /* clang-format on */
+    db_lookup_t rc = db_query_one(db, sql, &p, &r);
     if (rc != DB_FOUND) {
         return NULL;
     }
