@@ -12,7 +12,8 @@ VERSION := 0.1.0
 BUILD   ?= build
 GEN     := $(BUILD)/gen
 OBJ     := $(BUILD)/obj
-PKGS    := libzmq libprotobuf-c libpq libsodium inih yaml-0.1 libical jansson
+PKGS    := libzmq libprotobuf-c libpq libsodium inih yaml-0.1 libical jansson \
+           xlsxwriter libzip libxml-2.0 pangocairo cairo ncursesw libnotify libmicrohttpd
 SANITIZE ?=
 
 # Recursive (=) so that pkg-config runs when a recipe needs it, after scripts/deps.sh.
@@ -22,10 +23,11 @@ WERROR  := $(if $(filter true,$(CI)),-Werror,)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
              -Wno-unused-parameter -pthread $(WERROR) $(CFLAGS) $(SANITIZE) \
-             -DLKIP_VERSION='"$(VERSION)"' -Icommon -Idaemon -Iclient -I$(GEN) $(PKG_CFLAGS) -MMD -MP
+             -DLKIP_VERSION='"$(VERSION)"' -Icommon -Ireport -Idaemon -Iclient -I$(GEN) $(PKG_CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)
+REPORT_SRC := $(wildcard report/*.c)
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -36,6 +38,7 @@ BENCH_SRC  := $(wildcard bench/*.c)
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
 COMMON_LIB := $(BUILD)/libcommon.a
+REPORT_LIB := $(BUILD)/libreport.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
 HARNESS_LIB := $(BUILD)/libharness.a
@@ -90,7 +93,7 @@ compose-check:
 	LKIP_DB_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
 format:
-	clang-format -i common/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC)
+	clang-format -i common/*.[ch] report/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC)
 
 clean:
 	rm -rf build
@@ -120,6 +123,10 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC)) $(PROTO_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(REPORT_LIB): $(call obj,$(REPORT_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(DAEMON_LIB): $(call obj,$(DAEMON_SRC)) $(MIGR_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -132,21 +139,21 @@ $(HARNESS_LIB): $(call obj,$(HARNESS_SRC))
 	@rm -f $@
 	ar rcs $@ $^
 
-$(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(COMMON_LIB)
+$(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(COMMON_LIB)
+$(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
-$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
-$(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(COMMON_LIB)
+$(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

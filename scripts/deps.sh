@@ -6,6 +6,9 @@ set -eu
 PACKAGES="gcc make pkg-config libc6-dev
 libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
 libpq-dev postgresql-15 libcmocka-dev libinih-dev libyaml-dev libical-dev libjansson-dev
+libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev fonts-liberation2
+libncurses-dev libnotify-dev libmicrohttpd-dev
+poppler-utils python3-zmq python3-protobuf
 tzdata ca-certificates docker-compose procps"
 
 missing=""
