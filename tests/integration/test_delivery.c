@@ -17,7 +17,9 @@
  *     the outbox poll when the notification is lost;
  *   - events not acknowledged are sent again after resend_ms;
  *   - retention prunes old acknowledged events in small batches, keeps unacknowledged ones, and
- *     a client that holds nothing still gets what was kept.
+ *     a client that holds nothing still gets what was kept;
+ *   - acknowledgements lost when lkipd is killed are stored when the client subscribes to the
+ *     daemon that comes back (its last seq), so retention prunes those events too.
  *
  * The load is a small inline definition (six plain steps, staf and kasubag_perencanaan in
  * turn, the sekretaris watching) run by pairs of actor threads, each with its own lkipc
@@ -1568,6 +1570,61 @@ static void test_retention_prunes_acknowledged_in_batches(void **state)
     s_world_close();
 }
 
+/* ---- 8. acknowledgements lost in a crash ---------------------------------------------------- */
+
+/* A client holds events whose acknowledgements never reached the database: lkipd was killed
+ * (SIGKILL) before its next flush of them. The client cannot tell; it subscribes to the daemon
+ * that comes back with the last seq it holds, and that must count as its acknowledgement:
+ * acked_seq catches up, and retention prunes those events. Here the client acknowledges nothing
+ * before the kill, so the daemon certainly lost every acknowledgement. */
+static void test_acks_lost_in_a_crash_are_stored_after_restart(void **state)
+{
+    enum { N = 30 };
+    s_world("dv_lostack", false, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+    long long sek_id = s_user_id("sekretaris.uji");
+    char *sek = xasprintf("%lld", sek_id);
+    s_insert_events(sek_id, N, "uji_ack_hilang");
+    assert_int_equal(harness_sql_exec(s_w.h,
+                                      "UPDATE outbox SET created_at = now() - interval '3 days'"
+                                      " WHERE user_id = $1",
+                                      sek, NULL),
+                     0);
+    lkipc_t *c = s_client(d, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(c, 0), N);
+    for (uint64_t want = 1; want <= N; want++) {
+        Lkip__Envelope *ev = s_event(c, WAIT_MS, "a stored event");
+        assert_int_equal(ev->event->seq, want);
+        wire_free(&ev);
+    }
+    harness_client_close(s_w.h, &c);
+    assert_int_equal(harness_daemon_stop(d, SIGKILL), 128 + SIGKILL);
+    const char *acked_sql = "SELECT acked_seq FROM recipient_seq WHERE user_id = $1";
+    assert_int_equal(harness_sql_int(s_w.h, acked_sql, sek, NULL), 0);
+
+    /* back: the client says what it holds, and that is stored as acknowledged */
+    assert_int_equal(harness_daemon_restart(d), 0);
+    c = s_client(d, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(c, N), N);
+    long long acked = s_wait_sql(N, acked_sql, sek);
+    if (acked != N) {
+        harness_dump_logs(s_w.h);
+        fail_msg("acked_seq is %lld %d ms after a subscription holding %d", acked, WAIT_MS, N);
+    }
+    harness_client_close(s_w.h, &c);
+
+    /* so retention can prune them: a daemon keeping one day does at its start */
+    const char *const sets[] = {"retention_days=1", NULL};
+    s_daemon(sets);
+    long long left = s_wait_sql(0, "SELECT count(*) FROM outbox WHERE user_id = $1", sek);
+    if (left != 0) {
+        harness_dump_logs(s_w.h);
+        fail_msg("%lld acknowledged old events still there after %d ms", left, WAIT_MS);
+    }
+    free(sek);
+    s_world_close();
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1582,6 +1639,10 @@ int main(void)
         cmocka_unit_test_teardown(test_two_daemons_notify_and_poll, s_teardown),
         cmocka_unit_test_teardown(test_unacknowledged_events_resent, s_teardown),
         cmocka_unit_test_teardown(test_retention_prunes_acknowledged_in_batches, s_teardown),
+        cmocka_unit_test_teardown(test_acks_lost_in_a_crash_are_stored_after_restart, s_teardown),
     };
+    const char *only = getenv("LKIP_TEST_ONLY"); /* e.g. "*retention*": run those alone */
+    if (only && *only)
+        cmocka_set_test_filter(only);
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }
