@@ -123,23 +123,43 @@ uint64_t lkipc_request_id(void)
     return id;
 }
 
+/* What a failed call means for people: its stable code and an Indonesian message. */
+#define RC_TEXT(code, message)                                                                     \
+    {                                                                                              \
+        code, message, "[" code "] " message                                                       \
+    }
+static const struct {
+    const char *code, *message, *text;
+} s_rc_texts[] = {
+    /* by -rc */
+    RC_TEXT("ok", "berhasil"),
+    RC_TEXT("timeout", "server tidak menjawab (periksa alamat server dan jaringan)"),
+    RC_TEXT("auth_refused", "server menolak kunci Anda (kunci belum didaftarkan atau akun "
+                            "dinonaktifkan)"),
+    RC_TEXT("socket_error", "kesalahan koneksi lokal"),
+    RC_TEXT("server_unavailable", "server belum dapat memeriksa kunci Anda (basis data server "
+                                  "tidak terjangkau)"),
+};
+
+static int s_rc_index(lkipc_rc_t rc)
+{
+    int i = -(int)rc;
+    return i >= 0 && i < (int)ARRAY_LEN(s_rc_texts) ? i : 3;
+}
+
 const char *lkipc_rc_text(lkipc_rc_t rc)
 {
-    switch (rc) {
-    case LKIPC_OK:
-        return "ok";
-    case LKIPC_TIMEOUT:
-        return "[timeout] server tidak menjawab (periksa alamat server dan jaringan)";
-    case LKIPC_AUTH_FAILED:
-        return "[auth_refused] server menolak kunci Anda (kunci belum didaftarkan atau akun "
-               "dinonaktifkan)";
-    case LKIPC_ERROR:
-        return "[socket_error] kesalahan koneksi lokal";
-    case LKIPC_UNAVAILABLE:
-        return "[server_unavailable] server belum dapat memeriksa kunci Anda (basis data tidak "
-               "terjangkau); coba lagi sebentar lagi";
-    }
-    return "[unknown]";
+    return rc == LKIPC_OK ? "ok" : s_rc_texts[s_rc_index(rc)].text;
+}
+
+const char *lkipc_rc_code(lkipc_rc_t rc)
+{
+    return s_rc_texts[s_rc_index(rc)].code;
+}
+
+const char *lkipc_rc_message(lkipc_rc_t rc)
+{
+    return s_rc_texts[s_rc_index(rc)].message;
 }
 
 static void s_on_monitor_event(lkipc_t *self, uint16_t ev, uint32_t value)

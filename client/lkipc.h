@@ -83,7 +83,10 @@ lkipc_rc_t lkipc_refusal(const lkipc_t *self);
  * benchmark's listeners); read from it only through lkipc_next_event. */
 void *lkipc_zmq_socket(lkipc_t *self);
 
-/* A short Indonesian description of a failed call, with its code, for people. */
+/* A short Indonesian description of a failed call, with its code, for people: "[code] text". */
 const char *lkipc_rc_text(lkipc_rc_t rc);
+/* Its two parts: the stable English code ("timeout") and the Indonesian message. */
+const char *lkipc_rc_code(lkipc_rc_t rc);
+const char *lkipc_rc_message(lkipc_rc_t rc);
 
 #endif
