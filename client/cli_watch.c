@@ -239,12 +239,11 @@ static void s_follow(watch_t *w)
 {
     lkipc_t *conn = w->cli->conn;
     lkipc_state_t state = lkipc_state(conn);
-    if (lkipc_connections(conn) != w->connections)
-        w->subscribed = false;
-    if (state != LKIPC_CONNECTED && !w->troubled) {
-        w->subscribed = false;
+    bool again = lkipc_connections(conn) != w->connections; /* maybe healed already */
+    if ((again || state != LKIPC_CONNECTED) && !w->troubled)
         s_status(w, "disconnected");
-    }
+    if (again || state != LKIPC_CONNECTED)
+        w->subscribed = false;
     if (state == LKIPC_REFUSED)
         s_error_rc(w, lkipc_refusal(conn), true);
     if (w->subscribed || state != LKIPC_CONNECTED || monotonic_ms() < w->retry_at)
