@@ -169,4 +169,8 @@ Lkip__Envelope *harness_call_ok(lkipc_t *c, Lkip__Envelope *req);
  * NULL, this code. */
 void harness_assert_reply(const Lkip__Envelope *env, int status, const char *code);
 
+/* With LKIP_TEST_ONLY set (a cmocka pattern, e.g. "*retention*"), only the tests it matches run:
+ * for running one test of a program alone while working on it. Call before running them. */
+void harness_test_filter(void);
+
 #endif

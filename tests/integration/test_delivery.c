@@ -2209,8 +2209,6 @@ int main(void)
         cmocka_unit_test_teardown(test_outage_as_users_live_it, s_teardown),
         cmocka_unit_test_teardown(test_repeat_after_giving_up_gets_the_original_answer, s_teardown),
     };
-    const char *only = getenv("LKIP_TEST_ONLY"); /* e.g. "*retention*": run those alone */
-    if (only && *only)
-        cmocka_set_test_filter(only);
+    harness_test_filter();
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }

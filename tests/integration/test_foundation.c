@@ -901,8 +901,6 @@ int main(void)
         cmocka_unit_test_teardown(test_sigterm_stops_cleanly, s_teardown),
         cmocka_unit_test_teardown(test_group_daemon_exits_clean, s_teardown),
     };
-    const char *only = getenv("LKIP_TEST_ONLY"); /* e.g. "*refus*": run those alone */
-    if (only && *only)
-        cmocka_set_test_filter(only);
+    harness_test_filter();
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }
