@@ -1,5 +1,5 @@
 /* cli_flow — the workflow commands of every actor: start, tasks, done, approve, return,
- * submit, upload, download, status, history, capaian, watch. */
+ * submit, upload, download, status, history, capaian (watch is in cli_watch.c). */
 #include "cli.h"
 
 #include "clitext.h"
@@ -49,6 +49,10 @@ static bool s_task_matches(const Lkip__Task *t, const char *ref)
  * text and the step. Returns EXIT_OK or prints why. */
 static int s_pick_step(cli_t *cli, const char *ref, char *instance, size_t len, int *step)
 {
+    /* the change an earlier run gave up on goes to the same step again, even when that very
+     * change moved the instance on */
+    if (cli_saved_target(cli, instance, len, step))
+        return EXIT_OK;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     Lkip__TasksRequest body = LKIP__TASKS_REQUEST__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_TASKS;
@@ -609,191 +613,4 @@ int cli_capaian(cli_t *cli, int argc, char **argv)
     }
     wire_free(&reply);
     return EXIT_OK;
-}
-
-/* ---- watch --------------------------------------------------------------------------------- */
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
-
-/* The file holding the last sequence received, per key (so two users on one machine never
- * share it). */
-static char *s_seq_path(const cli_t *cli)
-{
-    keypair_t kp;
-    char *path;
-    if (keys_load(cli->conf.key_file, &kp) == 0) {
-        /* Z85 may contain '/': use hex of the first bytes of its hash */
-        char hex[65];
-        sha256_hex(kp.public_key, strlen(kp.public_key), hex);
-        hex[16] = '\0';
-        path = xasprintf("%s/last-seq-%s", cli->conf.state_dir, hex);
-        memset(&kp, 0, sizeof kp);
-    } else {
-        path = xasprintf("%s/last-seq", cli->conf.state_dir);
-    }
-    return path;
-}
-
-static uint64_t s_seq_load(const char *path)
-{
-    char *text;
-    size_t len;
-    if (read_file(path, 64, &text, &len) != 0)
-        return 0;
-    uint64_t v = strtoull(text, NULL, 10);
-    free(text);
-    return v;
-}
-
-/* Stores seq durably: write a temporary file, fsync, rename. */
-static int s_seq_store(const char *path, uint64_t seq)
-{
-    char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        (void)cli_mkdirs(dir);
-    }
-    free(dir);
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int rc = -1;
-    if (f) {
-        fprintf(f, "%llu\n", (unsigned long long)seq);
-        rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
-        rc = fclose(f) == 0 ? rc : -1;
-        if (rc == 0)
-            rc = rename(tmp, path);
-    }
-    free(tmp);
-    return rc;
-}
-
-static int s_subscribe(cli_t *cli, uint64_t *last)
-{
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
-    body.last_seq = *last;
-    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
-    req.subscribe = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_SUBSCRIBED, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    const Lkip__SubscribeReply *s = reply->reply->subscribed;
-    if (s->last_seq < *last) {
-        /* the server holds fewer events than we saw: a different or restored database */
-        fprintf(stderr,
-                "lkip: [seq_reset] server memiliki %llu pemberitahuan, klien mencatat "
-                "%llu; penghitung disetel ulang\n",
-                (unsigned long long)s->last_seq, (unsigned long long)*last);
-        *last = s->last_seq;
-    }
-    wire_free(&reply);
-    return EXIT_OK;
-}
-
-static void s_ack(cli_t *cli, uint64_t seq)
-{
-    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
-    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
-    body.seq = seq;
-    env.body_case = LKIP__ENVELOPE__BODY_ACK;
-    env.ack = &body;
-    if (lkipc_send(cli->conn, &env) != 0)
-        return; /* the keepalive tries again; unacknowledged events are sent again */
-}
-
-int cli_watch(cli_t *cli, int argc, char **argv)
-{
-    static const cli_cmd_t me = {"watch", NULL, "[--count N] [--idle DETIK]", NULL};
-    static const struct option opts[] = {
-        {"count", required_argument, NULL, 'c'}, {"idle", required_argument, NULL, 'i'}, {0}};
-    long long count = 0, idle = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:i:", opts, NULL)) != -1) {
-        if (c == 'c' && cli_parse_int("--count", optarg, 1, 100000000, &count))
-            continue;
-        if (c == 'i' && cli_parse_int("--idle", optarg, 1, 86400, &idle))
-            continue;
-        return c == 'c' || c == 'i' ? EXIT_USAGE : cli_usage(&me, "pilihan tidak dikenal");
-    }
-    if (optind < argc)
-        return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
-    char *path = s_seq_path(cli);
-    uint64_t last = s_seq_load(path);
-    int rc = s_subscribe(cli, &last);
-    if (rc != EXIT_OK) {
-        free(path);
-        return rc;
-    }
-    if (!cli->json)
-        fprintf(stderr,
-                "Menunggu pemberitahuan (terakhir diterima: #%llu); Ctrl-C untuk "
-                "berhenti.\n",
-                (unsigned long long)last);
-    struct sigaction sa = {0};
-    sa.sa_handler = s_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    unsigned connections = lkipc_connections(cli->conn);
-    long long shown = 0;
-    int64_t quiet_since = monotonic_ms(), keepalive = monotonic_ms();
-    while (!s_stop && (count == 0 || shown < count)) {
-        Lkip__Envelope *ev = NULL;
-        int got = lkipc_next_event(cli->conn, 1000, &ev);
-        if (got < 0 && got != LKIPC_TIMEOUT) {
-            fprintf(stderr, "lkip: %s\n", lkipc_rc_text((lkipc_rc_t)got));
-            rc = EXIT_UNREACHABLE;
-            break;
-        }
-        int64_t now = monotonic_ms();
-        if (got == 1) {
-            const Lkip__Event *e = ev->event;
-            if (e->seq > last) { /* older ones are duplicates of a resend */
-                if (cli->json) {
-                    cli_print_event_json(e);
-                } else {
-                    char *line = clitext_event(e);
-                    printf("%s\n", line);
-                    free(line);
-                }
-                fflush(stdout);
-                last = e->seq;
-                if (s_seq_store(path, last) != 0)
-                    fprintf(stderr,
-                            "lkip: [io_error] posisi pemberitahuan tidak dapat "
-                            "disimpan di %s\n",
-                            path);
-                shown++;
-            }
-            s_ack(cli, e->seq > last ? last : e->seq);
-            wire_free(&ev);
-            quiet_since = now;
-            continue;
-        }
-        if (idle && now - quiet_since >= idle * 1000)
-            break;
-        if (lkipc_connections(cli->conn) != connections) {
-            /* connected again (daemon restarted?): a new session replays what we missed. Until
-             * the daemon has answered the subscription (a 503 while its database is away) there
-             * is no session: the next round asks again. */
-            unsigned seen = lkipc_connections(cli->conn);
-            if (s_subscribe(cli, &last) != EXIT_OK)
-                continue;
-            connections = seen;
-        }
-        if (now - keepalive >= 5000) {
-            s_ack(cli, last); /* keeps the session alive on the daemon */
-            keepalive = now;
-        }
-    }
-    free(path);
-    return rc;
 }

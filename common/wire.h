@@ -31,6 +31,11 @@ void wire_free(Lkip__Envelope **env);
 /* The size of one value of field f in a message struct (for walking repeated fields). */
 size_t wire_value_size(const ProtobufCFieldDescriptor *f);
 
+/* True for requests that change state, whose replies lkipd stores for retries: a client that
+ * got no answer to one must send it again unchanged (same request_id), never as a new one.
+ * Matches the mutating flags of lkipd's command table (tests/unit/test_wire.c checks). */
+bool wire_is_change(int body_case);
+
 /* True for statuses a client may retry unchanged (same request_id). */
 bool status_retryable(int status);
 

@@ -103,16 +103,21 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
     snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&f[3]),
              (const char *)zmq_msg_data(&f[3]));
 
+    /* every refusal can come back at once, from every client that reconnects: rate-limited */
+    static log_limit_t lookup_failed, unknown_key, disabled_user;
     user_t u = {0};
     db_lookup_t rc = db_user_by_key(self->db, z85, &u);
     if (rc == DB_FAILED) {
-        log_error("auth: could not look up key %.8s...: %s", z85, db_error(self->db));
+        log_limited(&lookup_failed, LOG_ERROR, "auth: could not look up key %.8s...: %s", z85,
+                    db_error(self->db));
         s_reply(self, &f[1], "500", "database unavailable", "", NULL);
     } else if (rc == DB_NOT_FOUND) {
-        log_warn("auth: unknown key %.8s... from %s refused", z85, address);
+        log_limited(&unknown_key, LOG_WARN, "auth: unknown key %.8s... from %s refused", z85,
+                    address);
         s_reply(self, &f[1], "400", "unknown key", "", NULL);
     } else if (u.disabled) {
-        log_warn("auth: disabled user \"%s\" from %s refused", u.name, address);
+        log_limited(&disabled_user, LOG_WARN, "auth: disabled user \"%s\" from %s refused", u.name,
+                    address);
         s_reply(self, &f[1], "400", "user disabled", "", NULL);
     } else {
         char id[24], org[24];

@@ -75,6 +75,5 @@ void batch_reply_plain(pending_t *p, int status, const char *code, const char *m
 
 void batch_reply_unavailable(pending_t *p)
 {
-    batch_reply_plain(p, LKIP__STATUS__UNAVAILABLE, "db_unavailable",
-                      "Basis data sedang tidak dapat dijangkau; silakan ulangi permintaan");
+    batch_reply_plain(p, LKIP__STATUS__UNAVAILABLE, "db_unavailable", CMD_UNAVAILABLE_MESSAGE);
 }

@@ -67,9 +67,9 @@ void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ..
 void cmd_db_failed(cmd_ctx_t *ctx, const char *what)
 {
     if (db_error_retryable(ctx->db)) {
-        log_warn("%s: %s (retryable)", what, db_error(ctx->db));
-        cmd_reply(ctx, LKIP__STATUS__UNAVAILABLE, "db_unavailable",
-                  "Basis data sedang tidak dapat dijangkau; silakan ulangi permintaan");
+        static log_limit_t retryable; /* every request of an outage */
+        log_limited(&retryable, LOG_WARN, "%s: %s (retryable)", what, db_error(ctx->db));
+        cmd_reply(ctx, LKIP__STATUS__UNAVAILABLE, "db_unavailable", CMD_UNAVAILABLE_MESSAGE);
     } else if (strcmp(db_sqlstate(ctx->db), "23505") == 0) {
         log_warn("%s: %s", what, db_error(ctx->db));
         cmd_reply(ctx, LKIP__STATUS__CONFLICT, "conflict",

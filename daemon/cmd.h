@@ -50,6 +50,14 @@ const cmd_t *cmd_find(int body_case);
 /* Sets the reply's status, stable English code and Indonesian message (printf-style). */
 void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ...) PRINTF(4, 5);
 
+/* The message of every 503 db_unavailable reply. It never invites a new request: the change
+ * may have been made before the database went away, and only the same request (the same
+ * request_id) can find that out without making it twice. */
+#define CMD_UNAVAILABLE_MESSAGE                                                                    \
+    "Basis data sedang tidak dapat dijangkau; belum pasti apakah permintaan ini sudah "            \
+    "diproses. Kirim kembali permintaan yang sama (request_id yang sama) untuk mengetahui "        \
+    "hasilnya: perubahan tidak akan tercatat dua kali"
+
 /* Answers a failed database call: 503 (retryable) for lost connections, deadlocks and
  * serialization failures, 409 for a unique violation, otherwise 500. Logs once. */
 void cmd_db_failed(cmd_ctx_t *ctx, const char *what);

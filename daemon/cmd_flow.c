@@ -141,7 +141,8 @@ void cmd_start(cmd_ctx_t *ctx)
         !s_check_period(ctx, r->period) || !s_check_note(ctx, r->note))
         return;
     int64_t def_id = 0;
-    db_lookup_t rc = db_sop_latest(ctx->db, r->sop_code, &def_id);
+    int def_version = 0;
+    db_lookup_t rc = db_sop_latest(ctx->db, r->sop_code, &def_id, &def_version);
     if (rc == DB_FAILED) {
         cmd_db_failed(ctx, "find definition");
         return;
@@ -190,8 +191,8 @@ void cmd_start(cmd_ctx_t *ctx)
     ctx->step_no = 1;
     flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note};
     if (flow_apply(&f, &res) == 0) {
-        strbuf_printf(&ctx->detail, "started %s/%s (definition v%lld)", def->code, r->period,
-                      (long long)def_id);
+        strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
+                      def_version);
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld). %s", def->code,
                   r->period, (long long)id, res.message);
         s_attach_status(ctx, id, def, false);

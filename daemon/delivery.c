@@ -285,6 +285,11 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
         self->count++;
     }
     s->sent = s->acked = last_seq;
+    /* The client holds everything up to last_seq: that is an acknowledgement, and it must be
+     * stored like one. Acknowledgements sent to a daemon killed before its next flush are lost
+     * with it; this is how they reach the database after all (and retention can prune). */
+    if (last_seq > 0)
+        s->ack_dirty = true;
     s->pending = true;
     s->last_seen = monotonic_ms();
     s->resend_at = s->last_seen + self->cfg->resend_ms;

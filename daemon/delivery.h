@@ -19,7 +19,8 @@ delivery_t *delivery_new(void *router, db_t *db, const config_t *cfg);
 void delivery_destroy(delivery_t **self_p);
 
 /* Registers (or resets) the session of peer rid for user and starts its replay after
- * last_seq. */
+ * last_seq, which counts as the peer's acknowledgement of everything up to it (stored at the
+ * next flush). */
 void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
                         uint64_t last_seq);
 

@@ -515,6 +515,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         s_dispatch(self);
         if (db_down(self->db))
             (void)s_db_ready(self);
+        log_limits_flush();
     }
     free(items);
     log_info("stopping");

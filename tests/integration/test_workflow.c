@@ -1228,6 +1228,17 @@ static void test_full_lkip_round(void **state)
         if (i > 0)
             assert_true(e->id > h->entries[i - 1]->id);
     }
+    /* the start names the definition's version number, not its row id (the SOPs of sop/ load
+     * in name order: the cuti example first, so LKIP's row id is not its version) */
+    long long lkip_def =
+        harness_sql_int(s_h, "SELECT id FROM sop_definitions WHERE code = 'LKIP'", NULL);
+    long long lkip_version =
+        harness_sql_int(s_h, "SELECT version FROM sop_definitions WHERE code = 'LKIP'", NULL);
+    assert_true(lkip_def != lkip_version);
+    char started[128];
+    snprintf(started, sizeof started, "started LKIP/%s (definition v%lld)", ROUND_PERIOD,
+             lkip_version);
+    assert_string_equal(h->entries[0]->detail, started);
     assert_non_null(strstr(h->entries[12]->detail, "return step 7"));
     assert_non_null(strstr(h->entries[12]->detail, REASON_7));
     assert_non_null(strstr(h->entries[17]->detail, REASON_9));

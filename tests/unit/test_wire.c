@@ -1,11 +1,12 @@
 /* test_wire — common/wire: envelopes survive encode/decode, and decode refuses what is over a
- * limit or not clean text, with a reason. */
+ * limit or not clean text, with a reason; the client's list of changes is lkipd's. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "cmd.h"
 #include "wire.h"
 
 #include <stdio.h>
@@ -229,6 +230,25 @@ static void test_too_many_repeated_refused(void **state)
     assert_non_null(strstr(why, "repeated"));
 }
 
+/* The client's list of changes is the daemon's: every request type lkipd knows is a change
+ * exactly when its command table says it stores the reply. */
+static void test_is_change_matches_daemon(void **state)
+{
+    int known = 0;
+    for (int body = 0; body < 128; body++) {
+        const cmd_t *cmd = cmd_find(body);
+        if (!cmd) {
+            assert_false(wire_is_change(body));
+            continue;
+        }
+        known++;
+        if (cmd->mutating != wire_is_change(body))
+            fail_msg("request %d (%s): lkipd says %s, wire_is_change says %s", body, cmd->name,
+                     cmd->mutating ? "change" : "read", wire_is_change(body) ? "change" : "read");
+    }
+    assert_true(known >= 30);
+}
+
 static void test_status_retryable(void **state)
 {
     assert_true(status_retryable(LKIP__STATUS__UNAVAILABLE));
@@ -262,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_string_over_limit_refused),
         cmocka_unit_test(test_invalid_utf8_refused),
         cmocka_unit_test(test_too_many_repeated_refused),
+        cmocka_unit_test(test_is_change_matches_daemon),
         cmocka_unit_test(test_status_retryable),
         cmocka_unit_test(test_status_name),
     };
