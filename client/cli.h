@@ -83,5 +83,6 @@ int cli_watch(cli_t *cli, int argc, char **argv);
 int cli_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_clock(cli_t *cli, int argc, char **argv);
+int cli_admin_delegate(cli_t *cli, int argc, char **argv);
 
 #endif

@@ -173,6 +173,8 @@ int cli_tasks(cli_t *cli, int argc, char **argv)
             printf("\n");
             if (*t->return_reason)
                 printf("    dikembalikan dengan alasan: %s\n", t->return_reason);
+            if (*t->as_capacity)
+                printf("    Anda mengerjakan langkah ini selaku %s\n", t->as_capacity);
         }
     }
     wire_free(&reply);
@@ -446,16 +448,17 @@ int cli_download(cli_t *cli, int argc, char **argv)
 
 static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
 {
-    char started[64], finished[64];
+    char started[64], finished[64], who[200];
     clitext_time(s->started_at, s->time_zone, started, sizeof started);
     clitext_time(s->finished_at, s->time_zone, finished, sizeof finished);
+    const char *starter = clitext_actor(s->started_by, s->started_as, who, sizeof who);
     printf("%s/%s (nomor %lld) - %s [definisi versi %d]\n", s->sop_code, s->period,
            (long long)s->id, s->sop_title, s->sop_version);
     if (strcmp(s->state, "active") == 0)
         printf("  Status: berjalan, langkah %d dari %d; dimulai %s oleh %s\n", s->current_step,
-               s->steps, started, s->started_by);
+               s->steps, started, starter);
     else
-        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, s->started_by);
+        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, starter);
     if (*s->letter_number)
         printf("  Nomor surat: %s\n", s->letter_number);
     if (*s->archive_sha256)
@@ -475,8 +478,9 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
         if (strcmp(r->state, "active") == 0)
             printf("        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when, due);
         else
-            printf("        oleh %s (%s), %s; tenggat %s\n", r->finished_by, r->actor_role, when,
-                   due);
+            printf("        oleh %s (%s), %s; tenggat %s\n",
+                   clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
+                   when, due);
         if (*r->note)
             printf("        %s: %s\n", strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan",
                    r->note);
@@ -503,7 +507,8 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
             printf("   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
                    "            SHA-256 %s%s\n",
                    d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                   (long long)d->size, d->uploaded_by, when, d->sha256,
+                   (long long)d->size,
+                   clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
                    s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
         }
     }
@@ -562,9 +567,10 @@ int cli_history(cli_t *cli, int argc, char **argv)
             printf("Belum ada catatan.\n");
         for (size_t i = 0; i < h->n_entries; i++) {
             const Lkip__AuditEntry *e = h->entries[i];
-            char when[64];
+            char when[64], who[200];
             clitext_time(e->at, h->time_zone, when, sizeof when);
-            printf("%s  %-20s %-10s %s", when, e->user, e->command,
+            printf("%s  %-20s %-10s %s", when,
+                   clitext_actor(e->user, e->acting_as, who, sizeof who), e->command,
                    e->status < 400 ? "diterima" : "DITOLAK");
             if (e->step_no)
                 printf(" langkah %d", e->step_no);
