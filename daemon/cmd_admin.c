@@ -139,6 +139,12 @@ void cmd_user_set(cmd_ctx_t *ctx)
                                   r->public_key, r->set_disabled ? r->disabled : -1);
     if (!s_user_rc(ctx, rc, r->name, r->role, r->unit_code, NULL))
         return;
+    /* a disabled user, or a key that changed: its open sessions end now, on every daemon */
+    if (((r->set_disabled && r->disabled) || *r->public_key) &&
+        db_users_revoke(ctx->db, r->name, NULL) != 0) {
+        cmd_db_failed(ctx, "end the user's sessions");
+        return;
+    }
     strbuf_printf(&ctx->detail, "changed user %s", r->name);
     if (*r->role)
         strbuf_printf(&ctx->detail, " role=%s", r->role);
@@ -294,6 +300,10 @@ void cmd_org_set(cmd_ctx_t *ctx)
     if (!found) {
         cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_org", "Organisasi \"%s\" tidak dikenal",
                   r->code);
+        return;
+    }
+    if (r->set_disabled && r->disabled && db_users_revoke(ctx->db, NULL, r->code) != 0) {
+        cmd_db_failed(ctx, "end the organisation's sessions");
         return;
     }
     strbuf_printf(&ctx->detail, "changed organisation %s", r->code);

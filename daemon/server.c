@@ -69,6 +69,17 @@ static void s_send_reply(server_t *self, pending_t *p)
 
 /* ---- the database connection ---------------------------------------------------------- */
 
+/* The channels every daemon listens on: events committed, the test clock, users whose sessions
+ * must end. Returns 0 or -1. */
+static int s_listen(db_t *db)
+{
+    return db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
+                   db_exec(db, "LISTEN lkip_clock", NULL) != 0 ||
+                   db_exec(db, "LISTEN lkip_users", NULL) != 0
+               ? -1
+               : 0;
+}
+
 /* True when the database can be used now; tries to reconnect when its back-off has passed. */
 static bool s_db_ready(server_t *self)
 {
@@ -83,8 +94,7 @@ static bool s_db_ready(server_t *self)
     case DB_BACK:
         break;
     }
-    if (db_exec(self->db, "LISTEN lkip_events", NULL) != 0 ||
-        db_exec(self->db, "LISTEN lkip_clock", NULL) != 0) {
+    if (s_listen(self->db) != 0) {
         db_mark_lost(self->db);
         return false;
     }
@@ -101,6 +111,12 @@ static void s_on_notify(const char *channel, const char *payload, void *arg)
     if (strcmp(channel, "lkip_clock") == 0) {
         timesrc_set(self->clock, strtoll(payload, NULL, 10));
         self->timer_known = false;
+        return;
+    }
+    if (strcmp(channel, "lkip_users") == 0) { /* "u:ID" or "o:ID": sessions to end */
+        int64_t id = strlen(payload) > 2 ? strtoll(payload + 2, NULL, 10) : 0;
+        if (id > 0)
+            delivery_end(self->delivery, payload[0] == 'u' ? id : 0, payload[0] == 'o' ? id : 0);
         return;
     }
     const char *bar = strchr(payload, '|');
@@ -149,7 +165,7 @@ static void s_finish_batch(server_t *self, batch_t *b)
             if (from > p->reply->subscribed->last_seq)
                 from = p->reply->subscribed->last_seq;
             delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
-                               p->user_id, from);
+                               p->user_id, p->org_id, from);
         }
     }
     if (b->n_woken) {
@@ -234,6 +250,8 @@ static int s_read_one(server_t *self, pending_t *p)
     p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
     const char *org = zmq_msg_gets(&body, "Org-Id");
     p->org_id = org ? strtoll(org, NULL, 10) : 0;
+    const char *key = zmq_msg_gets(&body, "Key");
+    snprintf(p->key, sizeof p->key, "%s", key ? key : "");
     const char *why = "message has more than one frame";
     if (!extra)
         p->env = wire_decode(zmq_msg_data(&body), zmq_msg_size(&body), &why);
@@ -384,8 +402,7 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     size_t len = sizeof self->endpoint;
     zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len);
-    if (db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
-        db_exec(db, "LISTEN lkip_clock", NULL) != 0) {
+    if (s_listen(db) != 0) {
         snprintf(err, errlen, "could not listen for events: %s", db_error(db));
         goto fail;
     }

@@ -124,6 +124,11 @@ static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
     } else if (found == DB_NOT_FOUND || caller.disabled) {
         cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "user_disabled",
                   "Akun Anda tidak aktif; hubungi administrator");
+    } else if (strcmp(caller.public_key, p->key) != 0) {
+        /* the connection was made with a key the user no longer holds */
+        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "key_changed",
+                  "Kunci yang dipakai sambungan ini sudah diganti oleh administrator; "
+                  "sambungkan ulang dengan kunci yang baru");
     } else {
         ctx.caller = &caller;
         if (cmd_authorize(&ctx, p->cmd, p->request_id))

@@ -36,6 +36,7 @@ typedef enum {
     SEKRETARIS,
     KASUBAG,
     STAF,
+    STAF2,
     OP_SEKRETARIAT,
     OP_IKP,
     OP_APTIKA,
@@ -58,6 +59,7 @@ static const struct {
     [SEKRETARIS] = {"sekretaris", "sekretaris", NULL, false},
     [KASUBAG] = {"kasubag", "kasubag_perencanaan", NULL, false},
     [STAF] = {"staf", "staf", NULL, false},
+    [STAF2] = {"staf.dua", "staf", NULL, false},
     [OP_SEKRETARIAT] = {"op.sekretariat", "operator_unit", "SEKRETARIAT", false},
     [OP_IKP] = {"op.ikp", "operator_unit", "IKP", false},
     [OP_APTIKA] = {"op.aptika", "operator_unit", "APTIKA", false},
@@ -1028,6 +1030,132 @@ static void test_delegation_plh(void **state)
     s_stop_clean();
 }
 
+/* ---- ending sessions ------------------------------------------------------------------ */
+
+/* who's next event within ms, or NULL. */
+static Lkip__Envelope *s_next_event(lkipc_t *c, int ms)
+{
+    Lkip__Envelope *ev = NULL;
+    int rc = lkipc_next_event(c, ms, &ev);
+    assert_true(rc >= 0);
+    return rc == 1 ? ev : NULL;
+}
+
+static void s_ack(lkipc_t *c, uint64_t seq)
+{
+    Lkip__AckRequest ack = LKIP__ACK_REQUEST__INIT;
+    ack.seq = seq;
+    Lkip__Envelope a = LKIP__ENVELOPE__INIT;
+    a.body_case = LKIP__ENVELOPE__BODY_ACK;
+    a.ack = &ack;
+    assert_int_equal(lkipc_send(c, &a), 0);
+}
+
+static long long s_acked(const char *name)
+{
+    return harness_sql_int(s_h,
+                           "SELECT s.acked_seq FROM recipient_seq s JOIN users u"
+                           " ON u.id = s.user_id WHERE u.name = $1",
+                           name, NULL);
+}
+
+/* Subscribes c from the start and returns its first event (owned). */
+static Lkip__Envelope *s_subscribe_first(lkipc_t *c)
+{
+    Lkip__SubscribeRequest sub = LKIP__SUBSCRIBE_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
+    req.subscribe = &sub;
+    Lkip__Envelope *reply = harness_call_ok(c, &req);
+    harness_assert_reply(reply, 200, "ok");
+    wire_free(&reply);
+    Lkip__Envelope *ev = s_next_event(c, EVENT_WAIT_MS);
+    assert_non_null(ev);
+    return ev;
+}
+
+/* Disabling a user, or changing its key, ends its open sessions at once on every daemon: the
+ * events it did not acknowledge are not sent again, its acknowledgements are no longer taken,
+ * its requests are refused; the staf beside it on the same daemon marks the moments when
+ * anything would have arrived. */
+static void test_disable_ends_sessions(void **state)
+{
+    const char *sets[] = {"resend_ms=200", NULL};
+    harness_daemon_t *d2 = harness_daemon_start(s_h, sets);
+    assert_non_null(d2);
+    lkipc_t *x = harness_client(s_h, d2, &s_kp[STAF], CALL_TIMEOUT_MS);
+    lkipc_t *marker = harness_client(s_h, d2, &s_kp[STAF2], CALL_TIMEOUT_MS);
+    assert_non_null(x);
+    assert_non_null(marker);
+    s_start(STAF2, "CUTI", "a", 201, "ok");
+    Lkip__Envelope *ex = s_subscribe_first(x), *em = s_subscribe_first(marker);
+    assert_string_equal(ex->event->kind, "step_assigned");
+    uint64_t x_seq = ex->event->seq;
+    wire_free(&ex);
+    wire_free(&em);
+
+    /* disabled through the first daemon while the staf holds an unacknowledged event on d2 */
+    snprintf(s_action, sizeof s_action, "disable staf");
+    REQ(user_set, USER_SET, Lkip__UserSetRequest, LKIP__USER_SET_REQUEST__INIT);
+    body.name = "staf";
+    body.set_disabled = true;
+    body.disabled = true;
+    s_call(ADMIN, &req, 200, "ok");
+    /* ... the session ended on d2 before the next resend: when the marker's unacknowledged
+     * event comes again, the staf's does not */
+    for (;;) {
+        em = s_next_event(marker, EVENT_WAIT_MS);
+        assert_non_null(em);
+        bool resent = em->event->seq == 1;
+        wire_free(&em);
+        if (resent)
+            break;
+    }
+    ex = s_next_event(x, 300);
+    assert_null(ex);
+    /* its acknowledgement is not taken (the marker's, sent after it, is stored) */
+    long long before = s_acked("staf");
+    s_ack(x, x_seq);
+    s_ack(marker, 1);
+    int64_t deadline = monotonic_ms() + EVENT_WAIT_MS;
+    while (s_acked("staf.dua") < 1 && monotonic_ms() < deadline)
+        nanosleep(&(struct timespec){0, 20000000}, NULL);
+    assert_int_equal(s_acked("staf.dua"), 1);
+    assert_int_equal(s_acked("staf"), before);
+    /* its requests are refused, and a new connection fails at the handshake */
+    Lkip__WhoamiRequest who = LKIP__WHOAMI_REQUEST__INIT;
+    Lkip__Envelope w = LKIP__ENVELOPE__INIT;
+    w.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
+    w.whoami = &who;
+    Lkip__Envelope *r = harness_call_ok(x, &w);
+    harness_assert_reply(r, 403, "user_disabled");
+    wire_free(&r);
+    lkipc_t *again = harness_client(s_h, d2, &s_kp[STAF], 2000);
+    assert_non_null(again);
+    w.request_id = 0;
+    assert_int_equal(lkipc_call(again, &w, &r), LKIPC_AUTH_FAILED);
+
+    /* a new key: the connection made with the old one is refused and ends; the new one works */
+    keypair_t fresh;
+    assert_int_equal(harness_keypair(s_h, "staf.dua.baru", &fresh), 0);
+    snprintf(s_action, sizeof s_action, "new key for staf.dua");
+    body = (Lkip__UserSetRequest)LKIP__USER_SET_REQUEST__INIT;
+    body.name = "staf.dua";
+    body.public_key = fresh.public_key;
+    s_call(ADMIN, &req, 200, "ok");
+    w.request_id = 0;
+    r = harness_call_ok(marker, &w);
+    harness_assert_reply(r, 403, "key_changed");
+    wire_free(&r);
+    lkipc_t *renewed = harness_client(s_h, d2, &fresh, CALL_TIMEOUT_MS);
+    w.request_id = 0;
+    r = harness_call_ok(renewed, &w);
+    harness_assert_reply(r, 200, "ok");
+    wire_free(&r);
+    assert_int_equal(harness_daemon_stop(d2, SIGTERM), 0);
+    s_stop_clean();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1036,6 +1164,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_admin_never_acts, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_delegation_plh, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_role_command_matrix, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_disable_ends_sessions, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
