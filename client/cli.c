@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int s_connect(cli_t *cli)
+int cli_connect(cli_t *cli)
 {
     if (cli->conn)
         return EXIT_OK;
@@ -47,9 +47,14 @@ static int s_connect(cli_t *cli)
 
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
 {
+    return cli_print_json_message(cli, &reply->reply->base);
+}
+
+bool cli_print_json_message(cli_t *cli, const ProtobufCMessage *m)
+{
     if (!cli->json)
         return false;
-    json_t *j = pbjson_message(&reply->reply->base);
+    json_t *j = pbjson_message(m);
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(s);
     free(s);
@@ -60,7 +65,7 @@ bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
 int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
 {
     *reply = NULL;
-    int rc = s_connect(cli);
+    int rc = cli_connect(cli);
     if (rc != EXIT_OK)
         return rc;
     lkipc_rc_t crc = lkipc_call(cli->conn, req, reply);

@@ -19,6 +19,7 @@ typedef struct {
     Lkip__Envelope *env; /* decoded request; NULL when the frame was malformed */
     const cmd_t *cmd;    /* NULL when the body is not a known request */
     Lkip__Reply *reply;  /* the answer; set early for malformed or unknown requests */
+    char *flow_key;      /* a download within flow control: its transfer (owned) */
 } pending_t;
 
 typedef struct {

@@ -49,6 +49,8 @@ static const cmd_t s_commands[] = {
     CMD(LKIP__ENVELOPE__BODY_DELEGATE_ADD, "delegate_add", ACCESS_ADMIN, true, cmd_delegate_add),
     CMD(LKIP__ENVELOPE__BODY_DELEGATE_REMOVE, "delegate_remove", ACCESS_ADMIN, true,
         cmd_delegate_remove),
+    CMD(LKIP__ENVELOPE__BODY_UPLOAD_CHUNK, "upload_chunk", ACCESS_WORKFLOW, false,
+        cmd_upload_chunk),
     CMD(LKIP__ENVELOPE__BODY_DELEGATE_LIST, "delegate_list", ACCESS_ANY, false, cmd_delegate_list),
 };
 

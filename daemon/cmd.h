@@ -79,6 +79,19 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what);
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required);
 
+/* Resolves and loads the instance a request names ("17", "LKIP/2026", or "" for the caller's only
+ * running one) in the caller's organisation; with lock, under its row lock. false after
+ * replying (404 / 400). */
+struct db_instance;
+struct sopdef;
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, struct db_instance *inst,
+                  const struct sopdef **def);
+
+/* For an upload naming a staged document (upload_id): assembles it (caller frees *content),
+ * checks its size and SHA-256 against the request, and removes its pieces. false after
+ * replying. */
+bool cmd_take_upload(cmd_ctx_t *ctx, const Lkip__UploadRequest *r, uint8_t **content, size_t *len);
+
 /* Handlers, by module. */
 void cmd_ping(cmd_ctx_t *ctx);
 void cmd_whoami(cmd_ctx_t *ctx);
@@ -99,6 +112,7 @@ void cmd_step(cmd_ctx_t *ctx);
 void cmd_submit(cmd_ctx_t *ctx);
 void cmd_upload(cmd_ctx_t *ctx);
 void cmd_download(cmd_ctx_t *ctx);
+void cmd_upload_chunk(cmd_ctx_t *ctx);
 void cmd_tasks(cmd_ctx_t *ctx);
 void cmd_status(cmd_ctx_t *ctx);
 void cmd_history(cmd_ctx_t *ctx);

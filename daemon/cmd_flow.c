@@ -94,9 +94,8 @@ static void s_note_capacity(cmd_ctx_t *ctx, const char *capacity)
     strbuf_printf(&ctx->detail, " (as %s)", capacity);
 }
 
-/* Resolves and loads the instance a request names; false after replying. */
-static bool s_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
-                       const sopdef_t **def)
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
+                  const sopdef_t **def)
 {
     if (!cmd_check_field(ctx, "instance", ref, WIRE_MAX_TITLE, false))
         return false;
@@ -320,7 +319,7 @@ void cmd_step(cmd_ctx_t *ctx)
     ctx->step_no = r->step_no;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
     flow_t f = {
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
@@ -411,7 +410,7 @@ void cmd_submit(cmd_ctx_t *ctx)
     db_unit_t unit = {0};
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
     if (!s_submit_unit(ctx, r->unit_code, &unit)) {
         db_instance_clear(&inst);
@@ -492,15 +491,16 @@ void cmd_upload(cmd_ctx_t *ctx)
     const Lkip__UploadRequest *r = ctx->req->upload;
     if (!cmd_check_field(ctx, "file_name", r->file_name, MAX_FILE_NAME, true))
         return;
-    if (r->content.len == 0) {
+    if (r->upload_id == 0 && r->content.len == 0) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "empty_file", "Berkas \"%s\" kosong",
                   r->file_name);
         return;
     }
-    if (r->content.len > WIRE_MAX_DOCUMENT) {
-        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "file_too_large",
-                  "Dokumen terlalu besar (%zu bita; paling besar %u bita)", r->content.len,
-                  WIRE_MAX_DOCUMENT);
+    if (r->content.len > WIRE_CHUNK) {
+        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "chunk_required",
+                  "Dokumen lebih besar dari %u bita dikirim bertahap (upload_chunk), bukan "
+                  "dalam satu pesan",
+                  WIRE_CHUNK);
         return;
     }
     if (r->step_no <= 0) {
@@ -511,20 +511,26 @@ void cmd_upload(cmd_ctx_t *ctx)
     ctx->step_no = r->step_no;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
     engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role, .step_no = r->step_no};
     const char *name = s_base_name(r->file_name);
+    uint8_t *staged = NULL;
+    size_t staged_len = 0;
+    if (r->upload_id && !cmd_take_upload(ctx, r, &staged, &staged_len)) {
+        db_instance_clear(&inst);
+        return;
+    }
     flow_t f = {.ctx = ctx,
                 .inst = &inst,
                 .def = def,
                 .file_name = name,
-                .content = r->content.data,
-                .len = r->content.len};
+                .content = staged ? staged : r->content.data,
+                .len = staged ? staged_len : r->content.len};
     s_deleg_t deleg;
     if (s_delegations(ctx, inst.id, &cmd, &deleg) && s_decide_and_apply(ctx, &f, &cmd)) {
         bool found;
-        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, false, &found);
+        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &found);
         if (d) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
             ctx->reply->document = d;
@@ -536,37 +542,7 @@ void cmd_upload(cmd_ctx_t *ctx)
     }
     s_deleg_clear(&deleg);
     flow_clear(&f);
-    db_instance_clear(&inst);
-}
-
-void cmd_download(cmd_ctx_t *ctx)
-{
-    const Lkip__DownloadRequest *r = ctx->req->download;
-    if (r->version < 0) {
-        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_version", "Versi dokumen tidak sah");
-        return;
-    }
-    db_instance_t inst = {0};
-    const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, false, &inst, &def))
-        return;
-    bool found = false;
-    Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, r->version, true, &found);
-    if (d) {
-        ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
-        ctx->reply->document = d;
-        cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Dokumen versi %d", d->info->version);
-    } else if (!found) {
-        if (r->version)
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document",
-                      "Dokumen versi %d tidak ada pada %s/%s", r->version, inst.sop_code,
-                      inst.period);
-        else
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document", "Belum ada dokumen pada %s/%s",
-                      inst.sop_code, inst.period);
-    } else {
-        cmd_db_failed(ctx, "read document");
-    }
+    free(staged);
     db_instance_clear(&inst);
 }
 
@@ -664,7 +640,7 @@ void cmd_status(cmd_ctx_t *ctx)
     if (*r->instance) {
         db_instance_t inst = {0};
         const sopdef_t *def = NULL;
-        if (!s_instance(ctx, r->instance, false, &inst, &def))
+        if (!cmd_instance(ctx, r->instance, false, &inst, &def))
             return;
         s_attach_status(ctx, inst.id, def, true);
         db_instance_clear(&inst);
@@ -715,7 +691,7 @@ void cmd_history(cmd_ctx_t *ctx)
     if (*r->instance) {
         db_instance_t inst = {0};
         const sopdef_t *def = NULL;
-        if (!s_instance(ctx, r->instance, false, &inst, &def))
+        if (!cmd_instance(ctx, r->instance, false, &inst, &def))
             return;
         instance_id = inst.id;
         db_instance_clear(&inst);
@@ -736,7 +712,7 @@ void cmd_capaian(cmd_ctx_t *ctx)
     const Lkip__CapaianRequest *r = ctx->req->capaian;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, false, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, false, &inst, &def))
         return;
     Lkip__CapaianReply *c = db_report_capaian(ctx->db, inst.id);
     if (!c) {

@@ -10,7 +10,7 @@
 #include "unitdata.h"
 
 /* An instance with what the engine needs to decide. Strings owned (db_instance_clear). */
-typedef struct {
+typedef struct db_instance {
     int64_t id;
     int64_t org_id;
     char *org_code;

@@ -330,18 +330,21 @@ Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t use
     return h;
 }
 
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, bool content,
-                                        bool *found)
+Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
+                                        int64_t max, bool *found)
 {
     *found = true;
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, version);
-    db_param_bool(&p, content);
-    /* the content only when asked for: a listing must not read 25 MB */
+    db_param_int(&p, offset);
+    db_param_int(&p, max);
+    /* only the chunk asked for: the content is stored out of line and uncompressed, so
+     * substring reads just the pages it needs */
     db_res_t *r;
     db_lookup_t rc = db_query_one(db,
-                                  "SELECT " DOC_COLUMNS ", CASE WHEN $3 THEN d.content END"
+                                  "SELECT " DOC_COLUMNS ", CASE WHEN $4 > 0 THEN"
+                                  " substring(d.content FROM $3::int + 1 FOR $4::int) END"
                                   " FROM documents d JOIN users u ON u.id = d.uploaded_by"
                                   " WHERE d.instance_id = $1 AND ($2 = 0 OR d.version = $2)"
                                   " ORDER BY d.version DESC LIMIT 1",
@@ -353,7 +356,8 @@ Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int versi
     Lkip__DocumentReply *d = xmalloc(sizeof *d);
     lkip__document_reply__init(d);
     d->info = s_document_info(r, 0);
-    if (content) {
+    d->offset = offset;
+    if (max > 0) {
         size_t len;
         d->content.data = db_res_bytes(r, 0, DOC_N_COLUMNS, &len);
         d->content.len = len;
