@@ -49,9 +49,14 @@ int cli_connect(cli_t *cli)
 
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
 {
+    return cli_print_json_message(cli, &reply->reply->base);
+}
+
+bool cli_print_json_message(cli_t *cli, const ProtobufCMessage *m)
+{
     if (!cli->json)
         return false;
-    json_t *j = pbjson_message(&reply->reply->base);
+    json_t *j = pbjson_message(m);
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(s);
     free(s);

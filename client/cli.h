@@ -65,6 +65,13 @@ int cli_bad_reply(Lkip__Envelope **reply);
  * the message) so the caller can show its details. */
 int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
 
+/* Opens the connection when it is not open yet (reads the keys). Prints why on failure and
+ * returns an EXIT_ status. */
+int cli_connect(cli_t *cli);
+
+/* With --json: prints any message as JSON and returns true. */
+bool cli_print_json_message(cli_t *cli, const ProtobufCMessage *m);
+
 /* Prints one event as a JSON line. */
 void cli_print_event_json(const Lkip__Event *ev);
 
@@ -101,5 +108,6 @@ int cli_watch(cli_t *cli, int argc, char **argv);
 int cli_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_clock(cli_t *cli, int argc, char **argv);
+int cli_admin_delegate(cli_t *cli, int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "clitext.h"
+#include "xfer.h"
 
 #include <unistd.h>
 
@@ -177,6 +178,8 @@ int cli_tasks(cli_t *cli, int argc, char **argv)
             printf("\n");
             if (*t->return_reason)
                 printf("    dikembalikan dengan alasan: %s\n", t->return_reason);
+            if (*t->as_capacity)
+                printf("    Anda mengerjakan langkah ini selaku %s\n", t->as_capacity);
         }
     }
     wire_free(&reply);
@@ -322,6 +325,22 @@ int cli_submit(cli_t *cli, int argc, char **argv)
     return rc;
 }
 
+/* Prints why a transfer failed and returns the exit status it means. */
+static int s_xfer_failed(const xfer_error_t *e)
+{
+    if (e->status >= 400) {
+        fprintf(stderr, "lkip: %s: %s [%d %s]\n", e->status >= 500 ? "galat server" : "ditolak",
+                e->message, e->status, e->code);
+        return e->status >= 500 ? EXIT_SERVER : EXIT_REFUSED;
+    }
+    if (e->rc != LKIPC_OK) {
+        fprintf(stderr, "lkip: %s\n", lkipc_rc_text(e->rc));
+        return EXIT_UNREACHABLE;
+    }
+    fprintf(stderr, "lkip: [%s] %s\n", e->code, e->message);
+    return strcmp(e->code, "hash_mismatch") == 0 ? EXIT_SERVER : EXIT_USAGE;
+}
+
 int cli_upload(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {"upload", NULL, "BERKAS [SOP] [--step N]", NULL};
@@ -343,46 +362,41 @@ int cli_upload(cli_t *cli, int argc, char **argv)
         return EXIT_USAGE;
     char instance[64];
     snprintf(instance, sizeof instance, "%s", ref);
+    int rc = EXIT_OK;
     if (step == 0) {
         int s = 0;
-        int rc = s_pick_step(cli, ref, instance, sizeof instance, &s);
-        if (rc != EXIT_OK) {
-            free(data);
-            return rc;
-        }
+        rc = s_pick_step(cli, ref, instance, sizeof instance, &s);
         step = s;
+    }
+    char sha[65];
+    xfer_error_t xe;
+    if (rc == EXIT_OK && len > WIRE_CHUNK) { /* staged in chunks; a second run resumes */
+        rc = cli_connect(cli);
+        if (rc == EXIT_OK &&
+            xfer_stage(cli->conn, (uint8_t *)data, len, &body.upload_id, sha, &xe) != 0)
+            rc = s_xfer_failed(&xe);
+        body.size = (int64_t)len;
+        body.sha256 = sha;
+    } else {
+        body.content.data = (uint8_t *)data;
+        body.content.len = len;
     }
     const char *slash = strrchr(path, '/');
     body.file_name = (char *)(slash ? slash + 1 : path);
     body.instance = instance;
     body.step_no = (int32_t)step;
-    body.content.data = (uint8_t *)data;
-    body.content.len = len;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
     req.upload = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    Lkip__Envelope *reply = NULL;
+    if (rc == EXIT_OK)
+        rc = cli_call(cli, &req, &reply);
     free(data);
     if (rc != EXIT_OK)
         return rc;
     if (!cli_print_json(cli, reply))
         printf("%s\n", reply->reply->message);
     wire_free(&reply);
-    return EXIT_OK;
-}
-
-/* Writes data to path (not over an existing file unless force). */
-static int s_write_local(const char *path, const uint8_t *data, size_t len, bool force)
-{
-    FILE *f = fopen(path, force ? "wb" : "wbx");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "lkip: [io_error] berkas \"%s\" tidak dapat ditulis: %s%s\n", path,
-                strerror(errno), errno == EEXIST ? " (pakai --force untuk menimpa)" : "");
-        if (f)
-            fclose(f);
-        return EXIT_USAGE;
-    }
     return EXIT_OK;
 }
 
@@ -394,7 +408,6 @@ int cli_download(cli_t *cli, int argc, char **argv)
                                          {"out", required_argument, NULL, 'o'},
                                          {"force", no_argument, NULL, 'f'},
                                          {0}};
-    Lkip__DownloadRequest body = LKIP__DOWNLOAD_REQUEST__INIT;
     long long version = 0;
     const char *out = NULL;
     bool force = false;
@@ -417,32 +430,38 @@ int cli_download(cli_t *cli, int argc, char **argv)
     }
     if (optind + 1 < argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind + 1]);
-    body.instance = optind < argc ? argv[optind] : "";
-    body.version = (int32_t)version;
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_DOWNLOAD;
-    req.download = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_DOCUMENT, &reply);
+    const char *ref = optind < argc ? argv[optind] : "";
+    int rc = cli_connect(cli);
     if (rc != EXIT_OK)
         return rc;
-    const Lkip__DocumentReply *d = reply->reply->document;
-    if (!d->info)
-        return cli_bad_reply(&reply);
-    const char *path = out ? out : d->info->file_name;
-    rc = s_write_local(path, d->content.data, d->content.len, force);
-    if (rc == EXIT_OK) {
-        char sha[65];
-        sha256_hex(d->content.data, d->content.len, sha);
-        if (strcmp(sha, d->info->sha256) != 0) {
-            fprintf(stderr, "lkip: [hash_mismatch] SHA-256 berkas yang diterima tidak cocok\n");
-            rc = EXIT_SERVER;
-        } else if (!cli_print_json(cli, reply)) {
-            printf("Dokumen versi %d (%s, %lld bita) disimpan ke %s\nSHA-256 %s\n",
-                   d->info->version, d->info->file_name, (long long)d->info->size, path, sha);
-        }
+    /* the file name is the stored one unless --out says otherwise: ask for it first */
+    Lkip__DocumentInfo *info = NULL;
+    xfer_error_t xe;
+    char *path = NULL;
+    if (!out) {
+        Lkip__DownloadRequest body = LKIP__DOWNLOAD_REQUEST__INIT;
+        body.instance = (char *)ref;
+        body.version = (int32_t)version;
+        Lkip__Envelope req = LKIP__ENVELOPE__INIT, *reply = NULL;
+        req.body_case = LKIP__ENVELOPE__BODY_DOWNLOAD;
+        req.download = &body;
+        rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_DOCUMENT, &reply);
+        if (rc != EXIT_OK)
+            return rc;
+        const Lkip__DocumentInfo *i = reply->reply->document->info;
+        const char *base = i ? strrchr(i->file_name, '/') : NULL;
+        path = xstrdup(!i ? "" : base ? base + 1 : i->file_name);
+        version = i ? i->version : version;
+        wire_free(&reply);
     }
-    wire_free(&reply);
+    if (xfer_download(cli->conn, ref, (int)version, out ? out : path, force, &info, &xe) != 0)
+        rc = s_xfer_failed(&xe);
+    else if (!cli_print_json_message(cli, &info->base))
+        printf("Dokumen versi %d (%s, %lld bita) disimpan ke %s\nSHA-256 %s\n", info->version,
+               info->file_name, (long long)info->size, out ? out : path, info->sha256);
+    if (info)
+        lkip__document_info__free_unpacked(info, NULL);
+    free(path);
     return rc;
 }
 
@@ -450,16 +469,17 @@ int cli_download(cli_t *cli, int argc, char **argv)
 
 static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
 {
-    char started[64], finished[64];
+    char started[64], finished[64], who[200];
     clitext_time(s->started_at, s->time_zone, started, sizeof started);
     clitext_time(s->finished_at, s->time_zone, finished, sizeof finished);
+    const char *starter = clitext_actor(s->started_by, s->started_as, who, sizeof who);
     printf("%s/%s (nomor %lld) - %s [definisi versi %d]\n", s->sop_code, s->period,
            (long long)s->id, s->sop_title, s->sop_version);
     if (strcmp(s->state, "active") == 0)
         printf("  Status: berjalan, langkah %d dari %d; dimulai %s oleh %s\n", s->current_step,
-               s->steps, started, s->started_by);
+               s->steps, started, starter);
     else
-        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, s->started_by);
+        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, starter);
     if (*s->letter_number)
         printf("  Nomor surat: %s\n", s->letter_number);
     if (*s->archive_sha256)
@@ -479,8 +499,9 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
         if (strcmp(r->state, "active") == 0)
             printf("        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when, due);
         else
-            printf("        oleh %s (%s), %s; tenggat %s\n", r->finished_by, r->actor_role, when,
-                   due);
+            printf("        oleh %s (%s), %s; tenggat %s\n",
+                   clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
+                   when, due);
         if (*r->note)
             printf("        %s: %s\n", strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan",
                    r->note);
@@ -507,7 +528,8 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
             printf("   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
                    "            SHA-256 %s%s\n",
                    d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                   (long long)d->size, d->uploaded_by, when, d->sha256,
+                   (long long)d->size,
+                   clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
                    s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
         }
     }
@@ -566,9 +588,10 @@ int cli_history(cli_t *cli, int argc, char **argv)
             printf("Belum ada catatan.\n");
         for (size_t i = 0; i < h->n_entries; i++) {
             const Lkip__AuditEntry *e = h->entries[i];
-            char when[64];
+            char when[64], who[200];
             clitext_time(e->at, h->time_zone, when, sizeof when);
-            printf("%s  %-20s %-10s %s", when, e->user, e->command,
+            printf("%s  %-20s %-10s %s", when,
+                   clitext_actor(e->user, e->acting_as, who, sizeof who), e->command,
                    e->status < 400 ? "diterima" : "DITOLAK");
             if (e->step_no)
                 printf(" langkah %d", e->step_no);

@@ -428,6 +428,38 @@ void lkipc_set_retry_window(lkipc_t *self, int retry_window_ms)
     self->retry_window_ms = retry_window_ms > 0 ? retry_window_ms : 0;
 }
 
+int lkipc_post(lkipc_t *self, Lkip__Envelope *req)
+{
+    if (req->request_id == 0)
+        req->request_id = lkipc_request_id();
+    if (s_reconnect_if_refused(self, monotonic_ms()) < 0)
+        return LKIPC_ERROR;
+    return lkipc_send(self, req) != 0 && errno != EAGAIN ? LKIPC_ERROR : 0;
+}
+
+int lkipc_next_reply(lkipc_t *self, int64_t deadline, Lkip__Envelope **reply)
+{
+    for (;;) {
+        Lkip__Envelope *env = NULL;
+        int rc = s_receive(self, deadline, &env);
+        if (rc <= 0)
+            return rc;
+        if (env->body_case == LKIP__ENVELOPE__BODY_REPLY) {
+            *reply = env;
+            return 1;
+        }
+        if (env->body_case == LKIP__ENVELOPE__BODY_EVENT)
+            s_queue_event(self, env);
+        else
+            wire_free(&env);
+    }
+}
+
+int lkipc_timeout_ms(const lkipc_t *self)
+{
+    return self->timeout_ms;
+}
+
 void *lkipc_zmq_socket(lkipc_t *self)
 {
     return self->dealer;

@@ -52,6 +52,18 @@ lkipc_rc_t lkipc_call(lkipc_t *self, Lkip__Envelope *req, Lkip__Envelope **reply
 /* Changes the retry window of later calls (0: opts.attempts decide). */
 void lkipc_set_retry_window(lkipc_t *self, int retry_window_ms);
 
+/* For pipelined requests (documents in chunks): sends req without waiting, choosing its
+ * request_id when 0; a request sent again keeps its id. Returns 0 or LKIPC_ERROR. */
+int lkipc_post(lkipc_t *self, Lkip__Envelope *req) WUR;
+
+/* Waits until deadline (monotonic ms) for the next reply to any request; events that arrive
+ * meanwhile are queued for lkipc_next_event. Returns 1 with *reply owned by the caller, 0 on
+ * timeout, or a negative lkipc_rc_t. */
+int lkipc_next_reply(lkipc_t *self, int64_t deadline, Lkip__Envelope **reply) WUR;
+
+/* The per-attempt timeout in milliseconds this connection was opened with. */
+int lkipc_timeout_ms(const lkipc_t *self);
+
 /* A fresh random non-zero request id. */
 uint64_t lkipc_request_id(void);
 

@@ -143,6 +143,8 @@ bool wire_is_change(int body_case)
     case LKIP__ENVELOPE__BODY_HOURS_SET:
     case LKIP__ENVELOPE__BODY_PERIOD:
     case LKIP__ENVELOPE__BODY_CLOCK_SET:
+    case LKIP__ENVELOPE__BODY_DELEGATE_ADD:
+    case LKIP__ENVELOPE__BODY_DELEGATE_REMOVE:
         return true;
     default:
         return false;
@@ -173,6 +175,8 @@ const char *status_name(int status)
         return "too_large";
     case LKIP__STATUS__INVALID:
         return "invalid";
+    case LKIP__STATUS__SLOW_DOWN:
+        return "slow_down";
     case LKIP__STATUS__INTERNAL:
         return "internal";
     case LKIP__STATUS__UNAVAILABLE:

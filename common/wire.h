@@ -6,10 +6,12 @@
 #include "lkip.pb-c.h"
 #include "util.h"
 
-/* Largest frame either side accepts: a 25 MiB document plus envelope overhead. */
-#define WIRE_MAX_FRAME (25u * 1024 * 1024 + 64 * 1024)
-/* Largest document (upload) and data file (submit). */
+/* Largest frame either side accepts: a 1 MiB data file (submit, SOP definition, calendar import)
+ * plus envelope overhead. Documents are larger and travel in chunks. */
+#define WIRE_MAX_FRAME (1024u * 1024 + 64 * 1024)
+/* Largest document (upload), moved in chunks of WIRE_CHUNK bytes. */
 #define WIRE_MAX_DOCUMENT (25u * 1024 * 1024)
+#define WIRE_CHUNK        (64u * 1024)
 /* Generic limits applied to every decoded message, field by field. */
 #define WIRE_MAX_STRING   8192
 #define WIRE_MAX_REPEATED 20000

@@ -21,6 +21,7 @@ void batch_destroy(batch_t **self_p)
         pending_t *p = &b->items[i];
         zmq_msg_close(&p->rid);
         wire_free(&p->env);
+        free(p->flow_key);
         if (p->reply)
             lkip__reply__free_unpacked(p->reply, NULL);
     }

@@ -8,9 +8,11 @@
 #include "db_calendar.h"
 #include "db_outbox.h"
 #include "db_timers.h"
+#include "db_upload.h"
 #include "deadline.h"
 #include "defcache.h"
 #include "delivery.h"
+#include "flowctl.h"
 #include "timers.h"
 #include "timesrc.h"
 #include "keys.h"
@@ -34,6 +36,7 @@ struct server {
     char endpoint[256];    /* as bound */
     defcache_t *defs;      /* parsed SOP definitions (timers) */
     delivery_t *delivery;  /* event sessions */
+    flowctl_t *flow;       /* downloads in flight per connection and user */
     deadline_t *deadlines; /* organisations' calendars (timers) */
     timesrc_t *clock;      /* the daemon clock */
     int n_workers;
@@ -50,6 +53,10 @@ struct server {
  * at a time so the loop never stalls. */
 #define PRUNE_BATCH    500
 #define PRUNE_EVERY_MS 60000
+/* Staged pieces of an upload nobody finished go after a day. */
+#define UPLOAD_KEEP_HOURS 24
+/* A connection that asked for no download for this long holds nothing of ours any more. */
+#define FLOW_IDLE_MS 120000
 
 static void s_send_reply(server_t *self, pending_t *p)
 {
@@ -69,6 +76,17 @@ static void s_send_reply(server_t *self, pending_t *p)
 
 /* ---- the database connection ---------------------------------------------------------- */
 
+/* The channels every daemon listens on: events committed, the test clock, users whose sessions
+ * must end. Returns 0 or -1. */
+static int s_listen(db_t *db)
+{
+    return db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
+                   db_exec(db, "LISTEN lkip_clock", NULL) != 0 ||
+                   db_exec(db, "LISTEN lkip_users", NULL) != 0
+               ? -1
+               : 0;
+}
+
 /* True when the database can be used now; tries to reconnect when its back-off has passed. */
 static bool s_db_ready(server_t *self)
 {
@@ -83,8 +101,7 @@ static bool s_db_ready(server_t *self)
     case DB_BACK:
         break;
     }
-    if (db_exec(self->db, "LISTEN lkip_events", NULL) != 0 ||
-        db_exec(self->db, "LISTEN lkip_clock", NULL) != 0) {
+    if (s_listen(self->db) != 0) {
         db_mark_lost(self->db);
         return false;
     }
@@ -101,6 +118,12 @@ static void s_on_notify(const char *channel, const char *payload, void *arg)
     if (strcmp(channel, "lkip_clock") == 0) {
         timesrc_set(self->clock, strtoll(payload, NULL, 10));
         self->timer_known = false;
+        return;
+    }
+    if (strcmp(channel, "lkip_users") == 0) { /* "u:ID" or "o:ID": sessions to end */
+        int64_t id = strlen(payload) > 2 ? strtoll(payload + 2, NULL, 10) : 0;
+        if (id > 0)
+            delivery_end(self->delivery, payload[0] == 'u' ? id : 0, payload[0] == 'o' ? id : 0);
         return;
     }
     const char *bar = strchr(payload, '|');
@@ -140,6 +163,11 @@ static void s_finish_batch(server_t *self, batch_t *b)
         pending_t *p = &b->items[i];
         if (!p->reply)
             continue;
+        if (p->flow_key) { /* a download: what went out now counts as in flight */
+            const Lkip__DocumentReply *d = p->reply->status < 400 ? p->reply->document : NULL;
+            flowctl_settle(self->flow, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), p->flow_key,
+                           p->env->download->offset, d ? (int64_t)d->content.len : 0);
+        }
         s_send_reply(self, p);
         if (p->cmd && p->cmd->body == LKIP__ENVELOPE__BODY_SUBSCRIBE && p->reply->status < 400 &&
             p->reply->subscribed) {
@@ -149,7 +177,7 @@ static void s_finish_batch(server_t *self, batch_t *b)
             if (from > p->reply->subscribed->last_seq)
                 from = p->reply->subscribed->last_seq;
             delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
-                               p->user_id, from);
+                               p->user_id, p->org_id, from);
         }
     }
     if (b->n_woken) {
@@ -165,12 +193,16 @@ static void s_prune(server_t *self)
         return;
     int events = db_outbox_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
     int replies = db_request_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
-    if (events < 0 || replies < 0)
+    int pieces = db_upload_prune(self->db, UPLOAD_KEEP_HOURS, PRUNE_BATCH);
+    if (events < 0 || replies < 0 || pieces < 0)
         log_warn("retention pass failed: %s", db_error(self->db));
-    else if (events || replies)
-        log_info("retention: pruned %d delivered events and %d stored replies", events, replies);
+    else if (events || replies || pieces)
+        log_info("retention: pruned %d delivered events, %d stored replies and %d stale upload "
+                 "pieces",
+                 events, replies, pieces);
+    flowctl_expire(self->flow, monotonic_ms(), FLOW_IDLE_MS);
     /* a full batch means more is waiting: come back soon */
-    bool more = events == PRUNE_BATCH || replies == PRUNE_BATCH;
+    bool more = events == PRUNE_BATCH || replies == PRUNE_BATCH || pieces == PRUNE_BATCH;
     self->prune_at = monotonic_ms() + (more ? 1000 : PRUNE_EVERY_MS);
 }
 
@@ -206,6 +238,26 @@ static long s_timers(server_t *self)
     return ms > 1000 ? 1000 : (long)ms;
 }
 
+/* A download may run only within the connection's and the user's credit (flowctl); refused
+ * otherwise, before it costs a worker anything. */
+static void s_download_credit(server_t *self, pending_t *p)
+{
+    const Lkip__DownloadRequest *r = p->env->download;
+    /* one transfer per instance a connection names: its first request may ask for "the newest"
+     * (version 0) and the rest for the version that turned out to be */
+    char key[96];
+    snprintf(key, sizeof key, "%.90s", r->instance);
+    if (flowctl_reserve(self->flow, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), p->user_id, key,
+                        r->offset, r->received)) {
+        p->flow_key = xstrdup(key);
+        return;
+    }
+    batch_reply_plain(p, LKIP__STATUS__SLOW_DOWN, "slow_down",
+                      "Terlalu banyak data unduhan yang belum Anda terima (paling banyak 1 MiB per "
+                      "sambungan, 4 MiB per pengguna); tunggu balasan sebelumnya, lalu ulangi");
+    p->cmd = NULL;
+}
+
 /* Reads one message from the ROUTER into p. Returns 1 read, 0 nothing pending, -1 dropped. */
 static int s_read_one(server_t *self, pending_t *p)
 {
@@ -234,6 +286,8 @@ static int s_read_one(server_t *self, pending_t *p)
     p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
     const char *org = zmq_msg_gets(&body, "Org-Id");
     p->org_id = org ? strtoll(org, NULL, 10) : 0;
+    const char *key = zmq_msg_gets(&body, "Key");
+    snprintf(p->key, sizeof p->key, "%s", key ? key : "");
     const char *why = "message has more than one frame";
     if (!extra)
         p->env = wire_decode(zmq_msg_data(&body), zmq_msg_size(&body), &why);
@@ -266,6 +320,8 @@ static int s_read_one(server_t *self, pending_t *p)
                  (long long)p->user_id);
         batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
                           "Jenis permintaan tidak dikenal oleh server");
+    } else if (p->env->body_case == LKIP__ENVELOPE__BODY_DOWNLOAD) {
+        s_download_credit(self, p);
     }
     return 1;
 }
@@ -370,7 +426,10 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
         s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE, 1) != 0 ||
         s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE_IDLE, 60) != 0 ||
         s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE_INTVL, 10) != 0 ||
-        s_setopt_int(self->router, ZMQ_SNDHWM, 10000) != 0 ||
+        /* What one peer may hold in each direction: a window of events or chunks out, a few
+         * dozen requests in (each frame at most WIRE_MAX_FRAME). */
+        s_setopt_int(self->router, ZMQ_SNDHWM, 1000) != 0 ||
+        s_setopt_int(self->router, ZMQ_RCVHWM, 64) != 0 ||
         /* thousands of clients reconnect at once after a restart */
         s_setopt_int(self->router, ZMQ_BACKLOG, 1024) != 0 ||
         zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0) {
@@ -384,13 +443,13 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     size_t len = sizeof self->endpoint;
     zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len);
-    if (db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
-        db_exec(db, "LISTEN lkip_clock", NULL) != 0) {
+    if (s_listen(db) != 0) {
         snprintf(err, errlen, "could not listen for events: %s", db_error(db));
         goto fail;
     }
     self->defs = defcache_new();
     self->delivery = delivery_new(self->router, db, cfg);
+    self->flow = flowctl_new(WIRE_CHUNK);
     self->deadlines = deadline_new();
     self->clock = timesrc_new(cfg->test_clock);
     uint64_t token;
@@ -435,6 +494,7 @@ void server_destroy(server_t **self_p)
     free(self->workers);
     free(self->queues);
     delivery_destroy(&self->delivery);
+    flowctl_destroy(&self->flow);
     defcache_destroy(&self->defs);
     deadline_destroy(&self->deadlines);
     timesrc_destroy(&self->clock);

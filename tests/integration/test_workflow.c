@@ -1821,15 +1821,13 @@ static void test_malformed_and_oversize_inputs(void **state)
     s_step(kasubag, "LKIP/2031", 5, DONE, note, LKIP__STATUS__TOO_LARGE, "field_too_long");
     free(note);
 
-    /* an empty document; one byte over the document limit: the frame limit lets it reach the
-     * daemon, whose decoder refuses the whole frame (400 bad_frame, before the upload handler
-     * could say 413); unit data over its own limit */
+    /* an empty document; one byte more than a chunk sent whole (larger documents go in chunks:
+     * test_transfer); unit data over its own limit */
     s_upload(kasubag, "LKIP/2031", 5, "kosong.pdf", "", 0, LKIP__STATUS__BAD_REQUEST, "empty_file");
-    size_t big_len = WIRE_MAX_DOCUMENT + 1;
-    assert_true(big_len + 1024 < WIRE_MAX_FRAME);
+    size_t big_len = WIRE_CHUNK + 1;
     uint8_t *big = xcalloc(1, big_len);
-    s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__BAD_REQUEST,
-             "bad_frame");
+    s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__TOO_LARGE,
+             "chunk_required");
     free(big);
     size_t data_len = 1024 * 1024 + 1;
     char *data = xmalloc(data_len);
