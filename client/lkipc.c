@@ -442,6 +442,8 @@ int lkipc_next_reply(lkipc_t *self, int64_t deadline, Lkip__Envelope **reply)
     for (;;) {
         Lkip__Envelope *env = NULL;
         int rc = s_receive(self, deadline, &env);
+        if (rc == S_NEW_CONNECTION)
+            continue; /* requests lost with the old connection are sent again by the caller */
         if (rc <= 0)
             return rc;
         if (env->body_case == LKIP__ENVELOPE__BODY_REPLY) {
