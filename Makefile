@@ -13,7 +13,8 @@ BUILD   ?= build
 GEN     := $(BUILD)/gen
 OBJ     := $(BUILD)/obj
 PKGS    := libzmq libprotobuf-c libpq libsodium inih yaml-0.1 libical jansson \
-           xlsxwriter libzip libxml-2.0 pangocairo cairo ncursesw libnotify libmicrohttpd
+           xlsxwriter libzip libxml-2.0 pangocairo cairo fontconfig libpng \
+           ncursesw libnotify libmicrohttpd
 SANITIZE ?=
 
 # Recursive (=) so that pkg-config runs when a recipe needs it, after scripts/deps.sh.
