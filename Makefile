@@ -38,6 +38,7 @@ BENCH_SRC  := $(wildcard bench/*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
+TMPL_OBJ   := $(OBJ)/gen/templates.o
 COMMON_LIB := $(BUILD)/libcommon.a
 REPORT_LIB := $(BUILD)/libreport.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
@@ -109,6 +110,10 @@ $(GEN)/migrations.c: $(sort $(wildcard sql/*.sql)) scripts/embed-sql.sh
 	@mkdir -p $(GEN)
 	scripts/embed-sql.sh $@ $(sort $(wildcard sql/*.sql))
 
+$(GEN)/templates.c: $(sort $(wildcard report/templates/*.md)) scripts/embed-templates.sh
+	@mkdir -p $(GEN)
+	scripts/embed-templates.sh $@ $(sort $(wildcard report/templates/*.md))
+
 # every object may include the generated header
 $(OBJ)/%.o: %.c $(GEN)/lkip.pb-c.h
 	@mkdir -p $(dir $@)
@@ -124,7 +129,7 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC)) $(PROTO_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(REPORT_LIB): $(call obj,$(REPORT_SRC))
+$(REPORT_LIB): $(call obj,$(REPORT_SRC)) $(TMPL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
