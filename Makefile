@@ -34,6 +34,7 @@ CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 HARNESS_SRC := $(wildcard tests/harness/*.c)
+FIXTURE_SRC := $(wildcard tests/fixture/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
@@ -44,6 +45,7 @@ REPORT_LIB := $(BUILD)/libreport.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
 HARNESS_LIB := $(BUILD)/libharness.a
+FIXTURE_LIB := $(BUILD)/libfixture.a
 
 LKIPD := $(BUILD)/lkipd
 LKIP  := $(BUILD)/lkip
@@ -145,13 +147,17 @@ $(HARNESS_LIB): $(call obj,$(HARNESS_SRC))
 	@rm -f $@
 	ar rcs $@ $^
 
+$(FIXTURE_LIB): $(call obj,$(FIXTURE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 

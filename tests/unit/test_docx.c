@@ -1,0 +1,486 @@
+/* test_docx — the DOCX writer on a document that uses every kind of block: the package is
+ * complete (every part the content types and relationships name exists and parses), the
+ * elements follow the order of the OOXML schema (the cause of Word's repair prompt), headings
+ * carry the built-in heading styles, tables repeat their header rows and right-align numbers,
+ * sections number their pages, charts are PNGs of the stated size. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "../fixture/docread.h"
+#include "docpdf.h"
+#include "docx.h"
+
+#include <cairo.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+static int tx_setup(void **state)
+{
+    (void)state;
+    xmlInitParser();
+    return 0;
+}
+
+static int tx_teardown(void **state)
+{
+    (void)state;
+    docpdf_release_fonts(true);
+    xmlCleanupParser();
+    return 0;
+}
+
+/* A document with every kind of block. */
+static doc_t *tx_doc(void)
+{
+    doc_t *d = doc_new();
+    doc_set_meta(d, "Judul Uji", "Dinas Uji", "2026-12-02T00:00:00Z", "DRAFT - uji", "id-ID");
+    doc_para_text(d, DOC_STYLE_COVER_TITLE, 0, "SAMPUL");
+    doc_section(d, DOC_PAGENUM_ROMAN);
+    doc_heading(d, 1, "KATA PENGANTAR");
+    doc_text_t *t = doc_para(d, DOC_STYLE_BODY);
+    doc_text_add(t, 0, "Teks biasa, ");
+    doc_text_add(t, DOC_RUN_BOLD, "tebal");
+    doc_text_add(t, DOC_RUN_ITALIC, " miring\nbaris baru");
+    doc_text_add(t, 0, " kendali \x01\x02 dan \xFF\xFE rusak & <tanda>");
+    doc_section(d, DOC_PAGENUM_ARABIC);
+    doc_heading(d, 1, "BAB I PENDAHULUAN");
+    doc_heading(d, 2, "A. Subbab");
+    doc_heading(d, 3, "Sasaran 1");
+    doc_list(d, false);
+    doc_text_add(doc_list_item(d), 0, "butir satu");
+    doc_text_add(doc_list_item(d), 0, "butir dua");
+    doc_list(d, true);
+    doc_text_add(doc_list_item(d), 0, "nomor satu");
+    doc_list(d, true);
+    doc_text_add(doc_list_item(d), 0, "daftar bernomor kedua");
+    static const double w[] = {1, 4, 2};
+    static const doc_align_t al[] = {DOC_ALIGN_CENTER, DOC_ALIGN_LEFT, DOC_ALIGN_RIGHT};
+    doc_para_text(d, DOC_STYLE_CAPTION, 0, "Tabel 1.1 Uji");
+    doc_table(d, 3, w, al);
+    doc_table_rowv(d, DOC_ROW_HEADER, 0, (const char *[]){"No", "Uraian", "Nilai"});
+    doc_table_rowv(d, DOC_ROW_HEADER, 0, (const char *[]){"(1)", "(2)", "(3)"});
+    doc_table_rowv(d, DOC_ROW_GROUP, 0, (const char *[]){"Kelompok A"});
+    for (int r = 0; r < 40; r++)
+        doc_table_rowv(d, DOC_ROW_BODY, 0, (const char *[]){"1", "Baris", "1.234,56"});
+    doc_page_break(d);
+    chart_t *c = chart_new("Grafik", "nilai", "");
+    int s = chart_add_series(c, "A", CHART_BARS, 0x336699);
+    chart_set_value(c, s, chart_add_category(c, "2026"), 5, CHART_USE_SERIES);
+    doc_chart(d, c, 120, 60);
+    doc_para_text(d, DOC_STYLE_SIGNATURE, 0, "Gorontalo\nKepala");
+    return d;
+}
+
+static xmlDoc *tx_part(const uint8_t *docx, size_t len, const char *name)
+{
+    size_t n = 0;
+    char *xml = docread_zip_entry(docx, len, name, &n);
+    assert_non_null(xml);
+    xmlDoc *doc = xmlReadMemory(xml, (int)n, name, NULL, XML_PARSE_NONET);
+    free(xml);
+    assert_non_null(doc);
+    return doc;
+}
+
+/* Resolves a relationship target against the folder of the part that names it. */
+static char *tx_resolve(const char *rels_name, const char *target)
+{
+    if (target[0] == '/')
+        return xstrdup(target + 1);
+    /* "word/_rels/document.xml.rels" names targets relative to "word/" */
+    const char *slash = strstr(rels_name, "_rels/");
+    return xasprintf("%.*s%s", (int)(slash - rels_name), rels_name, target);
+}
+
+static void tx_check_rels(const uint8_t *docx, size_t len, const char *rels_name, int *n_images)
+{
+    xmlDoc *doc = tx_part(docx, len, rels_name);
+    for (xmlNode *r = xmlDocGetRootElement(doc)->children; r; r = r->next) {
+        if (r->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *target = xmlGetProp(r, BAD_CAST "Target");
+        xmlChar *type = xmlGetProp(r, BAD_CAST "Type");
+        char *path = tx_resolve(rels_name, (const char *)target);
+        size_t n = 0;
+        char *data = docread_zip_entry(docx, len, path, &n);
+        if (!data)
+            fail_msg("relationship target \"%s\" is not in the package", path);
+        assert_true(n > 0);
+        if (strstr((const char *)type, "/image"))
+            (*n_images)++;
+        free(data);
+        free(path);
+        xmlFree(target);
+        xmlFree(type);
+    }
+    xmlFreeDoc(doc);
+}
+
+static void tx_package(void **state)
+{
+    (void)state;
+    doc_t *d = tx_doc();
+    uint8_t *docx;
+    size_t len;
+    assert_int_equal(docx_render(d, &docx, &len), 0);
+    char *names = docread_zip_names(docx, len);
+    assert_non_null(names);
+    assert_true(strncmp(names, "[Content_Types].xml\n", 20) == 0);
+    /* every part parses */
+    for (char *line = names; *line;) {
+        char *nl = strchr(line, '\n');
+        *nl = '\0';
+        if (strstr(line, ".xml") || strstr(line, ".rels"))
+            xmlFreeDoc(tx_part(docx, len, line));
+        line = nl + 1;
+    }
+    free(names);
+    int images = 0;
+    tx_check_rels(docx, len, "_rels/.rels", &images);
+    tx_check_rels(docx, len, "word/_rels/document.xml.rels", &images);
+    assert_int_equal(images, 1);
+    /* every override names a part that exists */
+    xmlDoc *ct = tx_part(docx, len, "[Content_Types].xml");
+    int overrides = 0;
+    for (xmlNode *o = xmlDocGetRootElement(ct)->children; o; o = o->next) {
+        if (o->type != XML_ELEMENT_NODE || strcmp((const char *)o->name, "Override") != 0)
+            continue;
+        xmlChar *part = xmlGetProp(o, BAD_CAST "PartName");
+        char *data = docread_zip_entry(docx, len, (const char *)part + 1, NULL);
+        if (!data)
+            fail_msg("content type override for missing part \"%s\"", part);
+        free(data);
+        xmlFree(part);
+        overrides++;
+    }
+    assert_int_equal(overrides, 10); /* document, styles, settings, numbering, 2 footers,
+                                        2 headers, core, app */
+    xmlFreeDoc(ct);
+    free(docx);
+    doc_destroy(&d);
+}
+
+/* ---- schema order ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *parent; /* local name of a w: element */
+    const char *order;  /* its children in schema order, space-separated */
+} tx_seq_t;
+
+static const tx_seq_t tx_seqs[] = {
+    {"pPr", "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+            "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
+            "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid "
+            "spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+            "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"},
+    {"rPr", "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+            "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs "
+            "highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout "
+            "specVanish oMath"},
+    {"tblPr", "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize "
+              "tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook "
+              "tblCaption tblDescription"},
+    {"tcPr", "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
+             "tcFitText vAlign hideMark"},
+    {"sectPr", "headerReference|footerReference footnotePr endnotePr type pgSz pgMar paperSrc "
+               "pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg "
+               "textDirection bidi rtlGutter docGrid printerSettings sectPrChange"},
+    {"tbl", "tblPr tblGrid tr"},
+    {"tr", "tblPrEx trPr tc"},
+    {"tc", "tcPr p|tbl"},
+    {"tblBorders", "top left bottom right insideH insideV"},
+    {"style", "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden "
+              "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid pPr "
+              "rPr tblPr trPr tcPr tblStylePr"},
+    {"styles", "docDefaults latentStyles style"},
+    {"docDefaults", "rPrDefault pPrDefault"},
+    {"numbering", "numPicBullet abstractNum num numIdMacAtCleanup"},
+    {"abstractNum", "nsid multiLevelType tmpl name styleLink numStyleLink lvl"},
+    {"lvl", "start numFmt lvlRestart pStyle isLgl suff lvlText lvlPicBulletId legacy lvlJc pPr "
+            "rPr"},
+    {"num", "abstractNumId lvlOverride"},
+    {"settings", "writeProtection view zoom removePersonalInformation proofState "
+                 "defaultTabStop autoHyphenation characterSpacingControl updateFields compat "
+                 "docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping "
+                 "decimalSymbol listSeparator"},
+    {"p", "pPr r|hyperlink|bookmarkStart|bookmarkEnd"},
+    {"r", "rPr t|br|drawing|fldChar|instrText|tab"},
+};
+
+/* Index of name in the space-separated order ('|' joins names of equal rank), -1 if absent. */
+static int tx_rank(const char *order, const char *name)
+{
+    int rank = 0;
+    size_t len = strlen(name);
+    for (const char *p = order; *p;) {
+        size_t n = strcspn(p, " |");
+        if (n == len && strncmp(p, name, len) == 0)
+            return rank;
+        p += n;
+        if (*p == ' ')
+            rank++;
+        if (*p)
+            p++;
+    }
+    return -1;
+}
+
+static void tx_check_order(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            tx_check_order(c);
+    }
+    if (!n->ns || strcmp((const char *)n->ns->href, W_NS) != 0)
+        return;
+    for (size_t s = 0; s < ARRAY_LEN(tx_seqs); s++) {
+        if (strcmp(tx_seqs[s].parent, (const char *)n->name) != 0)
+            continue;
+        int last = -1;
+        for (const xmlNode *c = n->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            int rank = tx_rank(tx_seqs[s].order, (const char *)c->name);
+            if (rank < 0)
+                fail_msg("w:%s may not contain w:%s", n->name, c->name);
+            if (rank < last)
+                fail_msg("w:%s: w:%s comes too late", n->name, c->name);
+            last = rank;
+        }
+    }
+}
+
+static void tx_schema_order(void **state)
+{
+    (void)state;
+    doc_t *d = tx_doc();
+    uint8_t *docx;
+    size_t len;
+    assert_int_equal(docx_render(d, &docx, &len), 0);
+    static const char *const parts[] = {"word/document.xml",  "word/styles.xml",
+                                        "word/numbering.xml", "word/settings.xml",
+                                        "word/footer1.xml",   "word/header1.xml"};
+    for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+        xmlDoc *doc = tx_part(docx, len, parts[i]);
+        tx_check_order(xmlDocGetRootElement(doc));
+        xmlFreeDoc(doc);
+    }
+    free(docx);
+    doc_destroy(&d);
+}
+
+/* ---- content --------------------------------------------------------------------------------- */
+
+/* The first element named name below n (depth first), or NULL. */
+static const xmlNode *tx_find(const xmlNode *n, const char *name)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)c->name, name) == 0)
+            return c;
+        const xmlNode *f = tx_find(c, name);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+static int tx_count(const xmlNode *n, const char *name)
+{
+    int k = 0;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        k += strcmp((const char *)c->name, name) == 0;
+        k += tx_count(c, name);
+    }
+    return k;
+}
+
+static char *tx_attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNsProp(n, BAD_CAST name, BAD_CAST W_NS);
+    char *s = xstrdup(v ? (const char *)v : "");
+    xmlFree(v);
+    return s;
+}
+
+static void tx_assert_attr(const xmlNode *n, const char *name, const char *want)
+{
+    assert_non_null(n);
+    char *v = tx_attr(n, name);
+    assert_string_equal(v, want);
+    free(v);
+}
+
+static void tx_headings_and_tables(void **state)
+{
+    (void)state;
+    doc_t *d = tx_doc();
+    uint8_t *docx;
+    size_t len;
+    assert_int_equal(docx_render(d, &docx, &len), 0);
+    docread_docx_t *r = docread_docx(docx, len);
+    assert_int_equal(r->well_formed, 1);
+    static const char *const heads[][2] = {{"KATA PENGANTAR", "Heading1"},
+                                           {"BAB I PENDAHULUAN", "Heading1"},
+                                           {"A. Subbab", "Heading2"},
+                                           {"Sasaran 1", "Heading3"}};
+    for (size_t h = 0; h < ARRAY_LEN(heads); h++) {
+        bool found = false;
+        for (int p = 0; p < r->n_paras; p++) {
+            if (strcmp(r->para_text[p], heads[h][0]) == 0) {
+                assert_string_equal(r->para_style[p], heads[h][1]);
+                found = true;
+            }
+        }
+        assert_true(found);
+    }
+    /* runs: bold and italic kept, line break kept, control characters dropped, bad bytes
+     * replaced, markup characters escaped */
+    bool body = false;
+    for (int p = 0; p < r->n_paras; p++)
+        body |= strcmp(r->para_text[p], "Teks biasa, tebal miring\nbaris baru kendali  dan "
+                                        "\xEF\xBF\xBD\xEF\xBF\xBD rusak & <tanda>") == 0;
+    assert_true(body);
+    assert_int_equal(r->n_rows, 43);
+    assert_true(r->rows[0].header && r->rows[1].header && !r->rows[2].header);
+    assert_int_equal(r->rows[2].n_cells, 1); /* the group row spans the table */
+    assert_string_equal(r->rows[2].cells[0], "Kelompok A");
+    assert_string_equal(r->rows[3].jc[2], "right");
+    assert_string_equal(r->rows[3].jc[0], "center");
+    assert_string_equal(r->rows[3].chapter, "BAB I PENDAHULUAN");
+    docread_docx_free(&r);
+    free(docx);
+    doc_destroy(&d);
+}
+
+static void tx_sections_styles_numbering(void **state)
+{
+    (void)state;
+    doc_t *d = tx_doc();
+    uint8_t *docx;
+    size_t len;
+    assert_int_equal(docx_render(d, &docx, &len), 0);
+    xmlDoc *doc = tx_part(docx, len, "word/document.xml");
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    assert_int_equal(tx_count(root, "sectPr"), 3);
+    const xmlNode *first = tx_find(root, "sectPr");
+    assert_null(tx_find(first, "pgNumType")); /* the cover has no page number */
+    tx_assert_attr(tx_find(first, "footerReference"), "type", "default");
+    tx_assert_attr(tx_find(first, "pgSz"), "w", "11906");
+    tx_assert_attr(tx_find(first, "pgSz"), "h", "16838");
+    tx_assert_attr(tx_find(first, "pgMar"), "left", "1701");
+    tx_assert_attr(tx_find(first, "pgMar"), "right", "1134");
+    tx_assert_attr(tx_find(first, "pgMar"), "top", "1134");
+    tx_assert_attr(tx_find(first, "pgMar"), "bottom", "1417");
+    const xmlNode *body = tx_find(root, "body");
+    const xmlNode *last = NULL;
+    for (const xmlNode *c = body->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            last = c;
+    assert_string_equal((const char *)last->name, "sectPr");
+    tx_assert_attr(tx_find(last, "pgNumType"), "fmt", "decimal");
+    tx_assert_attr(tx_find(last, "pgNumType"), "start", "1");
+    assert_int_equal(tx_count(root, "tblHeader"), 2);
+    assert_int_equal(tx_count(root, "drawing"), 1);
+    xmlFreeDoc(doc);
+
+    doc = tx_part(docx, len, "word/styles.xml");
+    root = xmlDocGetRootElement(doc);
+    int headings = 0;
+    for (const xmlNode *s = root->children; s; s = s->next) {
+        if (s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name, "style") != 0)
+            continue;
+        char *id = tx_attr(s, "styleId");
+        if (strncmp(id, "Heading", 7) == 0) {
+            char want[16], lvl[8];
+            snprintf(want, sizeof want, "heading %c", id[7]);
+            snprintf(lvl, sizeof lvl, "%d", id[7] - '1');
+            tx_assert_attr(tx_find(s, "name"), "val", want);
+            tx_assert_attr(tx_find(s, "outlineLvl"), "val", lvl);
+            headings++;
+        }
+        free(id);
+    }
+    assert_int_equal(headings, 3);
+    xmlFreeDoc(doc);
+
+    doc = tx_part(docx, len, "word/numbering.xml");
+    assert_int_equal(tx_count(xmlDocGetRootElement(doc), "num"), 3);
+    assert_int_equal(tx_count(xmlDocGetRootElement(doc), "startOverride"), 2);
+    xmlFreeDoc(doc);
+    char *footer = docread_zip_entry(docx, len, "word/footer1.xml", NULL);
+    assert_non_null(strstr(footer, " PAGE "));
+    free(footer);
+    char *header = docread_zip_entry(docx, len, "word/header1.xml", NULL);
+    assert_non_null(strstr(header, "DRAFT - uji"));
+    free(header);
+    char *core = docread_zip_entry(docx, len, "docProps/core.xml", NULL);
+    assert_non_null(strstr(core, "<dc:title>Judul Uji</dc:title>"));
+    free(core);
+    free(docx);
+    doc_destroy(&d);
+}
+
+static cairo_status_t tx_read(void *closure, unsigned char *data, unsigned int length)
+{
+    const uint8_t **p = closure;
+    memcpy(data, *p, length);
+    *p += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void tx_chart_image(void **state)
+{
+    (void)state;
+    doc_t *d = tx_doc();
+    uint8_t *docx;
+    size_t len;
+    assert_int_equal(docx_render(d, &docx, &len), 0);
+    size_t n = 0;
+    char *png = docread_zip_entry(docx, len, "word/media/chart1.png", &n);
+    assert_non_null(png);
+    const uint8_t *cursor = (const uint8_t *)png;
+    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(tx_read, &cursor);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_width(s), (int)lround(120 / 25.4 * DOCX_CHART_DPI));
+    assert_int_equal(cairo_image_surface_get_height(s), (int)lround(60 / 25.4 * DOCX_CHART_DPI));
+    cairo_surface_destroy(s);
+    free(png);
+    /* the drawing states the size on the page in EMU */
+    char *xml = docread_zip_entry(docx, len, "word/document.xml", NULL);
+    assert_non_null(strstr(xml, "<wp:extent cx=\"4320000\" cy=\"2160000\"/>"));
+    free(xml);
+    /* the same doc gives the same bytes */
+    uint8_t *again;
+    size_t again_len;
+    assert_int_equal(docx_render(d, &again, &again_len), 0);
+    assert_int_equal(again_len, len);
+    assert_memory_equal(again, docx, len);
+    free(again);
+    free(docx);
+    doc_destroy(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tx_package),
+        cmocka_unit_test(tx_schema_order),
+        cmocka_unit_test(tx_headings_and_tables),
+        cmocka_unit_test(tx_sections_styles_numbering),
+        cmocka_unit_test(tx_chart_image),
+    };
+    return cmocka_run_group_tests(tests, tx_setup, tx_teardown);
+}
