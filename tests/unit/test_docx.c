@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zip.h>
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -91,38 +92,48 @@ static xmlDoc *tx_part(const uint8_t *docx, size_t len, const char *name)
     return doc;
 }
 
-/* Resolves a relationship target against the folder of the part that names it. */
-static char *tx_resolve(const char *rels_name, const char *target)
+/* A copy of the zip without the entry skip. */
+static void tx_without(const uint8_t *zip, size_t len, const char *skip, uint8_t **out,
+                       size_t *out_len)
 {
-    if (target[0] == '/')
-        return xstrdup(target + 1);
-    /* "word/_rels/document.xml.rels" names targets relative to "word/" */
-    const char *slash = strstr(rels_name, "_rels/");
-    return xasprintf("%.*s%s", (int)(slash - rels_name), rels_name, target);
-}
-
-static void tx_check_rels(const uint8_t *docx, size_t len, const char *rels_name, int *n_images)
-{
-    xmlDoc *doc = tx_part(docx, len, rels_name);
-    for (xmlNode *r = xmlDocGetRootElement(doc)->children; r; r = r->next) {
-        if (r->type != XML_ELEMENT_NODE)
-            continue;
-        xmlChar *target = xmlGetProp(r, BAD_CAST "Target");
-        xmlChar *type = xmlGetProp(r, BAD_CAST "Type");
-        char *path = tx_resolve(rels_name, (const char *)target);
-        size_t n = 0;
-        char *data = docread_zip_entry(docx, len, path, &n);
-        if (!data)
-            fail_msg("relationship target \"%s\" is not in the package", path);
-        assert_true(n > 0);
-        if (strstr((const char *)type, "/image"))
-            (*n_images)++;
-        free(data);
-        free(path);
-        xmlFree(target);
-        xmlFree(type);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *dst = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_t *za = zip_open_from_source(dst, ZIP_TRUNCATE, &ze);
+    assert_non_null(za);
+    zip_source_keep(dst);
+    char *names = docread_zip_names(zip, len);
+    char **keep = NULL;
+    int n = 0;
+    for (char *line = names; *line;) {
+        char *nl = strchr(line, '\n');
+        *nl = '\0';
+        size_t size = 0;
+        char *data = docread_zip_entry(zip, len, line, &size);
+        if (strcmp(line, skip) != 0) {
+            zip_source_t *src = zip_source_buffer(za, data, size, 0);
+            assert_true(zip_file_add(za, line, src, 0) >= 0);
+            keep = realloc(keep, (size_t)(n + 1) * sizeof *keep);
+            keep[n++] = data;
+        } else {
+            free(data);
+        }
+        line = nl + 1;
     }
-    xmlFreeDoc(doc);
+    assert_int_equal(zip_close(za), 0);
+    for (int i = 0; i < n; i++)
+        free(keep[i]);
+    free(keep);
+    free(names);
+    assert_int_equal(zip_source_open(dst), 0);
+    zip_source_seek(dst, 0, SEEK_END);
+    *out_len = (size_t)zip_source_tell(dst);
+    zip_source_seek(dst, 0, SEEK_SET);
+    *out = malloc(*out_len);
+    assert_int_equal(zip_source_read(dst, *out, *out_len), (zip_int64_t)*out_len);
+    zip_source_close(dst);
+    zip_source_free(dst);
+    zip_error_fini(&ze);
 }
 
 static void tx_package(void **state)
@@ -132,39 +143,27 @@ static void tx_package(void **state)
     uint8_t *docx;
     size_t len;
     assert_int_equal(docx_render(d, &docx, &len), 0);
-    char *names = docread_zip_names(docx, len);
-    assert_non_null(names);
-    assert_true(strncmp(names, "[Content_Types].xml\n", 20) == 0);
-    /* every part parses */
-    for (char *line = names; *line;) {
-        char *nl = strchr(line, '\n');
-        *nl = '\0';
-        if (strstr(line, ".xml") || strstr(line, ".rels"))
-            xmlFreeDoc(tx_part(docx, len, line));
-        line = nl + 1;
-    }
-    free(names);
-    int images = 0;
-    tx_check_rels(docx, len, "_rels/.rels", &images);
-    tx_check_rels(docx, len, "word/_rels/document.xml.rels", &images);
+    int images = -1;
+    char *problems = docread_package_problems(docx, len, &images);
+    if (problems)
+        fail_msg("%s", problems);
     assert_int_equal(images, 1);
-    /* every override names a part that exists */
+    /* document, styles, settings, numbering, 2 footers, 2 headers, core, app */
     xmlDoc *ct = tx_part(docx, len, "[Content_Types].xml");
     int overrides = 0;
-    for (xmlNode *o = xmlDocGetRootElement(ct)->children; o; o = o->next) {
-        if (o->type != XML_ELEMENT_NODE || strcmp((const char *)o->name, "Override") != 0)
-            continue;
-        xmlChar *part = xmlGetProp(o, BAD_CAST "PartName");
-        char *data = docread_zip_entry(docx, len, (const char *)part + 1, NULL);
-        if (!data)
-            fail_msg("content type override for missing part \"%s\"", part);
-        free(data);
-        xmlFree(part);
-        overrides++;
-    }
-    assert_int_equal(overrides, 10); /* document, styles, settings, numbering, 2 footers,
-                                        2 headers, core, app */
+    for (xmlNode *o = xmlDocGetRootElement(ct)->children; o; o = o->next)
+        overrides += o->type == XML_ELEMENT_NODE && strcmp((const char *)o->name, "Override") == 0;
+    assert_int_equal(overrides, 10);
     xmlFreeDoc(ct);
+    /* and the check notices a package that lost a part its relationships name */
+    uint8_t *damaged;
+    size_t damaged_len;
+    tx_without(docx, len, "word/media/chart1.png", &damaged, &damaged_len);
+    problems = docread_package_problems(damaged, damaged_len, NULL);
+    assert_non_null(problems);
+    assert_non_null(strstr(problems, "word/media/chart1.png"));
+    free(problems);
+    free(damaged);
     free(docx);
     doc_destroy(&d);
 }
