@@ -5,6 +5,7 @@
 #                   play a demo round with one client per actor
 #   make check      set up what is missing, build, run every test (unit + integration)
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
 #   make bench      the benchmark (see bench/)
 #   make stop       stop the lkipd and PostgreSQL that make run started
 
@@ -52,10 +53,11 @@ LKIP  := $(BUILD)/lkip
 UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
+DRAFT_BENCH := $(BUILD)/lkip-draft-bench
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan run stop bench clean format compose-check
+.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -79,6 +81,12 @@ check-asan:
 	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
+# not in CI: LibreOffice converts the LKIP draft's DOCX and its text is checked (README)
+check-office:
+	@scripts/deps.sh --office
+	@$(MAKE) --no-print-directory $(DRAFT_BENCH)
+	@BUILD=$(BUILD) scripts/check-office.sh
+
 run:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all
@@ -89,7 +97,7 @@ stop:
 
 bench:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH)
 	@scripts/bench.sh
 
 # the compose file needs its .env to resolve; a throwaway one proves the syntax
@@ -97,7 +105,8 @@ compose-check:
 	LKIP_DB_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
 format:
-	clang-format -i common/*.[ch] report/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC)
+	clang-format -i common/*.[ch] report/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC) \
+		bench/draft/*.c
 
 clean:
 	rm -rf build
@@ -164,6 +173,9 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LI
 $(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+$(DRAFT_BENCH): $(call obj,bench/draft/draft_bench.c) $(FIXTURE_LIB) $(REPORT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
