@@ -651,7 +651,7 @@ static void s_capaian_notes(s_ctx_t *x, const analysis_group_t *grp)
 
 static void s_capaian_table(s_ctx_t *x, int g)
 {
-    static const double w[] = {0.5, 3.2, 0.9, 1.0, 1.1, 1.2, 1.5};
+    static const double w[] = {0.5, 2.9, 1.1, 1.0, 1.1, 1.2, 1.5};
     static const doc_align_t al[] = {DOC_ALIGN_CENTER, DOC_ALIGN_LEFT,  DOC_ALIGN_LEFT,
                                      DOC_ALIGN_RIGHT,  DOC_ALIGN_RIGHT, DOC_ALIGN_RIGHT,
                                      DOC_ALIGN_LEFT};
@@ -992,7 +992,7 @@ static void s_budget_table(s_ctx_t *x)
 static void s_unit_budget_table(s_ctx_t *x)
 {
     const analysis_t *a = x->a;
-    static const double w[] = {0.6, 3.0, 1.6, 1.6, 1.0, 1.2, 1.2};
+    static const double w[] = {0.5, 2.8, 1.5, 1.5, 1.0, 1.1, 1.5};
     static const doc_align_t al[] = {DOC_ALIGN_CENTER, DOC_ALIGN_LEFT,  DOC_ALIGN_RIGHT,
                                      DOC_ALIGN_RIGHT,  DOC_ALIGN_RIGHT, DOC_ALIGN_RIGHT,
                                      DOC_ALIGN_LEFT};
