@@ -44,15 +44,6 @@ typedef struct {
     int err; /* first error, 0 while none */
 } s_xml_t;
 
-static void s_x_open(s_xml_t *x)
-{
-    x->err = 0;
-    x->buf = xmlBufferCreate();
-    x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
-    if (!x->w || xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", "yes") < 0)
-        x->err = -ENOMEM;
-}
-
 static void s_el(s_xml_t *x, const char *name)
 {
     if (!x->err && xmlTextWriterStartElement(x->w, BAD_CAST name) < 0)
@@ -63,6 +54,18 @@ static void s_at(s_xml_t *x, const char *name, const char *value)
 {
     if (!x->err && xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value) < 0)
         x->err = -EIO;
+}
+
+/* Starts a part: the XML declaration, then the root element with its first namespace. */
+static void s_x_open(s_xml_t *x, const char *root, const char *ns_attr, const char *ns)
+{
+    x->err = 0;
+    x->buf = xmlBufferCreate();
+    x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
+    if (!x->w || xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", "yes") < 0)
+        x->err = -ENOMEM;
+    s_el(x, root);
+    s_at(x, ns_attr, ns);
 }
 
 static void s_atf(s_xml_t *x, const char *name, const char *fmt, ...)
@@ -535,9 +538,7 @@ static int s_block(s_xml_t *x, s_docx_t *st, const doc_block_t *b, bool first)
 static int s_document(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "w:document");
-    s_at(&x, "xmlns:w", S_NS_W);
+    s_x_open(&x, "w:document", "xmlns:w", S_NS_W);
     s_at(&x, "xmlns:r", S_NS_R);
     s_at(&x, "xmlns:wp", S_NS_WP);
     s_at(&x, "xmlns:a", S_NS_A);
@@ -719,9 +720,7 @@ static void s_doc_defaults(s_xml_t *x, const char *lang)
 static int s_styles_part(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "w:styles");
-    s_at(&x, "xmlns:w", S_NS_W);
+    s_x_open(&x, "w:styles", "xmlns:w", S_NS_W);
     s_doc_defaults(&x, doc_lang(st->d));
     s_el(&x, "w:style");
     s_at(&x, "w:type", "paragraph");
@@ -780,9 +779,7 @@ static void s_abstract_num(s_xml_t *x, int id, const char *fmt, const char *text
 static int s_numbering_part(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "w:numbering");
-    s_at(&x, "xmlns:w", S_NS_W);
+    s_x_open(&x, "w:numbering", "xmlns:w", S_NS_W);
     s_abstract_num(&x, 0, "bullet", "\xE2\x80\xA2");
     s_abstract_num(&x, 1, "decimal", "%1.");
     s_el(&x, "w:num");
@@ -806,9 +803,7 @@ static int s_numbering_part(s_docx_t *st)
 static int s_settings_part(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "w:settings");
-    s_at(&x, "xmlns:w", S_NS_W);
+    s_x_open(&x, "w:settings", "xmlns:w", S_NS_W);
     s_leaf(&x, "w:zoom", "w:percent", "100");
     s_leaf(&x, "w:defaultTabStop", "w:val", "720");
     s_leaf(&x, "w:characterSpacingControl", "w:val", "doNotCompress");
@@ -831,9 +826,7 @@ static int s_hdrftr_part(s_docx_t *st, const char *root, const char *style, cons
                          bool page, const char *name)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, root);
-    s_at(&x, "xmlns:w", S_NS_W);
+    s_x_open(&x, root, "xmlns:w", S_NS_W);
     s_at(&x, "xmlns:r", S_NS_R);
     s_el(&x, "w:p");
     s_el(&x, "w:pPr");
@@ -883,9 +876,7 @@ static void s_rel(s_xml_t *x, const char *id, const char *type, const char *targ
 static int s_document_rels(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "Relationships");
-    s_at(&x, "xmlns", S_NS_PKG);
+    s_x_open(&x, "Relationships", "xmlns", S_NS_PKG);
     s_rel(&x, "rIdStyles", S_REL_BASE "styles", "styles.xml");
     s_rel(&x, "rIdSettings", S_REL_BASE "settings", "settings.xml");
     s_rel(&x, "rIdNumbering", S_REL_BASE "numbering", "numbering.xml");
@@ -908,9 +899,7 @@ static int s_document_rels(s_docx_t *st)
 static int s_package_rels(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "Relationships");
-    s_at(&x, "xmlns", S_NS_PKG);
+    s_x_open(&x, "Relationships", "xmlns", S_NS_PKG);
     s_rel(&x, "rIdDocument", S_REL_BASE "officeDocument", "word/document.xml");
     s_rel(&x, "rIdCore",
           "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
@@ -932,9 +921,7 @@ static void s_override(s_xml_t *x, const char *part, const char *type)
 static int s_content_types(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "Types");
-    s_at(&x, "xmlns", "http://schemas.openxmlformats.org/package/2006/content-types");
+    s_x_open(&x, "Types", "xmlns", "http://schemas.openxmlformats.org/package/2006/content-types");
     static const char *const defaults[][2] = {
         {"rels", "application/vnd.openxmlformats-package.relationships+xml"},
         {"xml", "application/xml"},
@@ -967,9 +954,8 @@ static int s_content_types(s_docx_t *st)
 static int s_core_props(s_docx_t *st)
 {
     s_xml_t x;
-    s_x_open(&x);
-    s_el(&x, "cp:coreProperties");
-    s_at(&x, "xmlns:cp", "http://schemas.openxmlformats.org/package/2006/metadata/core-properties");
+    s_x_open(&x, "cp:coreProperties", "xmlns:cp",
+             "http://schemas.openxmlformats.org/package/2006/metadata/core-properties");
     s_at(&x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
     s_at(&x, "xmlns:dcterms", "http://purl.org/dc/terms/");
     s_at(&x, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
@@ -986,9 +972,8 @@ static int s_core_props(s_docx_t *st)
     int rc = s_x_close(&x, st, "docProps/core.xml");
     if (rc)
         return rc;
-    s_x_open(&x);
-    s_el(&x, "Properties");
-    s_at(&x, "xmlns", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties");
+    s_x_open(&x, "Properties", "xmlns",
+             "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties");
     s_textel(&x, "Application", "lkip " LKIP_VERSION);
     s_end(&x);
     return s_x_close(&x, st, "docProps/app.xml");

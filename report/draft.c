@@ -626,27 +626,26 @@ static void s_capaian_notes(s_ctx_t *x, const analysis_group_t *grp)
         unrated |= ind->submitted && !ind->capaian.rated;
         not_sent |= !ind->submitted;
     }
-    if (lower)
-        doc_para_text(x->d, DOC_STYLE_NOTE, 0,
-                      "Indikator yang semakin kecil semakin baik: capaian = (2 \xC3\x97 target "
-                      "\xE2\x88\x92 realisasi) / target \xC3\x97 100%, paling rendah 0%.");
-    if (inverse)
-        doc_para_text(x->d, DOC_STYLE_NOTE, 0,
-                      "Indikator yang semakin kecil semakin baik dengan rumus target/realisasi: "
-                      "capaian = target / realisasi \xC3\x97 100%.");
-    if (range)
-        doc_para_text(x->d, DOC_STYLE_NOTE, 0,
-                      "Target berupa rentang: realisasi di dalam rentang berarti capaian 100%; "
-                      "realisasi di atas rentang dibandingkan dengan batas atas, di bawah "
-                      "rentang dengan batas bawah.");
-    if (unrated)
-        doc_para_text(x->d, DOC_STYLE_NOTE, 0,
-                      "Belum dapat dinilai: target bernilai 0 atau rumus capaian tidak dapat "
-                      "diterapkan; indikator ini tidak diperhitungkan dalam rata-rata capaian.");
-    if (not_sent)
-        doc_para_text(x->d, DOC_STYLE_NOTE, 0,
-                      "Data tidak disampaikan: unit kerja belum menyampaikan realisasi; "
-                      "indikator ini tidak diperhitungkan dalam rata-rata capaian.");
+    const struct {
+        bool when;
+        const char *text;
+    } notes[] = {
+        {lower, "Indikator yang semakin kecil semakin baik: capaian = (2 \xC3\x97 target "
+                "\xE2\x88\x92 realisasi) / target \xC3\x97 100%, paling rendah 0%."},
+        {inverse, "Indikator yang semakin kecil semakin baik dengan rumus target/realisasi: "
+                  "capaian = target / realisasi \xC3\x97 100%."},
+        {range, "Target berupa rentang: realisasi di dalam rentang berarti capaian 100%; "
+                "realisasi di atas rentang dibandingkan dengan batas atas, di bawah rentang "
+                "dengan batas bawah."},
+        {unrated, "Belum dapat dinilai: target bernilai 0 atau rumus capaian tidak dapat "
+                  "diterapkan; indikator ini tidak diperhitungkan dalam rata-rata capaian."},
+        {not_sent, "Data tidak disampaikan: unit kerja belum menyampaikan realisasi; indikator "
+                   "ini tidak diperhitungkan dalam rata-rata capaian."},
+    };
+    for (size_t k = 0; k < ARRAY_LEN(notes); k++) {
+        if (notes[k].when)
+            doc_para_text(x->d, DOC_STYLE_NOTE, 0, notes[k].text);
+    }
 }
 
 static void s_capaian_table(s_ctx_t *x, int g)

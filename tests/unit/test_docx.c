@@ -24,16 +24,28 @@
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
+/* The document of tx_doc, rendered once for the group. */
+static struct {
+    doc_t *d;
+    uint8_t *docx;
+    size_t len;
+} tx;
+
+static doc_t *tx_doc(void);
+
 static int tx_setup(void **state)
 {
     (void)state;
     xmlInitParser();
-    return 0;
+    tx.d = tx_doc();
+    return docx_render(tx.d, &tx.docx, &tx.len);
 }
 
 static int tx_teardown(void **state)
 {
     (void)state;
+    free(tx.docx);
+    doc_destroy(&tx.d);
     docpdf_release_fonts(true);
     xmlCleanupParser();
     return 0;
@@ -139,10 +151,8 @@ static void tx_without(const uint8_t *zip, size_t len, const char *skip, uint8_t
 static void tx_package(void **state)
 {
     (void)state;
-    doc_t *d = tx_doc();
-    uint8_t *docx;
-    size_t len;
-    assert_int_equal(docx_render(d, &docx, &len), 0);
+    const uint8_t *docx = tx.docx;
+    size_t len = tx.len;
     int images = -1;
     char *problems = docread_package_problems(docx, len, &images);
     if (problems)
@@ -164,8 +174,6 @@ static void tx_package(void **state)
     assert_non_null(strstr(problems, "word/media/chart1.png"));
     free(problems);
     free(damaged);
-    free(docx);
-    doc_destroy(&d);
 }
 
 /* ---- schema order ---------------------------------------------------------------------------- */
@@ -261,10 +269,8 @@ static void tx_check_order(const xmlNode *n)
 static void tx_schema_order(void **state)
 {
     (void)state;
-    doc_t *d = tx_doc();
-    uint8_t *docx;
-    size_t len;
-    assert_int_equal(docx_render(d, &docx, &len), 0);
+    const uint8_t *docx = tx.docx;
+    size_t len = tx.len;
     static const char *const parts[] = {"word/document.xml",  "word/styles.xml",
                                         "word/numbering.xml", "word/settings.xml",
                                         "word/footer1.xml",   "word/header1.xml"};
@@ -273,8 +279,6 @@ static void tx_schema_order(void **state)
         tx_check_order(xmlDocGetRootElement(doc));
         xmlFreeDoc(doc);
     }
-    free(docx);
-    doc_destroy(&d);
 }
 
 /* ---- content --------------------------------------------------------------------------------- */
@@ -325,10 +329,8 @@ static void tx_assert_attr(const xmlNode *n, const char *name, const char *want)
 static void tx_headings_and_tables(void **state)
 {
     (void)state;
-    doc_t *d = tx_doc();
-    uint8_t *docx;
-    size_t len;
-    assert_int_equal(docx_render(d, &docx, &len), 0);
+    const uint8_t *docx = tx.docx;
+    size_t len = tx.len;
     docread_docx_t *r = docread_docx(docx, len);
     assert_int_equal(r->well_formed, 1);
     static const char *const heads[][2] = {{"KATA PENGANTAR", "Heading1"},
@@ -360,17 +362,13 @@ static void tx_headings_and_tables(void **state)
     assert_string_equal(r->rows[3].jc[0], "center");
     assert_string_equal(r->rows[3].chapter, "BAB I PENDAHULUAN");
     docread_docx_free(&r);
-    free(docx);
-    doc_destroy(&d);
 }
 
 static void tx_sections_styles_numbering(void **state)
 {
     (void)state;
-    doc_t *d = tx_doc();
-    uint8_t *docx;
-    size_t len;
-    assert_int_equal(docx_render(d, &docx, &len), 0);
+    const uint8_t *docx = tx.docx;
+    size_t len = tx.len;
     xmlDoc *doc = tx_part(docx, len, "word/document.xml");
     const xmlNode *root = xmlDocGetRootElement(doc);
     assert_int_equal(tx_count(root, "sectPr"), 3);
@@ -428,8 +426,6 @@ static void tx_sections_styles_numbering(void **state)
     char *core = docread_zip_entry(docx, len, "docProps/core.xml", NULL);
     assert_non_null(strstr(core, "<dc:title>Judul Uji</dc:title>"));
     free(core);
-    free(docx);
-    doc_destroy(&d);
 }
 
 static cairo_status_t tx_read(void *closure, unsigned char *data, unsigned int length)
@@ -443,10 +439,8 @@ static cairo_status_t tx_read(void *closure, unsigned char *data, unsigned int l
 static void tx_chart_image(void **state)
 {
     (void)state;
-    doc_t *d = tx_doc();
-    uint8_t *docx;
-    size_t len;
-    assert_int_equal(docx_render(d, &docx, &len), 0);
+    const uint8_t *docx = tx.docx;
+    size_t len = tx.len;
     size_t n = 0;
     char *png = docread_zip_entry(docx, len, "word/media/chart1.png", &n);
     assert_non_null(png);
@@ -464,12 +458,10 @@ static void tx_chart_image(void **state)
     /* the same doc gives the same bytes */
     uint8_t *again;
     size_t again_len;
-    assert_int_equal(docx_render(d, &again, &again_len), 0);
+    assert_int_equal(docx_render(tx.d, &again, &again_len), 0);
     assert_int_equal(again_len, len);
     assert_memory_equal(again, docx, len);
     free(again);
-    free(docx);
-    doc_destroy(&d);
 }
 
 int main(void)
