@@ -359,6 +359,50 @@ static void s_table(s_xml_t *x, s_docx_t *st, const doc_table_t *t)
 
 /* ---- charts -------------------------------------------------------------------------------- */
 
+/* The picture of an inline drawing: image rid, its size in EMU. */
+static void s_picture(s_xml_t *x, int id, const char *name, const char *rid, long cx, long cy)
+{
+    s_el(x, "a:graphic");
+    s_at(x, "xmlns:a", S_NS_A);
+    s_el(x, "a:graphicData");
+    s_at(x, "uri", S_NS_PIC);
+    s_el(x, "pic:pic");
+    s_at(x, "xmlns:pic", S_NS_PIC);
+    s_el(x, "pic:nvPicPr");
+    s_el(x, "pic:cNvPr");
+    s_atf(x, "id", "%d", id);
+    s_at(x, "name", name);
+    s_end(x);
+    s_leaf(x, "pic:cNvPicPr", NULL, NULL);
+    s_end(x);
+    s_el(x, "pic:blipFill");
+    s_leaf(x, "a:blip", "r:embed", rid);
+    s_el(x, "a:stretch");
+    s_leaf(x, "a:fillRect", NULL, NULL);
+    s_end(x);
+    s_end(x); /* pic:blipFill */
+    s_el(x, "pic:spPr");
+    s_el(x, "a:xfrm");
+    s_el(x, "a:off");
+    s_at(x, "x", "0");
+    s_at(x, "y", "0");
+    s_end(x);
+    s_el(x, "a:ext");
+    s_atf(x, "cx", "%ld", cx);
+    s_atf(x, "cy", "%ld", cy);
+    s_end(x);
+    s_end(x); /* a:xfrm */
+    s_el(x, "a:prstGeom");
+    s_at(x, "prst", "rect");
+    s_leaf(x, "a:avLst", NULL, NULL);
+    s_end(x);
+    s_end(x); /* pic:spPr */
+    s_end(x); /* pic:pic */
+    s_end(x); /* a:graphicData */
+    s_end(x); /* a:graphic */
+}
+
+/* A chart: its PNG becomes word/media/chartN.png, shown inline in a paragraph of its own. */
 static int s_chart(s_xml_t *x, s_docx_t *st, const doc_block_t *b)
 {
     s_flush_break(x, st);
@@ -408,44 +452,7 @@ static int s_chart(s_xml_t *x, s_docx_t *st, const doc_block_t *b)
     s_at(x, "noChangeAspect", "1");
     s_end(x);
     s_end(x);
-    s_el(x, "a:graphic");
-    s_at(x, "xmlns:a", S_NS_A);
-    s_el(x, "a:graphicData");
-    s_at(x, "uri", S_NS_PIC);
-    s_el(x, "pic:pic");
-    s_at(x, "xmlns:pic", S_NS_PIC);
-    s_el(x, "pic:nvPicPr");
-    s_el(x, "pic:cNvPr");
-    s_atf(x, "id", "%d", id);
-    s_at(x, "name", name);
-    s_end(x);
-    s_leaf(x, "pic:cNvPicPr", NULL, NULL);
-    s_end(x);
-    s_el(x, "pic:blipFill");
-    s_leaf(x, "a:blip", "r:embed", rid);
-    s_el(x, "a:stretch");
-    s_leaf(x, "a:fillRect", NULL, NULL);
-    s_end(x);
-    s_end(x); /* pic:blipFill */
-    s_el(x, "pic:spPr");
-    s_el(x, "a:xfrm");
-    s_el(x, "a:off");
-    s_at(x, "x", "0");
-    s_at(x, "y", "0");
-    s_end(x);
-    s_el(x, "a:ext");
-    s_atf(x, "cx", "%ld", cx);
-    s_atf(x, "cy", "%ld", cy);
-    s_end(x);
-    s_end(x); /* a:xfrm */
-    s_el(x, "a:prstGeom");
-    s_at(x, "prst", "rect");
-    s_leaf(x, "a:avLst", NULL, NULL);
-    s_end(x);
-    s_end(x); /* pic:spPr */
-    s_end(x); /* pic:pic */
-    s_end(x); /* a:graphicData */
-    s_end(x); /* a:graphic */
+    s_picture(x, id, name, rid, cx, cy);
     s_end(x); /* wp:inline */
     s_end(x); /* w:drawing */
     s_end(x); /* w:r */
