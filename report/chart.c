@@ -374,7 +374,9 @@ static void s_marks(const chart_t *c, chart_layout_t *l)
             b->rgb = ser->colour[k];
             if (c->value_labels) {
                 s_value_text(c, b->value, b->label, sizeof b->label);
-                if (s_text_width(b->label, S_SMALL_PT) > bar_w + (slot - group_w) * 0.8)
+                /* a lone bar may spread its label over the gap; grouped bars may not */
+                double room = n_bar_series > 1 ? bar_w + 1 : bar_w + (slot - group_w) * 0.8;
+                if (s_text_width(b->label, S_SMALL_PT) > room)
                     b->label[0] = '\0';
             }
         }

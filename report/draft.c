@@ -1011,8 +1011,10 @@ static void s_unit_budget_table(s_ctx_t *x)
             (const char *[]){no, name, money ? idfmt_number(g->pagu, 0, p, sizeof p) : "-",
                              money ? idfmt_number(g->realisasi_anggaran, 0, r, sizeof r) : "-",
                              money ? s_rated_percent(g->serapan, s, sizeof s) : "-",
-                             g->submitted ? s_capaian(g->average, c, sizeof c) : S_NOT_SENT,
-                             g->submitted && g->average.rated ? s_or(g->rating, "-") : "-"});
+                             g->submitted ? s_capaian(g->average, c, sizeof c) : "-",
+                             !g->submitted      ? S_NOT_SENT
+                             : g->average.rated ? s_or(g->rating, "-")
+                                                : "-"});
     }
 }
 
