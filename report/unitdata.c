@@ -1,14 +1,14 @@
 /* unitdata — see unitdata.h. The parse runs in passes over the whole file:
- *   1. encoding: strip a UTF-8 BOM, reject anything that is not clean UTF-8 text;
- *   2. records: RFC 4180 cells (quotes, "" escapes, quoted separators and newlines), the
- *      separator taken from the header line, fully empty lines skipped;
+ *   1. encoding and 2. records: csvfile (UTF-8 checked, RFC 4180 cells, the separator taken
+ *      from the header line, fully empty lines skipped);
  *   3. header: known column names mapped to roles;
  *   4. number convention: every numeric cell that can only be read one way votes for decimal
  *      comma or decimal point; a file with votes for both is rejected;
  *   5. rows: every cell checked, every problem reported; only faultless rows are kept.
- * Line numbers are physical lines of the file (a quoted newline advances them), so that they
- * match what an editor shows. */
+ * Line numbers are csvfile's: physical lines of the file. */
 #include "unitdata.h"
+
+#include "csvfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +19,6 @@
 #define S_MAX_ERRORS  200
 #define S_MAX_DIGITS  15 /* significant digits: below 2^53, so a number is parsed exactly */
 #define S_MAX_FRAC    22 /* fraction digits: 10^22 is the largest exact power of ten */
-#define S_SHOWN_MAX   60 /* bytes of a value quoted in a reason */
 #define S_UNKNOWN_DEC -1 /* decimal_comma when the file gives no evidence */
 #define S_KNOWN_COLUMNS                                                                            \
     "unit, sasaran, indikator, satuan, arah, target, realisasi, pagu, "                            \
@@ -61,29 +60,6 @@ static const s_col_def_t s_cols[S_COL_COUNT] = {
     [S_COL_RUMUS] = {"rumus", NULL, false},
 };
 
-/* ---- records ------------------------------------------------------------------------------ */
-
-typedef struct {
-    int line;          /* physical line where the record starts */
-    int n;             /* number of cells */
-    char **cells;      /* trimmed, unquoted contents; owned */
-    int bad_quote_col; /* 1-based column with text after its closing quote; 0 when none */
-    bool unterminated; /* a quote opened in this record never closes: it ran to the end */
-} s_record_t;
-
-typedef struct {
-    const char *p;   /* next byte */
-    const char *end; /* one past the last byte */
-    int line;        /* physical line of *p */
-    char sep;        /* cell separator */
-} s_cursor_t;
-
-typedef enum {
-    S_END_SEP,  /* the cell ended at a separator: another cell follows */
-    S_END_LINE, /* the cell ended the record at a line end */
-    S_END_FILE, /* the cell ended the record at the end of the file */
-} s_cell_end_t;
-
 /* ---- parse state -------------------------------------------------------------------------- */
 
 /* A cell named in a message: the first one found that votes for a decimal convention. */
@@ -93,15 +69,16 @@ typedef struct {
     const char *text; /* the cell as written (owned by its record) */
 } s_where_t;
 
+typedef csvfile_record_t s_record_t;
+
 typedef struct {
     unitdata_t *ud;
-    int cap_rows;     /* allocated ud->rows */
-    int cap_errors;   /* allocated ud->errors */
-    bool capped;      /* too_many_errors was reported: stop collecting */
-    s_record_t *recs; /* header first, then data records */
-    int n_recs;
-    int cap_recs;
-    bool too_many_rows;        /* records stopped at UNITDATA_MAX_ROWS */
+    int cap_rows;              /* allocated ud->rows */
+    int cap_errors;            /* allocated ud->errors */
+    bool capped;               /* too_many_errors was reported: stop collecting */
+    csvfile_t *csv;            /* the records: header first, then data records */
+    s_record_t *recs;          /* csv->recs */
+    int n_recs;                /* csv->n_recs */
     int n_cols;                /* header cells */
     const char **col_name;     /* header cell as written, per column */
     s_col_t *col_role;         /* role per column */
@@ -119,54 +96,6 @@ static bool s_is_blank(char c)
 static bool s_is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-/* Trims ASCII white space and U+00A0 (spreadsheets put no-break spaces around numbers). */
-static void s_trim_span(const char **s, size_t *n)
-{
-    const char *b = *s, *e = *s + *n;
-    for (;;) {
-        if (b < e && s_is_blank(*b))
-            b++;
-        else if (e - b >= 2 && (unsigned char)b[0] == 0xc2 && (unsigned char)b[1] == 0xa0)
-            b += 2;
-        else
-            break;
-    }
-    for (;;) {
-        if (e > b && s_is_blank(e[-1]))
-            e--;
-        else if (e - b >= 2 && (unsigned char)e[-2] == 0xc2 && (unsigned char)e[-1] == 0xa0)
-            e -= 2;
-        else
-            break;
-    }
-    *s = b;
-    *n = (size_t)(e - b);
-}
-
-static char *s_trimmed_dup(const char *s, size_t n)
-{
-    s_trim_span(&s, &n);
-    return xstrndup(s, n);
-}
-
-/* A value made fit for a one-line message: at most S_SHOWN_MAX bytes (cut on a character
- * boundary, "..." appended), line breaks and tabs as spaces. Caller frees. */
-static char *s_shown(const char *s)
-{
-    size_t n = strlen(s);
-    bool cut = n > S_SHOWN_MAX;
-    if (cut) {
-        n = S_SHOWN_MAX;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-    }
-    char *out = xmalloc(n + 4);
-    for (size_t i = 0; i < n; i++)
-        out[i] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
-    strcpy(out + n, cut ? "..." : "");
-    return out;
 }
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -229,249 +158,9 @@ static void s_cell_error(s_parse_t *ps, const s_record_t *rec, int column, const
 static void s_value_error(s_parse_t *ps, const s_record_t *rec, int column, const char *code,
                           const char *value, const char *why)
 {
-    char *shown = s_shown(value);
+    char *shown = csvfile_shown(value);
     s_cell_error(ps, rec, column, code, "nilai \"%s\" %s", shown, why);
     free(shown);
-}
-
-/* ---- pass 1: encoding --------------------------------------------------------------------- */
-
-/* True when the bytes are clean UTF-8 text; otherwise reports "bad_encoding" with the first
- * offending line. */
-static bool s_check_encoding(s_parse_t *ps, const char *text, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)text;
-    if (len == 0)
-        return true;
-    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
-        s_error(ps, 0, 0, "", "bad_encoding",
-                "berkas tersimpan sebagai UTF-16; simpan ulang sebagai \"CSV UTF-8\"");
-        return false;
-    }
-    int line = 1;
-    size_t start = 0;
-    while (start <= len) {
-        const char *nl = memchr(text + start, '\n', len - start);
-        size_t stop = nl ? (size_t)(nl - text) : len;
-        if (!text_is_clean(text + start, stop - start, false)) {
-            s_error(ps, 0, 0, "", "bad_encoding",
-                    "berkas bukan teks UTF-8 yang sah atau memuat karakter kontrol (baris %d); "
-                    "simpan ulang sebagai \"CSV UTF-8\"",
-                    line);
-            return false;
-        }
-        if (!nl)
-            break;
-        start = stop + 1;
-        line++;
-    }
-    return true;
-}
-
-/* ---- pass 2: records ---------------------------------------------------------------------- */
-
-static bool s_is_cell_blank(const s_cursor_t *cur, char c)
-{
-    return c == ' ' || (c == '\t' && cur->sep != '\t');
-}
-
-/* Consumes a line end at cur->p ("\n" or "\r\n"); false when there is none. */
-static bool s_take_line_end(s_cursor_t *cur)
-{
-    if (cur->p < cur->end && *cur->p == '\n') {
-        cur->p++;
-    } else if (cur->end - cur->p >= 2 && cur->p[0] == '\r' && cur->p[1] == '\n') {
-        cur->p += 2;
-    } else {
-        return false;
-    }
-    cur->line++;
-    return true;
-}
-
-/* Reads unquoted text up to the end of the cell, appending it to sb. */
-static s_cell_end_t s_read_plain(s_cursor_t *cur, strbuf_t *sb)
-{
-    const char *start = cur->p;
-    for (;;) {
-        if (cur->p >= cur->end) {
-            strbuf_append(sb, start, (size_t)(cur->p - start));
-            return S_END_FILE;
-        }
-        const char *here = cur->p;
-        if (*here == cur->sep) {
-            strbuf_append(sb, start, (size_t)(here - start));
-            cur->p++;
-            return S_END_SEP;
-        }
-        if (s_take_line_end(cur)) {
-            strbuf_append(sb, start, (size_t)(here - start));
-            return S_END_LINE;
-        }
-        cur->p++;
-    }
-}
-
-/* Reads a quoted cell whose opening quote is at cur->p. *bad_quote: text followed the closing
- * quote (kept, so that the cell still shows what was written); *unterminated: no closing
- * quote before the end of the file. */
-static s_cell_end_t s_read_quoted(s_cursor_t *cur, strbuf_t *sb, bool *bad_quote,
-                                  bool *unterminated)
-{
-    cur->p++;
-    for (;;) {
-        if (cur->p >= cur->end) {
-            *unterminated = true;
-            return S_END_FILE;
-        }
-        char c = *cur->p;
-        if (c == '"' && cur->end - cur->p >= 2 && cur->p[1] == '"') {
-            strbuf_append(sb, "\"", 1);
-            cur->p += 2;
-        } else if (c == '"') {
-            cur->p++;
-            break;
-        } else if (s_take_line_end(cur)) {
-            strbuf_append(sb, "\n", 1); /* CRLF inside a cell becomes LF */
-        } else {
-            strbuf_append(sb, &c, 1);
-            cur->p++;
-        }
-    }
-    const char *after_quote = cur->p;
-    while (cur->p < cur->end && s_is_cell_blank(cur, *cur->p))
-        cur->p++;
-    if (cur->p >= cur->end)
-        return S_END_FILE;
-    if (*cur->p == cur->sep) {
-        cur->p++;
-        return S_END_SEP;
-    }
-    if (s_take_line_end(cur))
-        return S_END_LINE;
-    *bad_quote = true;
-    cur->p = after_quote;
-    return s_read_plain(cur, sb);
-}
-
-static s_cell_end_t s_read_cell(s_cursor_t *cur, strbuf_t *sb, bool *bad_quote, bool *unterminated)
-{
-    const char *q = cur->p;
-    while (q < cur->end && s_is_cell_blank(cur, *q))
-        q++;
-    if (q < cur->end && *q == '"') {
-        cur->p = q;
-        return s_read_quoted(cur, sb, bad_quote, unterminated);
-    }
-    return s_read_plain(cur, sb);
-}
-
-/* Reads the record at cur (which is not at the end). Caller frees rec (s_record_clear). */
-static void s_read_record(s_cursor_t *cur, s_record_t *rec)
-{
-    *rec = (s_record_t){.line = cur->line};
-    int cap = 0;
-    strbuf_t sb = {0};
-    s_cell_end_t end;
-    do {
-        bool bad_quote = false;
-        strbuf_reset(&sb);
-        end = s_read_cell(cur, &sb, &bad_quote, &rec->unterminated);
-        if (rec->n == cap) {
-            cap = cap ? 2 * cap : 16;
-            rec->cells = xrealloc(rec->cells, (size_t)cap * sizeof *rec->cells);
-        }
-        rec->cells[rec->n++] = s_trimmed_dup(strbuf_str(&sb), sb.len);
-        if (bad_quote && !rec->bad_quote_col)
-            rec->bad_quote_col = rec->n;
-    } while (end == S_END_SEP);
-    strbuf_free(&sb);
-}
-
-static void s_record_clear(s_record_t *rec)
-{
-    for (int i = 0; i < rec->n; i++)
-        free(rec->cells[i]);
-    free(rec->cells);
-    *rec = (s_record_t){0};
-}
-
-/* A record of blanks only (an empty line, or ";;;;" from a spreadsheet's empty row). */
-static bool s_record_is_empty(const s_record_t *rec)
-{
-    if (rec->unterminated || rec->bad_quote_col)
-        return false;
-    for (int i = 0; i < rec->n; i++) {
-        if (rec->cells[i][0])
-            return false;
-    }
-    return true;
-}
-
-/* Skips lines of blanks only; leaves cur at the start of the first other line. */
-static void s_skip_blank_lines(s_cursor_t *cur)
-{
-    for (;;) {
-        const char *q = cur->p;
-        while (q < cur->end && (*q == ' ' || *q == '\t' || *q == '\r'))
-            q++;
-        if (q >= cur->end || *q != '\n')
-            return;
-        cur->p = q + 1;
-        cur->line++;
-    }
-}
-
-/* The separator of the header line starting at p: ';' if it has one outside quotes, else a
- * tab, else ','. */
-static char s_detect_separator(const char *p, const char *end)
-{
-    bool quoted = false, semicolon = false, tab = false;
-    for (; p < end; p++) {
-        if (*p == '"')
-            quoted = !quoted; /* an escaped "" toggles twice */
-        else if (quoted)
-            continue;
-        else if (*p == '\n')
-            break;
-        else if (*p == ';')
-            semicolon = true;
-        else if (*p == '\t')
-            tab = true;
-    }
-    return semicolon ? ';' : tab ? '\t' : ',';
-}
-
-static void s_push_record(s_parse_t *ps, s_record_t *rec)
-{
-    if (ps->n_recs == ps->cap_recs) {
-        ps->cap_recs = ps->cap_recs ? 2 * ps->cap_recs : 64;
-        ps->recs = xrealloc(ps->recs, (size_t)ps->cap_recs * sizeof *ps->recs);
-    }
-    ps->recs[ps->n_recs++] = *rec;
-}
-
-/* Splits the file into the header record and at most UNITDATA_MAX_ROWS data records. */
-static void s_read_records(s_parse_t *ps, const char *text, size_t len)
-{
-    s_cursor_t cur = {.p = text, .end = text + len, .line = 1};
-    s_skip_blank_lines(&cur);
-    cur.sep = s_detect_separator(cur.p, cur.end);
-    ps->ud->separator = cur.sep;
-    while (cur.p < cur.end) {
-        s_record_t rec;
-        s_read_record(&cur, &rec);
-        if (s_record_is_empty(&rec)) {
-            s_record_clear(&rec);
-            continue;
-        }
-        if (ps->n_recs > UNITDATA_MAX_ROWS) {
-            s_record_clear(&rec);
-            ps->too_many_rows = true;
-            break;
-        }
-        s_push_record(ps, &rec);
-    }
 }
 
 /* ---- pass 3: header ----------------------------------------------------------------------- */
@@ -514,7 +203,7 @@ static void s_unknown_column(s_parse_t *ps, const s_record_t *hdr, int i)
         s_error(ps, hdr->line, i + 1, "", "unknown_column", "kolom ke-%d tidak bernama", i + 1);
         return;
     }
-    char *shown = s_shown(hdr->cells[i]);
+    char *shown = csvfile_shown(hdr->cells[i]);
     s_error(ps, hdr->line, i + 1, hdr->cells[i], "unknown_column",
             "kolom \"%s\" tidak dikenal; nama kolom yang dikenal: %s", shown, S_KNOWN_COLUMNS);
     free(shown);
@@ -522,7 +211,7 @@ static void s_unknown_column(s_parse_t *ps, const s_record_t *hdr, int i)
 
 static void s_duplicate_column(s_parse_t *ps, const s_record_t *hdr, int i, int first)
 {
-    char *shown = s_shown(hdr->cells[i]), *shown_first = s_shown(hdr->cells[first]);
+    char *shown = csvfile_shown(hdr->cells[i]), *shown_first = csvfile_shown(hdr->cells[first]);
     s_error(ps, hdr->line, i + 1, hdr->cells[i], "duplicate_column",
             "kolom \"%s\" sudah ada sebagai kolom ke-%d (\"%s\")", shown, first + 1, shown_first);
     free(shown);
@@ -546,7 +235,7 @@ static bool s_read_header(s_parse_t *ps)
         known += ps->col_role[i] != S_COL_NONE;
     }
     if (known == 0) {
-        char *shown = s_shown(hdr->cells[0]);
+        char *shown = csvfile_shown(hdr->cells[0]);
         s_error(ps, hdr->line, 0, "", "no_header",
                 "baris pertama harus berisi judul kolom (%s), bukan \"%s\"", S_KNOWN_COLUMNS,
                 shown);
@@ -674,7 +363,7 @@ static s_num_t s_scan_number(const char *text)
     s_num_t num = {.cls = S_NUM_BAD};
     const char *b = text;
     size_t n = strlen(text);
-    s_trim_span(&b, &n);
+    csvfile_trim(&b, &n);
     const char *e = b + n;
     if (b < e && *b == '-') {
         num.negative = true;
@@ -771,8 +460,8 @@ static int s_split_range(const char *cell, char *parts[2])
             size_t n = strlen(seps[k]);
             if (strncasecmp(cell + i, seps[k], n))
                 continue;
-            char *lo = s_trimmed_dup(cell, i);
-            char *hi = s_trimmed_dup(cell + i + n, strlen(cell + i + n));
+            char *lo = csvfile_trimmed_dup(cell, i);
+            char *hi = csvfile_trimmed_dup(cell + i + n, strlen(cell + i + n));
             if (lo[0] && hi[0]) {
                 parts[0] = lo;
                 parts[1] = hi;
@@ -801,7 +490,7 @@ static char *s_strip_rupiah(const char *cell)
     size_t n = strlen(b);
     if (n >= 2 && b[n - 2] == ',' && b[n - 1] == '-')
         n -= 2;
-    return s_trimmed_dup(b, n);
+    return csvfile_trimmed_dup(b, n);
 }
 
 static bool s_is_money(s_col_t role)
@@ -864,7 +553,7 @@ static void s_detect_decimal(s_parse_t *ps)
     ps->decimal_comma = comma.line ? 1 : point.line ? 0 : S_UNKNOWN_DEC;
     if (!comma.line || !point.line)
         return;
-    char *a = s_shown(comma.text), *b = s_shown(point.text);
+    char *a = csvfile_shown(comma.text), *b = csvfile_shown(point.text);
     s_error(ps, 0, 0, "", "mixed_number_format",
             "berkas mencampur koma desimal (baris %d kolom \"%s\": \"%s\") dan titik desimal "
             "(baris %d kolom \"%s\": \"%s\"); pakai satu cara penulisan angka",
@@ -912,7 +601,7 @@ static bool s_row_numeric(s_parse_t *ps, const s_record_t *rec, int c, double *l
     if (n == 2 && ok)
         ok = s_row_number(ps, rec, c, parts[1], parts[1], hi);
     if (n == 2 && ok && !(*lo < *hi)) {
-        char *shown = s_shown(cell);
+        char *shown = csvfile_shown(cell);
         s_cell_error(ps, rec, c, "bad_range",
                      "rentang \"%s\" tidak sah: batas bawah harus lebih kecil dari batas atas",
                      shown);
@@ -985,7 +674,7 @@ static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
         const char *cell = rec->cells[c];
         size_t len = strlen(cell);
         if (rec->bad_quote_col == c + 1) {
-            char *shown = s_shown(cell);
+            char *shown = csvfile_shown(cell);
             s_cell_error(ps, rec, c, "bad_quote",
                          "ada teks setelah tanda kutip penutup pada \"%s\"; tulis tanda kutip di "
                          "dalam sel sebagai \"\"",
@@ -995,7 +684,7 @@ static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
         } else if (role == S_COL_NONE) {
             continue;
         } else if (len > UNITDATA_MAX_CELL) {
-            char *shown = s_shown(cell);
+            char *shown = csvfile_shown(cell);
             s_cell_error(ps, rec, c, "too_long",
                          "isi sel \"%s\" terlalu panjang (%zu byte, paling banyak %d)", shown, len,
                          UNITDATA_MAX_CELL);
@@ -1131,13 +820,14 @@ static void s_parse_row(s_parse_t *ps, const s_record_t *rec)
 
 static void s_parse(s_parse_t *ps, const char *text, size_t len)
 {
-    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
-        text += 3;
-        len -= 3;
-    }
-    if (!s_check_encoding(ps, text, len))
+    ps->csv = csvfile_read(text, len, UNITDATA_MAX_ROWS + 1);
+    ps->ud->separator = ps->csv->separator;
+    if (ps->csv->bad_encoding) {
+        s_error(ps, 0, 0, "", "bad_encoding", "%s", ps->csv->bad_encoding);
         return;
-    s_read_records(ps, text, len);
+    }
+    ps->recs = ps->csv->recs;
+    ps->n_recs = ps->csv->n_recs;
     if (ps->n_recs == 0) {
         s_error(ps, 0, 0, "", "no_header", "berkas kosong: baris judul kolom tidak ada");
         return;
@@ -1146,7 +836,7 @@ static void s_parse(s_parse_t *ps, const char *text, size_t len)
         return;
     if (ps->recs[0].unterminated)
         return;
-    if (ps->too_many_rows)
+    if (ps->csv->too_many)
         s_error(ps, 0, 0, "", "too_many_rows", "berkas berisi lebih dari %d baris data",
                 UNITDATA_MAX_ROWS);
     if (ps->n_recs == 1) {
@@ -1168,9 +858,7 @@ unitdata_t *unitdata_parse(const char *text, size_t len)
     ud->separator = ',';
     s_parse_t ps = {.ud = ud, .decimal_comma = S_UNKNOWN_DEC};
     s_parse(&ps, text, len);
-    for (int r = 0; r < ps.n_recs; r++)
-        s_record_clear(&ps.recs[r]);
-    free(ps.recs);
+    csvfile_destroy(&ps.csv);
     free(ps.col_name);
     free(ps.col_role);
     return ud;
