@@ -261,14 +261,6 @@ void cmd_step(cmd_ctx_t *ctx)
     db_instance_clear(&inst);
 }
 
-/* True when a unit cell names unit (by code, name, or "Bidang CODE"), case-insensitively. */
-static bool s_unit_matches(const char *cell, const char *code, const char *name)
-{
-    if (strcasecmp(cell, code) == 0 || strcasecmp(cell, name) == 0)
-        return true;
-    return strncasecmp(cell, "Bidang ", 7) == 0 && strcasecmp(cell + 7, code) == 0;
-}
-
 static Lkip__SubmitReply *s_submit_reply(void)
 {
     Lkip__SubmitReply *s = xmalloc(sizeof *s);
@@ -365,7 +357,7 @@ void cmd_submit(cmd_ctx_t *ctx)
     /* also when other rows have bad cells: the whole file is refused, and every cell named */
     for (int i = 0; i < data->n_rows; i++) {
         const unitdata_row_t *row = &data->rows[i];
-        if (*row->unit && !s_unit_matches(row->unit, unit.code, unit.name)) {
+        if (*row->unit && !unitdata_unit_matches(row->unit, unit.code, unit.name)) {
             char *why =
                 xasprintf("baris ini untuk unit \"%s\", bukan unit %s", row->unit, unit.code);
             s_add_error(reply, row->line, 1, "unit", "other_unit", why);

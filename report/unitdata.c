@@ -21,8 +21,8 @@
 #define S_MAX_FRAC    22 /* fraction digits: 10^22 is the largest exact power of ten */
 #define S_UNKNOWN_DEC -1 /* decimal_comma when the file gives no evidence */
 #define S_KNOWN_COLUMNS                                                                            \
-    "unit, sasaran, indikator, satuan, arah, target, realisasi, pagu, "                            \
-    "realisasi_anggaran, rumus"
+    "unit, kode, sasaran, indikator, satuan, arah, target, realisasi, pagu, "                      \
+    "realisasi_anggaran, rumus, penjelasan, faktor_pendukung, faktor_penghambat, upaya"
 
 /* ---- columns ------------------------------------------------------------------------------ */
 
@@ -38,6 +38,11 @@ typedef enum {
     S_COL_PAGU,               /* rupiah */
     S_COL_REALISASI_ANGGARAN, /* rupiah */
     S_COL_RUMUS,              /* 2T-R or T/R */
+    S_COL_KODE,               /* the indicator's code in the PK */
+    S_COL_PENJELASAN,         /* explanations: free text, up to UNITDATA_MAX_TEXT */
+    S_COL_PENDUKUNG,
+    S_COL_PENGHAMBAT,
+    S_COL_UPAYA,
     S_COL_COUNT,
 } s_col_t;
 
@@ -58,6 +63,11 @@ static const s_col_def_t s_cols[S_COL_COUNT] = {
     [S_COL_PAGU] = {"pagu", NULL, false},
     [S_COL_REALISASI_ANGGARAN] = {"realisasi anggaran", NULL, false},
     [S_COL_RUMUS] = {"rumus", NULL, false},
+    [S_COL_KODE] = {"kode", "kode indikator", false},
+    [S_COL_PENJELASAN] = {"penjelasan", NULL, false},
+    [S_COL_PENDUKUNG] = {"faktor pendukung", NULL, false},
+    [S_COL_PENGHAMBAT] = {"faktor penghambat", NULL, false},
+    [S_COL_UPAYA] = {"upaya", "upaya / rencana tindak lanjut", false},
 };
 
 /* ---- parse state -------------------------------------------------------------------------- */
@@ -73,8 +83,6 @@ typedef csvfile_record_t s_record_t;
 
 typedef struct {
     unitdata_t *ud;
-    int cap_rows;              /* allocated ud->rows */
-    int cap_errors;            /* allocated ud->errors */
     bool capped;               /* too_many_errors was reported: stop collecting */
     csvfile_t *csv;            /* the records: header first, then data records */
     s_record_t *recs;          /* csv->recs */
@@ -100,13 +108,13 @@ static bool s_is_digit(char c)
 
 /* ---- errors ------------------------------------------------------------------------------- */
 
-static void s_push_error(s_parse_t *ps, int line, int column, const char *column_name,
-                         const char *code, char *reason)
+/* Appends an error whose reason the result takes. */
+static void s_append_error(unitdata_t *ud, int line, int column, const char *column_name,
+                           const char *ref, const char *code, char *reason)
 {
-    unitdata_t *ud = ps->ud;
-    if (ud->n_errors == ps->cap_errors) {
-        ps->cap_errors = ps->cap_errors ? 2 * ps->cap_errors : 16;
-        ud->errors = xrealloc(ud->errors, (size_t)ps->cap_errors * sizeof *ud->errors);
+    if (ud->n_errors == ud->cap_errors) {
+        ud->cap_errors = ud->cap_errors ? 2 * ud->cap_errors : 16;
+        ud->errors = xrealloc(ud->errors, (size_t)ud->cap_errors * sizeof *ud->errors);
     }
     ud->errors[ud->n_errors++] = (unitdata_error_t){
         .line = line,
@@ -114,7 +122,14 @@ static void s_push_error(s_parse_t *ps, int line, int column, const char *column
         .column_name = xstrdup(column_name ? column_name : ""),
         .code = xstrdup(code),
         .reason = reason,
+        .ref = xstrdup(ref ? ref : ""),
     };
+}
+
+static void s_push_error(s_parse_t *ps, int line, int column, const char *column_name,
+                         const char *code, char *reason)
+{
+    s_append_error(ps->ud, line, column, column_name, NULL, code, reason);
 }
 
 /* Records one error (reason formatted from fmt); past S_MAX_ERRORS, one "too_many_errors"
@@ -493,23 +508,93 @@ static char *s_strip_rupiah(const char *cell)
     return csvfile_trimmed_dup(b, n);
 }
 
-static bool s_is_money(s_col_t role)
+/* The kind of value a numeric column holds; -1 for the other columns. */
+static int s_value_kind(s_col_t role)
 {
-    return role == S_COL_PAGU || role == S_COL_REALISASI_ANGGARAN;
+    switch (role) {
+    case S_COL_TARGET:
+        return UNITDATA_TARGET;
+    case S_COL_REALISASI:
+        return UNITDATA_REALISASI;
+    case S_COL_PAGU:
+    case S_COL_REALISASI_ANGGARAN:
+        return UNITDATA_MONEY;
+    default:
+        return -1;
+    }
 }
 
-static bool s_is_numeric(s_col_t role)
+/* The number texts of a cell of kind (1 or 2 parts; see s_split_range). Caller frees. */
+static int s_number_parts(unitdata_value_t kind, const char *cell, char *parts[2])
 {
-    return role == S_COL_TARGET || role == S_COL_REALISASI || s_is_money(role);
-}
-
-/* The number texts of a numeric cell (1 or 2 parts; see s_split_range). Caller frees. */
-static int s_number_parts(s_col_t role, const char *cell, char *parts[2])
-{
-    if (role == S_COL_TARGET)
+    if (kind == UNITDATA_TARGET)
         return s_split_range(cell, parts);
-    parts[0] = s_is_money(role) ? s_strip_rupiah(cell) : xstrdup(cell);
+    parts[0] = kind == UNITDATA_MONEY ? s_strip_rupiah(cell) : xstrdup(cell);
     return 1;
+}
+
+int unitdata_value_vote(unitdata_value_t kind, const char *text)
+{
+    char *parts[2];
+    int n = s_number_parts(kind, text, parts);
+    int vote = -1;
+    for (int k = 0; k < n; k++) {
+        s_num_class_t cls = s_scan_number(parts[k]).cls;
+        if (vote < 0 && cls == S_NUM_COMMA)
+            vote = 1;
+        else if (vote < 0 && cls == S_NUM_POINT)
+            vote = 0;
+        free(parts[k]);
+    }
+    return vote;
+}
+
+/* Reads one number part of a cell; *why (caller frees) names shown: the cell, or the part of a
+ * range. */
+static int s_value_part(unitdata_value_t kind, const char *part, const char *shown,
+                        int decimal_comma, double *out, const char **code, char **why)
+{
+    const char *reason;
+    bool percent;
+    if (unitdata_parse_number(part, decimal_comma, out, &percent, code, &reason) == 0) {
+        if (*out < 0.0 && kind != UNITDATA_REALISASI) {
+            *code = "negative_value";
+            reason = "tidak boleh negatif";
+        } else if (percent && kind == UNITDATA_MONEY) {
+            *code = "bad_number";
+            reason = "harus berupa rupiah, bukan persen";
+        } else {
+            return 0;
+        }
+    }
+    char *s = csvfile_shown(shown);
+    *why = xasprintf("nilai \"%s\" %s", s, reason);
+    free(s);
+    return -EINVAL;
+}
+
+int unitdata_parse_value(unitdata_value_t kind, const char *text, int decimal_comma, double *lo,
+                         double *hi, const char **code, char **why)
+{
+    char *parts[2];
+    int n = s_number_parts(kind, text, parts);
+    *why = NULL;
+    int rc = s_value_part(kind, parts[0], n == 2 ? parts[0] : text, decimal_comma, lo, code, why);
+    if (n == 2 && rc == 0)
+        rc = s_value_part(kind, parts[1], parts[1], decimal_comma, hi, code, why);
+    if (n == 2 && rc == 0 && !(*lo < *hi)) {
+        char *shown = csvfile_shown(text);
+        *code = "bad_range";
+        *why = xasprintf("rentang \"%s\" tidak sah: batas bawah harus lebih kecil dari batas atas",
+                         shown);
+        free(shown);
+        rc = -EINVAL;
+    }
+    if (n == 1)
+        *hi = *lo;
+    for (int k = 0; k < n; k++)
+        free(parts[k]);
+    return rc;
 }
 
 /* ---- pass 4: decimal convention ----------------------------------------------------------- */
@@ -536,18 +621,14 @@ static void s_detect_decimal(s_parse_t *ps)
         if (!s_record_fits(ps, rec))
             continue;
         for (int c = 0; c < rec->n; c++) {
-            if (!s_is_numeric(ps->col_role[c]) || strlen(rec->cells[c]) > UNITDATA_MAX_CELL)
+            int kind = s_value_kind(ps->col_role[c]);
+            if (kind < 0 || strlen(rec->cells[c]) > UNITDATA_MAX_CELL)
                 continue;
-            char *parts[2];
-            int n = s_number_parts(ps->col_role[c], rec->cells[c], parts);
-            for (int k = 0; k < n; k++) {
-                s_num_class_t cls = s_scan_number(parts[k]).cls;
-                if (cls == S_NUM_COMMA)
-                    s_vote(&comma, rec->line, c, rec->cells[c]);
-                else if (cls == S_NUM_POINT)
-                    s_vote(&point, rec->line, c, rec->cells[c]);
-                free(parts[k]);
-            }
+            int vote = unitdata_value_vote((unitdata_value_t)kind, rec->cells[c]);
+            if (vote == 1)
+                s_vote(&comma, rec->line, c, rec->cells[c]);
+            else if (vote == 0)
+                s_vote(&point, rec->line, c, rec->cells[c]);
         }
     }
     ps->decimal_comma = comma.line ? 1 : point.line ? 0 : S_UNKNOWN_DEC;
@@ -567,55 +648,23 @@ static void s_detect_decimal(s_parse_t *ps)
 
 /* ---- pass 5: rows ------------------------------------------------------------------------- */
 
-/* Reads one number part of cell c; reports and returns false when it is not acceptable.
- * shown: what the reason quotes (the cell, or the part of a range). */
-static bool s_row_number(s_parse_t *ps, const s_record_t *rec, int c, const char *part,
-                         const char *shown, double *out)
-{
-    s_col_t role = ps->col_role[c];
-    const char *code, *why;
-    bool percent;
-    if (unitdata_parse_number(part, ps->decimal_comma, out, &percent, &code, &why) < 0) {
-        s_value_error(ps, rec, c, code, shown, why);
-        return false;
-    }
-    if (*out < 0.0 && role != S_COL_REALISASI) {
-        s_value_error(ps, rec, c, "negative_value", shown, "tidak boleh negatif");
-        return false;
-    }
-    if (percent && s_is_money(role)) {
-        s_value_error(ps, rec, c, "bad_number", shown, "harus berupa rupiah, bukan persen");
-        return false;
-    }
-    return true;
-}
-
 /* Reads numeric cell c into *lo, and into *hi (when not NULL) the upper bound of a target
- * range, or *lo again. */
+ * range, or *lo again; reports and returns false when it is not acceptable. */
 static bool s_row_numeric(s_parse_t *ps, const s_record_t *rec, int c, double *lo, double *hi)
 {
-    char *parts[2];
-    const char *cell = rec->cells[c];
-    int n = s_number_parts(ps->col_role[c], cell, parts);
-    bool ok = s_row_number(ps, rec, c, parts[0], n == 2 ? parts[0] : cell, lo);
-    if (n == 2 && ok)
-        ok = s_row_number(ps, rec, c, parts[1], parts[1], hi);
-    if (n == 2 && ok && !(*lo < *hi)) {
-        char *shown = csvfile_shown(cell);
-        s_cell_error(ps, rec, c, "bad_range",
-                     "rentang \"%s\" tidak sah: batas bawah harus lebih kecil dari batas atas",
-                     shown);
-        free(shown);
-        ok = false;
-    }
-    if (n == 1 && hi)
-        *hi = *lo;
-    for (int k = 0; k < n; k++)
-        free(parts[k]);
-    return ok;
+    const char *code;
+    char *why;
+    double upper;
+    int kind = s_value_kind(ps->col_role[c]);
+    if (unitdata_parse_value((unitdata_value_t)kind, rec->cells[c], ps->decimal_comma, lo,
+                             hi ? hi : &upper, &code, &why) == 0)
+        return true;
+    s_cell_error(ps, rec, c, code, "%s", why);
+    free(why);
+    return false;
 }
 
-static bool s_parse_dir(const char *s, capaian_dir_t *dir)
+bool unitdata_parse_dir(const char *s, capaian_dir_t *dir)
 {
     if (!strcasecmp(s, "naik") || !strcasecmp(s, "higher"))
         *dir = CAPAIAN_HIGHER;
@@ -627,7 +676,7 @@ static bool s_parse_dir(const char *s, capaian_dir_t *dir)
 }
 
 /* "", "2T-R" or "T/R", case and spaces ignored. */
-static bool s_parse_formula(const char *s, capaian_formula_t *formula)
+bool unitdata_parse_formula(const char *s, capaian_formula_t *formula)
 {
     char compact[16];
     size_t n = 0;
@@ -665,6 +714,12 @@ static int s_value_col(const s_parse_t *ps, const s_record_t *rec, s_col_t r)
     return c;
 }
 
+/* The longest cell a column takes. */
+static size_t s_max_len(s_col_t role)
+{
+    return role >= S_COL_PENJELASAN ? UNITDATA_MAX_TEXT : UNITDATA_MAX_CELL;
+}
+
 /* Checks what every cell needs: no stray quote, not too long, filled when required. */
 static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
 {
@@ -683,11 +738,11 @@ static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
             ok = false;
         } else if (role == S_COL_NONE) {
             continue;
-        } else if (len > UNITDATA_MAX_CELL) {
+        } else if (len > s_max_len(role)) {
             char *shown = csvfile_shown(cell);
             s_cell_error(ps, rec, c, "too_long",
-                         "isi sel \"%s\" terlalu panjang (%zu byte, paling banyak %d)", shown, len,
-                         UNITDATA_MAX_CELL);
+                         "isi sel \"%s\" terlalu panjang (%zu byte, paling banyak %zu)", shown, len,
+                         s_max_len(role));
             free(shown);
             ok = false;
         } else if (!len && s_cols[role].required) {
@@ -704,7 +759,7 @@ static bool s_row_method(s_parse_t *ps, const s_record_t *rec, unitdata_row_t *r
     bool ok = true, dir_known = false;
     int c;
     if ((c = s_value_col(ps, rec, S_COL_ARAH)) >= 0) {
-        dir_known = s_parse_dir(rec->cells[c], &row->dir);
+        dir_known = unitdata_parse_dir(rec->cells[c], &row->dir);
         if (!dir_known) {
             s_value_error(ps, rec, c, "bad_direction", rec->cells[c],
                           "bukan arah yang dikenal; tulis \"naik\" atau \"turun\"");
@@ -712,7 +767,7 @@ static bool s_row_method(s_parse_t *ps, const s_record_t *rec, unitdata_row_t *r
         }
     }
     if ((c = s_value_col(ps, rec, S_COL_RUMUS)) >= 0) {
-        if (!s_parse_formula(rec->cells[c], &row->formula)) {
+        if (!unitdata_parse_formula(rec->cells[c], &row->formula)) {
             s_value_error(ps, rec, c, "bad_formula", rec->cells[c],
                           "bukan rumus yang dikenal; tulis \"2T-R\" atau \"T/R\", atau kosongkan");
             ok = false;
@@ -746,7 +801,7 @@ static bool s_row_numbers(s_parse_t *ps, const s_record_t *rec, unitdata_row_t *
     return ok;
 }
 
-static void s_row_clear(unitdata_row_t *row)
+void unitdata_row_clear(unitdata_row_t *row)
 {
     free(row->unit);
     free(row->sasaran);
@@ -754,15 +809,19 @@ static void s_row_clear(unitdata_row_t *row)
     free(row->satuan);
     free(row->target_text);
     free(row->realisasi_text);
+    free(row->code);
+    free(row->penjelasan);
+    free(row->faktor_pendukung);
+    free(row->faktor_penghambat);
+    free(row->upaya);
     memset(row, 0, sizeof *row);
 }
 
-static void s_push_row(s_parse_t *ps, const unitdata_row_t *row)
+void unitdata_add_row(unitdata_t *ud, const unitdata_row_t *row)
 {
-    unitdata_t *ud = ps->ud;
-    if (ud->n_rows == ps->cap_rows) {
-        ps->cap_rows = ps->cap_rows ? 2 * ps->cap_rows : 16;
-        ud->rows = xrealloc(ud->rows, (size_t)ps->cap_rows * sizeof *ud->rows);
+    if (ud->n_rows == ud->cap_rows) {
+        ud->cap_rows = ud->cap_rows ? 2 * ud->cap_rows : 16;
+        ud->rows = xrealloc(ud->rows, (size_t)ud->cap_rows * sizeof *ud->rows);
     }
     ud->rows[ud->n_rows++] = *row;
 }
@@ -813,7 +872,12 @@ static void s_parse_row(s_parse_t *ps, const s_record_t *rec)
     row.satuan = xstrdup(s_cell(ps, rec, S_COL_SATUAN));
     row.target_text = xstrdup(s_cell(ps, rec, S_COL_TARGET));
     row.realisasi_text = xstrdup(s_cell(ps, rec, S_COL_REALISASI));
-    s_push_row(ps, &row);
+    row.code = xstrdup(s_cell(ps, rec, S_COL_KODE));
+    row.penjelasan = xstrdup(s_cell(ps, rec, S_COL_PENJELASAN));
+    row.faktor_pendukung = xstrdup(s_cell(ps, rec, S_COL_PENDUKUNG));
+    row.faktor_penghambat = xstrdup(s_cell(ps, rec, S_COL_PENGHAMBAT));
+    row.upaya = xstrdup(s_cell(ps, rec, S_COL_UPAYA));
+    unitdata_add_row(ps->ud, &row);
 }
 
 /* ---- entry points ------------------------------------------------------------------------- */
@@ -848,14 +912,33 @@ static void s_parse(s_parse_t *ps, const char *text, size_t len)
         s_parse_row(ps, &ps->recs[r]);
 }
 
-unitdata_t *unitdata_parse(const char *text, size_t len)
+unitdata_t *unitdata_new(void)
 {
     unitdata_t *ud = xcalloc(1, sizeof *ud);
+    ud->separator = ',';
+    return ud;
+}
+
+void unitdata_add_error(unitdata_t *ud, int line, int column, const char *column_name,
+                        const char *ref, const char *code, const char *reason)
+{
+    s_append_error(ud, line, column, column_name, ref, code, xstrdup(reason));
+}
+
+bool unitdata_unit_matches(const char *cell, const char *code, const char *name)
+{
+    if (strcasecmp(cell, code) == 0 || strcasecmp(cell, name) == 0)
+        return true;
+    return strncasecmp(cell, "Bidang ", 7) == 0 && strcasecmp(cell + 7, code) == 0;
+}
+
+unitdata_t *unitdata_parse(const char *text, size_t len)
+{
+    unitdata_t *ud = unitdata_new();
     if (!text) {
         text = "";
         len = 0;
     }
-    ud->separator = ',';
     s_parse_t ps = {.ud = ud, .decimal_comma = S_UNKNOWN_DEC};
     s_parse(&ps, text, len);
     csvfile_destroy(&ps.csv);
@@ -870,12 +953,13 @@ void unitdata_destroy(unitdata_t **self_p)
         return;
     unitdata_t *ud = *self_p;
     for (int i = 0; i < ud->n_rows; i++)
-        s_row_clear(&ud->rows[i]);
+        unitdata_row_clear(&ud->rows[i]);
     free(ud->rows);
     for (int i = 0; i < ud->n_errors; i++) {
         free(ud->errors[i].column_name);
         free(ud->errors[i].code);
         free(ud->errors[i].reason);
+        free(ud->errors[i].ref);
     }
     free(ud->errors);
     free(ud);
