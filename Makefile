@@ -34,6 +34,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 HARNESS_SRC := $(wildcard tests/harness/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
+TOOLS_SRC  := $(wildcard tests/tools/*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
@@ -48,6 +49,8 @@ LKIP  := $(BUILD)/lkip
 UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
+# small helper programs of the demo, the fixtures and the benchmark; never installed
+TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
@@ -58,7 +61,7 @@ obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 .SECONDARY:
 
 all: $(LKIPD) $(LKIP)
-tests: all $(UNIT_TESTS) $(INTEG_TESTS)
+tests: all $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS)
 
 deps:
 	@scripts/deps.sh
@@ -77,7 +80,7 @@ check-asan:
 
 run:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/lkip-fill
 	@scripts/run.sh
 
 stop:
@@ -85,7 +88,7 @@ stop:
 
 bench:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(BUILD)/lkip-xlsx-bench
 	@scripts/bench.sh
 
 # the compose file needs its .env to resolve; a throwaway one proves the syntax
@@ -152,6 +155,9 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB
 $(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+$(BUILD)/lkip-%: $(OBJ)/tests/tools/%.o $(REPORT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@

@@ -47,9 +47,9 @@ typedef struct {
     capaian_formula_t formula;
 
     /* this year */
-    bool submitted;       /* false: the unit sent no value ("data tidak disampaikan") */
-    char *target_text;    /* as written in the PK (or the data) */
-    double target_lo;     /* a plain target has target_lo == target_hi */
+    bool submitted;    /* false: the unit sent no value ("data tidak disampaikan") */
+    char *target_text; /* as written in the PK (or the data) */
+    double target_lo;  /* a plain target has target_lo == target_hi */
     double target_hi;
     char *realisasi_text; /* as the unit wrote it; "" when not submitted */
     double realisasi;
@@ -102,8 +102,8 @@ typedef struct {
 typedef struct {
     char *org_code;
     char *org_name;
-    char *period; /* the instance's period, e.g. "2026" */
-    int year;     /* the reporting year */
+    char *period;   /* the instance's period, e.g. "2026" */
+    int year;       /* the reporting year */
     int pk_version; /* the Perjanjian Kinerja version the instance uses; 0 when none */
 
     int n_indicators;
@@ -116,7 +116,7 @@ typedef struct {
     char **missing_units; /* codes of units that sent nothing */
 
     /* totals */
-    capaian_t average;  /* over every rated indicator */
+    capaian_t average; /* over every rated indicator */
     const char *average_rating;
     int rating_counts[CAPAIAN_MAX_BANDS]; /* per band of the scale, in scale order */
     int unrated;                          /* indicators "belum dapat dinilai" or not sent */

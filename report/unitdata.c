@@ -947,6 +947,17 @@ unitdata_t *unitdata_parse(const char *text, size_t len)
     return ud;
 }
 
+void unitdata_errors_free(unitdata_error_t *errors, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(errors[i].column_name);
+        free(errors[i].code);
+        free(errors[i].reason);
+        free(errors[i].ref);
+    }
+    free(errors);
+}
+
 void unitdata_destroy(unitdata_t **self_p)
 {
     if (!self_p || !*self_p)
@@ -955,13 +966,7 @@ void unitdata_destroy(unitdata_t **self_p)
     for (int i = 0; i < ud->n_rows; i++)
         unitdata_row_clear(&ud->rows[i]);
     free(ud->rows);
-    for (int i = 0; i < ud->n_errors; i++) {
-        free(ud->errors[i].column_name);
-        free(ud->errors[i].code);
-        free(ud->errors[i].reason);
-        free(ud->errors[i].ref);
-    }
-    free(ud->errors);
+    unitdata_errors_free(ud->errors, ud->n_errors);
     free(ud);
     *self_p = NULL;
 }

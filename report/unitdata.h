@@ -72,6 +72,9 @@ void unitdata_add_row(unitdata_t *ud, const unitdata_row_t *row);
 void unitdata_add_error(unitdata_t *ud, int line, int column, const char *column_name,
                         const char *ref, const char *code, const char *reason);
 
+/* Frees n errors and the array (for other owners of error lists: pk). */
+void unitdata_errors_free(unitdata_error_t *errors, int n);
+
 /* Frees the strings of a row that was not added. */
 void unitdata_row_clear(unitdata_row_t *row);
 

@@ -1,7 +1,21 @@
 #!/bin/sh
 # Installs the Debian 12 packages lkip needs, when any is missing (as root, non-interactive).
-# Does nothing when everything is there. Usage: scripts/deps.sh [--check]
+# Does nothing when everything is there. Usage: scripts/deps.sh [--check] [--office]
+#   --check   only say what is missing (exit 1 when anything is)
+#   --office  also LibreOffice Calc (headless) and its Python bridge, which only
+#             tests/fixtures/make-fixtures.sh needs to remake the committed fixtures; make check
+#             and make run never need them
 set -eu
+
+check=""
+office=""
+for arg in "$@"; do
+    case "$arg" in
+    --check) check=1 ;;
+    --office) office=1 ;;
+    *) echo "usage: scripts/deps.sh [--check] [--office]" >&2; exit 2 ;;
+    esac
+done
 
 PACKAGES="gcc make pkg-config libc6-dev
 libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
@@ -10,6 +24,9 @@ libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev fonts-lib
 libncurses-dev libnotify-dev libmicrohttpd-dev
 poppler-utils python3-zmq python3-protobuf
 tzdata ca-certificates docker-compose procps"
+if [ -n "$office" ]; then
+    PACKAGES="$PACKAGES libreoffice-calc-nogui python3-uno"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -18,7 +35,7 @@ for p in $PACKAGES; do
     fi
 done
 [ -z "$missing" ] && exit 0
-if [ "${1:-}" = "--check" ]; then
+if [ -n "$check" ]; then
     echo "missing packages:$missing"
     exit 1
 fi
