@@ -1,9 +1,13 @@
-/* samples — the sample files of data/ as C strings, and the units of the demo organisation, for
- * the unit tests of the report library (tests do not read files outside their fixtures). */
+/* samples — the sample files of data/ as C strings, the units of the demo organisation, and a
+ * reader of one part of an XLSX archive, for the unit tests of the report library (tests do not
+ * read files outside their fixtures). Include after cmocka.h. */
 #ifndef LKIP_TEST_SAMPLES_H
 #define LKIP_TEST_SAMPLES_H
 
 #include "pk.h"
+
+#include <stdlib.h>
+#include <zip.h>
 
 /* data/contoh-pk-renstra-2025-2029.csv, byte for byte. */
 static const char ts_pk_csv[] =
@@ -41,5 +45,21 @@ static const pk_unit_t ts_units[] = {
     {"STATISTIK", "Bidang Statistik"},
 };
 #define TS_N_UNITS ((int)(sizeof ts_units / sizeof ts_units[0]))
+
+/* A part of an archive ("xl/styles.xml") as text. Caller frees. */
+static inline char *ts_zip_part(const void *data, size_t len, const char *name)
+{
+    zip_error_t ze;
+    zip_t *z = zip_open_from_source(zip_source_buffer_create(data, len, 0, &ze), ZIP_RDONLY, &ze);
+    assert_non_null(z);
+    zip_stat_t st;
+    assert_int_equal(zip_stat(z, name, 0, &st), 0);
+    char *text = xcalloc(1, st.size + 1);
+    zip_file_t *f = zip_fopen(z, name, 0);
+    assert_int_equal(zip_fread(f, text, st.size), (zip_int64_t)st.size);
+    zip_fclose(f);
+    zip_discard(z);
+    return text;
+}
 
 #endif

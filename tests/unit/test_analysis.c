@@ -272,22 +272,6 @@ static void ta_sample_pk_years(void **state)
     pk_destroy(&pk);
 }
 
-/* A part of an archive as text. Caller frees. */
-static char *ta_part(const uint8_t *data, size_t len, const char *name)
-{
-    zip_error_t ze;
-    zip_t *z = zip_open_from_source(zip_source_buffer_create(data, len, 0, &ze), ZIP_RDONLY, &ze);
-    assert_non_null(z);
-    zip_stat_t st;
-    assert_int_equal(zip_stat(z, name, 0, &st), 0);
-    char *text = xcalloc(1, st.size + 1);
-    zip_file_t *f = zip_fopen(z, name, 0);
-    assert_int_equal(zip_fread(f, text, st.size), (zip_int64_t)st.size);
-    zip_fclose(f);
-    zip_discard(z);
-    return text;
-}
-
 static void ta_workbook(void **state)
 {
     (void)state;
@@ -327,7 +311,7 @@ static void ta_workbook(void **state)
     xlsx_sheet_destroy(&s);
     xlsx_destroy(&x);
     /* the chart: native, columns of capaian with 100% over them */
-    char *chart = ta_part(data, len, "xl/charts/chart1.xml");
+    char *chart = ts_zip_part(data, len, "xl/charts/chart1.xml");
     assert_non_null(strstr(chart, "<c:barChart>"));
     assert_non_null(strstr(chart, "<c:barDir val=\"col\"/>"));
     assert_non_null(strstr(chart, "<c:f>Capaian!$J$2:$J$5</c:f>"));

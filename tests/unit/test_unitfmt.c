@@ -69,24 +69,6 @@ static unitdata_t *tf_values(void)
     return v;
 }
 
-/* A part of the archive as text. Caller frees. */
-static char *tf_part(const uint8_t *data, size_t len, const char *name)
-{
-    zip_error_t ze;
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    assert_non_null(z);
-    zip_stat_t st;
-    assert_int_equal(zip_stat(z, name, 0, &st), 0);
-    char *text = xmalloc(st.size + 1);
-    zip_file_t *f = zip_fopen(z, name, 0);
-    assert_int_equal(zip_fread(f, text, st.size), (zip_int64_t)st.size);
-    text[st.size] = '\0';
-    zip_fclose(f);
-    zip_discard(z);
-    return text;
-}
-
 static void tf_print_errors(const unitdata_t *ud)
 {
     for (int i = 0; i < ud->n_errors; i++)
@@ -155,7 +137,7 @@ static void tf_written_format(void **state)
     xlsx_destroy(&x);
 
     /* the XML: protection without a password, unlocked styles for the inputs, validations */
-    char *sheet = tf_part(data, len, "xl/worksheets/sheet1.xml");
+    char *sheet = ts_zip_part(data, len, "xl/worksheets/sheet1.xml");
     assert_non_null(strstr(sheet, "<sheetProtection sheet=\"1\""));
     assert_null(strstr(sheet, "password="));
     assert_non_null(strstr(sheet, "<dataValidations count=\"3\">"));
@@ -164,10 +146,10 @@ static void tf_written_format(void **state)
     assert_non_null(strstr(sheet, "sqref=\"I6:J7\"><formula1>0</formula1>"));
     assert_non_null(strstr(sheet, "type=\"textLength\""));
     assert_non_null(strstr(sheet, "sqref=\"K6:N7\""));
-    char *styles = tf_part(data, len, "xl/styles.xml");
+    char *styles = ts_zip_part(data, len, "xl/styles.xml");
     assert_non_null(strstr(styles, "<protection locked=\"0\"/>"));
     assert_non_null(strstr(styles, "FFFFF2CC")); /* the shading of the inputs */
-    char *wb = tf_part(data, len, "xl/workbook.xml");
+    char *wb = ts_zip_part(data, len, "xl/workbook.xml");
     assert_non_null(strstr(wb, "name=\"lkip\" sheetId=\"3\" state=\"hidden\""));
     free(sheet);
     free(styles);
@@ -391,7 +373,7 @@ static void tf_libreoffice_fixture(void **state)
     size_t len;
     assert_int_equal(read_file(path, 1024 * 1024, &data, &len), 0);
     free(path);
-    char *app = tf_part((const uint8_t *)data, len, "docProps/app.xml"); /* who saved it */
+    char *app = ts_zip_part((const uint8_t *)data, len, "docProps/app.xml"); /* who saved it */
     assert_non_null(strstr(app, "LibreOffice"));
     free(app);
     pk_t *pk = tf_pk();
