@@ -37,6 +37,10 @@ static const cmd_t s_commands[] = {
     {LKIP__ENVELOPE__BODY_PERIOD, "period", CMD_ADMIN, true, cmd_period},
     {LKIP__ENVELOPE__BODY_CALENDAR_DUE, "calendar_due", CMD_ANY, false, cmd_calendar_due},
     {LKIP__ENVELOPE__BODY_CLOCK_SET, "clock_set", CMD_ADMIN, true, cmd_clock_set},
+    {LKIP__ENVELOPE__BODY_PK_IMPORT, "pk_import", CMD_PLANNER, true, cmd_pk_import},
+    {LKIP__ENVELOPE__BODY_PK_SHOW, "pk_show", CMD_ANY, false, cmd_pk_show},
+    {LKIP__ENVELOPE__BODY_FORMAT_MAKE, "format_make", CMD_ANY, true, cmd_format_make},
+    {LKIP__ENVELOPE__BODY_FORMAT_DOWNLOAD, "format_download", CMD_ANY, false, cmd_format_download},
 };
 
 const cmd_t *cmd_find(int body_case)
@@ -100,6 +104,45 @@ bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_
                   "Isian \"%s\" memuat karakter yang tidak diizinkan", field);
         return false;
     }
+    return true;
+}
+
+bool cmd_is_admin(const cmd_ctx_t *ctx)
+{
+    return strcmp(ctx->caller->role, "admin") == 0;
+}
+
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
+                  const sopdef_t **def)
+{
+    if (!cmd_check_field(ctx, "instance", ref, WIRE_MAX_TITLE, false))
+        return false;
+    bool several = false;
+    db_lookup_t rc = db_flow_find(ctx->db, ctx->caller->org_id, ref, lock, inst, &several);
+    if (rc == DB_FAILED) {
+        cmd_db_failed(ctx, "load instance");
+        return false;
+    }
+    if (rc == DB_NOT_FOUND) {
+        if (!*ref && several)
+            cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "instance_ambiguous",
+                      "Ada lebih dari satu SOP yang berjalan; sebutkan yang dimaksud (nomor "
+                      "atau KODE/PERIODE, mis. LKIP/2026)");
+        else if (!*ref)
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_instance",
+                      "Tidak ada SOP yang sedang berjalan di organisasi Anda");
+        else
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_instance",
+                      "SOP \"%s\" tidak ditemukan di organisasi Anda", ref);
+        return false;
+    }
+    *def = defcache_get(ctx->defs, ctx->db, inst->def_id);
+    if (!*def) {
+        db_instance_clear(inst);
+        cmd_db_failed(ctx, "load definition");
+        return false;
+    }
+    ctx->instance_id = inst->id;
     return true;
 }
 

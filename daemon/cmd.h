@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "db_flow.h"
 #include "db_outbox.h"
 #include "db_users.h"
 #include "defcache.h"
@@ -32,8 +33,10 @@ typedef struct cmd_ctx {
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
 
 typedef enum {
-    CMD_ANY,   /* every enabled user; the handler checks step roles and ownership */
-    CMD_ADMIN, /* role admin only */
+    CMD_ANY,     /* every enabled user; the handler checks step roles and ownership */
+    CMD_ADMIN,   /* role admin only */
+    CMD_PLANNER, /* the planning office (kasubag_perencanaan) and admin: the organisation's
+                  * Perjanjian Kinerja */
 } cmd_access_t;
 
 typedef struct {
@@ -58,6 +61,15 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what);
  * characters. On failure replies 400/413 naming the field and returns false. */
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required);
+
+/* True when the caller is an administrator. */
+bool cmd_is_admin(const cmd_ctx_t *ctx);
+
+/* Resolves and loads the instance a request names ("17", "LKIP/2026", or "" for the caller's
+ * only active one) in the caller's organisation, with its row lock when lock, and its
+ * definition; sets ctx->instance_id. False after replying (the caller then owns nothing). */
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
+                  const sopdef_t **def);
 
 /* Handlers, by module. */
 void cmd_ping(cmd_ctx_t *ctx);
@@ -90,6 +102,10 @@ void cmd_hours_set(cmd_ctx_t *ctx);
 void cmd_period(cmd_ctx_t *ctx);
 void cmd_calendar_due(cmd_ctx_t *ctx);
 void cmd_clock_set(cmd_ctx_t *ctx);
+void cmd_pk_import(cmd_ctx_t *ctx);
+void cmd_pk_show(cmd_ctx_t *ctx);
+void cmd_format_make(cmd_ctx_t *ctx);
+void cmd_format_download(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with

@@ -128,6 +128,12 @@ static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
         cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
                   "Perintah \"%s\" hanya untuk administrator (peran Anda: %s)", p->cmd->name,
                   caller.role);
+    } else if (p->cmd->access == CMD_PLANNER && strcmp(caller.role, "admin") != 0 &&
+               strcmp(caller.role, "kasubag_perencanaan") != 0) {
+        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
+                  "Perintah \"%s\" hanya untuk Kasubag Perencanaan atau administrator (peran "
+                  "Anda: %s)",
+                  p->cmd->name, caller.role);
     } else if (p->cmd->mutating && p->request_id == 0) {
         cmd_reply(&ctx, LKIP__STATUS__BAD_REQUEST, "missing_request_id",
                   "Permintaan perubahan wajib membawa request_id");
