@@ -160,6 +160,22 @@ static void s_match_codes(const s_submit_t *s, unitdata_t *data)
     }
 }
 
+/* A workbook by its bytes (ZIP or OLE), or by a spreadsheet's file name whatever the bytes, so
+ * that a broken .xlsx is refused as what it claims to be rather than read as CSV. */
+static bool s_is_workbook(const Lkip__SubmitRequest *r)
+{
+    static const char *const ext[] = {".xlsx", ".xlsm", ".xls", ".ods"};
+    if (unitfmt_is_workbook(r->content.data, r->content.len))
+        return true;
+    size_t n = strlen(r->file_name);
+    for (size_t i = 0; i < ARRAY_LEN(ext); i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strcasecmp(r->file_name + n - e, ext[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Reads the file of the request: XLSX or CSV, codes matched, the rows of other units named.
  * NULL after a database failure (replied). */
 static unitdata_t *s_read(s_submit_t *s)
@@ -169,8 +185,7 @@ static unitdata_t *s_read(s_submit_t *s)
         cmd_db_failed(s->ctx, "load PK");
         return NULL;
     }
-    bool workbook = unitfmt_is_workbook(r->content.data, r->content.len);
-    unitdata_t *data = workbook ? s_read_workbook(s)
+    unitdata_t *data = s_is_workbook(r) ? s_read_workbook(s)
                                 : unitdata_parse((const char *)r->content.data, r->content.len);
     if (!data) {
         cmd_db_failed(s->ctx, "find unit format");
