@@ -124,11 +124,15 @@ static void s_totals(const Lkip__CapaianReply *c)
 
 static void s_print(const Lkip__CapaianReply *c)
 {
+    char year[16], period[64] = "";
+    snprintf(year, sizeof year, "%d", c->year);
+    if (strcmp(year, c->period) != 0)
+        snprintf(period, sizeof period, " (periode %s)", c->period);
     if (c->pk_version)
-        printf("Analisis capaian kinerja %s tahun %d - %s (Perjanjian Kinerja versi %d)\n\n",
-               c->period, c->year, c->org_name, c->pk_version);
+        printf("Analisis capaian kinerja tahun %d%s - %s; Perjanjian Kinerja versi %d\n\n", c->year,
+               period, c->org_name, c->pk_version);
     else
-        printf("Analisis capaian kinerja %s - %s (tanpa Perjanjian Kinerja)\n\n", c->period,
+        printf("Analisis capaian kinerja periode %s - %s; tanpa Perjanjian Kinerja\n\n", c->period,
                c->org_name);
     printf("%-12s %-8s %-44s %8s %10s %9s  %s\n", "UNIT", "KODE", "INDIKATOR", "TARGET",
            "REALISASI", "CAPAIAN", "KATEGORI");

@@ -35,7 +35,6 @@ static int s_pk_opts(const cli_cmd_t *me, int argc, char **argv, s_pk_opts_t *o)
                                          {"force", no_argument, NULL, 'f'},
                                          {0}};
     int c;
-    optind = 1;
     while ((c = getopt_long(argc, argv, "t:v:o:f", opts, NULL)) != -1) {
         switch (c) {
         case 't':
@@ -256,7 +255,6 @@ static int s_format_download(cli_t *cli, int argc, char **argv)
     const char *out = NULL;
     bool force = false;
     int c;
-    optind = 1;
     while ((c = getopt_long(argc, argv, "u:o:f", opts, NULL)) != -1) {
         if (c == 'u')
             body.unit_code = optarg;

@@ -143,6 +143,9 @@ char *clitext_event(const Lkip__Event *ev)
 
 void clitext_cell_errors(Lkip__CellError *const *errors, size_t n)
 {
+    /* one problem with the whole file is the refusal's message already */
+    if (n == 1 && !*errors[0]->ref && !errors[0]->line)
+        return;
     for (size_t i = 0; i < n; i++) {
         const Lkip__CellError *e = errors[i];
         if (*e->ref && *e->column_name)

@@ -235,6 +235,8 @@ static void s_chart(s_book_t *b, int cap_col, int hundred_col, int label_col)
 {
     int n = b->a->n_indicators;
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Grafik");
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
     char title[128];
     snprintf(title, sizeof title, "Capaian kinerja per indikator tahun %d (%%)", b->a->year);
     worksheet_write_string(ws, 0, 0, title, b->f.title);
@@ -276,6 +278,8 @@ static void s_capaian(s_book_t *b)
     for (int i = 0; i < b->a->n_indicators; i++)
         s_capaian_row(b, ws, i + 1, i + 1, &b->a->indicators[i]);
     worksheet_freeze_panes(ws, 1, 3);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
     s_chart(b, cap_col, hundred_col, label_col);
 }
 

@@ -243,6 +243,8 @@ static void s_write_data_sheet(lxw_worksheet *ws, const unitfmt_meta_t *m, const
             continue;
         s_write_indicator(ws, (lxw_row_t)(S_FIRST_ROW - 1 + n), n + 1, ind,
                           s_value_row(values, ind), f);
+        /* room for three wrapped lines: spreadsheet programs do not grow rows by themselves */
+        worksheet_set_row(ws, (lxw_row_t)(S_FIRST_ROW - 1 + n), 45, NULL);
         n++;
     }
     if (n > 0)
