@@ -156,7 +156,7 @@ static int s_pk_show(cli_t *cli, int argc, char **argv)
     const Lkip__PkReply *p = reply->reply->pk;
     if (!cli_print_json(cli, reply)) {
         char when[64];
-        clitext_time(p->imported_at, "", when, sizeof when);
+        clitext_time(p->imported_at, p->time_zone, when, sizeof when);
         printf("Perjanjian Kinerja %s tahun %d versi %d dari %d (\"%s\", diimpor %s oleh %s)\n",
                p->org_code, p->year, p->version, p->versions, p->file_name, when, p->imported_by);
         if (p->renstra_first)

@@ -58,8 +58,10 @@ static Lkip__PkIndicator *s_indicator(const pk_indicator_t *x)
     return i;
 }
 
-static void s_fill(Lkip__PkReply *p, const db_pk_info_t *info, const pk_t *pk, const char *org)
+static void s_fill(Lkip__PkReply *p, const db_pk_info_t *info, const pk_t *pk, const user_t *who)
 {
+    const char *org = who->org_code;
+    p->time_zone = xstrdup(who->time_zone);
     p->year = info->year;
     p->version = info->version;
     p->versions = info->versions;
@@ -165,7 +167,7 @@ void cmd_pk_import(cmd_ctx_t *ctx)
         cmd_db_failed(ctx, "store PK");
     } else {
         Lkip__PkReply *p = s_pk_reply(ctx);
-        s_fill(p, &info, pk, ctx->caller->org_code);
+        s_fill(p, &info, pk, ctx->caller);
         p->created = true;
         strbuf_printf(&ctx->detail, "pk %d v%d: %d indicators from \"%s\" sha256=%s", info.year,
                       info.version, pk->n, r->file_name, info.sha256);
@@ -217,7 +219,7 @@ void cmd_pk_show(cmd_ctx_t *ctx)
         cmd_reply(ctx, LKIP__STATUS__INTERNAL, "export_failed",
                   "Perjanjian Kinerja tidak dapat diekspor di server");
     } else {
-        s_fill(p, &info, pk, ctx->caller->org_code);
+        s_fill(p, &info, pk, ctx->caller);
         p->content.data = data;
         p->content.len = len;
         cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Perjanjian Kinerja tahun %d versi %d: %d indikator",
