@@ -184,6 +184,17 @@ static bool s_attr_true(xmlTextReaderPtr r, const char *local, bool dflt)
     return on;
 }
 
+/* Moves to the next node inside the element whose depth is depth: 1 on a node, 0 at the
+ * element's end, -1 on a read error. */
+static int s_next_in(xmlTextReaderPtr r, int depth)
+{
+    if (xmlTextReaderRead(r) != 1)
+        return -1;
+    if (xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == depth)
+        return 0;
+    return 1;
+}
+
 /* Appends the text inside the current element to sb (at most XLSX_MAX_STRING bytes), leaving
  * the reader on its end; text inside a child called skip (phonetic runs) is left out. Returns
  * 0, or -1 on a read error. */
@@ -191,13 +202,9 @@ static int s_text(xmlTextReaderPtr r, strbuf_t *sb, const char *skip)
 {
     if (xmlTextReaderIsEmptyElement(r))
         return 0;
-    int depth = xmlTextReaderDepth(r), skipping = 0;
-    for (;;) {
-        if (xmlTextReaderRead(r) != 1)
-            return -1;
+    int depth = xmlTextReaderDepth(r), skipping = 0, rc;
+    while ((rc = s_next_in(r, depth)) == 1) {
         int type = xmlTextReaderNodeType(r), d = xmlTextReaderDepth(r);
-        if (type == XML_READER_TYPE_END_ELEMENT && d == depth)
-            return 0;
         if (skip && s_is(r, skip) && type == XML_READER_TYPE_ELEMENT &&
             !xmlTextReaderIsEmptyElement(r))
             skipping = d;
@@ -213,6 +220,7 @@ static int s_text(xmlTextReaderPtr r, strbuf_t *sb, const char *skip)
             strbuf_append(sb, v ? v : "", n);
         }
     }
+    return rc;
 }
 
 /* Drains the reader; 0 at the end of the document, -1 on an error. */
@@ -435,16 +443,11 @@ static int s_read_xf(xmlTextReaderPtr r, const s_numfmt_t *fmts, int n_fmts, s_s
     st->locked = true;
     if (xmlTextReaderIsEmptyElement(r))
         return 0;
-    int depth = xmlTextReaderDepth(r);
-    for (;;) {
-        if (xmlTextReaderRead(r) != 1)
-            return -1;
-        if (xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT &&
-            xmlTextReaderDepth(r) == depth)
-            return 0;
+    int depth = xmlTextReaderDepth(r), rc;
+    while ((rc = s_next_in(r, depth)) == 1)
         if (s_start(r, "protection"))
             st->locked = s_attr_true(r, "locked", true);
-    }
+    return rc;
 }
 
 static int s_read_styles(xlsx_t *x, const char *path)
@@ -667,13 +670,8 @@ static int s_read_cell_children(xmlTextReaderPtr r, s_raw_cell_t *raw)
 {
     if (xmlTextReaderIsEmptyElement(r))
         return 0;
-    int depth = xmlTextReaderDepth(r);
-    for (;;) {
-        if (xmlTextReaderRead(r) != 1)
-            return -1;
-        if (xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT &&
-            xmlTextReaderDepth(r) == depth)
-            return 0;
+    int depth = xmlTextReaderDepth(r), rc;
+    while ((rc = s_next_in(r, depth)) == 1) {
         if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
             continue;
         if (s_is(r, "f")) {
@@ -688,6 +686,7 @@ static int s_read_cell_children(xmlTextReaderPtr r, s_raw_cell_t *raw)
                 return -1;
         }
     }
+    return rc;
 }
 
 /* Turns a raw cell into a value; false when it holds none (a styled blank). */

@@ -5,7 +5,9 @@
 #define LKIP_TEST_SAMPLES_H
 
 #include "pk.h"
+#include "xlsx_write.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <zip.h>
 
@@ -60,6 +62,81 @@ static inline char *ts_zip_part(const void *data, size_t len, const char *name)
     zip_fclose(f);
     zip_discard(z);
     return text;
+}
+
+/* What ts_format_by_hand writes besides the layout. */
+typedef struct {
+    bool move_title;          /* "Catatan" where "Pagu (Rp)" belongs */
+    bool extra_row;           /* an indicator typed in below the PK's */
+    bool with_meta;           /* the hidden sheet "lkip", saying: */
+    int64_t instance_id;      /* ... the instance */
+    const char *instance_ref; /* ... "LKIP/2026" */
+    const char *format_id;    /* ... the format's id */
+} ts_hand_t;
+
+/* The IKP format of pk as a person might return it, written here with libxlsxwriter after the
+ * layout of report/unitfmt (not with its writer, which the tests check): IKP-01's target as
+ * text "80" (still the PK's value), a date in its realisasi (H6) and "satu milyar" in its pagu
+ * (I6), IKP-02's realisasi "96,5" as text. Caller frees. */
+static inline uint8_t *ts_format_by_hand(const pk_t *pk, const ts_hand_t *o, size_t *len)
+{
+    static const char *const titles[] = {"No",
+                                         "Kode",
+                                         "Sasaran",
+                                         "Indikator",
+                                         "Satuan",
+                                         "Arah",
+                                         "Target",
+                                         "Realisasi",
+                                         "Pagu (Rp)",
+                                         "Realisasi Anggaran (Rp)",
+                                         "Penjelasan",
+                                         "Faktor Pendukung",
+                                         "Faktor Penghambat",
+                                         "Upaya / Rencana Tindak Lanjut"};
+    xlsx_write_t *w = xlsx_write_new();
+    lxw_workbook *wb = xlsx_write_book(w);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Data Kinerja");
+    lxw_format *date = workbook_add_format(wb);
+    format_set_num_format(date, "dd/mm/yyyy");
+    for (int c = 0; c < 14; c++)
+        worksheet_write_string(ws, 4, (lxw_col_t)c, titles[c], NULL);
+    if (o->move_title)
+        worksheet_write_string(ws, 4, 8, "Catatan", NULL);
+    for (int k = 0; k < 2; k++) {
+        const pk_indicator_t *ind = pk_find(pk, k ? "IKP-02" : "IKP-01");
+        const char *cells[] = {ind->code, ind->sasaran, ind->indikator, ind->satuan, "naik"};
+        for (int c = 0; c < 5; c++)
+            worksheet_write_string(ws, (lxw_row_t)(5 + k), (lxw_col_t)(c + 1), cells[c], NULL);
+    }
+    worksheet_write_string(ws, 5, 6, "80", NULL);
+    worksheet_write_number(ws, 6, 6, 100, NULL);
+    lxw_datetime dt = {2026, 12, 31, 0, 0, 0};
+    worksheet_write_datetime(ws, 5, 7, &dt, date);
+    worksheet_write_string(ws, 5, 8, "satu milyar", NULL);
+    worksheet_write_string(ws, 6, 7, "96,5", NULL);
+    if (o->extra_row)
+        worksheet_write_string(ws, 7, 1, "IKP-03", NULL);
+    if (o->with_meta) {
+        lxw_worksheet *m = workbook_add_worksheet(wb, "lkip");
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)o->instance_id);
+        const char *kv[][2] = {{"format", "lkip-format-data-kinerja"},
+                               {"layout", "1"},
+                               {"format_id", o->format_id},
+                               {"instance_id", id},
+                               {"instance", o->instance_ref},
+                               {"unit", "IKP"},
+                               {"pk_version", "1"}};
+        for (int i = 0; i < 7; i++) {
+            worksheet_write_string(m, (lxw_row_t)i, 0, kv[i][0], NULL);
+            worksheet_write_string(m, (lxw_row_t)i, 1, kv[i][1], NULL); /* text numbers read */
+        }
+    }
+    uint8_t *data;
+    const char *why;
+    assert_int_equal(xlsx_write_finish(&w, &data, len, &why), 0);
+    return data;
 }
 
 #endif

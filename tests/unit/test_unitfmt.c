@@ -261,64 +261,16 @@ static void tf_locked_cell_changed(void **state)
     pk_destroy(&pk);
 }
 
-/* A workbook as a person might return it: the format's layout, written here by hand, with a
- * date in a realisasi, a word in a pagu, a row added below and a moved title when asked. */
-static uint8_t *tf_by_hand(bool move_title, bool with_meta, size_t *len)
+/* tf_by_hand: the IKP format returned with bad cells (samples.h), for instance 7. */
+static uint8_t *tf_by_hand(const pk_t *pk, bool move_title, bool with_meta, size_t *len)
 {
-    static const char *const titles[] = {"No",
-                                         "Kode",
-                                         "Sasaran",
-                                         "Indikator",
-                                         "Satuan",
-                                         "Arah",
-                                         "Target",
-                                         "Realisasi",
-                                         "Pagu (Rp)",
-                                         "Realisasi Anggaran (Rp)",
-                                         "Penjelasan",
-                                         "Faktor Pendukung",
-                                         "Faktor Penghambat",
-                                         "Upaya / Rencana Tindak Lanjut"};
-    xlsx_write_t *w = xlsx_write_new();
-    lxw_workbook *wb = xlsx_write_book(w);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "Data Kinerja");
-    lxw_format *date = workbook_add_format(wb);
-    format_set_num_format(date, "dd/mm/yyyy");
-    for (int c = 0; c < 14; c++)
-        worksheet_write_string(ws, 4, (lxw_col_t)c, titles[c], NULL);
-    if (move_title)
-        worksheet_write_string(ws, 4, 8, "Catatan", NULL);
-    const char *row1[] = {"IKP-01", "Meningkatnya keterbukaan informasi publik",
-                          "Indeks Keterbukaan Informasi Publik", "indeks", "naik"};
-    const char *row2[] = {"IKP-02", "Meningkatnya keterbukaan informasi publik",
-                          "Persentase informasi publik yang dipublikasikan", "%", "naik"};
-    for (int c = 0; c < 5; c++) {
-        worksheet_write_string(ws, 5, (lxw_col_t)(c + 1), row1[c], NULL);
-        worksheet_write_string(ws, 6, (lxw_col_t)(c + 1), row2[c], NULL);
-    }
-    worksheet_write_string(ws, 5, 6, "80", NULL); /* a target as text still matches */
-    worksheet_write_number(ws, 6, 6, 100, NULL);
-    lxw_datetime dt = {2026, 12, 31, 0, 0, 0};
-    worksheet_write_datetime(ws, 5, 7, &dt, date);
-    worksheet_write_string(ws, 5, 8, "satu milyar", NULL);
-    worksheet_write_string(ws, 6, 7, "96,5", NULL); /* text through the number parser */
-    worksheet_write_string(ws, 7, 1, "IKP-03", NULL);
-    if (with_meta) {
-        lxw_worksheet *m = workbook_add_worksheet(wb, "lkip");
-        const char *keys[] = {"format", "layout", "instance_id", "instance", "unit", "pk_version"};
-        for (int i = 0; i < 6; i++)
-            worksheet_write_string(m, (lxw_row_t)i, 0, keys[i], NULL);
-        worksheet_write_string(m, 0, 1, "lkip-format-data-kinerja", NULL);
-        worksheet_write_number(m, 1, 1, 1, NULL);
-        worksheet_write_string(m, 2, 1, "7", NULL); /* text numbers read as well */
-        worksheet_write_string(m, 3, 1, "LKIP/2026", NULL);
-        worksheet_write_string(m, 4, 1, "IKP", NULL);
-        worksheet_write_number(m, 5, 1, 1, NULL);
-    }
-    uint8_t *data;
-    const char *why;
-    assert_int_equal(xlsx_write_finish(&w, &data, len, &why), 0);
-    return data;
+    ts_hand_t o = {.move_title = move_title,
+                   .extra_row = true,
+                   .with_meta = with_meta,
+                   .instance_id = 7,
+                   .instance_ref = "LKIP/2026",
+                   .format_id = "F-7-IKP-0001"};
+    return ts_format_by_hand(pk, &o, len);
 }
 
 static void tf_bad_cells(void **state)
@@ -326,7 +278,7 @@ static void tf_bad_cells(void **state)
     (void)state;
     pk_t *pk = tf_pk();
     size_t len;
-    uint8_t *data = tf_by_hand(false, true, &len);
+    uint8_t *data = tf_by_hand(pk, false, true, &len);
     unitdata_t *ud = unitfmt_read(data, len, &tf_expect, pk, NULL);
     tf_assert_error(ud, "Data Kinerja!H6", "date_not_number", "tanggal");
     tf_assert_error(ud, "Data Kinerja!I6", "bad_number", "\"satu milyar\"");
@@ -338,7 +290,7 @@ static void tf_bad_cells(void **state)
     unitdata_destroy(&ud);
     free(data);
 
-    data = tf_by_hand(true, true, &len);
+    data = tf_by_hand(pk, true, true, &len);
     ud = unitfmt_read(data, len, &tf_expect, pk, NULL);
     tf_assert_error(ud, "Data Kinerja!I5", "layout_changed",
                     "\"Catatan\", seharusnya \"Pagu (Rp)\"");
@@ -346,7 +298,7 @@ static void tf_bad_cells(void **state)
     unitdata_destroy(&ud);
     free(data);
 
-    data = tf_by_hand(false, false, &len);
+    data = tf_by_hand(pk, false, false, &len);
     ud = unitfmt_read(data, len, &tf_expect, pk, NULL);
     tf_assert_error(ud, "", "not_a_format", "lkip format download");
     assert_int_equal(ud->n_errors, 1);
