@@ -274,7 +274,7 @@ int cli_submit(cli_t *cli, int argc, char **argv)
     body.instance = optind + 1 < argc ? argv[optind + 1] : "";
     char *data;
     size_t len;
-    if (!cli_read_local(path, 4 * 1024 * 1024, &data, &len))
+    if (!cli_read_local(path, WIRE_MAX_DATA_FILE, &data, &len))
         return EXIT_USAGE;
     const char *slash = strrchr(path, '/');
     body.file_name = (char *)(slash ? slash + 1 : path);

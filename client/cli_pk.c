@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PK_FILE (4 * 1024 * 1024)
+#define MAX_PK_FILE WIRE_MAX_DATA_FILE
 
 /* ---- options shared by the pk subcommands ------------------------------------------------- */
 

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_DATA_FILE (4 * 1024 * 1024)
+#define MAX_DATA_FILE WIRE_MAX_DATA_FILE
 #define MAX_FILE_NAME 200
 
 static Lkip__SubmitReply *s_submit_reply(void)

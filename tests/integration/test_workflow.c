@@ -1842,7 +1842,7 @@ static void test_malformed_and_oversize_inputs(void **state)
     s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__TOO_LARGE,
              "chunk_required");
     free(big);
-    size_t data_len = 4 * 1024 * 1024 + 1; /* the data file limit: 4 MiB (CSV or XLSX) */
+    size_t data_len = WIRE_MAX_DATA_FILE + 1; /* the data file limit (CSV or XLSX) */
     char *data = xmalloc(data_len);
     memset(data, ';', data_len);
     s_submit(&s_cast[OP_IKP], "LKIP/2031", data, data_len, LKIP__STATUS__TOO_LARGE,
