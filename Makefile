@@ -37,6 +37,7 @@ INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 HARNESS_SRC := $(wildcard tests/harness/*.c)
 FIXTURE_SRC := $(wildcard tests/fixture/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
+TOOLS_SRC  := $(wildcard tests/tools/*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
@@ -54,6 +55,8 @@ UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
 DRAFT_BENCH := $(BUILD)/lkip-draft-bench
+# small helper programs of the demo, the fixtures and the benchmark; never installed
+TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
@@ -64,7 +67,7 @@ obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 .SECONDARY:
 
 all: $(LKIPD) $(LKIP)
-tests: all $(UNIT_TESTS) $(INTEG_TESTS)
+tests: all $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS)
 
 deps:
 	@scripts/deps.sh
@@ -89,7 +92,7 @@ check-office:
 
 run:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/lkip-fill
 	@scripts/run.sh
 
 stop:
@@ -97,7 +100,7 @@ stop:
 
 bench:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH)
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH) $(BUILD)/lkip-xlsx-bench
 	@scripts/bench.sh
 
 # the compose file needs its .env to resolve; a throwaway one proves the syntax
@@ -173,6 +176,9 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LI
 $(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+$(BUILD)/lkip-%: $(OBJ)/tests/tools/%.o $(REPORT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(DRAFT_BENCH): $(call obj,bench/draft/draft_bench.c) $(FIXTURE_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@

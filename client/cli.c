@@ -227,6 +227,44 @@ int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+bool cli_read_local(const char *path, size_t max, char **data, size_t *len)
+{
+    int rc = read_file(path, max, data, len);
+    if (rc == 0)
+        return true;
+    if (rc == -EFBIG)
+        fprintf(stderr, "lkip: [file_too_large] berkas \"%s\" melebihi %zu bita\n", path, max);
+    else
+        fprintf(stderr, "lkip: [io_error] berkas \"%s\" tidak dapat dibaca: %s\n", path,
+                strerror(-rc));
+    return false;
+}
+
+int cli_write_local(const char *path, const uint8_t *data, size_t len, bool force)
+{
+    FILE *f = fopen(path, force ? "wb" : "wbx");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "lkip: [io_error] berkas \"%s\" tidak dapat ditulis: %s%s\n", path,
+                strerror(errno), errno == EEXIST ? " (pakai --force untuk menimpa)" : "");
+        if (f)
+            fclose(f);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int cli_save_checked(const char *path, const uint8_t *data, size_t len, const char *sha256,
+                     bool force)
+{
+    char sha[65];
+    sha256_hex(data, len, sha);
+    if (strcmp(sha, sha256) != 0) {
+        fprintf(stderr, "lkip: [hash_mismatch] SHA-256 berkas yang diterima tidak cocok\n");
+        return EXIT_SERVER;
+    }
+    return cli_write_local(path, data, len, force);
+}
+
 bool cli_parse_int(const char *what, const char *text, long long min, long long max, long long *out)
 {
     char *end;

@@ -85,6 +85,18 @@ int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...) PRINTF(2, 3);
 bool cli_parse_int(const char *what, const char *text, long long min, long long max,
                    long long *out);
 
+/* Reads a whole local file (at most max bytes) for sending; prints why on failure. */
+bool cli_read_local(const char *path, size_t max, char **data, size_t *len);
+
+/* Writes data to path (not over an existing file unless force). EXIT_OK, or EXIT_USAGE after
+ * saying why. */
+int cli_write_local(const char *path, const uint8_t *data, size_t len, bool force);
+
+/* Writes received bytes to path after checking them against the SHA-256 the server sent;
+ * EXIT_SERVER on a mismatch (nothing written). */
+int cli_save_checked(const char *path, const uint8_t *data, size_t len, const char *sha256,
+                     bool force);
+
 /* mkdir -p with mode 0700 for the folders lkip creates. Returns 0 or a negative errno. */
 int cli_mkdirs(const char *dir);
 
@@ -109,5 +121,7 @@ int cli_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_clock(cli_t *cli, int argc, char **argv);
 int cli_admin_delegate(cli_t *cli, int argc, char **argv);
+int cli_pk(cli_t *cli, int argc, char **argv);
+int cli_format(cli_t *cli, int argc, char **argv);
 
 #endif

@@ -1,5 +1,5 @@
 /* cli_flow — the workflow commands of every actor: start, tasks, done, approve, return,
- * submit, upload, download, status, history, capaian (watch is in cli_watch.c). */
+ * submit, upload, download, status, history (watch: cli_watch.c; capaian: cli_capaian.c). */
 #include "cli.h"
 
 #include "clitext.h"
@@ -16,20 +16,6 @@
 #include <strings.h>
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
-
-/* Reads a whole local file for sending; prints why on failure. */
-static bool s_read_local(const char *path, size_t max, char **data, size_t *len)
-{
-    int rc = read_file(path, max, data, len);
-    if (rc == 0)
-        return true;
-    if (rc == -EFBIG)
-        fprintf(stderr, "lkip: [file_too_large] berkas \"%s\" melebihi %zu bita\n", path, max);
-    else
-        fprintf(stderr, "lkip: [io_error] berkas \"%s\" tidak dapat dibaca: %s\n", path,
-                strerror(-rc));
-    return false;
-}
 
 /* True when task t belongs to the instance named by ref ("", "17" or "CODE/PERIOD"). */
 static bool s_task_matches(const Lkip__Task *t, const char *ref)
@@ -272,7 +258,8 @@ int cli_return(cli_t *cli, int argc, char **argv)
 
 int cli_submit(cli_t *cli, int argc, char **argv)
 {
-    static const cli_cmd_t me = {"submit", NULL, "BERKAS.csv [SOP] [--unit KODE]", NULL};
+    static const cli_cmd_t me = {"submit", NULL, "BERKAS.csv|BERKAS.xlsx [SOP] [--unit KODE]",
+                                 NULL};
     static const struct option opts[] = {{"unit", required_argument, NULL, 'u'}, {0}};
     Lkip__SubmitRequest body = LKIP__SUBMIT_REQUEST__INIT;
     int c;
@@ -282,12 +269,12 @@ int cli_submit(cli_t *cli, int argc, char **argv)
         body.unit_code = optarg;
     }
     if (optind >= argc || optind + 2 < argc)
-        return cli_usage(&me, "sebutkan satu berkas CSV");
+        return cli_usage(&me, "sebutkan satu berkas CSV atau XLSX");
     const char *path = argv[optind];
     body.instance = optind + 1 < argc ? argv[optind + 1] : "";
     char *data;
     size_t len;
-    if (!s_read_local(path, 1024 * 1024, &data, &len))
+    if (!cli_read_local(path, WIRE_MAX_DATA_FILE, &data, &len))
         return EXIT_USAGE;
     const char *slash = strrchr(path, '/');
     body.file_name = (char *)(slash ? slash + 1 : path);
@@ -306,19 +293,11 @@ int cli_submit(cli_t *cli, int argc, char **argv)
         if (rc == EXIT_OK) {
             printf("%s\n", reply->reply->message);
             if (s)
-                printf("Unit %s: %d indikator tersimpan sebagai versi %d\n", s->unit_code, s->rows,
-                       s->version);
+                printf("Unit %s: %d indikator tersimpan sebagai versi %d%s%s%s\n", s->unit_code,
+                       s->rows, s->version, *s->format_id ? " (format " : "", s->format_id,
+                       *s->format_id ? ")" : "");
         } else if (s) {
-            for (size_t i = 0; i < s->n_errors; i++) {
-                const Lkip__CellError *e = s->errors[i];
-                if (e->line && e->column)
-                    fprintf(stderr, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column,
-                            e->column_name, e->reason, e->code);
-                else if (e->line)
-                    fprintf(stderr, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
-                else
-                    fprintf(stderr, "  berkas: %s [%s]\n", e->reason, e->code);
-            }
+            clitext_cell_errors(s->errors, s->n_errors);
         }
     }
     wire_free(&reply);
@@ -358,7 +337,7 @@ int cli_upload(cli_t *cli, int argc, char **argv)
     const char *ref = optind + 1 < argc ? argv[optind + 1] : "";
     char *data;
     size_t len;
-    if (!s_read_local(path, WIRE_MAX_DOCUMENT, &data, &len))
+    if (!cli_read_local(path, WIRE_MAX_DOCUMENT, &data, &len))
         return EXIT_USAGE;
     char instance[64];
     snprintf(instance, sizeof instance, "%s", ref);
@@ -465,7 +444,7 @@ int cli_download(cli_t *cli, int argc, char **argv)
     return rc;
 }
 
-/* ---- status, history, capaian -------------------------------------------------------------- */
+/* ---- status, history -------------------------------------------------------------- */
 
 static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
 {
@@ -597,42 +576,6 @@ int cli_history(cli_t *cli, int argc, char **argv)
                 printf(" langkah %d", e->step_no);
             printf(" [%d %s]\n    %s\n", e->status, e->code, e->detail);
         }
-    }
-    wire_free(&reply);
-    return EXIT_OK;
-}
-
-int cli_capaian(cli_t *cli, int argc, char **argv)
-{
-    static const cli_cmd_t me = {"capaian", NULL, "[SOP]", NULL};
-    if (argc > 2)
-        return cli_usage(&me, "argumen berlebih \"%s\"", argv[2]);
-    Lkip__CapaianRequest body = LKIP__CAPAIAN_REQUEST__INIT;
-    body.instance = argc == 2 ? argv[1] : "";
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_CAPAIAN;
-    req.capaian = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_CAPAIAN_TABLE, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    const Lkip__CapaianReply *c = reply->reply->capaian_table;
-    if (!cli_print_json(cli, reply)) {
-        printf("%-12s %-52s %10s %10s %9s  %s\n", "UNIT", "INDIKATOR", "TARGET", "REALISASI",
-               "CAPAIAN", "KATEGORI");
-        for (size_t i = 0; i < c->n_indicators; i++) {
-            const Lkip__IndicatorResult *x = c->indicators[i];
-            char pct[16] = "-";
-            if (x->rated)
-                snprintf(pct, sizeof pct, "%.2f%%", x->capaian);
-            printf("%-12s %-52.52s %10s %10s %9s  %s\n", x->unit_code, x->indikator, x->target,
-                   x->realisasi, pct, x->rating);
-        }
-        if (c->average_rated)
-            printf("Rata-rata capaian (tiap indikator dibatasi 120%%): %.2f%% - %s\n", c->average,
-                   c->average_rating);
-        for (size_t i = 0; i < c->n_missing_units; i++)
-            printf("Unit %s belum mengirim data.\n", c->missing_units[i]);
     }
     wire_free(&reply);
     return EXIT_OK;

@@ -144,9 +144,32 @@ char *clitext_event(const Lkip__Event *ev)
             what = "belum diselesaikan oleh";
         strbuf_printf(&sb, " - %s: %s", what, ev->text);
     }
+    if (*ev->file_name)
+        strbuf_printf(&sb, " - format: %s (unduh: lkip format download)", ev->file_name);
     if (ev->due_at)
         strbuf_printf(&sb, " - tenggat %s", due);
     if (*ev->recipient_capacity)
         strbuf_printf(&sb, " (Anda menerima ini selaku %s)", ev->recipient_capacity);
     return strbuf_take(&sb);
+}
+
+void clitext_cell_errors(Lkip__CellError *const *errors, size_t n)
+{
+    /* one problem with the whole file is the refusal's message already */
+    if (n == 1 && !*errors[0]->ref && !errors[0]->line)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const Lkip__CellError *e = errors[i];
+        if (*e->ref && *e->column_name)
+            fprintf(stderr, "  %s (%s): %s [%s]\n", e->ref, e->column_name, e->reason, e->code);
+        else if (*e->ref)
+            fprintf(stderr, "  %s: %s [%s]\n", e->ref, e->reason, e->code);
+        else if (e->line && e->column)
+            fprintf(stderr, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column,
+                    e->column_name, e->reason, e->code);
+        else if (e->line)
+            fprintf(stderr, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
+        else
+            fprintf(stderr, "  berkas: %s [%s]\n", e->reason, e->code);
+    }
 }

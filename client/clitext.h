@@ -22,4 +22,8 @@ const char *clitext_actor(const char *name, const char *capacity, char *buf, siz
 /* Indonesian word for a step run's state or outcome ("selesai", "dikembalikan", ...). */
 const char *clitext_state(const char *state, const char *outcome);
 
+/* Prints refused cells to stderr, one line each: the cell ("PK!E7", or "baris 3, kolom 7
+ * (target)" in a CSV), the reason, the code. */
+void clitext_cell_errors(Lkip__CellError *const *errors, size_t n);
+
 #endif

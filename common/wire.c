@@ -145,6 +145,8 @@ bool wire_is_change(int body_case)
     case LKIP__ENVELOPE__BODY_CLOCK_SET:
     case LKIP__ENVELOPE__BODY_DELEGATE_ADD:
     case LKIP__ENVELOPE__BODY_DELEGATE_REMOVE:
+    case LKIP__ENVELOPE__BODY_PK_IMPORT:
+    case LKIP__ENVELOPE__BODY_FORMAT_MAKE:
         return true;
     default:
         return false;

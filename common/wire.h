@@ -6,9 +6,12 @@
 #include "lkip.pb-c.h"
 #include "util.h"
 
-/* Largest frame either side accepts: a 1 MiB data file (submit, SOP definition, calendar import)
- * plus envelope overhead. Documents are larger and travel in chunks. */
-#define WIRE_MAX_FRAME (1024u * 1024 + 64 * 1024)
+/* Largest data file a request carries whole: unit data (CSV or XLSX), a Perjanjian Kinerja, an
+ * SOP definition, a calendar. */
+#define WIRE_MAX_DATA_FILE (1024u * 1024)
+/* Largest frame either side accepts: a data file plus envelope overhead. Documents are larger
+ * and travel in chunks. */
+#define WIRE_MAX_FRAME (WIRE_MAX_DATA_FILE + 64 * 1024)
 /* Largest document (upload), moved in chunks of WIRE_CHUNK bytes. */
 #define WIRE_MAX_DOCUMENT (25u * 1024 * 1024)
 #define WIRE_CHUNK        (64u * 1024)

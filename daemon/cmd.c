@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Designated initialisers: a command lists roles only for ACCESS_ROLES; CMD_DIR marks one that
- * changes the directory (users, units, organisations). */
+/* Designated initialisers: CMD_ROLES names the roles of an ACCESS_ROLES command; CMD_DIR marks
+ * one that changes the directory (users, units, organisations). */
 #define CMD(body_, name_, access_, mutating_, fn_)                                                 \
     {                                                                                              \
         .body = (body_), .name = (name_), .access = (access_), .mutating = (mutating_),            \
@@ -18,6 +18,12 @@
     {                                                                                              \
         .body = (body_), .name = (name_), .access = (access_), .mutating = (mutating_),            \
         .fn = (fn_), .directory = true                                                             \
+    }
+
+#define CMD_ROLES(body_, name_, mutating_, fn_, ...)                                               \
+    {                                                                                              \
+        .body = (body_), .name = (name_), .access = ACCESS_ROLES, .mutating = (mutating_),         \
+        .fn = (fn_), .roles = {__VA_ARGS__}                                                        \
     }
 
 static const cmd_t s_commands[] = {
@@ -58,6 +64,12 @@ static const cmd_t s_commands[] = {
     CMD(LKIP__ENVELOPE__BODY_UPLOAD_CHUNK, "upload_chunk", ACCESS_WORKFLOW, false,
         cmd_upload_chunk),
     CMD(LKIP__ENVELOPE__BODY_DELEGATE_LIST, "delegate_list", ACCESS_ANY, false, cmd_delegate_list),
+    CMD_ROLES(LKIP__ENVELOPE__BODY_PK_IMPORT, "pk_import", true, cmd_pk_import, "kasubag_perencanaan",
+              "admin"),
+    CMD(LKIP__ENVELOPE__BODY_PK_SHOW, "pk_show", ACCESS_ANY, false, cmd_pk_show),
+    CMD(LKIP__ENVELOPE__BODY_FORMAT_MAKE, "format_make", ACCESS_WORKFLOW, true, cmd_format_make),
+    CMD(LKIP__ENVELOPE__BODY_FORMAT_DOWNLOAD, "format_download", ACCESS_ANY, false,
+        cmd_format_download),
 };
 
 const cmd_t *cmd_find(int body_case)
@@ -221,6 +233,40 @@ bool cmd_target_org(cmd_ctx_t *ctx, const char *org_code, db_org_t *org)
         cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_org", "Organisasi \"%s\" tidak dikenal",
                   code);
     return rc == DB_FOUND;
+}
+
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
+                  const sopdef_t **def)
+{
+    if (!cmd_check_field(ctx, "instance", ref, WIRE_MAX_TITLE, false))
+        return false;
+    bool several = false;
+    db_lookup_t rc = db_flow_find(ctx->db, ctx->caller->org_id, ref, lock, inst, &several);
+    if (rc == DB_FAILED) {
+        cmd_db_failed(ctx, "load instance");
+        return false;
+    }
+    if (rc == DB_NOT_FOUND) {
+        if (!*ref && several)
+            cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "instance_ambiguous",
+                      "Ada lebih dari satu SOP yang berjalan; sebutkan yang dimaksud (nomor "
+                      "atau KODE/PERIODE, mis. LKIP/2026)");
+        else if (!*ref)
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_instance",
+                      "Tidak ada SOP yang sedang berjalan di organisasi Anda");
+        else
+            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_instance",
+                      "SOP \"%s\" tidak ditemukan di organisasi Anda", ref);
+        return false;
+    }
+    *def = defcache_get(ctx->defs, ctx->db, inst->def_id);
+    if (!*def) {
+        db_instance_clear(inst);
+        cmd_db_failed(ctx, "load definition");
+        return false;
+    }
+    ctx->instance_id = inst->id;
+    return true;
 }
 
 static char *s_dup(const char *s)

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "db_flow.h"
 #include "db_outbox.h"
 #include "db_users.h"
 #include "defcache.h"
@@ -89,13 +90,11 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what);
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required);
 
-/* Resolves and loads the instance a request names ("17", "LKIP/2026", or "" for the caller's only
- * running one) in the caller's organisation; with lock, under its row lock. false after
- * replying (404 / 400). */
-struct db_instance;
-struct sopdef;
-bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, struct db_instance *inst,
-                  const struct sopdef **def);
+/* Resolves and loads the instance a request names ("17", "LKIP/2026", or "" for the caller's
+ * only active one) in the caller's organisation, with its row lock when lock, and its
+ * definition; sets ctx->instance_id. False after replying (the caller then owns nothing). */
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
+                  const sopdef_t **def);
 
 /* For an upload naming a staged document (upload_id): assembles it (caller frees *content),
  * checks its size and SHA-256 against the request, and removes its pieces. false after
@@ -137,6 +136,10 @@ void cmd_clock_set(cmd_ctx_t *ctx);
 void cmd_delegate_add(cmd_ctx_t *ctx);
 void cmd_delegate_remove(cmd_ctx_t *ctx);
 void cmd_delegate_list(cmd_ctx_t *ctx);
+void cmd_pk_import(cmd_ctx_t *ctx);
+void cmd_pk_show(cmd_ctx_t *ctx);
+void cmd_format_make(cmd_ctx_t *ctx);
+void cmd_format_download(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with

@@ -1,10 +1,12 @@
-/* cmd_flow — the workflow commands: start, step (done / approve / return), submit, upload,
- * download, tasks, status, history, capaian. Each changing command loads its instance under
- * the row lock, asks the engine, and lets flow persist the verdict with its events. */
+/* cmd_flow — the workflow commands: start, step (done / approve / return), upload, download,
+ * tasks, status, history (submit: cmd_submit; capaian: cmd_capaian). Each changing command
+ * loads its instance under the row lock, asks the engine, and lets flow persist the verdict
+ * with its events. */
 #include "cmd.h"
 
 #include "db_delegation.h"
 #include "db_org.h"
+#include "db_pk.h"
 #include "deadline.h"
 #include "db_report.h"
 #include "db_sop.h"
@@ -84,85 +86,6 @@ static bool s_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd
     return true;
 }
 
-/* After an accepted command: records the capacity the caller acted in for the audit row and
- * says it in the reply's message. */
-static void s_note_capacity(cmd_ctx_t *ctx, const char *capacity)
-{
-    if (!capacity)
-        return;
-    strbuf_puts(&ctx->acting_as, capacity);
-    strbuf_printf(&ctx->detail, " (as %s)", capacity);
-}
-
-bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
-                  const sopdef_t **def)
-{
-    if (!cmd_check_field(ctx, "instance", ref, WIRE_MAX_TITLE, false))
-        return false;
-    bool several = false;
-    db_lookup_t rc = db_flow_find(ctx->db, ctx->caller->org_id, ref, lock, inst, &several);
-    if (rc == DB_FAILED) {
-        cmd_db_failed(ctx, "load instance");
-        return false;
-    }
-    if (rc == DB_NOT_FOUND) {
-        if (!*ref && several)
-            cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "instance_ambiguous",
-                      "Ada lebih dari satu SOP yang berjalan; sebutkan yang dimaksud (nomor "
-                      "atau KODE/PERIODE, mis. LKIP/2026)");
-        else if (!*ref)
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_instance",
-                      "Tidak ada SOP yang sedang berjalan di organisasi Anda");
-        else
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_instance",
-                      "SOP \"%s\" tidak ditemukan di organisasi Anda", ref);
-        return false;
-    }
-    *def = defcache_get(ctx->defs, ctx->db, inst->def_id);
-    if (!*def) {
-        db_instance_clear(inst);
-        cmd_db_failed(ctx, "load definition");
-        return false;
-    }
-    ctx->instance_id = inst->id;
-    return true;
-}
-
-static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, engine_instance_t *e)
-{
-    *e = (engine_instance_t){
-        .def = def,
-        .active = inst->active,
-        .current_step = inst->current_step,
-        .doc_in_round = inst->doc_in_round,
-        .has_document = inst->has_document,
-        .units_total = inst->units_total,
-        .units_submitted = inst->units_submitted,
-    };
-}
-
-/* Runs the engine and, when it accepts, applies the effects. Returns true when accepted and
- * persisted (the reply carries the engine's message); false after replying. */
-static bool s_decide_and_apply(cmd_ctx_t *ctx, flow_t *f, const engine_cmd_t *cmd)
-{
-    engine_instance_t e;
-    s_engine_instance(f->inst, f->def, &e);
-    engine_result_t res;
-    engine_apply(&e, cmd, &res);
-    if (res.status >= 400) {
-        cmd_reply(ctx, res.status, res.code, "%s", res.message);
-        return false;
-    }
-    f->capacity = res.capacity;
-    if (flow_apply(f, &res) != 0)
-        return false;
-    s_note_capacity(ctx, res.capacity);
-    if (res.capacity)
-        cmd_reply(ctx, res.status, res.code, "%s (selaku %s)", res.message, res.capacity);
-    else
-        cmd_reply(ctx, res.status, res.code, "%s", res.message);
-    return true;
-}
 
 /* Attaches the instance's status to the reply: with detail the whole timeline (the status
  * command), else its header (changes: the client shows the letter number and archive hash). */
@@ -204,6 +127,27 @@ static bool s_check_note(cmd_ctx_t *ctx, const char *note)
         return false;
     }
     return true;
+}
+
+/* An SOP whose units fill a format works with the newest PK of its year when it starts (a
+ * later import is a new version that this instance does not see). Returns 0 or -1 after
+ * replying. */
+static int s_bind_pk(cmd_ctx_t *ctx, const sopdef_t *def, int64_t id, const char *period)
+{
+    bool formats = false;
+    for (int i = 0; i < def->n_steps; i++)
+        formats |= def->steps[i].makes_unit_formats;
+    int year = pk_period_year(period), version = 0;
+    int64_t pk_id = 0;
+    if (!formats || !year)
+        return 0;
+    if (db_pk_bind(ctx->db, id, ctx->caller->org_id, year, &pk_id, &version) != 0) {
+        cmd_db_failed(ctx, "bind PK");
+        return -1;
+    }
+    if (pk_id)
+        strbuf_printf(&ctx->detail, "pk=%d/v%d ", year, version);
+    return 0;
 }
 
 void cmd_start(cmd_ctx_t *ctx)
@@ -255,6 +199,8 @@ void cmd_start(cmd_ctx_t *ctx)
                   r->period);
         goto out;
     }
+    if (s_bind_pk(ctx, def, id, r->period) != 0)
+        goto out;
     if (db_flow_load(ctx->db, ctx->caller->org_id, id, true, &inst) != DB_FOUND) {
         cmd_db_failed(ctx, "load new instance");
         goto out;
@@ -265,7 +211,7 @@ void cmd_start(cmd_ctx_t *ctx)
     if (flow_apply(&f, &res) == 0) {
         strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
                       def_version);
-        s_note_capacity(ctx, res.capacity);
+        flow_note_capacity(ctx, res.capacity);
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld)%s%s. %s", def->code,
                   r->period, (long long)id, res.capacity ? " selaku " : "",
                   res.capacity ? res.capacity : "", res.message);
@@ -330,152 +276,11 @@ void cmd_step(cmd_ctx_t *ctx)
     if (*r->note)
         strbuf_printf(&ctx->detail, ": %s", r->note);
     s_deleg_t deleg;
-    if (s_delegations(ctx, inst.id, &cmd, &deleg) && s_decide_and_apply(ctx, &f, &cmd))
+    if (s_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd))
         s_attach_status(ctx, inst.id, def, false);
     s_deleg_clear(&deleg);
     flow_clear(&f);
     db_instance_clear(&inst);
-}
-
-/* True when a unit cell names unit (by code, name, or "Bidang CODE"), case-insensitively. */
-static bool s_unit_matches(const char *cell, const char *code, const char *name)
-{
-    if (strcasecmp(cell, code) == 0 || strcasecmp(cell, name) == 0)
-        return true;
-    return strncasecmp(cell, "Bidang ", 7) == 0 && strcasecmp(cell + 7, code) == 0;
-}
-
-static Lkip__SubmitReply *s_submit_reply(void)
-{
-    Lkip__SubmitReply *s = xmalloc(sizeof *s);
-    lkip__submit_reply__init(s);
-    return s;
-}
-
-static void s_add_error(Lkip__SubmitReply *s, int line, int column, const char *column_name,
-                        const char *code, const char *reason)
-{
-    Lkip__CellError *e = xmalloc(sizeof *e);
-    lkip__cell_error__init(e);
-    e->line = line;
-    e->column = column;
-    e->column_name = xstrdup(column_name);
-    e->code = xstrdup(code);
-    e->reason = xstrdup(reason);
-    s->errors = xrealloc(s->errors, (s->n_errors + 1) * sizeof *s->errors);
-    s->errors[s->n_errors++] = e;
-}
-
-/* The unit a submission is for: the caller's own (an operator acts only for its own unit).
- * false after replying. */
-static bool s_submit_unit(cmd_ctx_t *ctx, const char *unit_code, db_unit_t *unit)
-{
-    if (*unit_code && strcmp(unit_code, ctx->caller->unit_code) != 0) {
-        cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "other_unit",
-                  "Anda hanya dapat mengirim data untuk unit Anda sendiri (%s), bukan \"%s\"",
-                  *ctx->caller->unit_code ? ctx->caller->unit_code : "-", unit_code);
-        return false;
-    }
-    if (!ctx->caller->unit_id) {
-        cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "no_unit",
-                  "Akun Anda tidak terhubung ke unit mana pun; data unit dikirim oleh "
-                  "operator unit");
-        return false;
-    }
-    unit->id = ctx->caller->unit_id;
-    unit->code = xstrdup(ctx->caller->unit_code);
-    unit->name = xstrdup(ctx->caller->unit_name);
-    return true;
-}
-
-static engine_unit_state_t s_unit_state(const char *state)
-{
-    if (strcmp(state, "open") == 0)
-        return ENGINE_UNIT_OPEN;
-    if (strcmp(state, "submitted") == 0)
-        return ENGINE_UNIT_SUBMITTED;
-    return ENGINE_UNIT_MISSING;
-}
-
-void cmd_submit(cmd_ctx_t *ctx)
-{
-    const Lkip__SubmitRequest *r = ctx->req->submit;
-    if (!cmd_check_field(ctx, "file_name", r->file_name, MAX_FILE_NAME, false))
-        return;
-    if (r->content.len > MAX_DATA_FILE) {
-        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "file_too_large",
-                  "Berkas data terlalu besar (%zu bita; paling besar %d bita)", r->content.len,
-                  MAX_DATA_FILE);
-        return;
-    }
-    db_unit_t unit = {0};
-    db_instance_t inst = {0};
-    const sopdef_t *def = NULL;
-    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
-        return;
-    if (!s_submit_unit(ctx, r->unit_code, &unit)) {
-        db_instance_clear(&inst);
-        return;
-    }
-    ctx->step_no = inst.current_step;
-    Lkip__SubmitReply *reply = s_submit_reply();
-    reply->unit_code = xstrdup(unit.code);
-    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SUBMITTED;
-    ctx->reply->submitted = reply;
-
-    unitdata_t *data = unitdata_parse((const char *)r->content.data, r->content.len);
-    for (int i = 0; i < data->n_errors; i++) {
-        const unitdata_error_t *e = &data->errors[i];
-        s_add_error(reply, e->line, e->column, e->column_name, e->code, e->reason);
-    }
-    /* also when other rows have bad cells: the whole file is refused, and every cell named */
-    for (int i = 0; i < data->n_rows; i++) {
-        const unitdata_row_t *row = &data->rows[i];
-        if (*row->unit && !s_unit_matches(row->unit, unit.code, unit.name)) {
-            char *why =
-                xasprintf("baris ini untuk unit \"%s\", bukan unit %s", row->unit, unit.code);
-            s_add_error(reply, row->line, 1, "unit", "other_unit", why);
-            free(why);
-        }
-    }
-    if (reply->n_errors > 0) {
-        cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_data",
-                  "Berkas \"%s\" ditolak: %zu isian tidak sah; tidak ada data yang disimpan",
-                  r->file_name, reply->n_errors);
-        goto out;
-    }
-    int64_t task_id = 0;
-    char state[16] = "";
-    db_lookup_t rc = db_flow_unit_task(ctx->db, inst.id, unit.id, &task_id, state, sizeof state);
-    if (rc == DB_FAILED) {
-        cmd_db_failed(ctx, "find unit task");
-        goto out;
-    }
-    engine_cmd_t cmd = {.kind = ENGINE_SUBMIT,
-                        .role = ctx->caller->role,
-                        .unit_state = rc == DB_FOUND ? s_unit_state(state) : ENGINE_UNIT_NO_TASK};
-    flow_t f = {.ctx = ctx,
-                .inst = &inst,
-                .def = def,
-                .data = data,
-                .task_id = task_id,
-                .unit_code = unit.code,
-                .file_name = r->file_name,
-                .content = r->content.data,
-                .len = r->content.len};
-    if (s_decide_and_apply(ctx, &f, &cmd)) {
-        reply->version = f.data_version;
-        reply->rows = data->n_rows;
-        reply->units_total = inst.units_total;
-        reply->units_submitted = inst.units_submitted + (cmd.unit_state == ENGINE_UNIT_OPEN);
-        strbuf_printf(&ctx->detail, "unit %s data v%d: %d rows from \"%s\"", unit.code,
-                      f.data_version, data->n_rows, r->file_name);
-    }
-    flow_clear(&f);
-out:
-    unitdata_destroy(&data);
-    db_instance_clear(&inst);
-    db_unit_clear(&unit);
 }
 
 /* The last path component of a client's file name, for storing. */
@@ -529,7 +334,7 @@ void cmd_upload(cmd_ctx_t *ctx)
                 .content = staged ? staged : r->content.data,
                 .len = staged ? staged_len : r->content.len};
     s_deleg_t deleg;
-    if (s_delegations(ctx, inst.id, &cmd, &deleg) && s_decide_and_apply(ctx, &f, &cmd)) {
+    if (s_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd)) {
         bool found;
         Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &found);
         if (d) {
@@ -706,24 +511,4 @@ void cmd_history(cmd_ctx_t *ctx)
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_AUDIT;
     ctx->reply->audit = h;
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%zu catatan", h->n_entries);
-}
-
-void cmd_capaian(cmd_ctx_t *ctx)
-{
-    const Lkip__CapaianRequest *r = ctx->req->capaian;
-    db_instance_t inst = {0};
-    const sopdef_t *def = NULL;
-    if (!cmd_instance(ctx, r->instance, false, &inst, &def))
-        return;
-    Lkip__CapaianReply *c = db_report_capaian(ctx->db, inst.id);
-    if (!c) {
-        db_instance_clear(&inst);
-        cmd_db_failed(ctx, "capaian");
-        return;
-    }
-    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_CAPAIAN_TABLE;
-    ctx->reply->capaian_table = c;
-    cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Capaian kinerja %s/%s: %zu indikator", inst.sop_code,
-              inst.period, c->n_indicators);
-    db_instance_clear(&inst);
 }

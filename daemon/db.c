@@ -106,6 +106,11 @@ void db_param_time(db_params_t *p, int64_t t)
     /* callers write to_timestamp($n) or $n::bigint; text keeps it plain */
 }
 
+void db_param_double(db_params_t *p, bool has, double v)
+{
+    s_param(p, has ? xasprintf("%.17g", v) : NULL, 0, 0);
+}
+
 void db_params_free(db_params_t *p)
 {
     if (!p)
@@ -503,6 +508,11 @@ int64_t db_res_int(const db_res_t *r, int row, int col)
 bool db_res_bool(const db_res_t *r, int row, int col)
 {
     return PQgetvalue(r->res, row, col)[0] == 't';
+}
+
+double db_res_double(const db_res_t *r, int row, int col)
+{
+    return strtod(PQgetvalue(r->res, row, col), NULL);
 }
 
 uint8_t *db_res_bytes(const db_res_t *r, int row, int col, size_t *len)

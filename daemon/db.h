@@ -24,6 +24,7 @@ void db_param_int(db_params_t *p, int64_t v);
 void db_param_bool(db_params_t *p, bool v);
 void db_param_bytes(db_params_t *p, const void *data, size_t len);
 void db_param_time(db_params_t *p, int64_t unix_seconds); /* timestamptz */
+void db_param_double(db_params_t *p, bool has, double v); /* !has -> SQL NULL; exact digits */
 void db_params_free(db_params_t *p);
 
 /* The database server a daemon's connections share. Every connection of a daemon must be on the
@@ -107,6 +108,8 @@ bool db_res_null(const db_res_t *r, int row, int col);
 const char *db_res_str(const db_res_t *r, int row, int col);
 int64_t db_res_int(const db_res_t *r, int row, int col);
 bool db_res_bool(const db_res_t *r, int row, int col);
+/* A double precision value; 0 for NULL. */
+double db_res_double(const db_res_t *r, int row, int col);
 /* bytea value, unescaped into a new buffer the caller owns. */
 uint8_t *db_res_bytes(const db_res_t *r, int row, int col, size_t *len);
 /* Copies a text value; caller owns it. */

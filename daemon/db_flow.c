@@ -85,7 +85,9 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
     " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"                              \
     " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"                             \
     " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"                               \
-    "   AND t.state = 'submitted')"                                                                \
+    "   AND t.state = 'submitted'),"                                                               \
+    " coalesce(i.pk_id, 0), coalesce((SELECT v.version FROM pk_versions v"                         \
+    "   WHERE v.id = i.pk_id), 0)"                                                                 \
     " FROM instances i JOIN organisations o ON o.id = i.org_id"                                    \
     " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
 #define BY_ID     " WHERE i.org_id = $1 AND i.id = $2"
@@ -118,6 +120,8 @@ static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance
     out->has_document = db_res_bool(r, 0, 16);
     out->units_total = (int)db_res_int(r, 0, 17);
     out->units_submitted = (int)db_res_int(r, 0, 18);
+    out->pk_id = db_res_int(r, 0, 19);
+    out->pk_version = (int)db_res_int(r, 0, 20);
     db_res_free(&r);
     return DB_FOUND;
 }
@@ -289,19 +293,9 @@ db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, in
     return rc;
 }
 
-static void s_param_double(db_params_t *p, bool has, double v)
-{
-    if (!has) {
-        db_param_str(p, NULL);
-        return;
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
-    db_param_str(p, buf);
-}
-
 int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const char *file_name,
-                        const void *content, size_t len, int64_t user_id, int64_t now, int *version)
+                        const void *content, size_t len, const char *format_id, int64_t user_id,
+                        int64_t now, int *version)
 {
     char sha[65];
     sha256_hex(content, len, sha);
@@ -326,10 +320,11 @@ int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const
     db_param_int(&p, data->n_rows);
     db_param_int(&p, user_id);
     db_param_int(&p, now);
+    db_param_str(&p, format_id);
     r = db_query(db,
                  "INSERT INTO unit_data (task_id, version, file_name, file_sha256, content, rows,"
-                 " submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-                 " to_timestamp($8)) RETURNING id",
+                 " submitted_by, submitted_at, format_id) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                 " to_timestamp($8), $9) RETURNING id",
                  &p);
     if (!r)
         return -1;
@@ -344,18 +339,24 @@ int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const
         db_param_str(&p, row->satuan);
         db_param_str(&p, row->dir == CAPAIAN_LOWER ? "turun" : "naik");
         db_param_str(&p, row->formula == CAPAIAN_FORMULA_INVERSE ? "T/R" : "2T-R");
-        s_param_double(&p, true, row->target_lo);
-        s_param_double(&p, true, row->target_hi);
-        s_param_double(&p, true, row->realisasi);
-        s_param_double(&p, row->has_pagu, row->pagu);
-        s_param_double(&p, row->has_realisasi_anggaran, row->realisasi_anggaran);
+        db_param_double(&p, true, row->target_lo);
+        db_param_double(&p, true, row->target_hi);
+        db_param_double(&p, true, row->realisasi);
+        db_param_double(&p, row->has_pagu, row->pagu);
+        db_param_double(&p, row->has_realisasi_anggaran, row->realisasi_anggaran);
         db_param_str(&p, row->target_text);
         db_param_str(&p, row->realisasi_text);
+        db_param_str(&p, row->code);
+        db_param_str(&p, row->penjelasan);
+        db_param_str(&p, row->faktor_pendukung);
+        db_param_str(&p, row->faktor_penghambat);
+        db_param_str(&p, row->upaya);
         if (db_exec(db,
                     "INSERT INTO indicators (data_id, line, sasaran, indikator, satuan,"
                     " direction, formula, target_lo, target_hi, realisasi, pagu,"
-                    " realisasi_anggaran, target_text, realisasi_text) VALUES ($1, $2, $3, $4,"
-                    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                    " realisasi_anggaran, target_text, realisasi_text, code, penjelasan,"
+                    " faktor_pendukung, faktor_penghambat, upaya) VALUES ($1, $2, $3, $4,"
+                    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
                     &p) != 0)
             return -1;
     }

@@ -30,6 +30,8 @@ typedef struct db_instance {
     bool has_document;
     int units_total;
     int units_submitted;
+    int64_t pk_id;  /* the Perjanjian Kinerja version it works with; 0 when none yet */
+    int pk_version; /* ... its version number */
 } db_instance_t;
 
 void db_instance_clear(db_instance_t *inst);
@@ -84,10 +86,11 @@ db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, in
                               char *state, size_t len) WUR;
 
 /* Stores a submission as the task's next data version and marks the task submitted.
- * *version gets the new version. Returns 0 or -1. */
+ * format_id: the format an XLSX submission filled, or NULL. *version gets the new version.
+ * Returns 0 or -1. */
 int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const char *file_name,
-                        const void *content, size_t len, int64_t user_id, int64_t now,
-                        int *version) WUR;
+                        const void *content, size_t len, const char *format_id, int64_t user_id,
+                        int64_t now, int *version) WUR;
 
 /* Marks still-open unit tasks missing; *missing gets their codes ("IKP, STATISTIK"; caller
  * frees). Returns the count or -1. */

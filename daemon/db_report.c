@@ -1,8 +1,6 @@
 /* db_report — see db_report.h. */
 #include "db_report.h"
 
-#include "capaian.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,79 +362,4 @@ Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int versi
     }
     db_res_free(&r);
     return d;
-}
-
-static double s_num(const db_res_t *r, int i, int col)
-{
-    return strtod(db_res_str(r, i, col), NULL);
-}
-
-Lkip__CapaianReply *db_report_capaian(db_t *db, int64_t instance_id)
-{
-    db_params_t p = {0};
-    db_param_int(&p, instance_id);
-    db_res_t *r = db_query(db,
-                           "SELECT n.code, x.sasaran, x.indikator, x.satuan, x.direction,"
-                           " x.formula, x.target_lo, x.target_hi, x.realisasi, x.target_text,"
-                           " x.realisasi_text, x.pagu IS NOT NULL, coalesce(x.pagu, 0),"
-                           " coalesce(x.realisasi_anggaran, 0)"
-                           " FROM unit_tasks t JOIN units n ON n.id = t.unit_id"
-                           " JOIN unit_data d ON d.task_id = t.id AND d.version = t.version"
-                           " JOIN indicators x ON x.data_id = d.id"
-                           " WHERE t.instance_id = $1 ORDER BY n.code, x.line",
-                           &p);
-    if (!r)
-        return NULL;
-    int n = db_res_rows(r);
-    Lkip__CapaianReply *c = xmalloc(sizeof *c);
-    lkip__capaian_reply__init(c);
-    c->n_indicators = (size_t)n;
-    c->indicators = xcalloc((size_t)n, sizeof *c->indicators);
-    capaian_t *values = xcalloc((size_t)n, sizeof *values);
-    const capaian_scale_t *scale = capaian_default_scale();
-    for (int i = 0; i < n; i++) {
-        Lkip__IndicatorResult *x = c->indicators[i] = xmalloc(sizeof *x);
-        lkip__indicator_result__init(x);
-        x->unit_code = s_dup(r, i, 0);
-        x->sasaran = s_dup(r, i, 1);
-        x->indikator = s_dup(r, i, 2);
-        x->satuan = s_dup(r, i, 3);
-        x->arah = s_dup(r, i, 4);
-        bool lower = strcmp(x->arah, "turun") == 0;
-        bool inverse = strcmp(db_res_str(r, i, 5), "T/R") == 0;
-        values[i] = capaian_compute(lower ? CAPAIAN_LOWER : CAPAIAN_HIGHER,
-                                    inverse ? CAPAIAN_FORMULA_INVERSE : CAPAIAN_FORMULA_STANDARD,
-                                    s_num(r, i, 6), s_num(r, i, 7), s_num(r, i, 8));
-        x->target = s_dup(r, i, 9);
-        x->realisasi = s_dup(r, i, 10);
-        x->rated = values[i].rated;
-        x->capaian = values[i].percent;
-        x->rating = xstrdup(capaian_rating(scale, values[i]));
-        x->has_anggaran = db_res_bool(r, i, 11);
-        x->pagu = s_num(r, i, 12);
-        x->realisasi_anggaran = s_num(r, i, 13);
-    }
-    db_res_free(&r);
-    /* capped at 120% so one over-achieved indicator cannot hide others' shortfalls */
-    capaian_t avg = capaian_average(values, (size_t)n, 120.0);
-    free(values);
-    c->average_rated = avg.rated;
-    c->average = avg.percent;
-    c->average_rating = xstrdup(capaian_rating(scale, avg));
-
-    db_param_int(&p, instance_id);
-    r = db_query(db,
-                 "SELECT n.code FROM unit_tasks t JOIN units n ON n.id = t.unit_id"
-                 " WHERE t.instance_id = $1 AND t.version = 0 ORDER BY n.code",
-                 &p);
-    if (!r) {
-        lkip__capaian_reply__free_unpacked(c, NULL);
-        return NULL;
-    }
-    c->n_missing_units = (size_t)db_res_rows(r);
-    c->missing_units = xcalloc(c->n_missing_units, sizeof *c->missing_units);
-    for (size_t i = 0; i < c->n_missing_units; i++)
-        c->missing_units[i] = s_dup(r, (int)i, 0);
-    db_res_free(&r);
-    return c;
 }

@@ -1,5 +1,6 @@
-/* db_report — read-only queries that answer the status, tasks, history, document and capaian
- * commands, built straight into reply messages (heap pieces, freed with the reply). */
+/* db_report — read-only queries that answer the status, tasks, history and document commands,
+ * built straight into reply messages (heap pieces, freed with the reply). The capaian command
+ * has db_analysis. */
 #ifndef LKIP_DB_REPORT_H
 #define LKIP_DB_REPORT_H
 
@@ -47,8 +48,5 @@ Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t use
  * none). NULL with *found false when there is none; NULL with *found true on a database error. */
 Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
                                         int64_t max, bool *found);
-
-/* The current data of every unit of an instance, each indicator with its capaian computed. */
-Lkip__CapaianReply *db_report_capaian(db_t *db, int64_t instance_id);
 
 #endif

@@ -161,6 +161,10 @@ static void s_done(const engine_instance_t *inst, const engine_cmd_t *cmd, engin
         s_refuse_document(out, step);
         return;
     }
+    /* the definition says whether this step makes the formats; the effect comes first, so that
+     * a fan-out in the same step hands out what was just made */
+    if (step->makes_unit_formats)
+        s_effect(out, EFF_MAKE_UNIT_FORMATS, step->no);
     switch (step->kind) {
     case SOP_TASK:
         s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_COMMAND);
@@ -323,6 +327,8 @@ static void s_start(const engine_instance_t *inst, const engine_cmd_t *cmd, engi
     s_effect(out, EFF_OPEN_STEP, 1);
     /* step 1 is the order itself when it is a plain task: starting completes it */
     if (first->kind == SOP_TASK && first->document != SOP_DOC_REQUIRED) {
+        if (first->makes_unit_formats)
+            s_effect(out, EFF_MAKE_UNIT_FORMATS, 1);
         engine_instance_t opened = *inst;
         opened.active = true;
         opened.current_step = 1;

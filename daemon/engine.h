@@ -62,6 +62,7 @@ typedef enum {
     EFF_FINISH_STEP,         /* close the open run: outcome */
     EFF_OPEN_STEP,           /* open a new run of step (its round counts the runs) */
     EFF_OPEN_UNIT_TASKS,     /* one data task per active unit, for role unit_role */
+    EFF_MAKE_UNIT_FORMATS,   /* make the data format each unit fills (a format_unit step) */
     EFF_RECORD_UNIT_DATA,    /* store the submitted data (replacing the unit's current) */
     EFF_CLOSE_MISSING_UNITS, /* mark still-open unit tasks missing */
     EFF_ALLOCATE_LETTER,     /* next letter number of the organisation */

@@ -1,8 +1,10 @@
 /* flow — see flow.h. */
 #include "flow.h"
 
+#include "db_format.h"
 #include "db_outbox.h"
 #include "deadline.h"
+#include "formats.h"
 #include "letter.h"
 #include "log.h"
 
@@ -123,6 +125,15 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
     return s_emit(f, &to, &ev);
 }
 
+/* The file name of unit_code's newest format in formats, or "". */
+static const char *s_format_file(const Lkip__FormatReply *formats, const char *unit_code)
+{
+    for (size_t i = 0; i < formats->n_formats; i++)
+        if (strcmp(formats->formats[i]->unit_code, unit_code) == 0)
+            return formats->formats[i]->file_name;
+    return "";
+}
+
 static int s_open_units(flow_t *f, const engine_effect_t *e)
 {
     const sop_step_t *fanout = sopdef_step(f->def, e->step_no);
@@ -141,7 +152,11 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
         cmd_db_failed(f->ctx, "open unit tasks");
         return -1;
     }
-    int rc = 0;
+    /* each unit's task event names the format it is to fill, when the instance has formats */
+    Lkip__FormatReply formats = LKIP__FORMAT_REPLY__INIT;
+    int rc = db_format_list(f->ctx->db, f->inst->id, &formats) < 0 ? -1 : 0;
+    if (rc != 0)
+        cmd_db_failed(f->ctx, "list unit formats");
     for (int i = 0; i < n && rc == 0; i++) {
         if (due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, collect, f->inst->id, 0,
                                      tasks[i].task_id, f->ctx->now, due, f->ctx->now) != 0) {
@@ -157,8 +172,12 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
         ev.due_at = due;
         ev.text = (char *)(f->text ? f->text : "");
         ev.text_kind = "note";
+        ev.file_name = (char *)s_format_file(&formats, tasks[i].unit_code);
         rc = s_emit(f, &to, &ev);
     }
+    for (size_t i = 0; i < formats.n_formats; i++)
+        lkip__format_info__free_unpacked(formats.formats[i], NULL);
+    free(formats.formats);
     f->inst->units_total = n;
     db_unit_tasks_free(tasks, n);
     return rc;
@@ -218,6 +237,18 @@ static int s_letter(flow_t *f)
     return 0;
 }
 
+static int s_make_formats(flow_t *f)
+{
+    formats_made_t made = {0};
+    int rc = formats_make(f->ctx, f->inst, &made);
+    if (rc == 0) {
+        free(f->note);
+        f->note = formats_made_text(&made);
+    }
+    formats_made_clear(&made);
+    return rc;
+}
+
 static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
 {
     cmd_ctx_t *ctx = f->ctx;
@@ -232,9 +263,11 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         return s_open_step(f, e, due);
     case EFF_OPEN_UNIT_TASKS:
         return s_open_units(f, e);
+    case EFF_MAKE_UNIT_FORMATS:
+        return s_make_formats(f);
     case EFF_RECORD_UNIT_DATA:
         rc = db_flow_record_data(db, f->task_id, f->data, f->file_name, f->content, f->len,
-                                 ctx->caller->id, ctx->now, &f->data_version);
+                                 f->format_id, ctx->caller->id, ctx->now, &f->data_version);
         break;
     case EFF_CLOSE_MISSING_UNITS: {
         free(f->missing);
@@ -271,6 +304,53 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     return rc;
 }
 
+static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, engine_instance_t *e)
+{
+    *e = (engine_instance_t){
+        .def = def,
+        .active = inst->active,
+        .current_step = inst->current_step,
+        .doc_in_round = inst->doc_in_round,
+        .has_document = inst->has_document,
+        .units_total = inst->units_total,
+        .units_submitted = inst->units_submitted,
+    };
+}
+
+bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
+{
+    cmd_ctx_t *ctx = f->ctx;
+    engine_instance_t e;
+    s_engine_instance(f->inst, f->def, &e);
+    engine_result_t res;
+    engine_apply(&e, cmd, &res);
+    if (res.status >= 400) {
+        cmd_reply(ctx, res.status, res.code, "%s", res.message);
+        return false;
+    }
+    f->capacity = res.capacity;
+    if (flow_apply(f, &res) != 0)
+        return false;
+    flow_note_capacity(ctx, res.capacity);
+    strbuf_t msg = {0};
+    strbuf_puts(&msg, res.message);
+    if (res.capacity)
+        strbuf_printf(&msg, " (selaku %s)", res.capacity);
+    if (f->note)
+        strbuf_printf(&msg, ". %s", f->note);
+    cmd_reply(ctx, res.status, res.code, "%s", strbuf_str(&msg));
+    strbuf_free(&msg);
+    return true;
+}
+
+void flow_note_capacity(cmd_ctx_t *ctx, const char *capacity)
+{
+    if (!capacity)
+        return;
+    strbuf_puts(&ctx->acting_as, capacity);
+    strbuf_printf(&ctx->detail, " (as %s)", capacity);
+}
+
 int flow_apply(flow_t *f, const engine_result_t *res)
 {
     int64_t due = 0; /* of the step opened last: assignment events carry it */
@@ -284,4 +364,6 @@ void flow_clear(flow_t *f)
 {
     free(f->missing);
     f->missing = NULL;
+    free(f->note);
+    f->note = NULL;
 }

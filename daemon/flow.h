@@ -20,6 +20,7 @@ typedef struct {
     const unitdata_t *data;
     int64_t task_id;
     const char *unit_code;
+    const char *format_id; /* an XLSX submission: the format it filled; NULL for CSV */
     /* ENGINE_SUBMIT and ENGINE_UPLOAD: the file */
     const char *file_name;
     const void *content;
@@ -31,11 +32,21 @@ typedef struct {
     int doc_version;  /* archived or uploaded document version */
     int data_version; /* stored unit data version */
     char *missing;    /* units closed as missing (owned) */
+    char *note;       /* what applying added for the reply (the formats made); owned, or NULL */
 } flow_t;
 
 /* Applies every effect of res in order. Returns 0, or -1 after answering the request
  * (cmd_db_failed or a specific refusal). */
 int flow_apply(flow_t *f, const engine_result_t *res) WUR;
+
+/* Asks the engine about cmd for f's instance and, when it accepts, applies the effects and
+ * replies with the engine's message (and f->note). Returns true when accepted and persisted;
+ * false after replying. */
+bool flow_decide(flow_t *f, const engine_cmd_t *cmd);
+
+/* After a command accepted under a delegation (capacity, NULL: none): records the capacity for
+ * the audit row (acting_as) and in its detail. */
+void flow_note_capacity(cmd_ctx_t *ctx, const char *capacity);
 
 /* Frees what flow_apply allocated. */
 void flow_clear(flow_t *f);

@@ -566,6 +566,7 @@ enum {
     ST_DOKUMEN,
     ST_KEMBALI_KE,
     ST_PELAKSANA_UNIT,
+    ST_FORMAT_UNIT,
     ST_PENGINGAT,
     ST_N
 };
@@ -583,6 +584,7 @@ static const s_key_t s_step_keys[ST_N] = {
     [ST_DOKUMEN] = {"dokumen", false},
     [ST_KEMBALI_KE] = {"kembali_ke", false},
     [ST_PELAKSANA_UNIT] = {"pelaksana_unit", false},
+    [ST_FORMAT_UNIT] = {"format_unit", false},
     [ST_PENGINGAT] = {"pengingat", false},
 };
 
@@ -660,6 +662,12 @@ static int s_step(s_ctx_t *c, yaml_node_t *n, int pos, const sop_reminders_t *de
         s->unit_role = xstrdup("");
     }
 
+    if (f.val[ST_FORMAT_UNIT] &&
+        s_bool(c, "format_unit", f.val[ST_FORMAT_UNIT], &s->makes_unit_formats))
+        return -1;
+    if (s->makes_unit_formats && s->kind != SOP_TASK && s->kind != SOP_FANOUT)
+        return s_fail(c, f.key[ST_FORMAT_UNIT], "format_unit is only for jenis tugas or sebar");
+
     s->reminders = *defaults;
     if (f.val[ST_PENGINGAT] && s_reminders(c, f.val[ST_PENGINGAT], &s->reminders))
         return -1;
@@ -707,6 +715,22 @@ static int s_check_kinds(s_ctx_t *c, const sopdef_t *def, yaml_node_t *const *je
     if (fanout && !fanin) {
         snprintf(c->where, sizeof c->where, "step %d: ", fanout);
         return s_fail(c, jenis[fanout - 1], "sebar needs a himpun step after it");
+    }
+    /* the units' formats are made before (or when) the sebar step hands them out */
+    int formats = 0;
+    for (int i = 0; i < def->n_steps; i++) {
+        const sop_step_t *s = &def->steps[i];
+        if (!s->makes_unit_formats)
+            continue;
+        snprintf(c->where, sizeof c->where, "step %d: ", s->no);
+        if (formats)
+            return s_fail(c, jenis[i],
+                          "format_unit: only one step may make the units' formats "
+                          "(step %d does)",
+                          formats);
+        if (!fanout || s->no > fanout)
+            return s_fail(c, jenis[i], "format_unit needs a sebar step at or after this step");
+        formats = s->no;
     }
     /* a return into the collection would collect the units' data a second time, which the
      * units' tasks (one per unit and run of the SOP) do not allow */

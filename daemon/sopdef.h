@@ -59,8 +59,10 @@ typedef struct {
     char *keterangan; /* "" when none */
     sop_kind_t kind;
     sop_doc_t document;
-    int return_to;   /* SOP_DECISION: the step a return goes back to; else 0 */
-    char *unit_role; /* SOP_FANOUT: role of the unit users who get the data task; "" else */
+    int return_to;           /* SOP_DECISION: the step a return goes back to; else 0 */
+    char *unit_role;         /* SOP_FANOUT: role of the unit users who get the data task; "" else */
+    bool makes_unit_formats; /* "format_unit: true": completing the step makes the data format
+                              * each unit fills (at most one step, at or before the sebar step) */
     sop_reminders_t reminders;
 } sop_step_t;
 

@@ -16,6 +16,8 @@
 #define LKIP_ANALYSIS_H
 
 #include "capaian.h"
+#include "pk.h"
+#include "unitdata.h"
 
 /* One earlier year of an indicator. */
 typedef enum {
@@ -47,9 +49,9 @@ typedef struct {
     capaian_formula_t formula;
 
     /* this year */
-    bool submitted;       /* false: the unit sent no value ("data tidak disampaikan") */
-    char *target_text;    /* as written in the PK (or the data) */
-    double target_lo;     /* a plain target has target_lo == target_hi */
+    bool submitted;    /* false: the unit sent no value ("data tidak disampaikan") */
+    char *target_text; /* as written in the PK (or the data) */
+    double target_lo;  /* a plain target has target_lo == target_hi */
     double target_hi;
     char *realisasi_text; /* as the unit wrote it; "" when not submitted */
     double realisasi;
@@ -102,8 +104,8 @@ typedef struct {
 typedef struct {
     char *org_code;
     char *org_name;
-    char *period; /* the instance's period, e.g. "2026" */
-    int year;     /* the reporting year */
+    char *period;   /* the instance's period, e.g. "2026" */
+    int year;       /* the reporting year */
     int pk_version; /* the Perjanjian Kinerja version the instance uses; 0 when none */
 
     int n_indicators;
@@ -116,7 +118,7 @@ typedef struct {
     char **missing_units; /* codes of units that sent nothing */
 
     /* totals */
-    capaian_t average;  /* over every rated indicator */
+    capaian_t average; /* over every rated indicator */
     const char *average_rating;
     int rating_counts[CAPAIAN_MAX_BANDS]; /* per band of the scale, in scale order */
     int unrated;                          /* indicators "belum dapat dinilai" or not sent */
@@ -128,5 +130,65 @@ typedef struct {
 } analysis_t;
 
 void analysis_destroy(analysis_t **self_p);
+
+/* ---- computing an analysis (analysis.c) ------------------------------------------------------
+ * The inputs are plain data the caller loads (lkipd from its database) and keeps alive during
+ * analysis_compute; nothing of them is kept. */
+
+/* Indicators' capaian are clamped to this before they are averaged (a sasaran, a unit, the
+ * whole), so that one indicator far over its target cannot hide the shortfalls of others. */
+#define ANALYSIS_AVERAGE_CAP 120.0
+
+/* A unit of the organisation. */
+typedef struct {
+    const char *code;
+    const char *name;
+    bool has_task;  /* the instance opened a data task for it */
+    bool submitted; /* it sent its data; the rows below are its current version */
+} analysis_unit_in_t;
+
+/* One row of a unit's current data (CSV or the returned format). */
+typedef struct {
+    const char *unit_code;
+    const unitdata_row_t *row; /* row->code: the PK code it matched, "" when none */
+} analysis_row_in_t;
+
+/* The realisasi of an indicator in an earlier finished instance of the organisation. */
+typedef struct {
+    const char *code;
+    int year;
+    double realisasi;
+    bool has_target; /* the target that instance's data carried */
+    double target_lo;
+    double target_hi;
+} analysis_past_t;
+
+typedef struct {
+    const char *org_code;
+    const char *org_name;
+    const char *period;
+    int year;
+    int pk_version;
+    const pk_t *pk; /* the instance's Perjanjian Kinerja; NULL when it has none */
+    int n_units;
+    const analysis_unit_in_t *units; /* in the order summaries list them */
+    int n_rows;
+    const analysis_row_in_t *rows;
+    int n_past;
+    const analysis_past_t *past;  /* when one code and year appear twice, the later one counts */
+    const capaian_scale_t *scale; /* NULL: capaian_default_scale() */
+} analysis_input_t;
+
+/* Computes the analysis: the PK's indicators in PK order (each with the unit's row that has its
+ * code, else the same unit and indikator), then rows that match no PK indicator, in unit order;
+ * without a PK, the rows alone. Earlier years run from the baseline year (else the year before
+ * the Renstra) to the year before this one: a finished LKIP's realisasi first, else the one the
+ * PK records. A Renstra target given as a range is kept as the bound to reach (the upper one for
+ * naik, the lower for turun); progress uses the whole range. Never returns NULL; caller owns
+ * the result (analysis_destroy). */
+analysis_t *analysis_compute(const analysis_input_t *in);
+
+/* "LKIP", "PK", "baseline" or "" for a source (stable English codes, for JSON and tables). */
+const char *analysis_source_name(analysis_source_t source);
 
 #endif

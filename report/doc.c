@@ -141,7 +141,7 @@ static void s_block_free(doc_block_t *b)
     free(b->table.rows);
     free(b->table.widths);
     free(b->table.align);
-    chart_destroy(&b->chart);
+    plot_destroy(&b->chart);
     free(b);
 }
 
@@ -311,7 +311,7 @@ void doc_table_rowv(doc_t *d, doc_row_kind_t kind, unsigned flags, const char *c
         doc_text_add(&row->cells[c], flags, cells[c]);
 }
 
-void doc_chart(doc_t *d, chart_t *c, double width_mm, double height_mm)
+void doc_chart(doc_t *d, plot_t *c, double width_mm, double height_mm)
 {
     doc_block_t *b = s_add(d, DOC_CHART);
     b->chart = c;

@@ -11,7 +11,7 @@
 #ifndef LKIP_DOC_H
 #define LKIP_DOC_H
 
-#include "chart.h"
+#include "plot.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -123,7 +123,7 @@ typedef struct {
     int n_items;           /* DOC_LIST */
     doc_text_t **items;
     doc_table_t table; /* DOC_TABLE */
-    chart_t *chart;    /* DOC_CHART: owned by the doc */
+    plot_t *chart;     /* DOC_CHART: owned by the doc */
     double width_mm;   /* DOC_CHART: size on the page */
     double height_mm;
 } doc_block_t;
@@ -164,7 +164,7 @@ doc_row_t *doc_table_row(doc_t *d, doc_row_kind_t kind);
  * all with the same flags. */
 void doc_table_rowv(doc_t *d, doc_row_kind_t kind, unsigned flags, const char *const *cells);
 /* A chart of the given size; the doc takes ownership of c. */
-void doc_chart(doc_t *d, chart_t *c, double width_mm, double height_mm);
+void doc_chart(doc_t *d, plot_t *c, double width_mm, double height_mm);
 void doc_page_break(doc_t *d);
 
 /* ---- reading ------------------------------------------------------------------------------- */

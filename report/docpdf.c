@@ -377,9 +377,9 @@ static void s_chart(s_pdf_t *p, const doc_block_t *b)
     s_room(p, h);
     cairo_save(p->cr);
     cairo_translate(p->cr, p->ml + (p->tw - w) / 2, p->y);
-    chart_layout_t *l = chart_layout(b->chart, w, h);
-    chart_draw(p->cr, b->chart, l);
-    chart_layout_destroy(&l);
+    plot_layout_t *l = plot_layout(b->chart, w, h);
+    plot_draw(p->cr, b->chart, l);
+    plot_layout_destroy(&l);
     cairo_restore(p->cr);
     p->y += h + S_GAP;
     p->blank = false;
@@ -693,8 +693,8 @@ int docpdf_render(const doc_t *d, uint8_t **out, size_t *len, int *n_pages)
 void docpdf_release_fonts(bool all_threads)
 {
     pango_cairo_font_map_set_default(NULL);
-    if (!all_threads)
-        return;
-    cairo_debug_reset_static_data();
-    FcFini();
+    /* cairo_debug_reset_static_data() and FcFini() would free the last caches too, but pango
+     * loads fontconfig on a thread of its own: tearing them down while it may still run aborted
+     * at exit now and then (cairo-hash assertion). Those caches live until the process ends. */
+    (void)all_threads;
 }

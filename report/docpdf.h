@@ -3,7 +3,7 @@
  * subsets it uses) and drawn with cairo on A4 pages with the doc.h margins. Paragraphs wrap and
  * flow across pages line by line; headings and captions stay with what follows; tables wrap
  * their cells, repeat their header rows on every page they continue on, and split a row that
- * is taller than a page between lines; charts are vectors (chart_draw). Every numbered page has
+ * is taller than a page between lines; charts are vectors (plot_draw). Every numbered page has
  * its number at the bottom (roman or arabic, restarting per section) and the doc's header line
  * at the top; headings become the PDF outline (bookmarks).
  *
@@ -20,9 +20,9 @@
  * (free). Returns 0, or -EIO when cairo fails. */
 int docpdf_render(const doc_t *d, uint8_t **out, size_t *len, int *n_pages) WUR;
 
-/* Frees the calling thread's pango font map, and with all_threads also cairo's and
- * fontconfig's global caches (only when no other thread draws text any more, e.g. at exit).
- * Later renders start over. */
+/* Frees the calling thread's pango font map (later renders start over). cairo's and
+ * fontconfig's global caches stay until the process ends: pango may still use them on a thread
+ * of its own (all_threads is kept for callers that mean the end of every render). */
 void docpdf_release_fonts(bool all_threads);
 
 #endif

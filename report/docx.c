@@ -409,7 +409,7 @@ static int s_chart(s_xml_t *x, s_docx_t *st, const doc_block_t *b)
     uint8_t *png;
     size_t len;
     double w_pt = b->width_mm * 72.0 / 25.4, h_pt = b->height_mm * 72.0 / 25.4;
-    int rc = chart_png(b->chart, w_pt, h_pt, DOCX_CHART_DPI, &png, &len, NULL, NULL);
+    int rc = plot_png(b->chart, w_pt, h_pt, DOCX_CHART_DPI, &png, &len, NULL, NULL);
     if (rc)
         return rc;
     int n = ++st->n_images;
@@ -444,7 +444,7 @@ static int s_chart(s_xml_t *x, s_docx_t *st, const doc_block_t *b)
     s_el(x, "wp:docPr");
     s_atf(x, "id", "%d", id);
     s_atf(x, "name", "Grafik %d", n);
-    s_at(x, "descr", chart_alt(b->chart));
+    s_at(x, "descr", plot_alt(b->chart));
     s_end(x);
     s_el(x, "wp:cNvGraphicFramePr");
     s_el(x, "a:graphicFrameLocks");

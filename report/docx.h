@@ -2,7 +2,7 @@
  * or LibreOffice: the parts are written with libxml2's xmlTextWriter and zipped in memory with
  * libzip. Headings use the built-in Heading1-3 styles (a table of contents can be inserted),
  * tables are real tables whose header rows repeat on every page, numbers right-aligned, charts
- * are PNG images (chart_png), pages are A4 with the doc.h margins and a page number in the
+ * are PNG images (plot_png), pages are A4 with the doc.h margins and a page number in the
  * footer (lower-case roman or arabic per section), and the doc's header line (the DRAFT marking)
  * stands at the top of every numbered page. Elements follow the order of the OOXML schema so
  * that Word opens the file without a repair prompt.

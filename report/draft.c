@@ -871,7 +871,7 @@ static void s_indicator(s_ctx_t *x, int i)
     doc_para_text(x->d, DOC_STYLE_BODY, 0, strbuf_str(&b));
     strbuf_free(&b);
     s_explanations(x, ind);
-    chart_t *c = draftchart_history(x->a, i, label);
+    plot_t *c = draftchart_history(x->a, i, label);
     if (c) {
         s_caption(x, false, "Realisasi dan Target Indikator %s", label);
         doc_chart(x->d, c, S_HIST_W, S_HIST_H);
@@ -898,7 +898,7 @@ static void s_sasaran(s_ctx_t *x, int g)
                 "diukur.",
                 grp->n_indicators);
     s_capaian_table(x, g);
-    chart_t *c = draftchart_capaian(x->a, g);
+    plot_t *c = draftchart_capaian(x->a, g);
     if (c) {
         s_caption(x, false, "Capaian Indikator Kinerja Sasaran %d", g + 1);
         doc_chart(x->d, c, S_CHART_W, S_CHART_H);
@@ -1031,7 +1031,7 @@ static void s_bab3b(s_ctx_t *x)
         s_budget_table(x);
     if (a->n_units > 0) {
         s_unit_budget_table(x);
-        chart_t *c = draftchart_serapan(a);
+        plot_t *c = draftchart_serapan(a);
         if (c) {
             s_caption(x, false, "Serapan Anggaran dan Capaian Kinerja per Unit Kerja");
             doc_chart(x->d, c, S_CHART_W, S_CHART_H);

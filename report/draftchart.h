@@ -11,7 +11,7 @@
 #define LKIP_DRAFTCHART_H
 
 #include "analysis.h"
-#include "chart.h"
+#include "plot.h"
 
 #define DRAFTCHART_REALISASI_RGB 0x2E75B6u
 #define DRAFTCHART_TARGET_RGB    0xED7D31u
@@ -24,13 +24,13 @@ uint32_t draftchart_rating_rgb(const capaian_scale_t *scale, const char *rating)
 
 /* Capaian of the indicators of sasaran group g (its number in the draft is g + 1). Caller owns
  * the chart; NULL when g is out of range. */
-chart_t *draftchart_capaian(const analysis_t *a, int g);
+plot_t *draftchart_capaian(const analysis_t *a, int g);
 
 /* Realisasi of indicator i over its earlier years and this year, numbered label ("1.2") in the
  * title. Caller owns the chart; NULL when the indicator has no earlier realisasi. */
-chart_t *draftchart_history(const analysis_t *a, int i, const char *label);
+plot_t *draftchart_history(const analysis_t *a, int i, const char *label);
 
 /* Serapan and average capaian of every unit. Caller owns the chart; NULL without units. */
-chart_t *draftchart_serapan(const analysis_t *a);
+plot_t *draftchart_serapan(const analysis_t *a);
 
 #endif

@@ -1,14 +1,14 @@
 /* unitdata — see unitdata.h. The parse runs in passes over the whole file:
- *   1. encoding: strip a UTF-8 BOM, reject anything that is not clean UTF-8 text;
- *   2. records: RFC 4180 cells (quotes, "" escapes, quoted separators and newlines), the
- *      separator taken from the header line, fully empty lines skipped;
+ *   1. encoding and 2. records: csvfile (UTF-8 checked, RFC 4180 cells, the separator taken
+ *      from the header line, fully empty lines skipped);
  *   3. header: known column names mapped to roles;
  *   4. number convention: every numeric cell that can only be read one way votes for decimal
  *      comma or decimal point; a file with votes for both is rejected;
  *   5. rows: every cell checked, every problem reported; only faultless rows are kept.
- * Line numbers are physical lines of the file (a quoted newline advances them), so that they
- * match what an editor shows. */
+ * Line numbers are csvfile's: physical lines of the file. */
 #include "unitdata.h"
+
+#include "csvfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,11 +19,10 @@
 #define S_MAX_ERRORS  200
 #define S_MAX_DIGITS  15 /* significant digits: below 2^53, so a number is parsed exactly */
 #define S_MAX_FRAC    22 /* fraction digits: 10^22 is the largest exact power of ten */
-#define S_SHOWN_MAX   60 /* bytes of a value quoted in a reason */
 #define S_UNKNOWN_DEC -1 /* decimal_comma when the file gives no evidence */
 #define S_KNOWN_COLUMNS                                                                            \
-    "unit, sasaran, indikator, satuan, arah, target, realisasi, pagu, "                            \
-    "realisasi_anggaran, rumus"
+    "unit, kode, sasaran, indikator, satuan, arah, target, realisasi, pagu, "                      \
+    "realisasi_anggaran, rumus, penjelasan, faktor_pendukung, faktor_penghambat, upaya"
 
 /* ---- columns ------------------------------------------------------------------------------ */
 
@@ -39,6 +38,11 @@ typedef enum {
     S_COL_PAGU,               /* rupiah */
     S_COL_REALISASI_ANGGARAN, /* rupiah */
     S_COL_RUMUS,              /* 2T-R or T/R */
+    S_COL_KODE,               /* the indicator's code in the PK */
+    S_COL_PENJELASAN,         /* explanations: free text, up to UNITDATA_MAX_TEXT */
+    S_COL_PENDUKUNG,
+    S_COL_PENGHAMBAT,
+    S_COL_UPAYA,
     S_COL_COUNT,
 } s_col_t;
 
@@ -59,30 +63,12 @@ static const s_col_def_t s_cols[S_COL_COUNT] = {
     [S_COL_PAGU] = {"pagu", NULL, false},
     [S_COL_REALISASI_ANGGARAN] = {"realisasi anggaran", NULL, false},
     [S_COL_RUMUS] = {"rumus", NULL, false},
+    [S_COL_KODE] = {"kode", "kode indikator", false},
+    [S_COL_PENJELASAN] = {"penjelasan", NULL, false},
+    [S_COL_PENDUKUNG] = {"faktor pendukung", NULL, false},
+    [S_COL_PENGHAMBAT] = {"faktor penghambat", NULL, false},
+    [S_COL_UPAYA] = {"upaya", "upaya / rencana tindak lanjut", false},
 };
-
-/* ---- records ------------------------------------------------------------------------------ */
-
-typedef struct {
-    int line;          /* physical line where the record starts */
-    int n;             /* number of cells */
-    char **cells;      /* trimmed, unquoted contents; owned */
-    int bad_quote_col; /* 1-based column with text after its closing quote; 0 when none */
-    bool unterminated; /* a quote opened in this record never closes: it ran to the end */
-} s_record_t;
-
-typedef struct {
-    const char *p;   /* next byte */
-    const char *end; /* one past the last byte */
-    int line;        /* physical line of *p */
-    char sep;        /* cell separator */
-} s_cursor_t;
-
-typedef enum {
-    S_END_SEP,  /* the cell ended at a separator: another cell follows */
-    S_END_LINE, /* the cell ended the record at a line end */
-    S_END_FILE, /* the cell ended the record at the end of the file */
-} s_cell_end_t;
 
 /* ---- parse state -------------------------------------------------------------------------- */
 
@@ -93,15 +79,14 @@ typedef struct {
     const char *text; /* the cell as written (owned by its record) */
 } s_where_t;
 
+typedef csvfile_record_t s_record_t;
+
 typedef struct {
     unitdata_t *ud;
-    int cap_rows;     /* allocated ud->rows */
-    int cap_errors;   /* allocated ud->errors */
-    bool capped;      /* too_many_errors was reported: stop collecting */
-    s_record_t *recs; /* header first, then data records */
-    int n_recs;
-    int cap_recs;
-    bool too_many_rows;        /* records stopped at UNITDATA_MAX_ROWS */
+    bool capped;               /* too_many_errors was reported: stop collecting */
+    csvfile_t *csv;            /* the records: header first, then data records */
+    s_record_t *recs;          /* csv->recs */
+    int n_recs;                /* csv->n_recs */
     int n_cols;                /* header cells */
     const char **col_name;     /* header cell as written, per column */
     s_col_t *col_role;         /* role per column */
@@ -121,63 +106,15 @@ static bool s_is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* Trims ASCII white space and U+00A0 (spreadsheets put no-break spaces around numbers). */
-static void s_trim_span(const char **s, size_t *n)
-{
-    const char *b = *s, *e = *s + *n;
-    for (;;) {
-        if (b < e && s_is_blank(*b))
-            b++;
-        else if (e - b >= 2 && (unsigned char)b[0] == 0xc2 && (unsigned char)b[1] == 0xa0)
-            b += 2;
-        else
-            break;
-    }
-    for (;;) {
-        if (e > b && s_is_blank(e[-1]))
-            e--;
-        else if (e - b >= 2 && (unsigned char)e[-2] == 0xc2 && (unsigned char)e[-1] == 0xa0)
-            e -= 2;
-        else
-            break;
-    }
-    *s = b;
-    *n = (size_t)(e - b);
-}
-
-static char *s_trimmed_dup(const char *s, size_t n)
-{
-    s_trim_span(&s, &n);
-    return xstrndup(s, n);
-}
-
-/* A value made fit for a one-line message: at most S_SHOWN_MAX bytes (cut on a character
- * boundary, "..." appended), line breaks and tabs as spaces. Caller frees. */
-static char *s_shown(const char *s)
-{
-    size_t n = strlen(s);
-    bool cut = n > S_SHOWN_MAX;
-    if (cut) {
-        n = S_SHOWN_MAX;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-    }
-    char *out = xmalloc(n + 4);
-    for (size_t i = 0; i < n; i++)
-        out[i] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
-    strcpy(out + n, cut ? "..." : "");
-    return out;
-}
-
 /* ---- errors ------------------------------------------------------------------------------- */
 
-static void s_push_error(s_parse_t *ps, int line, int column, const char *column_name,
-                         const char *code, char *reason)
+/* Appends an error whose reason the result takes. */
+static void s_append_error(unitdata_t *ud, int line, int column, const char *column_name,
+                           const char *ref, const char *code, char *reason)
 {
-    unitdata_t *ud = ps->ud;
-    if (ud->n_errors == ps->cap_errors) {
-        ps->cap_errors = ps->cap_errors ? 2 * ps->cap_errors : 16;
-        ud->errors = xrealloc(ud->errors, (size_t)ps->cap_errors * sizeof *ud->errors);
+    if (ud->n_errors == ud->cap_errors) {
+        ud->cap_errors = ud->cap_errors ? 2 * ud->cap_errors : 16;
+        ud->errors = xrealloc(ud->errors, (size_t)ud->cap_errors * sizeof *ud->errors);
     }
     ud->errors[ud->n_errors++] = (unitdata_error_t){
         .line = line,
@@ -185,7 +122,14 @@ static void s_push_error(s_parse_t *ps, int line, int column, const char *column
         .column_name = xstrdup(column_name ? column_name : ""),
         .code = xstrdup(code),
         .reason = reason,
+        .ref = xstrdup(ref ? ref : ""),
     };
+}
+
+static void s_push_error(s_parse_t *ps, int line, int column, const char *column_name,
+                         const char *code, char *reason)
+{
+    s_append_error(ps->ud, line, column, column_name, NULL, code, reason);
 }
 
 /* Records one error (reason formatted from fmt); past S_MAX_ERRORS, one "too_many_errors"
@@ -229,249 +173,9 @@ static void s_cell_error(s_parse_t *ps, const s_record_t *rec, int column, const
 static void s_value_error(s_parse_t *ps, const s_record_t *rec, int column, const char *code,
                           const char *value, const char *why)
 {
-    char *shown = s_shown(value);
+    char *shown = csvfile_shown(value);
     s_cell_error(ps, rec, column, code, "nilai \"%s\" %s", shown, why);
     free(shown);
-}
-
-/* ---- pass 1: encoding --------------------------------------------------------------------- */
-
-/* True when the bytes are clean UTF-8 text; otherwise reports "bad_encoding" with the first
- * offending line. */
-static bool s_check_encoding(s_parse_t *ps, const char *text, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)text;
-    if (len == 0)
-        return true;
-    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
-        s_error(ps, 0, 0, "", "bad_encoding",
-                "berkas tersimpan sebagai UTF-16; simpan ulang sebagai \"CSV UTF-8\"");
-        return false;
-    }
-    int line = 1;
-    size_t start = 0;
-    while (start <= len) {
-        const char *nl = memchr(text + start, '\n', len - start);
-        size_t stop = nl ? (size_t)(nl - text) : len;
-        if (!text_is_clean(text + start, stop - start, false)) {
-            s_error(ps, 0, 0, "", "bad_encoding",
-                    "berkas bukan teks UTF-8 yang sah atau memuat karakter kontrol (baris %d); "
-                    "simpan ulang sebagai \"CSV UTF-8\"",
-                    line);
-            return false;
-        }
-        if (!nl)
-            break;
-        start = stop + 1;
-        line++;
-    }
-    return true;
-}
-
-/* ---- pass 2: records ---------------------------------------------------------------------- */
-
-static bool s_is_cell_blank(const s_cursor_t *cur, char c)
-{
-    return c == ' ' || (c == '\t' && cur->sep != '\t');
-}
-
-/* Consumes a line end at cur->p ("\n" or "\r\n"); false when there is none. */
-static bool s_take_line_end(s_cursor_t *cur)
-{
-    if (cur->p < cur->end && *cur->p == '\n') {
-        cur->p++;
-    } else if (cur->end - cur->p >= 2 && cur->p[0] == '\r' && cur->p[1] == '\n') {
-        cur->p += 2;
-    } else {
-        return false;
-    }
-    cur->line++;
-    return true;
-}
-
-/* Reads unquoted text up to the end of the cell, appending it to sb. */
-static s_cell_end_t s_read_plain(s_cursor_t *cur, strbuf_t *sb)
-{
-    const char *start = cur->p;
-    for (;;) {
-        if (cur->p >= cur->end) {
-            strbuf_append(sb, start, (size_t)(cur->p - start));
-            return S_END_FILE;
-        }
-        const char *here = cur->p;
-        if (*here == cur->sep) {
-            strbuf_append(sb, start, (size_t)(here - start));
-            cur->p++;
-            return S_END_SEP;
-        }
-        if (s_take_line_end(cur)) {
-            strbuf_append(sb, start, (size_t)(here - start));
-            return S_END_LINE;
-        }
-        cur->p++;
-    }
-}
-
-/* Reads a quoted cell whose opening quote is at cur->p. *bad_quote: text followed the closing
- * quote (kept, so that the cell still shows what was written); *unterminated: no closing
- * quote before the end of the file. */
-static s_cell_end_t s_read_quoted(s_cursor_t *cur, strbuf_t *sb, bool *bad_quote,
-                                  bool *unterminated)
-{
-    cur->p++;
-    for (;;) {
-        if (cur->p >= cur->end) {
-            *unterminated = true;
-            return S_END_FILE;
-        }
-        char c = *cur->p;
-        if (c == '"' && cur->end - cur->p >= 2 && cur->p[1] == '"') {
-            strbuf_append(sb, "\"", 1);
-            cur->p += 2;
-        } else if (c == '"') {
-            cur->p++;
-            break;
-        } else if (s_take_line_end(cur)) {
-            strbuf_append(sb, "\n", 1); /* CRLF inside a cell becomes LF */
-        } else {
-            strbuf_append(sb, &c, 1);
-            cur->p++;
-        }
-    }
-    const char *after_quote = cur->p;
-    while (cur->p < cur->end && s_is_cell_blank(cur, *cur->p))
-        cur->p++;
-    if (cur->p >= cur->end)
-        return S_END_FILE;
-    if (*cur->p == cur->sep) {
-        cur->p++;
-        return S_END_SEP;
-    }
-    if (s_take_line_end(cur))
-        return S_END_LINE;
-    *bad_quote = true;
-    cur->p = after_quote;
-    return s_read_plain(cur, sb);
-}
-
-static s_cell_end_t s_read_cell(s_cursor_t *cur, strbuf_t *sb, bool *bad_quote, bool *unterminated)
-{
-    const char *q = cur->p;
-    while (q < cur->end && s_is_cell_blank(cur, *q))
-        q++;
-    if (q < cur->end && *q == '"') {
-        cur->p = q;
-        return s_read_quoted(cur, sb, bad_quote, unterminated);
-    }
-    return s_read_plain(cur, sb);
-}
-
-/* Reads the record at cur (which is not at the end). Caller frees rec (s_record_clear). */
-static void s_read_record(s_cursor_t *cur, s_record_t *rec)
-{
-    *rec = (s_record_t){.line = cur->line};
-    int cap = 0;
-    strbuf_t sb = {0};
-    s_cell_end_t end;
-    do {
-        bool bad_quote = false;
-        strbuf_reset(&sb);
-        end = s_read_cell(cur, &sb, &bad_quote, &rec->unterminated);
-        if (rec->n == cap) {
-            cap = cap ? 2 * cap : 16;
-            rec->cells = xrealloc(rec->cells, (size_t)cap * sizeof *rec->cells);
-        }
-        rec->cells[rec->n++] = s_trimmed_dup(strbuf_str(&sb), sb.len);
-        if (bad_quote && !rec->bad_quote_col)
-            rec->bad_quote_col = rec->n;
-    } while (end == S_END_SEP);
-    strbuf_free(&sb);
-}
-
-static void s_record_clear(s_record_t *rec)
-{
-    for (int i = 0; i < rec->n; i++)
-        free(rec->cells[i]);
-    free(rec->cells);
-    *rec = (s_record_t){0};
-}
-
-/* A record of blanks only (an empty line, or ";;;;" from a spreadsheet's empty row). */
-static bool s_record_is_empty(const s_record_t *rec)
-{
-    if (rec->unterminated || rec->bad_quote_col)
-        return false;
-    for (int i = 0; i < rec->n; i++) {
-        if (rec->cells[i][0])
-            return false;
-    }
-    return true;
-}
-
-/* Skips lines of blanks only; leaves cur at the start of the first other line. */
-static void s_skip_blank_lines(s_cursor_t *cur)
-{
-    for (;;) {
-        const char *q = cur->p;
-        while (q < cur->end && (*q == ' ' || *q == '\t' || *q == '\r'))
-            q++;
-        if (q >= cur->end || *q != '\n')
-            return;
-        cur->p = q + 1;
-        cur->line++;
-    }
-}
-
-/* The separator of the header line starting at p: ';' if it has one outside quotes, else a
- * tab, else ','. */
-static char s_detect_separator(const char *p, const char *end)
-{
-    bool quoted = false, semicolon = false, tab = false;
-    for (; p < end; p++) {
-        if (*p == '"')
-            quoted = !quoted; /* an escaped "" toggles twice */
-        else if (quoted)
-            continue;
-        else if (*p == '\n')
-            break;
-        else if (*p == ';')
-            semicolon = true;
-        else if (*p == '\t')
-            tab = true;
-    }
-    return semicolon ? ';' : tab ? '\t' : ',';
-}
-
-static void s_push_record(s_parse_t *ps, s_record_t *rec)
-{
-    if (ps->n_recs == ps->cap_recs) {
-        ps->cap_recs = ps->cap_recs ? 2 * ps->cap_recs : 64;
-        ps->recs = xrealloc(ps->recs, (size_t)ps->cap_recs * sizeof *ps->recs);
-    }
-    ps->recs[ps->n_recs++] = *rec;
-}
-
-/* Splits the file into the header record and at most UNITDATA_MAX_ROWS data records. */
-static void s_read_records(s_parse_t *ps, const char *text, size_t len)
-{
-    s_cursor_t cur = {.p = text, .end = text + len, .line = 1};
-    s_skip_blank_lines(&cur);
-    cur.sep = s_detect_separator(cur.p, cur.end);
-    ps->ud->separator = cur.sep;
-    while (cur.p < cur.end) {
-        s_record_t rec;
-        s_read_record(&cur, &rec);
-        if (s_record_is_empty(&rec)) {
-            s_record_clear(&rec);
-            continue;
-        }
-        if (ps->n_recs > UNITDATA_MAX_ROWS) {
-            s_record_clear(&rec);
-            ps->too_many_rows = true;
-            break;
-        }
-        s_push_record(ps, &rec);
-    }
 }
 
 /* ---- pass 3: header ----------------------------------------------------------------------- */
@@ -514,7 +218,7 @@ static void s_unknown_column(s_parse_t *ps, const s_record_t *hdr, int i)
         s_error(ps, hdr->line, i + 1, "", "unknown_column", "kolom ke-%d tidak bernama", i + 1);
         return;
     }
-    char *shown = s_shown(hdr->cells[i]);
+    char *shown = csvfile_shown(hdr->cells[i]);
     s_error(ps, hdr->line, i + 1, hdr->cells[i], "unknown_column",
             "kolom \"%s\" tidak dikenal; nama kolom yang dikenal: %s", shown, S_KNOWN_COLUMNS);
     free(shown);
@@ -522,7 +226,7 @@ static void s_unknown_column(s_parse_t *ps, const s_record_t *hdr, int i)
 
 static void s_duplicate_column(s_parse_t *ps, const s_record_t *hdr, int i, int first)
 {
-    char *shown = s_shown(hdr->cells[i]), *shown_first = s_shown(hdr->cells[first]);
+    char *shown = csvfile_shown(hdr->cells[i]), *shown_first = csvfile_shown(hdr->cells[first]);
     s_error(ps, hdr->line, i + 1, hdr->cells[i], "duplicate_column",
             "kolom \"%s\" sudah ada sebagai kolom ke-%d (\"%s\")", shown, first + 1, shown_first);
     free(shown);
@@ -546,7 +250,7 @@ static bool s_read_header(s_parse_t *ps)
         known += ps->col_role[i] != S_COL_NONE;
     }
     if (known == 0) {
-        char *shown = s_shown(hdr->cells[0]);
+        char *shown = csvfile_shown(hdr->cells[0]);
         s_error(ps, hdr->line, 0, "", "no_header",
                 "baris pertama harus berisi judul kolom (%s), bukan \"%s\"", S_KNOWN_COLUMNS,
                 shown);
@@ -674,7 +378,7 @@ static s_num_t s_scan_number(const char *text)
     s_num_t num = {.cls = S_NUM_BAD};
     const char *b = text;
     size_t n = strlen(text);
-    s_trim_span(&b, &n);
+    csvfile_trim(&b, &n);
     const char *e = b + n;
     if (b < e && *b == '-') {
         num.negative = true;
@@ -771,8 +475,8 @@ static int s_split_range(const char *cell, char *parts[2])
             size_t n = strlen(seps[k]);
             if (strncasecmp(cell + i, seps[k], n))
                 continue;
-            char *lo = s_trimmed_dup(cell, i);
-            char *hi = s_trimmed_dup(cell + i + n, strlen(cell + i + n));
+            char *lo = csvfile_trimmed_dup(cell, i);
+            char *hi = csvfile_trimmed_dup(cell + i + n, strlen(cell + i + n));
             if (lo[0] && hi[0]) {
                 parts[0] = lo;
                 parts[1] = hi;
@@ -801,26 +505,96 @@ static char *s_strip_rupiah(const char *cell)
     size_t n = strlen(b);
     if (n >= 2 && b[n - 2] == ',' && b[n - 1] == '-')
         n -= 2;
-    return s_trimmed_dup(b, n);
+    return csvfile_trimmed_dup(b, n);
 }
 
-static bool s_is_money(s_col_t role)
+/* The kind of value a numeric column holds; -1 for the other columns. */
+static int s_value_kind(s_col_t role)
 {
-    return role == S_COL_PAGU || role == S_COL_REALISASI_ANGGARAN;
+    switch (role) {
+    case S_COL_TARGET:
+        return UNITDATA_TARGET;
+    case S_COL_REALISASI:
+        return UNITDATA_REALISASI;
+    case S_COL_PAGU:
+    case S_COL_REALISASI_ANGGARAN:
+        return UNITDATA_MONEY;
+    default:
+        return -1;
+    }
 }
 
-static bool s_is_numeric(s_col_t role)
+/* The number texts of a cell of kind (1 or 2 parts; see s_split_range). Caller frees. */
+static int s_number_parts(unitdata_value_t kind, const char *cell, char *parts[2])
 {
-    return role == S_COL_TARGET || role == S_COL_REALISASI || s_is_money(role);
-}
-
-/* The number texts of a numeric cell (1 or 2 parts; see s_split_range). Caller frees. */
-static int s_number_parts(s_col_t role, const char *cell, char *parts[2])
-{
-    if (role == S_COL_TARGET)
+    if (kind == UNITDATA_TARGET)
         return s_split_range(cell, parts);
-    parts[0] = s_is_money(role) ? s_strip_rupiah(cell) : xstrdup(cell);
+    parts[0] = kind == UNITDATA_MONEY ? s_strip_rupiah(cell) : xstrdup(cell);
     return 1;
+}
+
+int unitdata_value_vote(unitdata_value_t kind, const char *text)
+{
+    char *parts[2];
+    int n = s_number_parts(kind, text, parts);
+    int vote = -1;
+    for (int k = 0; k < n; k++) {
+        s_num_class_t cls = s_scan_number(parts[k]).cls;
+        if (vote < 0 && cls == S_NUM_COMMA)
+            vote = 1;
+        else if (vote < 0 && cls == S_NUM_POINT)
+            vote = 0;
+        free(parts[k]);
+    }
+    return vote;
+}
+
+/* Reads one number part of a cell; *why (caller frees) names shown: the cell, or the part of a
+ * range. */
+static int s_value_part(unitdata_value_t kind, const char *part, const char *shown,
+                        int decimal_comma, double *out, const char **code, char **why)
+{
+    const char *reason;
+    bool percent;
+    if (unitdata_parse_number(part, decimal_comma, out, &percent, code, &reason) == 0) {
+        if (*out < 0.0 && kind != UNITDATA_REALISASI) {
+            *code = "negative_value";
+            reason = "tidak boleh negatif";
+        } else if (percent && kind == UNITDATA_MONEY) {
+            *code = "bad_number";
+            reason = "harus berupa rupiah, bukan persen";
+        } else {
+            return 0;
+        }
+    }
+    char *s = csvfile_shown(shown);
+    *why = xasprintf("nilai \"%s\" %s", s, reason);
+    free(s);
+    return -EINVAL;
+}
+
+int unitdata_parse_value(unitdata_value_t kind, const char *text, int decimal_comma, double *lo,
+                         double *hi, const char **code, char **why)
+{
+    char *parts[2];
+    int n = s_number_parts(kind, text, parts);
+    *why = NULL;
+    int rc = s_value_part(kind, parts[0], n == 2 ? parts[0] : text, decimal_comma, lo, code, why);
+    if (n == 2 && rc == 0)
+        rc = s_value_part(kind, parts[1], parts[1], decimal_comma, hi, code, why);
+    if (n == 2 && rc == 0 && !(*lo < *hi)) {
+        char *shown = csvfile_shown(text);
+        *code = "bad_range";
+        *why = xasprintf("rentang \"%s\" tidak sah: batas bawah harus lebih kecil dari batas atas",
+                         shown);
+        free(shown);
+        rc = -EINVAL;
+    }
+    if (n == 1)
+        *hi = *lo;
+    for (int k = 0; k < n; k++)
+        free(parts[k]);
+    return rc;
 }
 
 /* ---- pass 4: decimal convention ----------------------------------------------------------- */
@@ -847,24 +621,20 @@ static void s_detect_decimal(s_parse_t *ps)
         if (!s_record_fits(ps, rec))
             continue;
         for (int c = 0; c < rec->n; c++) {
-            if (!s_is_numeric(ps->col_role[c]) || strlen(rec->cells[c]) > UNITDATA_MAX_CELL)
+            int kind = s_value_kind(ps->col_role[c]);
+            if (kind < 0 || strlen(rec->cells[c]) > UNITDATA_MAX_CELL)
                 continue;
-            char *parts[2];
-            int n = s_number_parts(ps->col_role[c], rec->cells[c], parts);
-            for (int k = 0; k < n; k++) {
-                s_num_class_t cls = s_scan_number(parts[k]).cls;
-                if (cls == S_NUM_COMMA)
-                    s_vote(&comma, rec->line, c, rec->cells[c]);
-                else if (cls == S_NUM_POINT)
-                    s_vote(&point, rec->line, c, rec->cells[c]);
-                free(parts[k]);
-            }
+            int vote = unitdata_value_vote((unitdata_value_t)kind, rec->cells[c]);
+            if (vote == 1)
+                s_vote(&comma, rec->line, c, rec->cells[c]);
+            else if (vote == 0)
+                s_vote(&point, rec->line, c, rec->cells[c]);
         }
     }
     ps->decimal_comma = comma.line ? 1 : point.line ? 0 : S_UNKNOWN_DEC;
     if (!comma.line || !point.line)
         return;
-    char *a = s_shown(comma.text), *b = s_shown(point.text);
+    char *a = csvfile_shown(comma.text), *b = csvfile_shown(point.text);
     s_error(ps, 0, 0, "", "mixed_number_format",
             "berkas mencampur koma desimal (baris %d kolom \"%s\": \"%s\") dan titik desimal "
             "(baris %d kolom \"%s\": \"%s\"); pakai satu cara penulisan angka",
@@ -878,55 +648,23 @@ static void s_detect_decimal(s_parse_t *ps)
 
 /* ---- pass 5: rows ------------------------------------------------------------------------- */
 
-/* Reads one number part of cell c; reports and returns false when it is not acceptable.
- * shown: what the reason quotes (the cell, or the part of a range). */
-static bool s_row_number(s_parse_t *ps, const s_record_t *rec, int c, const char *part,
-                         const char *shown, double *out)
-{
-    s_col_t role = ps->col_role[c];
-    const char *code, *why;
-    bool percent;
-    if (unitdata_parse_number(part, ps->decimal_comma, out, &percent, &code, &why) < 0) {
-        s_value_error(ps, rec, c, code, shown, why);
-        return false;
-    }
-    if (*out < 0.0 && role != S_COL_REALISASI) {
-        s_value_error(ps, rec, c, "negative_value", shown, "tidak boleh negatif");
-        return false;
-    }
-    if (percent && s_is_money(role)) {
-        s_value_error(ps, rec, c, "bad_number", shown, "harus berupa rupiah, bukan persen");
-        return false;
-    }
-    return true;
-}
-
 /* Reads numeric cell c into *lo, and into *hi (when not NULL) the upper bound of a target
- * range, or *lo again. */
+ * range, or *lo again; reports and returns false when it is not acceptable. */
 static bool s_row_numeric(s_parse_t *ps, const s_record_t *rec, int c, double *lo, double *hi)
 {
-    char *parts[2];
-    const char *cell = rec->cells[c];
-    int n = s_number_parts(ps->col_role[c], cell, parts);
-    bool ok = s_row_number(ps, rec, c, parts[0], n == 2 ? parts[0] : cell, lo);
-    if (n == 2 && ok)
-        ok = s_row_number(ps, rec, c, parts[1], parts[1], hi);
-    if (n == 2 && ok && !(*lo < *hi)) {
-        char *shown = s_shown(cell);
-        s_cell_error(ps, rec, c, "bad_range",
-                     "rentang \"%s\" tidak sah: batas bawah harus lebih kecil dari batas atas",
-                     shown);
-        free(shown);
-        ok = false;
-    }
-    if (n == 1 && hi)
-        *hi = *lo;
-    for (int k = 0; k < n; k++)
-        free(parts[k]);
-    return ok;
+    const char *code;
+    char *why;
+    double upper;
+    int kind = s_value_kind(ps->col_role[c]);
+    if (unitdata_parse_value((unitdata_value_t)kind, rec->cells[c], ps->decimal_comma, lo,
+                             hi ? hi : &upper, &code, &why) == 0)
+        return true;
+    s_cell_error(ps, rec, c, code, "%s", why);
+    free(why);
+    return false;
 }
 
-static bool s_parse_dir(const char *s, capaian_dir_t *dir)
+bool unitdata_parse_dir(const char *s, capaian_dir_t *dir)
 {
     if (!strcasecmp(s, "naik") || !strcasecmp(s, "higher"))
         *dir = CAPAIAN_HIGHER;
@@ -938,7 +676,7 @@ static bool s_parse_dir(const char *s, capaian_dir_t *dir)
 }
 
 /* "", "2T-R" or "T/R", case and spaces ignored. */
-static bool s_parse_formula(const char *s, capaian_formula_t *formula)
+bool unitdata_parse_formula(const char *s, capaian_formula_t *formula)
 {
     char compact[16];
     size_t n = 0;
@@ -976,6 +714,12 @@ static int s_value_col(const s_parse_t *ps, const s_record_t *rec, s_col_t r)
     return c;
 }
 
+/* The longest cell a column takes. */
+static size_t s_max_len(s_col_t role)
+{
+    return role >= S_COL_PENJELASAN ? UNITDATA_MAX_TEXT : UNITDATA_MAX_CELL;
+}
+
 /* Checks what every cell needs: no stray quote, not too long, filled when required. */
 static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
 {
@@ -985,7 +729,7 @@ static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
         const char *cell = rec->cells[c];
         size_t len = strlen(cell);
         if (rec->bad_quote_col == c + 1) {
-            char *shown = s_shown(cell);
+            char *shown = csvfile_shown(cell);
             s_cell_error(ps, rec, c, "bad_quote",
                          "ada teks setelah tanda kutip penutup pada \"%s\"; tulis tanda kutip di "
                          "dalam sel sebagai \"\"",
@@ -994,11 +738,11 @@ static bool s_row_cells_ok(s_parse_t *ps, const s_record_t *rec)
             ok = false;
         } else if (role == S_COL_NONE) {
             continue;
-        } else if (len > UNITDATA_MAX_CELL) {
-            char *shown = s_shown(cell);
+        } else if (len > s_max_len(role)) {
+            char *shown = csvfile_shown(cell);
             s_cell_error(ps, rec, c, "too_long",
-                         "isi sel \"%s\" terlalu panjang (%zu byte, paling banyak %d)", shown, len,
-                         UNITDATA_MAX_CELL);
+                         "isi sel \"%s\" terlalu panjang (%zu byte, paling banyak %zu)", shown, len,
+                         s_max_len(role));
             free(shown);
             ok = false;
         } else if (!len && s_cols[role].required) {
@@ -1015,7 +759,7 @@ static bool s_row_method(s_parse_t *ps, const s_record_t *rec, unitdata_row_t *r
     bool ok = true, dir_known = false;
     int c;
     if ((c = s_value_col(ps, rec, S_COL_ARAH)) >= 0) {
-        dir_known = s_parse_dir(rec->cells[c], &row->dir);
+        dir_known = unitdata_parse_dir(rec->cells[c], &row->dir);
         if (!dir_known) {
             s_value_error(ps, rec, c, "bad_direction", rec->cells[c],
                           "bukan arah yang dikenal; tulis \"naik\" atau \"turun\"");
@@ -1023,7 +767,7 @@ static bool s_row_method(s_parse_t *ps, const s_record_t *rec, unitdata_row_t *r
         }
     }
     if ((c = s_value_col(ps, rec, S_COL_RUMUS)) >= 0) {
-        if (!s_parse_formula(rec->cells[c], &row->formula)) {
+        if (!unitdata_parse_formula(rec->cells[c], &row->formula)) {
             s_value_error(ps, rec, c, "bad_formula", rec->cells[c],
                           "bukan rumus yang dikenal; tulis \"2T-R\" atau \"T/R\", atau kosongkan");
             ok = false;
@@ -1057,7 +801,7 @@ static bool s_row_numbers(s_parse_t *ps, const s_record_t *rec, unitdata_row_t *
     return ok;
 }
 
-static void s_row_clear(unitdata_row_t *row)
+void unitdata_row_clear(unitdata_row_t *row)
 {
     free(row->unit);
     free(row->sasaran);
@@ -1065,15 +809,19 @@ static void s_row_clear(unitdata_row_t *row)
     free(row->satuan);
     free(row->target_text);
     free(row->realisasi_text);
+    free(row->code);
+    free(row->penjelasan);
+    free(row->faktor_pendukung);
+    free(row->faktor_penghambat);
+    free(row->upaya);
     memset(row, 0, sizeof *row);
 }
 
-static void s_push_row(s_parse_t *ps, const unitdata_row_t *row)
+void unitdata_add_row(unitdata_t *ud, const unitdata_row_t *row)
 {
-    unitdata_t *ud = ps->ud;
-    if (ud->n_rows == ps->cap_rows) {
-        ps->cap_rows = ps->cap_rows ? 2 * ps->cap_rows : 16;
-        ud->rows = xrealloc(ud->rows, (size_t)ps->cap_rows * sizeof *ud->rows);
+    if (ud->n_rows == ud->cap_rows) {
+        ud->cap_rows = ud->cap_rows ? 2 * ud->cap_rows : 16;
+        ud->rows = xrealloc(ud->rows, (size_t)ud->cap_rows * sizeof *ud->rows);
     }
     ud->rows[ud->n_rows++] = *row;
 }
@@ -1124,20 +872,26 @@ static void s_parse_row(s_parse_t *ps, const s_record_t *rec)
     row.satuan = xstrdup(s_cell(ps, rec, S_COL_SATUAN));
     row.target_text = xstrdup(s_cell(ps, rec, S_COL_TARGET));
     row.realisasi_text = xstrdup(s_cell(ps, rec, S_COL_REALISASI));
-    s_push_row(ps, &row);
+    row.code = xstrdup(s_cell(ps, rec, S_COL_KODE));
+    row.penjelasan = xstrdup(s_cell(ps, rec, S_COL_PENJELASAN));
+    row.faktor_pendukung = xstrdup(s_cell(ps, rec, S_COL_PENDUKUNG));
+    row.faktor_penghambat = xstrdup(s_cell(ps, rec, S_COL_PENGHAMBAT));
+    row.upaya = xstrdup(s_cell(ps, rec, S_COL_UPAYA));
+    unitdata_add_row(ps->ud, &row);
 }
 
 /* ---- entry points ------------------------------------------------------------------------- */
 
 static void s_parse(s_parse_t *ps, const char *text, size_t len)
 {
-    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
-        text += 3;
-        len -= 3;
-    }
-    if (!s_check_encoding(ps, text, len))
+    ps->csv = csvfile_read(text, len, UNITDATA_MAX_ROWS + 1);
+    ps->ud->separator = ps->csv->separator;
+    if (ps->csv->bad_encoding) {
+        s_error(ps, 0, 0, "", "bad_encoding", "%s", ps->csv->bad_encoding);
         return;
-    s_read_records(ps, text, len);
+    }
+    ps->recs = ps->csv->recs;
+    ps->n_recs = ps->csv->n_recs;
     if (ps->n_recs == 0) {
         s_error(ps, 0, 0, "", "no_header", "berkas kosong: baris judul kolom tidak ada");
         return;
@@ -1146,7 +900,7 @@ static void s_parse(s_parse_t *ps, const char *text, size_t len)
         return;
     if (ps->recs[0].unterminated)
         return;
-    if (ps->too_many_rows)
+    if (ps->csv->too_many)
         s_error(ps, 0, 0, "", "too_many_rows", "berkas berisi lebih dari %d baris data",
                 UNITDATA_MAX_ROWS);
     if (ps->n_recs == 1) {
@@ -1158,22 +912,50 @@ static void s_parse(s_parse_t *ps, const char *text, size_t len)
         s_parse_row(ps, &ps->recs[r]);
 }
 
-unitdata_t *unitdata_parse(const char *text, size_t len)
+unitdata_t *unitdata_new(void)
 {
     unitdata_t *ud = xcalloc(1, sizeof *ud);
+    ud->separator = ',';
+    return ud;
+}
+
+void unitdata_add_error(unitdata_t *ud, int line, int column, const char *column_name,
+                        const char *ref, const char *code, const char *reason)
+{
+    s_append_error(ud, line, column, column_name, ref, code, xstrdup(reason));
+}
+
+bool unitdata_unit_matches(const char *cell, const char *code, const char *name)
+{
+    if (strcasecmp(cell, code) == 0 || strcasecmp(cell, name) == 0)
+        return true;
+    return strncasecmp(cell, "Bidang ", 7) == 0 && strcasecmp(cell + 7, code) == 0;
+}
+
+unitdata_t *unitdata_parse(const char *text, size_t len)
+{
+    unitdata_t *ud = unitdata_new();
     if (!text) {
         text = "";
         len = 0;
     }
-    ud->separator = ',';
     s_parse_t ps = {.ud = ud, .decimal_comma = S_UNKNOWN_DEC};
     s_parse(&ps, text, len);
-    for (int r = 0; r < ps.n_recs; r++)
-        s_record_clear(&ps.recs[r]);
-    free(ps.recs);
+    csvfile_destroy(&ps.csv);
     free(ps.col_name);
     free(ps.col_role);
     return ud;
+}
+
+void unitdata_errors_free(unitdata_error_t *errors, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(errors[i].column_name);
+        free(errors[i].code);
+        free(errors[i].reason);
+        free(errors[i].ref);
+    }
+    free(errors);
 }
 
 void unitdata_destroy(unitdata_t **self_p)
@@ -1182,14 +964,9 @@ void unitdata_destroy(unitdata_t **self_p)
         return;
     unitdata_t *ud = *self_p;
     for (int i = 0; i < ud->n_rows; i++)
-        s_row_clear(&ud->rows[i]);
+        unitdata_row_clear(&ud->rows[i]);
     free(ud->rows);
-    for (int i = 0; i < ud->n_errors; i++) {
-        free(ud->errors[i].column_name);
-        free(ud->errors[i].code);
-        free(ud->errors[i].reason);
-    }
-    free(ud->errors);
+    unitdata_errors_free(ud->errors, ud->n_errors);
     free(ud);
     *self_p = NULL;
 }

@@ -1,5 +1,6 @@
 #!/bin/bash
-# make bench: first the time of the LKIP draft (build/lkip-draft-bench), then a private
+# make bench: first two quick phases without a database (the LKIP draft: build/lkip-draft-bench;
+# reading a returned 500-indicator unit format: build/lkip-xlsx-bench), then a private
 # PostgreSQL with the durable defaults (fsync and synchronous_commit on) and build/lkip-bench,
 # which starts lkipd on it, drives the load, runs pgbench on the same cluster and prints the
 # table. Extra arguments go to lkip-bench (e.g. --load 10).
@@ -13,6 +14,8 @@ BUILD=${BUILD:-build}
 echo "bench: LKIP draft, 300 indicators across 12 units (DOCX + PDF)" >&2
 "$BUILD/lkip-draft-bench" --indicators 300 --units 12 --repeat 3
 
+echo "bench: XLSX unit format, 500 indicators (lkip-xlsx-bench)" >&2
+"$BUILD/lkip-xlsx-bench" 500 7
 tmp=$(mktemp -d /tmp/lkip-bench.XXXXXX)
 chmod 755 "$tmp"
 cleanup() { scripts/pg.sh stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"; }

@@ -2,8 +2,9 @@
 # Installs the Debian 12 packages lkip needs, when any is missing (as root, non-interactive).
 # Does nothing when everything is there. Usage: scripts/deps.sh [--check] [--office]
 #   --check   only list what is missing (exit 1 when anything is)
-#   --office  also LibreOffice Writer without a GUI, for make check-office (converts the LKIP
-#             draft's DOCX to PDF); never needed by make check
+#   --office  also LibreOffice (Writer and Calc without a GUI, and Calc's Python bridge): make
+#             check-office converts the LKIP draft's DOCX to PDF, tests/fixtures/make-fixtures.sh
+#             remakes the committed spreadsheet fixtures; make check and make run never need it
 set -eu
 
 check=0
@@ -25,7 +26,7 @@ libncurses-dev libnotify-dev libmicrohttpd-dev
 poppler-utils python3-zmq python3-protobuf
 tzdata ca-certificates docker-compose procps"
 if [ "$office" = 1 ]; then
-    PACKAGES="$PACKAGES libreoffice-writer-nogui"
+    PACKAGES="$PACKAGES libreoffice-writer-nogui libreoffice-calc-nogui python3-uno"
 fi
 
 missing=""

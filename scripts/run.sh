@@ -112,6 +112,58 @@ period=$year
 n=1
 while as admin status "LKIP/$period" >/dev/null 2>&1; do n=$((n + 1)); period="$year-$n"; done
 
+# ---- the Perjanjian Kinerja, and the year before (issue 14) ------------------------------------
+# The Kasubag imports the sample PK/Renstra for last year and this year; last year's LKIP is run
+# through once, quietly, with the realisasi the PK records for it, so that step 5 of this year
+# has a finished year to compare with.
+pk_file=$top/data/contoh-pk-renstra-2025-2029.csv
+prev=$((year - 1))
+say "Perjanjian Kinerja dan target Renstra: Kasubag Perencanaan mengimpor $(basename "$pk_file")"
+for y in $prev $year; do
+    echo "  \$ lkip pk import $(basename "$pk_file") --tahun $y (sebagai kasubag)"
+    as kasubag pk import "$pk_file" --tahun "$y" | sed 's/^/  /'
+done
+if ! as admin status "LKIP/$prev" >/dev/null 2>&1; then
+    say "Tahun sebelumnya: LKIP/$prev dijalankan sampai selesai dengan realisasi $prev dari PK"
+    q() { as "$@" >/dev/null; }
+    q kadis start LKIP "$prev" --note "LKIP tahun $prev"
+    q kasubag done "LKIP/$prev"
+    q kasubag done "LKIP/$prev"
+    # kode;unit;sasaran;indikator;satuan;arah;target (target_PREV);realisasi (realisasi_PREV)
+    head -1 "$pk_file" | tr ';' '\n' > "$VAR/demo/pk-columns"
+    tcol=$(grep -n "^target_$prev\$" "$VAR/demo/pk-columns" | cut -d: -f1)
+    rcol=$(grep -n "^realisasi_$prev\$" "$VAR/demo/pk-columns" | cut -d: -f1)
+    while IFS=: read -r who label; do
+        { echo "kode;unit;sasaran;indikator;satuan;arah;target;realisasi"
+          awk -F';' -v t="$tcol" -v r="$rcol" -v u="$label" \
+              'NR > 1 && $2 == u { print $1 ";" $2 ";" $3 ";" $4 ";" $5 ";" $6 ";" $t ";" $r }' \
+              "$pk_file"; } > "$VAR/demo/$who-$prev.csv"
+        q "$who" submit "$VAR/demo/$who-$prev.csv" "LKIP/$prev"
+    done <<EOF2
+op.sekretariat:Sekretariat
+op.ikp:Bidang IKP
+op.aptika:Bidang Aplikasi Informatika
+op.persandian:Bidang Persandian dan Keamanan Informasi
+op.statistik:Bidang Statistik
+EOF2
+    echo "draft $prev" > "$VAR/demo/draft-$prev.txt"
+    q kasubag upload "$VAR/demo/draft-$prev.txt" "LKIP/$prev"
+    q kasubag done "LKIP/$prev"
+    q staf upload "$VAR/demo/draft-$prev.txt" "LKIP/$prev"
+    q staf done "LKIP/$prev"
+    q sekretaris approve "LKIP/$prev"
+    q sekretaris done "LKIP/$prev"
+    q kadis approve "LKIP/$prev"
+    q kasubag done "LKIP/$prev"
+    q staf done "LKIP/$prev" --ref "Arsip LKIP $prev"
+    as sekretaris status "LKIP/$prev" | head -3 | sed 's/^/  /'
+    # every client has seen last year's notifications before the watchers below start
+    for who in kadis sekretaris kasubag staf op.sekretariat op.ikp op.aptika op.persandian op.statistik; do
+        LKIP_CONFIG=$VAR/clients/$who/lkip.conf "$LKIP" watch --idle 1 >/dev/null 2>&1 &
+    done
+    wait
+fi
+
 # every actor watches its notifications, as each would on their own computer
 WATCHERS="kadis sekretaris kasubag staf op.sekretariat op.ikp op.aptika op.persandian op.statistik"
 pkill -f "$LKIP .*watch" 2>/dev/null || true
@@ -143,6 +195,8 @@ show_events() {
 
 step() { say "$1"; }
 run() { local who=$1; shift; echo "  \$ lkip $* (sebagai $who)"; as "$who" "$@" | sed 's/^/  /'; show_events; }
+# a command the server refuses, shown with its reason (exit status 1 is expected)
+run_refused() { local who=$1; shift; echo "  \$ lkip $* (sebagai $who)"; as "$who" "$@" 2>&1 | sed 's/^/  /' || true; show_events; }
 
 head -1 data/contoh-data-kinerja-2026.csv > /dev/null 2>&1 || true
 sample=$top/data/contoh-data-kinerja-2026.csv
@@ -157,19 +211,33 @@ split_unit "Bidang Statistik" "$VAR/demo/statistik.csv"
 
 step "Langkah 1: Kepala Dinas memerintahkan penyusunan LKIP $period"
 run kadis start LKIP "$period" --note "Segera susun LKIP tahun $period sesuai SOP 35/DKIP/SOP/I/2023"
-step "Langkah 2-3: Kasubag Perencanaan membuat dan menyampaikan format ke bidang dan sekretariat"
+step "Langkah 2-3: Kasubag Perencanaan membuat format dari Perjanjian Kinerja dan menyampaikannya"
 run kasubag done --note "Format pengumpulan data kinerja disiapkan"
-run kasubag done --note "Format dikirim ke 5 unit"
-step "Langkah 4: tiap unit mengirim data kinerjanya; staf menghimpun"
+run kasubag done --note "Format dikirim ke 5 unit; isi sel berwarna lalu kirim kembali"
+step "Langkah 4: tiap unit mengisi formatnya (XLSX) atau mengirim CSV; staf menghimpun"
 run op.ikp tasks
-run op.ikp submit "$VAR/demo/ikp.csv"
-run op.sekretariat submit "$VAR/demo/sekretariat.csv"
-run op.aptika submit "$VAR/demo/aptika.csv"
-run op.persandian submit "$VAR/demo/persandian.csv"
-run op.statistik submit "$VAR/demo/statistik.csv"
-step "Langkah 5: Kasubag menganalisis capaian dan mengunggah draft"
-run kasubag capaian
-as kasubag capaian --json > "$VAR/demo/capaian.json"
+run op.ikp format download "LKIP/$period" --out "$VAR/demo/format-ikp.xlsx" --force
+run_refused op.ikp format download "LKIP/$period" --unit STATISTIK --out "$VAR/demo/x.xlsx"
+# Bidang IKP fills its workbook (lkip-fill plays the person at Excel) with explanations
+cat > "$VAR/demo/ikp-isian.csv" <<'EOF2'
+kode;indikator;sasaran;satuan;arah;target;realisasi;pagu;realisasi_anggaran;penjelasan;faktor_pendukung;faktor_penghambat;upaya
+IKP-01;Indeks Keterbukaan Informasi Publik;-;indeks;naik;80;84,2;1.200.000.000;1.134.500.000;Portal PPID dan layanan informasi diperbarui;Dukungan pimpinan dan PPID pembantu aktif;Jaringan di kelurahan belum merata;Pelatihan admin PPID kelurahan pada triwulan I
+IKP-02;Persentase informasi publik yang dipublikasikan;-;%;naik;100;96;;;Dua dokumen menunggu uji konsekuensi;;Uji konsekuensi belum selesai;Jadwal uji konsekuensi bulanan
+EOF2
+"$top/$BUILD/lkip-fill" "$VAR/demo/format-ikp.xlsx" "$VAR/demo/ikp-isian.csv" "$VAR/demo/format-ikp-terisi.xlsx"
+echo "  (Bidang IKP mengisi format-ikp.xlsx di Excel: format-ikp-terisi.xlsx)"
+# Bidang Aplikasi Informatika first sends the wrong workbook (IKP's), and is refused
+run_refused op.aptika submit "$VAR/demo/format-ikp-terisi.xlsx" "LKIP/$period"
+run op.ikp submit "$VAR/demo/format-ikp-terisi.xlsx" "LKIP/$period"
+run op.aptika format download "LKIP/$period" --out "$VAR/demo/format-aptika.xlsx" --force
+"$top/$BUILD/lkip-fill" "$VAR/demo/format-aptika.xlsx" "$VAR/demo/aptika.csv" "$VAR/demo/format-aptika-terisi.xlsx"
+run op.aptika submit "$VAR/demo/format-aptika-terisi.xlsx" "LKIP/$period"
+run op.sekretariat submit "$VAR/demo/sekretariat.csv" "LKIP/$period"
+run op.persandian submit "$VAR/demo/persandian.csv" "LKIP/$period"
+run op.statistik submit "$VAR/demo/statistik.csv" "LKIP/$period"
+step "Langkah 5: Kasubag menganalisis capaian (dibandingkan dengan tahun sebelumnya dan target Renstra) dan mengunggah draft"
+run kasubag capaian "LKIP/$period" --xlsx "$VAR/demo/analisis-lkip-$period.xlsx" --force
+as kasubag capaian "LKIP/$period" --json > "$VAR/demo/capaian.json"
 { echo "DRAFT LKIP $period - Dinas Komunikasi, Informatika dan Persandian Kota Gorontalo"; echo; cat "$VAR/demo/capaian.json"; } > "$VAR/demo/draft-lkip-$period.txt"
 run kasubag upload "$VAR/demo/draft-lkip-$period.txt"
 run kasubag done --note "Analisis capaian selesai; draft terlampir"

@@ -359,11 +359,17 @@ static void s_stop_clean(void)
 
 /* The instances the matrix acts on, as references (set up by test_role_command_matrix). */
 static const char *const MX_AT_STEP_2 = "LKIP/2024"; /* step 2 open: the kasubag's */
-static const char *const MX_AT_STEP_4 = "LKIP/2023"; /* collecting unit data */
+static const char *const MX_AT_STEP_4 = "LKIP/2026"; /* collecting unit data, with a PK */
 static const char *const MX_CUTI = "CUTI/u1";        /* step 1 open: the staf uploads */
 static char s_b_instance[24];                        /* an instance of organisation B, by id */
 
-typedef enum { MX_ANY, MX_ADMIN, MX_WORKFLOW } mx_access_t;
+typedef enum {
+    MX_ANY,      /* every role (refusals by ownership: deny) */
+    MX_ADMIN,    /* admin only */
+    MX_WORKFLOW, /* the step's actor only, never the admin */
+    MX_ROLES,    /* the roles of allow only */
+} mx_access_t;
+#define BIT(who) (1u << (who))
 
 /* Builds the request of a cell into req: about the caller's organisation or (other) about
  * organisation B; n makes names unique per cell. Bodies live in static storage. */
@@ -379,6 +385,9 @@ typedef struct {
     const char *ok_code;
     who_t actor;            /* MX_WORKFLOW: the one role that may act (its cell runs last) */
     const char *wrong_code; /* MX_WORKFLOW: what the other roles get */
+    unsigned allow;         /* MX_ROLES: the roles allowed (BIT) */
+    unsigned deny;          /* MX_ANY: the roles refused by ownership (BIT), with deny_code */
+    const char *deny_code;
 } mx_cmd_t;
 
 static const char *s_org(bool other)
@@ -439,6 +448,12 @@ BUILD(b_start, start, START, Lkip__StartRequest, LKIP__START_REQUEST__INIT)
 BUILD(b_step, step, STEP, Lkip__StepRequest, LKIP__STEP_REQUEST__INIT)
 BUILD(b_submit, submit, SUBMIT, Lkip__SubmitRequest, LKIP__SUBMIT_REQUEST__INIT)
 BUILD(b_upload, upload, UPLOAD, Lkip__UploadRequest, LKIP__UPLOAD_REQUEST__INIT)
+BUILD(b_pk_import, pk_import, PK_IMPORT, Lkip__PkImportRequest, LKIP__PK_IMPORT_REQUEST__INIT)
+BUILD(b_pk_show, pk_show, PK_SHOW, Lkip__PkShowRequest, LKIP__PK_SHOW_REQUEST__INIT)
+BUILD(b_format_make, format_make, FORMAT_MAKE, Lkip__FormatMakeRequest,
+      LKIP__FORMAT_MAKE_REQUEST__INIT)
+BUILD(b_format_download, format_download, FORMAT_DOWNLOAD, Lkip__FormatDownloadRequest,
+      LKIP__FORMAT_DOWNLOAD_REQUEST__INIT)
 
 static char s_name[64], s_key[KEY_Z85_LEN + 1], s_date[32];
 static uint8_t s_file[2048];
@@ -681,40 +696,79 @@ static void m_upload(Lkip__Envelope *r, bool o, int n)
     b->content.len = sizeof doc - 1;
 }
 
+/* The sample Perjanjian Kinerja (data/), read once. */
+static char *s_pk;
+static size_t s_pk_len;
+
+static void m_pk_import(Lkip__Envelope *r, bool o, int n)
+{
+    Lkip__PkImportRequest *b = b_pk_import_body(r);
+    b->year = 2026;
+    b->file_name = "pk.csv";
+    b->content.data = (uint8_t *)s_pk;
+    b->content.len = s_pk_len;
+}
+
+static void m_pk_show(Lkip__Envelope *r, bool o, int n)
+{
+    b_pk_show_body(r);
+}
+
+static void m_format_make(Lkip__Envelope *r, bool o, int n)
+{
+    b_format_make_body(r)->instance = (char *)s_inst(o, MX_AT_STEP_4);
+}
+
+static void m_format_download(Lkip__Envelope *r, bool o, int n)
+{
+    Lkip__FormatDownloadRequest *b = b_format_download_body(r);
+    b->instance = (char *)s_inst(o, MX_AT_STEP_4);
+    b->unit_code = "IKP";
+}
+
 static const mx_cmd_t s_matrix[] = {
-    {"ping", MX_ANY, false, false, m_ping, 200, "ok", 0, NULL},
-    {"whoami", MX_ANY, false, false, m_whoami, 200, "ok", 0, NULL},
-    {"unit_list", MX_ANY, true, false, m_unit_list, 200, "ok", 0, NULL},
-    {"sop_list", MX_ANY, false, false, m_sop_list, 200, "ok", 0, NULL},
-    {"tasks", MX_ANY, false, false, m_tasks, 200, "ok", 0, NULL},
-    {"status", MX_ANY, false, true, m_status, 200, "ok", 0, NULL},
-    {"history", MX_ANY, false, true, m_history, 200, "ok", 0, NULL},
-    {"capaian", MX_ANY, false, true, m_capaian, 200, "ok", 0, NULL},
-    {"download", MX_ANY, false, true, m_download, 404, "no_document", 0, NULL},
-    {"calendar_show", MX_ANY, true, false, m_cal_show, 200, "ok", 0, NULL},
-    {"calendar_due", MX_ANY, true, false, m_cal_due, 200, "ok", 0, NULL},
-    {"delegate_list", MX_ANY, true, false, m_deleg_list, 200, "ok", 0, NULL},
-    {"subscribe", MX_ANY, false, false, m_subscribe, 200, "ok", 0, NULL},
-    {"user_add", MX_ADMIN, true, false, m_user_add, 201, "ok", 0, NULL},
-    {"user_list", MX_ADMIN, true, false, m_user_list, 200, "ok", 0, NULL},
-    {"user_set", MX_ADMIN, false, false, m_user_set, 200, "ok", 0, NULL},
-    {"org_add", MX_ADMIN, false, false, m_org_add, 201, "ok", 0, NULL},
-    {"org_set", MX_ADMIN, false, false, m_org_set, 200, "ok", 0, NULL},
-    {"org_list", MX_ADMIN, false, false, m_org_list, 200, "ok", 0, NULL},
-    {"unit_add", MX_ADMIN, true, false, m_unit_add, 201, "ok", 0, NULL},
-    {"unit_set", MX_ADMIN, true, false, m_unit_set, 200, "ok", 0, NULL},
-    {"sop_load", MX_ADMIN, false, false, m_sop_load, 0, NULL, 0, NULL},
-    {"holiday", MX_ADMIN, true, false, m_holiday, 0, NULL, 0, NULL},
-    {"calendar_import", MX_ADMIN, true, false, m_cal_import, 0, NULL, 0, NULL},
-    {"hours_set", MX_ADMIN, true, false, m_hours, 0, NULL, 0, NULL},
-    {"period", MX_ADMIN, true, false, m_period, 0, NULL, 0, NULL},
-    {"clock_set", MX_ADMIN, false, false, m_clock, 200, "ok", 0, NULL},
-    {"delegate_add", MX_ADMIN, true, false, m_deleg_add, 201, "ok", 0, NULL},
-    {"delegate_remove", MX_ADMIN, true, false, m_deleg_remove, 404, "unknown_delegation", 0, NULL},
-    {"start", MX_WORKFLOW, false, false, m_start, 201, "ok", KADIS, "wrong_role"},
-    {"step", MX_WORKFLOW, false, true, m_step, 200, "ok", KASUBAG, "wrong_role"},
-    {"submit", MX_WORKFLOW, false, true, m_submit, 201, "ok", OP_IKP, "no_unit"},
-    {"upload", MX_WORKFLOW, false, true, m_upload, 201, "ok", STAF, "wrong_role"},
+    {"ping", MX_ANY, false, false, m_ping, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"whoami", MX_ANY, false, false, m_whoami, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"unit_list", MX_ANY, true, false, m_unit_list, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"sop_list", MX_ANY, false, false, m_sop_list, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"tasks", MX_ANY, false, false, m_tasks, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"status", MX_ANY, false, true, m_status, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"history", MX_ANY, false, true, m_history, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"capaian", MX_ANY, false, true, m_capaian, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"download", MX_ANY, false, true, m_download, 404, "no_document", 0, NULL, 0, 0, NULL},
+    {"calendar_show", MX_ANY, true, false, m_cal_show, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"calendar_due", MX_ANY, true, false, m_cal_due, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"delegate_list", MX_ANY, true, false, m_deleg_list, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"subscribe", MX_ANY, false, false, m_subscribe, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"user_add", MX_ADMIN, true, false, m_user_add, 201, "ok", 0, NULL, 0, 0, NULL},
+    {"user_list", MX_ADMIN, true, false, m_user_list, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"user_set", MX_ADMIN, false, false, m_user_set, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"org_add", MX_ADMIN, false, false, m_org_add, 201, "ok", 0, NULL, 0, 0, NULL},
+    {"org_set", MX_ADMIN, false, false, m_org_set, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"org_list", MX_ADMIN, false, false, m_org_list, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"unit_add", MX_ADMIN, true, false, m_unit_add, 201, "ok", 0, NULL, 0, 0, NULL},
+    {"unit_set", MX_ADMIN, true, false, m_unit_set, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"sop_load", MX_ADMIN, false, false, m_sop_load, 0, NULL, 0, NULL, 0, 0, NULL},
+    {"holiday", MX_ADMIN, true, false, m_holiday, 0, NULL, 0, NULL, 0, 0, NULL},
+    {"calendar_import", MX_ADMIN, true, false, m_cal_import, 0, NULL, 0, NULL, 0, 0, NULL},
+    {"hours_set", MX_ADMIN, true, false, m_hours, 0, NULL, 0, NULL, 0, 0, NULL},
+    {"period", MX_ADMIN, true, false, m_period, 0, NULL, 0, NULL, 0, 0, NULL},
+    {"clock_set", MX_ADMIN, false, false, m_clock, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"delegate_add", MX_ADMIN, true, false, m_deleg_add, 201, "ok", 0, NULL, 0, 0, NULL},
+    {"delegate_remove", MX_ADMIN, true, false, m_deleg_remove, 404, "unknown_delegation", 0, NULL,
+     0, 0, NULL},
+    {"start", MX_WORKFLOW, false, false, m_start, 201, "ok", KADIS, "wrong_role", 0, 0, NULL},
+    {"step", MX_WORKFLOW, false, true, m_step, 200, "ok", KASUBAG, "wrong_role", 0, 0, NULL},
+    {"submit", MX_WORKFLOW, false, true, m_submit, 201, "ok", OP_IKP, "no_unit", 0, 0, NULL},
+    {"upload", MX_WORKFLOW, false, true, m_upload, 201, "ok", STAF, "wrong_role", 0, 0, NULL},
+    {"pk_import", MX_ROLES, false, false, m_pk_import, 201, "ok", 0, NULL,
+     BIT(ADMIN) | BIT(KASUBAG), 0, NULL},
+    {"pk_show", MX_ANY, false, false, m_pk_show, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"format_make", MX_WORKFLOW, false, true, m_format_make, 201, "ok", KASUBAG, "wrong_role", 0, 0,
+     NULL},
+    /* a unit's format: its operator, the actors of the format and collection steps, admins */
+    {"format_download", MX_ANY, false, true, m_format_download, 200, "ok", 0, NULL, 0,
+     BIT(KADIS) | BIT(SEKRETARIS), "other_unit"},
 };
 
 /* One caller per role of organisation A; the workflow command's actor goes last. */
@@ -726,7 +780,7 @@ static void s_mx_expect(const mx_cmd_t *c, who_t who, bool other, int *status, c
     bool admin = who == ADMIN;
     *status = c->ok_status;
     *code = c->ok_code;
-    if (c->access == MX_ADMIN && !admin) {
+    if ((c->access == MX_ADMIN && !admin) || (c->access == MX_ROLES && !(c->allow & BIT(who)))) {
         *status = 403, *code = "forbidden_role";
     } else if (c->access == MX_WORKFLOW && admin) {
         *status = 403, *code = "admin_no_workflow";
@@ -736,6 +790,8 @@ static void s_mx_expect(const mx_cmd_t *c, who_t who, bool other, int *status, c
         *status = 404, *code = "unknown_instance";
     } else if (c->access == MX_WORKFLOW && who != c->actor) {
         *status = 403, *code = c->wrong_code;
+    } else if (c->deny & BIT(who)) {
+        *status = 403, *code = c->deny_code;
     }
 }
 
@@ -764,9 +820,17 @@ static void s_mx_cell(const mx_cmd_t *c, who_t who, bool other, int n)
 
 static void test_role_command_matrix(void **state)
 {
-    /* the instances the cells act on */
+    /* the instances the cells act on; the collecting one has the sample PK and its formats */
+    char *path = xasprintf("%s/data/contoh-pk-renstra-2025-2029.csv",
+                           getenv("LKIP_SRCDIR") ? getenv("LKIP_SRCDIR") : ".");
+    assert_int_equal(read_file(path, 1024 * 1024, &s_pk, &s_pk_len), 0);
+    free(path);
+    Lkip__Envelope pk = LKIP__ENVELOPE__INIT;
+    m_pk_import(&pk, false, 0);
+    snprintf(s_action, sizeof s_action, "pk import");
+    s_call(KASUBAG, &pk, 201, "ok");
     s_start(KADIS, "LKIP", "2024", 201, "ok");
-    s_start(KADIS, "LKIP", "2023", 201, "ok");
+    s_start(KADIS, "LKIP", "2026", 201, "ok");
     s_step(KASUBAG, MX_AT_STEP_4, 2, LKIP__STEP_ACTION__DONE, 200, "ok");
     s_step(KASUBAG, MX_AT_STEP_4, 3, LKIP__STEP_ACTION__DONE, 200, "ok");
     s_start(STAF, "CUTI", "u1", 201, "ok");
@@ -796,6 +860,8 @@ static void test_role_command_matrix(void **state)
         }
     }
     print_message("role x command matrix: %d cells\n", cells);
+    free(s_pk);
+    s_pk = NULL;
     s_stop_clean();
 }
 

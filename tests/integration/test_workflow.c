@@ -20,6 +20,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "../unit/samples.h"
+#include "unitfmt.h"
+#include "xlsx_read.h"
+#include "xlsx_write.h"
+
+#include <math.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -363,19 +369,26 @@ static const Lkip__Reply *s_upload(actor_t *a, const char *ref, int step, const 
     return s_call(a, &req, status, code);
 }
 
-static const Lkip__Reply *s_submit(actor_t *a, const char *ref, const char *csv, size_t len,
-                                   int status, const char *code)
+static const Lkip__Reply *s_submit_named(actor_t *a, const char *ref, const char *file_name,
+                                         const void *data, size_t len, int status, const char *code)
 {
-    snprintf(s_action, sizeof s_action, "submit data of %s to %s", a->unit ? a->unit : "-", ref);
+    snprintf(s_action, sizeof s_action, "submit \"%s\" of %s to %s", file_name,
+             a->unit ? a->unit : "-", ref);
     Lkip__SubmitRequest body = LKIP__SUBMIT_REQUEST__INIT;
     body.instance = (char *)ref;
-    body.file_name = "data-kinerja.csv";
-    body.content.data = (uint8_t *)csv;
+    body.file_name = (char *)file_name;
+    body.content.data = (uint8_t *)data;
     body.content.len = len;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_SUBMIT;
     req.submit = &body;
     return s_call(a, &req, status, code);
+}
+
+static const Lkip__Reply *s_submit(actor_t *a, const char *ref, const char *csv, size_t len,
+                                   int status, const char *code)
+{
+    return s_submit_named(a, ref, "data-kinerja.csv", csv, len, status, code);
 }
 
 /* The detailed status of one instance (owned by s_last). */
@@ -1829,7 +1842,7 @@ static void test_malformed_and_oversize_inputs(void **state)
     s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__TOO_LARGE,
              "chunk_required");
     free(big);
-    size_t data_len = 1024 * 1024 + 1;
+    size_t data_len = WIRE_MAX_DATA_FILE + 1; /* the data file limit (CSV or XLSX) */
     char *data = xmalloc(data_len);
     memset(data, ';', data_len);
     s_submit(&s_cast[OP_IKP], "LKIP/2031", data, data_len, LKIP__STATUS__TOO_LARGE,
@@ -1844,6 +1857,631 @@ static void test_malformed_and_oversize_inputs(void **state)
              LKIP__STATUS__CREATED, "ok");
     s_step(kasubag, "LKIP/2031", 5, DONE, "", LKIP__STATUS__OK, "ok");
     assert_true(s_server_time(&s_cast[OP_STATISTIK]) > 0);
+    s_stop_clean();
+}
+
+/* ================================================================================================
+ * 8. Penyusunan: the Perjanjian Kinerja, the units' XLSX formats, the analysis of step 5
+ * ============================================================================================= */
+
+static const Lkip__Reply *s_pk_import(actor_t *a, int year, const char *file_name, const void *data,
+                                      size_t len, int status, const char *code)
+{
+    snprintf(s_action, sizeof s_action, "pk import \"%s\" --tahun %d", file_name, year);
+    Lkip__PkImportRequest body = LKIP__PK_IMPORT_REQUEST__INIT;
+    body.year = year;
+    body.file_name = (char *)file_name;
+    body.content.data = (uint8_t *)data;
+    body.content.len = len;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PK_IMPORT;
+    req.pk_import = &body;
+    return s_call(a, &req, status, code);
+}
+
+/* The sample PK (data/contoh-pk-renstra-2025-2029.csv) as the PK of year, by the Kasubag. */
+static const Lkip__PkReply *s_pk_sample(int year, int version)
+{
+    const Lkip__Reply *r =
+        s_pk_import(&s_cast[KASUBAG], year, "contoh-pk-renstra-2025-2029.csv", ts_pk_csv,
+                    sizeof ts_pk_csv - 1, LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_PK);
+    assert_int_equal(r->pk->version, version);
+    assert_int_equal(r->pk->n_indicators, 11);
+    return r->pk;
+}
+
+static const Lkip__Reply *s_pk_show(actor_t *a, int year, int version, bool xlsx, int status,
+                                    const char *code)
+{
+    snprintf(s_action, sizeof s_action, "pk show --tahun %d --versi %d%s", year, version,
+             xlsx ? " (export)" : "");
+    Lkip__PkShowRequest body = LKIP__PK_SHOW_REQUEST__INIT;
+    body.year = year;
+    body.version = version;
+    body.xlsx = xlsx;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PK_SHOW;
+    req.pk_show = &body;
+    return s_call(a, &req, status, code);
+}
+
+static const Lkip__Reply *s_format_make(actor_t *a, const char *ref, int status, const char *code)
+{
+    snprintf(s_action, sizeof s_action, "format make %s", ref);
+    Lkip__FormatMakeRequest body = LKIP__FORMAT_MAKE_REQUEST__INIT;
+    body.instance = (char *)ref;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_FORMAT_MAKE;
+    req.format_make = &body;
+    return s_call(a, &req, status, code);
+}
+
+static const Lkip__Reply *s_format_download(actor_t *a, const char *ref, const char *unit,
+                                            int status, const char *code)
+{
+    snprintf(s_action, sizeof s_action, "format download %s --unit %s", ref, unit);
+    Lkip__FormatDownloadRequest body = LKIP__FORMAT_DOWNLOAD_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.unit_code = (char *)unit;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_FORMAT_DOWNLOAD;
+    req.format_download = &body;
+    return s_call(a, &req, status, code);
+}
+
+static const Lkip__CapaianReply *s_capaian(actor_t *a, const char *ref, bool xlsx)
+{
+    snprintf(s_action, sizeof s_action, "capaian %s%s", ref, xlsx ? " --xlsx" : "");
+    Lkip__CapaianRequest body = LKIP__CAPAIAN_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.xlsx = xlsx;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_CAPAIAN;
+    req.capaian = &body;
+    const Lkip__Reply *r = s_call(a, &req, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_CAPAIAN_TABLE);
+    return r->capaian_table;
+}
+
+/* The reply's errors include one at ref (or any, when ref is NULL) with code and part. */
+static void s_assert_cell_error(Lkip__CellError *const *errors, size_t n, const char *ref,
+                                const char *code, const char *part)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((!ref || strcmp(errors[i]->ref, ref) == 0) && strcmp(errors[i]->code, code) == 0 &&
+            strstr(errors[i]->reason, part))
+            return;
+    for (size_t i = 0; i < n; i++)
+        print_error("  reported: %s line %d [%s] %s: %s\n", errors[i]->ref, errors[i]->line,
+                    errors[i]->column_name, errors[i]->code, errors[i]->reason);
+    fail_msg("%s: no error %s %s \"%s\"", s_action, ref ? ref : "*", code, part);
+}
+
+/* The sample PK as the report library reads it, for the tests' own workbooks. */
+static pk_t *s_sample_pk(int year)
+{
+    pk_t *pk = pk_parse(ts_pk_csv, sizeof ts_pk_csv - 1, year, ts_units, TS_N_UNITS);
+    assert_int_equal(pk->n_errors, 0);
+    return pk;
+}
+
+/* A downloaded format filled with csv's rows, as the unit's operator returns it (the same
+ * meta and locked cells; pk: what the locked cells show). Caller frees. */
+static uint8_t *s_fill(const Lkip__FormatReply *f, const pk_t *pk, const char *csv, size_t *len)
+{
+    unitfmt_info_t info;
+    assert_int_equal(unitfmt_read_info(f->content.data, f->content.len, &info), 0);
+    unitdata_t *values = unitdata_parse(csv, strlen(csv));
+    assert_int_equal(values->n_errors, 0);
+    unitfmt_meta_t meta = {
+        info.instance_id, info.instance_ref, info.org_code,   "DKIP",         info.unit_code,
+        info.unit_code,   info.year,         info.pk_version, info.format_id, NULL};
+    uint8_t *data;
+    const char *why;
+    assert_int_equal(unitfmt_write(&meta, pk, values, &data, len, &why), 0);
+    unitdata_destroy(&values);
+    unitfmt_info_clear(&info);
+    return data;
+}
+
+/* The IKP rows of the sample data with a kode column and explanations. */
+static const char s_ikp_csv[] =
+    "kode;sasaran;indikator;satuan;arah;target;realisasi;pagu;realisasi_anggaran;penjelasan;"
+    "faktor_pendukung;faktor_penghambat;upaya\n"
+    "IKP-01;Meningkatnya keterbukaan informasi publik;Indeks Keterbukaan Informasi Publik;"
+    "indeks;naik;80;84,2;1.200.000.000;1.134.500.000;Portal PPID diperbarui;Dukungan pimpinan;"
+    "Jaringan kelurahan belum merata;Pelatihan admin PPID kelurahan\n"
+    "IKP-02;Meningkatnya keterbukaan informasi publik;Persentase informasi publik yang "
+    "dipublikasikan;%;naik;100;96;;;;;;\n";
+
+static void test_pk_import_show_export(void **state)
+{
+    actor_t *kasubag = &s_cast[KASUBAG];
+    /* 1. the sample, as the Kasubag imports it; audited */
+    const Lkip__PkReply *p = s_pk_sample(2026, 1);
+    assert_int_equal(p->year, 2026);
+    assert_int_equal(p->renstra_first, 2025);
+    assert_int_equal(p->renstra_last, 2029);
+    assert_int_equal(p->baseline_year, 2024);
+    assert_string_equal(p->indicators[2]->code, "IKP-01");
+    assert_string_equal(p->indicators[2]->unit_code, "IKP");
+    assert_string_equal(p->indicators[2]->target, "80");
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM pk_indicators", NULL), 11);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM pk_years", NULL), 66);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit WHERE command = 'pk_import'"
+                                     " AND status = 201 AND detail LIKE 'pk 2026 v1: 11 %'",
+                                     NULL),
+                     1);
+
+    /* 2. the same PK as LibreOffice saved it: the next version */
+    const char *src = getenv("LKIP_SRCDIR");
+    char *path = xasprintf("%s/tests/fixtures/pk-2026-libreoffice.xlsx", src ? src : ".");
+    char *book;
+    size_t book_len;
+    assert_int_equal(read_file(path, 1024 * 1024, &book, &book_len), 0);
+    free(path);
+    const Lkip__Reply *r =
+        s_pk_import(kasubag, 2026, "pk-2026.xlsx", book, book_len, LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->pk->version, 2);
+    assert_int_equal(r->pk->versions, 2);
+    assert_int_equal(r->pk->n_indicators, 11);
+    free(book);
+
+    /* 3. bad files, refused whole with every bad cell named; nothing stored */
+    static const char bad_csv[] = "kode;unit;sasaran;indikator;satuan;arah;target_2026\n"
+                                  "X-1;Bidang IKP;S;I;%;naik;8o\n"
+                                  "X-2;Bidang Humas;S;I;%;miring;80\n";
+    r = s_pk_import(kasubag, 2026, "pk-rusak.csv", bad_csv, sizeof bad_csv - 1,
+                    LKIP__STATUS__INVALID, "bad_data");
+    s_assert_cell_error(r->pk->errors, r->pk->n_errors, "G2", "bad_number", "\"8o\"");
+    s_assert_cell_error(r->pk->errors, r->pk->n_errors, "B3", "unknown_unit", "Bidang Humas");
+    s_assert_cell_error(r->pk->errors, r->pk->n_errors, "F3", "bad_direction", "miring");
+    assert_int_equal(r->pk->n_errors, 3);
+    assert_non_null(strstr(r->message, "3 isian tidak sah"));
+    /* a workbook: a date and a word where numbers belong, named by sheet and cell */
+    xlsx_write_t *w = xlsx_write_new();
+    lxw_workbook *wb = xlsx_write_book(w);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "PK");
+    lxw_format *date = workbook_add_format(wb);
+    format_set_num_format(date, "dd/mm/yyyy");
+    static const char *const head[] = {"kode",   "unit", "sasaran",     "indikator",
+                                       "satuan", "arah", "target_2026", "realisasi_2025"};
+    for (int c = 0; c < 8; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], NULL);
+    static const char *const row[] = {"IKP-01", "IKP", "S", "I", "%", "naik"};
+    for (int c = 0; c < 6; c++)
+        worksheet_write_string(ws, 1, (lxw_col_t)c, row[c], NULL);
+    lxw_datetime dt = {2026, 1, 5, 0, 0, 0};
+    worksheet_write_datetime(ws, 1, 6, &dt, date);
+    worksheet_write_string(ws, 1, 7, "tujuh puluh", NULL);
+    uint8_t *xbook;
+    size_t xlen;
+    const char *why;
+    assert_int_equal(xlsx_write_finish(&w, &xbook, &xlen, &why), 0);
+    r = s_pk_import(kasubag, 2026, "pk-rusak.xlsx", xbook, xlen, LKIP__STATUS__INVALID, "bad_data");
+    s_assert_cell_error(r->pk->errors, r->pk->n_errors, "PK!G2", "date_not_number", "tanggal");
+    s_assert_cell_error(r->pk->errors, r->pk->n_errors, "PK!H2", "bad_number", "tujuh puluh");
+    free(xbook);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM pk_versions", NULL), 2);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit WHERE command = 'pk_import'"
+                                     " AND status = 422 AND code = 'bad_data'",
+                                     NULL),
+                     2);
+
+    /* 4. only the Kasubag Perencanaan (or admin) imports: others 403, nothing stored */
+    static const who_t others[] = {STAF, SEKRETARIS, KADIS, OP_IKP};
+    for (size_t i = 0; i < ARRAY_LEN(others); i++)
+        s_pk_import(&s_cast[others[i]], 2026, "pk.csv", ts_pk_csv, sizeof ts_pk_csv - 1,
+                    LKIP__STATUS__FORBIDDEN, "forbidden_role");
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM pk_versions", NULL), 2);
+
+    /* 5. anyone of the organisation reads it: the newest, or a version; exported as XLSX that
+     *    reads back to the same PK */
+    r = s_pk_show(&s_cast[OP_STATISTIK], 2026, 0, false, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->pk->version, 2);
+    assert_string_equal(r->pk->file_name, "pk-2026.xlsx");
+    r = s_pk_show(&s_cast[STAF], 2026, 1, true, LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->pk->version, 1);
+    pk_t *back = pk_parse(r->pk->content.data, r->pk->content.len, 2026, ts_units, TS_N_UNITS);
+    assert_int_equal(back->n_errors, 0);
+    assert_int_equal(back->n, 11);
+    assert_true(pk_find(back, "APT-01")->target_lo == 2.6);
+    assert_true(pk_year(pk_find(back, "SEK-01"), 2025)->realisasi == 66.1);
+    pk_destroy(&back);
+    s_pk_show(kasubag, 2027, 0, false, LKIP__STATUS__NOT_FOUND, "no_pk");
+    s_pk_show(kasubag, 2026, 9, false, LKIP__STATUS__NOT_FOUND, "no_pk");
+
+    /* 6. another organisation sees none of it, and cannot name DKIP's units */
+    keypair_t admin_kp, other_kp;
+    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &admin_kp), 0);
+    actor_t *admin = &s_extra[s_n_extra++];
+    *admin = (actor_t){.name = "admin",
+                       .kp = admin_kp,
+                       .c = harness_client(s_h, s_d1, &admin_kp, CALL_TIMEOUT_MS)};
+    snprintf(s_action, sizeof s_action, "org add DKIS");
+    Lkip__OrgAddRequest org = LKIP__ORG_ADD_REQUEST__INIT;
+    org.code = "DKIS";
+    org.name = "Dinas Kesehatan";
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_ORG_ADD;
+    req.org_add = &org;
+    s_call(admin, &req, LKIP__STATUS__CREATED, NULL);
+    assert_int_equal(harness_keypair(s_h, "kasubag.dkis", &other_kp), 0);
+    snprintf(s_action, sizeof s_action, "user add kasubag.dkis");
+    Lkip__UserAddRequest user = LKIP__USER_ADD_REQUEST__INIT;
+    user.name = "kasubag.dkis";
+    user.full_name = "Kasubag Perencanaan Dinkes";
+    user.role = "kasubag_perencanaan";
+    user.org_code = "DKIS";
+    user.public_key = other_kp.public_key;
+    req = (Lkip__Envelope)LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_USER_ADD;
+    req.user_add = &user;
+    s_call(admin, &req, LKIP__STATUS__CREATED, NULL);
+    actor_t *other = &s_extra[s_n_extra++];
+    *other = (actor_t){.name = "kasubag.dkis",
+                       .kp = other_kp,
+                       .c = harness_client(s_h, s_d1, &other_kp, CALL_TIMEOUT_MS)};
+    s_pk_show(other, 2026, 0, false, LKIP__STATUS__NOT_FOUND, "no_pk");
+    r = s_pk_import(other, 2026, "pk.csv", ts_pk_csv, sizeof ts_pk_csv - 1, LKIP__STATUS__INVALID,
+                    "bad_data");
+    s_assert_cell_error(r->pk->errors, r->pk->n_errors, "B2", "unknown_unit", "Sekretariat");
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM pk_versions", NULL), 2);
+    s_stop_clean();
+}
+
+static void test_formats_made_delivered_downloaded(void **state)
+{
+    actor_t *kasubag = &s_cast[KASUBAG], *op = &s_cast[OP_IKP];
+    s_pk_sample(2026, 1);
+    s_watch("LKIP", "2026");
+    for (int i = FIRST_OP; i < CAST; i++)
+        s_subscribe(&s_cast[i]);
+    s_start(&s_cast[KADIS], "LKIP", "2026", "Susun LKIP", LKIP__STATUS__CREATED, "ok");
+    /* the instance keeps the version it started with: a later import does not move it */
+    s_pk_sample(2026, 2);
+    char id[24];
+    s_instance_id("LKIP", "2026", id);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT v.version FROM instances i JOIN pk_versions v"
+                                     " ON v.id = i.pk_id WHERE i.id = $1::bigint",
+                                     id, NULL),
+                     1);
+    /* step 2 (the definition's format_unit step) makes one format per unit */
+    const Lkip__Reply *r =
+        s_step(kasubag, "LKIP/2026", 2, DONE, "Format disusun", LKIP__STATUS__OK, "ok");
+    assert_non_null(strstr(r->message, "Format data kinerja dibuat untuk 5 unit"));
+    assert_non_null(strstr(r->message, "Perjanjian Kinerja 2026 versi 1"));
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM unit_formats", NULL), 5);
+    /* step 3 hands them out: each unit's task event names its file */
+    s_step(kasubag, "LKIP/2026", 3, DONE, "Isi formatnya", LKIP__STATUS__OK, "ok");
+    s_expect_events("op.*=unit_task_assigned:3");
+    for (int i = FIRST_OP; i < CAST; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "format-LKIP-2026-%s.xlsx", s_cast[i].unit);
+        assert_string_equal(s_newest(&s_cast[i])->file_name, want);
+    }
+
+    /* an operator fetches its own unit's format: the PK version it started with */
+    r = s_format_download(op, "LKIP/2026", "", LKIP__STATUS__OK, "ok");
+    const Lkip__FormatReply *f = r->formats;
+    assert_int_equal(f->n_formats, 1);
+    assert_string_equal(f->formats[0]->unit_code, "IKP");
+    assert_int_equal(f->formats[0]->indicators, 2);
+    assert_int_equal(f->formats[0]->pk_version, 1);
+    char sha[65];
+    s_sha256(f->content.data, f->content.len, sha);
+    assert_string_equal(sha, f->formats[0]->sha256);
+    unitfmt_info_t info;
+    assert_int_equal(unitfmt_read_info(f->content.data, f->content.len, &info), 0);
+    assert_string_equal(info.unit_code, "IKP");
+    assert_string_equal(info.instance_ref, "LKIP/2026");
+    assert_int_equal(info.pk_version, 1);
+    char *stored = harness_sql(s_h,
+                               "SELECT f.format_id FROM unit_formats f JOIN units n"
+                               " ON n.id = f.unit_id WHERE n.code = 'IKP'",
+                               NULL);
+    assert_string_equal(info.format_id, stored);
+    free(stored);
+    unitfmt_info_clear(&info);
+    /* the file is the protected format: the locked PK cells and the shaded inputs */
+    xlsx_t *x;
+    const char *code;
+    char *why;
+    assert_int_equal(xlsx_open(f->content.data, f->content.len, NULL, &x, &code, &why), 0);
+    xlsx_sheet_t *sheet;
+    assert_int_equal(xlsx_read_sheet(x, "Data Kinerja", &sheet, &code, &why), 0);
+    assert_true(sheet->is_protected);
+    assert_string_equal(xlsx_cell(sheet, 6, 2)->text, "IKP-01");
+    assert_true(xlsx_cell(sheet, 6, 7)->num == 80);
+    xlsx_sheet_destroy(&sheet);
+    xlsx_destroy(&x);
+
+    /* another unit's: refused to an operator; the Kasubag and staf fetch any unit's */
+    s_format_download(op, "LKIP/2026", "STATISTIK", LKIP__STATUS__FORBIDDEN, "other_unit");
+    s_format_download(&s_cast[SEKRETARIS], "LKIP/2026", "STATISTIK", LKIP__STATUS__FORBIDDEN,
+                      "other_unit");
+    r = s_format_download(kasubag, "LKIP/2026", "STATISTIK", LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->formats->formats[0]->indicators, 2);
+    r = s_format_download(&s_cast[STAF], "LKIP/2026", "APTIKA", LKIP__STATUS__OK, "ok");
+    assert_int_equal(r->formats->formats[0]->indicators, 3);
+    s_format_download(kasubag, "LKIP/2026", "HUMAS", LKIP__STATUS__NOT_FOUND, "no_format");
+
+    /* made again on request, by the format step's actor only */
+    s_format_make(&s_cast[STAF], "LKIP/2026", LKIP__STATUS__FORBIDDEN, "wrong_role");
+    r = s_format_make(kasubag, "LKIP/2026", LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->formats->n_formats, 5);
+    assert_int_equal(r->formats->formats[0]->version, 2);
+    assert_int_equal(r->formats->pk_version, 1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit WHERE command = 'format_make'"
+                                     " AND status = 201",
+                                     NULL),
+                     1);
+    s_stop_clean();
+}
+
+static void test_xlsx_submit_and_refusals(void **state)
+{
+    actor_t *ikp = &s_cast[OP_IKP], *sta = &s_cast[OP_STATISTIK];
+    s_pk_sample(2026, 1);
+    s_lkip_to("2026", 4);   /* step 2 made the formats from the PK */
+    s_lkip_to("2026-b", 4); /* another instance of the same year */
+    pk_t *pk = s_sample_pk(2026);
+    const Lkip__Reply *r = s_format_download(ikp, "LKIP/2026", "", LKIP__STATUS__OK, "ok");
+    size_t len;
+    uint8_t *filled = s_fill(r->formats, pk, s_ikp_csv, &len);
+    r = s_format_download(ikp, "LKIP/2026-b", "", LKIP__STATUS__OK, "ok");
+    size_t other_len;
+    uint8_t *other_instance = s_fill(r->formats, pk, s_ikp_csv, &other_len);
+    probe_t before;
+    s_probe("LKIP", "2026", &before);
+
+    /* another unit's workbook, and another instance's: both named, nothing stored */
+    r = s_submit_named(sta, "LKIP/2026", "format-ikp.xlsx", filled, len, LKIP__STATUS__INVALID,
+                       "other_unit");
+    assert_non_null(strstr(r->message, "format unit IKP, bukan unit STATISTIK"));
+    r = s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", other_instance, other_len,
+                       LKIP__STATUS__INVALID, "other_instance");
+    assert_non_null(strstr(r->message, "LKIP/2026-b"));
+    assert_non_null(strstr(r->message, "bukan untuk LKIP/2026"));
+
+    /* a locked cell changed (the sheet unprotected and the target typed over) */
+    pk_t *edited = s_sample_pk(2026);
+    ((pk_indicator_t *)pk_find(edited, "IKP-01"))->target_lo = 75;
+    ((pk_indicator_t *)pk_find(edited, "IKP-01"))->target_hi = 75;
+    r = s_format_download(ikp, "LKIP/2026", "", LKIP__STATUS__OK, "ok");
+    size_t tampered_len;
+    uint8_t *tampered = s_fill(r->formats, edited, s_ikp_csv, &tampered_len);
+    pk_destroy(&edited);
+    r = s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", tampered, tampered_len,
+                       LKIP__STATUS__INVALID, "bad_data");
+    s_assert_cell_error(r->submitted->errors, r->submitted->n_errors, "Data Kinerja!G6",
+                        "locked_cell_changed", "\"75\", padahal nilai Perjanjian Kinerja \"80\"");
+    free(tampered);
+
+    /* a date where a number belongs, a word in the budget: every bad cell at once */
+    r = s_format_download(ikp, "LKIP/2026", "", LKIP__STATUS__OK, "ok");
+    unitfmt_info_t info;
+    assert_int_equal(unitfmt_read_info(r->formats->content.data, r->formats->content.len, &info),
+                     0);
+    ts_hand_t hand = {.with_meta = true,
+                      .instance_id = info.instance_id,
+                      .instance_ref = info.instance_ref,
+                      .format_id = info.format_id};
+    size_t hand_len;
+    uint8_t *by_hand = ts_format_by_hand(pk, &hand, &hand_len);
+    unitfmt_info_clear(&info);
+    r = s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", by_hand, hand_len,
+                       LKIP__STATUS__INVALID, "bad_data");
+    s_assert_cell_error(r->submitted->errors, r->submitted->n_errors, "Data Kinerja!H6",
+                        "date_not_number", "tanggal");
+    s_assert_cell_error(r->submitted->errors, r->submitted->n_errors, "Data Kinerja!I6",
+                        "bad_number", "satu milyar");
+    assert_int_equal(r->submitted->n_errors, 2);
+    free(by_hand);
+
+    /* encrypted (saved by LibreOffice with a password), and not an XLSX at all */
+    const char *src = getenv("LKIP_SRCDIR");
+    char *path = xasprintf("%s/tests/fixtures/format-ikp-encrypted.xlsx", src ? src : ".");
+    char *enc;
+    size_t enc_len;
+    assert_int_equal(read_file(path, 1024 * 1024, &enc, &enc_len), 0);
+    free(path);
+    r = s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", enc, enc_len, LKIP__STATUS__INVALID,
+                       "encrypted");
+    assert_non_null(strstr(r->message, "kata sandi"));
+    free(enc);
+    static const char pdf[] = "%PDF-1.4 bukan buku kerja";
+    s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", pdf, sizeof pdf - 1, LKIP__STATUS__INVALID,
+                   "not_xlsx");
+
+    /* archives past the caps: one entry inflating to 80 MB, and 600 entries */
+    char *zpath = xasprintf("%s/bomb.zip", harness_tmpdir(s_h));
+    for (int kind = 0; kind < 2; kind++) {
+        int err;
+        zip_t *z = zip_open(zpath, ZIP_CREATE | ZIP_TRUNCATE, &err);
+        assert_non_null(z);
+        size_t size = kind == 0 ? 80u * 1024 * 1024 : 8;
+        char *body = xmalloc(size);
+        memset(body, ' ', size);
+        for (int e = 0; e < (kind == 0 ? 1 : 600); e++) {
+            char name[64];
+            snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", e + 1);
+            assert_true(
+                zip_file_add(z, name, zip_source_buffer(z, body, size, 0), ZIP_FL_OVERWRITE) >= 0);
+        }
+        assert_int_equal(zip_close(z), 0);
+        free(body);
+        char *bomb;
+        size_t bomb_len;
+        assert_int_equal(read_file(zpath, 4 * 1024 * 1024, &bomb, &bomb_len), 0);
+        s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", bomb, bomb_len, LKIP__STATUS__TOO_LARGE,
+                       kind == 0 ? "archive_too_large" : "too_many_entries");
+        free(bomb);
+    }
+    free(zpath);
+
+    /* every refusal above left the instance as it was, and each was audited */
+    s_assert_unchanged("LKIP", "2026", &before);
+    assert_true(s_audits("op.ikp", "submit", 422, "bad_data", "LKIP", "2026", 4) >= 2);
+    assert_int_equal(s_audits("op.ikp", "submit", 413, "archive_too_large", "LKIP", "2026", 4), 1);
+
+    /* the filled format itself is taken: the rows, their codes and the explanations */
+    r = s_submit_named(ikp, "LKIP/2026", "format-ikp.xlsx", filled, len, LKIP__STATUS__CREATED,
+                       "ok");
+    assert_int_equal(r->submitted->rows, 2);
+    assert_int_equal(r->submitted->version, 1);
+    assert_true(r->submitted->format_id[0] == 'F');
+    char *got = harness_sql(s_h,
+                            "SELECT x.code || '|' || x.realisasi || '|' || x.faktor_penghambat"
+                            " || '|' || d.format_id FROM indicators x JOIN unit_data d"
+                            " ON d.id = x.data_id WHERE x.code = 'IKP-01'",
+                            NULL);
+    char want[200];
+    snprintf(want, sizeof want, "IKP-01|84.2|Jaringan kelurahan belum merata|%s",
+             r->submitted->format_id);
+    assert_string_equal(got, want);
+    free(got);
+    /* a CSV with the kode and explanation columns works as well (STATISTIK, no kode: matched
+     * by indikator) */
+    int rows;
+    char *csv = s_unit_csv("Bidang Statistik", &rows);
+    s_submit(sta, "LKIP/2026", csv, strlen(csv), LKIP__STATUS__CREATED, "ok");
+    free(csv);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM indicators WHERE code IN"
+                                     " ('STA-01', 'STA-02')",
+                                     NULL),
+                     2);
+    free(filled);
+    free(other_instance);
+    pk_destroy(&pk);
+    assert_true(s_server_time(ikp) > 0); /* the daemon still serves */
+    s_stop_clean();
+}
+
+/* Walks LKIP/period to its end; IKP sends ikp_csv, the other units the sample, except the units
+ * in skip (closed as missing by the staf). */
+static void s_lkip_year(const char *period, const char *ikp_csv, const char *skip)
+{
+    char ref[64];
+    snprintf(ref, sizeof ref, "LKIP/%s", period);
+    s_lkip_to(period, 4);
+    for (int i = 0; i < N_UNITS; i++) {
+        actor_t *op = &s_cast[s_units[i].who];
+        if (strstr(skip, op->unit))
+            continue;
+        int rows;
+        char *csv = op == &s_cast[OP_IKP] ? xstrdup(ikp_csv) : s_unit_csv(s_units[i].label, &rows);
+        s_submit(op, ref, csv, strlen(csv), LKIP__STATUS__CREATED, "ok");
+        free(csv);
+    }
+    if (*skip)
+        s_step(&s_cast[STAF], ref, 4, DONE, "", LKIP__STATUS__OK, "ok");
+    s_lkip_to(period, 5);
+}
+
+#define NEAR(a, b) (fabs((a) - (b)) < 1e-9)
+
+/* Two finished years (2024 without a PK, its rows carrying their kode; 2025 with the PK of
+ * 2025, rows matched by indikator), then 2026 with the PK of 2026: the analysis of 2026
+ * against numbers computed by hand. */
+static void test_analysis_over_finished_years(void **state)
+{
+    /* 2024: no PK; IKP's CSV names its codes */
+    static const char ikp_2024[] =
+        "kode;sasaran;indikator;satuan;arah;target;realisasi\n"
+        "IKP-01;Keterbukaan;Indeks Keterbukaan Informasi Publik;indeks;naik;75;76\n"
+        "IKP-02;Keterbukaan;Persentase informasi publik yang dipublikasikan;%;naik;90;88\n";
+    s_lkip_year("2024", ikp_2024, "");
+    s_lkip_to("2024", 0);
+    /* 2025: the PK of 2025; rows without kode, matched by indikator */
+    s_pk_sample(2025, 1);
+    static const char ikp_2025[] =
+        "sasaran;indikator;satuan;arah;target;realisasi\n"
+        "Keterbukaan;Indeks Keterbukaan Informasi Publik;indeks;naik;77;79,5\n"
+        "Keterbukaan;Persentase informasi publik yang dipublikasikan;%;naik;95;94\n";
+    s_lkip_year("2025", ikp_2025, "");
+    s_lkip_to("2025", 0);
+    /* 2026: the PK of 2026; IKP returns its format, STATISTIK sends nothing */
+    s_pk_sample(2026, 1);
+    s_lkip_to("2026", 4);
+    pk_t *pk = s_sample_pk(2026);
+    const Lkip__Reply *r =
+        s_format_download(&s_cast[OP_IKP], "LKIP/2026", "", LKIP__STATUS__OK, "ok");
+    size_t len;
+    uint8_t *filled = s_fill(r->formats, pk, s_ikp_csv, &len);
+    s_submit_named(&s_cast[OP_IKP], "LKIP/2026", "format-ikp.xlsx", filled, len,
+                   LKIP__STATUS__CREATED, "ok");
+    free(filled);
+    pk_destroy(&pk);
+    s_lkip_year("2026", s_ikp_csv, "STATISTIK, IKP"); /* the others, then the staf closes */
+
+    const Lkip__CapaianReply *c = s_capaian(&s_cast[KASUBAG], "LKIP/2026", true);
+    assert_int_equal(c->year, 2026);
+    assert_int_equal(c->pk_version, 1);
+    assert_int_equal(c->n_indicators, 11);
+    const Lkip__IndicatorResult *x = NULL;
+    for (size_t i = 0; i < c->n_indicators; i++)
+        if (strcmp(c->indicators[i]->code, "IKP-01") == 0)
+            x = c->indicators[i];
+    assert_non_null(x);
+    /* 84,2 against 80: 105,25%; serapan 1.134,5 / 1.200 juta; efisiensi (1 - serapan/capaian) */
+    assert_true(x->submitted && x->rated && NEAR(x->capaian, 84.2 * 100 / 80));
+    assert_string_equal(x->rating, "Sangat Tinggi");
+    double serapan = 1134500000.0 * 100 / 1200000000.0;
+    assert_true(x->serapan_rated && NEAR(x->serapan, serapan));
+    assert_true(x->efisiensi_rated && NEAR(x->efisiensi, (1 - serapan / (84.2 * 100 / 80)) * 100));
+    assert_string_equal(x->faktor_penghambat, "Jaringan kelurahan belum merata");
+    /* the Renstra: 80 this year, 86 in 2029, progress 84,2 / 86 */
+    assert_true(x->has_renstra_target && NEAR(x->renstra_target, 80));
+    assert_true(x->has_renstra_final && NEAR(x->renstra_final, 86));
+    assert_int_equal(x->renstra_last, 2029);
+    assert_true(x->progress_rated && NEAR(x->progress, 84.2 * 100 / 86));
+    /* the earlier years: the finished LKIPs win over the PK's baseline and realisasi_2025 */
+    assert_int_equal(x->n_history, 2);
+    assert_int_equal(x->history[0]->year, 2024);
+    assert_string_equal(x->history[0]->source, "LKIP");
+    assert_true(NEAR(x->history[0]->realisasi, 76) && NEAR(x->history[0]->target, 75));
+    assert_true(x->history[0]->rated && NEAR(x->history[0]->capaian, 76.0 * 100 / 75));
+    assert_int_equal(x->history[1]->year, 2025);
+    assert_string_equal(x->history[1]->source, "LKIP");
+    assert_true(NEAR(x->history[1]->realisasi, 79.5));
+    assert_true(NEAR(x->history[1]->capaian, 79.5 * 100 / 77));
+    /* an indicator whose unit sends nothing this year */
+    for (size_t i = 0; i < c->n_indicators; i++)
+        if (strcmp(c->indicators[i]->code, "STA-01") == 0)
+            x = c->indicators[i];
+    assert_false(x->submitted);
+    /* 2024's rows had no kode and no PK to match them: the baseline; 2025's were matched */
+    assert_string_equal(x->history[0]->source, "baseline");
+    assert_true(NEAR(x->history[0]->realisasi, 55));
+    assert_string_equal(x->history[1]->source, "LKIP");
+    assert_true(NEAR(x->history[1]->realisasi, 78.5));
+    /* who sent nothing; the units' summaries */
+    assert_int_equal(c->n_missing_units, 1);
+    assert_string_equal(c->missing_units[0], "STATISTIK");
+    for (size_t i = 0; i < c->n_units; i++)
+        if (strcmp(c->units[i]->key, "STATISTIK") == 0)
+            assert_false(c->units[i]->submitted);
+        else
+            assert_true(c->units[i]->submitted && c->units[i]->average_rated);
+    assert_true(c->n_sasaran == 5);
+    /* the analysis workbook came along, with its chart */
+    assert_true(c->xlsx.len > 0);
+    xlsx_t *book;
+    const char *code;
+    char *why;
+    assert_int_equal(xlsx_open(c->xlsx.data, c->xlsx.len, NULL, &book, &code, &why), 0);
+    assert_string_equal(xlsx_sheet_name(book, 2), "Grafik");
+    xlsx_destroy(&book);
+    char *chart = ts_zip_part(c->xlsx.data, c->xlsx.len, "xl/charts/chart1.xml");
+    assert_non_null(strstr(chart, "<c:barChart>"));
+    free(chart);
     s_stop_clean();
 }
 
@@ -1865,6 +2503,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_pk_import_show_export, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_formats_made_delivered_downloaded, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_xlsx_submit_and_refusals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_analysis_over_finished_years, s_setup, s_teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(s_sop_dir);

@@ -85,9 +85,9 @@ static doc_t *tx_doc(void)
     for (int r = 0; r < 40; r++)
         doc_table_rowv(d, DOC_ROW_BODY, 0, (const char *[]){"1", "Baris", "1.234,56"});
     doc_page_break(d);
-    chart_t *c = chart_new("Grafik", "nilai", "");
-    int s = chart_add_series(c, "A", CHART_BARS, 0x336699);
-    chart_set_value(c, s, chart_add_category(c, "2026"), 5, CHART_USE_SERIES);
+    plot_t *c = plot_new("Grafik", "nilai", "");
+    int s = plot_add_series(c, "A", PLOT_BARS, 0x336699);
+    plot_set_value(c, s, plot_add_category(c, "2026"), 5, PLOT_USE_SERIES);
     doc_chart(d, c, 120, 60);
     doc_para_text(d, DOC_STYLE_SIGNATURE, 0, "Gorontalo\nKepala");
     return d;

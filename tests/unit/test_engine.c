@@ -324,8 +324,9 @@ static void test_engine_done_task(void **state)
     cmd.text = "format terlampir";
     engine_result_t r;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 200, E_FINISH(2, OUTCOME_DONE), E_STEP_DONE(2, TEXT_COMMAND), E_OPEN(3),
-           E_ASSIGNED(3));
+    /* step 2 is the definition's format_unit step: the formats are made first */
+    EXPECT(&r, 200, E_PLAIN(EFF_MAKE_UNIT_FORMATS, 2), E_FINISH(2, OUTCOME_DONE),
+           E_STEP_DONE(2, TEXT_COMMAND), E_OPEN(3), E_ASSIGNED(3));
     s_message_has(&r, "Langkah 2");
     s_message_has(&r, "langkah 3");
 
@@ -1071,7 +1072,7 @@ typedef struct {
     bool has_document;
     bool tasks_opened;
     engine_unit_state_t unit[EN_UNITS];
-    int letters, archives, documents, returned, instance_done;
+    int letters, archives, documents, returned, instance_done, formats;
     int trail[64]; /* every step opened, in order */
     int n_trail;
 } s_model_t;
@@ -1108,6 +1109,12 @@ static void s_model_apply(s_model_t *m, const engine_result_t *r, int unit)
         case EFF_FINISH_STEP:
             assert_true(m->active);
             assert_int_equal(e->step_no, m->current);
+            break;
+        case EFF_MAKE_UNIT_FORMATS:
+            assert_int_equal(e->step_no, m->current);
+            assert_true(sopdef_step(m->def, e->step_no)->makes_unit_formats);
+            assert_false(m->tasks_opened); /* made before they are handed out */
+            m->formats++;
             break;
         case EFF_OPEN_UNIT_TASKS:
             assert_false(m->tasks_opened);
@@ -1261,6 +1268,7 @@ static void test_engine_lkip_walk(void **state)
     assert_int_equal(m.letters, 1);
     assert_int_equal(m.returned, 2);
     assert_int_equal(m.instance_done, 1);
+    assert_int_equal(m.formats, 1);
     for (int u = 0; u < EN_UNITS; u++)
         assert_int_equal(m.unit[u], ENGINE_UNIT_SUBMITTED);
     /* nothing more */

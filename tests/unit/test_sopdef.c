@@ -135,6 +135,7 @@ static void test_sopdef_lkip_file(void **state)
         assert_int_equal(s->document, e->document);
         assert_int_equal(s->return_to, e->return_to);
         assert_string_equal(s->unit_role, i == 2 ? "operator_unit" : "");
+        assert_int_equal(s->makes_unit_formats, i == 1); /* step 2 makes the formats */
         /* The file writes the defaults out: 75%, 1 hour before, escalate every day. */
         assert_int_equal(s->reminders.n_percents, 1);
         assert_int_equal(s->reminders.percents[0], 75);
@@ -454,6 +455,19 @@ static const s_sopdef_bad_t s_sopdef_bad[] = {
      "step 3: only one himpun step is allowed (step 2 is one)"},
     {"two penomoran", SD_HEAD SD_STEP(1, "penomoran") SD_STEP(2, "tugas") SD_STEP(3, "penomoran"),
      6, "step 3: only one penomoran step is allowed (step 1 is one)"},
+    {"format_unit after sebar",
+     SD_HEAD SD_SEBAR(1) SD_STEP(2, "himpun") SD_STEPX(3, "tugas", "format_unit: true"), 6,
+     "step 3: format_unit needs a sebar step at or after this step"},
+    {"format_unit without sebar", SD_HEAD SD_STEPX(1, "tugas", "format_unit: true"), 4,
+     "step 1: format_unit needs a sebar step"},
+    {"two format_unit",
+     SD_HEAD SD_STEPX(1, "tugas", "format_unit: true") SD_STEPX(2, "tugas", "format_unit: true")
+         SD_SEBAR(3) SD_STEP(4, "himpun"),
+     5, "step 2: format_unit: only one step may make the units' formats (step 1 does)"},
+    {"format_unit on a himpun", SD_HEAD SD_SEBAR(1) SD_STEPX(2, "himpun", "format_unit: true"), 5,
+     "format_unit is only for jenis tugas or sebar"},
+    {"format_unit not a bool", SD_HEAD SD_STEPX(1, "tugas", "format_unit: kadang"), 4,
+     "format_unit: unknown value \"kadang\""},
     {"arsip not last", SD_HEAD SD_STEP(1, "arsip") SD_STEP(2, "tugas"), 4,
      "step 1: arsip must be the last step"},
     {"two arsip", SD_HEAD SD_STEP(1, "tugas") SD_STEP(2, "arsip") SD_STEP(3, "arsip"), 5,

@@ -780,6 +780,95 @@ static void tu_too_many_errors(void **state)
     strbuf_free(&sb);
 }
 
+/* ---- the kode and explanation columns, and the helpers readers of other formats use --------- */
+
+static void tu_code_and_explanations(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "kode;indikator;sasaran;satuan;arah;target;realisasi;penjelasan;faktor_pendukung;"
+        "Faktor Penghambat;Upaya / Rencana Tindak Lanjut\n"
+        "IKP-01;Indeks KIP;Keterbukaan;indeks;naik;80;84,2;\"Naik karena portal baru;\n"
+        "dua baris\";Dukungan pimpinan;Anggaran terbatas;Tambah pelatihan\n"
+        "IKP-02;Persentase publikasi;Keterbukaan;%;naik;100;96;;;;\n";
+    unitdata_t *ud = tu_parse(text);
+    tu_assert_no_errors(ud);
+    assert_int_equal(ud->n_rows, 2);
+    assert_string_equal(ud->rows[0].code, "IKP-01");
+    assert_string_equal(ud->rows[0].penjelasan, "Naik karena portal baru;\ndua baris");
+    assert_string_equal(ud->rows[0].faktor_pendukung, "Dukungan pimpinan");
+    assert_string_equal(ud->rows[0].faktor_penghambat, "Anggaran terbatas");
+    assert_string_equal(ud->rows[0].upaya, "Tambah pelatihan");
+    assert_string_equal(ud->rows[1].code, "IKP-02");
+    assert_string_equal(ud->rows[1].penjelasan, "");
+    unitdata_destroy(&ud);
+
+    /* without those columns the fields are empty, never NULL */
+    ud = tu_parse(TU_HEAD "S;I;%;naik;80;84\n");
+    tu_assert_no_errors(ud);
+    assert_string_equal(ud->rows[0].code, "");
+    assert_string_equal(ud->rows[0].upaya, "");
+    unitdata_destroy(&ud);
+
+    /* an explanation may be long, up to UNITDATA_MAX_TEXT */
+    strbuf_t sb = {0};
+    strbuf_puts(&sb,
+                "sasaran;indikator;satuan;arah;target;realisasi;penjelasan\nS;I;%;naik;80;84;");
+    for (int i = 0; i < UNITDATA_MAX_TEXT + 1; i++)
+        strbuf_puts(&sb, "x");
+    strbuf_puts(&sb, "\n");
+    ud = tu_parse(strbuf_str(&sb));
+    assert_int_equal(ud->n_errors, 1);
+    assert_string_equal(ud->errors[0].code, "too_long");
+    assert_string_equal(ud->errors[0].ref, "");
+    unitdata_destroy(&ud);
+    strbuf_free(&sb);
+}
+
+static void tu_value_helpers(void **state)
+{
+    (void)state;
+    double lo, hi;
+    const char *code;
+    char *why;
+    assert_int_equal(unitdata_parse_value(UNITDATA_TARGET, "80 - 90", -1, &lo, &hi, &code, &why),
+                     0);
+    assert_true(lo == 80 && hi == 90);
+    assert_int_equal(
+        unitdata_parse_value(UNITDATA_MONEY, "Rp 450.000.000,-", -1, &lo, &hi, &code, &why), 0);
+    assert_true(lo == 450000000 && hi == lo);
+    assert_int_equal(unitdata_parse_value(UNITDATA_REALISASI, "-2,5", 1, &lo, &hi, &code, &why), 0);
+    assert_true(lo == -2.5);
+    assert_int_equal(unitdata_parse_value(UNITDATA_MONEY, "-5", -1, &lo, &hi, &code, &why),
+                     -EINVAL);
+    assert_string_equal(code, "negative_value");
+    assert_non_null(strstr(why, "\"-5\""));
+    free(why);
+    assert_int_equal(unitdata_parse_value(UNITDATA_TARGET, "90 - 80", -1, &lo, &hi, &code, &why),
+                     -EINVAL);
+    assert_string_equal(code, "bad_range");
+    free(why);
+    assert_int_equal(unitdata_parse_value(UNITDATA_REALISASI, "1.234", -1, &lo, &hi, &code, &why),
+                     -EINVAL);
+    assert_string_equal(code, "ambiguous_number");
+    free(why);
+    assert_int_equal(unitdata_value_vote(UNITDATA_REALISASI, "68,5"), 1);
+    assert_int_equal(unitdata_value_vote(UNITDATA_REALISASI, "2.85"), 0);
+    assert_int_equal(unitdata_value_vote(UNITDATA_REALISASI, "70"), -1);
+    assert_int_equal(unitdata_value_vote(UNITDATA_TARGET, "80 - 92,5"), 1);
+    assert_true(
+        unitdata_unit_matches("Bidang IKP", "IKP", "Bidang Informasi dan Komunikasi Publik"));
+    assert_true(unitdata_unit_matches("bidang informasi dan komunikasi publik", "IKP",
+                                      "Bidang Informasi dan Komunikasi Publik"));
+    assert_false(unitdata_unit_matches("Bidang Statistik", "IKP", "Bidang IKP"));
+
+    unitdata_t *ud = unitdata_new();
+    unitdata_add_error(ud, 7, 8, "realisasi", "Data Kinerja!H7", "bad_number", "alasan");
+    assert_int_equal(ud->n_errors, 1);
+    assert_string_equal(ud->errors[0].ref, "Data Kinerja!H7");
+    unitdata_destroy(&ud);
+}
+
 static void tu_destroy_null(void **state)
 {
     (void)state;
@@ -821,6 +910,8 @@ int main(void)
         cmocka_unit_test(tu_bad_encoding),
         cmocka_unit_test(tu_too_many_rows),
         cmocka_unit_test(tu_too_many_errors),
+        cmocka_unit_test(tu_code_and_explanations),
+        cmocka_unit_test(tu_value_helpers),
         cmocka_unit_test(tu_destroy_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,10 @@
-/* chart — see chart.h.
+/* plot — see plot.h.
  *
  * The layout is computed without pango: text widths are estimated from Arial's advance widths
  * (Liberation Sans has the same metrics), which is exact for the digits, separators and '%' of
  * value labels and close enough for the category labels, which pango wraps when it draws them.
- * Only chart_draw talks to pango, so the layout is plain arithmetic that tests can repeat. */
-#include "chart.h"
+ * Only plot_draw talks to pango, so the layout is plain arithmetic that tests can repeat. */
+#include "plot.h"
 
 #include "idfmt.h"
 
@@ -31,7 +31,7 @@
 
 typedef struct {
     char *name;
-    chart_series_kind_t kind;
+    plot_series_kind_t kind;
     uint32_t rgb;
     bool *has; /* per category */
     double *value;
@@ -44,7 +44,7 @@ typedef struct {
     bool line;
 } s_legend_t;
 
-struct chart {
+struct plot {
     char *title;
     char *alt;
     char *y_title;
@@ -55,9 +55,9 @@ struct chart {
     int n_series;
     s_series_t *series;
     int n_refs;
-    double ref_value[CHART_MAX_REFS];
-    char *ref_label[CHART_MAX_REFS];
-    uint32_t ref_rgb[CHART_MAX_REFS];
+    double ref_value[PLOT_MAX_REFS];
+    char *ref_label[PLOT_MAX_REFS];
+    uint32_t ref_rgb[PLOT_MAX_REFS];
     int n_legend;
     s_legend_t *legend;
     bool value_labels;
@@ -65,9 +65,9 @@ struct chart {
 
 /* ---- specification ------------------------------------------------------------------------- */
 
-chart_t *chart_new(const char *title, const char *y_title, const char *suffix)
+plot_t *plot_new(const char *title, const char *y_title, const char *suffix)
 {
-    chart_t *c = xcalloc(1, sizeof *c);
+    plot_t *c = xcalloc(1, sizeof *c);
     c->title = xstrdup(title ? title : "");
     c->alt = xstrdup("");
     c->y_title = xstrdup(y_title ? y_title : "");
@@ -76,11 +76,11 @@ chart_t *chart_new(const char *title, const char *y_title, const char *suffix)
     return c;
 }
 
-void chart_destroy(chart_t **self_p)
+void plot_destroy(plot_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    chart_t *c = *self_p;
+    plot_t *c = *self_p;
     for (int k = 0; k < c->n_cats; k++) {
         free(c->cats[k]);
         free(c->notes[k]);
@@ -107,7 +107,7 @@ void chart_destroy(chart_t **self_p)
     *self_p = NULL;
 }
 
-int chart_add_category(chart_t *c, const char *label)
+int plot_add_category(plot_t *c, const char *label)
 {
     int k = c->n_cats++;
     c->cats = xrealloc(c->cats, (size_t)c->n_cats * sizeof *c->cats);
@@ -126,7 +126,7 @@ int chart_add_category(chart_t *c, const char *label)
     return k;
 }
 
-int chart_add_series(chart_t *c, const char *name, chart_series_kind_t kind, uint32_t rgb)
+int plot_add_series(plot_t *c, const char *name, plot_series_kind_t kind, uint32_t rgb)
 {
     int s = c->n_series++;
     c->series = xrealloc(c->series, (size_t)c->n_series * sizeof *c->series);
@@ -140,17 +140,17 @@ int chart_add_series(chart_t *c, const char *name, chart_series_kind_t kind, uin
     return s;
 }
 
-void chart_set_value(chart_t *c, int s, int k, double value, uint32_t rgb)
+void plot_set_value(plot_t *c, int s, int k, double value, uint32_t rgb)
 {
     if (s < 0 || s >= c->n_series || k < 0 || k >= c->n_cats || !isfinite(value))
         return;
     s_series_t *ser = &c->series[s];
     ser->has[k] = true;
     ser->value[k] = value;
-    ser->colour[k] = rgb == CHART_USE_SERIES ? ser->rgb : rgb;
+    ser->colour[k] = rgb == PLOT_USE_SERIES ? ser->rgb : rgb;
 }
 
-void chart_set_note(chart_t *c, int k, const char *note)
+void plot_set_note(plot_t *c, int k, const char *note)
 {
     if (k < 0 || k >= c->n_cats)
         return;
@@ -158,9 +158,9 @@ void chart_set_note(chart_t *c, int k, const char *note)
     c->notes[k] = xstrdup(note ? note : "");
 }
 
-void chart_add_ref(chart_t *c, double value, const char *label, uint32_t rgb)
+void plot_add_ref(plot_t *c, double value, const char *label, uint32_t rgb)
 {
-    if (c->n_refs >= CHART_MAX_REFS || !isfinite(value))
+    if (c->n_refs >= PLOT_MAX_REFS || !isfinite(value))
         return;
     c->ref_value[c->n_refs] = value;
     c->ref_label[c->n_refs] = xstrdup(label ? label : "");
@@ -168,39 +168,39 @@ void chart_add_ref(chart_t *c, double value, const char *label, uint32_t rgb)
     c->n_refs++;
 }
 
-void chart_add_legend(chart_t *c, const char *text, uint32_t rgb, bool line)
+void plot_add_legend(plot_t *c, const char *text, uint32_t rgb, bool line)
 {
     c->legend = xrealloc(c->legend, (size_t)(c->n_legend + 1) * sizeof *c->legend);
     c->legend[c->n_legend++] = (s_legend_t){xstrdup(text ? text : ""), rgb, line};
 }
 
-void chart_set_value_labels(chart_t *c, bool on)
+void plot_set_value_labels(plot_t *c, bool on)
 {
     c->value_labels = on;
 }
 
-int chart_n_categories(const chart_t *c)
+int plot_n_categories(const plot_t *c)
 {
     return c->n_cats;
 }
 
-int chart_n_series(const chart_t *c)
+int plot_n_series(const plot_t *c)
 {
     return c->n_series;
 }
 
-const char *chart_title(const chart_t *c)
+const char *plot_title(const plot_t *c)
 {
     return c->title;
 }
 
-void chart_set_alt(chart_t *c, const char *alt)
+void plot_set_alt(plot_t *c, const char *alt)
 {
     free(c->alt);
     c->alt = xstrdup(alt ? alt : "");
 }
 
-const char *chart_alt(const chart_t *c)
+const char *plot_alt(const plot_t *c)
 {
     return c->alt[0] ? c->alt : c->title;
 }
@@ -247,7 +247,7 @@ static double s_nice(double x, bool round_it)
     return nf * pow(10, e);
 }
 
-static void s_value_text(const chart_t *c, double v, char *buf, size_t len)
+static void s_value_text(const plot_t *c, double v, char *buf, size_t len)
 {
     char n[40];
     idfmt_number_trim(v, 2, n, sizeof n);
@@ -255,7 +255,7 @@ static void s_value_text(const chart_t *c, double v, char *buf, size_t len)
 }
 
 /* The value range: every value and reference line, 0, and headroom above the largest. */
-static void s_range(const chart_t *c, double *lo, double *hi)
+static void s_range(const plot_t *c, double *lo, double *hi)
 {
     double mn = 0, mx = 0;
     for (int s = 0; s < c->n_series; s++) {
@@ -280,47 +280,47 @@ static void s_range(const chart_t *c, double *lo, double *hi)
     *hi = mx;
 }
 
-static void s_ticks(const chart_t *c, chart_layout_t *l)
+static void s_ticks(const plot_t *c, plot_layout_t *l)
 {
     double lo, hi;
     s_range(c, &lo, &hi);
     double step = s_nice(s_nice(hi - lo, false) / 5.0, true);
     l->y_min = floor(lo / step) * step;
     l->y_max = ceil(hi / step) * step;
-    while ((l->y_max - l->y_min) / step + 1 > CHART_MAX_TICKS)
+    while ((l->y_max - l->y_min) / step + 1 > PLOT_MAX_TICKS)
         step *= 2;
     l->y_min = floor(lo / step) * step;
     l->y_max = ceil(hi / step) * step;
     l->n_ticks = 0;
-    for (double v = l->y_min; v <= l->y_max + step / 2 && l->n_ticks < CHART_MAX_TICKS; v += step) {
-        chart_tick_t *t = &l->ticks[l->n_ticks++];
+    for (double v = l->y_min; v <= l->y_max + step / 2 && l->n_ticks < PLOT_MAX_TICKS; v += step) {
+        plot_tick_t *t = &l->ticks[l->n_ticks++];
         t->value = fabs(v) < step / 1e6 ? 0.0 : v;
         s_value_text(c, t->value, t->label, sizeof t->label);
     }
 }
 
-static double s_y_of(const chart_layout_t *l, double v)
+static double s_y_of(const plot_layout_t *l, double v)
 {
     return l->plot.y + l->plot.h * (l->y_max - v) / (l->y_max - l->y_min);
 }
 
 /* Legend entries laid out in rows under the plot; returns the height they take. */
-static double s_legend(const chart_t *c, chart_layout_t *l, double width)
+static double s_legend(const plot_t *c, plot_layout_t *l, double width)
 {
     int n = c->n_legend ? c->n_legend : c->n_series;
     l->legend = xcalloc((size_t)n + 1, sizeof *l->legend);
     double x = S_PAD, row = 0, line_h = S_TEXT_PT * S_LINE + 2;
     for (int i = 0; i < n; i++) {
-        chart_legend_t *e = &l->legend[l->n_legend++];
+        plot_legend_t *e = &l->legend[l->n_legend++];
         e->text = c->n_legend ? c->legend[i].text : c->series[i].name;
         e->rgb = c->n_legend ? c->legend[i].rgb : c->series[i].rgb;
-        e->line = c->n_legend ? c->legend[i].line : c->series[i].kind == CHART_LINE;
+        e->line = c->n_legend ? c->legend[i].line : c->series[i].kind == PLOT_LINE;
         double w = 14 + s_text_width(e->text, S_TEXT_PT) + 12;
         if (x > S_PAD && x + w > width - S_PAD) {
             x = S_PAD;
             row++;
         }
-        e->swatch = (chart_rect_t){x, row * line_h, 10, S_TEXT_PT};
+        e->swatch = (plot_rect_t){x, row * line_h, 10, S_TEXT_PT};
         e->text_x = x + 14;
         e->text_y = row * line_h;
         x += w;
@@ -328,7 +328,7 @@ static double s_legend(const chart_t *c, chart_layout_t *l, double width)
     return n ? (row + 1) * line_h : 0;
 }
 
-static int s_label_lines(const chart_t *c, double slot)
+static int s_label_lines(const plot_t *c, double slot)
 {
     int lines = 1;
     for (int k = 0; k < c->n_cats; k++) {
@@ -341,11 +341,11 @@ static int s_label_lines(const chart_t *c, double slot)
 }
 
 /* Bars and points of every series, once the plot rectangle and value range are known. */
-static void s_marks(const chart_t *c, chart_layout_t *l)
+static void s_marks(const plot_t *c, plot_layout_t *l)
 {
     int n_bar_series = 0;
     for (int s = 0; s < c->n_series; s++)
-        n_bar_series += c->series[s].kind == CHART_BARS;
+        n_bar_series += c->series[s].kind == PLOT_BARS;
     double slot = l->plot.w / (c->n_cats ? c->n_cats : 1);
     double bar_w = n_bar_series ? fmin(slot * S_GROUP_FILL / n_bar_series, S_MAX_BAR_W) : 0;
     double group_w = bar_w * n_bar_series;
@@ -360,14 +360,14 @@ static void s_marks(const chart_t *c, chart_layout_t *l)
             if (!ser->has[k])
                 continue;
             double cx = l->cats[k].x, y = s_y_of(l, ser->value[k]);
-            if (ser->kind == CHART_LINE) {
+            if (ser->kind == PLOT_LINE) {
                 l->points[l->n_points++] =
-                    (chart_point_t){cx, y, s, k, ser->value[k], ser->colour[k]};
+                    (plot_point_t){cx, y, s, k, ser->value[k], ser->colour[k]};
                 continue;
             }
-            chart_bar_t *b = &l->bars[l->n_bars++];
+            plot_bar_t *b = &l->bars[l->n_bars++];
             double x = cx - group_w / 2 + bar_i * bar_w;
-            b->rect = (chart_rect_t){x, fmin(y, y0), bar_w, fabs(y0 - y)};
+            b->rect = (plot_rect_t){x, fmin(y, y0), bar_w, fabs(y0 - y)};
             b->series = s;
             b->category = k;
             b->value = ser->value[k];
@@ -380,18 +380,18 @@ static void s_marks(const chart_t *c, chart_layout_t *l)
                     b->label[0] = '\0';
             }
         }
-        bar_i += ser->kind == CHART_BARS;
+        bar_i += ser->kind == PLOT_BARS;
     }
 }
 
-chart_layout_t *chart_layout(const chart_t *c, double width, double height)
+plot_layout_t *plot_layout(const plot_t *c, double width, double height)
 {
-    chart_layout_t *l = xcalloc(1, sizeof *l);
+    plot_layout_t *l = xcalloc(1, sizeof *l);
     l->width = width;
     l->height = height;
     s_ticks(c, l);
     double title_h = c->title[0] ? S_TITLE_PT * S_LINE + 4 : 0;
-    l->title = (chart_rect_t){S_PAD, S_PAD, width - 2 * S_PAD, title_h};
+    l->title = (plot_rect_t){S_PAD, S_PAD, width - 2 * S_PAD, title_h};
     double tick_w = 0;
     for (int i = 0; i < l->n_ticks; i++)
         tick_w = fmax(tick_w, s_text_width(l->ticks[i].label, S_TEXT_PT));
@@ -406,7 +406,7 @@ chart_layout_t *chart_layout(const chart_t *c, double width, double height)
     double labels_h = l->cat_label_lines * S_TEXT_PT * S_LINE + 4;
     double top = S_PAD + title_h + S_SMALL_PT; /* room for the top tick label */
     double plot_h = height - top - labels_h - legend_h - 2 * S_PAD;
-    l->plot = (chart_rect_t){left, top, plot_w, plot_h > 10 ? plot_h : 10};
+    l->plot = (plot_rect_t){left, top, plot_w, plot_h > 10 ? plot_h : 10};
     l->y_title_x = S_PAD + y_title_w / 2;
     l->cat_label_y = l->plot.y + l->plot.h + 3;
     double legend_y = l->cat_label_y + labels_h + S_PAD / 2;
@@ -418,21 +418,21 @@ chart_layout_t *chart_layout(const chart_t *c, double width, double height)
         l->ticks[i].y = s_y_of(l, l->ticks[i].value);
     l->n_refs = c->n_refs;
     for (int r = 0; r < c->n_refs; r++)
-        l->refs[r] = (chart_ref_t){c->ref_value[r], s_y_of(l, c->ref_value[r]), c->ref_rgb[r],
-                                   c->ref_label[r]};
+        l->refs[r] = (plot_ref_t){c->ref_value[r], s_y_of(l, c->ref_value[r]), c->ref_rgb[r],
+                                  c->ref_label[r]};
     l->n_cats = c->n_cats;
     l->cats = xcalloc((size_t)c->n_cats + 1, sizeof *l->cats);
     for (int k = 0; k < c->n_cats; k++)
-        l->cats[k] = (chart_cat_t){l->plot.x + slot * (k + 0.5), slot, c->cats[k], c->notes[k]};
+        l->cats[k] = (plot_cat_t){l->plot.x + slot * (k + 0.5), slot, c->cats[k], c->notes[k]};
     s_marks(c, l);
     return l;
 }
 
-void chart_layout_destroy(chart_layout_t **self_p)
+void plot_layout_destroy(plot_layout_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    chart_layout_t *l = *self_p;
+    plot_layout_t *l = *self_p;
     free(l->bars);
     free(l->points);
     free(l->cats);
@@ -477,11 +477,11 @@ static void s_text(cairo_t *cr, PangoLayout *pl, const char *text, double pt, bo
     pango_cairo_show_layout(cr, pl);
 }
 
-static void s_draw_axes(cairo_t *cr, PangoLayout *pl, const chart_t *c, const chart_layout_t *l)
+static void s_draw_axes(cairo_t *cr, PangoLayout *pl, const plot_t *c, const plot_layout_t *l)
 {
     cairo_set_line_width(cr, 0.5);
     for (int i = 0; i < l->n_ticks; i++) {
-        const chart_tick_t *t = &l->ticks[i];
+        const plot_tick_t *t = &l->ticks[i];
         s_rgb(cr, t->value == 0 ? S_BLACK : S_GRID);
         cairo_move_to(cr, l->plot.x, t->y);
         cairo_line_to(cr, l->plot.x + l->plot.w, t->y);
@@ -505,7 +505,7 @@ static void s_draw_axes(cairo_t *cr, PangoLayout *pl, const chart_t *c, const ch
         cairo_restore(cr);
     }
     for (int k = 0; k < l->n_cats; k++) {
-        const chart_cat_t *cat = &l->cats[k];
+        const plot_cat_t *cat = &l->cats[k];
         s_text(cr, pl, cat->label, S_TEXT_PT, false, false, cat->x, l->cat_label_y, cat->w - 2,
                S_CENTRE);
         if (!cat->note[0])
@@ -522,10 +522,10 @@ static void s_draw_axes(cairo_t *cr, PangoLayout *pl, const chart_t *c, const ch
 }
 
 /* Value labels last, each on a white box, so that no line crosses them. */
-static void s_draw_values(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
+static void s_draw_values(cairo_t *cr, PangoLayout *pl, const plot_layout_t *l)
 {
     for (int i = 0; i < l->n_bars; i++) {
-        const chart_bar_t *b = &l->bars[i];
+        const plot_bar_t *b = &l->bars[i];
         if (!b->label[0])
             continue;
         double ty = b->value >= 0 ? b->rect.y - S_SMALL_PT * S_LINE : b->rect.y + b->rect.h;
@@ -538,17 +538,17 @@ static void s_draw_values(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
     }
 }
 
-static void s_draw_marks(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
+static void s_draw_marks(cairo_t *cr, PangoLayout *pl, const plot_layout_t *l)
 {
     for (int i = 0; i < l->n_bars; i++) {
-        const chart_bar_t *b = &l->bars[i];
+        const plot_bar_t *b = &l->bars[i];
         s_rgb(cr, b->rgb);
         cairo_rectangle(cr, b->rect.x, b->rect.y, b->rect.w, b->rect.h);
         cairo_fill(cr);
     }
     cairo_set_line_width(cr, 1.5);
     for (int i = 0; i < l->n_points; i++) {
-        const chart_point_t *p = &l->points[i];
+        const plot_point_t *p = &l->points[i];
         s_rgb(cr, p->rgb);
         if (i > 0 && l->points[i - 1].series == p->series) {
             cairo_move_to(cr, l->points[i - 1].x, l->points[i - 1].y);
@@ -560,7 +560,7 @@ static void s_draw_marks(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
     }
     static const double dash[] = {4.0, 2.5};
     for (int r = 0; r < l->n_refs; r++) {
-        const chart_ref_t *ref = &l->refs[r];
+        const plot_ref_t *ref = &l->refs[r];
         s_rgb(cr, ref->rgb);
         cairo_set_line_width(cr, 1.0);
         cairo_set_dash(cr, dash, 2, 0);
@@ -574,10 +574,10 @@ static void s_draw_marks(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
     s_draw_values(cr, pl, l);
 }
 
-static void s_draw_legend(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
+static void s_draw_legend(cairo_t *cr, PangoLayout *pl, const plot_layout_t *l)
 {
     for (int i = 0; i < l->n_legend; i++) {
-        const chart_legend_t *e = &l->legend[i];
+        const plot_legend_t *e = &l->legend[i];
         s_rgb(cr, e->rgb);
         if (e->line) {
             cairo_set_line_width(cr, 1.5);
@@ -593,7 +593,7 @@ static void s_draw_legend(cairo_t *cr, PangoLayout *pl, const chart_layout_t *l)
     }
 }
 
-void chart_draw(cairo_t *cr, const chart_t *c, const chart_layout_t *l)
+void plot_draw(cairo_t *cr, const plot_t *c, const plot_layout_t *l)
 {
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, l->width, l->height);
@@ -651,17 +651,17 @@ static int s_png_encode(cairo_surface_t *s, strbuf_t *out)
     return 0;
 }
 
-int chart_png(const chart_t *c, double width, double height, double dpi, uint8_t **png, size_t *len,
-              int *px_width, int *px_height)
+int plot_png(const plot_t *c, double width, double height, double dpi, uint8_t **png, size_t *len,
+             int *px_width, int *px_height)
 {
     double scale = dpi / 72.0;
     int pw = (int)lround(width * scale), ph = (int)lround(height * scale);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, scale, scale);
-    chart_layout_t *l = chart_layout(c, width, height);
-    chart_draw(cr, c, l);
-    chart_layout_destroy(&l);
+    plot_layout_t *l = plot_layout(c, width, height);
+    plot_draw(cr, c, l);
+    plot_layout_destroy(&l);
     strbuf_t out = {0};
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);

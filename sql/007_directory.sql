@@ -1,4 +1,4 @@
--- 006 directory: lkipd keeps users, keys, units and organisations in memory. Any change to them
+-- 007 directory: lkipd keeps users, keys, units and organisations in memory. Any change to them
 -- bumps one version number and tells every daemon (NOTIFY lkip_directory), whatever made it: an
 -- admin command, lkipd --add-user, or SQL by hand. Daemons also read the version every second,
 -- so a lost notification delays a change by a second at most.
