@@ -1,6 +1,7 @@
 /* log — see log.h. */
 #include "log.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -27,10 +28,9 @@ int log_level_parse(const char *name)
     return -1;
 }
 
-void log_msg(log_level_t level, const char *fmt, ...)
+/* Writes one record; suffix (may be "") goes after the message. */
+static void s_write(log_level_t level, const char *suffix, const char *fmt, va_list ap)
 {
-    if (level > s_level)
-        return;
     struct timeval tv;
     gettimeofday(&tv, NULL);
     struct tm tm;
@@ -39,11 +39,45 @@ void log_msg(log_level_t level, const char *fmt, ...)
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
     strbuf_t sb = {0};
     strbuf_printf(&sb, "%s.%03ldZ lkipd %s: ", stamp, (long)(tv.tv_usec / 1000), s_names[level]);
-    va_list ap;
-    va_start(ap, fmt);
     strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
+    strbuf_puts(&sb, suffix);
     strbuf_puts(&sb, "\n");
     fputs(strbuf_str(&sb), stderr);
     strbuf_free(&sb);
+}
+
+void log_msg(log_level_t level, const char *fmt, ...)
+{
+    if (level > s_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    s_write(level, "", fmt, ap);
+    va_end(ap);
+}
+
+bool log_ratelimited(log_ratelimit_t *lim, log_level_t level, const char *fmt, ...)
+{
+    if (level > s_level)
+        return false;
+    int64_t now = monotonic_ms();
+    if (lim->window_start == 0 || now - lim->window_start >= lim->interval_ms) {
+        lim->window_start = now;
+        lim->in_window = 0;
+    }
+    if (lim->in_window >= lim->burst) {
+        lim->suppressed++;
+        return false;
+    }
+    lim->in_window++;
+    char suffix[96] = "";
+    if (lim->suppressed)
+        snprintf(suffix, sizeof suffix, " (%llu similar line(s) left out before this one)",
+                 (unsigned long long)lim->suppressed);
+    lim->suppressed = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    s_write(level, suffix, fmt, ap);
+    va_end(ap);
+    return true;
 }
