@@ -13,9 +13,14 @@
 #define ZAP_FRAMES   7 /* version, request id, domain, address, identity, mechanism, key */
 
 struct auth {
-    void *sock; /* REP bound at the ZAP endpoint */
-    db_t *db;   /* not owned */
+    void *sock;              /* REP bound at the ZAP endpoint */
+    db_t *db;                /* not owned */
+    log_ratelimit_t refused; /* lines about refused keys: a peer retries as fast as it likes */
 };
+
+/* Refused keys: 20 log lines per 10 s at most. */
+#define AUTH_LOG_BURST       20
+#define AUTH_LOG_INTERVAL_MS 10000
 
 auth_t *auth_new(void *zmq_ctx, db_t *db)
 {
@@ -31,6 +36,7 @@ auth_t *auth_new(void *zmq_ctx, db_t *db)
     auth_t *self = xcalloc(1, sizeof *self);
     self->sock = sock;
     self->db = db;
+    self->refused = (log_ratelimit_t)LOG_RATELIMIT_INIT(AUTH_LOG_BURST, AUTH_LOG_INTERVAL_MS);
     return self;
 }
 
@@ -85,7 +91,7 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
 {
     if (nframes != ZAP_FRAMES || zmq_msg_size(&f[0]) != 3 ||
         memcmp(zmq_msg_data(&f[0]), "1.0", 3) != 0) {
-        log_warn("auth: malformed ZAP request refused");
+        log_ratelimited(&self->refused, LOG_WARN, "auth: malformed ZAP request refused");
         if (nframes >= 2)
             s_reply(self, &f[1], "400", "malformed request", "", NULL);
         else
@@ -94,6 +100,7 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
     }
     if (zmq_msg_size(&f[5]) != 5 || memcmp(zmq_msg_data(&f[5]), "CURVE", 5) != 0 ||
         zmq_msg_size(&f[6]) != 32) {
+        log_ratelimited(&self->refused, LOG_WARN, "auth: handshake without CURVE refused");
         s_reply(self, &f[1], "400", "CURVE required", "", NULL);
         return;
     }
@@ -109,10 +116,12 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
         log_error("auth: could not look up key %.8s...: %s", z85, db_error(self->db));
         s_reply(self, &f[1], "500", "database unavailable", "", NULL);
     } else if (rc == DB_NOT_FOUND) {
-        log_warn("auth: unknown key %.8s... from %s refused", z85, address);
+        log_ratelimited(&self->refused, LOG_WARN, "auth: unknown key %.8s... from %s refused", z85,
+                        address);
         s_reply(self, &f[1], "400", "unknown key", "", NULL);
     } else if (u.disabled) {
-        log_warn("auth: disabled user \"%s\" from %s refused", u.name, address);
+        log_ratelimited(&self->refused, LOG_WARN, "auth: disabled user \"%s\" from %s refused",
+                        u.name, address);
         s_reply(self, &f[1], "400", "user disabled", "", NULL);
     } else {
         char id[24], org[24];

@@ -15,6 +15,7 @@
 #include "timesrc.h"
 #include "keys.h"
 #include "log.h"
+#include "monitor.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -31,20 +32,26 @@ struct server {
     void *zctx;
     auth_t *auth;
     void *router;
+    monitor_t *monitor;    /* refused handshakes of router, logged */
     char endpoint[256];    /* as bound */
     defcache_t *defs;      /* parsed SOP definitions (timers) */
     delivery_t *delivery;  /* event sessions */
     deadline_t *deadlines; /* organisations' calendars (timers) */
     timesrc_t *clock;      /* the daemon clock */
     int n_workers;
-    worker_t **workers;     /* each runs batches on its own connection */
-    batch_t **queues;       /* per worker: requests read, waiting for it */
-    char origin[24];        /* this daemon's name in notifications (random) */
-    bool timer_known;       /* next_timer holds the earliest pending timer */
-    int64_t next_timer;     /* unix seconds of the earliest pending timer; 0: none */
-    int64_t timer_check_at; /* monotonic ms: look at the timers table again */
-    int64_t prune_at;       /* monotonic ms of the next retention pass */
+    worker_t **workers;          /* each runs batches on its own connection */
+    batch_t **queues;            /* per worker: requests read, waiting for it */
+    char origin[24];             /* this daemon's name in notifications (random) */
+    bool timer_known;            /* next_timer holds the earliest pending timer */
+    int64_t next_timer;          /* unix seconds of the earliest pending timer; 0: none */
+    int64_t timer_check_at;      /* monotonic ms: look at the timers table again */
+    int64_t prune_at;            /* monotonic ms of the next retention pass */
+    log_ratelimit_t refused_log; /* lines about refused and dropped frames */
 };
+
+/* Refused frames: 20 log lines per 10 s at most (a client can send them as fast as it likes). */
+#define REFUSED_LOG_BURST       20
+#define REFUSED_LOG_INTERVAL_MS 10000
 
 /* Retention: delivered events and stored replies older than retention_days go, a small batch
  * at a time so the loop never stalls. */
@@ -206,6 +213,70 @@ static long s_timers(server_t *self)
     return ms > 1000 ? 1000 : (long)ms;
 }
 
+/* Answers a frame that could not be decoded: the status and code that say why, the request_id
+ * whenever it could be read, one log line (rate-limited). */
+static void s_refuse(server_t *self, pending_t *p, const wire_result_t *res, size_t size)
+{
+    p->request_id = res->request_id;
+    log_ratelimited(&self->refused_log, LOG_WARN,
+                    "frame of %zu bytes from user %lld refused (request_id %llu): %s", size,
+                    (long long)p->user_id, (unsigned long long)res->request_id, res->why);
+    char msg[160];
+    switch (res->error) {
+    case WIRE_TOO_LARGE:
+        snprintf(msg, sizeof msg, "Pesan berukuran %zu bita melebihi batas %u bita", size,
+                 (unsigned)WIRE_MAX_FRAME);
+        batch_reply_plain(p, LKIP__STATUS__TOO_LARGE, "frame_too_large", msg);
+        break;
+    case WIRE_NOT_REQUEST:
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
+                          "Pesan berisi balasan atau notifikasi, bukan permintaan");
+        break;
+    case WIRE_OVER_BUDGET:
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "frame_too_complex",
+                          "Pesan memuat terlalu banyak isian untuk dibaca server");
+        break;
+    default:
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "bad_frame",
+                          "Pesan tidak dapat dibaca oleh server");
+        break;
+    }
+}
+
+/* Receives the frames of one message after its routing id. The first frame is decoded; a
+ * message of more frames is refused whole (request_id of its first frame). *size is the first
+ * frame's. Returns false when nothing could be received. */
+static bool s_receive(server_t *self, pending_t *p, wire_result_t *res, size_t *size)
+{
+    zmq_msg_t body;
+    zmq_msg_init(&body);
+    if (!zmq_msg_more(&p->rid) || zmq_msg_recv(&body, self->router, 0) < 0) {
+        zmq_msg_close(&body);
+        return false;
+    }
+    const char *uid = zmq_msg_gets(&body, "User-Id");
+    p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
+    const char *org = zmq_msg_gets(&body, "Org-Id");
+    p->org_id = org ? strtoll(org, NULL, 10) : 0;
+    *size = zmq_msg_size(&body);
+    if (zmq_msg_more(&body)) { /* more than one frame: drain and refuse */
+        wire_peek_t peek;
+        wire_peek(zmq_msg_data(&body), *size, &peek);
+        *res = (wire_result_t){WIRE_MALFORMED, "message has more than one frame",
+                               peek.has_request_id, peek.request_id};
+        while (zmq_msg_more(&body)) {
+            zmq_msg_close(&body);
+            zmq_msg_init(&body);
+            if (zmq_msg_recv(&body, self->router, 0) < 0)
+                break;
+        }
+    } else {
+        p->env = wire_decode_request(zmq_msg_data(&body), *size, res);
+    }
+    zmq_msg_close(&body);
+    return true;
+}
+
 /* Reads one message from the ROUTER into p. Returns 1 read, 0 nothing pending, -1 dropped. */
 static int s_read_one(server_t *self, pending_t *p)
 {
@@ -215,31 +286,15 @@ static int s_read_one(server_t *self, pending_t *p)
         zmq_msg_close(&p->rid);
         return 0;
     }
-    zmq_msg_t body;
-    zmq_msg_init(&body);
-    if (!zmq_msg_more(&p->rid) || zmq_msg_recv(&body, self->router, 0) < 0) {
-        zmq_msg_close(&body);
+    wire_result_t res = {0};
+    size_t size = 0;
+    if (!s_receive(self, p, &res, &size)) {
         zmq_msg_close(&p->rid);
         return -1;
     }
-    bool extra = false;
-    while (zmq_msg_more(&body)) { /* more than one frame: drain and refuse */
-        extra = true;
-        zmq_msg_close(&body);
-        zmq_msg_init(&body);
-        if (zmq_msg_recv(&body, self->router, 0) < 0)
-            break;
-    }
-    const char *uid = zmq_msg_gets(&body, "User-Id");
-    p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
-    const char *org = zmq_msg_gets(&body, "Org-Id");
-    p->org_id = org ? strtoll(org, NULL, 10) : 0;
-    const char *why = "message has more than one frame";
-    if (!extra)
-        p->env = wire_decode(zmq_msg_data(&body), zmq_msg_size(&body), &why);
-    zmq_msg_close(&body);
     if (p->user_id <= 0) { /* cannot be attributed: drop */
-        log_warn("message without an authenticated user dropped");
+        log_ratelimited(&self->refused_log, LOG_WARN,
+                        "message without an authenticated user dropped");
         zmq_msg_close(&p->rid);
         wire_free(&p->env);
         return -1;
@@ -254,16 +309,14 @@ static int s_read_one(server_t *self, pending_t *p)
         return -1;
     }
     if (!p->env) {
-        log_warn("malformed message from user %lld: %s", (long long)p->user_id, why);
-        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "bad_frame",
-                          "Pesan tidak dapat dibaca oleh server");
+        s_refuse(self, p, &res, size);
         return 1;
     }
     p->request_id = p->env->request_id;
     p->cmd = cmd_find(p->env->body_case);
     if (!p->cmd) {
-        log_warn("unknown request type %d from user %lld", p->env->body_case,
-                 (long long)p->user_id);
+        log_ratelimited(&self->refused_log, LOG_WARN, "unknown request type %d from user %lld",
+                        p->env->body_case, (long long)p->user_id);
         batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
                           "Jenis permintaan tidak dikenal oleh server");
     }
@@ -350,7 +403,7 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     self->zctx = zmq_ctx_new();
     self->auth = auth_new(self->zctx, db);
     self->router = zmq_socket(self->zctx, ZMQ_ROUTER);
-    int64_t maxmsg = WIRE_MAX_FRAME;
+    int64_t maxmsg = WIRE_MAX_TRANSPORT_FRAME;
     if (!self->auth || !self->router) {
         snprintf(err, errlen, "could not create sockets: %s", zmq_strerror(errno));
         goto fail;
@@ -373,11 +426,17 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
         s_setopt_int(self->router, ZMQ_SNDHWM, 10000) != 0 ||
         /* thousands of clients reconnect at once after a restart */
         s_setopt_int(self->router, ZMQ_BACKLOG, 1024) != 0 ||
+        s_setopt_int(self->router, ZMQ_HANDSHAKE_IVL, cfg->handshake_timeout_ms) != 0 ||
         zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0) {
         snprintf(err, errlen, "could not configure the server socket: %s", zmq_strerror(errno));
         goto fail;
     }
     memset(&kp, 0, sizeof kp);
+    self->refused_log =
+        (log_ratelimit_t)LOG_RATELIMIT_INIT(REFUSED_LOG_BURST, REFUSED_LOG_INTERVAL_MS);
+    self->monitor = monitor_new(self->zctx, self->router, err, errlen);
+    if (!self->monitor)
+        goto fail;
     if (zmq_bind(self->router, cfg->endpoint) != 0) {
         snprintf(err, errlen, "could not bind \"%s\": %s", cfg->endpoint, zmq_strerror(errno));
         goto fail;
@@ -438,6 +497,7 @@ void server_destroy(server_t **self_p)
     defcache_destroy(&self->defs);
     deadline_destroy(&self->deadlines);
     timesrc_destroy(&self->clock);
+    monitor_destroy(&self->monitor);
     if (self->router)
         zmq_close(self->router);
     auth_destroy(&self->auth);
@@ -456,13 +516,14 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
 {
     log_info("serving on %s with %d worker(s)", self->endpoint, self->n_workers);
     /* fixed items first, then one per worker */
-    enum { ROUTER, ZAP, WAKE, DB, FIXED };
+    enum { ROUTER, ZAP, MONITOR, WAKE, DB, FIXED };
     zmq_pollitem_t *items = xcalloc((size_t)(FIXED + self->n_workers), sizeof *items);
     while (!*stop) {
         /* with the queues full, requests wait in the socket */
         bool room = s_queued(self) < 4 * self->cfg->batch_max * self->n_workers;
         items[ROUTER] = (zmq_pollitem_t){self->router, 0, room ? ZMQ_POLLIN : 0, 0};
         items[ZAP] = (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
+        items[MONITOR] = (zmq_pollitem_t){monitor_socket(self->monitor), 0, ZMQ_POLLIN, 0};
         items[WAKE] = (zmq_pollitem_t){NULL, wake_fd_read, ZMQ_POLLIN, 0};
         int fd = db_down(self->db) ? -1 : db_socket(self->db);
         items[DB] = (zmq_pollitem_t){NULL, fd, fd >= 0 ? ZMQ_POLLIN : 0, 0};
@@ -500,6 +561,8 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         }
         if (items[ZAP].revents & ZMQ_POLLIN)
             auth_handle(self->auth);
+        if (items[MONITOR].revents & ZMQ_POLLIN)
+            monitor_handle(self->monitor);
         if (items[WAKE].revents & ZMQ_POLLIN)
             continue; /* a signal: *stop tells */
         if (items[DB].revents & ZMQ_POLLIN)
