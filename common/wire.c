@@ -164,29 +164,65 @@ static bool s_next_field(const uint8_t **p, const uint8_t *end, s_field_t *f, co
     }
 }
 
+/* A walk over a frame's tags (s_walk). */
+typedef struct {
+    size_t budget;   /* the decode budget of the frame */
+    size_t cost;     /* what unpacking the fields walked so far allocates at least */
+    const char *why; /* static English reason when the walk stops */
+} s_walk_t;
+
+/* protobuf-c scans the first 16 fields of a message into a slab on the stack and every further
+ * one into slabs it allocates (32 bytes a field on 64-bit systems; counted as 16 here). */
+#define S_STACK_FIELDS     16
+#define S_SCAN_FIELD_BYTES 16
+
+/* Adds the least that unpacking field f (the k-th field of its message, fd its descriptor or
+ * NULL) allocates to w->cost; false once that passes the budget, so a frame of millions of tiny
+ * fields is refused after a walk over the first ones, without unpacking anything. Every term is
+ * a lower bound of what the budget allocator would count, so nothing the unpacking could do
+ * within its budget is refused here. */
+static bool s_add_cost(s_walk_t *w, const s_field_t *f, const ProtobufCFieldDescriptor *fd,
+                       size_t k)
+{
+    size_t cost = k >= S_STACK_FIELDS ? S_SCAN_FIELD_BYTES : 0;
+    if (!fd) /* kept as an unknown field: an array entry and a copy of its bytes */
+        cost += sizeof(ProtobufCMessageUnknownField) + WIRE_ALLOC_OVERHEAD +
+                (f->type == 2 ? (size_t)f->varint : 0);
+    else if (fd->type == PROTOBUF_C_TYPE_MESSAGE && f->type == 2)
+        cost += ((const ProtobufCMessageDescriptor *)fd->descriptor)->sizeof_message +
+                WIRE_ALLOC_OVERHEAD;
+    w->cost += cost;
+    if (w->cost <= w->budget)
+        return true;
+    w->why = "decoding would take more memory than the frame's budget";
+    return false;
+}
+
 /* Checks every tag of a message of type desc, and of the messages it holds (known fields of
- * message type), as deep as they go. One pass over the bytes per level; no allocation. */
-static bool s_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p, size_t len, int depth,
-                   const char **why)
+ * message type), as deep as they go, and what unpacking them would cost at least. One pass over
+ * the bytes per level; no allocation. */
+static wire_error_t s_walk(s_walk_t *w, const ProtobufCMessageDescriptor *desc, const uint8_t *p,
+                           size_t len, int depth)
 {
     const uint8_t *end = len ? p + len : p;
-    while (p < end) {
+    for (size_t k = 0; p < end; k++) {
         s_field_t f;
-        if (!s_next_field(&p, end, &f, why))
-            return false;
-        if (f.type != 2)
-            continue;
+        if (!s_next_field(&p, end, &f, &w->why))
+            return WIRE_MALFORMED;
         const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(desc, f.id);
-        if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE)
+        if (!s_add_cost(w, &f, fd, k))
+            return WIRE_OVER_BUDGET;
+        if (f.type != 2 || !fd || fd->type != PROTOBUF_C_TYPE_MESSAGE)
             continue;
         if (depth >= WIRE_MAX_DEPTH) {
-            *why = "message nested too deeply";
-            return false;
+            w->why = "message nested too deeply";
+            return WIRE_MALFORMED;
         }
-        if (!s_walk(fd->descriptor, f.value, (size_t)f.varint, depth + 1, why))
-            return false;
+        wire_error_t rc = s_walk(w, fd->descriptor, f.value, (size_t)f.varint, depth + 1);
+        if (rc != WIRE_OK)
+            return rc;
     }
-    return true;
+    return WIRE_OK;
 }
 
 /* wire_peek with the reason of an unsound frame. */
@@ -248,8 +284,10 @@ static void s_budget_free(void *data, void *p)
 /* Walks, unpacks within budget bytes and checks the limits; *res says why when refused. */
 static Lkip__Envelope *s_decode(const uint8_t *data, size_t len, size_t budget, wire_result_t *res)
 {
-    if (!s_walk(&lkip__envelope__descriptor, data, len, 0, &res->why)) {
-        res->error = WIRE_MALFORMED;
+    s_walk_t w = {budget, 0, NULL};
+    res->error = s_walk(&w, &lkip__envelope__descriptor, data, len, 0);
+    if (res->error != WIRE_OK) {
+        res->why = w.why;
         return NULL;
     }
     s_budget_t b = {budget, false};

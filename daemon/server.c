@@ -401,6 +401,13 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     self->cfg = cfg;
     self->db = db;
     self->zctx = zmq_ctx_new();
+    /* libzmq decrypts a whole message at once on the I/O thread of its connection (a 25 MiB
+     * frame takes it 50-200 ms): with more than one, that stalls only the connections that
+     * share the thread, not every client */
+    if (self->zctx && zmq_ctx_set(self->zctx, ZMQ_IO_THREADS, cfg->io_threads) != 0) {
+        snprintf(err, errlen, "could not set io_threads: %s", zmq_strerror(errno));
+        goto fail;
+    }
     self->auth = auth_new(self->zctx, db);
     self->router = zmq_socket(self->zctx, ZMQ_ROUTER);
     int64_t maxmsg = WIRE_MAX_TRANSPORT_FRAME;

@@ -411,6 +411,26 @@ static void test_decode_budget(void **state)
     s_request_refused(buf, len, WIRE_NOT_REQUEST, true, 79);
     free(buf);
 
+    /* what the walk over the tags cannot see coming: an upload whose file_name is given 100,000
+     * times (each copy is allocated, then replaced by the next), which the allocator's budget
+     * stops */
+    enum { NAMES = 100 * 1000, NAME = 32 };
+    size_t body_len = (size_t)NAMES * (2 + NAME);
+    uint8_t up_prefix[16] = {0x08, 81, 0xe2, 0x01};
+    plen = 4 + s_put_varint(up_prefix + 4, body_len);
+    len = plen + body_len;
+    buf = malloc(len);
+    assert_non_null(buf);
+    memcpy(buf, up_prefix, plen);
+    for (size_t i = 0; i < NAMES; i++) {
+        uint8_t *f = buf + plen + i * (2 + NAME);
+        f[0] = 0x1a;
+        f[1] = NAME;
+        memset(f + 2, 'a', NAME);
+    }
+    s_request_refused(buf, len, WIRE_OVER_BUDGET, true, 81);
+    free(buf);
+
     /* the largest upload decodes within the request budget */
     Lkip__UploadRequest up = LKIP__UPLOAD_REQUEST__INIT;
     up.instance = "LKIP/2026";
