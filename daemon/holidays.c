@@ -60,7 +60,8 @@ static void s_import_csv(holidays_t *im, char *text)
             l += 3;
         if (!*l || (line == 1 && strncmp(l, "date", 4) == 0))
             continue;
-        char sep = strchr(l, ';') ? ';' : ',';
+        /* the first separator after the date is the file's: a name may hold the other one */
+        char sep = l[strcspn(l, ",;")] == ';' ? ';' : ',';
         char *a = strchr(l, sep);
         char *b = a ? strchr(a + 1, sep) : NULL;
         if (!a || !b) {
