@@ -6,6 +6,7 @@
 #   make check      set up what is missing, build, run every test (unit + integration)
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      the benchmark (see bench/)
+#   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
 
 VERSION := 0.1.0
@@ -34,6 +35,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 HARNESS_SRC := $(wildcard tests/harness/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
@@ -48,10 +50,15 @@ LKIP  := $(BUILD)/lkip
 UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
+FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
+FUZZ_SECONDS ?= 20
+# the fuzz build: clang, every object instrumented for libFuzzer, ASan and UBSan
+FUZZ_BUILD    := build/fuzz
+FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan run stop bench clean format compose-check
+.PHONY: all tests deps check check-asan run stop bench clean format compose-check fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -87,6 +94,16 @@ bench:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@scripts/bench.sh
+
+# Fuzzing (README, "Fuzzing"): build every target, then run each for FUZZ_SECONDS from its
+# committed seeds; new inputs and crash artefacts stay under build/fuzz.
+fuzz:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer" SANITIZE="$(FUZZ_SANITIZE)" fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+fuzz-build: $(FUZZ_BINS)
 
 # the compose file needs its .env to resolve; a throwaway one proves the syntax
 compose-check:
@@ -155,5 +172,9 @@ $(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CL
 
 $(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+# libFuzzer supplies main(): only the final link gets -fsanitize=fuzzer
+$(BUILD)/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS_ALL) -o $@
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
