@@ -385,6 +385,34 @@ static int s_setopt_int(void *sock, int opt, int v)
     return zmq_setsockopt(sock, opt, &v, sizeof v);
 }
 
+/* The ROUTER's CURVE identity, limits and timers. Returns 0 or -1 (errno set by libzmq). */
+static int s_router_options(void *router, const config_t *cfg, const keypair_t *kp)
+{
+    int64_t maxmsg = WIRE_MAX_TRANSPORT_FRAME;
+    if (s_setopt_int(router, ZMQ_CURVE_SERVER, 1) != 0 ||
+        zmq_setsockopt(router, ZMQ_CURVE_SECRETKEY, kp->secret_key, KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(router, ZMQ_ZAP_DOMAIN, "lkip", 4) != 0 ||
+        s_setopt_int(router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
+        s_setopt_int(router, ZMQ_LINGER, 0) != 0 ||
+        /* Clients send the ZMTP heartbeats (and learn of a dead daemon from them); the
+         * daemon only answers. libzmq cancels a heartbeat timer by walking every timer
+         * of its I/O thread, so daemon-side heartbeats cost O(clients) per beat: with
+         * 10,000 clients that was most of a core. A silent dead peer is found by TCP
+         * keepalive instead, and its event session expires by session_timeout_ms. */
+        s_setopt_int(router, ZMQ_HEARTBEAT_IVL, cfg->heartbeat_ms) != 0 ||
+        s_setopt_int(router, ZMQ_HEARTBEAT_TIMEOUT, cfg->heartbeat_ms * 3) != 0 ||
+        s_setopt_int(router, ZMQ_TCP_KEEPALIVE, 1) != 0 ||
+        s_setopt_int(router, ZMQ_TCP_KEEPALIVE_IDLE, 60) != 0 ||
+        s_setopt_int(router, ZMQ_TCP_KEEPALIVE_INTVL, 10) != 0 ||
+        s_setopt_int(router, ZMQ_SNDHWM, 10000) != 0 ||
+        /* thousands of clients reconnect at once after a restart */
+        s_setopt_int(router, ZMQ_BACKLOG, 1024) != 0 ||
+        s_setopt_int(router, ZMQ_HANDSHAKE_IVL, cfg->handshake_timeout_ms) != 0 ||
+        zmq_setsockopt(router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0)
+        return -1;
+    return 0;
+}
+
 server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
 {
     keypair_t kp;
@@ -410,31 +438,11 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     self->auth = auth_new(self->zctx, db);
     self->router = zmq_socket(self->zctx, ZMQ_ROUTER);
-    int64_t maxmsg = WIRE_MAX_TRANSPORT_FRAME;
     if (!self->auth || !self->router) {
         snprintf(err, errlen, "could not create sockets: %s", zmq_strerror(errno));
         goto fail;
     }
-    if (s_setopt_int(self->router, ZMQ_CURVE_SERVER, 1) != 0 ||
-        zmq_setsockopt(self->router, ZMQ_CURVE_SECRETKEY, kp.secret_key, KEY_Z85_LEN) != 0 ||
-        zmq_setsockopt(self->router, ZMQ_ZAP_DOMAIN, "lkip", 4) != 0 ||
-        s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
-        s_setopt_int(self->router, ZMQ_LINGER, 0) != 0 ||
-        /* Clients send the ZMTP heartbeats (and learn of a dead daemon from them); the daemon
-         * only answers. libzmq cancels a heartbeat timer by walking every timer of its I/O
-         * thread, so daemon-side heartbeats cost O(clients) per beat: with 10,000 clients that
-         * was most of a core. A silent dead peer is found by TCP keepalive instead, and its
-         * event session expires by session_timeout_ms. */
-        s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, cfg->heartbeat_ms) != 0 ||
-        s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, cfg->heartbeat_ms * 3) != 0 ||
-        s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE, 1) != 0 ||
-        s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE_IDLE, 60) != 0 ||
-        s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE_INTVL, 10) != 0 ||
-        s_setopt_int(self->router, ZMQ_SNDHWM, 10000) != 0 ||
-        /* thousands of clients reconnect at once after a restart */
-        s_setopt_int(self->router, ZMQ_BACKLOG, 1024) != 0 ||
-        s_setopt_int(self->router, ZMQ_HANDSHAKE_IVL, cfg->handshake_timeout_ms) != 0 ||
-        zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0) {
+    if (s_router_options(self->router, cfg, &kp) != 0) {
         snprintf(err, errlen, "could not configure the server socket: %s", zmq_strerror(errno));
         goto fail;
     }

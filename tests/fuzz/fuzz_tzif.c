@@ -11,20 +11,33 @@
 
 #define S_WINDOW (26 * 3600)
 
-static char s_file[256];
+static char s_dir[200];  /* the private zoneinfo folder */
+static char s_sub[220];  /* its "Fuzz" folder */
+static char s_file[256]; /* the zone file, rewritten for every input */
+
+/* Removes the zone file and its folders when the fuzzer exits. */
+static void s_cleanup(void)
+{
+    unlink(s_file);
+    rmdir(s_sub);
+    rmdir(s_dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    /* a file is written for every input: memory (/dev/shm) is ten times faster than a disk */
     const char *tmp = getenv("TMPDIR");
-    char dir[200];
-    snprintf(dir, sizeof dir, "%s/lkip-fuzz-tz-%d", tmp && *tmp ? tmp : "/tmp", (int)getpid());
-    char sub[220];
-    snprintf(sub, sizeof sub, "%s/Fuzz", dir);
-    if ((mkdir(dir, 0700) != 0 && errno != EEXIST) || (mkdir(sub, 0700) != 0 && errno != EEXIST))
+    if (!tmp || !*tmp)
+        tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(s_dir, sizeof s_dir, "%s/lkip-fuzz-tz-%d", tmp, (int)getpid());
+    snprintf(s_sub, sizeof s_sub, "%s/Fuzz", s_dir);
+    if ((mkdir(s_dir, 0700) != 0 && errno != EEXIST) ||
+        (mkdir(s_sub, 0700) != 0 && errno != EEXIST))
         abort();
-    snprintf(s_file, sizeof s_file, "%s/Zone", sub);
-    setenv("LKIP_ZONEINFO", dir, 1);
+    snprintf(s_file, sizeof s_file, "%s/Zone", s_sub);
+    setenv("LKIP_ZONEINFO", s_dir, 1);
+    atexit(s_cleanup);
     return 0;
 }
 
