@@ -225,32 +225,42 @@ static wire_error_t s_walk(s_walk_t *w, const ProtobufCMessageDescriptor *desc, 
     return WIRE_OK;
 }
 
-/* wire_peek with the reason of an unsound frame. */
-static void s_peek(const uint8_t *p, size_t len, wire_peek_t *out, const char **why)
+/* wire_peek: the top-level fields, with what unpacking them would cost at least counted in w,
+ * so that the peek stops (WIRE_OVER_BUDGET) after the first fields of a frame of millions.
+ * Returns WIRE_OK, or the reason in w->why. */
+static wire_error_t s_peek(s_walk_t *w, const uint8_t *p, size_t len, wire_peek_t *out)
 {
     memset(out, 0, sizeof *out);
     const uint8_t *end = len ? p + len : p; /* an empty frame may have no buffer at all */
-    while (p < end) {
+    for (size_t k = 0; p < end; k++) {
         s_field_t f;
-        if (!s_next_field(&p, end, &f, why))
-            return;
+        if (!s_next_field(&p, end, &f, &w->why))
+            return WIRE_MALFORMED;
+        const ProtobufCFieldDescriptor *fd =
+            protobuf_c_message_descriptor_get_field(&lkip__envelope__descriptor, f.id);
         if (f.id == 1 && f.type == 0) {
             out->has_request_id = true;
             out->request_id = f.varint;
-            continue;
-        }
-        const ProtobufCFieldDescriptor *fd =
-            protobuf_c_message_descriptor_get_field(&lkip__envelope__descriptor, f.id);
-        if (fd && (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+        } else if (fd && (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
             out->body = f.id;
+        }
+        if (!s_add_cost(w, &f, fd, k))
+            return WIRE_OVER_BUDGET;
     }
     out->sound = true;
+    return WIRE_OK;
+}
+
+/* The budget of a request frame of len bytes; frames over the limit are peeked as if at it. */
+static size_t s_request_budget(size_t len)
+{
+    return WIRE_REQUEST_BUDGET(len < WIRE_MAX_FRAME ? len : WIRE_MAX_FRAME);
 }
 
 void wire_peek(const void *data, size_t len, wire_peek_t *out)
 {
-    const char *why;
-    s_peek(data, len, out, &why);
+    s_walk_t w = {s_request_budget(len), 0, NULL};
+    (void)s_peek(&w, data, len, out);
 }
 
 /* ---- decoding within a budget -----------------------------------------------------------------
@@ -313,7 +323,8 @@ Lkip__Envelope *wire_decode_request(const void *data, size_t len, wire_result_t 
 {
     memset(res, 0, sizeof *res);
     wire_peek_t peek;
-    s_peek(data, len, &peek, &res->why);
+    s_walk_t w = {s_request_budget(len), 0, NULL};
+    wire_error_t rc = s_peek(&w, data, len, &peek);
     res->has_request_id = peek.has_request_id;
     res->request_id = peek.request_id;
     if (len > WIRE_MAX_FRAME) {
@@ -321,8 +332,9 @@ Lkip__Envelope *wire_decode_request(const void *data, size_t len, wire_result_t 
         res->why = "frame over the size limit";
         return NULL;
     }
-    if (!peek.sound) {
-        res->error = WIRE_MALFORMED;
+    if (rc != WIRE_OK) {
+        res->error = rc;
+        res->why = w.why;
         return NULL;
     }
     /* what a client sends is a request: a reply or an event body is refused before it is

@@ -43,9 +43,11 @@
 #define WIRE_DECODE_BUDGET(len) (8 * (size_t)(len) + 16 * 1024 * 1024)
 
 /* What can be read from a frame's top level without decoding it: cheap (no allocation, one pass
- * over the top-level tags; a big bytes field is skipped in one step). */
+ * over the top-level tags; a big bytes field is skipped in one step; a frame of millions of
+ * tiny fields is given up, unsound, after the first ones that a request's budget holds). */
 typedef struct {
-    bool sound;          /* every top-level tag, varint and length is well-formed */
+    bool sound;          /* every top-level tag, varint and length is well-formed (and few
+                          * enough to be read within WIRE_REQUEST_BUDGET) */
     bool has_request_id; /* field 1 was read (before a malformed tag, when there is one) */
     uint64_t request_id; /* its value (the last one, as protobuf reads it); 0 when none */
     uint32_t body;       /* field number of the last body field (LKIP__ENVELOPE__BODY_*); 0: none */

@@ -317,6 +317,23 @@ static void test_peek(void **state)
     wire_peek(cut, sizeof cut, &p);
     assert_false(p.sound);
     assert_int_equal(p.request_id, 3);
+    /* millions of tiny fields: given up after those a request's budget holds, the request_id
+     * before them read */
+    enum { N = 4 * 1000 * 1000 };
+    size_t len = 2 + 2 * (size_t)N;
+    uint8_t *flood = malloc(len);
+    assert_non_null(flood);
+    flood[0] = 0x08;
+    flood[1] = 0x04;
+    for (size_t i = 0; i < N; i++) {
+        flood[2 + 2 * i] = 0x52;
+        flood[3 + 2 * i] = 0x00;
+    }
+    wire_peek(flood, len, &p);
+    assert_false(p.sound);
+    assert_true(p.has_request_id);
+    assert_int_equal(p.request_id, 4);
+    free(flood);
 }
 
 /* A reply or an event sent to the daemon is refused from its tags, with its request_id, while a
