@@ -39,14 +39,15 @@ struct server {
     deadline_t *deadlines; /* organisations' calendars (timers) */
     timesrc_t *clock;      /* the daemon clock */
     int n_workers;
-    worker_t **workers;          /* each runs batches on its own connection */
-    batch_t **queues;            /* per worker: requests read, waiting for it */
-    char origin[24];             /* this daemon's name in notifications (random) */
-    bool timer_known;            /* next_timer holds the earliest pending timer */
-    int64_t next_timer;          /* unix seconds of the earliest pending timer; 0: none */
-    int64_t timer_check_at;      /* monotonic ms: look at the timers table again */
-    int64_t prune_at;            /* monotonic ms of the next retention pass */
-    log_ratelimit_t refused_log; /* lines about refused and dropped frames */
+    worker_t **workers;     /* each runs batches on its own connection */
+    batch_t **queues;       /* per worker: requests read, waiting for it */
+    char origin[24];        /* this daemon's name in notifications (random) */
+    bool timer_known;       /* next_timer holds the earliest pending timer */
+    int64_t next_timer;     /* unix seconds of the earliest pending timer; 0: none */
+    int64_t timer_check_at; /* monotonic ms: look at the timers table again */
+    int64_t prune_at;       /* monotonic ms of the next retention pass */
+    /* lines about refused and dropped frames */
+    log_ratelimit_t refused_log;
 };
 
 /* Refused frames: 20 log lines per 10 s at most (a client can send them as fast as it likes). */
