@@ -50,6 +50,10 @@
  * 2-core machine and for the one step that cannot be avoided: libzmq's I/O thread decrypting the
  * 25 MiB frame at once (~20-40 ms). Before the fix the pings waited 7-17 s. */
 #define PING_BOUND_MS 100.0
+/* Tries of an attack, and the round trip that is a stall of lkipd, never noise (s_amplification).
+ */
+#define ATTACK_TRIES 5
+#define STALL_MS     1000.0
 /* Attack frames: as large as the daemon reads (its limit applies to the encrypted frame). */
 #define ATTACK_FRAME ((size_t)WIRE_MAX_FRAME - 4096)
 /* lkipd's peak memory (VmHWM) may grow over its size before the attack (VmRSS) by what the frame
@@ -466,9 +470,11 @@ static double s_attack_once(const harness_daemon_t *d, void *victim, const uint8
 }
 
 /* Starts a daemon of its own and attacks it with frame (see s_attack_once). The ping bound is
- * about lkipd: a daemon that stalls on the frame stalls on every try, while a machine shared
- * with other builds can hold a ping back on one try. So the attack is tried up to three times
- * and the bound applies to the best try; memory is checked on every try. */
+ * about lkipd: a daemon that stalls on the frame stalls on every try, while a 2-core machine
+ * shared with other builds and tests can hold one ping of a try back by 100 ms (measured: up to
+ * ~120 ms now and then in a sanitizer build under load, against 7-17 s before the fix). So the
+ * attack is tried up to ATTACK_TRIES times and the bound applies to the best try; a ping of a
+ * second or more is never the machine, and fails at once. Memory is checked on every try. */
 static void s_amplification(const uint8_t *frame, size_t len, uint64_t request_id, int status,
                             const char *code)
 {
@@ -478,13 +484,16 @@ static void s_amplification(const uint8_t *frame, size_t len, uint64_t request_i
     (void)s_ping(victim, 1);
     long before_kb = s_vm_kb(harness_daemon_pid(d), "VmRSS:");
     double best = 0;
-    for (int i = 0; i < 3 && (i == 0 || best >= PING_BOUND_MS); i++) {
+    for (int i = 0; i < ATTACK_TRIES && (i == 0 || best >= PING_BOUND_MS); i++) {
         double worst = s_attack_once(d, victim, frame, len, request_id, status, code, before_kb);
+        if (worst >= STALL_MS)
+            fail_msg("another user's ping took %.0f ms during the attack: lkipd stalled", worst);
         best = i == 0 || worst < best ? worst : best;
     }
     if (best >= PING_BOUND_MS)
-        fail_msg("another user's ping took %.2f ms or more during each attack (bound %.0f ms)",
-                 best, PING_BOUND_MS);
+        fail_msg("another user's ping took %.2f ms or more during each of %d attacks (bound "
+                 "%.0f ms)",
+                 best, ATTACK_TRIES, PING_BOUND_MS);
     (void)s_ping(victim, 4);
     s_log_wait(d, "refused (request_id", 1);
     assert_int_equal(harness_daemon_stop(d, SIGTERM), 0);
