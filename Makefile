@@ -5,6 +5,7 @@
 #                   play a demo round with one client per actor
 #   make check      set up what is missing, build, run every test (unit + integration)
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
 #   make bench      the benchmark (see bench/)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
@@ -14,7 +15,8 @@ BUILD   ?= build
 GEN     := $(BUILD)/gen
 OBJ     := $(BUILD)/obj
 PKGS    := libzmq libprotobuf-c libpq libsodium inih yaml-0.1 libical jansson \
-           xlsxwriter libzip libxml-2.0 pangocairo cairo ncursesw libnotify libmicrohttpd
+           xlsxwriter libzip libxml-2.0 pangocairo cairo fontconfig libpng \
+           ncursesw libnotify libmicrohttpd
 SANITIZE ?=
 
 # Recursive (=) so that pkg-config runs when a recipe needs it, after scripts/deps.sh.
@@ -34,16 +36,19 @@ CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 HARNESS_SRC := $(wildcard tests/harness/*.c)
+FIXTURE_SRC := $(wildcard tests/fixture/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
+TMPL_OBJ   := $(OBJ)/gen/templates.o
 COMMON_LIB := $(BUILD)/libcommon.a
 REPORT_LIB := $(BUILD)/libreport.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
 HARNESS_LIB := $(BUILD)/libharness.a
+FIXTURE_LIB := $(BUILD)/libfixture.a
 
 LKIPD := $(BUILD)/lkipd
 LKIP  := $(BUILD)/lkip
@@ -55,10 +60,12 @@ FUZZ_SECONDS ?= 20
 # the fuzz build: clang, every object instrumented for libFuzzer, ASan and UBSan
 FUZZ_BUILD    := build/fuzz
 FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+DRAFT_BENCH := $(BUILD)/lkip-draft-bench
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan run stop bench clean format compose-check fuzz fuzz-build
+.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check \
+        fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -82,6 +89,12 @@ check-asan:
 	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
+# not in CI: LibreOffice converts the LKIP draft's DOCX and its text is checked (README)
+check-office:
+	@scripts/deps.sh --office
+	@$(MAKE) --no-print-directory $(DRAFT_BENCH)
+	@BUILD=$(BUILD) scripts/check-office.sh
+
 run:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all
@@ -92,7 +105,7 @@ stop:
 
 bench:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH)
 	@scripts/bench.sh
 
 # Fuzzing (README, "Fuzzing"): build every target, then run each for FUZZ_SECONDS from its
@@ -110,7 +123,8 @@ compose-check:
 	LKIP_DB_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
 format:
-	clang-format -i common/*.[ch] report/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC)
+	clang-format -i common/*.[ch] report/*.[ch] daemon/*.[ch] client/*.[ch] tests/*/*.[ch] $(BENCH_SRC) \
+		bench/draft/*.c
 
 clean:
 	rm -rf build
@@ -124,6 +138,10 @@ $(GEN)/lkip.pb-c.c $(GEN)/lkip.pb-c.h: proto/lkip.proto
 $(GEN)/migrations.c: $(sort $(wildcard sql/*.sql)) scripts/embed-sql.sh
 	@mkdir -p $(GEN)
 	scripts/embed-sql.sh $@ $(sort $(wildcard sql/*.sql))
+
+$(GEN)/templates.c: $(sort $(wildcard report/templates/*.md)) scripts/embed-templates.sh
+	@mkdir -p $(GEN)
+	scripts/embed-templates.sh $@ $(sort $(wildcard report/templates/*.md))
 
 # every object may include the generated header
 $(OBJ)/%.o: %.c $(GEN)/lkip.pb-c.h
@@ -140,7 +158,7 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC)) $(PROTO_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(REPORT_LIB): $(call obj,$(REPORT_SRC))
+$(REPORT_LIB): $(call obj,$(REPORT_SRC)) $(TMPL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -156,19 +174,26 @@ $(HARNESS_LIB): $(call obj,$(HARNESS_SRC))
 	@rm -f $@
 	ar rcs $@ $^
 
+$(FIXTURE_LIB): $(call obj,$(FIXTURE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 $(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+$(DRAFT_BENCH): $(call obj,bench/draft/draft_bench.c) $(FIXTURE_LIB) $(REPORT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@

@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static int s_connect(cli_t *cli)
+int cli_connect(cli_t *cli)
 {
     if (cli->conn)
         return EXIT_OK;
@@ -34,7 +35,8 @@ static int s_connect(cli_t *cli)
                       .server_key = server_key,
                       .keys = &keys,
                       .timeout_ms = cli->conf.timeout_ms,
-                      .attempts = 3};
+                      .attempts = 1, /* with retry_window_ms 0 */
+                      .retry_window_ms = cli->conf.retry_window_ms};
     cli->conn = lkipc_new(&o);
     memset(&keys, 0, sizeof keys);
     if (!cli->conn) {
@@ -47,9 +49,14 @@ static int s_connect(cli_t *cli)
 
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
 {
+    return cli_print_json_message(cli, &reply->reply->base);
+}
+
+bool cli_print_json_message(cli_t *cli, const ProtobufCMessage *m)
+{
     if (!cli->json)
         return false;
-    json_t *j = pbjson_message(&reply->reply->base);
+    json_t *j = pbjson_message(m);
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(s);
     free(s);
@@ -57,13 +64,107 @@ bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
     return true;
 }
 
+void cli_close(cli_t *cli)
+{
+    lkipc_destroy(&cli->conn);
+    inflight_destroy(&cli->inflight);
+    free(cli->argv);
+    cli->argv = NULL;
+    cli->argc = 0;
+    cliconf_free(&cli->conf);
+}
+
+/* ---- changes whose outcome is unknown ------------------------------------------------------- */
+
+/* The record of this command line's unanswered change, opened on first use; NULL when there is
+ * no command line, or no key to name its user by. */
+static inflight_t *s_inflight(cli_t *cli)
+{
+    if (cli->inflight || cli->argc == 0)
+        return cli->inflight;
+    keypair_t kp;
+    if (keys_load(cli->conf.key_file, &kp) != 0)
+        return NULL;
+    cli->inflight = inflight_open(cli->conf.state_dir, kp.public_key, cli->argc, cli->argv,
+                                  (int64_t)time(NULL));
+    memset(&kp, 0, sizeof kp);
+    return cli->inflight;
+}
+
+bool cli_saved_target(cli_t *cli, char *instance, size_t len, int *step_no)
+{
+    inflight_t *saved = s_inflight(cli);
+    return saved && inflight_target(saved, instance, len, step_no);
+}
+
+/* Before a change goes: the one an earlier run gave up on goes again, with its request_id. */
+static void s_adopt(inflight_t *saved, Lkip__Envelope *req)
+{
+    if (!inflight_pending(saved))
+        return;
+    if (inflight_adopt(saved, req))
+        fprintf(stderr, "lkip: permintaan yang belum terjawab pada percobaan sebelumnya dikirim "
+                        "kembali (perubahan tidak akan tercatat dua kali)\n");
+    else
+        fprintf(stderr,
+                "lkip: catatan: permintaan sebelumnya dari perintah ini belum terjawab dan isinya "
+                "berbeda (misalnya berkasnya sudah diubah); hasilnya belum diketahui, periksa "
+                "dengan lkip status atau lkip history. Permintaan ini dikirim sebagai permintaan "
+                "baru.\n");
+}
+
+/* No final answer to a change: saves it and says what holds. Never "ulangi": the change may
+ * have been made; running the same command again is safe because it sends the same request. */
+static int s_outcome_unknown(cli_t *cli, inflight_t *saved, const Lkip__Envelope *req,
+                             lkipc_rc_t crc, const Lkip__Envelope *reply)
+{
+    char why[256];
+    int window = cli->conf.retry_window_ms ? cli->conf.retry_window_ms : cli->conf.timeout_ms;
+    if (reply)
+        snprintf(why, sizeof why, "server sedang tidak dapat memprosesnya [%d %s]",
+                 reply->reply->status, reply->reply->code);
+    else if (crc == LKIPC_TIMEOUT)
+        snprintf(why, sizeof why, "server tidak menjawab dalam %d detik [timeout]",
+                 (window + 999) / 1000);
+    else
+        snprintf(why, sizeof why, "%s [%s]", lkipc_rc_message(crc), lkipc_rc_code(crc));
+    int rc = inflight_save(saved, req, (int64_t)time(NULL));
+    if (rc == 0)
+        fprintf(stderr,
+                "lkip: [outcome_unknown] hasil permintaan ini belum diketahui: %s. Perubahan ini "
+                "mungkin sudah tercatat, mungkin belum. Menjalankan perintah yang sama sekali lagi "
+                "aman: dalam 24 jam permintaan yang sama dikirim kembali, tidak akan tercatat dua "
+                "kali, dan Anda mendapat jawabannya.\n",
+                why);
+    else
+        fprintf(
+            stderr,
+            "lkip: [outcome_unknown] hasil permintaan ini belum diketahui: %s. Catatannya tidak "
+            "dapat disimpan di %s (%s), sehingga perintah yang sama akan menjadi permintaan "
+            "baru: periksa dahulu dengan lkip status atau lkip history.\n",
+            why, inflight_path(saved), strerror(-rc));
+    return reply ? EXIT_SERVER : EXIT_UNREACHABLE;
+}
+
+/* ---- calls ---------------------------------------------------------------------------------- */
+
 int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply)
 {
     *reply = NULL;
-    int rc = s_connect(cli);
+    int rc = cli_connect(cli);
     if (rc != EXIT_OK)
         return rc;
+    inflight_t *saved = wire_is_change(req->body_case) ? s_inflight(cli) : NULL;
+    if (saved)
+        s_adopt(saved, req);
     lkipc_rc_t crc = lkipc_call(cli->conn, req, reply);
+    bool unknown = crc == LKIPC_TIMEOUT || crc == LKIPC_UNAVAILABLE || crc == LKIPC_ERROR ||
+                   (crc == LKIPC_OK && status_retryable((*reply)->reply->status));
+    if (saved && unknown)
+        return s_outcome_unknown(cli, saved, req, crc, *reply);
+    if (saved && crc == LKIPC_OK && (rc = inflight_settle(saved)) != 0)
+        fprintf(stderr, "lkip: [io_error] catatan permintaan %s tidak dapat dihapus: %s\n",
+                inflight_path(saved), strerror(-rc));
     if (crc != LKIPC_OK) {
         fprintf(stderr, "lkip: %s\n", lkipc_rc_text(crc));
         return EXIT_UNREACHABLE;

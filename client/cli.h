@@ -4,6 +4,7 @@
 #define LKIP_CLI_H
 
 #include "cliconf.h"
+#include "inflight.h"
 #include "lkipc.h"
 
 /* Exit statuses of lkip, stable for scripts. */
@@ -17,9 +18,24 @@ enum {
 
 typedef struct {
     cliconf_t conf;
-    bool json;     /* --json: print replies as JSON */
-    lkipc_t *conn; /* NULL until the first call */
+    bool json;            /* --json: print replies as JSON */
+    lkipc_t *conn;        /* NULL until the first call */
+    int argc;             /* the subcommand's arguments as given (argv[0] its name, owned array): */
+    char **argv;          /* they name a change left unanswered by an earlier run (inflight) */
+    inflight_t *inflight; /* that record, opened by the first change sent; NULL before */
 } cli_t;
+
+/* Frees what cli holds (connection, settings, record). */
+void cli_close(cli_t *cli);
+
+/* Opens the connection when it is not open. Returns EXIT_OK or prints why and returns an EXIT_
+ * status. */
+int cli_connect(cli_t *cli);
+
+/* When an earlier run of this command line gave up on a change aimed at a step: its instance
+ * and step, true. The command sends there again rather than look up the current step (which may
+ * have moved on because of that very change). */
+bool cli_saved_target(cli_t *cli, char *instance, size_t len, int *step_no);
 
 typedef int (*cli_fn_t)(cli_t *cli, int argc, char **argv);
 
@@ -32,7 +48,9 @@ typedef struct {
 
 /* Sends req (body set by the caller) and waits for the reply. Prints why on failure and
  * returns an EXIT_ status; on EXIT_OK *reply is owned by the caller (wire_free). With --json,
- * refusals are printed as JSON on stdout too. */
+ * refusals are printed as JSON on stdout too. A change that gets no final answer within the
+ * retry window is saved (inflight) and the message says that its outcome is unknown and that
+ * running the same command again is safe; that run sends the same request again. */
 int cli_call(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
 
 /* Like cli_call, but an accepted reply must carry the payload kind want: one without it is
@@ -46,6 +64,13 @@ int cli_bad_reply(Lkip__Envelope **reply);
 /* Like cli_call, but a refused request (4xx/5xx) keeps its reply in *reply (after printing
  * the message) so the caller can show its details. */
 int cli_call_keep(cli_t *cli, Lkip__Envelope *req, Lkip__Envelope **reply);
+
+/* Opens the connection when it is not open yet (reads the keys). Prints why on failure and
+ * returns an EXIT_ status. */
+int cli_connect(cli_t *cli);
+
+/* With --json: prints any message as JSON and returns true. */
+bool cli_print_json_message(cli_t *cli, const ProtobufCMessage *m);
 
 /* Prints one event as a JSON line. */
 void cli_print_event_json(const Lkip__Event *ev);
@@ -83,5 +108,6 @@ int cli_watch(cli_t *cli, int argc, char **argv);
 int cli_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_clock(cli_t *cli, int argc, char **argv);
+int cli_admin_delegate(cli_t *cli, int argc, char **argv);
 
 #endif

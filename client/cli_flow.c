@@ -1,8 +1,9 @@
 /* cli_flow — the workflow commands of every actor: start, tasks, done, approve, return,
- * submit, upload, download, status, history, capaian, watch. */
+ * submit, upload, download, status, history, capaian (watch is in cli_watch.c). */
 #include "cli.h"
 
 #include "clitext.h"
+#include "xfer.h"
 
 #include <unistd.h>
 
@@ -49,6 +50,10 @@ static bool s_task_matches(const Lkip__Task *t, const char *ref)
  * text and the step. Returns EXIT_OK or prints why. */
 static int s_pick_step(cli_t *cli, const char *ref, char *instance, size_t len, int *step)
 {
+    /* the change an earlier run gave up on goes to the same step again, even when that very
+     * change moved the instance on */
+    if (cli_saved_target(cli, instance, len, step))
+        return EXIT_OK;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     Lkip__TasksRequest body = LKIP__TASKS_REQUEST__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_TASKS;
@@ -173,6 +178,8 @@ int cli_tasks(cli_t *cli, int argc, char **argv)
             printf("\n");
             if (*t->return_reason)
                 printf("    dikembalikan dengan alasan: %s\n", t->return_reason);
+            if (*t->as_capacity)
+                printf("    Anda mengerjakan langkah ini selaku %s\n", t->as_capacity);
         }
     }
     wire_free(&reply);
@@ -318,6 +325,22 @@ int cli_submit(cli_t *cli, int argc, char **argv)
     return rc;
 }
 
+/* Prints why a transfer failed and returns the exit status it means. */
+static int s_xfer_failed(const xfer_error_t *e)
+{
+    if (e->status >= 400) {
+        fprintf(stderr, "lkip: %s: %s [%d %s]\n", e->status >= 500 ? "galat server" : "ditolak",
+                e->message, e->status, e->code);
+        return e->status >= 500 ? EXIT_SERVER : EXIT_REFUSED;
+    }
+    if (e->rc != LKIPC_OK) {
+        fprintf(stderr, "lkip: %s\n", lkipc_rc_text(e->rc));
+        return EXIT_UNREACHABLE;
+    }
+    fprintf(stderr, "lkip: [%s] %s\n", e->code, e->message);
+    return strcmp(e->code, "hash_mismatch") == 0 ? EXIT_SERVER : EXIT_USAGE;
+}
+
 int cli_upload(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {"upload", NULL, "BERKAS [SOP] [--step N]", NULL};
@@ -339,46 +362,41 @@ int cli_upload(cli_t *cli, int argc, char **argv)
         return EXIT_USAGE;
     char instance[64];
     snprintf(instance, sizeof instance, "%s", ref);
+    int rc = EXIT_OK;
     if (step == 0) {
         int s = 0;
-        int rc = s_pick_step(cli, ref, instance, sizeof instance, &s);
-        if (rc != EXIT_OK) {
-            free(data);
-            return rc;
-        }
+        rc = s_pick_step(cli, ref, instance, sizeof instance, &s);
         step = s;
+    }
+    char sha[65];
+    xfer_error_t xe;
+    if (rc == EXIT_OK && len > WIRE_CHUNK) { /* staged in chunks; a second run resumes */
+        rc = cli_connect(cli);
+        if (rc == EXIT_OK &&
+            xfer_stage(cli->conn, (uint8_t *)data, len, &body.upload_id, sha, &xe) != 0)
+            rc = s_xfer_failed(&xe);
+        body.size = (int64_t)len;
+        body.sha256 = sha;
+    } else {
+        body.content.data = (uint8_t *)data;
+        body.content.len = len;
     }
     const char *slash = strrchr(path, '/');
     body.file_name = (char *)(slash ? slash + 1 : path);
     body.instance = instance;
     body.step_no = (int32_t)step;
-    body.content.data = (uint8_t *)data;
-    body.content.len = len;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
     req.upload = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call(cli, &req, &reply);
+    Lkip__Envelope *reply = NULL;
+    if (rc == EXIT_OK)
+        rc = cli_call(cli, &req, &reply);
     free(data);
     if (rc != EXIT_OK)
         return rc;
     if (!cli_print_json(cli, reply))
         printf("%s\n", reply->reply->message);
     wire_free(&reply);
-    return EXIT_OK;
-}
-
-/* Writes data to path (not over an existing file unless force). */
-static int s_write_local(const char *path, const uint8_t *data, size_t len, bool force)
-{
-    FILE *f = fopen(path, force ? "wb" : "wbx");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "lkip: [io_error] berkas \"%s\" tidak dapat ditulis: %s%s\n", path,
-                strerror(errno), errno == EEXIST ? " (pakai --force untuk menimpa)" : "");
-        if (f)
-            fclose(f);
-        return EXIT_USAGE;
-    }
     return EXIT_OK;
 }
 
@@ -390,7 +408,6 @@ int cli_download(cli_t *cli, int argc, char **argv)
                                          {"out", required_argument, NULL, 'o'},
                                          {"force", no_argument, NULL, 'f'},
                                          {0}};
-    Lkip__DownloadRequest body = LKIP__DOWNLOAD_REQUEST__INIT;
     long long version = 0;
     const char *out = NULL;
     bool force = false;
@@ -413,32 +430,38 @@ int cli_download(cli_t *cli, int argc, char **argv)
     }
     if (optind + 1 < argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind + 1]);
-    body.instance = optind < argc ? argv[optind] : "";
-    body.version = (int32_t)version;
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_DOWNLOAD;
-    req.download = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_DOCUMENT, &reply);
+    const char *ref = optind < argc ? argv[optind] : "";
+    int rc = cli_connect(cli);
     if (rc != EXIT_OK)
         return rc;
-    const Lkip__DocumentReply *d = reply->reply->document;
-    if (!d->info)
-        return cli_bad_reply(&reply);
-    const char *path = out ? out : d->info->file_name;
-    rc = s_write_local(path, d->content.data, d->content.len, force);
-    if (rc == EXIT_OK) {
-        char sha[65];
-        sha256_hex(d->content.data, d->content.len, sha);
-        if (strcmp(sha, d->info->sha256) != 0) {
-            fprintf(stderr, "lkip: [hash_mismatch] SHA-256 berkas yang diterima tidak cocok\n");
-            rc = EXIT_SERVER;
-        } else if (!cli_print_json(cli, reply)) {
-            printf("Dokumen versi %d (%s, %lld bita) disimpan ke %s\nSHA-256 %s\n",
-                   d->info->version, d->info->file_name, (long long)d->info->size, path, sha);
-        }
+    /* the file name is the stored one unless --out says otherwise: ask for it first */
+    Lkip__DocumentInfo *info = NULL;
+    xfer_error_t xe;
+    char *path = NULL;
+    if (!out) {
+        Lkip__DownloadRequest body = LKIP__DOWNLOAD_REQUEST__INIT;
+        body.instance = (char *)ref;
+        body.version = (int32_t)version;
+        Lkip__Envelope req = LKIP__ENVELOPE__INIT, *reply = NULL;
+        req.body_case = LKIP__ENVELOPE__BODY_DOWNLOAD;
+        req.download = &body;
+        rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_DOCUMENT, &reply);
+        if (rc != EXIT_OK)
+            return rc;
+        const Lkip__DocumentInfo *i = reply->reply->document->info;
+        const char *base = i ? strrchr(i->file_name, '/') : NULL;
+        path = xstrdup(!i ? "" : base ? base + 1 : i->file_name);
+        version = i ? i->version : version;
+        wire_free(&reply);
     }
-    wire_free(&reply);
+    if (xfer_download(cli->conn, ref, (int)version, out ? out : path, force, &info, &xe) != 0)
+        rc = s_xfer_failed(&xe);
+    else if (!cli_print_json_message(cli, &info->base))
+        printf("Dokumen versi %d (%s, %lld bita) disimpan ke %s\nSHA-256 %s\n", info->version,
+               info->file_name, (long long)info->size, out ? out : path, info->sha256);
+    if (info)
+        lkip__document_info__free_unpacked(info, NULL);
+    free(path);
     return rc;
 }
 
@@ -446,16 +469,17 @@ int cli_download(cli_t *cli, int argc, char **argv)
 
 static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
 {
-    char started[64], finished[64];
+    char started[64], finished[64], who[200];
     clitext_time(s->started_at, s->time_zone, started, sizeof started);
     clitext_time(s->finished_at, s->time_zone, finished, sizeof finished);
+    const char *starter = clitext_actor(s->started_by, s->started_as, who, sizeof who);
     printf("%s/%s (nomor %lld) - %s [definisi versi %d]\n", s->sop_code, s->period,
            (long long)s->id, s->sop_title, s->sop_version);
     if (strcmp(s->state, "active") == 0)
         printf("  Status: berjalan, langkah %d dari %d; dimulai %s oleh %s\n", s->current_step,
-               s->steps, started, s->started_by);
+               s->steps, started, starter);
     else
-        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, s->started_by);
+        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, starter);
     if (*s->letter_number)
         printf("  Nomor surat: %s\n", s->letter_number);
     if (*s->archive_sha256)
@@ -475,8 +499,9 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
         if (strcmp(r->state, "active") == 0)
             printf("        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when, due);
         else
-            printf("        oleh %s (%s), %s; tenggat %s\n", r->finished_by, r->actor_role, when,
-                   due);
+            printf("        oleh %s (%s), %s; tenggat %s\n",
+                   clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
+                   when, due);
         if (*r->note)
             printf("        %s: %s\n", strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan",
                    r->note);
@@ -503,7 +528,8 @@ static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
             printf("   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
                    "            SHA-256 %s%s\n",
                    d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                   (long long)d->size, d->uploaded_by, when, d->sha256,
+                   (long long)d->size,
+                   clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
                    s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
         }
     }
@@ -562,9 +588,10 @@ int cli_history(cli_t *cli, int argc, char **argv)
             printf("Belum ada catatan.\n");
         for (size_t i = 0; i < h->n_entries; i++) {
             const Lkip__AuditEntry *e = h->entries[i];
-            char when[64];
+            char when[64], who[200];
             clitext_time(e->at, h->time_zone, when, sizeof when);
-            printf("%s  %-20s %-10s %s", when, e->user, e->command,
+            printf("%s  %-20s %-10s %s", when,
+                   clitext_actor(e->user, e->acting_as, who, sizeof who), e->command,
                    e->status < 400 ? "diterima" : "DITOLAK");
             if (e->step_no)
                 printf(" langkah %d", e->step_no);
@@ -609,191 +636,4 @@ int cli_capaian(cli_t *cli, int argc, char **argv)
     }
     wire_free(&reply);
     return EXIT_OK;
-}
-
-/* ---- watch --------------------------------------------------------------------------------- */
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
-
-/* The file holding the last sequence received, per key (so two users on one machine never
- * share it). */
-static char *s_seq_path(const cli_t *cli)
-{
-    keypair_t kp;
-    char *path;
-    if (keys_load(cli->conf.key_file, &kp) == 0) {
-        /* Z85 may contain '/': use hex of the first bytes of its hash */
-        char hex[65];
-        sha256_hex(kp.public_key, strlen(kp.public_key), hex);
-        hex[16] = '\0';
-        path = xasprintf("%s/last-seq-%s", cli->conf.state_dir, hex);
-        memset(&kp, 0, sizeof kp);
-    } else {
-        path = xasprintf("%s/last-seq", cli->conf.state_dir);
-    }
-    return path;
-}
-
-static uint64_t s_seq_load(const char *path)
-{
-    char *text;
-    size_t len;
-    if (read_file(path, 64, &text, &len) != 0)
-        return 0;
-    uint64_t v = strtoull(text, NULL, 10);
-    free(text);
-    return v;
-}
-
-/* Stores seq durably: write a temporary file, fsync, rename. */
-static int s_seq_store(const char *path, uint64_t seq)
-{
-    char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        (void)cli_mkdirs(dir);
-    }
-    free(dir);
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int rc = -1;
-    if (f) {
-        fprintf(f, "%llu\n", (unsigned long long)seq);
-        rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
-        rc = fclose(f) == 0 ? rc : -1;
-        if (rc == 0)
-            rc = rename(tmp, path);
-    }
-    free(tmp);
-    return rc;
-}
-
-static int s_subscribe(cli_t *cli, uint64_t *last)
-{
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
-    body.last_seq = *last;
-    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
-    req.subscribe = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_SUBSCRIBED, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    const Lkip__SubscribeReply *s = reply->reply->subscribed;
-    if (s->last_seq < *last) {
-        /* the server holds fewer events than we saw: a different or restored database */
-        fprintf(stderr,
-                "lkip: [seq_reset] server memiliki %llu pemberitahuan, klien mencatat "
-                "%llu; penghitung disetel ulang\n",
-                (unsigned long long)s->last_seq, (unsigned long long)*last);
-        *last = s->last_seq;
-    }
-    wire_free(&reply);
-    return EXIT_OK;
-}
-
-static void s_ack(cli_t *cli, uint64_t seq)
-{
-    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
-    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
-    body.seq = seq;
-    env.body_case = LKIP__ENVELOPE__BODY_ACK;
-    env.ack = &body;
-    if (lkipc_send(cli->conn, &env) != 0)
-        return; /* the keepalive tries again; unacknowledged events are sent again */
-}
-
-int cli_watch(cli_t *cli, int argc, char **argv)
-{
-    static const cli_cmd_t me = {"watch", NULL, "[--count N] [--idle DETIK]", NULL};
-    static const struct option opts[] = {
-        {"count", required_argument, NULL, 'c'}, {"idle", required_argument, NULL, 'i'}, {0}};
-    long long count = 0, idle = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:i:", opts, NULL)) != -1) {
-        if (c == 'c' && cli_parse_int("--count", optarg, 1, 100000000, &count))
-            continue;
-        if (c == 'i' && cli_parse_int("--idle", optarg, 1, 86400, &idle))
-            continue;
-        return c == 'c' || c == 'i' ? EXIT_USAGE : cli_usage(&me, "pilihan tidak dikenal");
-    }
-    if (optind < argc)
-        return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
-    char *path = s_seq_path(cli);
-    uint64_t last = s_seq_load(path);
-    int rc = s_subscribe(cli, &last);
-    if (rc != EXIT_OK) {
-        free(path);
-        return rc;
-    }
-    if (!cli->json)
-        fprintf(stderr,
-                "Menunggu pemberitahuan (terakhir diterima: #%llu); Ctrl-C untuk "
-                "berhenti.\n",
-                (unsigned long long)last);
-    struct sigaction sa = {0};
-    sa.sa_handler = s_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    unsigned connections = lkipc_connections(cli->conn);
-    long long shown = 0;
-    int64_t quiet_since = monotonic_ms(), keepalive = monotonic_ms();
-    while (!s_stop && (count == 0 || shown < count)) {
-        Lkip__Envelope *ev = NULL;
-        int got = lkipc_next_event(cli->conn, 1000, &ev);
-        if (got < 0 && got != LKIPC_TIMEOUT) {
-            fprintf(stderr, "lkip: %s\n", lkipc_rc_text((lkipc_rc_t)got));
-            rc = EXIT_UNREACHABLE;
-            break;
-        }
-        int64_t now = monotonic_ms();
-        if (got == 1) {
-            const Lkip__Event *e = ev->event;
-            if (e->seq > last) { /* older ones are duplicates of a resend */
-                if (cli->json) {
-                    cli_print_event_json(e);
-                } else {
-                    char *line = clitext_event(e);
-                    printf("%s\n", line);
-                    free(line);
-                }
-                fflush(stdout);
-                last = e->seq;
-                if (s_seq_store(path, last) != 0)
-                    fprintf(stderr,
-                            "lkip: [io_error] posisi pemberitahuan tidak dapat "
-                            "disimpan di %s\n",
-                            path);
-                shown++;
-            }
-            s_ack(cli, e->seq > last ? last : e->seq);
-            wire_free(&ev);
-            quiet_since = now;
-            continue;
-        }
-        if (idle && now - quiet_since >= idle * 1000)
-            break;
-        if (lkipc_connections(cli->conn) != connections) {
-            /* connected again (daemon restarted?): a new session replays what we missed. Until
-             * the daemon has answered the subscription (a 503 while its database is away) there
-             * is no session: the next round asks again. */
-            unsigned seen = lkipc_connections(cli->conn);
-            if (s_subscribe(cli, &last) != EXIT_OK)
-                continue;
-            connections = seen;
-        }
-        if (now - keepalive >= 5000) {
-            s_ack(cli, last); /* keeps the session alive on the daemon */
-            keepalive = now;
-        }
-    }
-    free(path);
-    return rc;
 }

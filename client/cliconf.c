@@ -40,6 +40,20 @@ static void s_set(char **field, char *value)
     *field = value;
 }
 
+/* Parses a whole number setting within [min, max]; false (why set) when it is not one. */
+static bool s_int(state_t *st, const char *name, const char *value, int min, int max, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < min || v > max) {
+        snprintf(st->why, sizeof st->why, "%s harus bilangan bulat %d sampai %d", name, min, max);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
 static int s_handler(void *user, const char *section, const char *name, const char *value)
 {
     state_t *st = user;
@@ -59,13 +73,11 @@ static int s_handler(void *user, const char *section, const char *name, const ch
     else if (strcmp(name, "state_dir") == 0)
         s_set(&c->state_dir, s_path(st, value));
     else if (strcmp(name, "timeout_ms") == 0) {
-        char *end;
-        long v = strtol(value, &end, 10);
-        if (*end || v < 10 || v > 600000) {
-            snprintf(st->why, sizeof st->why, "timeout_ms harus 10 sampai 600000");
+        if (!s_int(st, name, value, CLICONF_TIMEOUT_MIN, CLICONF_TIMEOUT_MAX, &c->timeout_ms))
             return 0;
-        }
-        c->timeout_ms = (int)v;
+    } else if (strcmp(name, "retry_window_ms") == 0) {
+        if (!s_int(st, name, value, 0, CLICONF_RETRY_WINDOW_MAX, &c->retry_window_ms))
+            return 0;
     } else {
         snprintf(st->why, sizeof st->why, "pengaturan \"%s\" tidak dikenal", name);
         return 0;
@@ -84,6 +96,7 @@ int cliconf_load(cliconf_t *cfg, const char *path, char *err, size_t errlen)
     cfg->key_file = xasprintf("%s/client.key", dir);
     cfg->state_dir = xstrdup(dir);
     cfg->timeout_ms = 5000;
+    cfg->retry_window_ms = 30000;
 
     int rc = 0;
     FILE *f = fopen(cfg->path, "r");

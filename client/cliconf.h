@@ -7,13 +7,20 @@
 #include "util.h"
 
 typedef struct {
-    char *path;       /* the config file read (or that would be read) */
-    char *endpoint;   /* daemon address; default tcp://127.0.0.1:7390 */
-    char *server_key; /* server public key: Z85 text or a .pub file */
-    char *key_file;   /* own key pair; default <config dir>/client.key */
-    char *state_dir;  /* where watch keeps its last sequence; default <config dir> */
-    int timeout_ms;   /* per attempt; default 5000 */
+    char *path;          /* the config file read (or that would be read) */
+    char *endpoint;      /* daemon address; default tcp://127.0.0.1:7390 */
+    char *server_key;    /* server public key: Z85 text or a .pub file */
+    char *key_file;      /* own key pair; default <config dir>/client.key */
+    char *state_dir;     /* watch's position, unanswered changes (pending/); default <config dir> */
+    int timeout_ms;      /* per attempt; default 5000 */
+    int retry_window_ms; /* how long a request is tried again while there is no answer or the
+                          * answer is 503; default 30000, 0: once */
 } cliconf_t;
+
+/* Ranges of the numeric settings (file and flags). */
+#define CLICONF_TIMEOUT_MIN      10
+#define CLICONF_TIMEOUT_MAX      600000
+#define CLICONF_RETRY_WINDOW_MAX 3600000
 
 /* The default config file path (caller frees). */
 char *cliconf_default_path(void);

@@ -71,6 +71,15 @@ const char *clitext_state(const char *state, const char *outcome)
     return state;
 }
 
+const char *clitext_actor(const char *name, const char *capacity, char *buf, size_t len)
+{
+    if (capacity && *capacity)
+        snprintf(buf, len, "%s selaku %s", name, capacity);
+    else
+        snprintf(buf, len, "%s", name);
+    return buf;
+}
+
 typedef struct {
     const char *kind;
     const char *label; /* shown in brackets */
@@ -96,9 +105,10 @@ char *clitext_event(const Lkip__Event *ev)
     for (size_t i = 0; i < ARRAY_LEN(s_labels); i++)
         if (strcmp(ev->kind, s_labels[i].kind) == 0)
             label = s_labels[i].label;
-    char when[64], due[64];
+    char when[64], due[64], actor[200];
     clitext_time(ev->at, ev->time_zone, when, sizeof when);
     clitext_time(ev->due_at, ev->time_zone, due, sizeof due);
+    clitext_actor(ev->actor, ev->actor_capacity, actor, sizeof actor);
     strbuf_t sb = {0};
     strbuf_printf(&sb, "#%llu %s [%s] %s/%s", (unsigned long long)ev->seq, when, label,
                   ev->sop_code, ev->period);
@@ -115,13 +125,13 @@ char *clitext_event(const Lkip__Event *ev)
     else if (strcmp(ev->kind, "deadline_changed") == 0)
         strbuf_puts(&sb, ": tenggat dihitung ulang");
     else if (strcmp(ev->kind, "step_done") == 0)
-        strbuf_printf(&sb, " diselesaikan oleh %s", ev->actor);
+        strbuf_printf(&sb, " diselesaikan oleh %s", actor);
     else if (strcmp(ev->kind, "returned") == 0)
-        strbuf_printf(&sb, " dikembalikan oleh %s", ev->actor);
+        strbuf_printf(&sb, " dikembalikan oleh %s", actor);
     else if (strcmp(ev->kind, "unit_submitted") == 0)
-        strbuf_printf(&sb, ": data dikirim oleh %s", ev->actor);
+        strbuf_printf(&sb, ": data dikirim oleh %s", actor);
     else if (strcmp(ev->kind, "document_uploaded") == 0)
-        strbuf_printf(&sb, ": versi baru diunggah oleh %s", ev->actor);
+        strbuf_printf(&sb, ": versi baru diunggah oleh %s", actor);
     if (*ev->text) {
         const char *what = "catatan";
         if (strcmp(ev->text_kind, "reason") == 0)
@@ -136,5 +146,7 @@ char *clitext_event(const Lkip__Event *ev)
     }
     if (ev->due_at)
         strbuf_printf(&sb, " - tenggat %s", due);
+    if (*ev->recipient_capacity)
+        strbuf_printf(&sb, " (Anda menerima ini selaku %s)", ev->recipient_capacity);
     return strbuf_take(&sb);
 }

@@ -15,6 +15,10 @@ void clitext_minutes(int64_t minutes, char *buf, size_t len);
 /* One line describing an event, without a trailing newline. Caller frees. */
 char *clitext_event(const Lkip__Event *ev);
 
+/* "sekretaris selaku Plh. Kepala Dinas" when the user acted for another official (capacity not
+ * empty), else the name alone. Returns buf. */
+const char *clitext_actor(const char *name, const char *capacity, char *buf, size_t len);
+
 /* Indonesian word for a step run's state or outcome ("selesai", "dikembalikan", ...). */
 const char *clitext_state(const char *state, const char *outcome);
 

@@ -47,6 +47,8 @@ static void s_help(FILE *out)
             "  -k, --key BERKAS         berkas kunci klien (bawaan: client.key di folder "
             "konfigurasi)\n"
             "  -t, --timeout MS         batas tunggu per percobaan (bawaan 5000)\n"
+            "  -w, --retry-window MS    lama mencoba lagi permintaan yang sama selama server\n"
+            "                           tidak menjawab atau menjawab 503 (bawaan 30000)\n"
             "      --json               keluaran JSON untuk skrip\n"
             "  -h, --help               bantuan ini;  -V, --version  versi\n\n"
             "Perintah:\n",
@@ -76,16 +78,20 @@ int main(int argc, char **argv)
 {
     cli_t cli = {0};
     argc = s_take_json(argc, argv, &cli.json);
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},     {"endpoint", required_argument, NULL, 'e'},
-        {"server-key", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
-        {"timeout", required_argument, NULL, 't'},    {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},          {0}};
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"endpoint", required_argument, NULL, 'e'},
+                                         {"server-key", required_argument, NULL, 's'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"timeout", required_argument, NULL, 't'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {"retry-window", required_argument, NULL, 'w'},
+                                         {0}};
     const char *config = NULL, *endpoint = NULL, *server_key = NULL, *key = NULL;
-    long long timeout = 0;
+    long long timeout = 0, retry_window = -1;
     int c;
     /* "+": stop at the first non-option, the subcommand */
-    while ((c = getopt_long(argc, argv, "+c:e:s:k:t:hV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:e:s:k:t:w:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config = optarg;
@@ -100,7 +106,13 @@ int main(int argc, char **argv)
             key = optarg;
             break;
         case 't':
-            if (!cli_parse_int("--timeout", optarg, 10, 600000, &timeout))
+            if (!cli_parse_int("--timeout", optarg, CLICONF_TIMEOUT_MIN, CLICONF_TIMEOUT_MAX,
+                               &timeout))
+                return EXIT_USAGE;
+            break;
+        case 'w':
+            if (!cli_parse_int("--retry-window", optarg, 0, CLICONF_RETRY_WINDOW_MAX,
+                               &retry_window))
                 return EXIT_USAGE;
             break;
         case 'h':
@@ -135,6 +147,8 @@ int main(int argc, char **argv)
 #undef OVERRIDE
     if (timeout)
         cli.conf.timeout_ms = (int)timeout;
+    if (retry_window >= 0)
+        cli.conf.retry_window_ms = (int)retry_window;
 
     const char *name = argv[optind];
     int rc = -1;
@@ -142,7 +156,10 @@ int main(int argc, char **argv)
         if (strcmp(name, s_cmds[i].name) == 0) {
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
-            optind = 0; /* reset getopt for the subcommand */
+            optind = 0;          /* reset getopt for the subcommand */
+            cli.argc = sub_argc; /* names a change left unanswered (before getopt permutes) */
+            cli.argv = xcalloc((size_t)sub_argc + 1, sizeof *cli.argv);
+            memcpy(cli.argv, sub_argv, (size_t)sub_argc * sizeof *cli.argv);
             rc = s_cmds[i].fn(&cli, sub_argc, sub_argv);
             break;
         }
@@ -152,7 +169,6 @@ int main(int argc, char **argv)
         s_help(stderr);
         rc = EXIT_USAGE;
     }
-    lkipc_destroy(&cli.conn);
-    cliconf_free(&cli.conf);
+    cli_close(&cli);
     return rc;
 }

@@ -377,6 +377,33 @@ void wire_free(Lkip__Envelope **env)
     }
 }
 
+bool wire_is_change(int body_case)
+{
+    switch (body_case) {
+    case LKIP__ENVELOPE__BODY_USER_ADD:
+    case LKIP__ENVELOPE__BODY_USER_SET:
+    case LKIP__ENVELOPE__BODY_ORG_ADD:
+    case LKIP__ENVELOPE__BODY_ORG_SET:
+    case LKIP__ENVELOPE__BODY_UNIT_ADD:
+    case LKIP__ENVELOPE__BODY_UNIT_SET:
+    case LKIP__ENVELOPE__BODY_SOP_LOAD:
+    case LKIP__ENVELOPE__BODY_START:
+    case LKIP__ENVELOPE__BODY_STEP:
+    case LKIP__ENVELOPE__BODY_SUBMIT:
+    case LKIP__ENVELOPE__BODY_UPLOAD:
+    case LKIP__ENVELOPE__BODY_HOLIDAY:
+    case LKIP__ENVELOPE__BODY_CALENDAR_IMPORT:
+    case LKIP__ENVELOPE__BODY_HOURS_SET:
+    case LKIP__ENVELOPE__BODY_PERIOD:
+    case LKIP__ENVELOPE__BODY_CLOCK_SET:
+    case LKIP__ENVELOPE__BODY_DELEGATE_ADD:
+    case LKIP__ENVELOPE__BODY_DELEGATE_REMOVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool status_retryable(int status)
 {
     return status == LKIP__STATUS__UNAVAILABLE || status == LKIP__STATUS__TIMEOUT;
@@ -401,6 +428,8 @@ const char *status_name(int status)
         return "too_large";
     case LKIP__STATUS__INVALID:
         return "invalid";
+    case LKIP__STATUS__SLOW_DOWN:
+        return "slow_down";
     case LKIP__STATUS__INTERNAL:
         return "internal";
     case LKIP__STATUS__UNAVAILABLE:

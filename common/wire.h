@@ -6,10 +6,12 @@
 #include "lkip.pb-c.h"
 #include "util.h"
 
-/* Largest frame either side accepts: a 25 MiB document plus envelope overhead. */
-#define WIRE_MAX_FRAME (25u * 1024 * 1024 + 64 * 1024)
-/* Largest document (upload) and data file (submit). */
+/* Largest frame either side accepts: a 1 MiB data file (submit, SOP definition, calendar import)
+ * plus envelope overhead. Documents are larger and travel in chunks. */
+#define WIRE_MAX_FRAME (1024u * 1024 + 64 * 1024)
+/* Largest document (upload), moved in chunks of WIRE_CHUNK bytes. */
 #define WIRE_MAX_DOCUMENT (25u * 1024 * 1024)
+#define WIRE_CHUNK        (64u * 1024)
 /* Generic limits applied to every decoded message, field by field. */
 #define WIRE_MAX_STRING   8192
 #define WIRE_MAX_REPEATED 20000
@@ -18,10 +20,10 @@
 #define WIRE_MAX_TITLE 200
 
 /* Frames up to this size reach lkipd even when they are over WIRE_MAX_FRAME, so that it can
- * refuse them with 413 (request_id echoed) and log them. libzmq cuts larger ones off with the
- * connection before reading them (ZMQ_MAXMSGSIZE) and reports no reason for it, so those are
- * neither answered nor logged. While it arrives, a frame costs the daemon its size twice
- * (ciphertext, then plaintext). */
+ * refuse them with 413 (request_id echoed) and log them (a careless client's 1.5 MB data file).
+ * libzmq cuts larger ones off with the connection as soon as their size arrives, before reading
+ * them (ZMQ_MAXMSGSIZE), and reports no reason for it, so those are neither answered nor logged.
+ * While it arrives, a frame costs the daemon its size twice (ciphertext, then plaintext). */
 #define WIRE_MAX_TRANSPORT_FRAME (2 * (int64_t)WIRE_MAX_FRAME)
 /* Deepest nesting of messages a frame may hold (the schema's own is 4). */
 #define WIRE_MAX_DEPTH 8
@@ -29,9 +31,11 @@
 /* Memory budget of one decode (issue 11, "decode amplification"). protobuf-c unpacks every frame
  * through a ProtobufCAllocator that refuses an allocation once the bytes it has handed out during
  * that decode, each allocation counted WIRE_ALLOC_OVERHEAD bytes more for malloc's own header,
- * would pass the budget. Without it a 25 MiB frame of 13 million empty sub-messages (2 bytes each
- * on the wire, a struct plus bookkeeping of ~150 bytes each decoded) took ~3 GB before the
- * WIRE_MAX_REPEATED limit could be checked; with it the decode fails after at most the budget.
+ * would pass the budget. Without it a frame of empty sub-messages or unknown fields (2 bytes each
+ * on the wire, a struct plus bookkeeping of 60-150 bytes each decoded) took 75 times its size
+ * before the WIRE_MAX_REPEATED limit could be checked: ~3 GB when frames could be 25 MiB, ~80 MB
+ * at WIRE_MAX_FRAME. With it the decode fails after at most the budget, and the walk over the
+ * tags that comes first gives up as soon as what it has seen would cost more (wire.c).
  *
  * Requests hold no repeated fields: one decodes to about its own size (strings and bytes are
  * copied) plus a few small structs, so lkipd allows twice the frame plus 64 KiB. */
@@ -95,6 +99,11 @@ void wire_free(Lkip__Envelope **env);
 
 /* The size of one value of field f in a message struct (for walking repeated fields). */
 size_t wire_value_size(const ProtobufCFieldDescriptor *f);
+
+/* True for requests that change state, whose replies lkipd stores for retries: a client that
+ * got no answer to one must send it again unchanged (same request_id), never as a new one.
+ * Matches the mutating flags of lkipd's command table (tests/unit/test_wire.c checks). */
+bool wire_is_change(int body_case);
 
 /* True for statuses a client may retry unchanged (same request_id). */
 bool status_retryable(int status);

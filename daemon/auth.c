@@ -13,14 +13,9 @@
 #define ZAP_FRAMES   7 /* version, request id, domain, address, identity, mechanism, key */
 
 struct auth {
-    void *sock;              /* REP bound at the ZAP endpoint */
-    db_t *db;                /* not owned */
-    log_ratelimit_t refused; /* lines about refused keys: a peer retries as fast as it likes */
+    void *sock; /* REP bound at the ZAP endpoint */
+    db_t *db;   /* not owned */
 };
-
-/* Refused keys: 20 log lines per 10 s at most. */
-#define AUTH_LOG_BURST       20
-#define AUTH_LOG_INTERVAL_MS 10000
 
 auth_t *auth_new(void *zmq_ctx, db_t *db)
 {
@@ -36,7 +31,6 @@ auth_t *auth_new(void *zmq_ctx, db_t *db)
     auth_t *self = xcalloc(1, sizeof *self);
     self->sock = sock;
     self->db = db;
-    self->refused = (log_ratelimit_t)LOG_RATELIMIT_INIT(AUTH_LOG_BURST, AUTH_LOG_INTERVAL_MS);
     return self;
 }
 
@@ -59,30 +53,39 @@ static void s_send(void *sock, const char *s, size_t n, bool more)
     zmq_send(sock, s, n, more ? ZMQ_SNDMORE : 0);
 }
 
-/* Replies; an accepted peer's messages then carry User-Id and, as ZAP metadata (ZMTP property
- * list: name length, name, 4-byte big-endian value length, value), Org-Id. */
+/* Appends one ZMTP metadata property (name length, name, 4-byte big-endian value length,
+ * value) to meta at *n. */
+static void s_property(uint8_t *meta, size_t *n, const char *name, const char *value)
+{
+    size_t k = strlen(name), v = strlen(value);
+    meta[(*n)++] = (uint8_t)k;
+    memcpy(meta + *n, name, k);
+    *n += k;
+    meta[(*n)++] = 0;
+    meta[(*n)++] = 0;
+    meta[(*n)++] = (uint8_t)(v >> 8);
+    meta[(*n)++] = (uint8_t)v;
+    memcpy(meta + *n, value, v);
+    *n += v;
+}
+
+/* Replies; an accepted peer's messages then carry User-Id and, as ZAP metadata, Org-Id and Key
+ * (the public key it authenticated with: a request from a connection made with a key the user
+ * no longer holds is refused). */
 static void s_reply(auth_t *self, const zmq_msg_t *reqid, const char *code, const char *text,
-                    const char *user_id, const char *org_id)
+                    const char *user_id, const char *org_id, const char *key)
 {
     s_send(self->sock, "1.0", 3, true);
     s_send(self->sock, zmq_msg_data((zmq_msg_t *)reqid), zmq_msg_size((zmq_msg_t *)reqid), true);
     s_send(self->sock, code, strlen(code), true);
     s_send(self->sock, text, strlen(text), true);
     s_send(self->sock, user_id, strlen(user_id), true);
-    uint8_t meta[64];
+    uint8_t meta[128];
     size_t n = 0;
-    if (org_id && *org_id) {
-        size_t v = strlen(org_id);
-        meta[n++] = 6;
-        memcpy(meta + n, "Org-Id", 6);
-        n += 6;
-        meta[n++] = 0;
-        meta[n++] = 0;
-        meta[n++] = 0;
-        meta[n++] = (uint8_t)v;
-        memcpy(meta + n, org_id, v);
-        n += v;
-    }
+    if (org_id && *org_id)
+        s_property(meta, &n, "Org-Id", org_id);
+    if (key && *key)
+        s_property(meta, &n, "Key", key);
     zmq_send(self->sock, meta, n, 0);
 }
 
@@ -91,17 +94,16 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
 {
     if (nframes != ZAP_FRAMES || zmq_msg_size(&f[0]) != 3 ||
         memcmp(zmq_msg_data(&f[0]), "1.0", 3) != 0) {
-        log_ratelimited(&self->refused, LOG_WARN, "auth: malformed ZAP request refused");
+        log_warn("auth: malformed ZAP request refused");
         if (nframes >= 2)
-            s_reply(self, &f[1], "400", "malformed request", "", NULL);
+            s_reply(self, &f[1], "400", "malformed request", "", NULL, NULL);
         else
-            s_reply(self, &f[0], "400", "malformed request", "", NULL);
+            s_reply(self, &f[0], "400", "malformed request", "", NULL, NULL);
         return;
     }
     if (zmq_msg_size(&f[5]) != 5 || memcmp(zmq_msg_data(&f[5]), "CURVE", 5) != 0 ||
         zmq_msg_size(&f[6]) != 32) {
-        log_ratelimited(&self->refused, LOG_WARN, "auth: handshake without CURVE refused");
-        s_reply(self, &f[1], "400", "CURVE required", "", NULL);
+        s_reply(self, &f[1], "400", "CURVE required", "", NULL, NULL);
         return;
     }
     char z85[41];
@@ -110,25 +112,28 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
     snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&f[3]),
              (const char *)zmq_msg_data(&f[3]));
 
+    /* every refusal can come back at once, from every client that reconnects: rate-limited */
+    static log_limit_t lookup_failed, unknown_key, disabled_user;
     user_t u = {0};
     db_lookup_t rc = db_user_by_key(self->db, z85, &u);
     if (rc == DB_FAILED) {
-        log_error("auth: could not look up key %.8s...: %s", z85, db_error(self->db));
-        s_reply(self, &f[1], "500", "database unavailable", "", NULL);
+        log_limited(&lookup_failed, LOG_ERROR, "auth: could not look up key %.8s...: %s", z85,
+                    db_error(self->db));
+        s_reply(self, &f[1], "500", "database unavailable", "", NULL, NULL);
     } else if (rc == DB_NOT_FOUND) {
-        log_ratelimited(&self->refused, LOG_WARN, "auth: unknown key %.8s... from %s refused", z85,
-                        address);
-        s_reply(self, &f[1], "400", "unknown key", "", NULL);
+        log_limited(&unknown_key, LOG_WARN, "auth: unknown key %.8s... from %s refused", z85,
+                    address);
+        s_reply(self, &f[1], "400", "unknown key", "", NULL, NULL);
     } else if (u.disabled) {
-        log_ratelimited(&self->refused, LOG_WARN, "auth: disabled user \"%s\" from %s refused",
-                        u.name, address);
-        s_reply(self, &f[1], "400", "user disabled", "", NULL);
+        log_limited(&disabled_user, LOG_WARN, "auth: disabled user \"%s\" from %s refused", u.name,
+                    address);
+        s_reply(self, &f[1], "400", "user disabled", "", NULL, NULL);
     } else {
         char id[24], org[24];
         snprintf(id, sizeof id, "%lld", (long long)u.id);
         snprintf(org, sizeof org, "%lld", (long long)u.org_id);
         log_debug("auth: user \"%s\" (%s) connected from %s", u.name, u.role, address);
-        s_reply(self, &f[1], "200", "OK", id, org);
+        s_reply(self, &f[1], "200", "OK", id, org, z85);
     }
     user_clear(&u);
 }

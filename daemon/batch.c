@@ -21,6 +21,7 @@ void batch_destroy(batch_t **self_p)
         pending_t *p = &b->items[i];
         zmq_msg_close(&p->rid);
         wire_free(&p->env);
+        free(p->flow_key);
         if (p->reply)
             lkip__reply__free_unpacked(p->reply, NULL);
     }
@@ -75,6 +76,5 @@ void batch_reply_plain(pending_t *p, int status, const char *code, const char *m
 
 void batch_reply_unavailable(pending_t *p)
 {
-    batch_reply_plain(p, LKIP__STATUS__UNAVAILABLE, "db_unavailable",
-                      "Basis data sedang tidak dapat dijangkau; silakan ulangi permintaan");
+    batch_reply_plain(p, LKIP__STATUS__UNAVAILABLE, "db_unavailable", CMD_UNAVAILABLE_MESSAGE);
 }

@@ -5,18 +5,21 @@
 #define LKIP_BATCH_H
 
 #include "cmd.h"
+#include "keys.h"
 
 #include <zmq.h>
 
 /* One request waiting in a batch. */
 typedef struct {
-    zmq_msg_t rid;   /* the peer's routing id */
-    int64_t user_id; /* from the ZAP User-Id */
-    int64_t org_id;  /* the user's organisation, from the ZAP metadata */
+    zmq_msg_t rid;             /* the peer's routing id */
+    int64_t user_id;           /* from the ZAP User-Id */
+    int64_t org_id;            /* the user's organisation, from the ZAP metadata */
+    char key[KEY_Z85_LEN + 1]; /* the public key the connection authenticated with */
     uint64_t request_id;
     Lkip__Envelope *env; /* decoded request; NULL when the frame was malformed */
     const cmd_t *cmd;    /* NULL when the body is not a known request */
     Lkip__Reply *reply;  /* the answer; set early for malformed or unknown requests */
+    char *flow_key;      /* a download within flow control: its transfer (owned) */
 } pending_t;
 
 typedef struct {

@@ -1,42 +1,57 @@
 /* cmd — the command table and the helpers handlers share. */
 #include "cmd.h"
 
+#include "db_org.h"
 #include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Designated initialisers: a command lists roles only for ACCESS_ROLES. */
+#define CMD(body_, name_, access_, mutating_, fn_)                                                 \
+    {                                                                                              \
+        .body = (body_), .name = (name_), .access = (access_), .mutating = (mutating_),            \
+        .fn = (fn_)                                                                                \
+    }
+
 static const cmd_t s_commands[] = {
-    {LKIP__ENVELOPE__BODY_PING, "ping", CMD_ANY, false, cmd_ping},
-    {LKIP__ENVELOPE__BODY_WHOAMI, "whoami", CMD_ANY, false, cmd_whoami},
-    {LKIP__ENVELOPE__BODY_SUBSCRIBE, "subscribe", CMD_ANY, false, cmd_subscribe},
-    {LKIP__ENVELOPE__BODY_USER_ADD, "user_add", CMD_ADMIN, true, cmd_user_add},
-    {LKIP__ENVELOPE__BODY_USER_LIST, "user_list", CMD_ADMIN, false, cmd_user_list},
-    {LKIP__ENVELOPE__BODY_USER_SET, "user_set", CMD_ADMIN, true, cmd_user_set},
-    {LKIP__ENVELOPE__BODY_ORG_ADD, "org_add", CMD_ADMIN, true, cmd_org_add},
-    {LKIP__ENVELOPE__BODY_ORG_SET, "org_set", CMD_ADMIN, true, cmd_org_set},
-    {LKIP__ENVELOPE__BODY_ORG_LIST, "org_list", CMD_ADMIN, false, cmd_org_list},
-    {LKIP__ENVELOPE__BODY_UNIT_ADD, "unit_add", CMD_ADMIN, true, cmd_unit_add},
-    {LKIP__ENVELOPE__BODY_UNIT_SET, "unit_set", CMD_ADMIN, true, cmd_unit_set},
-    {LKIP__ENVELOPE__BODY_UNIT_LIST, "unit_list", CMD_ANY, false, cmd_unit_list},
-    {LKIP__ENVELOPE__BODY_SOP_LOAD, "sop_load", CMD_ADMIN, true, cmd_sop_load},
-    {LKIP__ENVELOPE__BODY_SOP_LIST, "sop_list", CMD_ANY, false, cmd_sop_list},
-    {LKIP__ENVELOPE__BODY_START, "start", CMD_ANY, true, cmd_start},
-    {LKIP__ENVELOPE__BODY_STEP, "step", CMD_ANY, true, cmd_step},
-    {LKIP__ENVELOPE__BODY_SUBMIT, "submit", CMD_ANY, true, cmd_submit},
-    {LKIP__ENVELOPE__BODY_UPLOAD, "upload", CMD_ANY, true, cmd_upload},
-    {LKIP__ENVELOPE__BODY_DOWNLOAD, "download", CMD_ANY, false, cmd_download},
-    {LKIP__ENVELOPE__BODY_TASKS, "tasks", CMD_ANY, false, cmd_tasks},
-    {LKIP__ENVELOPE__BODY_STATUS, "status", CMD_ANY, false, cmd_status},
-    {LKIP__ENVELOPE__BODY_HISTORY, "history", CMD_ANY, false, cmd_history},
-    {LKIP__ENVELOPE__BODY_CAPAIAN, "capaian", CMD_ANY, false, cmd_capaian},
-    {LKIP__ENVELOPE__BODY_CALENDAR_SHOW, "calendar_show", CMD_ANY, false, cmd_calendar_show},
-    {LKIP__ENVELOPE__BODY_HOLIDAY, "holiday", CMD_ADMIN, true, cmd_holiday},
-    {LKIP__ENVELOPE__BODY_CALENDAR_IMPORT, "calendar_import", CMD_ADMIN, true, cmd_calendar_import},
-    {LKIP__ENVELOPE__BODY_HOURS_SET, "hours_set", CMD_ADMIN, true, cmd_hours_set},
-    {LKIP__ENVELOPE__BODY_PERIOD, "period", CMD_ADMIN, true, cmd_period},
-    {LKIP__ENVELOPE__BODY_CALENDAR_DUE, "calendar_due", CMD_ANY, false, cmd_calendar_due},
-    {LKIP__ENVELOPE__BODY_CLOCK_SET, "clock_set", CMD_ADMIN, true, cmd_clock_set},
+    CMD(LKIP__ENVELOPE__BODY_PING, "ping", ACCESS_ANY, false, cmd_ping),
+    CMD(LKIP__ENVELOPE__BODY_WHOAMI, "whoami", ACCESS_ANY, false, cmd_whoami),
+    CMD(LKIP__ENVELOPE__BODY_SUBSCRIBE, "subscribe", ACCESS_ANY, false, cmd_subscribe),
+    CMD(LKIP__ENVELOPE__BODY_USER_ADD, "user_add", ACCESS_ADMIN, true, cmd_user_add),
+    CMD(LKIP__ENVELOPE__BODY_USER_LIST, "user_list", ACCESS_ADMIN, false, cmd_user_list),
+    CMD(LKIP__ENVELOPE__BODY_USER_SET, "user_set", ACCESS_ADMIN, true, cmd_user_set),
+    CMD(LKIP__ENVELOPE__BODY_ORG_ADD, "org_add", ACCESS_ADMIN, true, cmd_org_add),
+    CMD(LKIP__ENVELOPE__BODY_ORG_SET, "org_set", ACCESS_ADMIN, true, cmd_org_set),
+    CMD(LKIP__ENVELOPE__BODY_ORG_LIST, "org_list", ACCESS_ADMIN, false, cmd_org_list),
+    CMD(LKIP__ENVELOPE__BODY_UNIT_ADD, "unit_add", ACCESS_ADMIN, true, cmd_unit_add),
+    CMD(LKIP__ENVELOPE__BODY_UNIT_SET, "unit_set", ACCESS_ADMIN, true, cmd_unit_set),
+    CMD(LKIP__ENVELOPE__BODY_UNIT_LIST, "unit_list", ACCESS_ANY, false, cmd_unit_list),
+    CMD(LKIP__ENVELOPE__BODY_SOP_LOAD, "sop_load", ACCESS_ADMIN, true, cmd_sop_load),
+    CMD(LKIP__ENVELOPE__BODY_SOP_LIST, "sop_list", ACCESS_ANY, false, cmd_sop_list),
+    CMD(LKIP__ENVELOPE__BODY_START, "start", ACCESS_WORKFLOW, true, cmd_start),
+    CMD(LKIP__ENVELOPE__BODY_STEP, "step", ACCESS_WORKFLOW, true, cmd_step),
+    CMD(LKIP__ENVELOPE__BODY_SUBMIT, "submit", ACCESS_WORKFLOW, true, cmd_submit),
+    CMD(LKIP__ENVELOPE__BODY_UPLOAD, "upload", ACCESS_WORKFLOW, true, cmd_upload),
+    CMD(LKIP__ENVELOPE__BODY_DOWNLOAD, "download", ACCESS_ANY, false, cmd_download),
+    CMD(LKIP__ENVELOPE__BODY_TASKS, "tasks", ACCESS_ANY, false, cmd_tasks),
+    CMD(LKIP__ENVELOPE__BODY_STATUS, "status", ACCESS_ANY, false, cmd_status),
+    CMD(LKIP__ENVELOPE__BODY_HISTORY, "history", ACCESS_ANY, false, cmd_history),
+    CMD(LKIP__ENVELOPE__BODY_CAPAIAN, "capaian", ACCESS_ANY, false, cmd_capaian),
+    CMD(LKIP__ENVELOPE__BODY_CALENDAR_SHOW, "calendar_show", ACCESS_ANY, false, cmd_calendar_show),
+    CMD(LKIP__ENVELOPE__BODY_HOLIDAY, "holiday", ACCESS_ADMIN, true, cmd_holiday),
+    CMD(LKIP__ENVELOPE__BODY_CALENDAR_IMPORT, "calendar_import", ACCESS_ADMIN, true,
+        cmd_calendar_import),
+    CMD(LKIP__ENVELOPE__BODY_HOURS_SET, "hours_set", ACCESS_ADMIN, true, cmd_hours_set),
+    CMD(LKIP__ENVELOPE__BODY_PERIOD, "period", ACCESS_ADMIN, true, cmd_period),
+    CMD(LKIP__ENVELOPE__BODY_CALENDAR_DUE, "calendar_due", ACCESS_ANY, false, cmd_calendar_due),
+    CMD(LKIP__ENVELOPE__BODY_CLOCK_SET, "clock_set", ACCESS_ADMIN, true, cmd_clock_set),
+    CMD(LKIP__ENVELOPE__BODY_DELEGATE_ADD, "delegate_add", ACCESS_ADMIN, true, cmd_delegate_add),
+    CMD(LKIP__ENVELOPE__BODY_DELEGATE_REMOVE, "delegate_remove", ACCESS_ADMIN, true,
+        cmd_delegate_remove),
+    CMD(LKIP__ENVELOPE__BODY_UPLOAD_CHUNK, "upload_chunk", ACCESS_WORKFLOW, false,
+        cmd_upload_chunk),
+    CMD(LKIP__ENVELOPE__BODY_DELEGATE_LIST, "delegate_list", ACCESS_ANY, false, cmd_delegate_list),
 };
 
 const cmd_t *cmd_find(int body_case)
@@ -45,6 +60,91 @@ const cmd_t *cmd_find(int body_case)
         if (s_commands[i].body == body_case)
             return &s_commands[i];
     return NULL;
+}
+
+bool cmd_is_admin(const cmd_ctx_t *ctx)
+{
+    return strcmp(ctx->caller->role, "admin") == 0;
+}
+
+static bool s_role_listed(const cmd_t *cmd, const char *role)
+{
+    for (int i = 0; i < CMD_MAX_ROLES && cmd->roles[i]; i++)
+        if (strcmp(cmd->roles[i], role) == 0)
+            return true;
+    return false;
+}
+
+/* The organisation code a request names, from its field org_code when it has one; "" when it
+ * names none. Found through the descriptors, so every request type added later is covered. */
+static const char *s_named_org(const Lkip__Envelope *req)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field(&lkip__envelope__descriptor, req->body_case);
+    if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE)
+        return "";
+    const ProtobufCMessage *body = *(ProtobufCMessage *const *)((const char *)req + f->offset);
+    if (!body)
+        return "";
+    const ProtobufCFieldDescriptor *org =
+        protobuf_c_message_descriptor_get_field_by_name(body->descriptor, "org_code");
+    if (!org || org->type != PROTOBUF_C_TYPE_STRING || org->label == PROTOBUF_C_LABEL_REPEATED)
+        return "";
+    const char *code = *(char *const *)((const char *)body + org->offset);
+    return code ? code : "";
+}
+
+bool cmd_authorize(cmd_ctx_t *ctx, const cmd_t *cmd, uint64_t request_id)
+{
+    const char *role = ctx->caller->role;
+    bool admin = cmd_is_admin(ctx);
+    switch (cmd->access) {
+    case ACCESS_ANY:
+        break;
+    case ACCESS_ADMIN:
+        if (!admin) {
+            cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
+                      "Perintah \"%s\" hanya untuk administrator (peran Anda: %s)", cmd->name,
+                      role);
+            return false;
+        }
+        break;
+    case ACCESS_WORKFLOW:
+        if (admin) {
+            cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "admin_no_workflow",
+                      "Administrator mengelola data induk dan kunci, tetapi tidak mengerjakan "
+                      "langkah SOP (perintah \"%s\"); pejabat yang berhalangan diwakili "
+                      "melalui pelimpahan (Plh./Plt.)",
+                      cmd->name);
+            return false;
+        }
+        break;
+    case ACCESS_ROLES:
+        if (!s_role_listed(cmd, role)) {
+            strbuf_t allowed = {0};
+            for (int i = 0; i < CMD_MAX_ROLES && cmd->roles[i]; i++)
+                strbuf_printf(&allowed, "%s%s", i ? ", " : "", cmd->roles[i]);
+            cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
+                      "Perintah \"%s\" hanya untuk peran %s (peran Anda: %s)", cmd->name,
+                      strbuf_str(&allowed), role);
+            strbuf_free(&allowed);
+            return false;
+        }
+        break;
+    }
+    if (cmd->mutating && request_id == 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "missing_request_id",
+                  "Permintaan perubahan wajib membawa request_id");
+        return false;
+    }
+    const char *org = s_named_org(ctx->req);
+    if (*org && !admin && strcmp(org, ctx->caller->org_code) != 0) {
+        cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "other_org",
+                  "Anda hanya dapat mengakses data organisasi Anda sendiri (%s), bukan \"%s\"",
+                  ctx->caller->org_code, org);
+        return false;
+    }
+    return true;
 }
 
 void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ...)
@@ -67,9 +167,9 @@ void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ..
 void cmd_db_failed(cmd_ctx_t *ctx, const char *what)
 {
     if (db_error_retryable(ctx->db)) {
-        log_warn("%s: %s (retryable)", what, db_error(ctx->db));
-        cmd_reply(ctx, LKIP__STATUS__UNAVAILABLE, "db_unavailable",
-                  "Basis data sedang tidak dapat dijangkau; silakan ulangi permintaan");
+        static log_limit_t retryable; /* every request of an outage */
+        log_limited(&retryable, LOG_WARN, "%s: %s (retryable)", what, db_error(ctx->db));
+        cmd_reply(ctx, LKIP__STATUS__UNAVAILABLE, "db_unavailable", CMD_UNAVAILABLE_MESSAGE);
     } else if (strcmp(db_sqlstate(ctx->db), "23505") == 0) {
         log_warn("%s: %s", what, db_error(ctx->db));
         cmd_reply(ctx, LKIP__STATUS__CONFLICT, "conflict",
@@ -101,6 +201,20 @@ bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_
         return false;
     }
     return true;
+}
+
+bool cmd_target_org(cmd_ctx_t *ctx, const char *org_code, db_org_t *org)
+{
+    const char *code = *org_code ? org_code : ctx->caller->org_code;
+    if (!cmd_check_field(ctx, "org", code, WIRE_MAX_NAME, true))
+        return false;
+    db_lookup_t rc = db_org_by_code(ctx->db, code, org);
+    if (rc == DB_FAILED)
+        cmd_db_failed(ctx, "find organisation");
+    else if (rc == DB_NOT_FOUND)
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_org", "Organisasi \"%s\" tidak dikenal",
+                  code);
+    return rc == DB_FOUND;
 }
 
 static char *s_dup(const char *s)

@@ -23,6 +23,8 @@ typedef struct cmd_ctx {
     int64_t instance_id;        /* for the audit row: 0 when none */
     int step_no;                /* for the audit row: 0 when none */
     strbuf_t detail;            /* for the audit row: what was done, in English */
+    strbuf_t acting_as;         /* for the audit row: the capacity the caller acted in, when it
+                                 * acted for another official ("Plh. Kepala Dinas") */
     defcache_t *defs;           /* parsed SOP definitions */
     struct deadline *deadlines; /* organisations' calendars */
     struct timesrc *clock;      /* the daemon clock (test clock commands set it) */
@@ -31,24 +33,50 @@ typedef struct cmd_ctx {
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
 
+/* Who may send a command. Checked in one place (dispatch) before any handler runs; the engine
+ * then checks the step's own actor role and the handlers ownership (a unit operator acts only for
+ * its own unit). */
 typedef enum {
-    CMD_ANY,   /* every enabled user; the handler checks step roles and ownership */
-    CMD_ADMIN, /* role admin only */
+    ACCESS_ANY,      /* every enabled user */
+    ACCESS_ADMIN,    /* role admin only: master data, keys, calendars */
+    ACCESS_WORKFLOW, /* every role but admin: the admin manages master data and never acts in a
+                      * workflow step (separation of duties) */
+    ACCESS_ROLES,    /* only the roles listed in the command's roles */
 } cmd_access_t;
 
+#define CMD_MAX_ROLES 4
 typedef struct {
     int body;         /* Lkip__Envelope__BodyCase of the request */
     const char *name; /* English name for logs and audit, e.g. "user_add" */
     cmd_access_t access;
     bool mutating; /* changes state: reply stored for retries, always audited */
     cmd_fn_t fn;
+    const char *roles[CMD_MAX_ROLES]; /* ACCESS_ROLES: the roles allowed */
 } cmd_t;
 
 /* The command for a request type, or NULL when the type is not a request. */
 const cmd_t *cmd_find(int body_case);
 
+/* The request policy, in one place before any handler runs: the caller's role must be allowed
+ * by the command table, a change must carry a request_id, and an organisation the request names
+ * (any field org_code) must be the caller's own unless the caller is admin: every read and every
+ * change is scoped to the caller's organisation (tenant isolation). Returns true when the
+ * handler may run; otherwise the reply is set (403 / 400). ctx->caller must be set. */
+bool cmd_authorize(cmd_ctx_t *ctx, const cmd_t *cmd, uint64_t request_id);
+
+/* True when the caller is an administrator. */
+bool cmd_is_admin(const cmd_ctx_t *ctx);
+
 /* Sets the reply's status, stable English code and Indonesian message (printf-style). */
 void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ...) PRINTF(4, 5);
+
+/* The message of every 503 db_unavailable reply. It never invites a new request: the change
+ * may have been made before the database went away, and only the same request (the same
+ * request_id) can find that out without making it twice. */
+#define CMD_UNAVAILABLE_MESSAGE                                                                    \
+    "Basis data sedang tidak dapat dijangkau; belum pasti apakah permintaan ini sudah "            \
+    "diproses. Kirim kembali permintaan yang sama (request_id yang sama) untuk mengetahui "        \
+    "hasilnya: perubahan tidak akan tercatat dua kali"
 
 /* Answers a failed database call: 503 (retryable) for lost connections, deadlocks and
  * serialization failures, 409 for a unique violation, otherwise 500. Logs once. */
@@ -58,6 +86,19 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what);
  * characters. On failure replies 400/413 naming the field and returns false. */
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required);
+
+/* Resolves and loads the instance a request names ("17", "LKIP/2026", or "" for the caller's only
+ * running one) in the caller's organisation; with lock, under its row lock. false after
+ * replying (404 / 400). */
+struct db_instance;
+struct sopdef;
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, struct db_instance *inst,
+                  const struct sopdef **def);
+
+/* For an upload naming a staged document (upload_id): assembles it (caller frees *content),
+ * checks its size and SHA-256 against the request, and removes its pieces. false after
+ * replying. */
+bool cmd_take_upload(cmd_ctx_t *ctx, const Lkip__UploadRequest *r, uint8_t **content, size_t *len);
 
 /* Handlers, by module. */
 void cmd_ping(cmd_ctx_t *ctx);
@@ -79,6 +120,7 @@ void cmd_step(cmd_ctx_t *ctx);
 void cmd_submit(cmd_ctx_t *ctx);
 void cmd_upload(cmd_ctx_t *ctx);
 void cmd_download(cmd_ctx_t *ctx);
+void cmd_upload_chunk(cmd_ctx_t *ctx);
 void cmd_tasks(cmd_ctx_t *ctx);
 void cmd_status(cmd_ctx_t *ctx);
 void cmd_history(cmd_ctx_t *ctx);
@@ -90,6 +132,9 @@ void cmd_hours_set(cmd_ctx_t *ctx);
 void cmd_period(cmd_ctx_t *ctx);
 void cmd_calendar_due(cmd_ctx_t *ctx);
 void cmd_clock_set(cmd_ctx_t *ctx);
+void cmd_delegate_add(cmd_ctx_t *ctx);
+void cmd_delegate_remove(cmd_ctx_t *ctx);
+void cmd_delegate_list(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with
@@ -97,6 +142,12 @@ void cmd_clock_set(cmd_ctx_t *ctx);
 struct db_sop_info;
 int sop_store(db_t *db, const char *name, const char *text, size_t len, int64_t user_id,
               struct db_sop_info *info, bool *created, char *err, size_t errlen) WUR;
+
+/* The organisation a request is about: the one org_code names, or the caller's when it is "".
+ * (Naming another organisation than one's own is refused for non-admins by cmd_authorize.)
+ * false after replying (404 unknown_org). org is cleared by the caller (db_org_clear). */
+struct db_org;
+bool cmd_target_org(cmd_ctx_t *ctx, const char *org_code, struct db_org *org);
 
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);

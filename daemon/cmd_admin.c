@@ -139,6 +139,12 @@ void cmd_user_set(cmd_ctx_t *ctx)
                                   r->public_key, r->set_disabled ? r->disabled : -1);
     if (!s_user_rc(ctx, rc, r->name, r->role, r->unit_code, NULL))
         return;
+    /* a disabled user, or a key that changed: its open sessions end now, on every daemon */
+    if (((r->set_disabled && r->disabled) || *r->public_key) &&
+        db_users_revoke(ctx->db, r->name, NULL) != 0) {
+        cmd_db_failed(ctx, "end the user's sessions");
+        return;
+    }
     strbuf_printf(&ctx->detail, "changed user %s", r->name);
     if (*r->role)
         strbuf_printf(&ctx->detail, " role=%s", r->role);
@@ -296,6 +302,10 @@ void cmd_org_set(cmd_ctx_t *ctx)
                   r->code);
         return;
     }
+    if (r->set_disabled && r->disabled && db_users_revoke(ctx->db, NULL, r->code) != 0) {
+        cmd_db_failed(ctx, "end the organisation's sessions");
+        return;
+    }
     strbuf_printf(&ctx->detail, "changed organisation %s", r->code);
     if (*r->time_zone) {
         /* deadlines are computed in the organisation's zone: open ones move with it */
@@ -338,22 +348,11 @@ void cmd_org_list(cmd_ctx_t *ctx)
 /* The organisation a unit command is about: the one named, or the caller's. */
 static bool s_unit_org(cmd_ctx_t *ctx, const char *org_code, int64_t *org_id)
 {
-    if (!*org_code || strcmp(org_code, ctx->caller->org_code) == 0) {
-        *org_id = ctx->caller->org_id;
-        return true;
-    }
-    if (!cmd_check_field(ctx, "org", org_code, WIRE_MAX_NAME, true))
-        return false;
     db_org_t o = {0};
-    db_lookup_t rc = db_org_by_code(ctx->db, org_code, &o);
-    if (rc == DB_FAILED)
-        cmd_db_failed(ctx, "find organisation");
-    else if (rc == DB_NOT_FOUND)
-        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_org", "Organisasi \"%s\" tidak dikenal",
-                  org_code);
+    bool found = cmd_target_org(ctx, org_code, &o);
     *org_id = o.id;
     db_org_clear(&o);
-    return rc == DB_FOUND;
+    return found;
 }
 
 static Lkip__UnitInfo *s_unit_info(const db_unit_t *u)
@@ -433,8 +432,9 @@ void cmd_unit_set(cmd_ctx_t *ctx)
 void cmd_unit_list(cmd_ctx_t *ctx)
 {
     const Lkip__UnitListRequest *r = ctx->req->unit_list;
+    /* the caller's organisation unless one is named (another one: admin only) */
     int64_t org_id = 0;
-    if (*r->org_code && !s_unit_org(ctx, r->org_code, &org_id))
+    if (!s_unit_org(ctx, r->org_code, &org_id))
         return;
     db_unit_t *units = NULL;
     int n = db_unit_list(ctx->db, org_id, &units);

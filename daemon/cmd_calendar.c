@@ -22,21 +22,6 @@ static bool s_national(const char *kind)
     return strcmp(kind, "libur_lokal") != 0;
 }
 
-/* The organisation a calendar command is about: org_code, or the caller's. */
-static bool s_org(cmd_ctx_t *ctx, const char *org_code, db_org_t *org)
-{
-    const char *code = *org_code ? org_code : ctx->caller->org_code;
-    if (!cmd_check_field(ctx, "org", code, WIRE_MAX_NAME, true))
-        return false;
-    db_lookup_t rc = db_org_by_code(ctx->db, code, org);
-    if (rc == DB_FAILED)
-        cmd_db_failed(ctx, "find organisation");
-    else if (rc == DB_NOT_FOUND)
-        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_org", "Organisasi \"%s\" tidak dikenal",
-                  code);
-    return rc == DB_FOUND;
-}
-
 static Lkip__CalendarReply *s_reply(cmd_ctx_t *ctx)
 {
     Lkip__CalendarReply *c = xmalloc(sizeof *c);
@@ -77,7 +62,7 @@ void cmd_calendar_show(cmd_ctx_t *ctx)
 {
     const Lkip__CalendarShowRequest *r = ctx->req->calendar_show;
     db_org_t org = {0};
-    if (!s_org(ctx, r->org_code, &org))
+    if (!cmd_target_org(ctx, r->org_code, &org))
         return;
     if (r->year < 0 || r->year > 9999) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_year", "Tahun %d tidak sah", r->year);
@@ -117,7 +102,8 @@ void cmd_holiday(cmd_ctx_t *ctx)
     const Lkip__HolidayRequest *r = ctx->req->holiday;
     const char *kind = *r->kind ? r->kind : "libur_nasional";
     db_org_t org = {0};
-    if (!s_check_holiday(ctx, r->date, kind, r->name, !r->remove) || !s_org(ctx, r->org_code, &org))
+    if (!s_check_holiday(ctx, r->date, kind, r->name, !r->remove) ||
+        !cmd_target_org(ctx, r->org_code, &org))
         return;
     int changed = 0;
     int64_t scope = s_national(kind) ? 0 : org.id;
@@ -178,7 +164,7 @@ void cmd_calendar_import(cmd_ctx_t *ctx)
                   r->file_name);
         goto out;
     }
-    if (!s_org(ctx, r->org_code, &org))
+    if (!cmd_target_org(ctx, r->org_code, &org))
         goto out;
     size_t flen = strlen(r->file_name);
     bool ics = (flen > 4 && strcmp(r->file_name + flen - 4, ".ics") == 0) ||
@@ -230,7 +216,7 @@ void cmd_hours_set(cmd_ctx_t *ctx)
     const Lkip__HoursSetRequest *r = ctx->req->hours_set;
     cal_week_t week;
     db_org_t org = {0};
-    if (!s_week(ctx, r->week, &week) || !s_org(ctx, r->org_code, &org))
+    if (!s_week(ctx, r->week, &week) || !cmd_target_org(ctx, r->org_code, &org))
         return;
     if (db_hours_set(ctx->db, org.id, &week) != 0) {
         cmd_db_failed(ctx, "set hours");
@@ -249,7 +235,7 @@ void cmd_period(cmd_ctx_t *ctx)
     const Lkip__PeriodRequest *r = ctx->req->period;
     db_org_t org = {0};
     if (!cmd_check_field(ctx, "name", r->name, WIRE_MAX_TITLE, true) ||
-        !s_org(ctx, r->org_code, &org))
+        !cmd_target_org(ctx, r->org_code, &org))
         return;
     if (r->remove) {
         bool found = false;
@@ -314,7 +300,7 @@ void cmd_calendar_due(cmd_ctx_t *ctx)
                   r->duration);
         return;
     }
-    if (!s_org(ctx, r->org_code, &org))
+    if (!cmd_target_org(ctx, r->org_code, &org))
         return;
     cal_min_t from, due;
     int version = 0;

@@ -3,15 +3,18 @@
  * the row lock, asks the engine, and lets flow persist the verdict with its events. */
 #include "cmd.h"
 
+#include "db_delegation.h"
 #include "db_org.h"
 #include "deadline.h"
 #include "db_report.h"
 #include "db_sop.h"
 #include "flow.h"
+#include "idfmt.h"
 #include "log.h"
 #include "unitdata.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,14 +24,78 @@
 #define MAX_DATA_FILE (1024 * 1024)
 #define MAX_FILE_NAME 200
 
-static bool s_is_admin(const cmd_ctx_t *ctx)
+/* The caller's delegations (Plh./Plt.) as the engine sees them, and the rows they point into. */
+typedef struct {
+    db_delegation_t *rows;
+    int n;
+    engine_delegation_t *eng;
+    char (*period)[128]; /* "5 Januari 2027 s.d. 9 Januari 2027" per row */
+} s_deleg_t;
+
+static void s_deleg_clear(s_deleg_t *d)
 {
-    return strcmp(ctx->caller->role, "admin") == 0;
+    db_delegations_free(d->rows, d->n);
+    free(d->eng);
+    free(d->period);
+    memset(d, 0, sizeof *d);
 }
 
-/* Resolves and loads the instance a request names; false after replying. */
-static bool s_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
-                       const sopdef_t **def)
+static void s_day_text(const char *ymd, char *buf, size_t len)
+{
+    int y = 0, m = 0, day = 0;
+    if (sscanf(ymd, "%d-%d-%d", &y, &m, &day) == 3)
+        idfmt_date(y, m, day, buf, len);
+    else
+        snprintf(buf, len, "%s", ymd);
+}
+
+/* Loads the caller's delegations into cmd and, when one is active and instance_id names an
+ * instance, whether the caller already acted in its current round. false after replying. */
+static bool s_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, s_deleg_t *d)
+{
+    memset(d, 0, sizeof *d);
+    d->n = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &d->rows);
+    if (d->n < 0) {
+        d->n = 0;
+        cmd_db_failed(ctx, "load delegations");
+        return false;
+    }
+    d->eng = xcalloc((size_t)d->n + 1, sizeof *d->eng);
+    d->period = xcalloc((size_t)d->n + 1, sizeof *d->period);
+    bool any_active = false;
+    for (int i = 0; i < d->n; i++) {
+        char a[48], b[48];
+        s_day_text(d->rows[i].first_day, a, sizeof a);
+        s_day_text(d->rows[i].last_day, b, sizeof b);
+        snprintf(d->period[i], sizeof d->period[i], "%s s.d. %s", a, b);
+        d->eng[i] = (engine_delegation_t){.role = d->rows[i].from_role,
+                                          .capacity = d->rows[i].capacity,
+                                          .period = d->period[i],
+                                          .active = d->rows[i].active};
+        any_active |= d->rows[i].active;
+    }
+    cmd->delegations = d->eng;
+    cmd->n_delegations = d->n;
+    if (any_active && instance_id &&
+        db_acted_in_round(ctx->db, instance_id, ctx->caller->id, &cmd->acted_in_round) != 0) {
+        cmd_db_failed(ctx, "check the round");
+        return false;
+    }
+    return true;
+}
+
+/* After an accepted command: records the capacity the caller acted in for the audit row and
+ * says it in the reply's message. */
+static void s_note_capacity(cmd_ctx_t *ctx, const char *capacity)
+{
+    if (!capacity)
+        return;
+    strbuf_puts(&ctx->acting_as, capacity);
+    strbuf_printf(&ctx->detail, " (as %s)", capacity);
+}
+
+bool cmd_instance(cmd_ctx_t *ctx, const char *ref, bool lock, db_instance_t *inst,
+                  const sopdef_t **def)
 {
     if (!cmd_check_field(ctx, "instance", ref, WIRE_MAX_TITLE, false))
         return false;
@@ -86,9 +153,14 @@ static bool s_decide_and_apply(cmd_ctx_t *ctx, flow_t *f, const engine_cmd_t *cm
         cmd_reply(ctx, res.status, res.code, "%s", res.message);
         return false;
     }
+    f->capacity = res.capacity;
     if (flow_apply(f, &res) != 0)
         return false;
-    cmd_reply(ctx, res.status, res.code, "%s", res.message);
+    s_note_capacity(ctx, res.capacity);
+    if (res.capacity)
+        cmd_reply(ctx, res.status, res.code, "%s (selaku %s)", res.message, res.capacity);
+    else
+        cmd_reply(ctx, res.status, res.code, "%s", res.message);
     return true;
 }
 
@@ -141,7 +213,8 @@ void cmd_start(cmd_ctx_t *ctx)
         !s_check_period(ctx, r->period) || !s_check_note(ctx, r->note))
         return;
     int64_t def_id = 0;
-    db_lookup_t rc = db_sop_latest(ctx->db, r->sop_code, &def_id);
+    int def_version = 0;
+    db_lookup_t rc = db_sop_latest(ctx->db, r->sop_code, &def_id, &def_version);
     if (rc == DB_FAILED) {
         cmd_db_failed(ctx, "find definition");
         return;
@@ -158,46 +231,50 @@ void cmd_start(cmd_ctx_t *ctx)
     }
     /* ask the engine before creating anything: a refusal must leave no instance behind */
     engine_instance_t fresh = {.def = def};
-    engine_cmd_t cmd = {.kind = ENGINE_START,
-                        .role = ctx->caller->role,
-                        .is_admin = s_is_admin(ctx),
-                        .text = r->note};
+    engine_cmd_t cmd = {.kind = ENGINE_START, .role = ctx->caller->role, .text = r->note};
+    s_deleg_t deleg;
+    if (!s_delegations(ctx, 0, &cmd, &deleg))
+        return;
     engine_result_t res;
     engine_apply(&fresh, &cmd, &res);
-    if (res.status >= 400) {
-        cmd_reply(ctx, res.status, res.code, "%s", res.message);
-        return;
-    }
     int64_t id = 0;
     bool exists = false;
+    db_instance_t inst = {0};
+    if (res.status >= 400) {
+        cmd_reply(ctx, res.status, res.code, "%s", res.message);
+        goto out;
+    }
     if (db_flow_create(ctx->db, ctx->caller->org_id, def_id, def->code, r->period, ctx->caller->id,
-                       ctx->now, &id, &exists) != 0) {
+                       res.capacity, ctx->now, &id, &exists) != 0) {
         cmd_db_failed(ctx, "create instance");
-        return;
+        goto out;
     }
     if (exists) {
         cmd_reply(ctx, LKIP__STATUS__CONFLICT, "instance_exists",
                   "SOP %s untuk periode %s sudah pernah dimulai di organisasi Anda", def->code,
                   r->period);
-        return;
+        goto out;
     }
-    db_instance_t inst = {0};
     if (db_flow_load(ctx->db, ctx->caller->org_id, id, true, &inst) != DB_FOUND) {
         cmd_db_failed(ctx, "load new instance");
-        return;
+        goto out;
     }
     ctx->instance_id = id;
     ctx->step_no = 1;
-    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note};
+    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note, .capacity = res.capacity};
     if (flow_apply(&f, &res) == 0) {
-        strbuf_printf(&ctx->detail, "started %s/%s (definition v%lld)", def->code, r->period,
-                      (long long)def_id);
-        cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld). %s", def->code,
-                  r->period, (long long)id, res.message);
+        strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
+                      def_version);
+        s_note_capacity(ctx, res.capacity);
+        cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld)%s%s. %s", def->code,
+                  r->period, (long long)id, res.capacity ? " selaku " : "",
+                  res.capacity ? res.capacity : "", res.message);
         s_attach_status(ctx, id, def, false);
     }
     flow_clear(&f);
+out:
     db_instance_clear(&inst);
+    s_deleg_clear(&deleg);
 }
 
 static const char *s_action_name(Lkip__StepAction a)
@@ -217,10 +294,7 @@ static const char *s_action_name(Lkip__StepAction a)
 void cmd_step(cmd_ctx_t *ctx)
 {
     const Lkip__StepRequest *r = ctx->req->step;
-    engine_cmd_t cmd = {.role = ctx->caller->role,
-                        .is_admin = s_is_admin(ctx),
-                        .text = r->note,
-                        .step_no = r->step_no};
+    engine_cmd_t cmd = {.role = ctx->caller->role, .text = r->note, .step_no = r->step_no};
     switch (r->action) {
     case LKIP__STEP_ACTION__DONE:
         cmd.kind = ENGINE_DONE;
@@ -246,7 +320,7 @@ void cmd_step(cmd_ctx_t *ctx)
     ctx->step_no = r->step_no;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
     flow_t f = {
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
@@ -255,8 +329,10 @@ void cmd_step(cmd_ctx_t *ctx)
                   inst.sop_code, inst.period);
     if (*r->note)
         strbuf_printf(&ctx->detail, ": %s", r->note);
-    if (s_decide_and_apply(ctx, &f, &cmd))
+    s_deleg_t deleg;
+    if (s_delegations(ctx, inst.id, &cmd, &deleg) && s_decide_and_apply(ctx, &f, &cmd))
         s_attach_status(ctx, inst.id, def, false);
+    s_deleg_clear(&deleg);
     flow_clear(&f);
     db_instance_clear(&inst);
 }
@@ -290,36 +366,26 @@ static void s_add_error(Lkip__SubmitReply *s, int line, int column, const char *
     s->errors[s->n_errors++] = e;
 }
 
-/* The unit a submission is for: the caller's, or (admin) the one named. false after replying. */
+/* The unit a submission is for: the caller's own (an operator acts only for its own unit).
+ * false after replying. */
 static bool s_submit_unit(cmd_ctx_t *ctx, const char *unit_code, db_unit_t *unit)
 {
-    if (!*unit_code || (!s_is_admin(ctx) && strcmp(unit_code, ctx->caller->unit_code) == 0)) {
-        if (!ctx->caller->unit_id) {
-            cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "no_unit",
-                      "Akun Anda tidak terhubung ke unit mana pun; data unit dikirim oleh "
-                      "operator unit");
-            return false;
-        }
-        unit->id = ctx->caller->unit_id;
-        unit->code = xstrdup(ctx->caller->unit_code);
-        unit->name = xstrdup(ctx->caller->unit_name);
-        return true;
-    }
-    if (!s_is_admin(ctx)) {
+    if (*unit_code && strcmp(unit_code, ctx->caller->unit_code) != 0) {
         cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "other_unit",
-                  "Anda hanya dapat mengirim data untuk unit Anda sendiri (%s)",
-                  *ctx->caller->unit_code ? ctx->caller->unit_code : "-");
+                  "Anda hanya dapat mengirim data untuk unit Anda sendiri (%s), bukan \"%s\"",
+                  *ctx->caller->unit_code ? ctx->caller->unit_code : "-", unit_code);
         return false;
     }
-    if (!cmd_check_field(ctx, "unit", unit_code, WIRE_MAX_NAME, true))
+    if (!ctx->caller->unit_id) {
+        cmd_reply(ctx, LKIP__STATUS__FORBIDDEN, "no_unit",
+                  "Akun Anda tidak terhubung ke unit mana pun; data unit dikirim oleh "
+                  "operator unit");
         return false;
-    db_lookup_t rc = db_unit_by_code(ctx->db, ctx->caller->org_id, unit_code, unit);
-    if (rc == DB_FAILED)
-        cmd_db_failed(ctx, "find unit");
-    else if (rc == DB_NOT_FOUND)
-        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "unknown_unit", "Unit \"%s\" tidak dikenal",
-                  unit_code);
-    return rc == DB_FOUND;
+    }
+    unit->id = ctx->caller->unit_id;
+    unit->code = xstrdup(ctx->caller->unit_code);
+    unit->name = xstrdup(ctx->caller->unit_name);
+    return true;
 }
 
 static engine_unit_state_t s_unit_state(const char *state)
@@ -343,12 +409,12 @@ void cmd_submit(cmd_ctx_t *ctx)
         return;
     }
     db_unit_t unit = {0};
-    if (!s_submit_unit(ctx, r->unit_code, &unit))
-        return;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, true, &inst, &def)) {
-        db_unit_clear(&unit);
+    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
+        return;
+    if (!s_submit_unit(ctx, r->unit_code, &unit)) {
+        db_instance_clear(&inst);
         return;
     }
     ctx->step_no = inst.current_step;
@@ -387,7 +453,6 @@ void cmd_submit(cmd_ctx_t *ctx)
     }
     engine_cmd_t cmd = {.kind = ENGINE_SUBMIT,
                         .role = ctx->caller->role,
-                        .is_admin = s_is_admin(ctx),
                         .unit_state = rc == DB_FOUND ? s_unit_state(state) : ENGINE_UNIT_NO_TASK};
     flow_t f = {.ctx = ctx,
                 .inst = &inst,
@@ -427,15 +492,16 @@ void cmd_upload(cmd_ctx_t *ctx)
     const Lkip__UploadRequest *r = ctx->req->upload;
     if (!cmd_check_field(ctx, "file_name", r->file_name, MAX_FILE_NAME, true))
         return;
-    if (r->content.len == 0) {
+    if (r->upload_id == 0 && r->content.len == 0) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "empty_file", "Berkas \"%s\" kosong",
                   r->file_name);
         return;
     }
-    if (r->content.len > WIRE_MAX_DOCUMENT) {
-        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "file_too_large",
-                  "Dokumen terlalu besar (%zu bita; paling besar %u bita)", r->content.len,
-                  WIRE_MAX_DOCUMENT);
+    if (r->content.len > WIRE_CHUNK) {
+        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "chunk_required",
+                  "Dokumen lebih besar dari %u bita dikirim bertahap (upload_chunk), bukan "
+                  "dalam satu pesan",
+                  WIRE_CHUNK);
         return;
     }
     if (r->step_no <= 0) {
@@ -446,62 +512,38 @@ void cmd_upload(cmd_ctx_t *ctx)
     ctx->step_no = r->step_no;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
-    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD,
-                        .role = ctx->caller->role,
-                        .is_admin = s_is_admin(ctx),
-                        .step_no = r->step_no};
+    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role, .step_no = r->step_no};
     const char *name = s_base_name(r->file_name);
+    uint8_t *staged = NULL;
+    size_t staged_len = 0;
+    if (r->upload_id && !cmd_take_upload(ctx, r, &staged, &staged_len)) {
+        db_instance_clear(&inst);
+        return;
+    }
     flow_t f = {.ctx = ctx,
                 .inst = &inst,
                 .def = def,
                 .file_name = name,
-                .content = r->content.data,
-                .len = r->content.len};
-    if (s_decide_and_apply(ctx, &f, &cmd)) {
+                .content = staged ? staged : r->content.data,
+                .len = staged ? staged_len : r->content.len};
+    s_deleg_t deleg;
+    if (s_delegations(ctx, inst.id, &cmd, &deleg) && s_decide_and_apply(ctx, &f, &cmd)) {
         bool found;
-        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, false, &found);
+        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &found);
         if (d) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
             ctx->reply->document = d;
         }
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
-                  "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)", name,
-                  f.doc_version, r->step_no, f.sha256);
+                  "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)%s%s",
+                  name, f.doc_version, r->step_no, f.sha256, f.capacity ? " selaku " : "",
+                  f.capacity ? f.capacity : "");
     }
+    s_deleg_clear(&deleg);
     flow_clear(&f);
-    db_instance_clear(&inst);
-}
-
-void cmd_download(cmd_ctx_t *ctx)
-{
-    const Lkip__DownloadRequest *r = ctx->req->download;
-    if (r->version < 0) {
-        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_version", "Versi dokumen tidak sah");
-        return;
-    }
-    db_instance_t inst = {0};
-    const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, false, &inst, &def))
-        return;
-    bool found = false;
-    Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, r->version, true, &found);
-    if (d) {
-        ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
-        ctx->reply->document = d;
-        cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Dokumen versi %d", d->info->version);
-    } else if (!found) {
-        if (r->version)
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document",
-                      "Dokumen versi %d tidak ada pada %s/%s", r->version, inst.sop_code,
-                      inst.period);
-        else
-            cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document", "Belum ada dokumen pada %s/%s",
-                      inst.sop_code, inst.period);
-    } else {
-        cmd_db_failed(ctx, "read document");
-    }
+    free(staged);
     db_instance_clear(&inst);
 }
 
@@ -556,7 +598,10 @@ void cmd_tasks(cmd_ctx_t *ctx)
     lkip__tasks_reply__init(l);
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_TASK_LIST;
     ctx->reply->task_list = l;
-    bool ok = true;
+    /* the caller's own steps, and those of officials it acts for today (Plh./Plt.) */
+    db_delegation_t *deleg = NULL;
+    int n_deleg = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &deleg);
+    bool ok = n_deleg >= 0;
     for (int i = 0; i < n && ok; i++) {
         const sopdef_t *def = defcache_get(ctx->defs, ctx->db, runs[i].def_id);
         const sop_step_t *step = def ? sopdef_step(def, runs[i].step_no) : NULL;
@@ -564,11 +609,18 @@ void cmd_tasks(cmd_ctx_t *ctx)
             ok = false;
             break;
         }
-        if (strcmp(step->actor, ctx->caller->role) != 0)
+        const char *as = NULL;
+        for (int k = 0; k < n_deleg && !as; k++)
+            if (deleg[k].active && strcmp(deleg[k].from_role, step->actor) == 0)
+                as = deleg[k].capacity;
+        if (strcmp(step->actor, ctx->caller->role) != 0 && !as)
             continue;
         l->tasks = xrealloc(l->tasks, (l->n_tasks + 1) * sizeof *l->tasks);
-        l->tasks[l->n_tasks++] = s_task(&runs[i], step);
+        Lkip__Task *t = l->tasks[l->n_tasks++] = s_task(&runs[i], step);
+        if (strcmp(step->actor, ctx->caller->role) != 0)
+            t->as_capacity = xstrdup(as);
     }
+    db_delegations_free(deleg, n_deleg > 0 ? n_deleg : 0);
     db_open_runs_free(runs, n);
     if (ok && ctx->caller->unit_id &&
         db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &l->tasks,
@@ -589,7 +641,7 @@ void cmd_status(cmd_ctx_t *ctx)
     if (*r->instance) {
         db_instance_t inst = {0};
         const sopdef_t *def = NULL;
-        if (!s_instance(ctx, r->instance, false, &inst, &def))
+        if (!cmd_instance(ctx, r->instance, false, &inst, &def))
             return;
         s_attach_status(ctx, inst.id, def, true);
         db_instance_clear(&inst);
@@ -640,7 +692,7 @@ void cmd_history(cmd_ctx_t *ctx)
     if (*r->instance) {
         db_instance_t inst = {0};
         const sopdef_t *def = NULL;
-        if (!s_instance(ctx, r->instance, false, &inst, &def))
+        if (!cmd_instance(ctx, r->instance, false, &inst, &def))
             return;
         instance_id = inst.id;
         db_instance_clear(&inst);
@@ -661,7 +713,7 @@ void cmd_capaian(cmd_ctx_t *ctx)
     const Lkip__CapaianRequest *r = ctx->req->capaian;
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!s_instance(ctx, r->instance, false, &inst, &def))
+    if (!cmd_instance(ctx, r->instance, false, &inst, &def))
         return;
     Lkip__CapaianReply *c = db_report_capaian(ctx->db, inst.id);
     if (!c) {

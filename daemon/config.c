@@ -38,6 +38,7 @@ static const opt_t s_opts[] = {
     OPT(ready_file, OPT_STRING, NULL, 0, 0),
     OPT(sop_dir, OPT_STRING, NULL, 0, 0),
     OPT(log_level, OPT_LEVEL, "info", 0, 0),
+    OPT(log_repeat_ms, OPT_INT, "10000", 100, 3600000),
     OPT(test_clock, OPT_BOOL, "false", 0, 0),
     OPT(batch_max, OPT_INT, "64", 1, 1024),
     OPT(workers, OPT_INT, "2", 1, 32),

@@ -14,6 +14,7 @@ typedef struct {
     char *ready_file;       /* when set: written with the bound endpoint once serving */
     char *sop_dir;          /* when set: SOP definitions (*.yaml) loaded at start-up */
     int log_level;          /* log_level_t */
+    int log_repeat_ms;      /* a repeated line (auth refusals) is logged once per this long */
     bool test_clock;        /* accept test clock commands (tests and benchmarks only) */
     int batch_max;          /* most requests committed in one transaction */
     int workers;            /* threads running batches, each with its own connection */

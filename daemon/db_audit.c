@@ -72,7 +72,7 @@ int db_request_prune(db_t *db, int days, int batch)
 
 int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
                       const uint8_t *reply, size_t len, int status, const char *code,
-                      int64_t instance_id, int step_no, const char *detail)
+                      int64_t instance_id, int step_no, const char *detail, const char *acting_as)
 {
     db_params_t p = {0};
     db_param_int(&p, user_id);
@@ -84,9 +84,11 @@ int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char
     s_param_id(&p, instance_id);
     s_param_id(&p, step_no);
     db_param_str(&p, detail ? detail : "");
+    db_param_str(&p, acting_as ? acting_as : "");
     db_res_t *r = db_query(db,
                            "WITH a AS (INSERT INTO audit (user_id, command, status, code,"
-                           "  instance_id, step_no, detail) VALUES ($1, $3, $5, $6, $7, $8, $9))"
+                           "  instance_id, step_no, detail, acting_as)"
+                           "  VALUES ($1, $3, $5, $6, $7, $8, $9, $10))"
                            " INSERT INTO requests (user_id, request_id, command, reply)"
                            " VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, request_id)"
                            " DO NOTHING RETURNING 1",

@@ -15,11 +15,13 @@ int db_audit_add(db_t *db, int64_t user_id, const char *command, int status, con
 int db_request_get(db_t *db, int64_t user_id, uint64_t request_id, uint8_t **reply, size_t *len,
                    char *command, size_t command_len) WUR;
 
-/* Records an accepted change in one statement: its audit row and its stored reply. Returns 1,
+/* Records an accepted change in one statement: its audit row and its stored reply. acting_as is
+ * the capacity the user acted in for another official ("" or NULL: its own role). Returns 1,
  * 0 when (user, request_id) already has a stored reply (a retry: the caller rolls back), or -1. */
 int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char *command,
                       const uint8_t *reply, size_t len, int status, const char *code,
-                      int64_t instance_id, int step_no, const char *detail) WUR;
+                      int64_t instance_id, int step_no, const char *detail,
+                      const char *acting_as) WUR;
 
 /* Deletes up to batch stored replies older than days. Returns the count or -1. */
 int db_request_prune(db_t *db, int days, int batch) WUR;

@@ -154,7 +154,8 @@ db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock, d
 }
 
 int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,
-                   const char *period, int64_t user_id, int64_t now, int64_t *id, bool *exists)
+                   const char *period, int64_t user_id, const char *as, int64_t now, int64_t *id,
+                   bool *exists)
 {
     *exists = false;
     db_params_t p = {0};
@@ -164,10 +165,12 @@ int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_cod
     db_param_str(&p, period);
     db_param_int(&p, user_id);
     db_param_int(&p, now);
+    db_param_str(&p, as ? as : "");
     /* ON CONFLICT keeps the transaction usable when the period is taken */
     db_res_t *r = db_query(db,
                            "INSERT INTO instances (org_id, def_id, sop_code, period, started_by,"
-                           " started_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6))"
+                           " started_at, started_as) VALUES ($1, $2, $3, $4, $5,"
+                           " to_timestamp($6), $7)"
                            " ON CONFLICT (org_id, sop_code, period) DO NOTHING RETURNING id",
                            &p);
     if (!r)
@@ -205,7 +208,7 @@ int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, in
 }
 
 int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,
-                       int64_t now, const char *note)
+                       const char *as, int64_t now, const char *note)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
@@ -214,9 +217,10 @@ int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64
     db_param_int(&p, user_id);
     db_param_int(&p, now);
     db_param_str(&p, note ? note : "");
+    db_param_str(&p, as ? as : "");
     return db_exec(db,
                    "UPDATE step_runs SET state = $2, outcome = $3, finished_by = $4,"
-                   " finished_at = to_timestamp($5), note = $6"
+                   " finished_at = to_timestamp($5), note = $6, finished_as = $7"
                    " WHERE instance_id = $1 AND state = 'active'",
                    &p);
 }
@@ -411,7 +415,7 @@ int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int ye
 
 int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
                            const char *file_name, const void *content, size_t len, int64_t user_id,
-                           int64_t now, int *version, char sha[65])
+                           const char *as, int64_t now, int *version, char sha[65])
 {
     sha256_hex(content, len, sha);
     db_params_t p = {0};
@@ -424,12 +428,14 @@ int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round
     db_param_bytes(&p, content, len);
     db_param_int(&p, user_id);
     db_param_int(&p, now);
+    db_param_str(&p, as ? as : "");
     /* the caller holds the instance lock, so max(version) + 1 cannot race */
     db_res_t *r = db_query(db,
                            "INSERT INTO documents (instance_id, version, step_no, round,"
-                           " file_name, size, sha256, content, uploaded_by, uploaded_at)"
-                           " SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7,"
-                           " $8, to_timestamp($9) FROM documents WHERE instance_id = $1"
+                           " file_name, size, sha256, content, uploaded_by, uploaded_at,"
+                           " uploaded_as) SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4,"
+                           " $5, $6, $7, $8, to_timestamp($9), $10 FROM documents"
+                           " WHERE instance_id = $1"
                            " RETURNING version",
                            &p);
     if (!r)

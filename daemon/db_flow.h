@@ -10,7 +10,7 @@
 #include "unitdata.h"
 
 /* An instance with what the engine needs to decide. Strings owned (db_instance_clear). */
-typedef struct {
+typedef struct db_instance {
     int64_t id;
     int64_t org_id;
     char *org_code;
@@ -49,7 +49,8 @@ db_lookup_t db_flow_find(db_t *db, int64_t org_id, const char *ref, bool lock, d
 /* Creates an instance; *exists is set instead when the organisation already has one for that
  * SOP code and period. Returns 0 or -1. */
 int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_code,
-                   const char *period, int64_t user_id, int64_t now, int64_t *id, bool *exists) WUR;
+                   const char *period, int64_t user_id, const char *as, int64_t now, int64_t *id,
+                   bool *exists) WUR;
 
 /* Opens a new run of step_no (round = previous runs + 1) and makes it the current step.
  * due 0: none. reason: the return reason that opened it, or NULL. *run_id gets the run.
@@ -57,9 +58,10 @@ int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_cod
 int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, int64_t due,
                      const char *reason, int64_t *run_id) WUR;
 
-/* Closes the open run with outcome. Returns 0 or -1. */
+/* Closes the open run with outcome, by user_id acting in capacity as ("" or NULL: in its own
+ * role; the same for every "as" below). Returns 0 or -1. */
 int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,
-                       int64_t now, const char *note) WUR;
+                       const char *as, int64_t now, const char *note) WUR;
 
 /* Marks the instance done. Returns 0 or -1. */
 int db_flow_finish(db_t *db, int64_t instance_id, int64_t now) WUR;
@@ -100,7 +102,7 @@ int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int ye
 /* Stores a document version for the open run; *version gets its number. Returns 0 or -1. */
 int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
                            const char *file_name, const void *content, size_t len, int64_t user_id,
-                           int64_t now, int *version, char sha[65]) WUR;
+                           const char *as, int64_t now, int *version, char sha[65]) WUR;
 
 /* Archives the newest document version: records it and its hash on the instance.
  * Fills sha and *version. Returns 0 or -1. */

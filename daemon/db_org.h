@@ -5,7 +5,7 @@
 #include "db.h"
 #include "db_users.h"
 
-typedef struct {
+typedef struct db_org {
     int64_t id;
     char *code;
     char *name;

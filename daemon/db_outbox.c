@@ -110,26 +110,49 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
 /* One statement for the whole queue. The recipients' sequence rows are locked in user order, so
  * two transactions notifying overlapping users cannot deadlock on them; each user's new events
  * are numbered in queue order after its last sequence. */
-#define FLUSH_SQL                                                                                  \
-    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"          \
-    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                         \
-    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                \
-    " rc AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                        \
-    "   ON u.org_id = e.org_id AND NOT u.disabled"                                                 \
-    "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                         \
-    "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role))),"        \
-    " lk AS (SELECT s.user_id, s.last_seq FROM recipient_seq s"                                    \
-    "   WHERE s.user_id IN (SELECT user_id FROM rc) ORDER BY s.user_id FOR UPDATE),"               \
-    " num AS (SELECT rc.idx, rc.user_id, lk.last_seq + row_number() OVER"                          \
-    "   (PARTITION BY rc.user_id ORDER BY rc.idx) AS seq FROM rc JOIN lk USING (user_id)),"        \
-    " up AS (UPDATE recipient_seq s SET last_seq = m.top FROM (SELECT user_id, max(seq) AS top"    \
-    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                \
-    " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload)"                       \
-    "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex')"           \
-    "   FROM num JOIN ev USING (idx) RETURNING user_id)"                                           \
+#define FLUSH_SQL                                                                                        \
+    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"                \
+    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                               \
+    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                      \
+    " own AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                             \
+    "   ON u.org_id = e.org_id AND NOT u.disabled"                                                       \
+    "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                               \
+    "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role)))," /* delegates \
+                                                                                               of        \
+                                                                                               a         \
+                                                                                               recipient \
+                                                                                               whose     \
+                                                                                               period    \
+                                                                                               holds     \
+                                                                                               today     \
+                                                                                               get       \
+                                                                                               it        \
+                                                                                               too,      \
+                                                                                               in        \
+                                                                                               their     \
+                                                                                               capacity  \
+                                                                                             */          \
+    " dlg AS (SELECT DISTINCT ON (own.idx, d.to_user) own.idx, d.to_user AS user_id, d.capacity"         \
+    "   FROM own JOIN delegations d ON d.from_user = own.user_id AND d.removed_at IS NULL"               \
+    "   JOIN users t ON t.id = d.to_user AND NOT t.disabled"                                             \
+    "   JOIN organisations o ON o.id = d.org_id"                                                         \
+    "   WHERE (to_timestamp($9) AT TIME ZONE o.time_zone)::date"                                         \
+    "     BETWEEN d.first_day AND d.last_day ORDER BY own.idx, d.to_user, d.id),"                        \
+    " rc AS (SELECT idx, user_id, NULL::text AS capacity FROM own UNION ALL"                             \
+    "   SELECT idx, user_id, capacity FROM dlg WHERE (idx, user_id) NOT IN"                              \
+    "     (SELECT idx, user_id FROM own)),"                                                              \
+    " lk AS (SELECT s.user_id, s.last_seq FROM recipient_seq s"                                          \
+    "   WHERE s.user_id IN (SELECT user_id FROM rc) ORDER BY s.user_id FOR UPDATE),"                     \
+    " num AS (SELECT rc.idx, rc.user_id, rc.capacity, lk.last_seq + row_number() OVER"                   \
+    "   (PARTITION BY rc.user_id ORDER BY rc.idx) AS seq FROM rc JOIN lk USING (user_id)),"              \
+    " up AS (UPDATE recipient_seq s SET last_seq = m.top FROM (SELECT user_id, max(seq) AS top"          \
+    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                      \
+    " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload, capacity)"                   \
+    "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex'),"                \
+    "   num.capacity FROM num JOIN ev USING (idx) RETURNING user_id)"                                    \
     " SELECT DISTINCT user_id FROM ins"
 
-int db_outbox_flush(db_t *db, outq_t *q, int64_t **users, int *n_users)
+int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_users)
 {
     if (q->n == 0)
         return 0;
@@ -156,6 +179,7 @@ int db_outbox_flush(db_t *db, outq_t *q, int64_t **users, int *n_users)
         db_param_str(&p, strbuf_str(&a[k]));
         strbuf_free(&a[k]);
     }
+    db_param_int(&p, now);
     outq_clear(q);
     db_res_t *r = db_query(db, FLUSH_SQL, &p);
     if (!r)
@@ -181,19 +205,33 @@ static size_t s_varint(uint64_t v, uint8_t *out)
     return n;
 }
 
-uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, size_t *frame_len)
+uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, const char *capacity,
+                      size_t *frame_len)
 {
     uint8_t seq_field[11];
     seq_field[0] = 0x08; /* Event.seq: field 1, varint */
     size_t seq_len = 1 + s_varint(seq, seq_field + 1);
+    /* Event.recipient_capacity: field 18, length-delimited (tag 146 as a varint) */
+    size_t cap_len = capacity ? strlen(capacity) : 0;
+    uint8_t cap_head[12] = {0x92, 0x01};
+    size_t cap_head_len = cap_len ? 2 + s_varint(cap_len, cap_head + 2) : 0;
+    size_t body = len + seq_len + cap_head_len + cap_len;
     uint8_t head[11];
     head[0] = 0x1a; /* Envelope.event: field 3, length-delimited */
-    size_t head_len = 1 + s_varint(len + seq_len, head + 1);
-    uint8_t *frame = xmalloc(head_len + len + seq_len);
-    memcpy(frame, head, head_len);
-    memcpy(frame + head_len, payload, len);
-    memcpy(frame + head_len + len, seq_field, seq_len);
-    *frame_len = head_len + len + seq_len;
+    size_t head_len = 1 + s_varint(body, head + 1);
+    uint8_t *frame = xmalloc(head_len + body);
+    uint8_t *w = frame;
+    memcpy(w, head, head_len);
+    w += head_len;
+    memcpy(w, payload, len);
+    w += len;
+    memcpy(w, seq_field, seq_len);
+    w += seq_len;
+    if (cap_len) {
+        memcpy(w, cap_head, cap_head_len);
+        memcpy(w + cap_head_len, capacity, cap_len);
+    }
+    *frame_len = head_len + body;
     return frame;
 }
 
@@ -206,8 +244,8 @@ int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_eve
     /* the next events by count, not the range (after, after + limit]: retention may have
      * pruned seqs a client never got, and an empty range must not hide what follows it */
     db_res_t *r = db_query(db,
-                           "SELECT seq, payload FROM outbox WHERE user_id = $1 AND seq > $2"
-                           " ORDER BY seq LIMIT $3",
+                           "SELECT seq, payload, capacity FROM outbox WHERE user_id = $1"
+                           " AND seq > $2 ORDER BY seq LIMIT $3",
                            &p);
     if (!r)
         return -1;
@@ -217,7 +255,9 @@ int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_eve
         size_t len;
         uint8_t *payload = db_res_bytes(r, i, 1, &len);
         (*out)[i].seq = (uint64_t)db_res_int(r, i, 0);
-        (*out)[i].frame = outbox_frame(payload, len, (*out)[i].seq, &(*out)[i].len);
+        (*out)[i].frame =
+            outbox_frame(payload, len, (*out)[i].seq,
+                         db_res_null(r, i, 2) ? NULL : db_res_str(r, i, 2), &(*out)[i].len);
         free(payload);
     }
     db_res_free(&r);

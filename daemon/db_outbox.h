@@ -33,9 +33,11 @@ void outq_move(outq_t *dst, outq_t *src);
 void outq_clear(outq_t *q);
 
 /* Writes every queued event for its recipients, each user's in queue order with the next
- * numbers of its sequence, and empties q. Appends the ids of the recipients (each once) to
- * *users (a growing array the caller frees; may be NULL). Returns their number or -1. */
-int db_outbox_flush(db_t *db, outq_t *q, int64_t **users, int *n_users) WUR;
+ * numbers of its sequence, and empties q. A recipient's delegates whose period holds at now
+ * (Plh./Plt., in the organisation's time zone) get it too, marked with their capacity. Appends
+ * the ids of the recipients (each once) to *users (a growing array the caller frees; may be
+ * NULL). Returns their number or -1. */
+int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_users) WUR;
 
 /* One stored event, ready to send: the packed Envelope bytes with its seq set. */
 typedef struct {
@@ -64,8 +66,10 @@ int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq) WUR;
 /* Deletes up to batch acknowledged events older than days. Returns the count or -1. */
 int db_outbox_prune(db_t *db, int days, int batch) WUR;
 
-/* Builds the wire frame of a stored event: payload (packed Event without seq) + seq. The
- * caller owns the result. Exposed for tests. */
-uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, size_t *frame_len);
+/* Builds the wire frame of a stored event: payload (packed Event without seq) + seq, and the
+ * recipient's capacity when it gets the event as a delegate (NULL: none). The caller owns the
+ * result. Exposed for tests. */
+uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, const char *capacity,
+                      size_t *frame_len);
 
 #endif

@@ -25,12 +25,14 @@ static Lkip__DocumentInfo *s_document_info(const db_res_t *r, int i)
     d->sha256 = s_dup(r, i, 5);
     d->uploaded_by = s_dup(r, i, 6);
     d->uploaded_at = db_res_int(r, i, 7);
+    d->uploaded_as = s_dup(r, i, 8);
     return d;
 }
 
 #define DOC_COLUMNS                                                                                \
-    "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, " EPOCH("d.uploaded_"   \
-                                                                                   "at")
+    "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, " EPOCH(                \
+        "d.uploaded_at") ", d.uploaded_as"
+#define DOC_N_COLUMNS 9 /* the columns of DOC_COLUMNS, read by s_document_info */
 
 static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStatus *s)
 {
@@ -41,7 +43,7 @@ static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStat
         "SELECT r.step_no, r.round, r.state, " EPOCH("r.assigned_at") ", " EPOCH(
             "r.due_at") ", " EPOCH("r.finished_at") ","
                                                     " coalesce(u.name, ''), coalesce(r.outcome, "
-                                                    "''), r.note"
+                                                    "''), r.note, r.finished_as"
                                                     " FROM step_runs r LEFT JOIN users u ON u.id = "
                                                     "r.finished_by"
                                                     " WHERE r.instance_id = $1 ORDER BY r.id",
@@ -68,6 +70,7 @@ static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStat
         run->finished_by = s_dup(r, i, 6);
         run->outcome = s_dup(r, i, 7);
         run->note = s_dup(r, i, 8);
+        run->finished_as = s_dup(r, i, 9);
     }
     db_res_free(&r);
     return true;
@@ -140,7 +143,8 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
         " coalesce(i.current_step, 0), d.steps, " EPOCH("i.started_at") ", u.name,"
         " " EPOCH("i.finished_at") ", coalesce(i.letter_number, ''),"
         " coalesce(i.archive_sha256, ''), coalesce(i.archive_ref, ''),"
-        " coalesce((SELECT version FROM documents WHERE id = i.archive_doc_id), 0), o.time_zone"
+        " coalesce((SELECT version FROM documents WHERE id = i.archive_doc_id), 0), o.time_zone,"
+        " i.started_as"
         " FROM instances i JOIN organisations o ON o.id = i.org_id"
         " JOIN sop_definitions d ON d.id = i.def_id JOIN users u ON u.id = i.started_by"
         " WHERE i.id = $1";
@@ -168,6 +172,7 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
     s->archive_ref = s_dup(r, 0, 14);
     s->archive_version = (int32_t)db_res_int(r, 0, 15);
     s->time_zone = s_dup(r, 0, 16);
+    s->started_as = s_dup(r, 0, 17);
     db_res_free(&r);
     if (detail && !(s_runs(db, instance_id, def, s) && s_units(db, instance_id, s) &&
                     s_documents(db, instance_id, s))) {
@@ -295,7 +300,7 @@ Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t use
                  "SELECT * FROM (SELECT a.id, " EPOCH(
                      "a.at") ", coalesce(u.name, ''),"
                              " a.command, a.status, a.code, coalesce(a.instance_id, 0),"
-                             " coalesce(a.step_no, 0), a.detail FROM audit a"
+                             " coalesce(a.step_no, 0), a.detail, a.acting_as FROM audit a"
                              " LEFT JOIN users u ON u.id = a.user_id"
                              " WHERE ($1 > 0 AND a.instance_id = $1) OR ($1 = 0 AND a.user_id = $2)"
                              " ORDER BY a.id DESC LIMIT $3) x ORDER BY id",
@@ -319,23 +324,27 @@ Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t use
         e->instance_id = db_res_int(r, i, 6);
         e->step_no = (int32_t)db_res_int(r, i, 7);
         e->detail = s_dup(r, i, 8);
+        e->acting_as = s_dup(r, i, 9);
     }
     db_res_free(&r);
     return h;
 }
 
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, bool content,
-                                        bool *found)
+Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
+                                        int64_t max, bool *found)
 {
     *found = true;
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, version);
-    db_param_bool(&p, content);
-    /* the content only when asked for: a listing must not read 25 MB */
+    db_param_int(&p, offset);
+    db_param_int(&p, max);
+    /* only the chunk asked for: the content is stored out of line and uncompressed, so
+     * substring reads just the pages it needs */
     db_res_t *r;
     db_lookup_t rc = db_query_one(db,
-                                  "SELECT " DOC_COLUMNS ", CASE WHEN $3 THEN d.content END"
+                                  "SELECT " DOC_COLUMNS ", CASE WHEN $4 > 0 THEN"
+                                  " substring(d.content FROM $3::int + 1 FOR $4::int) END"
                                   " FROM documents d JOIN users u ON u.id = d.uploaded_by"
                                   " WHERE d.instance_id = $1 AND ($2 = 0 OR d.version = $2)"
                                   " ORDER BY d.version DESC LIMIT 1",
@@ -347,9 +356,10 @@ Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int versi
     Lkip__DocumentReply *d = xmalloc(sizeof *d);
     lkip__document_reply__init(d);
     d->info = s_document_info(r, 0);
-    if (content) {
+    d->offset = offset;
+    if (max > 0) {
         size_t len;
-        d->content.data = db_res_bytes(r, 0, 8, &len);
+        d->content.data = db_res_bytes(r, 0, DOC_N_COLUMNS, &len);
         d->content.len = len;
     }
     db_res_free(&r);

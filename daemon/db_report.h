@@ -43,10 +43,10 @@ int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task
  * Returns NULL on a database error. */
 Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit);
 
-/* A document version (0: the newest) with or without its content. NULL with *found false when
- * there is none; NULL with *found true on a database error. */
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, bool content,
-                                        bool *found);
+/* A document version (0: the newest) with up to max bytes of its content from offset (max 0:
+ * none). NULL with *found false when there is none; NULL with *found true on a database error. */
+Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
+                                        int64_t max, bool *found);
 
 /* The current data of every unit of an instance, each indicator with its capaian computed. */
 Lkip__CapaianReply *db_report_capaian(db_t *db, int64_t instance_id);

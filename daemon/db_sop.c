@@ -101,15 +101,18 @@ void db_sop_list_free(db_sop_info_t *list, int n)
     free(list);
 }
 
-db_lookup_t db_sop_latest(db_t *db, const char *code, int64_t *def_id)
+db_lookup_t db_sop_latest(db_t *db, const char *code, int64_t *def_id, int *version)
 {
     db_params_t p = {0};
     db_param_str(&p, code);
     db_res_t *r;
     db_lookup_t rc = db_query_one(
-        db, "SELECT id FROM sop_definitions WHERE code = $1 ORDER BY version DESC LIMIT 1", &p, &r);
-    if (rc == DB_FOUND)
+        db, "SELECT id, version FROM sop_definitions WHERE code = $1 ORDER BY version DESC LIMIT 1",
+        &p, &r);
+    if (rc == DB_FOUND) {
         *def_id = db_res_int(r, 0, 0);
+        *version = (int)db_res_int(r, 0, 1);
+    }
     db_res_free(&r);
     return rc;
 }

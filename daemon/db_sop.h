@@ -30,8 +30,8 @@ int db_sop_store(db_t *db, const sopdef_t *def, const char *name, const char *so
 int db_sop_list(db_t *db, db_sop_info_t **out) WUR;
 void db_sop_list_free(db_sop_info_t *list, int n);
 
-/* The id of the newest version of code. */
-db_lookup_t db_sop_latest(db_t *db, const char *code, int64_t *def_id) WUR;
+/* The id and version number of the newest version of code. */
+db_lookup_t db_sop_latest(db_t *db, const char *code, int64_t *def_id, int *version) WUR;
 
 /* The stored text of a definition; caller frees *name and *source. */
 db_lookup_t db_sop_source(db_t *db, int64_t def_id, char **name, char **source, size_t *len) WUR;

@@ -218,3 +218,15 @@ void users_free(user_t *users, int n)
         user_clear(&users[i]);
     free(users);
 }
+
+int db_users_revoke(db_t *db, const char *user_name, const char *org_code)
+{
+    db_params_t p = {0};
+    db_param_str(&p, user_name);
+    db_param_str(&p, org_code);
+    return db_exec(db,
+                   "SELECT pg_notify('lkip_users', coalesce("
+                   " (SELECT 'u:' || id FROM users WHERE name = $1),"
+                   " (SELECT 'o:' || id FROM organisations WHERE code = $2), ''))",
+                   &p);
+}

@@ -54,6 +54,12 @@ db_user_rc_t db_user_add(db_t *db, const user_new_t *u, int64_t *id_out) WUR;
 db_user_rc_t db_user_set(db_t *db, const char *name, const char *full_name, const char *role,
                          const char *unit_code, const char *public_key, int disabled) WUR;
 
+/* Tells every daemon (NOTIFY lkip_users, delivered at commit) that the sessions of a user
+ * (by name) or of every user of an organisation (by code) must end now: disabled, or its key
+ * changed. Payload "u:ID" or "o:ID". Exactly one of user_name, org_code is given. Returns 0 or
+ * -1. */
+int db_users_revoke(db_t *db, const char *user_name, const char *org_code) WUR;
+
 /* Users of an organisation (all organisations when org_code is NULL or ""), by name. Caller frees
  * with users_free. Returns the count or -1. */
 int db_user_list(db_t *db, const char *org_code, user_t **out) WUR;

@@ -23,6 +23,7 @@ typedef struct {
     uint8_t rid[RID_MAX];
     uint8_t rid_len;
     int64_t user_id;
+    int64_t org_id;
     int user_next; /* next session of the same user (pool index), -1 */
     int user_prev;
     int next_free;     /* free list link when unused */
@@ -258,7 +259,7 @@ static bool s_pump(delivery_t *self, session_t *s)
 }
 
 void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
-                        uint64_t last_seq)
+                        int64_t org_id, uint64_t last_seq)
 {
     if (rid_len == 0 || rid_len > RID_MAX)
         return;
@@ -273,7 +274,8 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
         int idx = self->free_head;
         s = &self->pool[idx];
         self->free_head = s->next_free;
-        *s = (session_t){.used = true, .rid_len = (uint8_t)rid_len, .user_id = user_id};
+        *s = (session_t){
+            .used = true, .rid_len = (uint8_t)rid_len, .user_id = user_id, .org_id = org_id};
         memcpy(s->rid, rid, rid_len);
         s_index_insert(self, idx);
         user_slot_t *u = s_user_slot(self, user_id, true);
@@ -285,6 +287,11 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
         self->count++;
     }
     s->sent = s->acked = last_seq;
+    /* The client holds everything up to last_seq: that is an acknowledgement, and it must be
+     * stored like one. Acknowledgements sent to a daemon killed before its next flush are lost
+     * with it; this is how they reach the database after all (and retention can prune). */
+    if (last_seq > 0)
+        s->ack_dirty = true;
     s->pending = true;
     s->last_seen = monotonic_ms();
     s->resend_at = s->last_seen + self->cfg->resend_ms;
@@ -307,6 +314,21 @@ void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t use
         s->resend_at = s->last_seen + self->cfg->resend_ms;
         s_pump(self, s); /* the window moved */
     }
+}
+
+void delivery_end(delivery_t *self, int64_t user_id, int64_t org_id)
+{
+    int ended = 0;
+    for (int i = 0; i < self->pool_cap; i++) {
+        session_t *s = &self->pool[i];
+        if (s->used && ((user_id && s->user_id == user_id) || (org_id && s->org_id == org_id))) {
+            s_remove(self, s);
+            ended++;
+        }
+    }
+    if (ended)
+        log_info("delivery: ended %d session(s) of %s %lld", ended,
+                 user_id ? "user" : "organisation", (long long)(user_id ? user_id : org_id));
 }
 
 void delivery_touch(delivery_t *self, const void *rid, size_t rid_len)

@@ -18,10 +18,15 @@ typedef struct delivery delivery_t;
 delivery_t *delivery_new(void *router, db_t *db, const config_t *cfg);
 void delivery_destroy(delivery_t **self_p);
 
-/* Registers (or resets) the session of peer rid for user and starts its replay after
- * last_seq. */
+/* Registers (or resets) the session of peer rid for user (of org_id) and starts its replay
+ * after last_seq, which counts as the peer's acknowledgement of everything up to it (stored at
+ * the next flush). */
 void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
-                        uint64_t last_seq);
+                        int64_t org_id, uint64_t last_seq);
+
+/* Ends at once every session of user_id (when non-zero) or of every user of org_id (when
+ * non-zero): nothing more is sent to them, and their acknowledgements are no longer taken. */
+void delivery_end(delivery_t *self, int64_t user_id, int64_t org_id);
 
 /* The peer holds every event up to seq. Also counts as a sign of life. */
 void delivery_ack(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id, uint64_t seq);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void s_refuse(engine_result_t *out, int status, const char *code, const char *fmt, ...)
@@ -13,6 +14,7 @@ static void s_refuse(engine_result_t *out, int status, const char *code, const c
 {
     out->status = status;
     out->code = code;
+    out->capacity = NULL;
     out->n_effects = 0;
     va_list ap;
     va_start(ap, fmt);
@@ -35,6 +37,8 @@ static void s_accept(engine_result_t *out, int status, const char *fmt, ...)
 static engine_effect_t *s_effect(engine_result_t *out, engine_effect_kind_t kind, int step_no)
 {
     /* the longest path (start + fan-out ...) stays far below the limit */
+    if (out->n_effects >= ENGINE_MAX_EFFECTS)
+        abort(); /* programmer error: a path with more effects than the array holds */
     engine_effect_t *e = &out->effects[out->n_effects++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
@@ -57,6 +61,8 @@ static void s_notify(engine_result_t *out, const char *event, int step_no, engin
 static void s_also(engine_result_t *out, engine_audience_t to, int to_step)
 {
     engine_effect_t *e = &out->effects[out->n_effects - 1];
+    if (e->n_audience >= ENGINE_MAX_AUDIENCE)
+        abort(); /* programmer error */
     e->audience[e->n_audience] = to;
     e->audience_step[e->n_audience] = to_step;
     e->n_audience++;
@@ -67,9 +73,40 @@ static const sop_step_t *s_step(const engine_instance_t *inst, int no)
     return sopdef_step(inst->def, no);
 }
 
-static bool s_may_act(const engine_cmd_t *cmd, const sop_step_t *step)
+/* Decides whether the caller may act on step, in its own role or under one of its delegations
+ * (Plh./Plt.). Sets out->capacity for a delegation; on refusal fills out and returns false. */
+static bool s_may_act(const engine_cmd_t *cmd, const sop_step_t *step, engine_result_t *out)
 {
-    return cmd->is_admin || strcmp(cmd->role, step->actor) == 0;
+    if (strcmp(cmd->role, step->actor) == 0)
+        return true;
+    const engine_delegation_t *inactive = NULL;
+    for (int i = 0; i < cmd->n_delegations; i++) {
+        const engine_delegation_t *d = &cmd->delegations[i];
+        if (strcmp(d->role, step->actor) != 0)
+            continue;
+        if (!d->active) {
+            inactive = d;
+            continue;
+        }
+        if (cmd->acted_in_round) {
+            s_refuse(out, 403, "own_work",
+                     "Anda sudah mengerjakan langkah pada putaran ini; selaku %s Anda tidak "
+                     "boleh mengerjakan langkah %d (%s) atas pekerjaan Anda sendiri",
+                     d->capacity, step->no, step->uraian);
+            return false;
+        }
+        out->capacity = d->capacity;
+        return true;
+    }
+    if (inactive)
+        s_refuse(out, 403, "delegation_inactive",
+                 "Pelimpahan Anda selaku %s hanya berlaku %s; langkah %d (%s) dikerjakan oleh "
+                 "%s",
+                 inactive->capacity, inactive->period, step->no, step->uraian, step->actor);
+    else
+        s_refuse(out, 403, "wrong_role", "Langkah %d (%s) dikerjakan oleh %s; peran Anda %s",
+                 step->no, step->uraian, step->actor, cmd->role);
+    return false;
 }
 
 /* Finishes the open step with outcome, tells the watchers, and moves to step `next` (0: the
@@ -237,7 +274,7 @@ static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd, eng
                  step->no, step->uraian);
         return;
     }
-    if (!cmd->is_admin && strcmp(cmd->role, fanout->unit_role) != 0) {
+    if (strcmp(cmd->role, fanout->unit_role) != 0) {
         s_refuse(out, 403, "wrong_role", "Data unit dikirim oleh peran %s; peran Anda %s",
                  fanout->unit_role, cmd->role);
         return;
@@ -276,9 +313,11 @@ static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd, eng
 static void s_start(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
 {
     const sop_step_t *first = s_step(inst, 1);
-    if (!s_may_act(cmd, first)) {
-        s_refuse(out, 403, "wrong_role", "SOP ini dimulai oleh %s (langkah 1: %s); peran Anda %s",
-                 first->actor, first->uraian, cmd->role);
+    if (!s_may_act(cmd, first, out)) {
+        if (strcmp(out->code, "wrong_role") == 0)
+            s_refuse(out, 403, "wrong_role",
+                     "SOP ini dimulai oleh %s (langkah 1: %s); peran Anda %s", first->actor,
+                     first->uraian, cmd->role);
         return;
     }
     s_effect(out, EFF_OPEN_STEP, 1);
@@ -319,11 +358,8 @@ void engine_apply(const engine_instance_t *inst, const engine_cmd_t *cmd, engine
                  cmd->step_no, step->no, step->uraian);
         return;
     }
-    if (!s_may_act(cmd, step)) {
-        s_refuse(out, 403, "wrong_role", "Langkah %d (%s) dikerjakan oleh %s; peran Anda %s",
-                 step->no, step->uraian, step->actor, cmd->role);
+    if (!s_may_act(cmd, step, out))
         return;
-    }
     switch (cmd->kind) {
     case ENGINE_DONE:
         s_done(inst, cmd, out);

@@ -36,13 +36,26 @@ typedef enum {
     ENGINE_UNIT_MISSING,   /* closed as missing by the fan-in */
 } engine_unit_state_t;
 
+/* A capacity in which the caller may act for another official: a delegation (Plh./Plt.) whose
+ * delegator holds role. */
+typedef struct {
+    const char *role;     /* the delegator's role, acted for */
+    const char *capacity; /* as recorded everywhere: "Plh. Kepala Dinas" */
+    const char *period;   /* for messages: "5 Januari 2027 s.d. 9 Januari 2027" */
+    bool active;          /* today (in the organisation's zone) lies in the period */
+} engine_delegation_t;
+
 typedef struct {
     engine_cmd_kind_t kind;
     int step_no;                    /* the step the caller acts on; must be the open one */
-    const char *role;               /* caller's role code */
-    bool is_admin;                  /* admins may act for any role */
+    const char *role;               /* caller's own role code */
     const char *text;               /* note, or the reason of a return */
     engine_unit_state_t unit_state; /* ENGINE_SUBMIT */
+    int n_delegations;              /* the caller's delegations, active or not */
+    const engine_delegation_t *delegations;
+    bool acted_in_round; /* the caller already acted on the instance since it was last returned
+                          * (or since its start): a delegate may not then act for another
+                          * official, so no one corrects and approves their own work */
 } engine_cmd_t;
 
 typedef enum {
@@ -94,9 +107,11 @@ typedef struct {
 
 #define ENGINE_MAX_EFFECTS 24
 typedef struct {
-    int status;        /* 200/201 accepted; 4xx refused (no effects) */
-    const char *code;  /* stable English code */
-    char message[512]; /* Bahasa Indonesia */
+    int status;           /* 200/201 accepted; 4xx refused (no effects) */
+    const char *code;     /* stable English code */
+    const char *capacity; /* accepted under a delegation: its capacity ("Plh. Kepala Dinas");
+                           * NULL when the caller acted in its own role */
+    char message[512];    /* Bahasa Indonesia */
     int n_effects;
     engine_effect_t effects[ENGINE_MAX_EFFECTS];
 } engine_result_t;

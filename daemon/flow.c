@@ -83,6 +83,7 @@ static void s_event(const flow_t *f, Lkip__Event *ev, const char *kind, int step
     const sop_step_t *step = sopdef_step(f->def, step_no);
     ev->step_title = step ? step->uraian : (char *)"";
     ev->actor = f->ctx->caller->name;
+    ev->actor_capacity = (char *)(f->capacity ? f->capacity : "");
 }
 
 static int s_emit(flow_t *f, const db_audience_t *to, const Lkip__Event *ev)
@@ -225,7 +226,7 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     switch (e->kind) {
     case EFF_FINISH_STEP:
         rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
-                                ctx->now, f->text);
+                                f->capacity, ctx->now, f->text);
         break;
     case EFF_OPEN_STEP:
         return s_open_step(f, e, due);
@@ -253,8 +254,8 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         break;
     case EFF_STORE_DOCUMENT:
         rc = db_flow_store_document(db, f->inst->id, f->inst->current_step, f->inst->round,
-                                    f->file_name, f->content, f->len, ctx->caller->id, ctx->now,
-                                    &f->doc_version, f->sha256);
+                                    f->file_name, f->content, f->len, ctx->caller->id, f->capacity,
+                                    ctx->now, &f->doc_version, f->sha256);
         if (rc == 0)
             strbuf_printf(&ctx->detail, " document=v%d sha256=%s", f->doc_version, f->sha256);
         break;

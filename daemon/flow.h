@@ -13,6 +13,8 @@ typedef struct {
     db_instance_t *inst; /* loaded under its row lock (or just created) */
     const sopdef_t *def;
     const char *text;        /* the command's note or reason */
+    const char *capacity;    /* the caller acts for another official ("Plh. Kepala Dinas");
+                              * NULL in its own role */
     const char *archive_ref; /* archive step: where the paper copy is kept */
     /* ENGINE_SUBMIT */
     const unitdata_t *data;

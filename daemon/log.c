@@ -1,13 +1,16 @@
 /* log — see log.h. */
 #include "log.h"
 
-#include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
 static log_level_t s_level = LOG_INFO;
+static int s_repeat_ms = 10000;
+static pthread_mutex_t s_limits_mu = PTHREAD_MUTEX_INITIALIZER;
+static log_limit_t *s_limits; /* limits that counted something since log_limits_flush */
 static const char *const s_names[] = {"error", "warn", "info", "debug"};
 
 void log_set_level(log_level_t level)
@@ -28,9 +31,10 @@ int log_level_parse(const char *name)
     return -1;
 }
 
-/* Writes one record; suffix (may be "") goes after the message. */
-static void s_write(log_level_t level, const char *suffix, const char *fmt, va_list ap)
+void log_msg(log_level_t level, const char *fmt, ...)
 {
+    if (level > s_level)
+        return;
     struct timeval tv;
     gettimeofday(&tv, NULL);
     struct tm tm;
@@ -39,45 +43,78 @@ static void s_write(log_level_t level, const char *suffix, const char *fmt, va_l
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
     strbuf_t sb = {0};
     strbuf_printf(&sb, "%s.%03ldZ lkipd %s: ", stamp, (long)(tv.tv_usec / 1000), s_names[level]);
+    va_list ap;
+    va_start(ap, fmt);
     strbuf_vprintf(&sb, fmt, ap);
-    strbuf_puts(&sb, suffix);
+    va_end(ap);
     strbuf_puts(&sb, "\n");
     fputs(strbuf_str(&sb), stderr);
     strbuf_free(&sb);
 }
 
-void log_msg(log_level_t level, const char *fmt, ...)
+void log_set_repeat_ms(int ms)
+{
+    s_repeat_ms = ms;
+}
+
+static void s_log_counted(log_level_t level, const char *text, unsigned suppressed)
+{
+    if (suppressed)
+        log_msg(level, "%s (%u similar messages suppressed)", text, suppressed);
+    else
+        log_msg(level, "%s", text);
+}
+
+void log_limited(log_limit_t *limit, log_level_t level, const char *fmt, ...)
 {
     if (level > s_level)
         return;
+    strbuf_t sb = {0};
     va_list ap;
     va_start(ap, fmt);
-    s_write(level, "", fmt, ap);
+    strbuf_vprintf(&sb, fmt, ap);
     va_end(ap);
+    int64_t now = monotonic_ms();
+    unsigned suppressed = 0;
+    pthread_mutex_lock(&s_limits_mu);
+    bool show = now >= limit->quiet_until;
+    if (show) {
+        suppressed = limit->suppressed;
+        limit->suppressed = 0;
+        limit->quiet_until = now + s_repeat_ms;
+    } else {
+        limit->suppressed++;
+        limit->level = level;
+        snprintf(limit->last, sizeof limit->last, "%s", strbuf_str(&sb));
+        if (!limit->listed) {
+            limit->listed = true;
+            limit->next = s_limits;
+            s_limits = limit;
+        }
+    }
+    pthread_mutex_unlock(&s_limits_mu);
+    if (show)
+        s_log_counted(level, strbuf_str(&sb), suppressed);
+    strbuf_free(&sb);
 }
 
-bool log_ratelimited(log_ratelimit_t *lim, log_level_t level, const char *fmt, ...)
+void log_limits_flush(void)
 {
-    if (level > s_level)
-        return false;
     int64_t now = monotonic_ms();
-    if (lim->window_start == 0 || now - lim->window_start >= lim->interval_ms) {
-        lim->window_start = now;
-        lim->in_window = 0;
+    pthread_mutex_lock(&s_limits_mu);
+    for (log_limit_t **p = &s_limits; *p;) {
+        log_limit_t *l = *p;
+        if (now < l->quiet_until && l->suppressed) {
+            p = &l->next;
+            continue;
+        }
+        if (l->suppressed) { /* the last counted line itself is logged now */
+            s_log_counted(l->level, l->last, l->suppressed - 1);
+            l->suppressed = 0;
+            l->quiet_until = now + s_repeat_ms;
+        }
+        l->listed = false;
+        *p = l->next;
     }
-    if (lim->in_window >= lim->burst) {
-        lim->suppressed++;
-        return false;
-    }
-    lim->in_window++;
-    char suffix[96] = "";
-    if (lim->suppressed)
-        snprintf(suffix, sizeof suffix, " (%llu similar line(s) left out before this one)",
-                 (unsigned long long)lim->suppressed);
-    lim->suppressed = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    s_write(level, suffix, fmt, ap);
-    va_end(ap);
-    return true;
+    pthread_mutex_unlock(&s_limits_mu);
 }

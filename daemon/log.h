@@ -1,5 +1,6 @@
 /* log — leveled logging of lkipd to stderr: one line per record, UTC timestamp, level, message.
- * Log an error once, where it becomes a reply, a disconnect or an exit (STYLE.md). */
+ * Log an error once, where it becomes a reply, a disconnect or an exit (STYLE.md); a line that
+ * peers can make lkipd repeat at will goes through a rate limit (log_limited). */
 #ifndef LKIP_LOG_H
 #define LKIP_LOG_H
 
@@ -18,26 +19,29 @@ log_level_t log_get_level(void);
 int log_level_parse(const char *name);
 void log_msg(log_level_t level, const char *fmt, ...) PRINTF(2, 3);
 
-/* A rate limit for one kind of log line, for what a peer can make happen as often as it likes
- * (malformed frames, refused handshakes): at most burst lines per interval_ms; lines over it are
- * counted, and the next line that passes says how many were left out. One limiter belongs to
- * one thread (no lock). Initialise with LOG_RATELIMIT_INIT. */
-typedef struct {
-    int burst;            /* lines allowed per window */
-    int interval_ms;      /* window length */
-    int64_t window_start; /* monotonic ms the current window began; 0: none yet */
-    int in_window;        /* lines logged in the current window */
-    uint64_t suppressed;  /* lines left out since the last one logged */
-} log_ratelimit_t;
+/* ---- repeated lines -------------------------------------------------------------------------
+ * A line that a storm repeats (a handshake refused while the database is down, once for every
+ * reconnecting client) goes through a limit of its own: the first is logged, the ones that
+ * follow within the repeat interval are only counted, and the first line logged after it says
+ * "(N similar messages suppressed)". log_limits_flush logs, for a limit whose interval has
+ * passed, the last counted line with that note, so no count is left unsaid. Declare one limit
+ * per call site: static log_limit_t limit; (zeroed). Any thread may log through a limit. */
+typedef struct log_limit {
+    int64_t quiet_until;    /* monotonic ms: lines before this are counted, not logged */
+    unsigned suppressed;    /* lines counted since the last one logged */
+    log_level_t level;      /* of the last line counted */
+    char last[256];         /* the last line counted (log_limits_flush logs it) */
+    bool listed;            /* in the list that log_limits_flush walks */
+    struct log_limit *next; /* that list */
+} log_limit_t;
 
-#define LOG_RATELIMIT_INIT(burst, interval_ms)                                                     \
-    {                                                                                              \
-        (burst), (interval_ms), 0, 0, 0                                                            \
-    }
-
-/* Logs like log_msg unless lim's rate is used up (then only counts the line). Returns true when
- * the line was written. */
-bool log_ratelimited(log_ratelimit_t *lim, log_level_t level, const char *fmt, ...) PRINTF(3, 4);
+/* The repeat interval of every limit (default 10000 ms). */
+void log_set_repeat_ms(int ms);
+/* Logs through limit (see above). */
+void log_limited(log_limit_t *limit, log_level_t level, const char *fmt, ...) PRINTF(3, 4);
+/* Logs the counts of limits whose interval has passed with no line to carry them. Called by the
+ * main loop; cheap when nothing was counted. */
+void log_limits_flush(void);
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)

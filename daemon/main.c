@@ -356,6 +356,7 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     }
     log_set_level((log_level_t)cfg.log_level);
+    log_set_repeat_ms(cfg.log_repeat_ms);
 
     int notify_fd = -1;
     bool one_shot = a.migrate_only || a.add_user;

@@ -13,18 +13,17 @@
 
 #define MONITOR_ENDPOINT "inproc://lkipd-router-monitor"
 #define MONITOR_EVENTS   (ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
-/* Per kind of line: 10 lines per 10 s at most. */
-#define MONITOR_BURST       10
-#define MONITOR_INTERVAL_MS 10000
-
 struct monitor {
-    void *router;               /* monitored, not owned */
-    void *sock;                 /* PAIR connected to the monitor endpoint */
-    log_ratelimit_t not_curve;  /* a client offered NULL or PLAIN */
-    log_ratelimit_t wrong_key;  /* a client's CURVE hello could not be opened */
-    log_ratelimit_t protocol;   /* any other handshake protocol error */
-    log_ratelimit_t unfinished; /* a connection ended (or timed out) mid-handshake */
+    void *router; /* monitored, not owned */
+    void *sock;   /* PAIR connected to the monitor endpoint */
 };
+
+/* The rate limits of the lines (log_limited), one per kind; static, as log.h asks, so that they
+ * outlive any monitor. */
+static log_limit_t s_not_curve;  /* a client offered NULL or PLAIN */
+static log_limit_t s_wrong_key;  /* a client's CURVE hello could not be opened */
+static log_limit_t s_protocol;   /* any other handshake protocol error */
+static log_limit_t s_unfinished; /* a connection ended (or timed out) mid-handshake */
 
 monitor_t *monitor_new(void *zctx, void *router, char *err, size_t errlen)
 {
@@ -45,10 +44,6 @@ monitor_t *monitor_new(void *zctx, void *router, char *err, size_t errlen)
     monitor_t *self = xcalloc(1, sizeof *self);
     self->router = router;
     self->sock = sock;
-    self->not_curve = (log_ratelimit_t)LOG_RATELIMIT_INIT(MONITOR_BURST, MONITOR_INTERVAL_MS);
-    self->wrong_key = self->not_curve;
-    self->protocol = self->not_curve;
-    self->unfinished = self->not_curve;
     return self;
 }
 
@@ -72,24 +67,23 @@ void *monitor_socket(monitor_t *self)
 static void s_event(monitor_t *self, uint16_t event, uint32_t value, const char *endpoint)
 {
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
-        log_ratelimited(&self->unfinished, LOG_INFO,
-                        "a connection on %s ended before its CURVE handshake completed (closed "
-                        "by the peer, or no handshake within handshake_timeout_ms)",
-                        endpoint);
+        log_limited(&s_unfinished, LOG_INFO,
+                    "a connection on %s ended before its CURVE handshake completed (closed "
+                    "by the peer, or no handshake within handshake_timeout_ms)",
+                    endpoint);
     } else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
-        log_ratelimited(&self->not_curve, LOG_WARN,
-                        "handshake refused on %s: the client offered NULL or PLAIN security; "
-                        "lkipd speaks CURVE only",
-                        endpoint);
+        log_limited(&s_not_curve, LOG_WARN,
+                    "handshake refused on %s: the client offered NULL or PLAIN security; "
+                    "lkipd speaks CURVE only",
+                    endpoint);
     } else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC) {
-        log_ratelimited(&self->wrong_key, LOG_WARN,
-                        "handshake refused on %s: the client's CURVE hello could not be opened "
-                        "(it holds another server public key than this daemon's)",
-                        endpoint);
+        log_limited(&s_wrong_key, LOG_WARN,
+                    "handshake refused on %s: the client's CURVE hello could not be opened "
+                    "(it holds another server public key than this daemon's)",
+                    endpoint);
     } else {
-        log_ratelimited(&self->protocol, LOG_WARN,
-                        "handshake refused on %s: ZMTP protocol error 0x%08x", endpoint,
-                        (unsigned)value);
+        log_limited(&s_protocol, LOG_WARN, "handshake refused on %s: ZMTP protocol error 0x%08x",
+                    endpoint, (unsigned)value);
     }
 }
 

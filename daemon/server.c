@@ -8,9 +8,11 @@
 #include "db_calendar.h"
 #include "db_outbox.h"
 #include "db_timers.h"
+#include "db_upload.h"
 #include "deadline.h"
 #include "defcache.h"
 #include "delivery.h"
+#include "flowctl.h"
 #include "timers.h"
 #include "timesrc.h"
 #include "keys.h"
@@ -36,6 +38,7 @@ struct server {
     char endpoint[256];    /* as bound */
     defcache_t *defs;      /* parsed SOP definitions (timers) */
     delivery_t *delivery;  /* event sessions */
+    flowctl_t *flow;       /* downloads in flight per connection and user */
     deadline_t *deadlines; /* organisations' calendars (timers) */
     timesrc_t *clock;      /* the daemon clock */
     int n_workers;
@@ -46,18 +49,16 @@ struct server {
     int64_t next_timer;     /* unix seconds of the earliest pending timer; 0: none */
     int64_t timer_check_at; /* monotonic ms: look at the timers table again */
     int64_t prune_at;       /* monotonic ms of the next retention pass */
-    /* lines about refused and dropped frames */
-    log_ratelimit_t refused_log;
 };
-
-/* Refused frames: 20 log lines per 10 s at most (a client can send them as fast as it likes). */
-#define REFUSED_LOG_BURST       20
-#define REFUSED_LOG_INTERVAL_MS 10000
 
 /* Retention: delivered events and stored replies older than retention_days go, a small batch
  * at a time so the loop never stalls. */
 #define PRUNE_BATCH    500
 #define PRUNE_EVERY_MS 60000
+/* Staged pieces of an upload nobody finished go after a day. */
+#define UPLOAD_KEEP_HOURS 24
+/* A connection that asked for no download for this long holds nothing of ours any more. */
+#define FLOW_IDLE_MS 120000
 
 static void s_send_reply(server_t *self, pending_t *p)
 {
@@ -77,6 +78,17 @@ static void s_send_reply(server_t *self, pending_t *p)
 
 /* ---- the database connection ---------------------------------------------------------- */
 
+/* The channels every daemon listens on: events committed, the test clock, users whose sessions
+ * must end. Returns 0 or -1. */
+static int s_listen(db_t *db)
+{
+    return db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
+                   db_exec(db, "LISTEN lkip_clock", NULL) != 0 ||
+                   db_exec(db, "LISTEN lkip_users", NULL) != 0
+               ? -1
+               : 0;
+}
+
 /* True when the database can be used now; tries to reconnect when its back-off has passed. */
 static bool s_db_ready(server_t *self)
 {
@@ -91,8 +103,7 @@ static bool s_db_ready(server_t *self)
     case DB_BACK:
         break;
     }
-    if (db_exec(self->db, "LISTEN lkip_events", NULL) != 0 ||
-        db_exec(self->db, "LISTEN lkip_clock", NULL) != 0) {
+    if (s_listen(self->db) != 0) {
         db_mark_lost(self->db);
         return false;
     }
@@ -109,6 +120,12 @@ static void s_on_notify(const char *channel, const char *payload, void *arg)
     if (strcmp(channel, "lkip_clock") == 0) {
         timesrc_set(self->clock, strtoll(payload, NULL, 10));
         self->timer_known = false;
+        return;
+    }
+    if (strcmp(channel, "lkip_users") == 0) { /* "u:ID" or "o:ID": sessions to end */
+        int64_t id = strlen(payload) > 2 ? strtoll(payload + 2, NULL, 10) : 0;
+        if (id > 0)
+            delivery_end(self->delivery, payload[0] == 'u' ? id : 0, payload[0] == 'o' ? id : 0);
         return;
     }
     const char *bar = strchr(payload, '|');
@@ -148,6 +165,11 @@ static void s_finish_batch(server_t *self, batch_t *b)
         pending_t *p = &b->items[i];
         if (!p->reply)
             continue;
+        if (p->flow_key) { /* a download: what went out now counts as in flight */
+            const Lkip__DocumentReply *d = p->reply->status < 400 ? p->reply->document : NULL;
+            flowctl_settle(self->flow, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), p->flow_key,
+                           p->env->download->offset, d ? (int64_t)d->content.len : 0);
+        }
         s_send_reply(self, p);
         if (p->cmd && p->cmd->body == LKIP__ENVELOPE__BODY_SUBSCRIBE && p->reply->status < 400 &&
             p->reply->subscribed) {
@@ -157,7 +179,7 @@ static void s_finish_batch(server_t *self, batch_t *b)
             if (from > p->reply->subscribed->last_seq)
                 from = p->reply->subscribed->last_seq;
             delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
-                               p->user_id, from);
+                               p->user_id, p->org_id, from);
         }
     }
     if (b->n_woken) {
@@ -173,12 +195,16 @@ static void s_prune(server_t *self)
         return;
     int events = db_outbox_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
     int replies = db_request_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
-    if (events < 0 || replies < 0)
+    int pieces = db_upload_prune(self->db, UPLOAD_KEEP_HOURS, PRUNE_BATCH);
+    if (events < 0 || replies < 0 || pieces < 0)
         log_warn("retention pass failed: %s", db_error(self->db));
-    else if (events || replies)
-        log_info("retention: pruned %d delivered events and %d stored replies", events, replies);
+    else if (events || replies || pieces)
+        log_info("retention: pruned %d delivered events, %d stored replies and %d stale upload "
+                 "pieces",
+                 events, replies, pieces);
+    flowctl_expire(self->flow, monotonic_ms(), FLOW_IDLE_MS);
     /* a full batch means more is waiting: come back soon */
-    bool more = events == PRUNE_BATCH || replies == PRUNE_BATCH;
+    bool more = events == PRUNE_BATCH || replies == PRUNE_BATCH || pieces == PRUNE_BATCH;
     self->prune_at = monotonic_ms() + (more ? 1000 : PRUNE_EVERY_MS);
 }
 
@@ -218,10 +244,11 @@ static long s_timers(server_t *self)
  * whenever it could be read, one log line (rate-limited). */
 static void s_refuse(server_t *self, pending_t *p, const wire_result_t *res, size_t size)
 {
+    static log_limit_t refused;
     p->request_id = res->request_id;
-    log_ratelimited(&self->refused_log, LOG_WARN,
-                    "frame of %zu bytes from user %lld refused (request_id %llu): %s", size,
-                    (long long)p->user_id, (unsigned long long)res->request_id, res->why);
+    log_limited(&refused, LOG_WARN,
+                "frame of %zu bytes from user %lld refused (request_id %llu): %s", size,
+                (long long)p->user_id, (unsigned long long)res->request_id, res->why);
     char msg[160];
     switch (res->error) {
     case WIRE_TOO_LARGE:
@@ -259,6 +286,8 @@ static bool s_receive(server_t *self, pending_t *p, wire_result_t *res, size_t *
     p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
     const char *org = zmq_msg_gets(&body, "Org-Id");
     p->org_id = org ? strtoll(org, NULL, 10) : 0;
+    const char *key = zmq_msg_gets(&body, "Key");
+    snprintf(p->key, sizeof p->key, "%s", key ? key : "");
     *size = zmq_msg_size(&body);
     if (zmq_msg_more(&body)) { /* more than one frame: drain and refuse */
         wire_peek_t peek;
@@ -278,6 +307,26 @@ static bool s_receive(server_t *self, pending_t *p, wire_result_t *res, size_t *
     return true;
 }
 
+/* A download may run only within the connection's and the user's credit (flowctl); refused
+ * otherwise, before it costs a worker anything. */
+static void s_download_credit(server_t *self, pending_t *p)
+{
+    const Lkip__DownloadRequest *r = p->env->download;
+    /* one transfer per instance a connection names: its first request may ask for "the newest"
+     * (version 0) and the rest for the version that turned out to be */
+    char key[96];
+    snprintf(key, sizeof key, "%.90s", r->instance);
+    if (flowctl_reserve(self->flow, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), p->user_id, key,
+                        r->offset, r->received)) {
+        p->flow_key = xstrdup(key);
+        return;
+    }
+    batch_reply_plain(p, LKIP__STATUS__SLOW_DOWN, "slow_down",
+                      "Terlalu banyak data unduhan yang belum Anda terima (paling banyak 1 MiB per "
+                      "sambungan, 4 MiB per pengguna); tunggu balasan sebelumnya, lalu ulangi");
+    p->cmd = NULL;
+}
+
 /* Reads one message from the ROUTER into p. Returns 1 read, 0 nothing pending, -1 dropped. */
 static int s_read_one(server_t *self, pending_t *p)
 {
@@ -294,8 +343,8 @@ static int s_read_one(server_t *self, pending_t *p)
         return -1;
     }
     if (p->user_id <= 0) { /* cannot be attributed: drop */
-        log_ratelimited(&self->refused_log, LOG_WARN,
-                        "message without an authenticated user dropped");
+        static log_limit_t anonymous;
+        log_limited(&anonymous, LOG_WARN, "message without an authenticated user dropped");
         zmq_msg_close(&p->rid);
         wire_free(&p->env);
         return -1;
@@ -316,10 +365,13 @@ static int s_read_one(server_t *self, pending_t *p)
     p->request_id = p->env->request_id;
     p->cmd = cmd_find(p->env->body_case);
     if (!p->cmd) {
-        log_ratelimited(&self->refused_log, LOG_WARN, "unknown request type %d from user %lld",
-                        p->env->body_case, (long long)p->user_id);
+        static log_limit_t unknown;
+        log_limited(&unknown, LOG_WARN, "unknown request type %d from user %lld", p->env->body_case,
+                    (long long)p->user_id);
         batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
                           "Jenis permintaan tidak dikenal oleh server");
+    } else if (p->env->body_case == LKIP__ENVELOPE__BODY_DOWNLOAD) {
+        s_download_credit(self, p);
     }
     return 1;
 }
@@ -405,7 +457,9 @@ static int s_router_options(void *router, const config_t *cfg, const keypair_t *
         s_setopt_int(router, ZMQ_TCP_KEEPALIVE, 1) != 0 ||
         s_setopt_int(router, ZMQ_TCP_KEEPALIVE_IDLE, 60) != 0 ||
         s_setopt_int(router, ZMQ_TCP_KEEPALIVE_INTVL, 10) != 0 ||
-        s_setopt_int(router, ZMQ_SNDHWM, 10000) != 0 ||
+        /* What one peer may hold in each direction: a window of events or chunks out, a few
+         * dozen requests in (each frame at most WIRE_MAX_TRANSPORT_FRAME). */
+        s_setopt_int(router, ZMQ_SNDHWM, 1000) != 0 || s_setopt_int(router, ZMQ_RCVHWM, 64) != 0 ||
         /* thousands of clients reconnect at once after a restart */
         s_setopt_int(router, ZMQ_BACKLOG, 1024) != 0 ||
         s_setopt_int(router, ZMQ_HANDSHAKE_IVL, cfg->handshake_timeout_ms) != 0 ||
@@ -448,8 +502,6 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
         goto fail;
     }
     memset(&kp, 0, sizeof kp);
-    self->refused_log =
-        (log_ratelimit_t)LOG_RATELIMIT_INIT(REFUSED_LOG_BURST, REFUSED_LOG_INTERVAL_MS);
     self->monitor = monitor_new(self->zctx, self->router, err, errlen);
     if (!self->monitor)
         goto fail;
@@ -459,13 +511,13 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     size_t len = sizeof self->endpoint;
     zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len);
-    if (db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
-        db_exec(db, "LISTEN lkip_clock", NULL) != 0) {
+    if (s_listen(db) != 0) {
         snprintf(err, errlen, "could not listen for events: %s", db_error(db));
         goto fail;
     }
     self->defs = defcache_new();
     self->delivery = delivery_new(self->router, db, cfg);
+    self->flow = flowctl_new(WIRE_CHUNK);
     self->deadlines = deadline_new();
     self->clock = timesrc_new(cfg->test_clock);
     uint64_t token;
@@ -510,6 +562,7 @@ void server_destroy(server_t **self_p)
     free(self->workers);
     free(self->queues);
     delivery_destroy(&self->delivery);
+    flowctl_destroy(&self->flow);
     defcache_destroy(&self->defs);
     deadline_destroy(&self->deadlines);
     timesrc_destroy(&self->clock);
@@ -594,6 +647,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         s_dispatch(self);
         if (db_down(self->db))
             (void)s_db_ready(self);
+        log_limits_flush();
     }
     free(items);
     log_info("stopping");

@@ -64,7 +64,7 @@ typedef struct {
     sop_reminders_t reminders;
 } sop_step_t;
 
-typedef struct {
+typedef struct sopdef {
     char *code;         /* short identifier, e.g. "LKIP" ([A-Z0-9_-], 1..32) */
     char *number;       /* "Nomor SOP", e.g. "35/DKIP/SOP/I/2023"; "" when none */
     char *title;        /* "Nama SOP" */

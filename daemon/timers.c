@@ -139,7 +139,7 @@ int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *o
             break;
         rc += n;
     }
-    if (rc > 0 && db_outbox_flush(db, &events, woken, n_woken) < 0)
+    if (rc > 0 && db_outbox_flush(db, &events, now, woken, n_woken) < 0)
         rc = -1;
     outq_clear(&events);
     if (rc > 0 && db_outbox_notify(db, origin, *woken + mark, *n_woken - mark) != 0)

@@ -93,7 +93,7 @@ static int s_record_accepted(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
     lkip__reply__pack(p->reply, buf);
     int rc = db_request_accept(self->db, p->user_id, p->request_id, p->cmd->name, buf, len,
                                p->reply->status, p->reply->code, ctx->instance_id, ctx->step_no,
-                               strbuf_str(&ctx->detail));
+                               strbuf_str(&ctx->detail), strbuf_str(&ctx->acting_as));
     free(buf);
     if (rc < 0)
         cmd_db_failed(ctx, "record the change");
@@ -124,16 +124,15 @@ static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
     } else if (found == DB_NOT_FOUND || caller.disabled) {
         cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "user_disabled",
                   "Akun Anda tidak aktif; hubungi administrator");
-    } else if (p->cmd->access == CMD_ADMIN && strcmp(caller.role, "admin") != 0) {
-        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "forbidden_role",
-                  "Perintah \"%s\" hanya untuk administrator (peran Anda: %s)", p->cmd->name,
-                  caller.role);
-    } else if (p->cmd->mutating && p->request_id == 0) {
-        cmd_reply(&ctx, LKIP__STATUS__BAD_REQUEST, "missing_request_id",
-                  "Permintaan perubahan wajib membawa request_id");
+    } else if (strcmp(caller.public_key, p->key) != 0) {
+        /* the connection was made with a key the user no longer holds */
+        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "key_changed",
+                  "Kunci yang dipakai sambungan ini sudah diganti oleh administrator; "
+                  "sambungkan ulang dengan kunci yang baru");
     } else {
         ctx.caller = &caller;
-        p->cmd->fn(&ctx);
+        if (cmd_authorize(&ctx, p->cmd, p->request_id))
+            p->cmd->fn(&ctx);
         if (p->reply->status == LKIP__STATUS__STATUS_NONE)
             cmd_reply(&ctx, LKIP__STATUS__INTERNAL, "internal", "Perintah tidak menjawab");
     }
@@ -167,6 +166,7 @@ static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
         outq_clear(&ctx.events);
     user_clear(&caller);
     strbuf_free(&ctx.detail);
+    strbuf_free(&ctx.acting_as);
 }
 
 /* ---- one batch ----------------------------------------------------------------------------- */
@@ -182,7 +182,7 @@ static void s_run_batch(worker_t *self, batch_t *b)
         if (b->items[i].cmd)
             s_run_one(self, &b->items[i], now, &events);
     /* the batch's events, and one NOTIFY for the other daemons, commit with it */
-    if (ok && (db_outbox_flush(self->db, &events, &b->woken, &b->n_woken) < 0 ||
+    if (ok && (db_outbox_flush(self->db, &events, now, &b->woken, &b->n_woken) < 0 ||
                db_outbox_notify(self->db, self->origin, b->woken, b->n_woken) != 0)) {
         log_warn("worker %d: queueing the batch's events failed: %s", self->id, db_error(self->db));
         ok = false;

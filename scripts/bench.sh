@@ -1,11 +1,18 @@
 #!/bin/bash
-# make bench: a private PostgreSQL with the durable defaults (fsync and synchronous_commit on),
-# then build/lkip-bench, which starts lkipd on it, drives the load, runs pgbench on the same
-# cluster and prints the table. Extra arguments go to lkip-bench (e.g. --load 10).
+# make bench: first the time of the LKIP draft (build/lkip-draft-bench), then a private
+# PostgreSQL with the durable defaults (fsync and synchronous_commit on) and build/lkip-bench,
+# which starts lkipd on it, drives the load, runs pgbench on the same cluster and prints the
+# table. Extra arguments go to lkip-bench (e.g. --load 10).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BUILD=${BUILD:-build}
+
+# A quick phase of its own, before any database: the LKIP draft (report/draft.h) of 300
+# indicators across 12 units written as DOCX and PDF, best of three. Printed, never judged.
+echo "bench: LKIP draft, 300 indicators across 12 units (DOCX + PDF)" >&2
+"$BUILD/lkip-draft-bench" --indicators 300 --units 12 --repeat 3
+
 tmp=$(mktemp -d /tmp/lkip-bench.XXXXXX)
 chmod 755 "$tmp"
 cleanup() { scripts/pg.sh stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"; }

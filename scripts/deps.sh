@@ -1,16 +1,33 @@
 #!/bin/sh
 # Installs the Debian 12 packages lkip needs, when any is missing (as root, non-interactive).
-# Does nothing when everything is there. Usage: scripts/deps.sh [--check]
+# Does nothing when everything is there. Usage: scripts/deps.sh [--check] [--office]
+#   --check   only list what is missing (exit 1 when anything is)
+#   --office  also LibreOffice Writer without a GUI, for make check-office (converts the LKIP
+#             draft's DOCX to PDF); never needed by make check
 set -eu
+
+check=0
+office=0
+for arg in "$@"; do
+    case $arg in
+    --check) check=1 ;;
+    --office) office=1 ;;
+    *) echo "usage: scripts/deps.sh [--check] [--office]" >&2; exit 2 ;;
+    esac
+done
 
 PACKAGES="gcc make pkg-config libc6-dev
 libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
 libpq-dev postgresql-15 libcmocka-dev libinih-dev libyaml-dev libical-dev libjansson-dev
-libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev fonts-liberation2
+libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev libpng-dev
+libfontconfig-dev fonts-liberation2
 libncurses-dev libnotify-dev libmicrohttpd-dev
 poppler-utils python3-zmq python3-protobuf
 clang libclang-rt-14-dev
 tzdata ca-certificates docker-compose procps"
+if [ "$office" = 1 ]; then
+    PACKAGES="$PACKAGES libreoffice-writer-nogui"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -19,7 +36,7 @@ for p in $PACKAGES; do
     fi
 done
 [ -z "$missing" ] && exit 0
-if [ "${1:-}" = "--check" ]; then
+if [ "$check" = 1 ]; then
     echo "missing packages:$missing"
     exit 1
 fi

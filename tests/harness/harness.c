@@ -127,11 +127,18 @@ static int s_remove_entry(const char *path, const struct stat *st, int flag, str
 /* Starts argv[0] with stdin from /dev/null and stdout + stderr appended to log_path. The child
  * gets SIGKILL if this process dies, so a crashed test leaves no daemon behind. Returns the pid
  * or -1. */
-static pid_t s_spawn(char *const argv[], const char *log_path)
+/* Starts argv with stdout appended to log_path and stderr to err_path (NULL: log_path too). */
+static pid_t s_spawn_split(char *const argv[], const char *log_path, const char *err_path)
 {
     int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
         fprintf(stderr, "harness: could not open \"%s\": %s\n", log_path, strerror(errno));
+        return -1;
+    }
+    int err_fd = err_path ? open(err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : fd;
+    if (err_fd < 0) {
+        fprintf(stderr, "harness: could not open \"%s\": %s\n", err_path, strerror(errno));
+        close(fd);
         return -1;
     }
     pid_t parent = getpid();
@@ -140,6 +147,8 @@ static pid_t s_spawn(char *const argv[], const char *log_path)
     if (pid < 0) {
         fprintf(stderr, "harness: could not fork: %s\n", strerror(errno));
         close(fd);
+        if (err_fd != fd)
+            close(err_fd);
         return -1;
     }
     if (pid == 0) {
@@ -149,7 +158,7 @@ static pid_t s_spawn(char *const argv[], const char *log_path)
             _exit(127);
         int null = open("/dev/null", O_RDONLY);
         if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
-            dup2(fd, STDERR_FILENO) < 0)
+            dup2(err_fd, STDERR_FILENO) < 0)
             _exit(127);
         sigset_t none;
         sigemptyset(&none);
@@ -161,7 +170,14 @@ static pid_t s_spawn(char *const argv[], const char *log_path)
         _exit(127);
     }
     close(fd);
+    if (err_fd != fd)
+        close(err_fd);
     return pid;
+}
+
+static pid_t s_spawn(char *const argv[], const char *log_path)
+{
+    return s_spawn_split(argv, log_path, NULL);
 }
 
 static int s_exit_code(int status)
@@ -834,6 +850,12 @@ void harness_dump_all_logs(void)
 
 pid_t harness_lkip_start(harness_t *h, const char *const *args, const char *out_path)
 {
+    return harness_lkip_start_split(h, args, out_path, NULL);
+}
+
+pid_t harness_lkip_start_split(harness_t *h, const char *const *args, const char *out_path,
+                               const char *err_path)
+{
     int n = 0;
     while (args && args[n])
         n++;
@@ -841,7 +863,7 @@ pid_t harness_lkip_start(harness_t *h, const char *const *args, const char *out_
     argv[0] = h->lkip;
     for (int i = 0; i < n; i++)
         argv[i + 1] = (char *)args[i];
-    pid_t pid = s_spawn(argv, out_path);
+    pid_t pid = s_spawn_split(argv, out_path, err_path);
     free(argv);
     if (pid > 0)
         PUSH(h->procs, h->n_procs, pid);

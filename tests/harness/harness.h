@@ -136,6 +136,11 @@ void harness_client_close(harness_t *h, lkipc_t **client_p);
  * when it still runs. Returns its pid or -1. */
 pid_t harness_lkip_start(harness_t *h, const char *const *args, const char *out_path);
 
+/* Like harness_lkip_start, but stderr goes to err_path (NULL: out_path too), so that a test
+ * can check what the command printed on each. */
+pid_t harness_lkip_start_split(harness_t *h, const char *const *args, const char *out_path,
+                               const char *err_path);
+
 /* Sends sig to a process of harness_lkip_start (0: none, only wait) and waits up to timeout_ms
  * for its exit. Returns its exit status as harness_daemon_stop does, -2 when it still runs after
  * timeout_ms, or -1 when pid is not a running process of h. */
@@ -163,5 +168,9 @@ Lkip__Envelope *harness_call_ok(lkipc_t *c, Lkip__Envelope *req);
 /* Fails the test (logs dumped) unless env is a reply with this status and, when code is not
  * NULL, this code. */
 void harness_assert_reply(const Lkip__Envelope *env, int status, const char *code);
+
+/* With LKIP_TEST_ONLY set (a cmocka pattern, e.g. "*retention*"), only the tests it matches run:
+ * for running one test of a program alone while working on it. Call before running them. */
+void harness_test_filter(void);
 
 #endif

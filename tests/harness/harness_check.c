@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 Lkip__Envelope *harness_call_ok(lkipc_t *c, Lkip__Envelope *req)
@@ -37,4 +38,11 @@ void harness_assert_reply(const Lkip__Envelope *env, int status, const char *cod
         fail_msg("expected reply %d %s, got %d %s (\"%s\")", status, code ? code : "*",
                  (int)r->status, r->code, r->message);
     }
+}
+
+void harness_test_filter(void)
+{
+    const char *only = getenv("LKIP_TEST_ONLY");
+    if (only && *only)
+        cmocka_set_test_filter(only);
 }

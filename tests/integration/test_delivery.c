@@ -17,7 +17,14 @@
  *     the outbox poll when the notification is lost;
  *   - events not acknowledged are sent again after resend_ms;
  *   - retention prunes old acknowledged events in small batches, keeps unacknowledged ones, and
- *     a client that holds nothing still gets what was kept.
+ *     a client that holds nothing still gets what was kept;
+ *   - acknowledgements lost when lkipd is killed are stored when the client subscribes to the
+ *     daemon that comes back (its last seq), so retention prunes those events too;
+ *   - outages as users live them, with real lkip processes behind TCP relays (which lose a
+ *     reply, shut the door, cut connections): a change whose answer was lost in a kill and whose
+ *     retries meet a stopped PostgreSQL ends accepted with the original answer; watches facing
+ *     refused handshakes knock a few times, not thousands, and their --json output stays one
+ *     event per line; a change given up on is sent again, unchanged, by the same command.
  *
  * The load is a small inline definition (six plain steps, staf and kasubag_perencanaan in
  * turn, the sekretaris watching) run by pairs of actor threads, each with its own lkipc
@@ -26,6 +33,7 @@
  * compares what each client saw with the outbox and the state with what was acknowledged.
  * Lines starting with "#" report what happened (timeouts, retries, latencies). */
 #include "../harness/harness.h"
+#include "../harness/relay.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,13 +41,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <zmq.h>
 
@@ -90,6 +101,8 @@ typedef struct {
     keypair_t staf[MAX_PAIRS];
     keypair_t kasubag[MAX_PAIRS];
     int pairs;
+    relay_t *relays[4]; /* between lkip commands and the daemons; closed at the end */
+    int n_relays;
 } world_t;
 
 static world_t s_w;
@@ -110,6 +123,8 @@ static int s_group_teardown(void **state)
 /* Every test: whatever it left (daemons, clients, database) goes, even when it failed. */
 static int s_teardown(void **state)
 {
+    for (int i = 0; i < s_w.n_relays; i++)
+        relay_destroy(&s_w.relays[i]);
     harness_destroy(&s_w.h);
     memset(&s_w, 0, sizeof s_w);
     return 0;
@@ -1568,6 +1583,614 @@ static void test_retention_prunes_acknowledged_in_batches(void **state)
     s_world_close();
 }
 
+/* ---- 8. acknowledgements lost in a crash ---------------------------------------------------- */
+
+/* A client holds events whose acknowledgements never reached the database: lkipd was killed
+ * (SIGKILL) before its next flush of them. The client cannot tell; it subscribes to the daemon
+ * that comes back with the last seq it holds, and that must count as its acknowledgement:
+ * acked_seq catches up, and retention prunes those events. Here the client acknowledges nothing
+ * before the kill, so the daemon certainly lost every acknowledgement. */
+static void test_acks_lost_in_a_crash_are_stored_after_restart(void **state)
+{
+    enum { N = 30 };
+    s_world("dv_lostack", false, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+    long long sek_id = s_user_id("sekretaris.uji");
+    char *sek = xasprintf("%lld", sek_id);
+    s_insert_events(sek_id, N, "uji_ack_hilang");
+    assert_int_equal(harness_sql_exec(s_w.h,
+                                      "UPDATE outbox SET created_at = now() - interval '3 days'"
+                                      " WHERE user_id = $1",
+                                      sek, NULL),
+                     0);
+    lkipc_t *c = s_client(d, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(c, 0), N);
+    for (uint64_t want = 1; want <= N; want++) {
+        Lkip__Envelope *ev = s_event(c, WAIT_MS, "a stored event");
+        assert_int_equal(ev->event->seq, want);
+        wire_free(&ev);
+    }
+    harness_client_close(s_w.h, &c);
+    assert_int_equal(harness_daemon_stop(d, SIGKILL), 128 + SIGKILL);
+    const char *acked_sql = "SELECT acked_seq FROM recipient_seq WHERE user_id = $1";
+    assert_int_equal(harness_sql_int(s_w.h, acked_sql, sek, NULL), 0);
+
+    /* back: the client says what it holds, and that is stored as acknowledged */
+    assert_int_equal(harness_daemon_restart(d), 0);
+    c = s_client(d, &s_w.sekretaris);
+    assert_int_equal(s_subscribe(c, N), N);
+    long long acked = s_wait_sql(N, acked_sql, sek);
+    if (acked != N) {
+        harness_dump_logs(s_w.h);
+        fail_msg("acked_seq is %lld %d ms after a subscription holding %d", acked, WAIT_MS, N);
+    }
+    harness_client_close(s_w.h, &c);
+
+    /* so retention can prune them: a daemon keeping one day does at its start */
+    const char *const sets[] = {"retention_days=1", NULL};
+    s_daemon(sets);
+    long long left = s_wait_sql(0, "SELECT count(*) FROM outbox WHERE user_id = $1", sek);
+    if (left != 0) {
+        harness_dump_logs(s_w.h);
+        fail_msg("%lld acknowledged old events still there after %d ms", left, WAIT_MS);
+    }
+    free(sek);
+    s_world_close();
+}
+
+/* ---- 9. outages as users live them ---------------------------------------------------------- */
+
+/* How long the database stays away while clients keep knocking. */
+#define OUTAGE_MS 10000
+/* A handshake refused for OUTAGE_MS costs a client at most this many attempts (a few dozen;
+ * exponential back-off makes it about eight, a client without one made thousands). */
+#define OUTAGE_MAX_ATTEMPTS 30
+
+/* A relay in front of d (see relay.h), closed at the end of the test. */
+static relay_t *s_relay(harness_daemon_t *d)
+{
+    assert_true(s_w.n_relays < (int)ARRAY_LEN(s_w.relays));
+    relay_t *r = relay_new(harness_daemon_endpoint(d));
+    assert_non_null(r);
+    s_w.relays[s_w.n_relays++] = r;
+    return r;
+}
+
+/* An lkip config file <tmp>/<name>.conf for the user whose harness key is key, reaching the
+ * daemon at endpoint, keeping its state in <tmp>/state-<name>. Caller frees the path. */
+static char *s_lkip_conf(const char *name, const char *endpoint, const char *key)
+{
+    char *path = xasprintf("%s/%s.conf", harness_tmpdir(s_w.h), name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[lkip]\nendpoint = %s\nserver_key = %s.pub\nkey_file = keys/%s.key\n"
+            "state_dir = state-%s\ntimeout_ms = 1000\n",
+            endpoint, harness_server_key_file(s_w.h), key, name);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* One run of the lkip command, its stdout and stderr apart. */
+typedef struct {
+    pid_t pid;
+    char out[512];
+    char err[512];
+} lkip_run_t;
+
+static void s_lkip(lkip_run_t *r, const char *name, const char *const *args)
+{
+    snprintf(r->out, sizeof r->out, "%s/%s.out", harness_tmpdir(s_w.h), name);
+    snprintf(r->err, sizeof r->err, "%s/%s.err", harness_tmpdir(s_w.h), name);
+    r->pid = harness_lkip_start_split(s_w.h, args, r->out, r->err);
+    assert_true(r->pid > 0);
+}
+
+/* A whole file as a string ("" when missing); caller frees. */
+static char *s_text(const char *path)
+{
+    char *text;
+    size_t len;
+    return read_file(path, 64u << 20, &text, &len) == 0 ? text : xstrdup("");
+}
+
+/* Waits for the exit of r (up to timeout_ms) and returns its status; shows its output when it
+ * is not want. */
+static int s_lkip_exit(const lkip_run_t *r, int timeout_ms, int want)
+{
+    int rc = harness_lkip_stop(s_w.h, r->pid, 0, timeout_ms);
+    if (rc != want) {
+        char *out = s_text(r->out), *err = s_text(r->err);
+        printf("# lkip exited %d, expected %d\n# stdout:\n%s# stderr:\n%s", rc, want, out, err);
+        free(out);
+        free(err);
+        harness_dump_logs(s_w.h);
+    }
+    return rc;
+}
+
+/* Holds the row lock of period's instance in the probe connection's transaction: a change of
+ * that instance waits for s_unlock. */
+static void s_lock_instance(const char *period)
+{
+    assert_int_equal(harness_sql_exec(s_w.h, "BEGIN", NULL), 0);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM (SELECT id FROM instances WHERE"
+                                     " period = $1 FOR UPDATE) x",
+                                     period, NULL),
+                     1);
+}
+
+/* The stored reply of user's one accepted request of command: its request_id (as text, *id,
+ * caller frees) and message (returned, caller frees); fails when there is not exactly one. */
+static char *s_stored_reply(const char *user, const char *command, char **id)
+{
+    const char *from = " FROM requests r JOIN users u ON u.id = r.user_id WHERE u.name = $1"
+                       " AND r.command = $2";
+    char *sql = xasprintf("SELECT count(*)%s", from);
+    assert_int_equal(harness_sql_int(s_w.h, sql, user, command, NULL), 1);
+    free(sql);
+    sql = xasprintf("SELECT r.request_id::text%s", from);
+    *id = harness_sql(s_w.h, sql, user, command, NULL);
+    free(sql);
+    sql = xasprintf("SELECT encode(r.reply, 'hex')%s", from);
+    char *hex = harness_sql(s_w.h, sql, user, command, NULL);
+    free(sql);
+    assert_non_null(*id);
+    assert_non_null(hex);
+    size_t len = strlen(hex) / 2;
+    uint8_t *bin = xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        bin[i] = (uint8_t)strtol((char[]){hex[2 * i], hex[2 * i + 1], 0}, NULL, 16);
+    Lkip__Reply *reply = lkip__reply__unpack(NULL, len, bin);
+    assert_non_null(reply);
+    char *message = xstrdup(reply->message);
+    lkip__reply__free_unpacked(reply, NULL);
+    free(bin);
+    free(hex);
+    return message;
+}
+
+/* The change being made on period's locked instance (by user, command) commits, but its reply
+ * never reaches the client: once the request waits for the lock, relay drops what lkipd sends;
+ * the lock goes, the change commits, and lkipd is killed before anything else happens. */
+static void s_commit_then_kill(relay_t *relay, const char *user, const char *command)
+{
+    long long waiting =
+        s_wait_sql(1, "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted", NULL);
+    if (waiting != 1) {
+        harness_dump_logs(s_w.h);
+        fail_msg("%lld requests wait for the locked instance, expected 1", waiting);
+    }
+    relay_set_mode(relay, RELAY_DROP_REPLIES);
+    assert_int_equal(harness_sql_exec(s_w.h, "COMMIT", NULL), 0);
+    char *sql = xasprintf("SELECT count(*) FROM requests r JOIN users u ON u.id = r.user_id"
+                          " WHERE u.name = '%s' AND r.command = $1",
+                          user);
+    long long stored = s_wait_sql(1, sql, command);
+    free(sql);
+    if (stored != 1) {
+        harness_dump_logs(s_w.h);
+        fail_msg("the %s of %s was not committed within %d ms", command, user, WAIT_MS);
+    }
+    assert_int_equal(harness_daemon_stop(s_w.daemons[0], SIGKILL), 128 + SIGKILL);
+}
+
+/* Step 2 of period's instance was completed once, whatever was retried: one run done, one
+ * accepted audit row, and the instance holds events events (those of the start and of step 2:
+ * one per sekretaris and one to the next actor, each). */
+static void s_assert_step2_once(const char *period, int events)
+{
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM step_runs r JOIN instances i ON"
+                                          " i.id = r.instance_id WHERE i.period = $1 AND"
+                                          " r.step_no = 2 AND r.state = 'done'",
+                                          period),
+                     1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM step_runs r JOIN instances i ON"
+                                          " i.id = r.instance_id WHERE i.period = $1",
+                                          period),
+                     3);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM audit a JOIN instances i ON"
+                                          " i.id = a.instance_id WHERE i.period = $1 AND"
+                                          " a.command = 'step' AND a.status < 400",
+                                          period),
+                     1);
+    assert_int_equal(s_count_for_instance("SELECT count(*) FROM outbox o JOIN instances i ON"
+                                          " i.id = o.instance_id WHERE i.period = $1",
+                                          period),
+                     events);
+}
+
+/* The files in <tmp>/state-<name>/pending (changes saved as unanswered). */
+static int s_pending_files(const char *name, char *first, size_t len)
+{
+    char *dir = xasprintf("%s/state-%s/pending", harness_tmpdir(s_w.h), name);
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n++ == 0 && first)
+            snprintf(first, len, "%s/%s", dir, e->d_name);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return n;
+}
+
+/* The watch of <tmp>/state-<name> keeps its position in one file, mode 0600 like every file
+ * of lkip's state, holding the last seq it printed (and nothing is left beside it). */
+static void s_assert_position(const char *name, const char *printed)
+{
+    char *dir = xasprintf("%s/state-%s", harness_tmpdir(s_w.h), name);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "pending") == 0)
+            continue;
+        files++;
+        assert_int_equal(strncmp(e->d_name, "last-seq-", 9), 0);
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        char *text = s_text(path);
+        const char *last = strrchr(printed, ',');
+        char *want = xasprintf("%.*s\n", (int)strcspn(last ? last + 1 : printed, ":"),
+                               last ? last + 1 : printed);
+        assert_string_equal(text, want);
+        free(want);
+        free(text);
+        free(path);
+    }
+    closedir(d);
+    free(dir);
+    assert_int_equal(files, 1);
+}
+
+/* A message for people that invites a new request for something that may have happened. */
+static void s_assert_no_ulangi(const char *what, const char *text)
+{
+    if (strstr(text, "ulangi") || strstr(text, "Ulangi"))
+        fail_msg("%s says \"ulangi\":\n%s", what, text);
+}
+
+/* A change whose reply is lost (lkipd killed after the commit) and whose retries meet a
+ * PostgreSQL that is stopped: the lkip command keeps sending the same request through the
+ * outage, ends accepted with the original answer (exit 0), and the change exists once. */
+static void s_change_through_outage(lkip_run_t *cmd, relay_t *to_cmd, relay_t *const *watches,
+                                    int n_watches, unsigned *attempts)
+{
+    harness_daemon_t *d = s_w.daemons[0];
+    /* the daemon comes back while every client is kept out, then loses its database */
+    for (int i = 0; i < n_watches; i++)
+        relay_set_mode(watches[i], RELAY_SHUT);
+    relay_set_mode(to_cmd, RELAY_SHUT);
+    assert_int_equal(harness_daemon_restart(d), 0);
+    lkipc_t *early = s_client(d, &s_w.staf[0]); /* connected before the outage */
+    s_subscribe(early, 0);
+    assert_int_equal(harness_pg(s_w.h, "stop"), 0);
+
+    /* a request on a connection that outlived the database: 503, and no invitation to make
+     * something again that may have happened */
+    Lkip__TasksRequest tasks = LKIP__TASKS_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_TASKS;
+    req.tasks = &tasks;
+    Lkip__Envelope *reply = harness_call_ok(early, &req);
+    harness_assert_reply(reply, LKIP__STATUS__UNAVAILABLE, "db_unavailable");
+    s_assert_no_ulangi("the 503 reply", reply->reply->message);
+    assert_non_null(strstr(reply->reply->message, "request_id yang sama"));
+    wire_free(&reply);
+    harness_client_close(s_w.h, &early);
+
+    /* the clients knock for OUTAGE_MS and are refused: the database cannot check their keys */
+    unsigned before[4];
+    for (int i = 0; i < n_watches; i++) {
+        before[i] = relay_accepted(watches[i]);
+        relay_set_mode(watches[i], RELAY_FORWARD);
+    }
+    relay_set_mode(to_cmd, RELAY_FORWARD);
+    s_pause_ms(OUTAGE_MS); /* the length of the outage, not a check */
+    for (int i = 0; i < n_watches; i++)
+        attempts[i] = relay_accepted(watches[i]) - before[i];
+    assert_int_equal(harness_pg(s_w.h, "start"), 0);
+    assert_true(s_count_in_logs("auth: could not look up key") >= 1);
+}
+
+/* What a watch printed on stdout, line by line: its events as "seq:kind,..." (*events) and its
+ * status lines as "state[:code],..." (*statuses; typed watches only). Returns how many lines
+ * are neither: not one JSON object, an event without seq or kind, a status line from an
+ * untyped watch, or a line of a typed one without "type" "event" or "status". */
+static int s_watch_lines(const char *path, bool typed, char **events, char **statuses)
+{
+    char *text = s_text(path);
+    strbuf_t ev = {0}, st = {0};
+    int bad = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        json_t *j = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+        const char *type = json_string_value(json_object_get(j, "type"));
+        json_t *seq = json_object_get(j, "seq");
+        const char *kind = json_string_value(json_object_get(j, "kind"));
+        bool event =
+            json_is_integer(seq) && kind && (typed ? type && !strcmp(type, "event") : !type);
+        if (event) {
+            strbuf_printf(&ev, "%s%lld:%s", ev.len ? "," : "", (long long)json_integer_value(seq),
+                          kind);
+        } else if (typed && type && strcmp(type, "status") == 0) {
+            const char *state = json_string_value(json_object_get(j, "state"));
+            const char *code = json_string_value(json_object_get(j, "code"));
+            strbuf_printf(&st, "%s%s%s%s", st.len ? "," : "", state ? state : "?", code ? ":" : "",
+                          code ? code : "");
+        } else {
+            bad++;
+            printf("# not an event line of %s: %s\n", path, line);
+        }
+        json_decref(j);
+    }
+    free(text);
+    *events = strbuf_take(&ev);
+    *statuses = strbuf_take(&st);
+    return bad;
+}
+
+/* Waits up to timeout_ms until the watch printing to path has printed the whole outbox of
+ * user; returns what it printed ("seq:kind,..."). */
+static char *s_watch_until(const char *path, bool typed, const char *user, int timeout_ms)
+{
+    char *want = s_outbox_of(s_user_id(user));
+    char *events = NULL, *statuses = NULL;
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    for (;;) {
+        free(events);
+        free(statuses);
+        (void)s_watch_lines(path, typed, &events, &statuses);
+        if (strcmp(events, want) == 0 || monotonic_ms() >= deadline)
+            break;
+        s_pause_ms(50);
+    }
+    free(statuses);
+    if (strcmp(events, want) != 0) {
+        harness_dump_logs(s_w.h);
+        fail_msg("the watch of %s printed\n  %s\nbut the outbox holds\n  %s", user, events, want);
+    }
+    free(want);
+    return events;
+}
+
+/* How often text occurs in the file at path. */
+static int s_count_in(const char *path, const char *text)
+{
+    char *data = s_text(path);
+    int n = 0;
+    for (const char *p = data; (p = strstr(p, text)) != NULL; p++)
+        n++;
+    free(data);
+    return n;
+}
+
+/* Waits up to 30 s until the file at path holds text at least n times. */
+static void s_wait_told(const char *path, const char *text, int n)
+{
+    int64_t deadline = monotonic_ms() + 30000;
+    while (s_count_in(path, text) < n) {
+        if (monotonic_ms() >= deadline) {
+            harness_dump_logs(s_w.h);
+            fail_msg("%s holds \"%s\" %d times after 30 s, expected %d", path, text,
+                     s_count_in(path, text), n);
+        }
+        s_pause_ms(50);
+    }
+}
+
+/* The database drops every connection of lkipd while the watches connect again (relays cut):
+ * the first subscription after it meets a 503 (the worker finds its connection dead). Waits
+ * until one of the watches told that 503. */
+static void s_drop_db_under_watches(relay_t *const *watches, const lkip_run_t *a,
+                                    const lkip_run_t *b)
+{
+    int told = s_count_in(a->err, "[503 db_unavailable]") + s_count_in(b->out, "\"status\":503");
+    assert_true(harness_sql_int(s_w.h,
+                                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                                " AND backend_type = 'client backend'",
+                                NULL) >= 2); /* lkipd's main one, and the worker that has
+                                              * served the organisation since the restart */
+    relay_cut(watches[0]);
+    relay_cut(watches[1]);
+    int64_t deadline = monotonic_ms() + 30000;
+    while (s_count_in(a->err, "[503 db_unavailable]") + s_count_in(b->out, "\"status\":503") ==
+           told) {
+        if (monotonic_ms() >= deadline) {
+            harness_dump_logs(s_w.h);
+            fail_msg("no watch told of a 503 while subscribing again");
+        }
+        s_pause_ms(50);
+    }
+}
+
+/* One outage as users live it, on a cluster of the test's own. Two watches of the sekretariat
+ * (one --json, one --json --status) and a kasubag completing a step, each through a relay.
+ * lkipd commits the step and is killed before the answer gets out; it comes back, and its
+ * PostgreSQL is stopped for OUTAGE_MS while every client knocks; then it starts again.
+ *   - the command (retry window 60 s) ends accepted, exit 0, with the original answer, and the
+ *     step was completed once; nothing it printed says "ulangi", nor does lkipd's 503;
+ *   - each watch made at most OUTAGE_MAX_ATTEMPTS handshakes during the outage;
+ *   - then the database drops lkipd's connections as the watches connect again, so that one
+ *     of them meets a 503 on subscribing;
+ *   - through all of it, the --json watch printed on stdout one JSON event per line and
+ *     nothing else, exactly its outbox, its state changes on stderr; the --status watch printed
+ *     its state changes as "type": "status" lines among "type": "event" ones. */
+static void test_outage_as_users_live_it(void **state)
+{
+    s_world("dv_outage", true, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+    harness_daemon_pin_endpoint(d);
+    assert_int_equal(harness_user(s_w.h, "sekretaris.dua", "sekretaris", NULL, NULL), 0);
+    relay_t *watches[2] = {s_relay(d), s_relay(d)};
+    relay_t *to_cmd = s_relay(d);
+    char *conf_a = s_lkip_conf("watch-json", relay_endpoint(watches[0]), "sekretaris.uji");
+    char *conf_b = s_lkip_conf("watch-status", relay_endpoint(watches[1]), "sekretaris.dua");
+    char *conf_cmd = s_lkip_conf("done", relay_endpoint(to_cmd), "kasubag.p0");
+    const char *const args_a[] = {"--config", conf_a, "--json", "watch", NULL};
+    const char *const args_b[] = {"--config", conf_b, "--json", "watch", "--status", NULL};
+    const char *const args_cmd[] = {"--config", conf_cmd, "--retry-window",
+                                    "60000",    "done",   DEF_CODE "/putus-1",
+                                    "--step",   "2",      NULL};
+    lkip_run_t watch_a, watch_b, cmd;
+    s_lkip(&watch_a, "watch-json", args_a);
+    s_lkip(&watch_b, "watch-status", args_b);
+    lkipc_t *staf = s_client(d, &s_w.staf[0]);
+    s_start_ok(staf, "putus-1");
+    harness_client_close(s_w.h, &staf);
+    free(s_watch_until(watch_a.out, false, "sekretaris.uji", WAIT_MS));
+    free(s_watch_until(watch_b.out, true, "sekretaris.dua", WAIT_MS));
+
+    s_lock_instance("putus-1");
+    s_lkip(&cmd, "done", args_cmd);
+    s_commit_then_kill(to_cmd, "kasubag.p0", "step");
+    unsigned attempts[2];
+    s_change_through_outage(&cmd, to_cmd, watches, 2, attempts);
+    printf("# handshakes during %d ms of refusals: %u and %u by the two watches\n", OUTAGE_MS,
+           attempts[0], attempts[1]);
+    for (int i = 0; i < 2; i++)
+        if (attempts[i] < 1 || attempts[i] > OUTAGE_MAX_ATTEMPTS)
+            fail_msg("watch %d made %u handshakes in %d ms of refusals (at most %d)", i + 1,
+                     attempts[i], OUTAGE_MS, OUTAGE_MAX_ATTEMPTS);
+
+    assert_int_equal(s_lkip_exit(&cmd, 60000, 0), 0);
+    char *id = NULL;
+    char *message = s_stored_reply("kasubag.p0", "step", &id);
+    char *want = xasprintf("%s\n", message);
+    char *out = s_text(cmd.out), *err = s_text(cmd.err);
+    assert_string_equal(out, want);
+    s_assert_no_ulangi("lkip done", err);
+    s_assert_step2_once("putus-1", 6); /* two sekretaris */
+    assert_int_equal(s_pending_files("done", NULL, 0), 0);
+
+    /* both watches are back (and told so) before the next trouble */
+    s_wait_told(watch_a.err, "tersambung kembali", 1);
+    s_wait_told(watch_b.out, "\"reconnected\"", 1);
+    s_drop_db_under_watches(watches, &watch_a, &watch_b);
+    staf = s_client(d, &s_w.staf[0]);
+    lkipc_set_retry_window(staf, 30000); /* 503s while the workers connect again */
+    s_start_ok(staf, "putus-2");
+    harness_client_close(s_w.h, &staf);
+    char *seen_a = s_watch_until(watch_a.out, false, "sekretaris.uji", 30000);
+    char *seen_b = s_watch_until(watch_b.out, true, "sekretaris.dua", 30000);
+    assert_int_equal(harness_lkip_stop(s_w.h, watch_a.pid, SIGTERM, WAIT_MS), 0);
+    assert_int_equal(harness_lkip_stop(s_w.h, watch_b.pid, SIGTERM, WAIT_MS), 0);
+    s_assert_position("watch-json", seen_a);
+    s_assert_position("watch-status", seen_b);
+
+    char *events = NULL, *statuses = NULL;
+    assert_int_equal(s_watch_lines(watch_a.out, false, &events, &statuses), 0);
+    assert_string_equal(events, seen_a);
+    assert_string_equal(statuses, "");
+    char *err_a = s_text(watch_a.err);
+    printf("# the --json watch on stderr:\n%s", err_a);
+    assert_non_null(strstr(err_a, "terputus"));
+    assert_non_null(strstr(err_a, "[server_unavailable]"));
+    assert_non_null(strstr(err_a, "tersambung kembali"));
+    free(events);
+    free(statuses);
+    assert_int_equal(s_watch_lines(watch_b.out, true, &events, &statuses), 0);
+    assert_string_equal(events, seen_b);
+    printf("# the --status watch told: %s\n", statuses);
+    assert_non_null(strstr(statuses, "disconnected"));
+    assert_non_null(strstr(statuses, "error:server_unavailable"));
+    assert_non_null(strstr(statuses, "reconnected"));
+    assert_int_equal(s_count_in(watch_a.err, "terputus"), 2); /* each outage told once */
+    assert_int_equal(s_count_in(watch_a.err, "tersambung kembali"), 2);
+    assert_int_equal(s_count_in(watch_b.out, "\"disconnected\""), 2);
+    assert_int_equal(s_count_in(watch_b.out, "\"reconnected\""), 2);
+
+    free(events);
+    free(statuses);
+    free(err_a);
+    free(seen_a);
+    free(seen_b);
+    free(out);
+    free(err);
+    free(want);
+    free(message);
+    free(id);
+    free(conf_a);
+    free(conf_b);
+    free(conf_cmd);
+    s_world_close();
+}
+
+/* lkip gives up on a change whose answer was lost (lkipd killed after the commit and not back
+ * within the retry window): it says the outcome is unknown and that repeating is safe, and
+ * saves the request. Run again once lkipd is back, the same command sends the same request
+ * (even though the step it completed has moved on) and prints the original answer; the change
+ * exists once. The entry is then gone: a third run is a new request (refused: no open step). */
+static void test_repeat_after_giving_up_gets_the_original_answer(void **state)
+{
+    s_world("dv_giveup", false, 1, NULL);
+    harness_daemon_t *d = s_w.daemons[0];
+    harness_daemon_pin_endpoint(d);
+    relay_t *to_cmd = s_relay(d);
+    lkipc_t *staf = s_client(d, &s_w.staf[0]);
+    s_start_ok(staf, "ragu-1");
+    harness_client_close(s_w.h, &staf);
+    char *conf = s_lkip_conf("ragu", relay_endpoint(to_cmd), "kasubag.p0");
+    const char *const args[] = {"--config",         conf, "--retry-window", "3000", "done",
+                                DEF_CODE "/ragu-1", NULL};
+
+    s_lock_instance("ragu-1");
+    lkip_run_t first, again, third;
+    s_lkip(&first, "ragu-1st", args);
+    s_commit_then_kill(to_cmd, "kasubag.p0", "step");
+    assert_int_equal(s_lkip_exit(&first, 30000, 3), 3);
+    char *out = s_text(first.out), *err = s_text(first.err);
+    printf("# lkip done gave up:\n%s", err);
+    assert_string_equal(out, "");
+    assert_non_null(strstr(err, "[outcome_unknown]"));
+    assert_non_null(strstr(err, "aman"));
+    s_assert_no_ulangi("lkip done giving up", err);
+    char *id = NULL;
+    char *message = s_stored_reply("kasubag.p0", "step", &id);
+    char file[700];
+    assert_int_equal(s_pending_files("ragu", file, sizeof file), 1);
+    struct stat st;
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *saved = s_text(file), *line = xasprintf("request_id %s\n", id);
+    assert_non_null(strstr(saved, line));
+
+    assert_int_equal(harness_daemon_restart(d), 0);
+    relay_set_mode(to_cmd, RELAY_FORWARD);
+    s_lkip(&again, "ragu-2nd", args);
+    assert_int_equal(s_lkip_exit(&again, 30000, 0), 0);
+    free(out);
+    free(err);
+    out = s_text(again.out);
+    err = s_text(again.err);
+    char *want = xasprintf("%s\n", message);
+    assert_string_equal(out, want);
+    assert_non_null(strstr(err, "dikirim kembali"));
+    free(id);
+    free(s_stored_reply("kasubag.p0", "step", &id)); /* still the one request */
+    s_assert_step2_once("ragu-1", 4);
+    assert_int_equal(s_pending_files("ragu", NULL, 0), 0);
+
+    s_lkip(&third, "ragu-3rd", args);
+    assert_int_equal(s_lkip_exit(&third, 30000, 1), 1);
+    free(out);
+    free(err);
+    free(want);
+    free(saved);
+    free(line);
+    free(message);
+    free(id);
+    free(conf);
+    s_world_close();
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1582,6 +2205,10 @@ int main(void)
         cmocka_unit_test_teardown(test_two_daemons_notify_and_poll, s_teardown),
         cmocka_unit_test_teardown(test_unacknowledged_events_resent, s_teardown),
         cmocka_unit_test_teardown(test_retention_prunes_acknowledged_in_batches, s_teardown),
+        cmocka_unit_test_teardown(test_acks_lost_in_a_crash_are_stored_after_restart, s_teardown),
+        cmocka_unit_test_teardown(test_outage_as_users_live_it, s_teardown),
+        cmocka_unit_test_teardown(test_repeat_after_giving_up_gets_the_original_answer, s_teardown),
     };
+    harness_test_filter();
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }

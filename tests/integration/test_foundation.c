@@ -1,8 +1,8 @@
 /* test_foundation — the foundation of lkipd over real CURVE sockets against a real lkipd and a
  * real PostgreSQL: identity from the handshake, refusal of unknown and disabled keys (and the
- * recovery of a refused connection), malformed, unknown and multi-frame messages, the role check
- * and its audit trail, idempotent retries and batched requests, the --add-user bootstrap,
- * migrations, configuration errors and a clean stop.
+ * recovery of a refused connection, a log that a storm of refusals cannot flood), malformed,
+ * unknown and multi-frame messages, the role check and its audit trail, idempotent retries and
+ * batched requests, the --add-user bootstrap, migrations, configuration errors and a clean stop.
  *
  * One harness (database, daemon, three users) serves the group; tests that need a database of
  * their own make a fresh harness in their setup. Raw DEALER sockets (libzmq directly) send what
@@ -385,6 +385,62 @@ static void test_reenabled_user_same_connection_recovers(void **state)
     wire_free(&reply);
     harness_client_close(s_h, &fresh);
     harness_client_close(s_h, &c);
+}
+
+/* Counts the lines of log holding what, and in *suppressed the N of their "(N similar messages
+ * suppressed)": together, how often the daemon had something to say. */
+static int s_log_lines(const char *log, const char *what, int *suppressed)
+{
+    char *text;
+    size_t len;
+    assert_int_equal(read_file(log, 64u << 20, &text, &len), 0);
+    int lines = 0;
+    *suppressed = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, what))
+            continue;
+        lines++;
+        const char *n = strstr(line, " (");
+        if (n && strstr(n, "similar messages suppressed)"))
+            *suppressed += atoi(n + 2);
+    }
+    free(text);
+    return lines;
+}
+
+/* A storm of refused handshakes (a client that reconnects at once, again and again) costs
+ * lkipd a log line per repeat interval, not one per handshake; the lines it writes count the
+ * ones it left out, so that nothing goes unsaid. */
+static void test_refusal_storm_log_is_rate_limited(void **state)
+{
+    enum { STORM = 30 };
+    const char *const sets[] = {"log_repeat_ms=1500", NULL};
+    harness_daemon_t *d = harness_daemon_start(s_h, sets);
+    assert_non_null(d);
+    keypair_t stranger;
+    assert_int_equal(harness_keypair(s_h, "storm", &stranger), 0);
+    for (int i = 0; i < STORM; i++) {
+        lkipc_t *c = harness_client(s_h, d, &stranger, CALL_TIMEOUT_MS);
+        assert_non_null(c);
+        s_expect_auth_failed(c);
+        harness_client_close(s_h, &c);
+    }
+    const char *log = harness_daemon_log_file(d);
+    int lines = 0, suppressed = 0;
+    int64_t deadline = monotonic_ms() + 10000;
+    while ((lines = s_log_lines(log, "auth: unknown key", &suppressed)) + suppressed < STORM &&
+           monotonic_ms() < deadline) {
+        struct timespec pause = {0, 50 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    printf("# %d refused handshakes: %d log lines, %d similar ones suppressed\n", STORM, lines,
+           suppressed);
+    if (lines + suppressed != STORM || lines > 3 || suppressed == 0) {
+        harness_dump_logs(s_h);
+        fail_msg("%d refused handshakes logged as %d lines + %d suppressed", STORM, lines,
+                 suppressed);
+    }
+    assert_int_equal(harness_daemon_stop(d, SIGTERM), 0);
 }
 
 /* ---- malformed and unknown messages ------------------------------------------------------- */
@@ -828,6 +884,7 @@ int main(void)
         cmocka_unit_test_teardown(test_unknown_key_refused, s_teardown),
         cmocka_unit_test_teardown(test_disabled_user_refused, s_teardown),
         cmocka_unit_test_teardown(test_reenabled_user_same_connection_recovers, s_teardown),
+        cmocka_unit_test_teardown(test_refusal_storm_log_is_rate_limited, s_teardown),
         cmocka_unit_test_teardown(test_garbage_frame_then_valid_request, s_teardown),
         cmocka_unit_test_teardown(test_unknown_request_type, s_teardown),
         cmocka_unit_test_teardown(test_multi_frame_refused, s_teardown),
@@ -846,5 +903,6 @@ int main(void)
         cmocka_unit_test_teardown(test_sigterm_stops_cleanly, s_teardown),
         cmocka_unit_test_teardown(test_group_daemon_exits_clean, s_teardown),
     };
+    harness_test_filter();
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }

@@ -1228,6 +1228,17 @@ static void test_full_lkip_round(void **state)
         if (i > 0)
             assert_true(e->id > h->entries[i - 1]->id);
     }
+    /* the start names the definition's version number, not its row id (the SOPs of sop/ load
+     * in name order: the cuti example first, so LKIP's row id is not its version) */
+    long long lkip_def =
+        harness_sql_int(s_h, "SELECT id FROM sop_definitions WHERE code = 'LKIP'", NULL);
+    long long lkip_version =
+        harness_sql_int(s_h, "SELECT version FROM sop_definitions WHERE code = 'LKIP'", NULL);
+    assert_true(lkip_def != lkip_version);
+    char started[128];
+    snprintf(started, sizeof started, "started LKIP/%s (definition v%lld)", ROUND_PERIOD,
+             lkip_version);
+    assert_string_equal(h->entries[0]->detail, started);
     assert_non_null(strstr(h->entries[12]->detail, "return step 7"));
     assert_non_null(strstr(h->entries[12]->detail, REASON_7));
     assert_non_null(strstr(h->entries[17]->detail, REASON_9));
@@ -1810,15 +1821,13 @@ static void test_malformed_and_oversize_inputs(void **state)
     s_step(kasubag, "LKIP/2031", 5, DONE, note, LKIP__STATUS__TOO_LARGE, "field_too_long");
     free(note);
 
-    /* an empty document; one byte over the document limit: the frame limit lets it reach the
-     * daemon, whose decoder refuses the whole frame (400 bad_frame, before the upload handler
-     * could say 413); unit data over its own limit */
+    /* an empty document; one byte more than a chunk sent whole (larger documents go in chunks:
+     * test_transfer); unit data over its own limit */
     s_upload(kasubag, "LKIP/2031", 5, "kosong.pdf", "", 0, LKIP__STATUS__BAD_REQUEST, "empty_file");
-    size_t big_len = WIRE_MAX_DOCUMENT + 1;
-    assert_true(big_len + 1024 < WIRE_MAX_FRAME);
+    size_t big_len = WIRE_CHUNK + 1;
     uint8_t *big = xcalloc(1, big_len);
-    s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__BAD_REQUEST,
-             "bad_frame");
+    s_upload(kasubag, "LKIP/2031", 5, "besar.pdf", big, big_len, LKIP__STATUS__TOO_LARGE,
+             "chunk_required");
     free(big);
     size_t data_len = 1024 * 1024 + 1;
     char *data = xmalloc(data_len);

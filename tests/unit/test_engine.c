@@ -85,7 +85,7 @@ static engine_cmd_t s_cmd(engine_cmd_kind_t kind, int step, const char *role)
 
 static engine_cmd_t s_admin(engine_cmd_kind_t kind, int step)
 {
-    return (engine_cmd_t){.kind = kind, .step_no = step, .role = "admin", .is_admin = true};
+    return (engine_cmd_t){.kind = kind, .step_no = step, .role = "admin"};
 }
 
 /* Runs the engine and checks what holds for every result: the instance is not touched, a
@@ -245,14 +245,14 @@ static void test_engine_start_wrong_role(void **state)
     }
 }
 
+/* The admin manages master data and never acts in a step: not even step 1. */
 static void test_engine_start_by_admin(void **state)
 {
     engine_instance_t inst = s_fresh(s_lkip);
     engine_cmd_t cmd = s_admin(ENGINE_START, 0);
     engine_result_t r;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_OPEN(1), E_FINISH(1, OUTCOME_DONE), E_STEP_DONE(1, TEXT_COMMAND), E_OPEN(2),
-           E_ASSIGNED(2));
+    s_refused(&r, 403, "wrong_role");
 }
 
 /* CUTI's step 1 needs a document: starting only opens it for its actor. */
@@ -606,7 +606,6 @@ static void test_engine_step_changed(void **state)
             s_message_has(&r, "sekarang: 7");
             /* also for an admin: the step is checked before the role */
             cmd.role = "admin";
-            cmd.is_admin = true;
             s_run(&inst, &cmd, &r);
             s_refused(&r, 409, "step_changed");
         }
@@ -648,29 +647,23 @@ static void test_engine_wrong_role(void **state)
     }
 }
 
-/* An admin may do what the actor of any step may do, with the same effects. */
-static void test_engine_admin_acts_for_any_role(void **state)
+/* Separation of duties: the admin acts in no step, whatever the step's kind. */
+static void test_engine_admin_never_acts(void **state)
 {
     for (int step = 1; step <= s_lkip->n_steps; step++) {
-        const sop_step_t *s = sopdef_step(s_lkip, step);
         engine_cmd_kind_t kinds[] = {ENGINE_DONE, ENGINE_APPROVE, ENGINE_RETURN, ENGINE_UPLOAD};
         for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
             engine_instance_t inst = s_open(s_lkip, step);
             inst.has_document = inst.doc_in_round = true;
             inst.units_total = 5;
             inst.units_submitted = 2;
-            engine_cmd_t actor = s_cmd(kinds[k], step, s->actor);
             engine_cmd_t admin = s_admin(kinds[k], step);
-            actor.text = admin.text = "alasan";
-            engine_result_t ra, rb;
-            s_run(&inst, &actor, &ra);
-            s_run(&inst, &admin, &rb);
-            assert_int_equal(ra.status, rb.status);
-            assert_string_equal(ra.code, rb.code);
-            s_expect(&rb, ra.status, ra.effects, ra.n_effects);
+            admin.text = "alasan";
+            engine_result_t r;
+            s_run(&inst, &admin, &r);
+            s_refused(&r, 403, "wrong_role");
         }
     }
-    /* and a unit's submission */
     engine_instance_t inst = s_open(s_lkip, 4);
     inst.units_total = 5;
     inst.units_submitted = 1;
@@ -678,7 +671,93 @@ static void test_engine_admin_acts_for_any_role(void **state)
     cmd.unit_state = ENGINE_UNIT_OPEN;
     engine_result_t r;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 4), E_UNIT_SUBMITTED(4));
+    s_refused(&r, 403, "wrong_role");
+}
+
+/* ---- delegation (Plh./Plt.) ------------------------------------------------------------- */
+
+static const engine_delegation_t s_plh_kadis = {"kepala_dinas", "Plh. Kepala Dinas",
+                                                "5 Januari 2027 s.d. 9 Januari 2027", true};
+
+/* A delegate in its period acts exactly as the delegator would, and the result names its
+ * capacity; in its own role the same caller acts without one. */
+static void test_engine_delegate_acts(void **state)
+{
+    engine_instance_t inst = s_open(s_lkip, 9);
+    inst.has_document = inst.doc_in_round = true;
+    engine_cmd_t kadis = s_cmd(ENGINE_APPROVE, 9, "kepala_dinas");
+    engine_cmd_t plh = s_cmd(ENGINE_APPROVE, 9, "sekretaris");
+    plh.delegations = &s_plh_kadis;
+    plh.n_delegations = 1;
+    engine_result_t ra, rb;
+    s_run(&inst, &kadis, &ra);
+    s_run(&inst, &plh, &rb);
+    assert_int_equal(ra.status, 200);
+    assert_null(ra.capacity);
+    s_expect(&rb, ra.status, ra.effects, ra.n_effects);
+    assert_string_equal(rb.capacity, "Plh. Kepala Dinas");
+    /* a return too */
+    plh.kind = ENGINE_RETURN;
+    plh.text = "tanda tangan belum lengkap";
+    s_run(&inst, &plh, &rb);
+    assert_int_equal(rb.status, 200);
+    assert_string_equal(rb.capacity, "Plh. Kepala Dinas");
+    /* and starting an SOP whose first step is the delegator's */
+    engine_instance_t fresh = s_fresh(s_lkip);
+    engine_cmd_t start = s_cmd(ENGINE_START, 0, "sekretaris");
+    start.delegations = &s_plh_kadis;
+    start.n_delegations = 1;
+    s_run(&fresh, &start, &rb);
+    assert_int_equal(rb.status, 201);
+    assert_string_equal(rb.capacity, "Plh. Kepala Dinas");
+    /* its own step 7 needs no delegation, and names none */
+    engine_instance_t at7 = s_open(s_lkip, 7);
+    at7.has_document = at7.doc_in_round = true;
+    engine_cmd_t own = s_cmd(ENGINE_APPROVE, 7, "sekretaris");
+    own.delegations = &s_plh_kadis;
+    own.n_delegations = 1;
+    own.acted_in_round = true;
+    s_run(&at7, &own, &rb);
+    assert_int_equal(rb.status, 200);
+    assert_null(rb.capacity);
+}
+
+/* Outside its period a delegation gives nothing, and the refusal names the period. */
+static void test_engine_delegate_outside_period(void **state)
+{
+    engine_delegation_t later = s_plh_kadis;
+    later.active = false;
+    engine_instance_t inst = s_open(s_lkip, 9);
+    inst.has_document = inst.doc_in_round = true;
+    engine_cmd_t plh = s_cmd(ENGINE_APPROVE, 9, "sekretaris");
+    plh.delegations = &later;
+    plh.n_delegations = 1;
+    engine_result_t r;
+    s_run(&inst, &plh, &r);
+    s_refused(&r, 403, "delegation_inactive");
+    s_message_has(&r, "5 Januari 2027 s.d. 9 Januari 2027");
+    s_message_has(&r, "Plh. Kepala Dinas");
+    /* an active delegation for another role does not reach this step */
+    engine_delegation_t other = {"kasubag_perencanaan", "Plh. Kasubag Perencanaan", "-", true};
+    plh.delegations = &other;
+    s_run(&inst, &plh, &r);
+    s_refused(&r, 403, "wrong_role");
+}
+
+/* No one corrects and approves their own work: a delegate who already acted in this round may
+ * not act for the delegator. */
+static void test_engine_delegate_own_work(void **state)
+{
+    engine_instance_t inst = s_open(s_lkip, 9);
+    inst.has_document = inst.doc_in_round = true;
+    engine_cmd_t plh = s_cmd(ENGINE_APPROVE, 9, "sekretaris");
+    plh.delegations = &s_plh_kadis;
+    plh.n_delegations = 1;
+    plh.acted_in_round = true;
+    engine_result_t r;
+    s_run(&inst, &plh, &r);
+    s_refused(&r, 403, "own_work");
+    assert_null(r.capacity);
 }
 
 static void test_engine_instance_finished(void **state)
@@ -757,12 +836,10 @@ static void test_engine_submit_outside_collection(void **state)
         s_refused(&r, 409, "collection_closed");
         s_message_has(&r, sopdef_step(s_lkip, step)->uraian);
     }
-    /* an SOP without a fan-out never collects, not even for an admin */
+    /* an SOP without a fan-out never collects */
     for (int step = 1; step <= s_cuti->n_steps; step++) {
         engine_instance_t inst = s_open(s_cuti, step);
-        engine_cmd_t adm = s_admin(ENGINE_SUBMIT, 0);
-        adm.unit_state = ENGINE_UNIT_OPEN;
-        s_run(&inst, &adm, &r);
+        s_run(&inst, &cmd, &r);
         s_refused(&r, 409, "collection_closed");
     }
 }
@@ -789,10 +866,6 @@ static void test_engine_submit_refused(void **state)
     s_refused(&r, 403, "no_unit_task");
     /* a unit recorded missing cannot send any more */
     cmd = s_submit(ENGINE_UNIT_MISSING);
-    s_run(&inst, &cmd, &r);
-    s_refused(&r, 403, "no_unit_task");
-    cmd = s_admin(ENGINE_SUBMIT, 0);
-    cmd.unit_state = ENGINE_UNIT_NO_TASK;
     s_run(&inst, &cmd, &r);
     s_refused(&r, 403, "no_unit_task");
 }
@@ -1286,7 +1359,10 @@ int main(void)
         cmocka_unit_test(test_engine_return_needs_reason),
         cmocka_unit_test(test_engine_step_changed),
         cmocka_unit_test(test_engine_wrong_role),
-        cmocka_unit_test(test_engine_admin_acts_for_any_role),
+        cmocka_unit_test(test_engine_admin_never_acts),
+        cmocka_unit_test(test_engine_delegate_acts),
+        cmocka_unit_test(test_engine_delegate_outside_period),
+        cmocka_unit_test(test_engine_delegate_own_work),
         cmocka_unit_test(test_engine_instance_finished),
         cmocka_unit_test(test_engine_upload),
         cmocka_unit_test(test_engine_submit_outside_collection),

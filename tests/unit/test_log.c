@@ -1,6 +1,7 @@
-/* test_log — unit tests of daemon/log.c's rate limit (issue 11): a burst passes, the lines over
- * it are only counted, and the first line of the next window says how many were left out. The
- * records are read back from stderr, redirected to a temporary file. */
+/* test_log — unit tests of daemon/log.c's rate limit (log_limited): the first line passes, the
+ * ones that follow within the repeat interval are only counted, the first line after it says how
+ * many were left out, and log_limits_flush says it when no line comes. The records are read back
+ * from stderr, redirected to a temporary file. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,74 +45,86 @@ static int s_count(const char *text, const char *needle)
     return n;
 }
 
-typedef struct {
-    log_ratelimit_t lim;
-    int written; /* calls that returned true */
-} s_run_t;
+static log_limit_t s_limit; /* one call site's limit, as log.h asks */
+static int s_next;          /* number of the next "refused frame N" line */
 
-/* Ten lines into a limit of three per minute. */
+static void s_lines(int n)
+{
+    for (int i = 0; i < n; i++)
+        log_limited(&s_limit, LOG_WARN, "refused frame %d", s_next++);
+}
+
+/* Ten lines in a row: the first is logged, nine are counted. */
 static void s_ten(void *arg)
 {
-    s_run_t *r = arg;
-    for (int i = 0; i < 10; i++)
-        r->written += log_ratelimited(&r->lim, LOG_WARN, "refused frame %d", i);
+    s_lines(10);
 }
 
-/* The window has passed: the next line goes out and reports the seven left out. */
-static void s_next_window(void *arg)
+/* The interval has passed: the next line goes out and says how many were left out. */
+static void s_after_interval(void *arg)
 {
-    s_run_t *r = arg;
-    r->lim.window_start -= r->lim.interval_ms;
-    r->written += log_ratelimited(&r->lim, LOG_WARN, "refused frame %d", 10);
-    r->written += log_ratelimited(&r->lim, LOG_WARN, "refused frame %d", 11);
+    s_limit.quiet_until = monotonic_ms() - 1;
+    s_lines(1);
 }
 
-static void test_ratelimit(void **state)
+/* Three lines counted, then the interval passes with no line to carry the count: the flush logs
+ * the last one counted, with the others' count. */
+static void s_flushed(void *arg)
+{
+    s_lines(3);
+    log_limits_flush(); /* within the interval: nothing */
+    s_limit.quiet_until = monotonic_ms() - 1;
+    log_limits_flush();
+    log_limits_flush(); /* nothing left to say */
+}
+
+static void test_limited(void **state)
 {
     log_set_level(LOG_INFO);
-    s_run_t r = {LOG_RATELIMIT_INIT(3, 60000), 0};
-    char *out = s_capture(s_ten, &r);
-    assert_int_equal(r.written, 3);
-    assert_int_equal(s_count(out, "refused frame"), 3);
+    log_set_repeat_ms(60000);
+    memset(&s_limit, 0, sizeof s_limit);
+    s_next = 0;
+    char *out = s_capture(s_ten, NULL);
+    assert_int_equal(s_count(out, "refused frame"), 1);
     assert_non_null(strstr(out, "lkipd warn: refused frame 0\n"));
-    assert_non_null(strstr(out, "refused frame 2\n"));
-    assert_null(strstr(out, "refused frame 3"));
-    assert_int_equal(r.lim.suppressed, 7);
+    assert_int_equal(s_limit.suppressed, 9);
     free(out);
 
-    r.written = 0;
-    out = s_capture(s_next_window, &r);
-    assert_int_equal(r.written, 2);
-    assert_non_null(strstr(out, "refused frame 10 (7 similar line(s) left out before this one)\n"));
-    assert_non_null(strstr(out, "refused frame 11\n"));
-    assert_int_equal(r.lim.suppressed, 0);
+    out = s_capture(s_after_interval, NULL);
+    assert_int_equal(s_count(out, "refused frame"), 1);
+    assert_non_null(strstr(out, "refused frame 10 (9 similar messages suppressed)\n"));
+    assert_int_equal(s_limit.suppressed, 0);
+    free(out);
+
+    out = s_capture(s_flushed, NULL);
+    assert_int_equal(s_count(out, "refused frame"), 1);
+    assert_non_null(strstr(out, "refused frame 13 (2 similar messages suppressed)\n"));
+    assert_int_equal(s_limit.suppressed, 0);
     free(out);
 }
 
 /* A line below the log level is neither written nor counted. */
 static void s_debug(void *arg)
 {
-    s_run_t *r = arg;
-    r->written += log_ratelimited(&r->lim, LOG_DEBUG, "quiet");
+    log_limited(&s_limit, LOG_DEBUG, "quiet");
 }
 
-static void test_ratelimit_below_level(void **state)
+static void test_limited_below_level(void **state)
 {
     log_set_level(LOG_INFO);
-    s_run_t r = {LOG_RATELIMIT_INIT(1, 60000), 0};
-    char *out = s_capture(s_debug, &r);
-    assert_int_equal(r.written, 0);
+    memset(&s_limit, 0, sizeof s_limit);
+    char *out = s_capture(s_debug, NULL);
     assert_string_equal(out, "");
-    assert_int_equal(r.lim.suppressed, 0);
-    assert_int_equal(r.lim.in_window, 0);
+    assert_int_equal(s_limit.suppressed, 0);
+    assert_int_equal(s_limit.quiet_until, 0);
     free(out);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ratelimit),
-        cmocka_unit_test(test_ratelimit_below_level),
+        cmocka_unit_test(test_limited),
+        cmocka_unit_test(test_limited_below_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,14 @@
 /* test_wire — common/wire: envelopes survive encode/decode, and decode refuses what is over a
  * limit or not clean text, with a reason; hostile frames (field number 0, replies and events sent
  * as requests, decode amplification over the budget, oversized frames) are refused with the
- * request_id they carry. */
+ * request_id they carry; the client's list of changes is lkipd's. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "cmd.h"
 #include "wire.h"
 
 #include <stdio.h>
@@ -398,7 +399,7 @@ static size_t s_put_varint(uint8_t *p, uint64_t v)
  * a client decodes; what a real request or reply needs fits. */
 static void test_decode_budget(void **state)
 {
-    enum { N = 2 * 1000 * 1000 };
+    enum { N = 400 * 1000 }; /* 800 KB frames, within WIRE_MAX_FRAME */
     /* request_id 77, a ping holding N empty unknown fields 15 */
     uint8_t prefix[16] = {0x08, 77, 0x52};
     size_t plen = 3 + s_put_varint(prefix + 3, 2 * (uint64_t)N);
@@ -428,10 +429,10 @@ static void test_decode_budget(void **state)
     s_request_refused(buf, len, WIRE_NOT_REQUEST, true, 79);
     free(buf);
 
-    /* what the walk over the tags cannot see coming: an upload whose file_name is given 100,000
+    /* what the walk over the tags cannot see coming: an upload whose file_name is given 25,000
      * times (each copy is allocated, then replaced by the next), which the allocator's budget
      * stops */
-    enum { NAMES = 100 * 1000, NAME = 32 };
+    enum { NAMES = 25 * 1000, NAME = 32 };
     size_t body_len = (size_t)NAMES * (2 + NAME);
     uint8_t up_prefix[16] = {0x08, 81, 0xe2, 0x01};
     plen = 4 + s_put_varint(up_prefix + 4, body_len);
@@ -448,26 +449,26 @@ static void test_decode_budget(void **state)
     s_request_refused(buf, len, WIRE_OVER_BUDGET, true, 81);
     free(buf);
 
-    /* the largest upload decodes within the request budget */
-    Lkip__UploadRequest up = LKIP__UPLOAD_REQUEST__INIT;
-    up.instance = "LKIP/2026";
-    up.step_no = 5;
-    up.file_name = "draft.pdf";
-    up.content.len = WIRE_MAX_DOCUMENT;
-    up.content.data = calloc(1, WIRE_MAX_DOCUMENT);
-    assert_non_null(up.content.data);
+    /* the largest data file a frame holds decodes within the request budget */
+    size_t file_len = WIRE_MAX_FRAME - 1024;
+    Lkip__SubmitRequest sub = LKIP__SUBMIT_REQUEST__INIT;
+    sub.instance = "LKIP/2026";
+    sub.file_name = "data.csv";
+    sub.content.len = file_len;
+    sub.content.data = calloc(1, file_len);
+    assert_non_null(sub.content.data);
     Lkip__Envelope env = LKIP__ENVELOPE__INIT;
     env.request_id = 80;
-    env.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
-    env.upload = &up;
+    env.body_case = LKIP__ENVELOPE__BODY_SUBMIT;
+    env.submit = &sub;
     buf = wire_encode(&env, &len);
-    free(up.content.data);
+    free(sub.content.data);
     wire_result_t res;
     Lkip__Envelope *back = wire_decode_request(buf, len, &res);
     free(buf);
     if (!back)
-        fail_msg("largest upload refused: %s", res.why);
-    assert_int_equal(back->upload->content.len, WIRE_MAX_DOCUMENT);
+        fail_msg("largest data file refused: %s", res.why);
+    assert_int_equal(back->submit->content.len, file_len);
     wire_free(&back);
 }
 
@@ -482,10 +483,32 @@ static void test_frame_over_limit_echoes_request_id(void **state)
     big[0] = 0x08;
     big[n] = 0x7a;
     n += 1;
-    size_t rest = len - n - 4;
-    assert_int_equal(s_put_varint(big + n, rest), 4);
+    size_t k = 1; /* the bytes of the length: the field fills the frame exactly */
+    uint8_t tmp[16];
+    while (s_put_varint(tmp, len - n - k) != k)
+        k++;
+    assert_int_equal(s_put_varint(big + n, len - n - k), k);
     s_request_refused(big, len, WIRE_TOO_LARGE, true, 4242);
     free(big);
+}
+
+/* The client's list of changes is the daemon's: every request type lkipd knows is a change
+ * exactly when its command table says it stores the reply. */
+static void test_is_change_matches_daemon(void **state)
+{
+    int known = 0;
+    for (int body = 0; body < 128; body++) {
+        const cmd_t *cmd = cmd_find(body);
+        if (!cmd) {
+            assert_false(wire_is_change(body));
+            continue;
+        }
+        known++;
+        if (cmd->mutating != wire_is_change(body))
+            fail_msg("request %d (%s): lkipd says %s, wire_is_change says %s", body, cmd->name,
+                     cmd->mutating ? "change" : "read", wire_is_change(body) ? "change" : "read");
+    }
+    assert_true(known >= 30);
 }
 
 static void test_status_retryable(void **state)
@@ -526,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_reply_and_event_are_not_requests),
         cmocka_unit_test(test_decode_budget),
         cmocka_unit_test(test_frame_over_limit_echoes_request_id),
+        cmocka_unit_test(test_is_change_matches_daemon),
         cmocka_unit_test(test_status_retryable),
         cmocka_unit_test(test_status_name),
     };
