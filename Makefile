@@ -7,6 +7,7 @@
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
 #   make bench      the benchmark (see bench/)
+#   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
 
 VERSION := 0.1.0
@@ -38,6 +39,7 @@ HARNESS_SRC := $(wildcard tests/harness/*.c)
 FIXTURE_SRC := $(wildcard tests/fixture/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 TOOLS_SRC  := $(wildcard tests/tools/*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
@@ -54,13 +56,19 @@ LKIP  := $(BUILD)/lkip
 UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
+FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
+FUZZ_SECONDS ?= 20
+# the fuzz build: clang, every object instrumented for libFuzzer, ASan and UBSan
+FUZZ_BUILD    := build/fuzz
+FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 DRAFT_BENCH := $(BUILD)/lkip-draft-bench
 # small helper programs of the demo, the fixtures and the benchmark; never installed
 TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check
+.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check \
+        fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -102,6 +110,16 @@ bench:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH) $(BUILD)/lkip-xlsx-bench
 	@scripts/bench.sh
+
+# Fuzzing (README, "Fuzzing"): build every target, then run each for FUZZ_SECONDS from its
+# committed seeds; new inputs and crash artefacts stay under build/fuzz.
+fuzz:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer" SANITIZE="$(FUZZ_SANITIZE)" fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+fuzz-build: $(FUZZ_BINS)
 
 # the compose file needs its .env to resolve; a throwaway one proves the syntax
 compose-check:
@@ -185,5 +203,9 @@ $(DRAFT_BENCH): $(call obj,bench/draft/draft_bench.c) $(FIXTURE_LIB) $(REPORT_LI
 
 $(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+# libFuzzer supplies main(): only the final link gets -fsanitize=fuzzer
+$(BUILD)/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS_ALL) -o $@
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -7,26 +7,15 @@
 #include "db_calendar.h"
 #include "db_org.h"
 #include "deadline.h"
+#include "holidays.h"
 #include "timesrc.h"
 #include "weekspec.h"
 
-#include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_IMPORT      (1024 * 1024)
-#define MAX_IMPORT_DAYS 2000
-
-static const char *const s_kinds[] = {"libur_nasional", "cuti_bersama", "libur_lokal"};
-
-static bool s_kind_ok(const char *kind)
-{
-    for (size_t i = 0; i < ARRAY_LEN(s_kinds); i++)
-        if (strcmp(kind, s_kinds[i]) == 0)
-            return true;
-    return false;
-}
+#define MAX_IMPORT (1024 * 1024)
 
 static bool s_national(const char *kind)
 {
@@ -99,7 +88,7 @@ static bool s_check_holiday(cmd_ctx_t *ctx, const char *date, const char *kind, 
                   "Tanggal \"%s\" tidak sah (tulis TTTT-BB-HH, mis. 2026-08-17)", date);
         return false;
     }
-    if (!s_kind_ok(kind)) {
+    if (!holidays_kind_valid(kind)) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_kind",
                   "Jenis libur \"%s\" tidak dikenal (libur_nasional, cuti_bersama, libur_lokal)",
                   kind);
@@ -151,136 +140,13 @@ out:
     db_org_clear(&org);
 }
 
-typedef struct {
-    char date[11];
-    char kind[16];
-    char name[WIRE_MAX_TITLE + 1];
-} import_day_t;
-
-typedef struct {
-    import_day_t *days;
-    int n, cap;
-    strbuf_t errors; /* one line per problem, Bahasa Indonesia */
-    int n_errors;
-} import_t;
-
-static void s_import_error(import_t *im, int line, const char *fmt, ...) PRINTF(3, 4);
-
-static void s_import_error(import_t *im, int line, const char *fmt, ...)
-{
-    if (im->n_errors++ >= 20)
-        return;
-    if (line)
-        strbuf_printf(&im->errors, "\n  baris %d: ", line);
-    else
-        strbuf_puts(&im->errors, "\n  ");
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&im->errors, fmt, ap);
-    va_end(ap);
-}
-
-static void s_import_add(import_t *im, cal_day_t day, const char *kind, const char *name)
-{
-    if (im->n == im->cap) {
-        im->cap = im->cap ? im->cap * 2 : 32;
-        im->days = xrealloc(im->days, (size_t)im->cap * sizeof *im->days);
-    }
-    import_day_t *d = &im->days[im->n++];
-    cal_format_date(day, d->date, sizeof d->date);
-    snprintf(d->kind, sizeof d->kind, "%s", kind);
-    snprintf(d->name, sizeof d->name, "%s", name);
-}
-
-/* "date,kind,name" (',' or ';'), a header line first, as shared/data/holidays-2026.csv. */
-static void s_import_csv(import_t *im, char *text)
-{
-    int line = 0;
-    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        size_t n = strlen(l);
-        if (n && l[n - 1] == '\r')
-            l[--n] = '\0';
-        if (line == 1 && strncmp(l, "\xef\xbb\xbf", 3) == 0)
-            l += 3;
-        if (!*l || (line == 1 && strncmp(l, "date", 4) == 0))
-            continue;
-        char sep = strchr(l, ';') ? ';' : ',';
-        char *a = strchr(l, sep);
-        char *b = a ? strchr(a + 1, sep) : NULL;
-        if (!a || !b) {
-            s_import_error(im, line, "harus berisi tanggal%ckind%cnama", sep, sep);
-            continue;
-        }
-        *a = *b = '\0';
-        cal_day_t day;
-        if (cal_parse_date(l, &day) != 0)
-            s_import_error(im, line, "tanggal \"%s\" tidak sah", l);
-        else if (!s_kind_ok(a + 1))
-            s_import_error(im, line, "jenis \"%s\" tidak dikenal", a + 1);
-        else if (!*(b + 1) || strlen(b + 1) > WIRE_MAX_TITLE ||
-                 !text_is_clean(b + 1, strlen(b + 1), true))
-            s_import_error(im, line, "nama hari libur kosong atau tidak sah");
-        else
-            s_import_add(im, day, a + 1, b + 1);
-    }
-}
-
-/* Every VEVENT's days [DTSTART, DTEND) as holidays of kind, named by SUMMARY. */
-static void s_import_ics(import_t *im, const char *text, const char *kind)
-{
-    icalcomponent *root = icalparser_parse_string(text);
-    if (!root) {
-        s_import_error(im, 0, "berkas iCalendar tidak dapat dibaca");
-        return;
-    }
-    int events = 0;
-    for (icalcomponent *ev = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); ev;
-         ev = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
-        events++;
-        const char *name = icalcomponent_get_summary(ev);
-        struct icaltimetype start = icalcomponent_get_dtstart(ev);
-        struct icaltimetype end = icalcomponent_get_dtend(ev);
-        if (!name || !*name)
-            name = "Hari libur";
-        if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY)) {
-            s_import_error(im, 0, "acara \"%s\" berulang (RRULE); tuliskan tiap tanggalnya", name);
-            continue;
-        }
-        if (icaltime_is_null_time(start)) {
-            s_import_error(im, 0, "acara \"%s\" tidak memiliki DTSTART", name);
-            continue;
-        }
-        cal_day_t first = cal_days_from_civil(start.year, start.month, start.day);
-        cal_day_t last = first;
-        if (!icaltime_is_null_time(end)) {
-            cal_day_t e = cal_days_from_civil(end.year, end.month, end.day);
-            /* DTEND of an all-day event is exclusive */
-            last = end.is_date ? e - 1 : e;
-        }
-        if (last < first || last - first > 366) {
-            s_import_error(im, 0, "acara \"%s\" memiliki rentang tanggal tidak sah", name);
-            continue;
-        }
-        if (!text_is_clean(name, strlen(name), true) || strlen(name) > WIRE_MAX_TITLE) {
-            s_import_error(im, 0, "nama acara tidak sah");
-            continue;
-        }
-        for (cal_day_t d = first; d <= last && im->n < MAX_IMPORT_DAYS; d++)
-            s_import_add(im, d, kind, name);
-    }
-    if (events == 0)
-        s_import_error(im, 0, "berkas iCalendar tidak memuat acara (VEVENT)");
-    icalcomponent_free(root);
-}
-
 void cmd_calendar_import(cmd_ctx_t *ctx)
 {
     const Lkip__CalendarImportRequest *r = ctx->req->calendar_import;
     const char *kind = *r->kind ? r->kind : "libur_nasional";
     if (!cmd_check_field(ctx, "file_name", r->file_name, WIRE_MAX_TITLE, true))
         return;
-    if (!s_kind_ok(kind)) {
+    if (!holidays_kind_valid(kind)) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_kind", "Jenis libur \"%s\" tidak dikenal",
                   kind);
         return;
@@ -290,9 +156,9 @@ void cmd_calendar_import(cmd_ctx_t *ctx)
                   "Berkas kalender kosong atau terlalu besar (paling besar %d bita)", MAX_IMPORT);
         return;
     }
-    char *text = xstrndup((const char *)r->content.data, r->content.len);
+    const char *text = (const char *)r->content.data;
     db_org_t org = {0};
-    import_t im = {0};
+    holidays_t *im = NULL;
     if (!text_is_clean(text, r->content.len, false)) {
         cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_encoding", "Berkas \"%s\" bukan teks UTF-8",
                   r->file_name);
@@ -302,38 +168,33 @@ void cmd_calendar_import(cmd_ctx_t *ctx)
         goto out;
     size_t flen = strlen(r->file_name);
     bool ics = (flen > 4 && strcmp(r->file_name + flen - 4, ".ics") == 0) ||
-               strncmp(text, "BEGIN:VCALENDAR", 15) == 0;
-    if (ics)
-        s_import_ics(&im, text, kind);
-    else
-        s_import_csv(&im, text);
-    if (im.n_errors || im.n == 0) {
+               (r->content.len >= 15 && strncmp(text, "BEGIN:VCALENDAR", 15) == 0);
+    im = holidays_parse(text, r->content.len, ics, kind);
+    if (im->n_errors || im->n == 0) {
         cmd_reply(ctx, LKIP__STATUS__INVALID, "bad_calendar_file",
                   "Berkas \"%s\" ditolak%s; tidak ada yang disimpan:%s", r->file_name,
-                  im.n_errors ? "" : " (tidak ada tanggal)", strbuf_str(&im.errors));
+                  im->n_errors ? "" : " (tidak ada tanggal)", strbuf_str(&im->errors));
         goto out;
     }
     int changed = 0;
     bool national = false;
-    for (int i = 0; i < im.n; i++) {
-        national |= s_national(im.days[i].kind);
-        if (db_holiday_put(ctx->db, s_national(im.days[i].kind) ? 0 : org.id, im.days[i].date,
-                           im.days[i].kind, im.days[i].name, &changed) != 0) {
+    for (int i = 0; i < im->n; i++) {
+        national |= s_national(im->days[i].kind);
+        if (db_holiday_put(ctx->db, s_national(im->days[i].kind) ? 0 : org.id, im->days[i].date,
+                           im->days[i].kind, im->days[i].name, &changed) != 0) {
             cmd_db_failed(ctx, "import holidays");
             goto out;
         }
     }
-    strbuf_printf(&ctx->detail, "imported %d holiday(s) from \"%s\"", im.n, r->file_name);
+    strbuf_printf(&ctx->detail, "imported %d holiday(s) from \"%s\"", im->n, r->file_name);
     if (s_changed(ctx, national ? 0 : org.id, &org, changed))
         cmd_reply(ctx, LKIP__STATUS__OK, "ok",
                   "%d tanggal dari \"%s\" dibaca, %d baru atau berubah; %d tenggat terbuka "
                   "dihitung ulang",
-                  im.n, r->file_name, changed, ctx->reply->calendar->deadlines_moved);
+                  im->n, r->file_name, changed, ctx->reply->calendar->deadlines_moved);
 out:
-    free(im.days);
-    strbuf_free(&im.errors);
+    holidays_destroy(&im);
     db_org_clear(&org);
-    free(text);
 }
 
 /* Parses a week; false after replying. */

@@ -44,6 +44,8 @@ static const opt_t s_opts[] = {
     OPT(workers, OPT_INT, "2", 1, 32),
     OPT(heartbeat_ms, OPT_INT, "0", 0, 600000),
     OPT(session_timeout_ms, OPT_INT, "30000", 300, 3600000),
+    OPT(handshake_timeout_ms, OPT_INT, "10000", 100, 600000),
+    OPT(io_threads, OPT_INT, "2", 1, 16),
     OPT(outbox_poll_ms, OPT_INT, "1000", 10, 600000),
     OPT(resend_ms, OPT_INT, "5000", 100, 600000),
     OPT(retention_days, OPT_INT, "30", 1, 3650),

@@ -20,9 +20,13 @@ typedef struct {
     int workers;            /* threads running batches, each with its own connection */
     int heartbeat_ms;       /* server-side ZMTP heartbeat interval; 0: off (clients beat) */
     int session_timeout_ms; /* a peer silent this long is forgotten */
-    int outbox_poll_ms;     /* fallback poll of the outbox when NOTIFY was missed */
-    int resend_ms;          /* events not acknowledged this long are sent again */
-    int retention_days;     /* delivered events and stored replies kept this long */
+    /* a connection that has not finished its CURVE handshake this long is closed */
+    int handshake_timeout_ms;
+    /* libzmq I/O threads: a connection decrypting a big frame holds up the others on its own */
+    int io_threads;
+    int outbox_poll_ms; /* fallback poll of the outbox when NOTIFY was missed */
+    int resend_ms;      /* events not acknowledged this long are sent again */
+    int retention_days; /* delivered events and stored replies kept this long */
 } config_t;
 
 /* Sets every field to its default. Caller frees with config_free. */

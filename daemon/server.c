@@ -10,6 +10,7 @@
 #include "timesrc.h"
 #include "keys.h"
 #include "log.h"
+#include "monitor.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ struct server {
     void *zctx;
     auth_t *auth;
     void *router;
+    monitor_t *monitor;   /* refused handshakes of router, logged */
     char endpoint[256];   /* as bound */
     delivery_t *delivery; /* event sessions */
     flowctl_t *flow;      /* downloads in flight per connection and user */
@@ -91,6 +93,73 @@ static void s_finish_batch(server_t *self, batch_t *b)
     batch_destroy(&b);
 }
 
+/* Answers a frame that could not be decoded: the status and code that say why, the request_id
+ * whenever it could be read, one log line (rate-limited). */
+static void s_refuse(server_t *self, pending_t *p, const wire_result_t *res, size_t size)
+{
+    static log_limit_t refused;
+    p->request_id = res->request_id;
+    log_limited(&refused, LOG_WARN,
+                "frame of %zu bytes from user %lld refused (request_id %llu): %s", size,
+                (long long)p->user_id, (unsigned long long)res->request_id, res->why);
+    char msg[160];
+    switch (res->error) {
+    case WIRE_TOO_LARGE:
+        snprintf(msg, sizeof msg, "Pesan berukuran %zu bita melebihi batas %u bita", size,
+                 (unsigned)WIRE_MAX_FRAME);
+        batch_reply_plain(p, LKIP__STATUS__TOO_LARGE, "frame_too_large", msg);
+        break;
+    case WIRE_NOT_REQUEST:
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
+                          "Pesan berisi balasan atau notifikasi, bukan permintaan");
+        break;
+    case WIRE_OVER_BUDGET:
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "frame_too_complex",
+                          "Pesan memuat terlalu banyak isian untuk dibaca server");
+        break;
+    default:
+        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "bad_frame",
+                          "Pesan tidak dapat dibaca oleh server");
+        break;
+    }
+}
+
+/* Receives the frames of one message after its routing id. The first frame is decoded; a
+ * message of more frames is refused whole (request_id of its first frame). *size is the first
+ * frame's. Returns false when nothing could be received. */
+static bool s_receive(server_t *self, pending_t *p, wire_result_t *res, size_t *size)
+{
+    zmq_msg_t body;
+    zmq_msg_init(&body);
+    if (!zmq_msg_more(&p->rid) || zmq_msg_recv(&body, self->router, 0) < 0) {
+        zmq_msg_close(&body);
+        return false;
+    }
+    const char *uid = zmq_msg_gets(&body, "User-Id");
+    p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
+    const char *org = zmq_msg_gets(&body, "Org-Id");
+    p->org_id = org ? strtoll(org, NULL, 10) : 0;
+    const char *key = zmq_msg_gets(&body, "Key");
+    snprintf(p->key, sizeof p->key, "%s", key ? key : "");
+    *size = zmq_msg_size(&body);
+    if (zmq_msg_more(&body)) { /* more than one frame: drain and refuse */
+        wire_peek_t peek;
+        wire_peek(zmq_msg_data(&body), *size, &peek);
+        *res = (wire_result_t){WIRE_MALFORMED, "message has more than one frame",
+                               peek.has_request_id, peek.request_id};
+        while (zmq_msg_more(&body)) {
+            zmq_msg_close(&body);
+            zmq_msg_init(&body);
+            if (zmq_msg_recv(&body, self->router, 0) < 0)
+                break;
+        }
+    } else {
+        p->env = wire_decode_request(zmq_msg_data(&body), *size, res);
+    }
+    zmq_msg_close(&body);
+    return true;
+}
+
 /* A download may run only within the connection's and the user's credit (flowctl); refused
  * otherwise, before it costs a worker anything. */
 static void s_download_credit(server_t *self, pending_t *p)
@@ -120,33 +189,15 @@ static int s_read_one(server_t *self, pending_t *p)
         zmq_msg_close(&p->rid);
         return 0;
     }
-    zmq_msg_t body;
-    zmq_msg_init(&body);
-    if (!zmq_msg_more(&p->rid) || zmq_msg_recv(&body, self->router, 0) < 0) {
-        zmq_msg_close(&body);
+    wire_result_t res = {0};
+    size_t size = 0;
+    if (!s_receive(self, p, &res, &size)) {
         zmq_msg_close(&p->rid);
         return -1;
     }
-    bool extra = false;
-    while (zmq_msg_more(&body)) { /* more than one frame: drain and refuse */
-        extra = true;
-        zmq_msg_close(&body);
-        zmq_msg_init(&body);
-        if (zmq_msg_recv(&body, self->router, 0) < 0)
-            break;
-    }
-    const char *uid = zmq_msg_gets(&body, "User-Id");
-    p->user_id = uid ? strtoll(uid, NULL, 10) : 0;
-    const char *org = zmq_msg_gets(&body, "Org-Id");
-    p->org_id = org ? strtoll(org, NULL, 10) : 0;
-    const char *key = zmq_msg_gets(&body, "Key");
-    snprintf(p->key, sizeof p->key, "%s", key ? key : "");
-    const char *why = "message has more than one frame";
-    if (!extra)
-        p->env = wire_decode(zmq_msg_data(&body), zmq_msg_size(&body), &why);
-    zmq_msg_close(&body);
     if (p->user_id <= 0) { /* cannot be attributed: drop */
-        log_warn("message without an authenticated user dropped");
+        static log_limit_t anonymous;
+        log_limited(&anonymous, LOG_WARN, "message without an authenticated user dropped");
         zmq_msg_close(&p->rid);
         wire_free(&p->env);
         return -1;
@@ -161,16 +212,15 @@ static int s_read_one(server_t *self, pending_t *p)
         return -1;
     }
     if (!p->env) {
-        log_warn("malformed message from user %lld: %s", (long long)p->user_id, why);
-        batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "bad_frame",
-                          "Pesan tidak dapat dibaca oleh server");
+        s_refuse(self, p, &res, size);
         return 1;
     }
     p->request_id = p->env->request_id;
     p->cmd = cmd_find(p->env->body_case);
     if (!p->cmd) {
-        log_warn("unknown request type %d from user %lld", p->env->body_case,
-                 (long long)p->user_id);
+        static log_limit_t unknown;
+        log_limited(&unknown, LOG_WARN, "unknown request type %d from user %lld", p->env->body_case,
+                    (long long)p->user_id);
         batch_reply_plain(p, LKIP__STATUS__BAD_REQUEST, "unknown_request",
                           "Jenis permintaan tidak dikenal oleh server");
     } else if (p->env->body_case == LKIP__ENVELOPE__BODY_DOWNLOAD) {
@@ -241,7 +291,38 @@ static int s_setopt_int(void *sock, int opt, int v)
     return zmq_setsockopt(sock, opt, &v, sizeof v);
 }
 
+/* The ROUTER's CURVE identity, limits and timers. Returns 0 or -1 (errno set by libzmq). */
+static int s_router_options(void *router, const config_t *cfg, const keypair_t *kp)
+{
+    int64_t maxmsg = WIRE_MAX_TRANSPORT_FRAME;
+    if (s_setopt_int(router, ZMQ_CURVE_SERVER, 1) != 0 ||
+        zmq_setsockopt(router, ZMQ_CURVE_SECRETKEY, kp->secret_key, KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(router, ZMQ_ZAP_DOMAIN, "lkip", 4) != 0 ||
+        s_setopt_int(router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
+        s_setopt_int(router, ZMQ_LINGER, 0) != 0 ||
+        /* Clients send the ZMTP heartbeats (and learn of a dead daemon from them); the
+         * daemon only answers. libzmq cancels a heartbeat timer by walking every timer
+         * of its I/O thread, so daemon-side heartbeats cost O(clients) per beat: with
+         * 10,000 clients that was most of a core. A silent dead peer is found by TCP
+         * keepalive instead, and its event session expires by session_timeout_ms. */
+        s_setopt_int(router, ZMQ_HEARTBEAT_IVL, cfg->heartbeat_ms) != 0 ||
+        s_setopt_int(router, ZMQ_HEARTBEAT_TIMEOUT, cfg->heartbeat_ms * 3) != 0 ||
+        s_setopt_int(router, ZMQ_TCP_KEEPALIVE, 1) != 0 ||
+        s_setopt_int(router, ZMQ_TCP_KEEPALIVE_IDLE, 60) != 0 ||
+        s_setopt_int(router, ZMQ_TCP_KEEPALIVE_INTVL, 10) != 0 ||
+        /* What one peer may hold in each direction: a window of events or chunks out, a few
+         * dozen requests in (each frame at most WIRE_MAX_TRANSPORT_FRAME). */
+        s_setopt_int(router, ZMQ_SNDHWM, 1000) != 0 || s_setopt_int(router, ZMQ_RCVHWM, 64) != 0 ||
+        /* thousands of clients reconnect at once after a restart */
+        s_setopt_int(router, ZMQ_BACKLOG, 1024) != 0 ||
+        s_setopt_int(router, ZMQ_HANDSHAKE_IVL, cfg->handshake_timeout_ms) != 0 ||
+        zmq_setsockopt(router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0)
+        return -1;
+    return 0;
+}
+
 server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errlen)
+
 {
     keypair_t kp;
     int rc = keys_load(cfg->secret_key_file, &kp);
@@ -257,6 +338,13 @@ server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errl
     self->cfg = cfg;
     self->node = node;
     self->zctx = zmq_ctx_new();
+    /* libzmq decrypts a whole message at once on the I/O thread of its connection (a 25 MiB
+     * frame takes it 50-200 ms): with more than one, that stalls only the connections that
+     * share the thread, not every client */
+    if (self->zctx && zmq_ctx_set(self->zctx, ZMQ_IO_THREADS, cfg->io_threads) != 0) {
+        snprintf(err, errlen, "could not set io_threads: %s", zmq_strerror(errno));
+        goto fail;
+    }
     self->clock = timesrc_new(cfg->test_clock);
     self->users = userdir_new();
     uint64_t token;
@@ -269,37 +357,18 @@ server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errl
         goto fail;
     self->auth = auth_new(self->zctx, self->users);
     self->router = zmq_socket(self->zctx, ZMQ_ROUTER);
-    int64_t maxmsg = WIRE_MAX_FRAME;
     if (!self->auth || !self->router) {
         snprintf(err, errlen, "could not create sockets: %s", zmq_strerror(errno));
         goto fail;
     }
-    if (s_setopt_int(self->router, ZMQ_CURVE_SERVER, 1) != 0 ||
-        zmq_setsockopt(self->router, ZMQ_CURVE_SECRETKEY, kp.secret_key, KEY_Z85_LEN) != 0 ||
-        zmq_setsockopt(self->router, ZMQ_ZAP_DOMAIN, "lkip", 4) != 0 ||
-        s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
-        s_setopt_int(self->router, ZMQ_LINGER, 0) != 0 ||
-        /* Clients send the ZMTP heartbeats (and learn of a dead daemon from them); the daemon
-         * only answers. libzmq cancels a heartbeat timer by walking every timer of its I/O
-         * thread, so daemon-side heartbeats cost O(clients) per beat: with 10,000 clients that
-         * was most of a core. A silent dead peer is found by TCP keepalive instead, and its
-         * event session expires by session_timeout_ms. */
-        s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, cfg->heartbeat_ms) != 0 ||
-        s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, cfg->heartbeat_ms * 3) != 0 ||
-        s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE, 1) != 0 ||
-        s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE_IDLE, 60) != 0 ||
-        s_setopt_int(self->router, ZMQ_TCP_KEEPALIVE_INTVL, 10) != 0 ||
-        /* What one peer may hold in each direction: a window of events or chunks out, a few
-         * dozen requests in (each frame at most WIRE_MAX_FRAME). */
-        s_setopt_int(self->router, ZMQ_SNDHWM, 1000) != 0 ||
-        s_setopt_int(self->router, ZMQ_RCVHWM, 64) != 0 ||
-        /* thousands of clients reconnect at once after a restart */
-        s_setopt_int(self->router, ZMQ_BACKLOG, 1024) != 0 ||
-        zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0) {
+    if (s_router_options(self->router, cfg, &kp) != 0) {
         snprintf(err, errlen, "could not configure the server socket: %s", zmq_strerror(errno));
         goto fail;
     }
     memset(&kp, 0, sizeof kp);
+    self->monitor = monitor_new(self->zctx, self->router, err, errlen);
+    if (!self->monitor)
+        goto fail;
     if (zmq_bind(self->router, cfg->endpoint) != 0) {
         snprintf(err, errlen, "could not bind \"%s\": %s", cfg->endpoint, zmq_strerror(errno));
         goto fail;
@@ -340,6 +409,7 @@ void server_destroy(server_t **self_p)
     free(self->queues);
     delivery_destroy(&self->delivery);
     flowctl_destroy(&self->flow);
+    monitor_destroy(&self->monitor);
     if (self->router)
         zmq_close(self->router);
     auth_destroy(&self->auth);
@@ -387,7 +457,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
 {
     log_info("serving on %s with %d worker(s)", self->endpoint, self->n_workers);
     /* fixed items first, then one per worker */
-    enum { ROUTER, ZAP, WAKE, LOOP, FIXED };
+    enum { ROUTER, ZAP, MONITOR, WAKE, LOOP, FIXED };
     int n_items = FIXED + self->n_workers;
     zmq_pollitem_t *items = xcalloc((size_t)n_items, sizeof *items);
     int64_t prune_at = 0;
@@ -396,6 +466,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         bool room = s_queued(self) < 4 * self->cfg->batch_max * self->n_workers;
         items[ROUTER] = (zmq_pollitem_t){self->router, 0, room ? ZMQ_POLLIN : 0, 0};
         items[ZAP] = (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
+        items[MONITOR] = (zmq_pollitem_t){monitor_socket(self->monitor), 0, ZMQ_POLLIN, 0};
         items[WAKE] = (zmq_pollitem_t){NULL, wake_fd_read, ZMQ_POLLIN, 0};
         items[LOOP] = (zmq_pollitem_t){dbloop_socket(self->loop), 0, ZMQ_POLLIN, 0};
         for (int i = 0; i < self->n_workers; i++)
@@ -415,6 +486,8 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         }
         if (items[ZAP].revents & ZMQ_POLLIN)
             auth_handle(self->auth);
+        if (items[MONITOR].revents & ZMQ_POLLIN)
+            monitor_handle(self->monitor);
         if (items[WAKE].revents & ZMQ_POLLIN)
             continue; /* a signal: *stop tells */
         if (items[LOOP].revents & ZMQ_POLLIN)

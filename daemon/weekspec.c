@@ -53,6 +53,14 @@ static int s_spans(const char *text, cal_hours_t *hours, char *why, size_t len)
     return 0;
 }
 
+static bool s_has_working_time(const cal_week_t *week)
+{
+    for (int d = 0; d < 7; d++)
+        if (week->day[d].n > 0)
+            return true;
+    return false;
+}
+
 int weekspec_parse(const char *text, cal_week_t *week, char *why, size_t len)
 {
     memset(week, 0, sizeof *week);
@@ -90,6 +98,11 @@ int weekspec_parse(const char *text, cal_week_t *week, char *why, size_t len)
             snprintf(why, len, "hari \"%s\" tidak dikenal (minggu, senin, ..., sabtu)", part);
             return -EINVAL;
         }
+        if (!eq[1]) { /* "senin=": a slip, not a day off (that is "libur" or not naming it) */
+            snprintf(why, len, "jam kerja untuk \"%s\" kosong; tulis JJ:MM-JJ:MM, atau libur",
+                     part);
+            return -EINVAL;
+        }
         cal_hours_t hours;
         if (s_spans(eq + 1, &hours, why, len) != 0)
             return -EINVAL;
@@ -105,6 +118,14 @@ int weekspec_parse(const char *text, cal_week_t *week, char *why, size_t len)
     }
     if (calendar_check_week(week) != 0) {
         snprintf(why, len, "rentang jam tumpang tindih atau tidak berurutan");
+        return -EINVAL;
+    }
+    /* a week without working time never ends a deadline (steps would get no due time), and is
+     * written "libur", which is not a week: dates without working time are holidays */
+    if (!s_has_working_time(week)) {
+        snprintf(why, len,
+                 "tidak ada jam kerja sama sekali dalam seminggu; setidaknya satu hari harus "
+                 "memiliki jam kerja (tanggal tanpa jam kerja dicatat sebagai hari libur)");
         return -EINVAL;
     }
     return 0;

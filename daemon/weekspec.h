@@ -7,7 +7,9 @@
 
 #include "calendar.h"
 
-/* Parses text into week. Returns 0, or -EINVAL with a reason (Bahasa Indonesia) in why. */
+/* Parses text into week. A week must hold some working time, and a day named must say its hours
+ * ("senin=" is refused; a day off is "libur" or not named). Returns 0, or -EINVAL with a reason
+ * (Bahasa Indonesia) in why. What weekspec_format writes of a parsed week parses back to it. */
 int weekspec_parse(const char *text, cal_week_t *week, char *why, size_t len) WUR;
 
 /* Writes week in the same notation, grouping consecutive days with equal hours. */

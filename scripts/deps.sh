@@ -24,6 +24,7 @@ libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev libpng-de
 libfontconfig-dev fonts-liberation2
 libncurses-dev libnotify-dev libmicrohttpd-dev
 poppler-utils python3-zmq python3-protobuf
+clang libclang-rt-14-dev
 tzdata ca-certificates docker-compose procps"
 if [ "$office" = 1 ]; then
     PACKAGES="$PACKAGES libreoffice-writer-nogui libreoffice-calc-nogui python3-uno"

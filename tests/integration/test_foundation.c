@@ -463,7 +463,8 @@ static void test_garbage_frame_then_valid_request(void **state)
     req.body_case = LKIP__ENVELOPE__BODY_USER_LIST;
     req.user_list = &body;
     s_raw_send_env(s, &req);
-    s_raw_expect(s, LKIP__STATUS__BAD_REQUEST, "bad_frame", 0);
+    /* refused, and the request_id it carries is echoed (issue 11) */
+    s_raw_expect(s, LKIP__STATUS__BAD_REQUEST, "bad_frame", 78);
     s_raw_ping_ok(s, 79);
 }
 
@@ -517,8 +518,9 @@ static void test_multi_frame_refused(void **state)
     s_raw_send(s, buf, len, ZMQ_SNDMORE);
     s_raw_send(s, buf, len, 0);
     free(buf);
-    /* one refusal for the whole message; the next reply must be the ping's */
-    s_raw_expect(s, LKIP__STATUS__BAD_REQUEST, "bad_frame", 0);
+    /* one refusal for the whole message, with its first frame's request_id; the next reply
+     * must be the ping's */
+    s_raw_expect(s, LKIP__STATUS__BAD_REQUEST, "bad_frame", 21);
     s_raw_ping_ok(s, 22);
     assert_true(harness_daemon_running(s_d));
 }

@@ -234,8 +234,10 @@ static void test_upload_resumes(void **state)
     Lkip__Envelope *r = s_upload_staged("CUTI/lanjut", id, (int64_t)size, sha);
     harness_assert_reply(r, 201, "ok");
     wire_free(&r);
-    assert_string_equal(
-        harness_sql(s_h, "SELECT encode(sha256(content), 'hex') FROM documents", NULL), sha);
+    char *stored = harness_sql(s_h, "SELECT encode(sha256(content), 'hex') FROM documents", NULL);
+    assert_non_null(stored);
+    assert_string_equal(stored, sha);
+    free(stored);
     free(doc);
     s_stop_clean();
 }
