@@ -13,11 +13,11 @@
 #define ZAP_FRAMES   7 /* version, request id, domain, address, identity, mechanism, key */
 
 struct auth {
-    void *sock; /* REP bound at the ZAP endpoint */
-    db_t *db;   /* not owned */
+    void *sock;       /* REP bound at the ZAP endpoint */
+    userdir_t *users; /* not owned */
 };
 
-auth_t *auth_new(void *zmq_ctx, db_t *db)
+auth_t *auth_new(void *zmq_ctx, userdir_t *users)
 {
     void *sock = zmq_socket(zmq_ctx, ZMQ_REP);
     if (!sock)
@@ -30,7 +30,7 @@ auth_t *auth_new(void *zmq_ctx, db_t *db)
     }
     auth_t *self = xcalloc(1, sizeof *self);
     self->sock = sock;
-    self->db = db;
+    self->users = users;
     return self;
 }
 
@@ -113,29 +113,28 @@ static void s_decide(auth_t *self, zmq_msg_t *f, int nframes)
              (const char *)zmq_msg_data(&f[3]));
 
     /* every refusal can come back at once, from every client that reconnects: rate-limited */
-    static log_limit_t lookup_failed, unknown_key, disabled_user;
-    user_t u = {0};
-    db_lookup_t rc = db_user_by_key(self->db, z85, &u);
-    if (rc == DB_FAILED) {
-        log_limited(&lookup_failed, LOG_ERROR, "auth: could not look up key %.8s...: %s", z85,
-                    db_error(self->db));
+    static log_limit_t no_directory, unknown_key, disabled_user;
+    usercache_t *dir = userdir_get(self->users);
+    const user_t *u = dir ? usercache_by_key(dir, z85) : NULL;
+    if (!dir) {
+        log_limited(&no_directory, LOG_ERROR, "auth: no directory loaded yet");
         s_reply(self, &f[1], "500", "database unavailable", "", NULL, NULL);
-    } else if (rc == DB_NOT_FOUND) {
+    } else if (!u) {
         log_limited(&unknown_key, LOG_WARN, "auth: unknown key %.8s... from %s refused", z85,
                     address);
         s_reply(self, &f[1], "400", "unknown key", "", NULL, NULL);
-    } else if (u.disabled) {
-        log_limited(&disabled_user, LOG_WARN, "auth: disabled user \"%s\" from %s refused", u.name,
+    } else if (u->disabled) {
+        log_limited(&disabled_user, LOG_WARN, "auth: disabled user \"%s\" from %s refused", u->name,
                     address);
         s_reply(self, &f[1], "400", "user disabled", "", NULL, NULL);
     } else {
         char id[24], org[24];
-        snprintf(id, sizeof id, "%lld", (long long)u.id);
-        snprintf(org, sizeof org, "%lld", (long long)u.org_id);
-        log_debug("auth: user \"%s\" (%s) connected from %s", u.name, u.role, address);
+        snprintf(id, sizeof id, "%lld", (long long)u->id);
+        snprintf(org, sizeof org, "%lld", (long long)u->org_id);
+        log_debug("auth: user \"%s\" (%s) connected from %s", u->name, u->role, address);
         s_reply(self, &f[1], "200", "OK", id, org, z85);
     }
-    user_clear(&u);
+    usercache_unref(&dir);
 }
 
 void auth_handle(auth_t *self)

@@ -1,17 +1,18 @@
 /* auth — the ZAP handler (RFC 27) of lkipd: during each CURVE handshake libzmq asks it whether a
- * client's public key may connect. The key is looked up in the users table; the reply's User-Id
- * is the user's id, which the server reads from every message's metadata. Unknown and disabled
- * keys are refused, so their peers never get to send a request. */
+ * client's public key may connect. The key is looked up in the directory held in memory
+ * (usercache: the socket thread never waits on PostgreSQL); the reply's User-Id is the user's
+ * id, which the server reads from every message's metadata. Unknown and disabled keys are
+ * refused, so their peers never get to send a request. Socket thread only. */
 #ifndef LKIP_AUTH_H
 #define LKIP_AUTH_H
 
-#include "db.h"
+#include "usercache.h"
 
 typedef struct auth auth_t;
 
 /* Binds the ZAP endpoint in zmq_ctx (before any CURVE server socket binds). Returns NULL on
- * failure. Caller owns the result; db must outlive it. */
-auth_t *auth_new(void *zmq_ctx, db_t *db);
+ * failure. Caller owns the result; users must outlive it. */
+auth_t *auth_new(void *zmq_ctx, userdir_t *users);
 void auth_destroy(auth_t **self_p);
 
 /* The socket to poll for ZAP requests. */

@@ -7,11 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Designated initialisers: CMD_ROLES names the roles of an ACCESS_ROLES command. */
+/* Designated initialisers: CMD_ROLES names the roles of an ACCESS_ROLES command; CMD_DIR marks
+ * one that changes the directory (users, units, organisations). */
 #define CMD(body_, name_, access_, mutating_, fn_)                                                 \
     {                                                                                              \
         .body = (body_), .name = (name_), .access = (access_), .mutating = (mutating_),            \
         .fn = (fn_)                                                                                \
+    }
+#define CMD_DIR(body_, name_, access_, mutating_, fn_)                                             \
+    {                                                                                              \
+        .body = (body_), .name = (name_), .access = (access_), .mutating = (mutating_),            \
+        .fn = (fn_), .directory = true                                                             \
     }
 
 #define CMD_ROLES(body_, name_, mutating_, fn_, ...)                                               \
@@ -24,14 +30,14 @@ static const cmd_t s_commands[] = {
     CMD(LKIP__ENVELOPE__BODY_PING, "ping", ACCESS_ANY, false, cmd_ping),
     CMD(LKIP__ENVELOPE__BODY_WHOAMI, "whoami", ACCESS_ANY, false, cmd_whoami),
     CMD(LKIP__ENVELOPE__BODY_SUBSCRIBE, "subscribe", ACCESS_ANY, false, cmd_subscribe),
-    CMD(LKIP__ENVELOPE__BODY_USER_ADD, "user_add", ACCESS_ADMIN, true, cmd_user_add),
+    CMD_DIR(LKIP__ENVELOPE__BODY_USER_ADD, "user_add", ACCESS_ADMIN, true, cmd_user_add),
     CMD(LKIP__ENVELOPE__BODY_USER_LIST, "user_list", ACCESS_ADMIN, false, cmd_user_list),
-    CMD(LKIP__ENVELOPE__BODY_USER_SET, "user_set", ACCESS_ADMIN, true, cmd_user_set),
-    CMD(LKIP__ENVELOPE__BODY_ORG_ADD, "org_add", ACCESS_ADMIN, true, cmd_org_add),
-    CMD(LKIP__ENVELOPE__BODY_ORG_SET, "org_set", ACCESS_ADMIN, true, cmd_org_set),
+    CMD_DIR(LKIP__ENVELOPE__BODY_USER_SET, "user_set", ACCESS_ADMIN, true, cmd_user_set),
+    CMD_DIR(LKIP__ENVELOPE__BODY_ORG_ADD, "org_add", ACCESS_ADMIN, true, cmd_org_add),
+    CMD_DIR(LKIP__ENVELOPE__BODY_ORG_SET, "org_set", ACCESS_ADMIN, true, cmd_org_set),
     CMD(LKIP__ENVELOPE__BODY_ORG_LIST, "org_list", ACCESS_ADMIN, false, cmd_org_list),
-    CMD(LKIP__ENVELOPE__BODY_UNIT_ADD, "unit_add", ACCESS_ADMIN, true, cmd_unit_add),
-    CMD(LKIP__ENVELOPE__BODY_UNIT_SET, "unit_set", ACCESS_ADMIN, true, cmd_unit_set),
+    CMD_DIR(LKIP__ENVELOPE__BODY_UNIT_ADD, "unit_add", ACCESS_ADMIN, true, cmd_unit_add),
+    CMD_DIR(LKIP__ENVELOPE__BODY_UNIT_SET, "unit_set", ACCESS_ADMIN, true, cmd_unit_set),
     CMD(LKIP__ENVELOPE__BODY_UNIT_LIST, "unit_list", ACCESS_ANY, false, cmd_unit_list),
     CMD(LKIP__ENVELOPE__BODY_SOP_LOAD, "sop_load", ACCESS_ADMIN, true, cmd_sop_load),
     CMD(LKIP__ENVELOPE__BODY_SOP_LIST, "sop_list", ACCESS_ANY, false, cmd_sop_list),

@@ -53,6 +53,8 @@ typedef struct {
     bool mutating; /* changes state: reply stored for retries, always audited */
     cmd_fn_t fn;
     const char *roles[CMD_MAX_ROLES]; /* ACCESS_ROLES: the roles allowed */
+    bool directory; /* changes users, units or organisations: the directory in memory is
+                     * reloaded before the reply goes out */
 } cmd_t;
 
 /* The command for a request type, or NULL when the type is not a request. */

@@ -1,7 +1,11 @@
 /* db — see db.h. */
 #include "db.h"
 
+#include "backoff.h"
+#include "log.h"
+
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,21 +21,39 @@ typedef struct {
     int id;        /* prepared as "s<id>" */
 } stmt_t;
 
+struct dbnode {
+    pthread_mutex_t lock;
+    char system_id[32]; /* "" until the first connection */
+    int timeline;       /* the newest seen */
+    char host[128];     /* where the newest timeline is */
+    int port;
+    unsigned generation; /* bumped when the primary moves: older connections reconnect */
+};
+
 struct db {
     PGconn *conn;
     char *conninfo;
+    dbnode_t *node;      /* not owned; NULL: no identity checks */
+    char who[32];        /* for logs */
+    unsigned generation; /* of node when this connection was made */
+    int64_t down_since;  /* monotonic ms when the outage began; 0: up */
+    backoff_t backoff;
     char sqlstate[6];
     char *error;
     char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
     int64_t retry_at; /* monotonic ms of the next reconnect attempt; 0: not known broken */
-    int backoff_ms;
 };
 
-/* Back-off between attempts to reach a lost database. */
-#define DB_RETRY_MIN_MS 100
-#define DB_RETRY_MAX_MS 5000
+/* Back-off between attempts to reach a lost database: fast while the outage is young (a
+ * fail-over takes seconds), patient once it is old. */
+#define DB_RETRY_FIRST_MS 20
+#define DB_RETRY_YOUNG_MS 1000
+#define DB_RETRY_OLD_MS   5000
+#define DB_YOUNG_MS       30000
+/* What a conninfo without its own connect_timeout gets (seconds). */
+#define DB_CONNECT_TIMEOUT "3"
 
 struct db_res {
     PGresult *res;
@@ -122,19 +144,131 @@ static void s_notice_quiet(void *arg, const PGresult *res)
     (void)res;
 }
 
-db_t *db_connect(const char *conninfo, char *err, size_t errlen)
+dbnode_t *dbnode_new(void)
 {
-    PGconn *conn = PQconnectdb(conninfo);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        const char *msg = PQerrorMessage(conn);
+    dbnode_t *self = xcalloc(1, sizeof *self);
+    pthread_mutex_init(&self->lock, NULL);
+    return self;
+}
+
+void dbnode_destroy(dbnode_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    pthread_mutex_destroy(&(*self_p)->lock);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+void dbnode_describe(dbnode_t *self, char *buf, size_t len)
+{
+    pthread_mutex_lock(&self->lock);
+    snprintf(buf, len, "%s:%d, timeline %d, system %s", self->host, self->port, self->timeline,
+             self->system_id);
+    pthread_mutex_unlock(&self->lock);
+}
+
+static unsigned s_generation(dbnode_t *node)
+{
+    pthread_mutex_lock(&node->lock);
+    unsigned g = node->generation;
+    pthread_mutex_unlock(&node->lock);
+    return g;
+}
+
+/* Checks the identity of db's new connection against the node (and records it there). The
+ * timeline is the one of the WAL the server writes now (it changes at promotion, before any
+ * checkpoint does). Returns 0, or -1 with the connection closed and the error set. */
+static int s_identify(db_t *db)
+{
+    PGresult *res =
+        PQexec(db->conn, "SELECT (SELECT system_identifier FROM pg_control_system())::text,"
+                         " pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN 0 ELSE"
+                         " ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))"
+                         "::bit(32)::int END");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        s_set_error(db, res);
+        PQclear(res);
+        return -1;
+    }
+    char sys[32];
+    snprintf(sys, sizeof sys, "%s", PQgetvalue(res, 0, 0));
+    bool standby = PQgetvalue(res, 0, 1)[0] == 't';
+    int timeline = atoi(PQgetvalue(res, 0, 2));
+    PQclear(res);
+    const char *host = PQhost(db->conn) ? PQhost(db->conn) : "?";
+    int port = PQport(db->conn) ? atoi(PQport(db->conn)) : 0;
+    dbnode_t *n = db->node;
+    char why[256] = "";
+    pthread_mutex_lock(&n->lock);
+    if (standby)
+        snprintf(why, sizeof why, "%s:%d is a standby (in recovery), not the primary", host, port);
+    else if (n->system_id[0] && strcmp(n->system_id, sys) != 0)
+        snprintf(why, sizeof why, "%s:%d is another database system (%s, expected %s)", host, port,
+                 sys, n->system_id);
+    else if (timeline < n->timeline)
+        snprintf(why, sizeof why,
+                 "%s:%d is on timeline %d, older than timeline %d of %s:%d: a demoted primary",
+                 host, port, timeline, n->timeline, n->host, n->port);
+    bool moved = !why[0] && n->system_id[0] && timeline > n->timeline;
+    if (!why[0]) {
+        if (!n->system_id[0] || moved) {
+            snprintf(n->system_id, sizeof n->system_id, "%s", sys);
+            n->timeline = timeline;
+            snprintf(n->host, sizeof n->host, "%s", host);
+            n->port = port;
+        }
+        if (moved)
+            n->generation++;
+        db->generation = n->generation;
+    }
+    pthread_mutex_unlock(&n->lock);
+    if (why[0]) {
+        log_error("database connection (%s) refused: %s", db->who, why);
+        free(db->error);
+        db->error = xasprintf("connection refused: %s", why);
+        snprintf(db->sqlstate, sizeof db->sqlstate, "08004");
+        PQfinish(db->conn);
+        db->conn = NULL;
+        return -1;
+    }
+    if (moved)
+        log_warn("database primary moved to %s:%d (timeline %d): every connection follows", host,
+                 port, timeline);
+    log_info("database connection (%s) on %s:%d, system %s, timeline %d", db->who, host, port, sys,
+             timeline);
+    return 0;
+}
+
+/* Opens db->conn; with a node, checks the identity. 0 or -1 with the error set. */
+static int s_open(db_t *db)
+{
+    db->conn = PQconnectdb(db->conninfo);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        s_set_error(db, NULL);
+        return -1;
+    }
+    PQsetNoticeReceiver(db->conn, s_notice_quiet, NULL);
+    return db->node ? s_identify(db) : 0;
+}
+
+db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen)
+{
+    db_t *db = xcalloc(1, sizeof *db);
+    /* a key=value conninfo gets a connect timeout unless it names one (URIs carry their own) */
+    bool uri = strncmp(conninfo, "postgres", 8) == 0;
+    db->conninfo = uri || strstr(conninfo, "connect_timeout")
+                       ? xstrdup(conninfo)
+                       : xasprintf("%s connect_timeout=" DB_CONNECT_TIMEOUT, conninfo);
+    db->node = node;
+    snprintf(db->who, sizeof db->who, "%s", who ? who : "main");
+    backoff_init(&db->backoff, DB_RETRY_FIRST_MS, DB_RETRY_YOUNG_MS);
+    if (s_open(db) != 0) {
+        const char *msg = db->error ? db->error : "unknown error";
         snprintf(err, errlen, "could not connect to database: %.*s", (int)strcspn(msg, "\n"), msg);
-        PQfinish(conn);
+        db_destroy(&db);
         return NULL;
     }
-    PQsetNoticeReceiver(conn, s_notice_quiet, NULL);
-    db_t *db = xcalloc(1, sizeof *db);
-    db->conn = conn;
-    db->conninfo = xstrdup(conninfo);
     return db;
 }
 
@@ -153,28 +287,24 @@ void db_destroy(db_t **db_p)
 
 bool db_alive(db_t *db)
 {
-    return PQstatus(db->conn) == CONNECTION_OK;
+    return db->conn && PQstatus(db->conn) == CONNECTION_OK;
 }
 
 int db_reset(db_t *db)
 {
     s_forget_statements(db); /* prepared statements die with the connection */
     PQfinish(db->conn);
-    db->conn = PQconnectdb(db->conninfo);
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        s_set_error(db, NULL);
-        return -1;
-    }
-    PQsetNoticeReceiver(db->conn, s_notice_quiet, NULL);
-    return 0;
+    db->conn = NULL;
+    return s_open(db);
 }
 
 bool db_mark_lost(db_t *db)
 {
     if (db->retry_at)
         return false;
-    db->backoff_ms = DB_RETRY_MIN_MS;
-    db->retry_at = monotonic_ms();
+    db->down_since = monotonic_ms();
+    backoff_init(&db->backoff, DB_RETRY_FIRST_MS, DB_RETRY_YOUNG_MS);
+    db->retry_at = db->down_since;
     return true;
 }
 
@@ -191,18 +321,26 @@ int64_t db_retry_in(const db_t *db)
 
 db_health_t db_check(db_t *db)
 {
-    if (!db->retry_at && db_alive(db))
+    bool behind = db->node && !db->retry_at && s_generation(db->node) != db->generation;
+    if (!db->retry_at && !behind && db_alive(db))
         return DB_UP;
-    if (db_mark_lost(db))
+    if (db_mark_lost(db)) {
+        if (behind) {
+            free(db->error);
+            db->error = xstrdup("the primary moved: following it");
+        }
         return DB_LOST;
-    if (monotonic_ms() < db->retry_at)
+    }
+    int64_t now = monotonic_ms();
+    if (now < db->retry_at)
         return DB_DOWN;
     if (db_reset(db) == 0) {
-        db->retry_at = 0;
+        db->retry_at = db->down_since = 0;
         return DB_BACK;
     }
-    db->retry_at = monotonic_ms() + db->backoff_ms;
-    db->backoff_ms = db->backoff_ms * 2 > DB_RETRY_MAX_MS ? DB_RETRY_MAX_MS : db->backoff_ms * 2;
+    if (now - db->down_since > DB_YOUNG_MS) /* an old outage: try less often */
+        db->backoff.max_ms = DB_RETRY_OLD_MS;
+    db->retry_at = now + backoff_next(&db->backoff);
     return DB_DOWN;
 }
 
@@ -219,8 +357,9 @@ static uint64_t s_hash(const char *s)
     return h ? h : 1;
 }
 
-/* The prepared statement for sql: its id, or -1 when it should run unprepared (the cache is
- * full, or it is a transaction command, which runs as it is). */
+/* The prepared statement for sql: its id, -1 when it should run unprepared (the cache is full,
+ * or it is a transaction command, which runs as it is), or -2 when preparing it failed (the
+ * error is set). */
 static int s_statement(db_t *db, const char *sql, int n_params)
 {
     if (strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "COMMIT", 6) == 0 ||
@@ -238,10 +377,12 @@ static int s_statement(db_t *db, const char *sql, int n_params)
     char name[16];
     snprintf(name, sizeof name, "s%d", id);
     PGresult *res = PQprepare(db->conn, name, sql, n_params, NULL);
-    bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+        s_set_error(db, res); /* the statement's own error, not "transaction aborted" later */
+        PQclear(res);
+        return -2;
+    }
     PQclear(res);
-    if (!ok)
-        return -1; /* run it unprepared: its error, if any, is reported then */
     db->stmts[i] = (stmt_t){h, xstrdup(sql), id};
     db->n_stmts++;
     return id;
@@ -252,6 +393,10 @@ db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
     int n = params ? params->n : 0;
     const char *const *values = n ? (const char *const *)params->values : NULL;
     int id = s_statement(db, sql, n);
+    if (id == -2) {
+        db_params_free(params);
+        return NULL;
+    }
     PGresult *res;
     if (id >= 0) {
         char name[16];

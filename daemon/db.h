@@ -27,8 +27,26 @@ void db_param_time(db_params_t *p, int64_t unix_seconds); /* timestamptz */
 void db_param_double(db_params_t *p, bool has, double v); /* !has -> SQL NULL; exact digits */
 void db_params_free(db_params_t *p);
 
-/* Connects (blocking). Returns NULL with err set when the server cannot be reached. */
-db_t *db_connect(const char *conninfo, char *err, size_t errlen);
+/* The database server a daemon's connections share. Every connection of a daemon must be on the
+ * same PostgreSQL system and primary: on each (re)connection its identity is read (system
+ * identifier; timeline of the WAL it writes; host and port) and checked against what the others
+ * saw. A different system, a standby, or a timeline older than one already seen (a demoted
+ * primary that came back) is refused, loudly. A newer timeline (a standby was promoted) is
+ * taken, and every other connection of the daemon then reconnects at once (db_check), so none
+ * stays behind on the old primary. Shared by all threads (locked inside). */
+typedef struct dbnode dbnode_t;
+
+dbnode_t *dbnode_new(void);
+void dbnode_destroy(dbnode_t **self_p);
+
+/* "host:port, timeline N, system S" of the primary the connections are on, for logs and ping. */
+void dbnode_describe(dbnode_t *self, char *buf, size_t len);
+
+/* Connects (blocking) and, with a node, checks and records the server's identity; who names the
+ * connection in logs ("worker 1"). A conninfo without connect_timeout gets 3 s, so that a dead
+ * host never stalls a thread for long. Returns NULL with err set when the server cannot be
+ * reached or is refused. */
+db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen);
 void db_destroy(db_t **db);
 
 /* True when the connection is usable; false after the server went away. */
@@ -38,11 +56,14 @@ bool db_alive(db_t *db);
 typedef enum {
     DB_UP,   /* usable */
     DB_LOST, /* found broken just now (the caller logs it once); unusable */
-    DB_DOWN, /* still broken; reconnects are tried with a back-off of 100 ms doubling to 5 s */
+    DB_DOWN, /* still broken; reconnects are tried with a back-off from 20 ms (with jitter)
+              * doubling to 1 s while the outage is young, then to 5 s */
     DB_BACK, /* reconnected just now: per-session state (LISTEN) must be set up again */
 } db_health_t;
 
-/* Checks the connection and, when it is broken and its back-off has passed, reconnects once. */
+/* Checks the connection and, when it is broken and its back-off has passed, reconnects once. A
+ * connection left on an old primary (another connection of the daemon found a newer one) is
+ * broken: it reconnects at once. */
 db_health_t db_check(db_t *db);
 /* Marks the connection broken after a failure the caller saw. True the first time (log it). */
 bool db_mark_lost(db_t *db);

@@ -264,6 +264,80 @@ int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_eve
     return n;
 }
 
+/* Postgres array literal of a field of n structs. */
+#define ID_ARRAY(sb, arr, n, field, fmt, cast)                                                     \
+    do {                                                                                           \
+        strbuf_puts(&(sb), "{");                                                                   \
+        for (int i_ = 0; i_ < (n); i_++)                                                           \
+            strbuf_printf(&(sb), "%s" fmt, i_ ? "," : "", (cast)(arr)[i_] field);                  \
+        strbuf_puts(&(sb), "}");                                                                   \
+    } while (0)
+
+int db_outbox_fetch_many(db_t *db, db_fetch_t *reads, int n)
+{
+    if (n == 0)
+        return 0;
+    strbuf_t users = {0}, after = {0}, limit = {0};
+    ID_ARRAY(users, reads, n, .user_id, "%lld", long long);
+    ID_ARRAY(after, reads, n, .after, "%llu", unsigned long long);
+    ID_ARRAY(limit, reads, n, .limit, "%d", int);
+    db_params_t p = {0};
+    db_param_str(&p, strbuf_str(&users));
+    db_param_str(&p, strbuf_str(&after));
+    db_param_str(&p, strbuf_str(&limit));
+    strbuf_free(&users);
+    strbuf_free(&after);
+    strbuf_free(&limit);
+    /* each read takes the next events by count (pruned seqs must not hide what follows) */
+    db_res_t *r =
+        db_query(db,
+                 "SELECT f.idx - 1, o.seq, o.payload, o.capacity FROM unnest($1::bigint[],"
+                 " $2::bigint[], $3::int[]) WITH ORDINALITY AS f(user_id, after, lim, idx)"
+                 " CROSS JOIN LATERAL (SELECT seq, payload, capacity FROM outbox"
+                 "  WHERE user_id = f.user_id AND seq > f.after ORDER BY seq"
+                 "  LIMIT f.lim) o ORDER BY f.idx, o.seq",
+                 &p);
+    if (!r)
+        return -1;
+    int rows = db_res_rows(r);
+    for (int i = 0; i < n; i++) {
+        reads[i].n_events = 0;
+        reads[i].events = xcalloc((size_t)reads[i].limit + 1, sizeof *reads[i].events);
+    }
+    for (int k = 0; k < rows; k++) {
+        db_fetch_t *f = &reads[db_res_int(r, k, 0)];
+        db_event_t *e = &f->events[f->n_events++];
+        size_t len;
+        uint8_t *payload = db_res_bytes(r, k, 2, &len);
+        e->seq = (uint64_t)db_res_int(r, k, 1);
+        e->frame = outbox_frame(payload, len, e->seq,
+                                db_res_null(r, k, 3) ? NULL : db_res_str(r, k, 3), &e->len);
+        free(payload);
+    }
+    db_res_free(&r);
+    return 0;
+}
+
+int db_outbox_ack_many(db_t *db, const int64_t *user_ids, const uint64_t *seqs, int n)
+{
+    if (n == 0)
+        return 0;
+    strbuf_t users = {0}, acked = {0};
+    ID_ARRAY(users, user_ids, n, , "%lld", long long);
+    ID_ARRAY(acked, seqs, n, , "%llu", unsigned long long);
+    db_params_t p = {0};
+    db_param_str(&p, strbuf_str(&users));
+    db_param_str(&p, strbuf_str(&acked));
+    strbuf_free(&users);
+    strbuf_free(&acked);
+    return db_exec(db,
+                   "UPDATE recipient_seq s SET acked_seq = least(s.last_seq, a.seq)"
+                   " FROM (SELECT user_id, max(seq) AS seq FROM unnest($1::bigint[],"
+                   " $2::bigint[]) AS x(user_id, seq) GROUP BY user_id) a"
+                   " WHERE s.user_id = a.user_id AND s.acked_seq < a.seq",
+                   &p);
+}
+
 void db_events_free(db_event_t *events, int n)
 {
     for (int i = 0; i < n; i++)

@@ -51,6 +51,22 @@ typedef struct {
 int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_event_t **out) WUR;
 void db_events_free(db_event_t *events, int n);
 
+/* One read of db_outbox_fetch_many: the next limit events of user after seq after. */
+typedef struct {
+    int64_t user_id;
+    uint64_t after;
+    int limit;
+    int n_events; /* filled: the events read (owned, db_events_free) */
+    db_event_t *events;
+} db_fetch_t;
+
+/* Reads the events of many users at once, one statement for all (set-oriented). Returns 0 or
+ * -1 (nothing filled). */
+int db_outbox_fetch_many(db_t *db, db_fetch_t *reads, int n) WUR;
+
+/* Stores many acknowledgements at once (each never moves backwards). Returns 0 or -1. */
+int db_outbox_ack_many(db_t *db, const int64_t *users, const uint64_t *seqs, int n) WUR;
+
 /* The newest queued seq for each of users (n entries); 0 for unknown users. Returns 0 or -1. */
 int db_outbox_last_seqs(db_t *db, const int64_t *users, int n, uint64_t *last) WUR;
 

@@ -230,3 +230,22 @@ int db_users_revoke(db_t *db, const char *user_name, const char *org_code)
                    " (SELECT 'o:' || id FROM organisations WHERE code = $2), ''))",
                    &p);
 }
+
+int db_directory_version(db_t *db, int64_t *version)
+{
+    db_res_t *r = NULL;
+    if (db_query_one(db, "SELECT version FROM directory_version", NULL, &r) != DB_FOUND) {
+        db_res_free(&r);
+        return -1;
+    }
+    *version = db_res_int(r, 0, 0);
+    db_res_free(&r);
+    return 0;
+}
+
+int db_directory_load(db_t *db, user_t **out, int64_t *version)
+{
+    if (db_directory_version(db, version) != 0)
+        return -1;
+    return db_user_list(db, NULL, out);
+}

@@ -60,6 +60,14 @@ db_user_rc_t db_user_set(db_t *db, const char *name, const char *full_name, cons
  * -1. */
 int db_users_revoke(db_t *db, const char *user_name, const char *org_code) WUR;
 
+/* The directory's version: bumped by any change to users, units or organisations. 0 or -1. */
+int db_directory_version(db_t *db, int64_t *version) WUR;
+
+/* Every user with its organisation and unit, and the directory version read before them (a
+ * change in between shows as a newer version next time). Caller frees with users_free.
+ * Returns the count or -1. */
+int db_directory_load(db_t *db, user_t **out, int64_t *version) WUR;
+
 /* Users of an organisation (all organisations when org_code is NULL or ""), by name. Caller frees
  * with users_free. Returns the count or -1. */
 int db_user_list(db_t *db, const char *org_code, user_t **out) WUR;

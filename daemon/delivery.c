@@ -1,7 +1,7 @@
 /* delivery — see delivery.h. */
 #include "delivery.h"
 
-#include "db_outbox.h"
+#include "dbloop.h"
 #include "log.h"
 
 #include <errno.h>
@@ -30,6 +30,8 @@ typedef struct {
     uint64_t sent;     /* highest seq sent */
     uint64_t acked;    /* highest seq acknowledged */
     bool pending;      /* may have events not sent yet */
+    bool fetching;     /* a read of its next events is with the database loop */
+    bool woken;        /* told of new events while its read was out: read again after it */
     int64_t last_seen; /* monotonic ms of the last message from the peer */
     int64_t resend_at; /* monotonic ms: resend from acked + 1 when still unacknowledged */
     bool ack_dirty;    /* acked not yet stored */
@@ -43,7 +45,7 @@ typedef struct {
 
 struct delivery {
     void *router;
-    db_t *db;
+    dbloop_t *loop;
     const config_t *cfg;
     session_t *pool; /* sessions; their indices stay put while they live */
     int pool_cap;
@@ -55,6 +57,11 @@ struct delivery {
     int64_t next_poll;    /* monotonic ms of the next outbox poll */
     int64_t next_flush;
     int64_t next_scan;
+    int n_reads; /* reads queued for the next DBL_FETCH */
+    int cap_reads;
+    dbl_read_t *reads;
+    bool polling; /* a DBL_POLL is out */
+    bool db_up;   /* as the database loop last said */
 };
 
 static uint32_t s_hash(const uint8_t *rid, size_t len)
@@ -131,11 +138,12 @@ static void s_pool_grow(delivery_t *self)
     s_reindex(self);
 }
 
-delivery_t *delivery_new(void *router, db_t *db, const config_t *cfg)
+delivery_t *delivery_new(void *router, dbloop_t *loop, const config_t *cfg)
 {
     delivery_t *self = xcalloc(1, sizeof *self);
     self->router = router;
-    self->db = db;
+    self->loop = loop;
+    self->db_up = true;
     self->cfg = cfg;
     s_pool_grow(self);
     return self;
@@ -146,6 +154,7 @@ void delivery_destroy(delivery_t **self_p)
     if (!self_p || !*self_p)
         return;
     free((*self_p)->pool);
+    free((*self_p)->reads);
     free((*self_p)->by_rid);
     free((*self_p)->by_user);
     free(*self_p);
@@ -221,41 +230,85 @@ static void s_remove(delivery_t *self, session_t *s)
     self->count--;
 }
 
-/* Sends what the session may send now. Returns false when the session was dropped. */
-static bool s_pump(delivery_t *self, session_t *s)
+/* The session may have events it has not sent. */
+static void s_mark(delivery_t *self, session_t *s);
+
+/* Asks the database loop for the session's next events when it may send more (the answer comes
+ * back through delivery_on_message). */
+static void s_pump(delivery_t *self, session_t *s)
 {
-    while (s->pending && s->sent < s->acked + WINDOW) {
-        int limit = (int)(s->acked + WINDOW - s->sent);
-        if (limit > FETCH)
-            limit = FETCH;
-        db_event_t *events = NULL;
-        int n = db_outbox_fetch(self->db, s->user_id, s->sent, limit, &events);
-        if (n < 0) {
-            log_warn("delivery: could not read events of user %lld: %s", (long long)s->user_id,
-                     db_error(self->db));
-            return true; /* the poll tries again */
-        }
-        for (int i = 0; i < n; i++) {
-            if (zmq_send(self->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-                zmq_send(self->router, events[i].frame, events[i].len, ZMQ_DONTWAIT) < 0) {
-                int err = errno;
-                db_events_free(events, n);
-                if (err == EHOSTUNREACH) {
-                    log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
-                    s_remove(self, s);
-                    return false;
-                }
-                return true; /* pipe full: the next tick goes on */
-            }
-            s->sent = events[i].seq;
-        }
-        db_events_free(events, n);
-        if (n > 0)
-            s->resend_at = monotonic_ms() + self->cfg->resend_ms;
-        if (n < limit)
-            s->pending = false;
+    if (!s->pending || s->fetching || !self->db_up || s->sent >= s->acked + WINDOW)
+        return;
+    int limit = (int)(s->acked + WINDOW - s->sent);
+    if (self->n_reads == self->cap_reads) {
+        self->cap_reads = self->cap_reads ? 2 * self->cap_reads : 64;
+        self->reads = xrealloc(self->reads, (size_t)self->cap_reads * sizeof *self->reads);
     }
+    dbl_read_t *r = &self->reads[self->n_reads++];
+    memset(r, 0, sizeof *r);
+    memcpy(r->rid, s->rid, s->rid_len);
+    r->rid_len = s->rid_len;
+    r->read = (db_fetch_t){
+        .user_id = s->user_id, .after = s->sent, .limit = limit > FETCH ? FETCH : limit};
+    s->fetching = true;
+}
+
+void delivery_flush(delivery_t *self)
+{
+    if (self->n_reads == 0)
+        return;
+    dbl_msg_t *m = dbl_msg_new(DBL_FETCH, self->n_reads);
+    memcpy(m->reads, self->reads, (size_t)self->n_reads * sizeof *self->reads);
+    self->n_reads = 0;
+    dbloop_send(self->loop, m);
+}
+
+/* Sends the events of a read to its session. Returns false when the peer is gone (removed). */
+static bool s_send_read(delivery_t *self, session_t *s, const db_fetch_t *read)
+{
+    for (int i = 0; i < read->n_events; i++) {
+        const db_event_t *e = &read->events[i];
+        if (zmq_send(self->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+            zmq_send(self->router, e->frame, e->len, ZMQ_DONTWAIT) < 0) {
+            if (errno == EHOSTUNREACH) {
+                log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
+                s_remove(self, s);
+                return false;
+            }
+            return true; /* pipe full: pending stays, the next scan goes on */
+        }
+        s->sent = e->seq;
+    }
+    if (read->n_events > 0)
+        s->resend_at = monotonic_ms() + self->cfg->resend_ms;
+    if (read->n_events < read->limit)
+        s->pending = false;
     return true;
+}
+
+static void s_mark(delivery_t *self, session_t *s)
+{
+    s->pending = true;
+    s->woken |= s->fetching; /* the read under way may have missed them */
+    s_pump(self, s);
+}
+
+static void s_on_events(delivery_t *self, const dbl_msg_t *m)
+{
+    for (int i = 0; i < m->n; i++) {
+        const dbl_read_t *r = &m->reads[i];
+        session_t *s = s_find(self, r->rid, r->rid_len);
+        if (!s || s->user_id != r->read.user_id || !s->fetching)
+            continue; /* gone, or another user's now */
+        s->fetching = false;
+        /* a read from before a reset (resend, new subscription) is stale: read again */
+        if (!m->failed && r->read.after == s->sent && !s_send_read(self, s, &r->read))
+            continue;
+        if (s->woken || m->failed)
+            s->pending = true;
+        s->woken = false;
+        s_pump(self, s);
+    }
 }
 
 void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
@@ -342,56 +395,95 @@ void delivery_wake(delivery_t *self, const int64_t *users, int n)
 {
     if (!users) { /* anyone: every session looks */
         for (int i = 0; i < self->pool_cap; i++)
-            if (self->pool[i].used) {
-                self->pool[i].pending = true;
-                s_pump(self, &self->pool[i]);
-            }
+            if (self->pool[i].used)
+                s_mark(self, &self->pool[i]);
         return;
     }
     for (int k = 0; k < n; k++) {
         user_slot_t *u = s_user_slot(self, users[k], false);
         for (int idx = u ? u->head : -1; idx >= 0;) {
             session_t *s = &self->pool[idx];
-            idx = s->user_next; /* before s_pump may remove s */
-            s->pending = true;
-            s_pump(self, s);
+            idx = s->user_next;
+            s_mark(self, s);
         }
     }
 }
 
-/* Finds sessions whose user has events beyond what was sent (a lost NOTIFY). */
+/* Asks for the newest seq of every subscribed user: a lost NOTIFY shows as events beyond what
+ * was sent. */
 static void s_poll(delivery_t *self)
 {
-    if (self->count == 0)
+    if (self->count == 0 || self->polling || !self->db_up)
         return;
-    int64_t *users = xcalloc((size_t)self->count, sizeof *users);
-    session_t **sessions = xcalloc((size_t)self->count, sizeof *sessions);
+    dbl_msg_t *m = dbl_msg_new(DBL_POLL, self->count);
     int n = 0;
     for (int i = 0; i < self->pool_cap && n < self->count; i++)
-        if (self->pool[i].used) {
-            sessions[n] = &self->pool[i];
-            users[n++] = self->pool[i].user_id;
-        }
-    uint64_t *last = xcalloc((size_t)n, sizeof *last);
-    if (db_outbox_last_seqs(self->db, users, n, last) == 0) {
-        for (int i = 0; i < n; i++)
-            if (last[i] > sessions[i]->sent)
-                sessions[i]->pending = true;
-    }
-    free(last);
-    free(sessions);
-    free(users);
+        if (self->pool[i].used)
+            m->users[n++] = self->pool[i].user_id;
+    m->n = n;
+    self->polling = true;
+    dbloop_send(self->loop, m);
 }
 
+static void s_on_last(delivery_t *self, const dbl_msg_t *m)
+{
+    self->polling = false;
+    if (m->failed)
+        return;
+    for (int i = 0; i < m->n; i++) {
+        user_slot_t *u = s_user_slot(self, m->users[i], false);
+        for (int idx = u ? u->head : -1; idx >= 0; idx = self->pool[idx].user_next) {
+            session_t *s = &self->pool[idx];
+            if (m->seqs[i] > s->sent)
+                s_mark(self, s);
+        }
+    }
+}
+
+/* Hands the acknowledgements not stored yet to the database loop (which keeps them until
+ * stored). */
 static void s_flush_acks(delivery_t *self)
 {
-    for (int i = 0; i < self->pool_cap; i++) {
+    int n = 0;
+    for (int i = 0; i < self->pool_cap; i++)
+        n += self->pool[i].used && self->pool[i].ack_dirty;
+    if (n == 0)
+        return;
+    dbl_msg_t *m = dbl_msg_new(DBL_ACKS, n);
+    int k = 0;
+    for (int i = 0; i < self->pool_cap && k < n; i++) {
         session_t *s = &self->pool[i];
         if (s->used && s->ack_dirty) {
-            if (db_outbox_ack(self->db, s->user_id, s->acked) != 0)
-                return; /* kept dirty: next flush */
+            m->users[k] = s->user_id;
+            m->seqs[k++] = s->acked;
             s->ack_dirty = false;
         }
+    }
+    dbloop_send(self->loop, m);
+}
+
+void delivery_on_message(delivery_t *self, const dbl_msg_t *m)
+{
+    switch (m->kind) {
+    case DBL_EVENTS:
+        s_on_events(self, m);
+        break;
+    case DBL_LAST:
+        s_on_last(self, m);
+        break;
+    case DBL_WAKE:
+        delivery_wake(self, m->n ? m->users : NULL, m->n);
+        break;
+    case DBL_END:
+        delivery_end(self, m->user_id, m->org_id);
+        break;
+    case DBL_DB:
+        self->db_up = m->up;
+        if (m->up) /* events may have come while no notification could: everyone looks */
+            delivery_wake(self, NULL, 0);
+        break;
+    default:
+        break;
     }
 }
 
@@ -418,8 +510,12 @@ int delivery_tick(delivery_t *self)
             continue;
         if (now - s->last_seen > self->cfg->session_timeout_ms) {
             log_debug("delivery: session of user %lld expired", (long long)s->user_id);
-            if (s->ack_dirty && db_outbox_ack(self->db, s->user_id, s->acked) != 0)
-                log_warn("delivery: could not store acknowledgement: %s", db_error(self->db));
+            if (s->ack_dirty) { /* its last acknowledgement still goes to the database */
+                dbl_msg_t *m = dbl_msg_new(DBL_ACKS, 1);
+                m->users[0] = s->user_id;
+                m->seqs[0] = s->acked;
+                dbloop_send(self->loop, m);
+            }
             s_remove(self, s);
             continue;
         }
@@ -430,11 +526,11 @@ int delivery_tick(delivery_t *self)
             s->pending = true;
             s->resend_at = now + self->cfg->resend_ms;
         }
-        if (s->pending && !s_pump(self, s))
-            continue;
+        if (s->pending)
+            s_pump(self, s);
         if (s->acked < s->sent && s->resend_at < next)
             next = s->resend_at;
-        if (s->pending && self->next_scan < next)
+        if (s->pending && !s->fetching && self->next_scan < next)
             next = self->next_scan; /* blocked by a full pipe: the next scan goes on */
     }
     int64_t wait = next - now;

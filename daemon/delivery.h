@@ -5,17 +5,21 @@
  * last_seq (the replay), then new ones as they are committed (live). Sends use
  * ZMQ_ROUTER_MANDATORY: a send that fails is not delivered and is tried again; events not
  * acknowledged within resend_ms are sent again from the last acknowledged one (clients drop
- * duplicates by seq). A window bounds how far sending runs ahead of acknowledgements. */
+ * duplicates by seq). A window bounds how far sending runs ahead of acknowledgements.
+ *
+ * Socket thread only. It never waits on PostgreSQL: reads of events, the poll and the
+ * acknowledgements go to the database loop (dbloop) as messages, and its answers come back
+ * through delivery_on_message. */
 #ifndef LKIP_DELIVERY_H
 #define LKIP_DELIVERY_H
 
 #include "config.h"
-#include "db.h"
+#include "dbloop.h"
 
 typedef struct delivery delivery_t;
 
-/* router and db are not owned and must outlive the result. */
-delivery_t *delivery_new(void *router, db_t *db, const config_t *cfg);
+/* router and loop are not owned and must outlive the result. */
+delivery_t *delivery_new(void *router, dbloop_t *loop, const config_t *cfg);
 void delivery_destroy(delivery_t **self_p);
 
 /* Registers (or resets) the session of peer rid for user (of org_id) and starts its replay
@@ -36,6 +40,14 @@ void delivery_touch(delivery_t *self, const void *rid, size_t rid_len);
 
 /* New events were committed for these users (n == 0 with users NULL: maybe for anyone). */
 void delivery_wake(delivery_t *self, const int64_t *users, int n);
+
+/* Sends the database loop the reads the sessions queued (once per turn of the socket loop, so
+ * that one statement serves every session woken in that turn). */
+void delivery_flush(delivery_t *self);
+
+/* Takes a message from the database loop: events read, the poll's answer, users to wake,
+ * sessions to end, the database up or down. The caller keeps and frees msg. */
+void delivery_on_message(delivery_t *self, const dbl_msg_t *msg);
 
 /* Periodic work: resend unacknowledged events, expire silent sessions, poll the outbox for
  * events whose notification was lost, store acknowledgements. Returns the milliseconds until it

@@ -174,13 +174,13 @@ static int s_parse_args(int argc, char **argv, args_t *a, config_t *cfg)
     return 0;
 }
 
-static db_t *s_connect(const config_t *cfg)
+static db_t *s_connect(const config_t *cfg, dbnode_t *node)
 {
     char err[512];
     int64_t deadline = monotonic_ms() + DB_START_WAIT_MS;
     int wait_ms = 100;
     for (;;) {
-        db_t *db = db_connect(cfg->database, err, sizeof err);
+        db_t *db = db_connect(cfg->database, node, "start-up", err, sizeof err);
         if (db || monotonic_ms() > deadline || s_stop) {
             if (!db)
                 log_error("%s", err);
@@ -379,7 +379,8 @@ int main(int argc, char **argv)
 
     int status = 1;
     server_t *server = NULL;
-    db_t *db = s_connect(&cfg);
+    dbnode_t *node = dbnode_new();
+    db_t *db = s_connect(&cfg, node);
     if (!db)
         goto out;
     char err[512];
@@ -401,7 +402,8 @@ int main(int argc, char **argv)
     if (cfg.sop_dir && s_load_sops(db, cfg.sop_dir) != 0)
         goto out;
     s_raise_fd_limit();
-    server = server_new(&cfg, db, err, sizeof err);
+    db_destroy(&db); /* the server's threads have connections of their own */
+    server = server_new(&cfg, node, err, sizeof err);
     if (!server) {
         log_error("%s", err);
         goto out;
@@ -416,6 +418,7 @@ int main(int argc, char **argv)
 out:
     server_destroy(&server);
     db_destroy(&db);
+    dbnode_destroy(&node);
     config_free(&cfg);
     if (notify_fd >= 0)
         close(notify_fd); /* parent reads EOF: start-up failed */

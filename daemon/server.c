@@ -4,16 +4,9 @@
 #include "auth.h"
 #include "batch.h"
 #include "cmd.h"
-#include "db_audit.h"
-#include "db_calendar.h"
-#include "db_outbox.h"
-#include "db_timers.h"
-#include "db_upload.h"
-#include "deadline.h"
-#include "defcache.h"
+#include "dbloop.h"
 #include "delivery.h"
 #include "flowctl.h"
-#include "timers.h"
 #include "timesrc.h"
 #include "keys.h"
 #include "log.h"
@@ -30,33 +23,23 @@
 
 struct server {
     const config_t *cfg;
-    db_t *db; /* not owned */
+    dbnode_t *node;   /* the database server every connection is on (not owned) */
+    userdir_t *users; /* the directory: users and keys in memory */
+    dbloop_t *loop;   /* the database work of this thread, on a thread of its own */
     void *zctx;
     auth_t *auth;
     void *router;
-    monitor_t *monitor;    /* refused handshakes of router, logged */
-    char endpoint[256];    /* as bound */
-    defcache_t *defs;      /* parsed SOP definitions (timers) */
-    delivery_t *delivery;  /* event sessions */
-    flowctl_t *flow;       /* downloads in flight per connection and user */
-    deadline_t *deadlines; /* organisations' calendars (timers) */
-    timesrc_t *clock;      /* the daemon clock */
+    monitor_t *monitor;   /* refused handshakes of router, logged */
+    char endpoint[256];   /* as bound */
+    delivery_t *delivery; /* event sessions */
+    flowctl_t *flow;      /* downloads in flight per connection and user */
+    timesrc_t *clock;     /* the daemon clock */
     int n_workers;
-    worker_t **workers;     /* each runs batches on its own connection */
-    batch_t **queues;       /* per worker: requests read, waiting for it */
-    char origin[24];        /* this daemon's name in notifications (random) */
-    bool timer_known;       /* next_timer holds the earliest pending timer */
-    int64_t next_timer;     /* unix seconds of the earliest pending timer; 0: none */
-    int64_t timer_check_at; /* monotonic ms: look at the timers table again */
-    int64_t prune_at;       /* monotonic ms of the next retention pass */
+    worker_t **workers; /* each runs batches on its own connection */
+    batch_t **queues;   /* per worker: requests read, waiting for it */
+    char origin[24];    /* this daemon's name in notifications (random) */
 };
 
-/* Retention: delivered events and stored replies older than retention_days go, a small batch
- * at a time so the loop never stalls. */
-#define PRUNE_BATCH    500
-#define PRUNE_EVERY_MS 60000
-/* Staged pieces of an upload nobody finished go after a day. */
-#define UPLOAD_KEEP_HOURS 24
 /* A connection that asked for no download for this long holds nothing of ours any more. */
 #define FLOW_IDLE_MS 120000
 
@@ -74,85 +57,6 @@ static void s_send_reply(server_t *self, pending_t *p)
         log_debug("reply to request %llu not delivered: %s", (unsigned long long)p->request_id,
                   zmq_strerror(errno));
     free(buf);
-}
-
-/* ---- the database connection ---------------------------------------------------------- */
-
-/* The channels every daemon listens on: events committed, the test clock, users whose sessions
- * must end. Returns 0 or -1. */
-static int s_listen(db_t *db)
-{
-    return db_exec(db, "LISTEN lkip_events", NULL) != 0 ||
-                   db_exec(db, "LISTEN lkip_clock", NULL) != 0 ||
-                   db_exec(db, "LISTEN lkip_users", NULL) != 0
-               ? -1
-               : 0;
-}
-
-/* True when the database can be used now; tries to reconnect when its back-off has passed. */
-static bool s_db_ready(server_t *self)
-{
-    switch (db_check(self->db)) {
-    case DB_UP:
-        return true;
-    case DB_LOST:
-        log_warn("database connection lost: %s", db_error(self->db));
-        return false;
-    case DB_DOWN:
-        return false;
-    case DB_BACK:
-        break;
-    }
-    if (s_listen(self->db) != 0) {
-        db_mark_lost(self->db);
-        return false;
-    }
-    self->timer_known = false;
-    log_info("database connection restored");
-    return true;
-}
-
-/* Another daemon committed events: payload "ORIGIN|12,40" lists the users, or none for
- * "anyone". Our own notifications were handled right after our commit. */
-static void s_on_notify(const char *channel, const char *payload, void *arg)
-{
-    server_t *self = arg;
-    if (strcmp(channel, "lkip_clock") == 0) {
-        timesrc_set(self->clock, strtoll(payload, NULL, 10));
-        self->timer_known = false;
-        return;
-    }
-    if (strcmp(channel, "lkip_users") == 0) { /* "u:ID" or "o:ID": sessions to end */
-        int64_t id = strlen(payload) > 2 ? strtoll(payload + 2, NULL, 10) : 0;
-        if (id > 0)
-            delivery_end(self->delivery, payload[0] == 'u' ? id : 0, payload[0] == 'o' ? id : 0);
-        return;
-    }
-    const char *bar = strchr(payload, '|');
-    size_t origin_len = strlen(self->origin);
-    if (strcmp(channel, "lkip_events") != 0 || !bar ||
-        ((size_t)(bar - payload) == origin_len && memcmp(payload, self->origin, origin_len) == 0))
-        return;
-    payload = bar + 1;
-    self->timer_known = false; /* the change may have queued timers */
-    if (!*payload) {
-        delivery_wake(self->delivery, NULL, 0);
-        return;
-    }
-    int64_t users[1024];
-    int n = 0;
-    for (const char *p = payload; *p && n < (int)ARRAY_LEN(users);) {
-        char *end;
-        users[n++] = strtoll(p, &end, 10);
-        p = *end == ',' ? end + 1 : end + strlen(end);
-    }
-    delivery_wake(self->delivery, users, n);
-}
-
-static void s_db_readable(server_t *self)
-{
-    if (db_notifications(self->db, s_on_notify, self) < 0 && db_mark_lost(self->db))
-        log_warn("database connection lost: %s", db_error(self->db));
 }
 
 /* ---- batches ------------------------------------------------------------------------------ */
@@ -184,60 +88,9 @@ static void s_finish_batch(server_t *self, batch_t *b)
     }
     if (b->n_woken) {
         delivery_wake(self->delivery, b->woken, b->n_woken);
-        self->timer_known = false; /* steps were opened: new timers */
+        dbloop_send(self->loop, dbl_msg_new(DBL_KICK, 0)); /* steps were opened: new timers */
     }
     batch_destroy(&b);
-}
-
-static void s_prune(server_t *self)
-{
-    if (monotonic_ms() < self->prune_at)
-        return;
-    int events = db_outbox_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
-    int replies = db_request_prune(self->db, self->cfg->retention_days, PRUNE_BATCH);
-    int pieces = db_upload_prune(self->db, UPLOAD_KEEP_HOURS, PRUNE_BATCH);
-    if (events < 0 || replies < 0 || pieces < 0)
-        log_warn("retention pass failed: %s", db_error(self->db));
-    else if (events || replies || pieces)
-        log_info("retention: pruned %d delivered events, %d stored replies and %d stale upload "
-                 "pieces",
-                 events, replies, pieces);
-    flowctl_expire(self->flow, monotonic_ms(), FLOW_IDLE_MS);
-    /* a full batch means more is waiting: come back soon */
-    bool more = events == PRUNE_BATCH || replies == PRUNE_BATCH || pieces == PRUNE_BATCH;
-    self->prune_at = monotonic_ms() + (more ? 1000 : PRUNE_EVERY_MS);
-}
-
-/* Finds the earliest pending timer (one indexed lookup, after anything that may have queued
- * one, and now and then) and fires the due ones. Returns ms until it wants to run again. */
-static long s_timers(server_t *self)
-{
-    int64_t now = timesrc_now(self->clock);
-    if (!self->timer_known || monotonic_ms() >= self->timer_check_at) {
-        bool found = false;
-        if (db_timer_next(self->db, &self->next_timer, &found) != 0)
-            return 1000;
-        if (!found)
-            self->next_timer = 0;
-        self->timer_known = true;
-        /* another daemon's NOTIFY can be lost: look again now and then */
-        self->timer_check_at = monotonic_ms() + self->cfg->outbox_poll_ms;
-    }
-    if (self->next_timer && self->next_timer <= now) {
-        int64_t *woken = NULL;
-        int n_woken = 0;
-        int fired = timers_fire(self->db, self->defs, self->deadlines, self->origin, now, 100,
-                                &woken, &n_woken);
-        if (n_woken)
-            delivery_wake(self->delivery, woken, n_woken);
-        free(woken);
-        self->timer_known = false;
-        return fired < 0 ? 1000 : 0;
-    }
-    if (self->next_timer == 0 || timesrc_is_test(self->clock))
-        return 1000; /* a test clock moves by clock_set, which wakes us */
-    int64_t ms = (self->next_timer - now) * 1000;
-    return ms > 1000 ? 1000 : (long)ms;
 }
 
 /* Answers a frame that could not be decoded: the status and code that say why, the request_id
@@ -468,7 +321,8 @@ static int s_router_options(void *router, const config_t *cfg, const keypair_t *
     return 0;
 }
 
-server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
+server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errlen)
+
 {
     keypair_t kp;
     int rc = keys_load(cfg->secret_key_file, &kp);
@@ -482,7 +336,7 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     server_t *self = xcalloc(1, sizeof *self);
     self->cfg = cfg;
-    self->db = db;
+    self->node = node;
     self->zctx = zmq_ctx_new();
     /* libzmq decrypts a whole message at once on the I/O thread of its connection (a 25 MiB
      * frame takes it 50-200 ms): with more than one, that stalls only the connections that
@@ -491,7 +345,17 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
         snprintf(err, errlen, "could not set io_threads: %s", zmq_strerror(errno));
         goto fail;
     }
-    self->auth = auth_new(self->zctx, db);
+    self->clock = timesrc_new(cfg->test_clock);
+    self->users = userdir_new();
+    uint64_t token;
+    randombytes_buf(&token, sizeof token);
+    snprintf(self->origin, sizeof self->origin, "%016llx", (unsigned long long)token);
+    /* the directory is loaded before the socket binds: the first handshake is answered */
+    self->loop =
+        dbloop_new(self->zctx, cfg, node, self->clock, self->users, self->origin, err, errlen);
+    if (!self->loop)
+        goto fail;
+    self->auth = auth_new(self->zctx, self->users);
     self->router = zmq_socket(self->zctx, ZMQ_ROUTER);
     if (!self->auth || !self->router) {
         snprintf(err, errlen, "could not create sockets: %s", zmq_strerror(errno));
@@ -511,38 +375,20 @@ server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen)
     }
     size_t len = sizeof self->endpoint;
     zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len);
-    if (s_listen(db) != 0) {
-        snprintf(err, errlen, "could not listen for events: %s", db_error(db));
-        goto fail;
-    }
-    self->defs = defcache_new();
-    self->delivery = delivery_new(self->router, db, cfg);
+    self->delivery = delivery_new(self->router, self->loop, cfg);
     self->flow = flowctl_new(WIRE_CHUNK);
-    self->deadlines = deadline_new();
-    self->clock = timesrc_new(cfg->test_clock);
-    uint64_t token;
-    randombytes_buf(&token, sizeof token);
-    snprintf(self->origin, sizeof self->origin, "%016llx", (unsigned long long)token);
     self->n_workers = cfg->workers;
     self->workers = xcalloc((size_t)self->n_workers, sizeof *self->workers);
     self->queues = xcalloc((size_t)self->n_workers, sizeof *self->queues);
     for (int i = 0; i < self->n_workers; i++) {
         self->queues[i] = batch_new(cfg->batch_max);
-        self->workers[i] = worker_new(self->zctx, i, cfg, self->clock, self->origin, err, errlen);
+        self->workers[i] = worker_new(self->zctx, i, cfg, node, self->users, self->clock,
+                                      self->origin, err, errlen);
         if (!self->workers[i])
             goto fail;
     }
-    if (cfg->test_clock) {
-        int64_t t = 0;
-        bool set = false;
-        if (db_clock_get(db, &t, &set) != 0) {
-            snprintf(err, errlen, "could not read the test clock: %s", db_error(db));
-            goto fail;
-        }
-        if (set)
-            timesrc_set(self->clock, t);
+    if (cfg->test_clock)
         log_warn("test clock enabled: time is set by clock_set requests");
-    }
     return self;
 fail:
     memset(&kp, 0, sizeof kp);
@@ -563,13 +409,13 @@ void server_destroy(server_t **self_p)
     free(self->queues);
     delivery_destroy(&self->delivery);
     flowctl_destroy(&self->flow);
-    defcache_destroy(&self->defs);
-    deadline_destroy(&self->deadlines);
-    timesrc_destroy(&self->clock);
     monitor_destroy(&self->monitor);
     if (self->router)
         zmq_close(self->router);
     auth_destroy(&self->auth);
+    dbloop_destroy(&self->loop); /* stores the acknowledgements it still holds */
+    userdir_destroy(&self->users);
+    timesrc_destroy(&self->clock);
     if (self->zctx)
         zmq_ctx_term(self->zctx);
     free(self);
@@ -581,12 +427,40 @@ const char *server_endpoint(const server_t *self)
     return self->endpoint;
 }
 
+/* Takes every message the database loop sent: delivery's answers and news. */
+static void s_loop_readable(server_t *self)
+{
+    dbl_msg_t *m;
+    while ((m = dbloop_recv(self->loop))) {
+        delivery_on_message(self->delivery, m);
+        dbl_msg_free(&m);
+    }
+}
+
+/* Polls every socket. With ROUTER_MANDATORY on, libzmq answers "can I write?" (asked by every
+ * poll) by walking every peer's pipe: with 10,000 clients that walk was nine tenths of the
+ * daemon's time. Sends need the option (a failed send is "not delivered"); polls do not, so it
+ * is off while polling. */
+static int s_poll(server_t *self, zmq_pollitem_t *items, int n, long timeout)
+{
+    if (s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 0) != 0)
+        return -1;
+    int rc = zmq_poll(items, n, timeout);
+    int err = errno;
+    if (s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1) != 0)
+        return -1;
+    errno = err;
+    return rc;
+}
+
 int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
 {
     log_info("serving on %s with %d worker(s)", self->endpoint, self->n_workers);
     /* fixed items first, then one per worker */
-    enum { ROUTER, ZAP, MONITOR, WAKE, DB, FIXED };
-    zmq_pollitem_t *items = xcalloc((size_t)(FIXED + self->n_workers), sizeof *items);
+    enum { ROUTER, ZAP, MONITOR, WAKE, LOOP, FIXED };
+    int n_items = FIXED + self->n_workers;
+    zmq_pollitem_t *items = xcalloc((size_t)n_items, sizeof *items);
+    int64_t prune_at = 0;
     while (!*stop) {
         /* with the queues full, requests wait in the socket */
         bool room = s_queued(self) < 4 * self->cfg->batch_max * self->n_workers;
@@ -594,34 +468,16 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         items[ZAP] = (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
         items[MONITOR] = (zmq_pollitem_t){monitor_socket(self->monitor), 0, ZMQ_POLLIN, 0};
         items[WAKE] = (zmq_pollitem_t){NULL, wake_fd_read, ZMQ_POLLIN, 0};
-        int fd = db_down(self->db) ? -1 : db_socket(self->db);
-        items[DB] = (zmq_pollitem_t){NULL, fd, fd >= 0 ? ZMQ_POLLIN : 0, 0};
+        items[LOOP] = (zmq_pollitem_t){dbloop_socket(self->loop), 0, ZMQ_POLLIN, 0};
         for (int i = 0; i < self->n_workers; i++)
             items[FIXED + i] = (zmq_pollitem_t){worker_socket(self->workers[i]), 0, ZMQ_POLLIN, 0};
-        long timeout = 1000;
-        if (!db_down(self->db)) {
-            long t1 = delivery_tick(self->delivery);
-            long t2 = s_timers(self);
-            timeout = t1 < t2 ? t1 : t2;
-            s_prune(self);
-            /* a notification that came in while a query ran (just above) was read off the
-             * socket into libpq's queue: polling the socket would never see it */
-            int n = db_notifications(self->db, s_on_notify, self);
-            if (n < 0 && db_mark_lost(self->db))
-                log_warn("database connection lost: %s", db_error(self->db));
-            else if (n > 0)
-                timeout = 0; /* a clock or events changed: timers and delivery look again */
-        } else {
-            int64_t wait = db_retry_in(self->db);
-            timeout = wait < timeout ? (long)wait : timeout;
+        long timeout = delivery_tick(self->delivery);
+        delivery_flush(self->delivery);
+        if (monotonic_ms() >= prune_at) {
+            flowctl_expire(self->flow, monotonic_ms(), FLOW_IDLE_MS);
+            prune_at = monotonic_ms() + 1000;
         }
-        /* With ROUTER_MANDATORY on, libzmq answers "can I write?" (asked by every poll) by
-         * walking every peer's pipe: with 10,000 clients that walk was nine tenths of the
-         * daemon's time. Sends need it (a failed send is "not delivered"); polls do not. */
-        s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 0);
-        int rc = zmq_poll(items, FIXED + self->n_workers, timeout);
-        s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1);
-        if (rc < 0) {
+        if (s_poll(self, items, n_items, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             log_error("poll failed: %s", zmq_strerror(errno));
@@ -634,8 +490,8 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
             monitor_handle(self->monitor);
         if (items[WAKE].revents & ZMQ_POLLIN)
             continue; /* a signal: *stop tells */
-        if (items[DB].revents & ZMQ_POLLIN)
-            s_db_readable(self);
+        if (items[LOOP].revents & ZMQ_POLLIN)
+            s_loop_readable(self);
         for (int i = 0; i < self->n_workers; i++) {
             batch_t *b =
                 (items[FIXED + i].revents & ZMQ_POLLIN) ? worker_collect(self->workers[i]) : NULL;
@@ -645,8 +501,7 @@ int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)
         if (items[ROUTER].revents & ZMQ_POLLIN)
             s_router_readable(self);
         s_dispatch(self);
-        if (db_down(self->db))
-            (void)s_db_ready(self);
+        delivery_flush(self->delivery);
         log_limits_flush();
     }
     free(items);

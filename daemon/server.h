@@ -12,9 +12,11 @@
 
 typedef struct server server_t;
 
-/* Creates the ZeroMQ context, the ZAP handler and the ROUTER socket bound at cfg->endpoint.
- * Returns NULL with err set on failure. Caller owns the result; cfg and db must outlive it. */
-server_t *server_new(const config_t *cfg, db_t *db, char *err, size_t errlen);
+/* Creates the ZeroMQ context, the database loop (which loads the directory), the workers, the
+ * ZAP handler and the ROUTER socket bound at cfg->endpoint. Every database connection of the
+ * server is on node. Returns NULL with err set on failure. Caller owns the result; cfg and node
+ * must outlive it. */
+server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errlen);
 void server_destroy(server_t **self_p);
 
 /* The endpoint actually bound (with the port chosen when cfg asked for "*"). */

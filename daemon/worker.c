@@ -6,6 +6,7 @@
 #include "deadline.h"
 #include "defcache.h"
 #include "log.h"
+#include "usercache.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +20,8 @@ struct worker {
     timesrc_t *clock;
     const char *origin;    /* the daemon's name in notifications */
     db_t *db;              /* this thread's connection */
+    userdir_t *users;      /* the directory (callers without a query) */
+    usercache_t *dir;      /* the snapshot of the batch under way */
     defcache_t *defs;      /* this thread's parsed definitions */
     deadline_t *deadlines; /* this thread's calendars */
     void *main_end;        /* PAIR used by the main thread */
@@ -116,8 +119,13 @@ static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
         cmd_db_failed(&ctx, "savepoint");
         return;
     }
+    /* the caller from the directory in memory; a user it does not hold yet (just added, the
+     * reload under way) is read from the database */
     user_t caller = {0};
-    db_lookup_t found = db_user_by_id(self->db, p->user_id, &caller);
+    const user_t *known = self->dir ? usercache_by_id(self->dir, p->user_id) : NULL;
+    db_lookup_t found = known ? DB_FOUND : db_user_by_id(self->db, p->user_id, &caller);
+    if (known)
+        caller = *known; /* borrowed: not cleared below */
     bool replayed = false;
     if (found == DB_FAILED) {
         cmd_db_failed(&ctx, "caller lookup");
@@ -164,17 +172,40 @@ static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
         outq_move(events, &ctx.events);
     else
         outq_clear(&ctx.events);
-    user_clear(&caller);
+    if (!known)
+        user_clear(&caller);
     strbuf_free(&ctx.detail);
     strbuf_free(&ctx.acting_as);
 }
 
 /* ---- one batch ----------------------------------------------------------------------------- */
 
+/* After a committed batch that changed users, units or organisations: the directory in memory
+ * is reloaded now, before the replies go out, so that a user disabled (or a new key) takes
+ * effect on this daemon at once; the other daemons follow its NOTIFY. */
+static void s_directory_changed(worker_t *self, const batch_t *b)
+{
+    bool changed = false;
+    for (int i = 0; i < b->n && !changed; i++)
+        changed = b->items[i].cmd && b->items[i].cmd->directory && b->items[i].reply &&
+                  b->items[i].reply->status < 400;
+    if (!changed)
+        return;
+    user_t *users = NULL;
+    int64_t version = 0;
+    int n = db_directory_load(self->db, &users, &version);
+    if (n < 0) {
+        log_warn("worker %d: could not reload the directory: %s", self->id, db_error(self->db));
+        return;
+    }
+    userdir_set(self->users, usercache_new(users, n, version));
+}
+
 /* Runs the batch's requests in one transaction; on any failure of the transaction as a whole,
  * every request it would have accepted gets a retryable reply instead. */
 static void s_run_batch(worker_t *self, batch_t *b)
 {
+    self->dir = userdir_get(self->users);
     bool ok = s_db_ready(self) && db_begin(self->db) == 0;
     int64_t now = timesrc_now(self->clock);
     outq_t events = {0};
@@ -192,8 +223,11 @@ static void s_run_batch(worker_t *self, batch_t *b)
         log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
         ok = false;
     }
-    if (ok)
+    if (ok) {
+        usercache_unref(&self->dir);
+        s_directory_changed(self, b);
         return;
+    }
     if (!db_alive(self->db)) {
         if (db_mark_lost(self->db))
             log_warn("worker %d: database connection lost: %s", self->id, db_error(self->db));
@@ -203,12 +237,25 @@ static void s_run_batch(worker_t *self, batch_t *b)
         if (b->items[i].cmd && (!b->items[i].reply || b->items[i].reply->status < 400))
             batch_reply_unavailable(&b->items[i]);
     b->n_woken = 0;
+    usercache_unref(&self->dir);
 }
+
+/* How often an idle worker looks at its connection: when the primary moved (another connection
+ * of the daemon found a newer one) it follows at once, not when the next request comes. */
+#define IDLE_CHECK_MS 200
 
 static void *s_main(void *arg)
 {
     worker_t *self = arg;
     for (;;) {
+        zmq_pollitem_t item = {self->worker_end, 0, ZMQ_POLLIN, 0};
+        int rc = zmq_poll(&item, 1, IDLE_CHECK_MS);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0) {
+            (void)s_db_ready(self);
+            continue;
+        }
         batch_t *b = NULL;
         if (zmq_recv(self->worker_end, &b, sizeof b, 0) != sizeof b) {
             if (errno == EINTR)
@@ -226,15 +273,18 @@ static void *s_main(void *arg)
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
-worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock, const char *origin,
-                     char *err, size_t errlen)
+worker_t *worker_new(void *zctx, int id, const config_t *cfg, dbnode_t *node, userdir_t *users,
+                     timesrc_t *clock, const char *origin, char *err, size_t errlen)
 {
     worker_t *self = xcalloc(1, sizeof *self);
     self->id = id;
     self->origin = origin;
     self->cfg = cfg;
     self->clock = clock;
-    self->db = db_connect(cfg->database, err, errlen);
+    self->users = users;
+    char who[32];
+    snprintf(who, sizeof who, "worker %d", id);
+    self->db = db_connect(cfg->database, node, who, err, errlen);
     if (!self->db) {
         free(self);
         return NULL;

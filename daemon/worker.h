@@ -8,6 +8,7 @@
 #define LKIP_WORKER_H
 
 #include "batch.h"
+#include "usercache.h"
 #include "timesrc.h"
 
 typedef struct worker worker_t;
@@ -15,8 +16,8 @@ typedef struct worker worker_t;
 /* Connects to the database (waiting for it like start-up does is the caller's business) and
  * starts the thread. origin names the daemon in its notifications. Returns NULL with err set on
  * failure. cfg, clock and origin must outlive it. */
-worker_t *worker_new(void *zctx, int id, const config_t *cfg, timesrc_t *clock, const char *origin,
-                     char *err, size_t errlen);
+worker_t *worker_new(void *zctx, int id, const config_t *cfg, dbnode_t *node, userdir_t *users,
+                     timesrc_t *clock, const char *origin, char *err, size_t errlen);
 
 /* Stops the thread (after its current batch) and closes its connection. Accepts NULL. */
 void worker_destroy(worker_t **self_p);

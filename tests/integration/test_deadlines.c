@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "calendar.h"
 #include "tz.h"
@@ -117,9 +118,9 @@ static Lkip__Envelope *s_ping(lkipc_t *c)
     return reply;
 }
 
-/* Waits until the daemon behind c reports the clock at now, then pings once more: the daemon's
- * loop runs its timers before it reads the next request, so after the second reply every timer
- * due at now has been fired (and committed) by that daemon. */
+/* Waits until the daemon behind c reports the clock at now, then until no timer due at now is
+ * left unfired in the database: timers run on the daemon's database loop, beside its requests,
+ * and a fired timer (its events included) is committed in one transaction. */
 static void s_sync(lkipc_t *c, int64_t now)
 {
     int64_t deadline = monotonic_ms() + EVENT_TIMEOUT_MS;
@@ -134,8 +135,22 @@ static void s_sync(lkipc_t *c, int64_t now)
             fail_msg("the daemon's clock shows %s, not %s", s_show_time(t), s_show_time(now));
         }
     }
-    Lkip__Envelope *reply = s_ping(c);
-    wire_free(&reply);
+    char at[24];
+    snprintf(at, sizeof at, "%lld", (long long)now);
+    for (;;) {
+        long long due = harness_sql_int(s_w.h ? s_w.h : s_h,
+                                        "SELECT count(*) FROM timers WHERE fired_at IS NULL"
+                                        " AND fire_at <= to_timestamp($1::bigint)",
+                                        at, NULL);
+        if (due == 0)
+            break;
+        if (monotonic_ms() > deadline) {
+            harness_dump_all_logs();
+            fail_msg("%lld timers due at %s were not fired", due, s_show_time(now));
+        }
+        struct timespec pause = {0, 10 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
 }
 
 static void s_clock_set(lkipc_t *admin, int64_t now)
