@@ -52,6 +52,8 @@ static const cmd_t s_commands[] = {
     CMD(LKIP__ENVELOPE__BODY_UPLOAD_CHUNK, "upload_chunk", ACCESS_WORKFLOW, false,
         cmd_upload_chunk),
     CMD(LKIP__ENVELOPE__BODY_DELEGATE_LIST, "delegate_list", ACCESS_ANY, false, cmd_delegate_list),
+    /* every role reaches the handler, which applies the board's own rule (cmd_board.c) */
+    CMD(LKIP__ENVELOPE__BODY_BOARD, "board", ACCESS_ANY, false, cmd_board),
 };
 
 const cmd_t *cmd_find(int body_case)

@@ -135,6 +135,7 @@ void cmd_clock_set(cmd_ctx_t *ctx);
 void cmd_delegate_add(cmd_ctx_t *ctx);
 void cmd_delegate_remove(cmd_ctx_t *ctx);
 void cmd_delegate_list(cmd_ctx_t *ctx);
+void cmd_board(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with
