@@ -11,21 +11,16 @@ static const char *const s_days[] = {"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "
 static const char *const s_months[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
                                        "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
 
-void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
+/* utc in zone as broken-down local time, with the zone's abbreviation ("WITA"). */
+static void s_local(int64_t utc, const char *zone, struct tm *tm, char *abbr, size_t len)
 {
-    if (utc == 0) {
-        snprintf(buf, len, "-");
-        return;
-    }
     char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
     if (zone && *zone)
         setenv("TZ", zone, 1);
     tzset();
     time_t t = (time_t)utc;
-    struct tm tm;
-    localtime_r(&t, &tm);
-    char abbr[16];
-    strftime(abbr, sizeof abbr, "%Z", &tm);
+    localtime_r(&t, tm);
+    strftime(abbr, len, "%Z", tm);
     if (saved) {
         setenv("TZ", saved, 1);
         free(saved);
@@ -33,6 +28,50 @@ void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
         unsetenv("TZ");
     }
     tzset();
+}
+
+void clitext_time_short(int64_t utc, int64_t now, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    struct tm tm, tn;
+    char abbr[16];
+    s_local(utc, zone, &tm, abbr, sizeof abbr);
+    s_local(now, zone, &tn, abbr, sizeof abbr);
+    if (tm.tm_year == tn.tm_year)
+        snprintf(buf, len, "%d %s %02d:%02d", tm.tm_mday, s_months[tm.tm_mon], tm.tm_hour,
+                 tm.tm_min);
+    else
+        snprintf(buf, len, "%d %s %d %02d:%02d", tm.tm_mday, s_months[tm.tm_mon], tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min);
+}
+
+void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "%s", "");
+        return;
+    }
+    struct tm tm;
+    char abbr[16];
+    s_local(utc, zone, &tm, abbr, sizeof abbr);
+    long off = tm.tm_gmtoff / 60;
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+             labs(off) / 60, labs(off) % 60);
+}
+
+void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    struct tm tm;
+    char abbr[16];
+    s_local(utc, zone, &tm, abbr, sizeof abbr);
     snprintf(buf, len, "%s, %d %s %d %02d:%02d %s", s_days[tm.tm_wday], tm.tm_mday,
              s_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, abbr);
 }

@@ -9,6 +9,14 @@
  * "-" for 0. */
 void clitext_time(int64_t utc, const char *zone, char *buf, size_t len);
 
+/* "17 Mar 14:00" (with the year, "17 Mar 2027 14:00", when it is not the year of now) for utc
+ * seconds in zone; "-" for 0. For tables. */
+void clitext_time_short(int64_t utc, int64_t now, const char *zone, char *buf, size_t len);
+
+/* "2026-12-02T14:00:00+08:00": utc seconds as ISO 8601 in zone ("" or NULL: the system's);
+ * "" for 0. */
+void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len);
+
 /* "2 jam 30 menit"; "0 menit" for 0; negatives as "lewat 1 jam". */
 void clitext_minutes(int64_t minutes, char *buf, size_t len);
 
