@@ -259,7 +259,7 @@ int cli_watch(cli_t *cli, int argc, char **argv)
         return rc;
     watch_t w = {.cli = cli, .status_json = o.status};
     static const evstream_hooks_t hooks = {.state = s_status, .error = s_error};
-    w.stream = evstream_new(cli, &hooks, &w);
+    w.stream = evstream_new(cli, "last-seq", &hooks, &w);
     if (o.exec) {
         w.recipient = s_recipient(cli);
         w.undelivered = evstream_key_path(cli, "undelivered");

@@ -5,6 +5,8 @@
 
 #include "wire.h"
 
+#include <stdio.h>
+
 /* "Sel, 17 Mar 2026 14:00 WITA" for utc seconds in zone ("" or NULL: the system's zone);
  * "-" for 0. */
 void clitext_time(int64_t utc, const char *zone, char *buf, size_t len);
@@ -29,5 +31,9 @@ const char *clitext_actor(const char *name, const char *capacity, char *buf, siz
 
 /* Indonesian word for a step run's state or outcome ("selesai", "dikembalikan", ...). */
 const char *clitext_state(const char *state, const char *outcome);
+
+/* An instance's status as lkip status prints it: the header, and with detail the timeline of its
+ * steps, the units' data and the document versions. */
+void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail);
 
 #endif

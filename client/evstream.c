@@ -59,14 +59,14 @@ static uint64_t s_seq_load(const char *path)
     return v;
 }
 
-evstream_t *evstream_new(cli_t *cli, const evstream_hooks_t *hooks, void *arg)
+evstream_t *evstream_new(cli_t *cli, const char *position, const evstream_hooks_t *hooks, void *arg)
 {
     evstream_t *self = xcalloc(1, sizeof *self);
     self->cli = cli;
     if (hooks)
         self->hooks = *hooks;
     self->arg = arg;
-    self->path = evstream_key_path(cli, "last-seq");
+    self->path = evstream_key_path(cli, position);
     self->last = s_seq_load(self->path);
     self->keepalive_at = monotonic_ms();
     backoff_init(&self->retry, RESUBSCRIBE_FIRST_MS, RESUBSCRIBE_MAX_MS);

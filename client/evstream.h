@@ -26,9 +26,12 @@ typedef struct {
     void (*error)(void *arg, int status, const char *code, const char *message, bool retrying);
 } evstream_hooks_t;
 
-/* Opens the stream of cli's connection (which must be open) and loads its position. hooks may
- * have NULL members. Caller owns the result. */
-evstream_t *evstream_new(cli_t *cli, const evstream_hooks_t *hooks, void *arg);
+/* Opens the stream of cli's connection (which must be open) and loads its position from the
+ * state file named position ("last-seq" for watch; a consumer of its own, such as monitor, keeps
+ * its own file, so that each gets every event). hooks may have NULL members. Caller owns the
+ * result. */
+evstream_t *evstream_new(cli_t *cli, const char *position, const evstream_hooks_t *hooks,
+                         void *arg);
 void evstream_destroy(evstream_t **self_p);
 
 /* Subscribes after the position, within the connection's retry window (as any request), then
