@@ -363,7 +363,9 @@ static const char *const MX_AT_STEP_4 = "LKIP/2023"; /* collecting unit data */
 static const char *const MX_CUTI = "CUTI/u1";        /* step 1 open: the staf uploads */
 static char s_b_instance[24];                        /* an instance of organisation B, by id */
 
-typedef enum { MX_ANY, MX_ADMIN, MX_WORKFLOW } mx_access_t;
+/* MX_BOARD: every role reaches the handler, which lets the Kepala Dinas, the Sekretaris, the
+ * Kasubag, the admin and (for its unit) an operator see the board, and refuses the others. */
+typedef enum { MX_ANY, MX_ADMIN, MX_WORKFLOW, MX_BOARD } mx_access_t;
 
 /* Builds the request of a cell into req: about the caller's organisation or (other) about
  * organisation B; n makes names unique per cell. Bodies live in static storage. */
@@ -415,6 +417,7 @@ BUILD(b_cal_due, calendar_due, CALENDAR_DUE, Lkip__CalendarDueRequest,
       LKIP__CALENDAR_DUE_REQUEST__INIT)
 BUILD(b_deleg_list, delegate_list, DELEGATE_LIST, Lkip__DelegateListRequest,
       LKIP__DELEGATE_LIST_REQUEST__INIT)
+BUILD(b_board, board, BOARD, Lkip__BoardRequest, LKIP__BOARD_REQUEST__INIT)
 BUILD(b_subscribe, subscribe, SUBSCRIBE, Lkip__SubscribeRequest, LKIP__SUBSCRIBE_REQUEST__INIT)
 BUILD(b_user_add, user_add, USER_ADD, Lkip__UserAddRequest, LKIP__USER_ADD_REQUEST__INIT)
 BUILD(b_user_list, user_list, USER_LIST, Lkip__UserListRequest, LKIP__USER_LIST_REQUEST__INIT)
@@ -681,6 +684,11 @@ static void m_upload(Lkip__Envelope *r, bool o, int n)
     b->content.len = sizeof doc - 1;
 }
 
+static void m_board(Lkip__Envelope *r, bool o, int n)
+{
+    b_board_body(r)->org_code = (char *)s_org(o);
+}
+
 static const mx_cmd_t s_matrix[] = {
     {"ping", MX_ANY, false, false, m_ping, 200, "ok", 0, NULL},
     {"whoami", MX_ANY, false, false, m_whoami, 200, "ok", 0, NULL},
@@ -715,6 +723,8 @@ static const mx_cmd_t s_matrix[] = {
     {"step", MX_WORKFLOW, false, true, m_step, 200, "ok", KASUBAG, "wrong_role"},
     {"submit", MX_WORKFLOW, false, true, m_submit, 201, "ok", OP_IKP, "no_unit"},
     {"upload", MX_WORKFLOW, false, true, m_upload, 201, "ok", STAF, "wrong_role"},
+    /* last: the cells before it number their dates by their position */
+    {"board", MX_BOARD, true, false, m_board, 200, "ok", 0, NULL},
 };
 
 /* One caller per role of organisation A; the workflow command's actor goes last. */
@@ -732,6 +742,8 @@ static void s_mx_expect(const mx_cmd_t *c, who_t who, bool other, int *status, c
         *status = 403, *code = "admin_no_workflow";
     } else if (other && c->org_field && !admin) {
         *status = 403, *code = "other_org";
+    } else if (c->access == MX_BOARD && who == STAF) {
+        *status = 403, *code = "forbidden_role";
     } else if (other && c->instance_field) {
         *status = 404, *code = "unknown_instance";
     } else if (c->access == MX_WORKFLOW && who != c->actor) {
