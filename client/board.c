@@ -344,9 +344,9 @@ char *board_title(const board_t *self)
     strbuf_printf(&sb, "Papan pemantauan %s", s->org_code);
     if (*s->unit_code)
         strbuf_printf(&sb, " unit %s", s->unit_code);
-    strbuf_printf(&sb, " per %s: %zu SOP berjalan, %d terlambat", when, s->n_rows, late);
-    if (self->overdue_only)
-        strbuf_puts(&sb, " (hanya yang terlambat)");
+    /* the counts before the time: a narrow terminal cuts the end of the line */
+    strbuf_printf(&sb, ": %zu SOP berjalan, %d terlambat%s (per %s)", s->n_rows, late,
+                  self->overdue_only ? "; hanya yang terlambat ditampilkan" : "", when);
     return strbuf_take(&sb);
 }
 

@@ -89,8 +89,8 @@ void board_row_cells(const board_t *self, const Lkip__BoardRow *row, board_cells
  * "STATISTIK terlambat". */
 void board_unit_cell(const board_t *self, const Lkip__BoardUnit *u, char *buf, size_t len);
 
-/* "Papan pemantauan DKIP (Dinas ...) per Rab, 2 Des 2026 10:00 WITA: 3 SOP berjalan, 1
- * terlambat". Caller frees. */
+/* "Papan pemantauan DKIP: 3 SOP berjalan, 1 terlambat (per Rab, 2 Des 2026 10:00 WITA)".
+ * Caller frees. */
 char *board_title(const board_t *self);
 
 /* The whole board as text (lkip monitor --once): the title, a table of the rows shown, each

@@ -206,7 +206,7 @@ static s_cols_t s_columns(int width)
     int fixed = c.no + c.sop + c.due + c.left + c.rem + c.ret + (c.assigned ? c.assigned + 1 : 0) +
                 8; /* the spaces between */
     int flex = width - fixed > 20 ? width - fixed : 20;
-    c.step = flex * 55 / 100;
+    c.step = flex * 60 / 100;
     c.holder = flex - c.step;
     return c;
 }

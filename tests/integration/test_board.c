@@ -762,10 +762,16 @@ static void test_monitor_once(void **state)
     char *text = s_read(out);
     char row[64];
     snprintf(row, sizeof row, "%lld", (long long)id);
-    const char *want[] = {"Papan pemantauan DKIP per Sen, 2 Mar 2026 10:30 WITA: 1 SOP berjalan, "
-                          "1 terlambat",
-                          row, "LKIP/2026", "2/11 Format data kinerja", "kasubag_perencanaan: kasubag",
-                          "2 Mar 08:00", "2 Mar 10:00", "lewat 30 menit", "TERLAMBAT"};
+    const char *want[] = {"Papan pemantauan DKIP: 1 SOP berjalan, 1 terlambat (per Sen, 2 Mar "
+                          "2026 10:30 WITA)",
+                          row,
+                          "LKIP/2026",
+                          "2/11 Format data kinerja",
+                          "kasubag_perencanaan: kasubag",
+                          "2 Mar 08:00",
+                          "2 Mar 10:00",
+                          "lewat 30 menit",
+                          "TERLAMBAT"};
     for (size_t i = 0; i < ARRAY_LEN(want); i++)
         if (!strstr(text, want[i]))
             fail_msg("lkip monitor --once did not print \"%s\":\n%s", want[i], text);
@@ -785,8 +791,8 @@ static void test_monitor_once(void **state)
     assert_true(json_is_true(json_object_get(r0, "overdue")));
     assert_int_equal(json_integer_value(json_object_get(r0, "remaining_minutes")), -30);
     assert_string_equal(json_string_value(json_object_get(j, "time_zone")), ZONE);
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(r0, "text"), "left")), "lewat 30 menit");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r0, "text"), "left")),
+                        "lewat 30 menit");
     json_decref(j);
     free(text);
     free(json);
@@ -842,14 +848,15 @@ static void test_exec_exactly_once_across_kill(void **state)
 {
     s_clock_to("2026-03-02 08:00");
     /* each run logs its sequence, its environment, and keeps its standard input; with the flag
-     * file it kills watch after its work, before watch could store and acknowledge it */
+     * file (holding watch's pid) it kills watch after its work, before watch could store and
+     * acknowledge it */
     char *cmd = s_script("bridge.sh",
                          "cat > stdin-$LKIP_EVENT_SEQ.json\n"
                          "echo \"$LKIP_EVENT_SEQ\" >> seqs.log\n"
                          "echo \"$LKIP_EVENT_SEQ|$LKIP_EVENT_KIND|$LKIP_EVENT_INSTANCE|"
                          "$LKIP_EVENT_SOP|$LKIP_EVENT_STEP|$LKIP_EVENT_DUE|$LKIP_EVENT_RECIPIENT|"
                          "$LKIP_EVENT_TEXT\" >> env.log\n"
-                         "if [ -e kill.flag ]; then rm kill.flag; kill -9 $PPID; fi\n"
+                         "if [ -e kill.flag ]; then kill -9 $(cat kill.flag); rm kill.flag; fi\n"
                          "exit 0\n");
     const char *extra[] = {"--exec", cmd, NULL};
     char *out, *err, *seqs = s_tmp("seqs.log"), *flag = s_tmp("kill.flag");
@@ -860,9 +867,10 @@ static void test_exec_exactly_once_across_kill(void **state)
         s_event_for_kasubag(period);
     }
     s_file_has(seqs, "3\n", 1);
-    FILE *f = fopen(flag, "w");
+    FILE *f = fopen(flag, "w"); /* the pid of watch, for the command to kill */
     assert_non_null(f);
-    fclose(f);
+    fprintf(f, "%d\n", (int)pid);
+    assert_int_equal(fclose(f), 0);
     s_event_for_kasubag("E4");
     assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 128 + SIGKILL);
     s_event_for_kasubag("E5");
@@ -886,7 +894,8 @@ static void test_exec_exactly_once_across_kill(void **state)
     assert_non_null(strstr(line1, "[TUGAS] LKIP/E1 langkah 2"));
     free(env);
     char *json = s_read(s_tmp("stdin-4.json"));
-    assert_non_null(strstr(json, "\"seq\": 4") ? strstr(json, "\"seq\": 4") : strstr(json, "\"seq\":4"));
+    assert_non_null(strstr(json, "\"seq\": 4") ? strstr(json, "\"seq\": 4")
+                                               : strstr(json, "\"seq\":4"));
     assert_non_null(strstr(json, "\"recipient\":\"kasubag\""));
     assert_non_null(strstr(json, "\"kind\":\"step_assigned\""));
     free(json);
@@ -902,18 +911,17 @@ static void test_exec_retries_timeout_and_gives_up(void **state)
     s_clock_to("2026-03-02 08:00");
     /* seq 1 fails twice then succeeds; seq 2 hangs once (timed out) then succeeds; seq 3 always
      * fails (given up after 3 attempts); seq 4 succeeds at once */
-    char *cmd = s_script("flaky.sh",
-                         "s=$LKIP_EVENT_SEQ\n"
-                         "echo \"$s\" >> attempts.log\n"
-                         "n=$(grep -c \"^$s\\$\" attempts.log)\n"
-                         "case $s in\n"
-                         "1) [ \"$n\" -ge 3 ] || exit 1 ;;\n"
-                         "2) [ \"$n\" -ge 2 ] || exec sleep 60 ;;\n"
-                         "3) exit 7 ;;\n"
-                         "esac\n"
-                         "echo \"$s\" >> delivered.log\n");
-    const char *extra[] = {"--exec",         cmd, "--exec-attempts", "3", "--exec-timeout", "1",
-                           "--exec-backoff", "50", NULL};
+    char *cmd = s_script("flaky.sh", "s=$LKIP_EVENT_SEQ\n"
+                                     "echo \"$s\" >> attempts.log\n"
+                                     "n=$(grep -c \"^$s\\$\" attempts.log)\n"
+                                     "case $s in\n"
+                                     "1) [ \"$n\" -ge 3 ] || exit 1 ;;\n"
+                                     "2) [ \"$n\" -ge 2 ] || exec sleep 60 ;;\n"
+                                     "3) exit 7 ;;\n"
+                                     "esac\n"
+                                     "echo \"$s\" >> delivered.log\n");
+    const char *extra[] = {
+        "--exec", cmd, "--exec-attempts", "3", "--exec-timeout", "1", "--exec-backoff", "50", NULL};
     char *out, *err, *delivered = s_tmp("delivered.log");
     pid_t pid = s_watch("flaky", extra, &out, &err);
     for (int i = 1; i <= 4; i++) {
@@ -931,7 +939,7 @@ static void test_exec_retries_timeout_and_gives_up(void **state)
     free(a);
     char *e = s_read(err);
     int failed = 0, timeouts = 0, undelivered = 0;
-    for (const char *p = e; (p = strstr(p, "[exec_failed]")); p++)
+    for (const char *p = e; (p = strstr(p, "[exec_failed] (percobaan")); p++)
         failed++;
     for (const char *p = e; (p = strstr(p, "[exec_timeout]")); p++)
         timeouts++;
@@ -943,8 +951,8 @@ static void test_exec_retries_timeout_and_gives_up(void **state)
     free(e);
     /* the given-up event is kept, as JSON, in the undelivered file of the key */
     char *state_dir = s_tmp("state-kasubag");
-    char *cmdline = xasprintf("cat %s/undelivered-* > %s/undelivered.txt", state_dir,
-                              harness_tmpdir(s_w.h));
+    char *cmdline =
+        xasprintf("cat %s/undelivered-* > %s/undelivered.txt", state_dir, harness_tmpdir(s_w.h));
     assert_int_equal(system(cmdline), 0);
     char *u = s_read(s_tmp("undelivered.txt"));
     assert_non_null(strstr(u, "\"seq\":3"));
