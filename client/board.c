@@ -374,13 +374,13 @@ char *board_text(const board_t *self)
     if (n == 0)
         strbuf_puts(&sb, "\nTidak ada SOP yang berjalan.\n");
     else
-        strbuf_printf(&sb, "\n%-5s %-12s %-26s %-34s %-13s %-13s %-22s %-5s %s\n", "No", "SOP",
+        strbuf_printf(&sb, "\n%-5s %-12s %-26s %-50s %-13s %-13s %-22s %-5s %s\n", "No", "SOP",
                       "Langkah", "Pemegang", "Ditugaskan", "Tenggat", "Waktu kerja", "Ingat",
                       "Kembali");
     for (int i = 0; i < n; i++) {
         board_cells_t c;
         board_row_cells(self, rows[i], &c);
-        strbuf_printf(&sb, "%-5lld %-12s %-26s %-34s %-13s %-13s %-22s %-5s %s%s\n",
+        strbuf_printf(&sb, "%-5lld %-12s %-26s %-50s %-13s %-13s %-22s %-5s %s%s\n",
                       (long long)rows[i]->instance_id, c.sop, c.step, c.holder, c.assigned, c.due,
                       c.left, c.reminders, c.returns, c.overdue ? "  TERLAMBAT" : "");
         if (rows[i]->n_units) {

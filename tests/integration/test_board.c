@@ -290,6 +290,9 @@ static int s_teardown(void **state)
     return clean ? 0 : -1;
 }
 
+static char *s_conf(const char *user, const harness_daemon_t *d);
+static char *s_read(const char *path);
+
 /* ---- the board of a scripted day --------------------------------------------------------- */
 
 static const Lkip__BoardRow *s_row(const Lkip__BoardReply *b, int64_t id)
@@ -472,6 +475,29 @@ static void test_board_scripted_day(void **state)
     reply = s_board(s_w.c_staf, LKIP__STATUS__FORBIDDEN, "forbidden_role");
     assert_non_null(strstr(reply->reply->message, "Papan pemantauan hanya untuk"));
     wire_free(&reply);
+
+    /* the same board as lkip monitor --once prints it (shown in the test's output) */
+    char *conf = s_conf("sekretaris", s_w.d);
+    char *out = xasprintf("%s/day.txt", harness_tmpdir(s_w.h));
+    const char *args[] = {"--config", conf, "monitor", "--once", NULL};
+    assert_int_equal(harness_lkip_stop(s_w.h, harness_lkip_start(s_w.h, args, out), 0, WAIT_MS),
+                     0);
+    char *text = s_read(out);
+    print_message("lkip monitor --once:\n%s", text);
+    const char *want[] = {"3 SOP berjalan, 1 terlambat",
+                          "9/11 Penandatanganan",
+                          "kepala_dinas: sekretaris selaku Plh. Kepala Dinas",
+                          "Unit (2/5 terkirim): APTIKA terkirim 2 Mar 09:05 v1 · IKP terkirim 2 "
+                          "Mar 09:05 v1 · PERSANDIAN belum · SEKRETARIAT belum · STATISTIK belum",
+                          "lewat 30 menit",
+                          "sisa 5 menit",
+                          "sisa 30 menit"};
+    for (size_t i = 0; i < ARRAY_LEN(want); i++)
+        if (!strstr(text, want[i]))
+            fail_msg("lkip monitor --once did not print \"%s\"", want[i]);
+    free(text);
+    free(out);
+    free(conf);
 
     /* at 11:05 the collection is late: its open units say so */
     s_clock_to("2026-03-02 11:05");
@@ -719,7 +745,9 @@ static void test_monitor_in_terminal(void **state)
     char no[24];
     snprintf(no, sizeof no, "!%lld", (long long)id);
     const char *late[] = {no, "lewat 5 menit", "1 terlambat", NULL};
-    free(s_term_wait(&t, late, NULL));
+    char *screen = s_term_wait(&t, late, NULL);
+    print_message("lkip monitor at 80x24:\n%s", screen);
+    free(screen);
     assert_true(s_term_row_red(&t, s_term_row_of(&t, "3/11 Sebar")));
 
     /* resized: drawn again for the new width (the assigned column appears at 120) */
@@ -741,7 +769,7 @@ static void test_monitor_in_terminal(void **state)
     assert_int_equal(harness_daemon_restart(s_w.d), 0);
     const char *back[] = {"4/11 Himpun data unit", "Unit 0/5", "[SELESAI] LKIP/2026 langkah 3",
                           NULL};
-    char *screen = s_term_wait(&t, back, "KONEKSI TERPUTUS");
+    screen = s_term_wait(&t, back, "KONEKSI TERPUTUS");
     assert_null(strstr(screen, "3/11 Sebar"));
     free(screen);
     assert_int_equal(s_term_close(&t), 0);
