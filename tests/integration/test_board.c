@@ -480,8 +480,7 @@ static void test_board_scripted_day(void **state)
     char *conf = s_conf("sekretaris", s_w.d);
     char *out = xasprintf("%s/day.txt", harness_tmpdir(s_w.h));
     const char *args[] = {"--config", conf, "monitor", "--once", NULL};
-    assert_int_equal(harness_lkip_stop(s_w.h, harness_lkip_start(s_w.h, args, out), 0, WAIT_MS),
-                     0);
+    assert_int_equal(harness_lkip_stop(s_w.h, harness_lkip_start(s_w.h, args, out), 0, WAIT_MS), 0);
     char *text = s_read(out);
     print_message("lkip monitor --once:\n%s", text);
     const char *want[] = {"3 SOP berjalan, 1 terlambat",
@@ -866,6 +865,15 @@ static char *s_tmp(const char *name)
     return xasprintf("%s/%s", harness_tmpdir(s_w.h), name);
 }
 
+/* The text of a file in the temp folder (caller frees). */
+static char *s_read_tmp(const char *name)
+{
+    char *path = s_tmp(name);
+    char *text = s_read(path);
+    free(path);
+    return text;
+}
+
 /* Starts LKIP/period: the Kasubag gets one step_assigned event (step 2). */
 static void s_event_for_kasubag(const char *period)
 {
@@ -890,7 +898,7 @@ static void test_exec_exactly_once_across_kill(void **state)
     char *out, *err, *seqs = s_tmp("seqs.log"), *flag = s_tmp("kill.flag");
     pid_t pid = s_watch("exec1", extra, &out, &err);
     for (int i = 1; i <= 3; i++) {
-        char period[8];
+        char period[16];
         snprintf(period, sizeof period, "E%d", i);
         s_event_for_kasubag(period);
     }
@@ -914,14 +922,14 @@ static void test_exec_exactly_once_across_kill(void **state)
     assert_string_equal(log, "1\n2\n3\n4\n4\n5\n6\n");
     free(log);
     /* the environment and the JSON on standard input */
-    char *env = s_read(s_tmp("env.log"));
+    char *env = s_read_tmp("env.log");
     char *line1 = strtok(env, "\n");
     assert_non_null(line1);
     assert_non_null(strstr(line1, "1|step_assigned|"));
     assert_non_null(strstr(line1, "|LKIP/E1|2|2026-03-02T10:00:00+08:00|kasubag|#1 "));
     assert_non_null(strstr(line1, "[TUGAS] LKIP/E1 langkah 2"));
     free(env);
-    char *json = s_read(s_tmp("stdin-4.json"));
+    char *json = s_read_tmp("stdin-4.json");
     assert_non_null(strstr(json, "\"seq\": 4") ? strstr(json, "\"seq\": 4")
                                                : strstr(json, "\"seq\":4"));
     assert_non_null(strstr(json, "\"recipient\":\"kasubag\""));
@@ -953,7 +961,7 @@ static void test_exec_retries_timeout_and_gives_up(void **state)
     char *out, *err, *delivered = s_tmp("delivered.log");
     pid_t pid = s_watch("flaky", extra, &out, &err);
     for (int i = 1; i <= 4; i++) {
-        char period[8];
+        char period[16];
         snprintf(period, sizeof period, "F%d", i);
         s_event_for_kasubag(period);
     }
@@ -962,7 +970,7 @@ static void test_exec_retries_timeout_and_gives_up(void **state)
     char *d = s_read(delivered);
     assert_string_equal(d, "1\n2\n4\n"); /* in order; 3 never taken by the command */
     free(d);
-    char *a = s_read(s_tmp("attempts.log"));
+    char *a = s_read_tmp("attempts.log");
     assert_string_equal(a, "1\n1\n1\n2\n2\n3\n3\n3\n4\n");
     free(a);
     char *e = s_read(err);
@@ -982,7 +990,7 @@ static void test_exec_retries_timeout_and_gives_up(void **state)
     char *cmdline =
         xasprintf("cat %s/undelivered-* > %s/undelivered.txt", state_dir, harness_tmpdir(s_w.h));
     assert_int_equal(system(cmdline), 0);
-    char *u = s_read(s_tmp("undelivered.txt"));
+    char *u = s_read_tmp("undelivered.txt");
     assert_non_null(strstr(u, "\"seq\":3"));
     assert_null(strstr(u, "\"seq\":4"));
     free(u);
