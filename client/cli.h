@@ -117,6 +117,7 @@ int cli_status(cli_t *cli, int argc, char **argv);
 int cli_history(cli_t *cli, int argc, char **argv);
 int cli_capaian(cli_t *cli, int argc, char **argv);
 int cli_watch(cli_t *cli, int argc, char **argv);
+int cli_monitor(cli_t *cli, int argc, char **argv);
 int cli_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_clock(cli_t *cli, int argc, char **argv);

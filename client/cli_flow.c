@@ -79,8 +79,6 @@ static int s_pick_step(cli_t *cli, const char *ref, char *instance, size_t len, 
     return rc;
 }
 
-static void s_print_status(const Lkip__InstanceStatus *s, bool detail);
-
 /* Prints the message of an accepted change and, with detail, the instance it left. */
 static int s_print_change(cli_t *cli, Lkip__Envelope *reply)
 {
@@ -446,74 +444,6 @@ int cli_download(cli_t *cli, int argc, char **argv)
 
 /* ---- status, history -------------------------------------------------------------- */
 
-static void s_print_status(const Lkip__InstanceStatus *s, bool detail)
-{
-    char started[64], finished[64], who[200];
-    clitext_time(s->started_at, s->time_zone, started, sizeof started);
-    clitext_time(s->finished_at, s->time_zone, finished, sizeof finished);
-    const char *starter = clitext_actor(s->started_by, s->started_as, who, sizeof who);
-    printf("%s/%s (nomor %lld) - %s [definisi versi %d]\n", s->sop_code, s->period,
-           (long long)s->id, s->sop_title, s->sop_version);
-    if (strcmp(s->state, "active") == 0)
-        printf("  Status: berjalan, langkah %d dari %d; dimulai %s oleh %s\n", s->current_step,
-               s->steps, started, starter);
-    else
-        printf("  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, starter);
-    if (*s->letter_number)
-        printf("  Nomor surat: %s\n", s->letter_number);
-    if (*s->archive_sha256)
-        printf("  Arsip: dokumen versi %d, SHA-256 %s%s%s\n", s->archive_version, s->archive_sha256,
-               *s->archive_ref ? ", disimpan di " : "", s->archive_ref);
-    if (!detail)
-        return;
-    printf("  Riwayat langkah:\n");
-    for (size_t i = 0; i < s->n_runs; i++) {
-        const Lkip__StepRun *r = s->runs[i];
-        char when[64], due[64];
-        clitext_time(r->finished_at ? r->finished_at : r->assigned_at, s->time_zone, when,
-                     sizeof when);
-        clitext_time(r->due_at, s->time_zone, due, sizeof due);
-        printf("   %2d%s %-13s %s\n", r->step_no, r->round > 1 ? "*" : " ",
-               clitext_state(r->state, r->outcome), r->title);
-        if (strcmp(r->state, "active") == 0)
-            printf("        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when, due);
-        else
-            printf("        oleh %s (%s), %s; tenggat %s\n",
-                   clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
-                   when, due);
-        if (*r->note)
-            printf("        %s: %s\n", strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan",
-                   r->note);
-    }
-    if (s->n_units) {
-        printf("  Data unit:\n");
-        for (size_t i = 0; i < s->n_units; i++) {
-            const Lkip__UnitTaskInfo *u = s->units[i];
-            char when[64];
-            clitext_time(u->submitted_at, s->time_zone, when, sizeof when);
-            printf("   %-12s %-15s", u->unit_code, clitext_state(u->state, ""));
-            if (u->version)
-                printf(" versi %d, %d indikator, oleh %s, %s", u->version, u->rows, u->submitted_by,
-                       when);
-            printf("\n");
-        }
-    }
-    if (s->n_documents) {
-        printf("  Dokumen:\n");
-        for (size_t i = 0; i < s->n_documents; i++) {
-            const Lkip__DocumentInfo *d = s->documents[i];
-            char when[64];
-            clitext_time(d->uploaded_at, s->time_zone, when, sizeof when);
-            printf("   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
-                   "            SHA-256 %s%s\n",
-                   d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                   (long long)d->size,
-                   clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
-                   s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
-        }
-    }
-}
-
 int cli_status(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {"status", NULL, "[SOP]", NULL};
@@ -533,7 +463,7 @@ int cli_status(cli_t *cli, int argc, char **argv)
         if (l->n_instances == 0)
             printf("Belum ada SOP yang dimulai di organisasi Anda.\n");
         for (size_t i = 0; i < l->n_instances; i++)
-            s_print_status(l->instances[i], *body.instance != '\0');
+            clitext_status(stdout, l->instances[i], *body.instance != '\0');
     }
     wire_free(&reply);
     return EXIT_OK;

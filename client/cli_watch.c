@@ -1,23 +1,23 @@
-/* cli_watch — lkip watch: stays subscribed to the user's events and prints each once, in order,
- * through daemon restarts and database outages.
+/* cli_watch — lkip watch: stays subscribed to the user's events and hands each on once, in
+ * order, through daemon restarts and database outages (the stream is evstream's).
  *
- * What it prints: one line per event on stdout (with --json, one JSON object per line and
- * nothing else, so scripts can read it line by line). Changes of the stream's state (the
- * connection dropped, the server could not serve us, back again) go to stderr for people; with
- * --json --status they come on stdout instead, as one-line JSON objects whose "type" is
- * "status", and events then carry "type": "event".
+ * Where each event goes: one line on stdout (with --json, one JSON object per line and nothing
+ * else, so scripts can read it line by line); with --notify also a desktop notification
+ * (desknotify; without a notification service that is said once and the lines go on); with
+ * --exec a command that must exit 0 before the event counts as delivered (evexec: retries with
+ * back-off, a timeout, given up after N attempts and logged as undelivered). Changes of the
+ * stream's state (the connection dropped, the server could not serve us, back again) go to
+ * stderr for people; with --json --status they come on stdout instead, as one-line JSON objects
+ * whose "type" is "status", and events then carry "type": "event".
  *
- * Where it stands: the last seq printed is kept in a file per key under the state folder. It is
- * written (and synced) before the event is printed and renamed into place right after: while
- * watch runs every event is printed once; a watch killed between printing an event and that
- * rename prints the event again at its next start, with the same #seq (at least once across a
- * crash of watch). The window is a rename. */
+ * At least once across a crash of watch, exactly once while it runs: see evstream.h. */
 #include "cli.h"
 
-#include "backoff.h"
 #include "clitext.h"
+#include "desknotify.h"
+#include "evexec.h"
+#include "evstream.h"
 #include "pbjson.h"
-#include "statefile.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -25,22 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Pauses between subscriptions that failed (503, no answer). */
-#define RESUBSCRIBE_FIRST_MS 200
-#define RESUBSCRIBE_MAX_MS   5000
-
 typedef struct {
     cli_t *cli;
-    bool status_json;     /* --json --status: state changes as JSON lines on stdout */
-    char *path;           /* the file of the last seq printed */
-    uint64_t last;        /* the last seq printed */
-    unsigned connections; /* lkipc_connections at the last subscription */
-    bool subscribed;      /* the daemon holds our session on the current connection */
-    bool running;         /* past the first subscription: troubles are retried */
-    bool troubled;        /* a disconnection or an error was told since the last subscription */
-    char told[32];        /* the code of the last error told (not told twice in a row) */
-    backoff_t retry;      /* pauses between failed subscriptions */
-    int64_t retry_at;     /* monotonic ms: the next subscription, not before */
+    bool status_json;      /* --json --status: state changes as JSON lines on stdout */
+    evstream_t *stream;    /* the subscription */
+    desknotify_t *desktop; /* --notify; NULL without */
+    bool desktop_failed;   /* the last notification could not be shown (said once) */
+    evexec_opts_t exec;    /* --exec; command NULL without */
+    char *recipient;       /* the user, for --exec */
+    char *undelivered;     /* --exec: the file of given-up events */
 } watch_t;
 
 static volatile sig_atomic_t s_stop;
@@ -79,39 +72,34 @@ static void s_print_event(const watch_t *w, const Lkip__Event *e)
     fflush(stdout);
 }
 
-/* Tells a change of state: "disconnected" or "reconnected". */
-static void s_status(watch_t *w, const char *state)
+/* The stream's hook for a change of state: "disconnected" or "reconnected". */
+static void s_status(void *arg, const char *state, uint64_t last)
 {
-    w->told[0] = '\0';
-    w->troubled = strcmp(state, "reconnected") != 0;
+    watch_t *w = arg;
+    bool troubled = strcmp(state, "reconnected") != 0;
     if (w->status_json) {
         s_json_line(json_pack("{s:s,s:s,s:I}", "type", "status", "state", state, "last_seq",
-                              (json_int_t)w->last));
+                              (json_int_t)last));
         fflush(stdout);
-    } else if (w->troubled) {
+    } else if (troubled) {
         fprintf(stderr,
                 "lkip: koneksi ke server terputus; menyambung kembali (terakhir diterima: "
                 "#%llu)\n",
-                (unsigned long long)w->last);
+                (unsigned long long)last);
     } else {
         fprintf(stderr, "lkip: tersambung kembali; melanjutkan setelah #%llu\n",
-                (unsigned long long)w->last);
+                (unsigned long long)last);
     }
 }
 
-/* Tells what went wrong (state "error"): the reply's status (0 when there was no reply), its
- * code and message; retrying says whether watch goes on. The same code twice in a row is told
- * once. */
-static void s_error(watch_t *w, int status, const char *code, const char *message, bool retrying)
+/* The stream's hook for what went wrong (state "error"). */
+static void s_error(void *arg, int status, const char *code, const char *message, bool retrying)
 {
-    if (strcmp(w->told, code) == 0)
-        return;
-    snprintf(w->told, sizeof w->told, "%s", code);
-    w->troubled = true;
+    watch_t *w = arg;
     if (w->status_json) {
         s_json_line(json_pack("{s:s,s:s,s:I,s:i,s:s,s:s,s:b}", "type", "status", "state", "error",
-                              "last_seq", (json_int_t)w->last, "status", status, "code", code,
-                              "message", message, "retrying", retrying));
+                              "last_seq", (json_int_t)evstream_last(w->stream), "status", status,
+                              "code", code, "message", message, "retrying", retrying));
         fflush(stdout);
     } else if (status) {
         fprintf(stderr, "lkip: %s [%d %s]%s\n", message, status, code,
@@ -121,223 +109,189 @@ static void s_error(watch_t *w, int status, const char *code, const char *messag
     }
 }
 
-/* s_error for a call that produced no reply. */
-static void s_error_rc(watch_t *w, lkipc_rc_t rc, bool retrying)
+/* A desktop notification of e; without a notification service that is said once (and once
+ * more when it comes back), and watch goes on. */
+static void s_notify(watch_t *w, const Lkip__Event *e)
 {
-    s_error(w, 0, lkipc_rc_code(rc), lkipc_rc_message(rc), retrying);
-}
-
-/* ---- its position -----------------------------------------------------------------------------
- */
-
-/* The file holding the last sequence received, per key (so two users on one machine never
- * share it). */
-static char *s_seq_path(const cli_t *cli)
-{
-    keypair_t kp;
-    char *path;
-    if (keys_load(cli->conf.key_file, &kp) == 0) {
-        /* Z85 may contain '/': use hex of the first bytes of its hash */
-        char hex[65];
-        sha256_hex(kp.public_key, strlen(kp.public_key), hex);
-        hex[16] = '\0';
-        path = xasprintf("%s/last-seq-%s", cli->conf.state_dir, hex);
-        memset(&kp, 0, sizeof kp);
-    } else {
-        path = xasprintf("%s/last-seq", cli->conf.state_dir);
+    notifytext_t n;
+    notifytext_build(e, &n);
+    char why[256];
+    if (desknotify_show(w->desktop, &n, why, sizeof why) != 0) {
+        if (!w->desktop_failed)
+            fprintf(stderr,
+                    "lkip: [notify_unavailable] pemberitahuan desktop tidak dapat ditampilkan "
+                    "(%s); pemberitahuan tetap diterima dan dicetak di sini\n",
+                    why);
+        w->desktop_failed = true;
+    } else if (w->desktop_failed) {
+        fprintf(stderr, "lkip: pemberitahuan desktop dapat ditampilkan kembali\n");
+        w->desktop_failed = false;
     }
-    return path;
+    notifytext_clear(&n);
 }
 
-static uint64_t s_seq_load(const char *path)
+static void s_keepalive(void *arg)
 {
-    char *text;
-    size_t len;
-    if (read_file(path, 64, &text, &len) != 0)
-        return 0;
-    uint64_t v = strtoull(text, NULL, 10);
-    free(text);
-    return v;
+    evstream_keepalive(arg);
 }
 
-/* Prints an event and stores its seq as the last printed: the slow part of the store (write,
- * fsync) before printing, only the rename after, so that a kill in between is as unlikely as it
- * can be made. */
-static void s_take(watch_t *w, const Lkip__Event *e)
+/* evstream's deliver: the command first (the event must come again when watch is stopped
+ * meanwhile), then the line and the desktop. */
+static int s_deliver(void *arg, const Lkip__Event *e)
 {
-    char text[32];
-    snprintf(text, sizeof text, "%llu\n", (unsigned long long)e->seq);
-    char *tmp = NULL;
-    int rc = statefile_prepare(w->path, text, strlen(text), &tmp);
+    watch_t *w = arg;
+    if (w->exec.command && evexec_deliver(&w->exec, e) != 0)
+        return -1;
     s_print_event(w, e);
-    if (rc == 0)
-        rc = statefile_commit(&tmp, w->path);
-    if (rc != 0)
-        fprintf(stderr, "lkip: [io_error] posisi pemberitahuan tidak dapat disimpan di %s: %s\n",
-                w->path, strerror(-rc));
-    w->last = e->seq;
-}
-
-/* ---- its subscription ---------------------------------------------------------------------- */
-
-static void s_ack(cli_t *cli, uint64_t seq)
-{
-    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
-    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
-    body.seq = seq;
-    env.body_case = LKIP__ENVELOPE__BODY_ACK;
-    env.ack = &body;
-    if (lkipc_send(cli->conn, &env) != 0)
-        return; /* the keepalive tries again; unacknowledged events are sent again */
-}
-
-/* Subscribes after w->last. Returns EXIT_OK, or tells why not (as a status) and returns the
- * EXIT_ status of that. Never prints on stdout but through s_status. */
-static int s_subscribe(watch_t *w)
-{
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
-    body.last_seq = w->last;
-    req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
-    req.subscribe = &body;
-    Lkip__Envelope *reply = NULL;
-    unsigned connections = lkipc_connections(w->cli->conn);
-    lkipc_rc_t crc = lkipc_call(w->cli->conn, &req, &reply);
-    if (crc != LKIPC_OK) {
-        s_error_rc(w, crc, w->running && crc != LKIPC_AUTH_FAILED);
-        return crc == LKIPC_AUTH_FAILED || crc == LKIPC_TIMEOUT ? EXIT_UNREACHABLE : EXIT_SERVER;
-    }
-    const Lkip__Reply *r = reply->reply;
-    if (r->status >= 400 || r->payload_case != LKIP__REPLY__PAYLOAD_SUBSCRIBED) {
-        bool bad = r->status < 400;
-        s_error(w, r->status, bad ? "bad_reply" : r->code,
-                bad ? "jawaban server tidak lengkap" : r->message, w->running);
-        int rc = r->status >= 500 || bad ? EXIT_SERVER : EXIT_REFUSED;
-        wire_free(&reply);
-        return rc;
-    }
-    if (r->subscribed->last_seq < w->last) {
-        /* the server holds fewer events than we saw: a different or restored database */
-        fprintf(stderr,
-                "lkip: [seq_reset] server memiliki %llu pemberitahuan, klien mencatat "
-                "%llu; penghitung disetel ulang\n",
-                (unsigned long long)r->subscribed->last_seq, (unsigned long long)w->last);
-        w->last = r->subscribed->last_seq;
-    }
-    wire_free(&reply);
-    w->subscribed = true;
-    w->connections = connections;
-    backoff_reset(&w->retry);
-    if (w->troubled)
-        s_status(w, "reconnected");
-    return EXIT_OK;
-}
-
-/* Follows the connection between events: tells when it drops or is refused, and subscribes
- * again on a new one (the daemon forgot the session), pacing failed attempts. */
-static void s_follow(watch_t *w)
-{
-    lkipc_t *conn = w->cli->conn;
-    lkipc_state_t state = lkipc_state(conn);
-    bool again = lkipc_connections(conn) != w->connections; /* maybe healed already */
-    if ((again || state != LKIPC_CONNECTED) && !w->troubled)
-        s_status(w, "disconnected");
-    if (again || state != LKIPC_CONNECTED)
-        w->subscribed = false;
-    if (state == LKIPC_REFUSED)
-        s_error_rc(w, lkipc_refusal(conn), true);
-    if (w->subscribed || state != LKIPC_CONNECTED || monotonic_ms() < w->retry_at)
-        return;
-    if (s_subscribe(w) != EXIT_OK)
-        w->retry_at = monotonic_ms() + backoff_next(&w->retry);
+    if (w->desktop)
+        s_notify(w, e);
+    return 0;
 }
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* Receives and prints until stopped, count events were printed, or idle_s seconds passed
+/* Receives and delivers until stopped, count events were delivered, or idle_s seconds passed
  * without one. Returns an EXIT_ status. */
 static int s_run(watch_t *w, long long count, long long idle_s)
 {
-    lkipc_t *conn = w->cli->conn;
     long long shown = 0;
-    int64_t quiet_since = monotonic_ms(), keepalive = monotonic_ms();
+    int64_t quiet_since = monotonic_ms();
     while (!s_stop && (count == 0 || shown < count)) {
         Lkip__Envelope *ev = NULL;
-        int got = lkipc_next_event(conn, 1000, &ev);
-        if (got < 0 && got != LKIPC_TIMEOUT) {
-            s_error_rc(w, (lkipc_rc_t)got, false);
-            return EXIT_UNREACHABLE;
-        }
-        int64_t now = monotonic_ms();
+        int got = evstream_next(w->stream, 1000, &ev);
+        if (got < 0)
+            return -got;
         if (got == 1) {
-            const Lkip__Event *e = ev->event;
-            if (e->seq > w->last) { /* older ones are duplicates of a resend */
-                s_take(w, e);
-                shown++;
-            }
-            s_ack(w->cli, e->seq > w->last ? w->last : e->seq);
+            int rc = evstream_take(w->stream, ev->event, s_deliver, w);
             wire_free(&ev);
-            quiet_since = now;
+            if (rc != 0)
+                break; /* stopped while the command ran: the event comes again next time */
+            shown++;
+            quiet_since = monotonic_ms();
             continue;
         }
-        if (idle_s && now - quiet_since >= idle_s * 1000)
+        if (idle_s && monotonic_ms() - quiet_since >= idle_s * 1000)
             break;
-        s_follow(w);
-        if (now - keepalive >= 5000) {
-            s_ack(w->cli, w->last); /* keeps the session alive on the daemon */
-            keepalive = now;
-        }
     }
+    return EXIT_OK;
+}
+
+/* The user's name (and capacity) for --exec's LKIP_EVENT_RECIPIENT. */
+static char *s_recipient(cli_t *cli)
+{
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    Lkip__WhoamiRequest body = LKIP__WHOAMI_REQUEST__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_WHOAMI;
+    req.whoami = &body;
+    Lkip__Envelope *reply = NULL;
+    if (cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_USER, &reply) != EXIT_OK)
+        return xstrdup("");
+    char *name = xstrdup(reply->reply->user->name);
+    wire_free(&reply);
+    return name;
+}
+
+typedef struct {
+    long long count, idle, attempts, timeout_s, backoff_ms;
+    bool status, notify;
+    const char *exec;
+} s_opts_t;
+
+/* Parses watch's options. Returns EXIT_OK or the EXIT_ status of a usage error. */
+static int s_parse(const cli_cmd_t *me, int argc, char **argv, s_opts_t *o)
+{
+    static const struct option opts[] = {{"count", required_argument, NULL, 'c'},
+                                         {"idle", required_argument, NULL, 'i'},
+                                         {"status", no_argument, NULL, 's'},
+                                         {"notify", no_argument, NULL, 'n'},
+                                         {"exec", required_argument, NULL, 'x'},
+                                         {"exec-attempts", required_argument, NULL, 'a'},
+                                         {"exec-timeout", required_argument, NULL, 't'},
+                                         {"exec-backoff", required_argument, NULL, 'b'},
+                                         {0}};
+    *o = (s_opts_t){.attempts = 5, .timeout_s = 30, .backoff_ms = 1000};
+    int c;
+    while ((c = getopt_long(argc, argv, "c:i:", opts, NULL)) != -1) {
+        bool ok = true;
+        if (c == 'c')
+            ok = cli_parse_int("--count", optarg, 1, 100000000, &o->count);
+        else if (c == 'i')
+            ok = cli_parse_int("--idle", optarg, 1, 86400, &o->idle);
+        else if (c == 'a')
+            ok = cli_parse_int("--exec-attempts", optarg, 1, 1000, &o->attempts);
+        else if (c == 't')
+            ok = cli_parse_int("--exec-timeout", optarg, 1, 86400, &o->timeout_s);
+        else if (c == 'b')
+            ok = cli_parse_int("--exec-backoff", optarg, 1, 3600000, &o->backoff_ms);
+        else if (c == 's')
+            o->status = true;
+        else if (c == 'n')
+            o->notify = true;
+        else if (c == 'x')
+            o->exec = optarg;
+        else
+            return cli_usage(me, "pilihan tidak dikenal");
+        if (!ok)
+            return EXIT_USAGE;
+    }
+    if (optind < argc)
+        return cli_usage(me, "argumen berlebih \"%s\"", argv[optind]);
+    if (o->exec && !*o->exec)
+        return cli_usage(me, "--exec memerlukan perintah yang tidak kosong");
     return EXIT_OK;
 }
 
 int cli_watch(cli_t *cli, int argc, char **argv)
 {
-    static const cli_cmd_t me = {"watch", NULL, "[--count N] [--idle DETIK] [--status]", NULL};
-    static const struct option opts[] = {{"count", required_argument, NULL, 'c'},
-                                         {"idle", required_argument, NULL, 'i'},
-                                         {"status", no_argument, NULL, 's'},
-                                         {0}};
-    long long count = 0, idle = 0;
-    bool status = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:i:", opts, NULL)) != -1) {
-        if (c == 'c' && cli_parse_int("--count", optarg, 1, 100000000, &count))
-            continue;
-        if (c == 'i' && cli_parse_int("--idle", optarg, 1, 86400, &idle))
-            continue;
-        if (c == 's') {
-            status = true;
-            continue;
-        }
-        return c == 'c' || c == 'i' ? EXIT_USAGE : cli_usage(&me, "pilihan tidak dikenal");
-    }
-    if (optind < argc)
-        return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
-    if (status && !cli->json)
-        return cli_usage(&me, "--status hanya bersama --json (status sebagai baris JSON)");
-    int rc = cli_connect(cli);
+    static const cli_cmd_t me = {"watch", NULL,
+                                 "[--count N] [--idle DETIK] [--status] [--notify] [--exec "
+                                 "PERINTAH [--exec-attempts N] [--exec-timeout DETIK] "
+                                 "[--exec-backoff MS]]",
+                                 NULL};
+    s_opts_t o;
+    int rc = s_parse(&me, argc, argv, &o);
     if (rc != EXIT_OK)
         return rc;
-    watch_t w = {.cli = cli, .status_json = status, .path = s_seq_path(cli)};
-    w.last = s_seq_load(w.path);
-    backoff_init(&w.retry, RESUBSCRIBE_FIRST_MS, RESUBSCRIBE_MAX_MS);
-    rc = s_subscribe(&w); /* the first one within the retry window, as any request */
+    if (o.status && !cli->json)
+        return cli_usage(&me, "--status hanya bersama --json (status sebagai baris JSON)");
+    rc = cli_connect(cli);
+    if (rc != EXIT_OK)
+        return rc;
+    watch_t w = {.cli = cli, .status_json = o.status};
+    static const evstream_hooks_t hooks = {.state = s_status, .error = s_error};
+    w.stream = evstream_new(cli, "last-seq", &hooks, &w);
+    if (o.exec) {
+        w.recipient = s_recipient(cli);
+        w.undelivered = evstream_key_path(cli, "undelivered");
+        w.exec = (evexec_opts_t){.command = o.exec,
+                                 .attempts = (int)o.attempts,
+                                 .timeout_ms = (int)o.timeout_s * 1000,
+                                 .backoff_ms = (int)o.backoff_ms,
+                                 .recipient = w.recipient,
+                                 .undelivered_path = w.undelivered,
+                                 .keepalive = s_keepalive,
+                                 .arg = w.stream,
+                                 .stop = &s_stop};
+    }
+    if (o.notify)
+        w.desktop = desknotify_new();
+    rc = evstream_start(w.stream); /* the first one within the retry window, as any request */
     if (rc == EXIT_OK) {
         if (!cli->json)
             fprintf(stderr,
                     "Menunggu pemberitahuan (terakhir diterima: #%llu); Ctrl-C untuk "
                     "berhenti.\n",
-                    (unsigned long long)w.last);
-        /* from now on one attempt at a time: s_follow paces them and tells what happens */
-        lkipc_set_retry_window(cli->conn, 0);
-        w.running = true;
+                    (unsigned long long)evstream_last(w.stream));
         struct sigaction sa = {0};
         sa.sa_handler = s_on_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        rc = s_run(&w, count, idle);
+        signal(SIGPIPE, SIG_IGN); /* a command that closes its input early */
+        rc = s_run(&w, o.count, o.idle);
     }
-    free(w.path);
+    desknotify_destroy(&w.desktop);
+    evstream_destroy(&w.stream);
+    free(w.recipient);
+    free(w.undelivered);
     return rc;
 }

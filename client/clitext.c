@@ -11,21 +11,16 @@ static const char *const s_days[] = {"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "
 static const char *const s_months[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
                                        "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
 
-void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
+/* utc in zone as broken-down local time, with the zone's abbreviation ("WITA"). */
+static void s_local(int64_t utc, const char *zone, struct tm *tm, char *abbr, size_t len)
 {
-    if (utc == 0) {
-        snprintf(buf, len, "-");
-        return;
-    }
     char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
     if (zone && *zone)
         setenv("TZ", zone, 1);
     tzset();
     time_t t = (time_t)utc;
-    struct tm tm;
-    localtime_r(&t, &tm);
-    char abbr[16];
-    strftime(abbr, sizeof abbr, "%Z", &tm);
+    localtime_r(&t, tm);
+    strftime(abbr, len, "%Z", tm);
     if (saved) {
         setenv("TZ", saved, 1);
         free(saved);
@@ -33,6 +28,50 @@ void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
         unsetenv("TZ");
     }
     tzset();
+}
+
+void clitext_time_short(int64_t utc, int64_t now, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    struct tm tm, tn;
+    char abbr[16];
+    s_local(utc, zone, &tm, abbr, sizeof abbr);
+    s_local(now, zone, &tn, abbr, sizeof abbr);
+    if (tm.tm_year == tn.tm_year)
+        snprintf(buf, len, "%d %s %02d:%02d", tm.tm_mday, s_months[tm.tm_mon], tm.tm_hour,
+                 tm.tm_min);
+    else
+        snprintf(buf, len, "%d %s %d %02d:%02d", tm.tm_mday, s_months[tm.tm_mon], tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min);
+}
+
+void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "%s", "");
+        return;
+    }
+    struct tm tm;
+    char abbr[16];
+    s_local(utc, zone, &tm, abbr, sizeof abbr);
+    long off = tm.tm_gmtoff / 60;
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+             labs(off) / 60, labs(off) % 60);
+}
+
+void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
+{
+    if (utc == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    struct tm tm;
+    char abbr[16];
+    s_local(utc, zone, &tm, abbr, sizeof abbr);
     snprintf(buf, len, "%s, %d %s %d %02d:%02d %s", s_days[tm.tm_wday], tm.tm_mday,
              s_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, abbr);
 }
@@ -171,5 +210,75 @@ void clitext_cell_errors(Lkip__CellError *const *errors, size_t n)
             fprintf(stderr, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
         else
             fprintf(stderr, "  berkas: %s [%s]\n", e->reason, e->code);
+    }
+}
+
+void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
+{
+    char started[64], finished[64], who[200];
+    clitext_time(s->started_at, s->time_zone, started, sizeof started);
+    clitext_time(s->finished_at, s->time_zone, finished, sizeof finished);
+    const char *starter = clitext_actor(s->started_by, s->started_as, who, sizeof who);
+    fprintf(out, "%s/%s (nomor %lld) - %s [definisi versi %d]\n", s->sop_code, s->period,
+            (long long)s->id, s->sop_title, s->sop_version);
+    if (strcmp(s->state, "active") == 0)
+        fprintf(out, "  Status: berjalan, langkah %d dari %d; dimulai %s oleh %s\n",
+                s->current_step, s->steps, started, starter);
+    else
+        fprintf(out, "  Status: SELESAI %s; dimulai %s oleh %s\n", finished, started, starter);
+    if (*s->letter_number)
+        fprintf(out, "  Nomor surat: %s\n", s->letter_number);
+    if (*s->archive_sha256)
+        fprintf(out, "  Arsip: dokumen versi %d, SHA-256 %s%s%s\n", s->archive_version,
+                s->archive_sha256, *s->archive_ref ? ", disimpan di " : "", s->archive_ref);
+    if (!detail)
+        return;
+    fprintf(out, "  Riwayat langkah:\n");
+    for (size_t i = 0; i < s->n_runs; i++) {
+        const Lkip__StepRun *r = s->runs[i];
+        char when[64], due[64];
+        clitext_time(r->finished_at ? r->finished_at : r->assigned_at, s->time_zone, when,
+                     sizeof when);
+        clitext_time(r->due_at, s->time_zone, due, sizeof due);
+        fprintf(out, "   %2d%s %-13s %s\n", r->step_no, r->round > 1 ? "*" : " ",
+                clitext_state(r->state, r->outcome), r->title);
+        if (strcmp(r->state, "active") == 0)
+            fprintf(out, "        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when,
+                    due);
+        else
+            fprintf(out, "        oleh %s (%s), %s; tenggat %s\n",
+                    clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
+                    when, due);
+        if (*r->note)
+            fprintf(out, "        %s: %s\n",
+                    strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan", r->note);
+    }
+    if (s->n_units) {
+        fprintf(out, "  Data unit:\n");
+        for (size_t i = 0; i < s->n_units; i++) {
+            const Lkip__UnitTaskInfo *u = s->units[i];
+            char when[64];
+            clitext_time(u->submitted_at, s->time_zone, when, sizeof when);
+            fprintf(out, "   %-12s %-15s", u->unit_code, clitext_state(u->state, ""));
+            if (u->version)
+                fprintf(out, " versi %d, %d indikator, oleh %s, %s", u->version, u->rows,
+                        u->submitted_by, when);
+            fprintf(out, "\n");
+        }
+    }
+    if (s->n_documents) {
+        fprintf(out, "  Dokumen:\n");
+        for (size_t i = 0; i < s->n_documents; i++) {
+            const Lkip__DocumentInfo *d = s->documents[i];
+            char when[64];
+            clitext_time(d->uploaded_at, s->time_zone, when, sizeof when);
+            fprintf(out,
+                    "   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
+                    "            SHA-256 %s%s\n",
+                    d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
+                    (long long)d->size,
+                    clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
+                    s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
+        }
     }
 }

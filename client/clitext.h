@@ -5,9 +5,19 @@
 
 #include "wire.h"
 
+#include <stdio.h>
+
 /* "Sel, 17 Mar 2026 14:00 WITA" for utc seconds in zone ("" or NULL: the system's zone);
  * "-" for 0. */
 void clitext_time(int64_t utc, const char *zone, char *buf, size_t len);
+
+/* "17 Mar 14:00" (with the year, "17 Mar 2027 14:00", when it is not the year of now) for utc
+ * seconds in zone; "-" for 0. For tables. */
+void clitext_time_short(int64_t utc, int64_t now, const char *zone, char *buf, size_t len);
+
+/* "2026-12-02T14:00:00+08:00": utc seconds as ISO 8601 in zone ("" or NULL: the system's);
+ * "" for 0. */
+void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len);
 
 /* "2 jam 30 menit"; "0 menit" for 0; negatives as "lewat 1 jam". */
 void clitext_minutes(int64_t minutes, char *buf, size_t len);
@@ -25,5 +35,8 @@ const char *clitext_state(const char *state, const char *outcome);
 /* Prints refused cells to stderr, one line each: the cell ("PK!E7", or "baris 3, kolom 7
  * (target)" in a CSV), the reason, the code. */
 void clitext_cell_errors(Lkip__CellError *const *errors, size_t n);
+/* An instance's status as lkip status prints it: the header, and with detail the timeline of its
+ * steps, the units' data and the document versions. */
+void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail);
 
 #endif

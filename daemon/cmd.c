@@ -70,6 +70,8 @@ static const cmd_t s_commands[] = {
     CMD(LKIP__ENVELOPE__BODY_FORMAT_MAKE, "format_make", ACCESS_WORKFLOW, true, cmd_format_make),
     CMD(LKIP__ENVELOPE__BODY_FORMAT_DOWNLOAD, "format_download", ACCESS_ANY, false,
         cmd_format_download),
+    /* every role reaches the handler, which applies the board's own rule (cmd_board.c) */
+    CMD(LKIP__ENVELOPE__BODY_BOARD, "board", ACCESS_ANY, false, cmd_board),
 };
 
 const cmd_t *cmd_find(int body_case)

@@ -44,6 +44,7 @@ struct db {
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
     int64_t retry_at; /* monotonic ms of the next reconnect attempt; 0: not known broken */
+    int64_t statements; /* statements sent on this connection since it was made (db_statements) */
 };
 
 /* Back-off between attempts to reach a lost database: fast while the outage is young (a
@@ -397,6 +398,7 @@ db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
         db_params_free(params);
         return NULL;
     }
+    db->statements++;
     PGresult *res;
     if (id >= 0) {
         char name[16];
@@ -442,6 +444,7 @@ int db_exec(db_t *db, const char *sql, db_params_t *params)
 
 int db_exec_script(db_t *db, const char *sql)
 {
+    db->statements++;
     PGresult *res = PQexec(db->conn, sql);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -451,6 +454,11 @@ int db_exec_script(db_t *db, const char *sql)
     }
     PQclear(res);
     return 0;
+}
+
+int64_t db_statements(const db_t *db)
+{
+    return db->statements;
 }
 
 const char *db_sqlstate(const db_t *db)
@@ -550,6 +558,7 @@ int db_begin(db_t *db)
 int db_commit(db_t *db)
 {
     /* COMMIT of an aborted transaction reports success with ROLLBACK: treat it as failure */
+    db->statements++;
     PGresult *res = PQexec(db->conn, "COMMIT");
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     int rc = 0;

@@ -92,6 +92,11 @@ int db_exec(db_t *db, const char *sql, db_params_t *params) WUR;
 /* Runs a script of several statements without parameters (migrations). Returns 0 or -1. */
 int db_exec_script(db_t *db, const char *sql) WUR;
 
+/* How many statements this connection has sent to the server (each db_query, db_exec,
+ * db_exec_script and commit counts one; preparing a statement the first time it runs is part of
+ * it). Callers that promise a bound on their statements measure it with the difference. */
+int64_t db_statements(const db_t *db);
+
 /* The last error: SQLSTATE (five characters, "" when none) and message. */
 const char *db_sqlstate(const db_t *db);
 const char *db_error(const db_t *db);

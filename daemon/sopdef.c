@@ -568,6 +568,7 @@ enum {
     ST_PELAKSANA_UNIT,
     ST_FORMAT_UNIT,
     ST_PENGINGAT,
+    ST_SINGKAT,
     ST_N
 };
 _Static_assert(ST_N <= S_MAX_KEYS, "s_found_t holds every step key");
@@ -586,7 +587,29 @@ static const s_key_t s_step_keys[ST_N] = {
     [ST_PELAKSANA_UNIT] = {"pelaksana_unit", false},
     [ST_FORMAT_UNIT] = {"format_unit", false},
     [ST_PENGINGAT] = {"pengingat", false},
+    [ST_SINGKAT] = {"singkat", false},
 };
+
+/* The short name of a step without singkat: the first words of its uraian, whole words only,
+ * at most SOPDEF_MAX_SHORT bytes (the first word cut when it alone is longer). */
+static char *s_short_from(const char *uraian)
+{
+    size_t end = 0, words = 0;
+    for (size_t i = 0; uraian[i] && words < 3;) {
+        while (uraian[i] == ' ')
+            i++;
+        size_t w = i;
+        while (uraian[i] && !strchr(" ,\n", uraian[i]))
+            i++;
+        if (i == w || (i > SOPDEF_MAX_SHORT && end))
+            break;
+        end = i > SOPDEF_MAX_SHORT ? SOPDEF_MAX_SHORT : i;
+        words++;
+        if (uraian[i] == ',' || uraian[i] == '\n')
+            break;
+    }
+    return xstrndup(uraian, end);
+}
 
 /* Reads the step at position pos (1-based) into *s; *jenis gets its jenis node for the
  * checks across steps. Fields already set are freed by the caller on failure. */
@@ -607,6 +630,14 @@ static int s_step(s_ctx_t *c, yaml_node_t *n, int pos, const sop_reminders_t *de
     if (s_text(c, "uraian", f.val[ST_URAIAN], S_TXT_REQUIRED | S_TXT_MULTILINE, &s->uraian) ||
         s_role(c, "pelaksana", f.val[ST_PELAKSANA], true, &s->actor))
         return -1;
+    if (f.val[ST_SINGKAT]) {
+        if (s_text(c, "singkat", f.val[ST_SINGKAT], S_TXT_REQUIRED, &s->short_name))
+            return -1;
+        if (strlen(s->short_name) > SOPDEF_MAX_SHORT)
+            return s_fail(c, f.val[ST_SINGKAT], "singkat: at most %d bytes", SOPDEF_MAX_SHORT);
+    } else {
+        s->short_name = s_short_from(s->uraian);
+    }
     s->kelengkapan = f.val[ST_KELENGKAPAN] ? NULL : xstrdup("");
     if (f.val[ST_KELENGKAPAN] && s_text(c, "kelengkapan", f.val[ST_KELENGKAPAN],
                                         S_TXT_MULTILINE | S_TXT_DASH_NONE, &s->kelengkapan))
@@ -888,6 +919,7 @@ void sopdef_destroy(sopdef_t **self_p)
         free(s->waktu);
         free(s->output);
         free(s->keterangan);
+        free(s->short_name);
         free(s->unit_role);
     }
     free(def->steps);

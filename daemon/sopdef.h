@@ -12,6 +12,7 @@
 #define SOPDEF_MAX_STEPS 100           /* steps in langkah */
 #define SOPDEF_MAX_TEXT  1000          /* bytes of one text value */
 #define SOPDEF_MAX_TIME  100000        /* largest N of a waktu "<N> menit|jam|hari" */
+#define SOPDEF_MAX_SHORT 32            /* bytes of a step's short name (singkat) */
 
 /* What the engine does with a step (LKIP.md, "engine behaviour"). */
 typedef enum {
@@ -49,6 +50,8 @@ typedef struct {
 typedef struct {
     int no;            /* 1..n, in file order */
     char *uraian;      /* what is done, as the SOP writes it */
+    char *short_name;  /* singkat: a few words for boards ("Koreksi dokumen"); without it the
+                        * first words of uraian */
     char *actor;       /* role code, e.g. "kasubag_perencanaan" */
     char *kelengkapan; /* "Kelengkapan dan Peralatan"; "" when none */
     char *waktu;       /* as written, e.g. "7 hari" */

@@ -22,7 +22,7 @@ libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
 libpq-dev postgresql-15 libcmocka-dev libinih-dev libyaml-dev libical-dev libjansson-dev
 libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev libpng-dev
 libfontconfig-dev fonts-liberation2
-libncurses-dev libnotify-dev libmicrohttpd-dev
+libncurses-dev libnotify-dev libmicrohttpd-dev libvterm-dev
 poppler-utils python3-zmq python3-protobuf
 clang libclang-rt-14-dev
 tzdata ca-certificates docker-compose procps"

@@ -424,6 +424,7 @@ BUILD(b_cal_due, calendar_due, CALENDAR_DUE, Lkip__CalendarDueRequest,
       LKIP__CALENDAR_DUE_REQUEST__INIT)
 BUILD(b_deleg_list, delegate_list, DELEGATE_LIST, Lkip__DelegateListRequest,
       LKIP__DELEGATE_LIST_REQUEST__INIT)
+BUILD(b_board, board, BOARD, Lkip__BoardRequest, LKIP__BOARD_REQUEST__INIT)
 BUILD(b_subscribe, subscribe, SUBSCRIBE, Lkip__SubscribeRequest, LKIP__SUBSCRIBE_REQUEST__INIT)
 BUILD(b_user_add, user_add, USER_ADD, Lkip__UserAddRequest, LKIP__USER_ADD_REQUEST__INIT)
 BUILD(b_user_list, user_list, USER_LIST, Lkip__UserListRequest, LKIP__USER_LIST_REQUEST__INIT)
@@ -726,6 +727,11 @@ static void m_format_download(Lkip__Envelope *r, bool o, int n)
     b->unit_code = "IKP";
 }
 
+static void m_board(Lkip__Envelope *r, bool o, int n)
+{
+    b_board_body(r)->org_code = (char *)s_org(o);
+}
+
 static const mx_cmd_t s_matrix[] = {
     {"ping", MX_ANY, false, false, m_ping, 200, "ok", 0, NULL, 0, 0, NULL},
     {"whoami", MX_ANY, false, false, m_whoami, 200, "ok", 0, NULL, 0, 0, NULL},
@@ -769,6 +775,9 @@ static const mx_cmd_t s_matrix[] = {
     /* a unit's format: its operator, the actors of the format and collection steps, admins */
     {"format_download", MX_ANY, false, true, m_format_download, 200, "ok", 0, NULL, 0,
      BIT(KADIS) | BIT(SEKRETARIS), "other_unit"},
+    /* the board: the Kepala Dinas, the Sekretaris, the Kasubag, the admin and (for its unit) an
+     * operator see it; last: the cells before it number their dates by their position */
+    {"board", MX_ANY, true, false, m_board, 200, "ok", 0, NULL, 0, BIT(STAF), "forbidden_role"},
 };
 
 /* One caller per role of organisation A; the workflow command's actor goes last. */
