@@ -989,3 +989,24 @@ void harness_client_close(harness_t *h, lkipc_t **client_p)
         }
     lkipc_destroy(client_p);
 }
+
+int harness_timers_settled(harness_t *h, int64_t now)
+{
+    char at[24];
+    snprintf(at, sizeof at, "%lld", (long long)now);
+    int64_t deadline = monotonic_ms() + HARNESS_WAIT_MS;
+    for (;;) {
+        long long due = harness_sql_int(h,
+                                        "SELECT count(*) FROM timers WHERE fired_at IS NULL"
+                                        " AND fire_at <= to_timestamp($1::bigint)",
+                                        at, NULL);
+        if (due == 0)
+            return 0;
+        if (monotonic_ms() > deadline) {
+            fprintf(stderr, "harness: %lld timers due at %s were not fired\n", due, at);
+            return -1;
+        }
+        struct timespec pause = {0, 10 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+}

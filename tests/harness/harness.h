@@ -159,6 +159,11 @@ long long harness_sql_int(harness_t *h, const char *sql, ...) __attribute__((sen
 /* Runs a statement; returns 0 or -1 (the error goes to stderr). */
 int harness_sql_exec(harness_t *h, const char *sql, ...) __attribute__((sentinel));
 
+/* Waits (up to HARNESS_WAIT_MS) until no timer due at now (unix seconds) is left unfired: the
+ * daemons fire timers on their database loop, beside the requests, and commit each with its
+ * events. Returns 0, or -1 when some are still due (their count on stderr). */
+int harness_timers_settled(harness_t *h, int64_t now);
+
 /* ---- checks for cmocka tests (harness_check.c) ---------------------------------------------- */
 
 /* Calls lkipc_call; on a transport failure (timeout, auth refused, socket error) dumps the

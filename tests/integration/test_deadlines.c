@@ -135,21 +135,9 @@ static void s_sync(lkipc_t *c, int64_t now)
             fail_msg("the daemon's clock shows %s, not %s", s_show_time(t), s_show_time(now));
         }
     }
-    char at[24];
-    snprintf(at, sizeof at, "%lld", (long long)now);
-    for (;;) {
-        long long due = harness_sql_int(s_w.h ? s_w.h : s_h,
-                                        "SELECT count(*) FROM timers WHERE fired_at IS NULL"
-                                        " AND fire_at <= to_timestamp($1::bigint)",
-                                        at, NULL);
-        if (due == 0)
-            break;
-        if (monotonic_ms() > deadline) {
-            harness_dump_all_logs();
-            fail_msg("%lld timers due at %s were not fired", due, s_show_time(now));
-        }
-        struct timespec pause = {0, 10 * 1000000L};
-        nanosleep(&pause, NULL);
+    if (harness_timers_settled(s_w.h ? s_w.h : s_h, now) != 0) {
+        harness_dump_all_logs();
+        fail_msg("timers due at %s were not fired", s_show_time(now));
     }
 }
 

@@ -232,23 +232,6 @@ static char *s_digest(void)
     return d;
 }
 
-/* Waits until the daemon has fired every timer the test clock made due, so that what changes
- * next is the request's doing. */
-static void s_timers_settled(void)
-{
-    int64_t deadline = monotonic_ms() + EVENT_WAIT_MS;
-    long long due;
-    while ((due = harness_sql_int(s_h,
-                                  "SELECT count(*) FROM timers t, test_clock c"
-                                  " WHERE t.fired_at IS NULL AND t.fire_at <= c.now_at",
-                                  NULL)) != 0) {
-        if (monotonic_ms() > deadline)
-            fail_msg("%lld timers still due after %d ms", due, EVENT_WAIT_MS);
-        struct timespec ts = {0, 20 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-}
-
 /* Fails unless the state is as it was (before is freed). */
 static void s_unchanged(char *before, const char *what)
 {
@@ -1039,7 +1022,7 @@ static void test_delegation_plh(void **state)
 
     /* the day after the period: refused, the period named; nothing changes */
     s_clock(JAN_11_2027);
-    s_timers_settled();
+    assert_int_equal(harness_timers_settled(s_h, JAN_11_2027), 0);
     before = s_digest();
     r = s_step(KASUBAG, "LKIP/2026", 9, LKIP__STEP_ACTION__APPROVE, 403, "delegation_inactive");
     assert_non_null(strstr(r->message, "5 Januari 2027 s.d. 9 Januari 2027"));
