@@ -428,9 +428,11 @@ static struct {
     char endpoint[LOAD_DAEMONS][256];
     unsigned gen[LOAD_DAEMONS]; /* bumped with every new endpoint */
     const char *server_key;
-    atomic_int ops_done; /* requests answered with a final reply, every client */
-    atomic_bool abort;   /* a client failed, or a disruption did: every client stops */
-    int64_t deadline;    /* monotonic ms */
+    atomic_int ops_done;  /* requests answered with a final reply, every client */
+    atomic_bool abort;    /* a client failed, or a disruption did: every client stops */
+    int64_t deadline;     /* monotonic ms */
+    int hold_at;          /* the clients wait at this many requests answered ... */
+    atomic_bool released; /* ... until every disruption has happened */
 } s_load = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 /* One load client: a user with its own connection, in its own thread. */
@@ -663,8 +665,14 @@ static void *s_agent_run(void *arg)
             break;
         if (!s_agent_ready(a))
             continue;
-        if (a->next_op < a->n_ops)
+        /* the last part of the load waits for the disruptions: a fast load must not finish
+         * before every planned disruption happened under it */
+        bool held =
+            atomic_load(&s_load.ops_done) >= s_load.hold_at && !atomic_load(&s_load.released);
+        if (a->next_op < a->n_ops && !held)
             s_agent_attempt(a, &a->ops[a->next_op]);
+        else if (held)
+            s_pause_ms(5);
         s_agent_drain(a, a->next_op < a->n_ops ? 0 : 100);
     }
     if (!a->error[0] && (a->next_op < a->n_ops || a->instance_done < a->expect_done))
@@ -779,6 +787,8 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
     s_load.server_key = harness_server_public_key(s_w.h);
     atomic_store(&s_load.ops_done, 0);
     atomic_store(&s_load.abort, false);
+    s_load.hold_at = total_ops * (n_disrupt + 1) / (n_disrupt + 2);
+    atomic_store(&s_load.released, n_disrupt == 0);
     int64_t t0 = monotonic_ms();
     s_load.deadline = t0 + LOAD_DEADLINE_MS;
     for (int i = 0; i < n_daemons; i++)
@@ -800,6 +810,8 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
             failed = disrupt(k++);
             if (failed)
                 atomic_store(&s_load.abort, true);
+            if (k == n_disrupt)
+                atomic_store(&s_load.released, true);
         } else {
             s_pause_ms(5);
         }
