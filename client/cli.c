@@ -91,12 +91,6 @@ static inflight_t *s_inflight(cli_t *cli)
     return cli->inflight;
 }
 
-bool cli_saved_target(cli_t *cli, char *instance, size_t len, int *step_no)
-{
-    inflight_t *saved = s_inflight(cli);
-    return saved && inflight_target(saved, instance, len, step_no);
-}
-
 /* Before a change goes: the one an earlier run gave up on goes again, with its request_id. */
 static void s_adopt(inflight_t *saved, Lkip__Envelope *req)
 {

@@ -32,11 +32,6 @@ void cli_close(cli_t *cli);
  * status. */
 int cli_connect(cli_t *cli);
 
-/* When an earlier run of this command line gave up on a change aimed at a step: its instance
- * and step, true. The command sends there again rather than look up the current step (which may
- * have moved on because of that very change). */
-bool cli_saved_target(cli_t *cli, char *instance, size_t len, int *step_no);
-
 typedef int (*cli_fn_t)(cli_t *cli, int argc, char **argv);
 
 typedef struct {

@@ -17,68 +17,6 @@
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
-/* True when task t belongs to the instance named by ref ("", "17" or "CODE/PERIOD"). */
-static bool s_task_matches(const Lkip__Task *t, const char *ref)
-{
-    if (!*ref)
-        return true;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)t->instance_id);
-    if (strcmp(ref, id) == 0)
-        return true;
-    const char *slash = strchr(ref, '/');
-    return slash && strlen(t->sop_code) == (size_t)(slash - ref) &&
-           strncasecmp(ref, t->sop_code, (size_t)(slash - ref)) == 0 &&
-           strcmp(slash + 1, t->period) == 0;
-}
-
-/* Finds the caller's one open step (not unit data) matching ref: fills the instance id as
- * text and the step. Returns EXIT_OK or prints why. */
-static int s_pick_step(cli_t *cli, const char *ref, char *instance, size_t len, int *step)
-{
-    /* the change an earlier run gave up on goes to the same step again, even when that very
-     * change moved the instance on */
-    if (cli_saved_target(cli, instance, len, step))
-        return EXIT_OK;
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    Lkip__TasksRequest body = LKIP__TASKS_REQUEST__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_TASKS;
-    req.tasks = &body;
-    Lkip__Envelope *reply;
-    int rc = cli_call_for(cli, &req, LKIP__REPLY__PAYLOAD_TASK_LIST, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    const Lkip__TasksReply *l = reply->reply->task_list;
-    const Lkip__Task *found = NULL;
-    int matches = 0;
-    for (size_t i = 0; i < l->n_tasks; i++) {
-        const Lkip__Task *t = l->tasks[i];
-        if (strcmp(t->kind, "data_unit") == 0 || !s_task_matches(t, ref))
-            continue;
-        matches++;
-        found = t;
-    }
-    if (matches == 1) {
-        snprintf(instance, len, "%lld", (long long)found->instance_id);
-        *step = found->step_no;
-        rc = EXIT_OK;
-    } else if (matches == 0) {
-        fprintf(stderr,
-                "lkip: [no_task] Anda tidak memiliki langkah terbuka%s%s (lihat: lkip tasks; "
-                "atau sebutkan --step)\n",
-                *ref ? " pada " : "", ref);
-        rc = EXIT_REFUSED;
-    } else {
-        fprintf(stderr,
-                "lkip: [task_ambiguous] Anda memiliki %d langkah terbuka; sebutkan SOP-nya "
-                "(mis. LKIP/2026) atau --step\n",
-                matches);
-        rc = EXIT_USAGE;
-    }
-    wire_free(&reply);
-    return rc;
-}
-
 /* Prints the message of an accepted change and, with detail, the instance it left. */
 static int s_print_change(cli_t *cli, Lkip__Envelope *reply)
 {
@@ -213,17 +151,9 @@ static int s_step_command(cli_t *cli, int argc, char **argv, Lkip__StepAction ac
         return cli_usage(me, "argumen berlebih \"%s\"", argv[optind + 1]);
     if (action == LKIP__STEP_ACTION__RETURN && !*body.note)
         return cli_usage(me, "pengembalian wajib disertai alasan: --reason \"...\"");
-    const char *ref = optind < argc ? argv[optind] : "";
-    char instance[64];
-    snprintf(instance, sizeof instance, "%s", ref);
-    if (step == 0) {
-        int s = 0;
-        int rc = s_pick_step(cli, ref, instance, sizeof instance, &s);
-        if (rc != EXIT_OK)
-            return rc;
-        step = s;
-    }
-    body.instance = instance;
+    /* without --step the daemon acts on the caller's open step (of the SOP named, or the only
+     * one the caller holds), in the same transaction: no round trip to ask for it first */
+    body.instance = optind < argc ? argv[optind] : "";
     body.step_no = (int32_t)step;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_STEP;
@@ -337,14 +267,7 @@ int cli_upload(cli_t *cli, int argc, char **argv)
     size_t len;
     if (!cli_read_local(path, WIRE_MAX_DOCUMENT, &data, &len))
         return EXIT_USAGE;
-    char instance[64];
-    snprintf(instance, sizeof instance, "%s", ref);
-    int rc = EXIT_OK;
-    if (step == 0) {
-        int s = 0;
-        rc = s_pick_step(cli, ref, instance, sizeof instance, &s);
-        step = s;
-    }
+    int rc = EXIT_OK; /* without --step: the caller's open step, found by the daemon */
     char sha[65];
     xfer_error_t xe;
     if (rc == EXIT_OK && len > WIRE_CHUNK) { /* staged in chunks; a second run resumes */
@@ -360,7 +283,7 @@ int cli_upload(cli_t *cli, int argc, char **argv)
     }
     const char *slash = strrchr(path, '/');
     body.file_name = (char *)(slash ? slash + 1 : path);
-    body.instance = instance;
+    body.instance = (char *)ref;
     body.step_no = (int32_t)step;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;

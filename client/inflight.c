@@ -5,9 +5,9 @@
  *   request_id 1234567890123
  *   saved_at 1767000000
  *   request_sha256 <hex>
- *   instance LKIP/2026
- *   step 7
- */
+ *
+ * Lines of other keys are ignored (files of older clients also named the step aimed at: the
+ * daemon now resolves a missing step itself, so the same command line is the same request). */
 #include "inflight.h"
 
 #include "statefile.h"
@@ -25,8 +25,6 @@ struct inflight {
     uint64_t request_id;     /* the one every resend uses */
     int64_t saved_at;        /* unix seconds of the first give-up */
     char request_sha256[65]; /* of the request as sent, request_id left out */
-    char instance[128];      /* the step it aimed at: instance ("" when none) ... */
-    int step_no;             /* ... and step */
 };
 
 /* The name of a request's type, for the file (readable, and checked when loading). */
@@ -87,10 +85,6 @@ static int s_parse_line(inflight_t *self, const char *key, const char *value)
     }
     if (strcmp(key, "request_sha256") == 0)
         return strlen(value) == 64 && s_copy(self->request_sha256, 65, value) ? 8 : 0;
-    if (strcmp(key, "instance") == 0)
-        (void)s_copy(self->instance, sizeof self->instance, value);
-    else if (strcmp(key, "step") == 0)
-        self->step_no = atoi(value);
     return 0;
 }
 
@@ -150,15 +144,6 @@ const char *inflight_path(const inflight_t *self)
     return self->path;
 }
 
-bool inflight_target(const inflight_t *self, char *instance, size_t len, int *step_no)
-{
-    if (!self->loaded || !self->instance[0] || self->step_no <= 0)
-        return false;
-    snprintf(instance, len, "%s", self->instance);
-    *step_no = self->step_no;
-    return true;
-}
-
 bool inflight_adopt(inflight_t *self, Lkip__Envelope *req)
 {
     if (!self->loaded)
@@ -185,27 +170,16 @@ int inflight_settle(inflight_t *self)
 
 int inflight_save(inflight_t *self, const Lkip__Envelope *req, int64_t now)
 {
-    const char *instance = "";
-    int step_no = 0;
-    if (req->body_case == LKIP__ENVELOPE__BODY_STEP) {
-        instance = req->step->instance;
-        step_no = req->step->step_no;
-    } else if (req->body_case == LKIP__ENVELOPE__BODY_UPLOAD) {
-        instance = req->upload->instance;
-        step_no = req->upload->step_no;
-    }
     if (!self->loaded)
         self->saved_at = now;
     snprintf(self->command, sizeof self->command, "%s", s_kind(req));
     self->request_id = req->request_id;
     s_request_sha256(req, self->request_sha256);
-    snprintf(self->instance, sizeof self->instance, "%s", strchr(instance, '\n') ? "" : instance);
-    self->step_no = step_no;
     char *text =
         xasprintf("lkip-pending 1\ncommand %s\nrequest_id %llu\nsaved_at %lld\n"
-                  "request_sha256 %s\ninstance %s\nstep %d\n",
+                  "request_sha256 %s\n",
                   self->command, (unsigned long long)self->request_id, (long long)self->saved_at,
-                  self->request_sha256, self->instance, self->step_no);
+                  self->request_sha256);
     int rc = statefile_write(self->path, text, strlen(text));
     free(text);
     self->loaded = rc == 0;

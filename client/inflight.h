@@ -31,10 +31,6 @@ bool inflight_pending(const inflight_t *self);
 /* The file of the record (for messages). */
 const char *inflight_path(const inflight_t *self);
 
-/* When the saved change aimed at a step (done, approve, return, upload): its instance and step,
- * true. The command then sends to that step again instead of looking up the current one. */
-bool inflight_target(const inflight_t *self, char *instance, size_t len, int *step_no);
-
 /* Before req is sent: when it is the saved change (same request), gives it the saved request_id
  * and returns true. A different request (a file edited since) drops the entry and returns false:
  * it goes as a new request. */

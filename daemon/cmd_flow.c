@@ -86,7 +86,6 @@ static bool s_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd
     return true;
 }
 
-
 /* Attaches the instance's status to the reply: with detail the whole timeline (the status
  * command), else its header (changes: the client shows the letter number and archive hash). */
 static void s_attach_status(cmd_ctx_t *ctx, int64_t id, const sopdef_t *def, bool detail)
@@ -237,6 +236,8 @@ static const char *s_action_name(Lkip__StepAction a)
     }
 }
 
+static bool s_which_step(cmd_ctx_t *ctx, char *id, size_t len, int *step);
+
 void cmd_step(cmd_ctx_t *ctx)
 {
     const Lkip__StepRequest *r = ctx->req->step;
@@ -255,23 +256,35 @@ void cmd_step(cmd_ctx_t *ctx)
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_action", "Tindakan langkah tidak dikenal");
         return;
     }
-    if (r->step_no <= 0) {
-        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "missing_step",
-                  "Nomor langkah yang dikerjakan wajib disebutkan");
+    if (r->step_no < 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_step", "Nomor langkah %d tidak sah",
+                  r->step_no);
         return;
     }
     if (!s_check_note(ctx, r->note) ||
         !cmd_check_field(ctx, "archive_ref", r->archive_ref, WIRE_MAX_TITLE, false))
         return;
-    ctx->step_no = r->step_no;
+    /* without a step number: the caller's open step, found here, in this transaction */
+    char ref[32];
+    const char *instance = r->instance;
+    cmd.step_no = r->step_no;
+    if (r->step_no == 0 && !*r->instance) {
+        if (!s_which_step(ctx, ref, sizeof ref, &cmd.step_no))
+            return;
+        instance = ref;
+    }
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, instance, true, &inst, &def))
         return;
+    if (cmd.step_no == 0)
+        cmd.step_no = inst.current_step; /* the instance named: its open step (the engine says
+                                          * whose it is) */
+    ctx->step_no = cmd.step_no;
     flow_t f = {
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
     /* what flow adds (letter=..., archived=...) follows */
-    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), r->step_no,
+    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), cmd.step_no,
                   inst.sop_code, inst.period);
     if (*r->note)
         strbuf_printf(&ctx->detail, ": %s", r->note);
@@ -309,17 +322,27 @@ void cmd_upload(cmd_ctx_t *ctx)
                   WIRE_CHUNK);
         return;
     }
-    if (r->step_no <= 0) {
-        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "missing_step",
-                  "Nomor langkah yang dikerjakan wajib disebutkan");
+    if (r->step_no < 0) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_step", "Nomor langkah %d tidak sah",
+                  r->step_no);
         return;
     }
-    ctx->step_no = r->step_no;
+    char ref[32];
+    const char *instance = r->instance;
+    int step_no = r->step_no;
+    if (step_no == 0 && !*r->instance) {
+        if (!s_which_step(ctx, ref, sizeof ref, &step_no))
+            return;
+        instance = ref;
+    }
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
-    if (!cmd_instance(ctx, r->instance, true, &inst, &def))
+    if (!cmd_instance(ctx, instance, true, &inst, &def))
         return;
-    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role, .step_no = r->step_no};
+    if (step_no == 0)
+        step_no = inst.current_step;
+    ctx->step_no = step_no;
+    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role, .step_no = step_no};
     const char *name = s_base_name(r->file_name);
     uint8_t *staged = NULL;
     size_t staged_len = 0;
@@ -343,7 +366,7 @@ void cmd_upload(cmd_ctx_t *ctx)
         }
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
                   "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)%s%s",
-                  name, f.doc_version, r->step_no, f.sha256, f.capacity ? " selaku " : "",
+                  name, f.doc_version, step_no, f.sha256, f.capacity ? " selaku " : "",
                   f.capacity ? f.capacity : "");
     }
     s_deleg_clear(&deleg);
@@ -391,42 +414,59 @@ static bool s_remaining(cmd_ctx_t *ctx, Lkip__TasksReply *l)
     return cal != NULL;
 }
 
-void cmd_tasks(cmd_ctx_t *ctx)
+/* Calls fn for every open step of the organisation that is the caller's: its role is the step's
+ * actor, or it acts today for an official who is (as: the capacity; NULL in its own role).
+ * Returns 0, or -1 on a database error (not replied). */
+typedef void (*s_run_fn)(const db_open_run_t *run, const sop_step_t *step, const char *as,
+                         void *arg);
+
+static int s_my_runs(cmd_ctx_t *ctx, s_run_fn fn, void *arg)
 {
     db_open_run_t *runs = NULL;
     int n = db_report_open_runs(ctx->db, ctx->caller->org_id, &runs);
-    if (n < 0) {
-        cmd_db_failed(ctx, "list open steps");
-        return;
-    }
-    Lkip__TasksReply *l = xmalloc(sizeof *l);
-    lkip__tasks_reply__init(l);
-    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_TASK_LIST;
-    ctx->reply->task_list = l;
-    /* the caller's own steps, and those of officials it acts for today (Plh./Plt.) */
+    if (n < 0)
+        return -1;
     db_delegation_t *deleg = NULL;
     int n_deleg = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &deleg);
-    bool ok = n_deleg >= 0;
-    for (int i = 0; i < n && ok; i++) {
+    int rc = n_deleg >= 0 ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++) {
         const sopdef_t *def = defcache_get(ctx->defs, ctx->db, runs[i].def_id);
         const sop_step_t *step = def ? sopdef_step(def, runs[i].step_no) : NULL;
         if (!step) {
-            ok = false;
+            rc = -1;
             break;
         }
         const char *as = NULL;
         for (int k = 0; k < n_deleg && !as; k++)
             if (deleg[k].active && strcmp(deleg[k].from_role, step->actor) == 0)
                 as = deleg[k].capacity;
-        if (strcmp(step->actor, ctx->caller->role) != 0 && !as)
-            continue;
-        l->tasks = xrealloc(l->tasks, (l->n_tasks + 1) * sizeof *l->tasks);
-        Lkip__Task *t = l->tasks[l->n_tasks++] = s_task(&runs[i], step);
-        if (strcmp(step->actor, ctx->caller->role) != 0)
-            t->as_capacity = xstrdup(as);
+        if (strcmp(step->actor, ctx->caller->role) == 0)
+            fn(&runs[i], step, NULL, arg);
+        else if (as)
+            fn(&runs[i], step, as, arg);
     }
     db_delegations_free(deleg, n_deleg > 0 ? n_deleg : 0);
     db_open_runs_free(runs, n);
+    return rc;
+}
+
+static void s_add_task(const db_open_run_t *run, const sop_step_t *step, const char *as, void *arg)
+{
+    Lkip__TasksReply *l = arg;
+    l->tasks = xrealloc(l->tasks, (l->n_tasks + 1) * sizeof *l->tasks);
+    Lkip__Task *t = l->tasks[l->n_tasks++] = s_task(run, step);
+    if (as)
+        t->as_capacity = xstrdup(as);
+}
+
+void cmd_tasks(cmd_ctx_t *ctx)
+{
+    Lkip__TasksReply *l = xmalloc(sizeof *l);
+    lkip__tasks_reply__init(l);
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_TASK_LIST;
+    ctx->reply->task_list = l;
+    /* the caller's own steps, and those of officials it acts for today (Plh./Plt.) */
+    bool ok = s_my_runs(ctx, s_add_task, l) == 0;
     if (ok && ctx->caller->unit_id &&
         db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &l->tasks,
                              &l->n_tasks) < 0)
@@ -438,6 +478,49 @@ void cmd_tasks(cmd_ctx_t *ctx)
         return;
     }
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%zu tugas terbuka", l->n_tasks);
+}
+
+/* The caller's open steps, as s_which_step counts them. */
+typedef struct {
+    int n;
+    int64_t instance_id;
+    int step_no;
+} s_mine_t;
+
+static void s_count_mine(const db_open_run_t *run, const sop_step_t *step, const char *as,
+                         void *arg)
+{
+    s_mine_t *m = arg;
+    m->n++;
+    m->instance_id = run->instance_id;
+    m->step_no = run->step_no;
+}
+
+/* A step command that names neither instance nor step acts on the caller's one open step (in
+ * its own role or as a delegate): its instance id as text into id and the step into *step.
+ * false after replying (none, or several: name the SOP). */
+static bool s_which_step(cmd_ctx_t *ctx, char *id, size_t len, int *step)
+{
+    s_mine_t mine = {0};
+    if (s_my_runs(ctx, s_count_mine, &mine) != 0) {
+        cmd_db_failed(ctx, "find the caller's step");
+        return false;
+    }
+    if (mine.n == 0) {
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_task",
+                  "Anda tidak memiliki langkah terbuka (lihat: lkip tasks)");
+        return false;
+    }
+    if (mine.n > 1) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "task_ambiguous",
+                  "Anda memiliki %d langkah terbuka; sebutkan SOP-nya (mis. LKIP/2026) atau "
+                  "nomor langkahnya",
+                  mine.n);
+        return false;
+    }
+    snprintf(id, len, "%lld", (long long)mine.instance_id);
+    *step = mine.step_no;
+    return true;
 }
 
 void cmd_status(cmd_ctx_t *ctx)

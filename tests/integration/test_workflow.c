@@ -1405,11 +1405,25 @@ static void test_step_refusals(void **state)
     /* a step that is not (or no longer) open */
     REFUSED(s_step(kasubag, ref, 3, DONE, "", LKIP__STATUS__CONFLICT, "step_changed"));
     REFUSED(s_step(kasubag, ref, 1, DONE, "", LKIP__STATUS__CONFLICT, "step_changed"));
-    REFUSED(s_step(kasubag, ref, 0, DONE, "", LKIP__STATUS__BAD_REQUEST, "missing_step"));
+    /* without a step number the instance's open step is meant: step 2 is not the staf's */
+    REFUSED(s_step(staf, ref, 0, DONE, "", LKIP__STATUS__FORBIDDEN, "wrong_role"));
+    REFUSED(s_step(kasubag, ref, -1, DONE, "", LKIP__STATUS__BAD_REQUEST, "bad_step"));
+    /* without instance and step: the caller's one open step; the staf has none */
+    REFUSED(s_step(staf, "", 0, DONE, "", LKIP__STATUS__NOT_FOUND, "no_task"));
     /* a decision on a task */
     REFUSED(s_step(kasubag, ref, 2, APPROVE, "", LKIP__STATUS__BAD_REQUEST, "not_a_decision"));
     REFUSED(s_step(kasubag, ref, 2, RETURN, "salah", LKIP__STATUS__BAD_REQUEST, "not_a_decision"));
     assert_int_equal(s_audits("kasubag", "step", 409, "step_changed", "LKIP", "2029", 3), 1);
+
+    /* neither instance nor step: the server finds the caller's one open step (step 2 here) */
+    s_step(kasubag, "", 0, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("LKIP", "2029"), 3);
+    /* a second LKIP at step 2: two open steps of the Kasubag, none is guessed */
+    s_lkip_to("2030", 2);
+    REFUSED(s_step(kasubag, "", 0, DONE, "", LKIP__STATUS__BAD_REQUEST, "task_ambiguous"));
+    /* the instance named, the step left out: its open step */
+    s_step(kasubag, "LKIP/2030", 0, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("LKIP", "2030"), 3);
 
     /* 5 needs its draft first */
     s_lkip_to("2029", 5);

@@ -97,16 +97,11 @@ static void test_saved_then_found_by_the_same_command(void **state)
     inflight_destroy(&f);
     assert_null(f);
 
-    /* the same command line, an hour later: found, aimed at the same step */
+    /* the same command line, an hour later: found, the same request goes with its request_id */
     f = s_open(KEY_A, NOW + 3600);
     assert_true(inflight_pending(f));
-    char instance[64];
-    int step = 0;
-    assert_true(inflight_target(f, instance, sizeof instance, &step));
-    assert_string_equal(instance, "LKIP/2026");
-    assert_int_equal(step, 2);
     step_req_t again;
-    s_step(&again, instance, "sudah");
+    s_step(&again, "LKIP/2026", "sudah");
     again.env.request_id = 999;
     assert_true(inflight_adopt(f, &again.env));
     assert_int_equal(again.env.request_id, 777001);
