@@ -10,6 +10,7 @@
 # test, and so does a program that exited non-zero although all its tests passed (for example a
 # leak report at exit). The last line of the output is "N passed, N failed"; the exit status is 1
 # when anything failed. LKIP_KEEP_TMP=1 keeps the run's temp folder (logs, cluster).
+# TESTS="test_workflow test_board" runs only the named programs (while working on one part).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,6 +144,9 @@ for bin in "$build"/tests/*; do
 done
 
 for bin in "${unit[@]}" "${rest[@]}"; do
+    if [ -n "${TESTS:-}" ] && [[ " $TESTS " != *" $(basename "$bin") "* ]]; then
+        continue
+    fi
     if [ ! -x "$bin" ]; then
         echo "=== $(basename "$bin"): not built"
         total_failed=$((total_failed + 1))
