@@ -5,6 +5,7 @@
 #                   play a demo round with one client per actor
 #   make check      set up what is missing, build, run every test (unit + integration)
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check-tsan the same tests built with ThreadSanitizer (build/tsan; tests/tsan.supp)
 #   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
 #   make bench      the benchmark (see bench/)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
@@ -67,7 +68,7 @@ TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check \
+.PHONY: all tests deps check check-asan check-tsan check-office run stop bench clean format compose-check \
         fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -91,6 +92,14 @@ check-asan:
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" tests
 	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+# ThreadSanitizer: tests/run.sh sees the tsan build, sets TSAN_OPTIONS (suppressions in
+# tests/tsan.supp) and counts every report a program or its daemons wrote as a failure.
+check-tsan:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=thread" tests
+	@BUILD=build/tsan tests/run.sh
 
 # not in CI: LibreOffice converts the LKIP draft's DOCX and its text is checked (README)
 check-office:

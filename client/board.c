@@ -2,6 +2,7 @@
 #include "board.h"
 
 #include "clitext.h"
+#include "eventkind.h"
 #include "pbjson.h"
 
 #include <stdio.h>
@@ -125,6 +126,36 @@ static Lkip__BoardRow *s_row_of(board_t *self, int64_t instance_id)
     return NULL;
 }
 
+/* A unit's data came in: its row counts it once, however often it is resubmitted. */
+static void s_unit_submitted(Lkip__BoardRow *row, const Lkip__Event *ev)
+{
+    for (size_t i = 0; i < row->n_units; i++) {
+        Lkip__BoardUnit *u = row->units[i];
+        if (strcmp(u->unit_code, ev->unit_code) != 0)
+            continue;
+        if (strcmp(u->state, "submitted") != 0)
+            row->units_submitted++;
+        free(u->state);
+        u->state = xstrdup("submitted");
+        u->submitted_at = ev->at;
+        u->version++;
+    }
+}
+
+/* The instance of row finished: it leaves the board. */
+static void s_drop_row(board_t *self, Lkip__BoardRow *row)
+{
+    Lkip__BoardReply *snap = self->reply->reply->board;
+    size_t k = 0;
+    for (size_t i = 0; i < snap->n_rows; i++) {
+        if (snap->rows[i] == row)
+            lkip__board_row__free_unpacked(row, NULL);
+        else
+            snap->rows[k++] = snap->rows[i];
+    }
+    snap->n_rows = k;
+}
+
 /* What an event says of its row until the next snapshot. The snapshot is owned by the model,
  * so the row is changed in place (const only for the faces). */
 static void s_apply_row(board_t *self, const Lkip__Event *ev)
@@ -132,36 +163,29 @@ static void s_apply_row(board_t *self, const Lkip__Event *ev)
     Lkip__BoardRow *row = s_row_of(self, ev->instance_id);
     if (!row)
         return;
-    bool same_step = ev->step_no == row->step_no;
-    if ((strcmp(ev->kind, "overdue") == 0 || strcmp(ev->kind, "escalation") == 0) && same_step &&
-        !*ev->unit_code)
-        row->overdue = true;
-    else if (strcmp(ev->kind, "reminder") == 0 && same_step && !*ev->unit_code)
-        row->reminders++;
-    else if (strcmp(ev->kind, "returned") == 0)
+    /* timers of the row's own step (not of a unit's task) */
+    bool own_step = ev->step_no == row->step_no && !*ev->unit_code;
+    switch (eventkind_of(ev)) {
+    case LKIP__EVENT_KIND__EVENT_OVERDUE:
+    case LKIP__EVENT_KIND__EVENT_ESCALATION:
+        if (own_step)
+            row->overdue = true;
+        break;
+    case LKIP__EVENT_KIND__EVENT_REMINDER:
+        if (own_step)
+            row->reminders++;
+        break;
+    case LKIP__EVENT_KIND__EVENT_RETURNED:
         row->returns++;
-    else if (strcmp(ev->kind, "unit_submitted") == 0) {
-        for (size_t i = 0; i < row->n_units; i++) {
-            Lkip__BoardUnit *u = row->units[i];
-            if (strcmp(u->unit_code, ev->unit_code) != 0)
-                continue;
-            if (strcmp(u->state, "submitted") != 0)
-                row->units_submitted++;
-            free(u->state);
-            u->state = xstrdup("submitted");
-            u->submitted_at = ev->at;
-            u->version++;
-        }
-    } else if (strcmp(ev->kind, "instance_done") == 0) {
-        Lkip__BoardReply *snap = self->reply->reply->board;
-        size_t k = 0;
-        for (size_t i = 0; i < snap->n_rows; i++) {
-            if (snap->rows[i] == row)
-                lkip__board_row__free_unpacked(row, NULL);
-            else
-                snap->rows[k++] = snap->rows[i];
-        }
-        snap->n_rows = k;
+        break;
+    case LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED:
+        s_unit_submitted(row, ev);
+        break;
+    case LKIP__EVENT_KIND__EVENT_INSTANCE_DONE:
+        s_drop_row(self, row);
+        break;
+    default: /* the others show in the next snapshot */
+        break;
     }
 }
 

@@ -63,8 +63,10 @@ static void s_print_event(const watch_t *w, const Lkip__Event *e)
     } else if (!w->status_json) {
         cli_print_event_json(e);
     } else {
+        /* "type" of these lines says event or status; the event's kind is in "kind" */
         json_t *j = json_pack("{s:s}", "type", "event");
         json_t *ev = pbjson_message(&e->base);
+        json_object_del(ev, "type");
         json_object_update(j, ev);
         json_decref(ev);
         s_json_line(j);

@@ -2,6 +2,8 @@
  * to the organisation's zone by setting TZ around localtime_r is safe here. */
 #include "clitext.h"
 
+#include "eventkind.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,58 +121,57 @@ const char *clitext_actor(const char *name, const char *capacity, char *buf, siz
     return buf;
 }
 
+/* How each kind of event reads in a line: its label (in brackets) and what happened, after the
+ * step (by_actor: followed by the actor). */
 typedef struct {
-    const char *kind;
-    const char *label; /* shown in brackets */
-} event_label_t;
+    const char *label;
+    const char *what; /* NULL: nothing after the step */
+    bool by_actor;
+} event_text_t;
 
-static const event_label_t s_labels[] = {
-    {"step_assigned", "TUGAS"},
-    {"step_done", "SELESAI"},
-    {"returned", "DIKEMBALIKAN"},
-    {"unit_task_assigned", "TUGAS UNIT"},
-    {"unit_submitted", "DATA UNIT"},
-    {"document_uploaded", "DOKUMEN"},
-    {"instance_done", "SOP SELESAI"},
-    {"reminder", "PENGINGAT"},
-    {"overdue", "TERLAMBAT"},
-    {"escalation", "ESKALASI"},
-    {"deadline_changed", "TENGGAT BERUBAH"},
+static const event_text_t s_event_texts[] = {
+    [LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED] = {"TUGAS", NULL, false},
+    [LKIP__EVENT_KIND__EVENT_STEP_DONE] = {"SELESAI", " diselesaikan oleh", true},
+    [LKIP__EVENT_KIND__EVENT_RETURNED] = {"DIKEMBALIKAN", " dikembalikan oleh", true},
+    [LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED] = {"TUGAS UNIT", NULL, false},
+    [LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED] = {"DATA UNIT", ": data dikirim oleh", true},
+    [LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED] = {"DOKUMEN", ": versi baru diunggah oleh", true},
+    [LKIP__EVENT_KIND__EVENT_INSTANCE_DONE] = {"SOP SELESAI", NULL, false},
+    [LKIP__EVENT_KIND__EVENT_REMINDER] = {"PENGINGAT", ": tenggat sudah dekat", false},
+    [LKIP__EVENT_KIND__EVENT_OVERDUE] = {"TERLAMBAT", ": tenggat sudah lewat", false},
+    [LKIP__EVENT_KIND__EVENT_ESCALATION] = {"ESKALASI", ": melewati tenggat", false},
+    [LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED] = {"TENGGAT BERUBAH", ": tenggat dihitung ulang",
+                                                  false},
 };
+
+const char *clitext_event_label(Lkip__EventKind kind)
+{
+    if (kind <= LKIP__EVENT_KIND__EVENT_NONE || (size_t)kind >= ARRAY_LEN(s_event_texts))
+        return NULL;
+    return s_event_texts[kind].label;
+}
 
 char *clitext_event(const Lkip__Event *ev)
 {
-    const char *label = ev->kind;
-    for (size_t i = 0; i < ARRAY_LEN(s_labels); i++)
-        if (strcmp(ev->kind, s_labels[i].kind) == 0)
-            label = s_labels[i].label;
+    Lkip__EventKind kind = eventkind_of(ev);
+    /* a kind this client does not know (a newer daemon) shows its name */
+    const event_text_t unknown = {ev->kind, NULL, false};
+    const event_text_t *et = clitext_event_label(kind) ? &s_event_texts[kind] : &unknown;
     char when[64], due[64], actor[200];
     clitext_time(ev->at, ev->time_zone, when, sizeof when);
     clitext_time(ev->due_at, ev->time_zone, due, sizeof due);
     clitext_actor(ev->actor, ev->actor_capacity, actor, sizeof actor);
     strbuf_t sb = {0};
-    strbuf_printf(&sb, "#%llu %s [%s] %s/%s", (unsigned long long)ev->seq, when, label,
+    strbuf_printf(&sb, "#%llu %s [%s] %s/%s", (unsigned long long)ev->seq, when, et->label,
                   ev->sop_code, ev->period);
     if (ev->step_no)
         strbuf_printf(&sb, " langkah %d (%s)", ev->step_no, ev->step_title);
     if (*ev->unit_code)
         strbuf_printf(&sb, " unit %s", ev->unit_code);
-    if (strcmp(ev->kind, "reminder") == 0)
-        strbuf_puts(&sb, ": tenggat sudah dekat");
-    else if (strcmp(ev->kind, "overdue") == 0)
-        strbuf_puts(&sb, ": tenggat sudah lewat");
-    else if (strcmp(ev->kind, "escalation") == 0)
-        strbuf_puts(&sb, ": melewati tenggat");
-    else if (strcmp(ev->kind, "deadline_changed") == 0)
-        strbuf_puts(&sb, ": tenggat dihitung ulang");
-    else if (strcmp(ev->kind, "step_done") == 0)
-        strbuf_printf(&sb, " diselesaikan oleh %s", actor);
-    else if (strcmp(ev->kind, "returned") == 0)
-        strbuf_printf(&sb, " dikembalikan oleh %s", actor);
-    else if (strcmp(ev->kind, "unit_submitted") == 0)
-        strbuf_printf(&sb, ": data dikirim oleh %s", actor);
-    else if (strcmp(ev->kind, "document_uploaded") == 0)
-        strbuf_printf(&sb, ": versi baru diunggah oleh %s", actor);
+    if (et->what && et->by_actor)
+        strbuf_printf(&sb, "%s %s", et->what, actor);
+    else if (et->what)
+        strbuf_puts(&sb, et->what);
     if (*ev->text) {
         const char *what = "catatan";
         if (strcmp(ev->text_kind, "reason") == 0)

@@ -22,8 +22,13 @@ void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len);
 /* "2 jam 30 menit"; "0 menit" for 0; negatives as "lewat 1 jam". */
 void clitext_minutes(int64_t minutes, char *buf, size_t len);
 
-/* One line describing an event, without a trailing newline. Caller frees. */
+/* One line describing an event, without a trailing newline. Caller frees. The kind is the
+ * event's type, or its kind name from an older daemon; an unknown kind shows its name. */
 char *clitext_event(const Lkip__Event *ev);
+
+/* The bracketed label of an event kind in that line ("TUGAS"); NULL for EVENT_NONE and values
+ * outside the enum. */
+const char *clitext_event_label(Lkip__EventKind kind);
 
 /* "sekretaris selaku Plh. Kepala Dinas" when the user acted for another official (capacity not
  * empty), else the name alone. Returns buf. */

@@ -4,6 +4,7 @@
 #include "evexec.h"
 
 #include "clitext.h"
+#include "eventkind.h"
 #include "pbjson.h"
 
 #include <errno.h>
@@ -54,7 +55,8 @@ static char **s_environment(const Lkip__Event *ev, const char *recipient, int *n
         snprintf(step, sizeof step, "%d", ev->step_no);
     char *line = clitext_event(ev);
     env[k++] = xasprintf("LKIP_EVENT_SEQ=%llu", (unsigned long long)ev->seq);
-    env[k++] = xasprintf("LKIP_EVENT_KIND=%s", ev->kind);
+    const char *kind = eventkind_name(eventkind_of(ev));
+    env[k++] = xasprintf("LKIP_EVENT_KIND=%s", kind ? kind : ev->kind);
     env[k++] = xasprintf("LKIP_EVENT_INSTANCE=%lld", (long long)ev->instance_id);
     env[k++] = xasprintf("LKIP_EVENT_SOP=%s/%s", ev->sop_code, ev->period);
     env[k++] = xasprintf("LKIP_EVENT_STEP=%s", step);

@@ -2,29 +2,46 @@
 #include "notifytext.h"
 
 #include "clitext.h"
+#include "eventkind.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* How each kind of event is announced: the title's opening words and the urgency. */
+/* How each kind of event is announced: the title's opening words, the urgency, and the first
+ * sentence of the body (by_actor: what is followed by the actor and a full stop). */
 typedef struct {
-    const char *kind;
     const char *title;
     notifytext_urgency_t urgency;
+    const char *what;
+    bool by_actor;
 } s_kind_t;
 
 static const s_kind_t s_kinds[] = {
-    {"step_assigned", "Tugas baru", NOTIFYTEXT_NORMAL},
-    {"step_done", "Langkah selesai", NOTIFYTEXT_LOW},
-    {"returned", "Dikembalikan", NOTIFYTEXT_NORMAL},
-    {"unit_task_assigned", "Tugas data unit", NOTIFYTEXT_NORMAL},
-    {"unit_submitted", "Data unit diterima", NOTIFYTEXT_LOW},
-    {"document_uploaded", "Dokumen baru", NOTIFYTEXT_LOW},
-    {"instance_done", "SOP selesai", NOTIFYTEXT_LOW},
-    {"reminder", "Pengingat tenggat", NOTIFYTEXT_NORMAL},
-    {"overdue", "Terlambat", NOTIFYTEXT_CRITICAL},
-    {"escalation", "Eskalasi", NOTIFYTEXT_CRITICAL},
-    {"deadline_changed", "Tenggat berubah", NOTIFYTEXT_NORMAL},
+    [LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED] = {"Tugas baru", NOTIFYTEXT_NORMAL,
+                                               "Langkah ini menunggu Anda.", false},
+    [LKIP__EVENT_KIND__EVENT_STEP_DONE] = {"Langkah selesai", NOTIFYTEXT_LOW, "Diselesaikan oleh",
+                                           true},
+    [LKIP__EVENT_KIND__EVENT_RETURNED] = {"Dikembalikan", NOTIFYTEXT_NORMAL, "Dikembalikan oleh",
+                                          true},
+    [LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED] = {"Tugas data unit", NOTIFYTEXT_NORMAL,
+                                                    "Isi dan kirim data kinerja unit Anda.", false},
+    [LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED] = {"Data unit diterima", NOTIFYTEXT_LOW,
+                                                "Data dikirim oleh", true},
+    [LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED] = {"Dokumen baru", NOTIFYTEXT_LOW,
+                                                   "Versi baru diunggah oleh", true},
+    [LKIP__EVENT_KIND__EVENT_INSTANCE_DONE] = {"SOP selesai", NOTIFYTEXT_LOW,
+                                               "Seluruh langkah telah selesai.", false},
+    [LKIP__EVENT_KIND__EVENT_REMINDER] = {"Pengingat tenggat", NOTIFYTEXT_NORMAL,
+                                          "Tenggat sudah dekat.", false},
+    [LKIP__EVENT_KIND__EVENT_OVERDUE] = {"Terlambat", NOTIFYTEXT_CRITICAL,
+                                         "Tenggat sudah lewat; langkah ini belum diselesaikan.",
+                                         false},
+    [LKIP__EVENT_KIND__EVENT_ESCALATION] = {"Eskalasi", NOTIFYTEXT_CRITICAL,
+                                            "Melewati tenggat dan diteruskan kepada Anda sebagai "
+                                            "atasan.",
+                                            false},
+    [LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED] = {"Tenggat berubah", NOTIFYTEXT_NORMAL,
+                                                  "Tenggat dihitung ulang.", false},
 };
 
 const char *notifytext_urgency_name(notifytext_urgency_t u)
@@ -32,32 +49,34 @@ const char *notifytext_urgency_name(notifytext_urgency_t u)
     return u == NOTIFYTEXT_CRITICAL ? "critical" : u == NOTIFYTEXT_LOW ? "low" : "normal";
 }
 
-/* The first line of the body: what happened to the step, in a sentence. */
-static void s_what(strbuf_t *b, const Lkip__Event *ev, const char *actor)
+/* The table entry of kind; NULL for EVENT_NONE and values outside the enum. */
+static const s_kind_t *s_kind(Lkip__EventKind kind)
 {
-    const char *k = ev->kind;
-    if (strcmp(k, "reminder") == 0)
-        strbuf_puts(b, "Tenggat sudah dekat.");
-    else if (strcmp(k, "overdue") == 0)
-        strbuf_puts(b, "Tenggat sudah lewat; langkah ini belum diselesaikan.");
-    else if (strcmp(k, "escalation") == 0)
-        strbuf_puts(b, "Melewati tenggat dan diteruskan kepada Anda sebagai atasan.");
-    else if (strcmp(k, "deadline_changed") == 0)
-        strbuf_puts(b, "Tenggat dihitung ulang.");
-    else if (strcmp(k, "step_done") == 0)
-        strbuf_printf(b, "Diselesaikan oleh %s.", actor);
-    else if (strcmp(k, "returned") == 0)
-        strbuf_printf(b, "Dikembalikan oleh %s.", actor);
-    else if (strcmp(k, "unit_submitted") == 0)
-        strbuf_printf(b, "Data dikirim oleh %s.", actor);
-    else if (strcmp(k, "document_uploaded") == 0)
-        strbuf_printf(b, "Versi baru diunggah oleh %s.", actor);
-    else if (strcmp(k, "instance_done") == 0)
-        strbuf_puts(b, "Seluruh langkah telah selesai.");
-    else if (strcmp(k, "unit_task_assigned") == 0)
-        strbuf_puts(b, "Isi dan kirim data kinerja unit Anda.");
-    else if (strcmp(k, "step_assigned") == 0)
-        strbuf_puts(b, "Langkah ini menunggu Anda.");
+    if (kind <= LKIP__EVENT_KIND__EVENT_NONE || (size_t)kind >= ARRAY_LEN(s_kinds) ||
+        !s_kinds[kind].title)
+        return NULL;
+    return &s_kinds[kind];
+}
+
+const char *notifytext_title(Lkip__EventKind kind)
+{
+    const s_kind_t *k = s_kind(kind);
+    return k ? k->title : NULL;
+}
+
+const char *notifytext_what(Lkip__EventKind kind)
+{
+    const s_kind_t *k = s_kind(kind);
+    return k ? k->what : NULL;
+}
+
+/* The first line of the body: what happened to the step, in a sentence. */
+static void s_what(strbuf_t *b, const s_kind_t *kind, const char *actor)
+{
+    if (kind && kind->by_actor)
+        strbuf_printf(b, "%s %s.", kind->what, actor);
+    else if (kind)
+        strbuf_puts(b, kind->what);
 }
 
 static const char *s_text_label(const Lkip__Event *ev)
@@ -76,10 +95,7 @@ static const char *s_text_label(const Lkip__Event *ev)
 
 void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
 {
-    const s_kind_t *kind = NULL;
-    for (size_t i = 0; i < ARRAY_LEN(s_kinds); i++)
-        if (strcmp(ev->kind, s_kinds[i].kind) == 0)
-            kind = &s_kinds[i];
+    const s_kind_t *kind = s_kind(eventkind_of(ev));
     out->urgency = kind ? kind->urgency : NOTIFYTEXT_NORMAL;
     strbuf_t t = {0};
     if (kind)
@@ -97,7 +113,7 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
     strbuf_t b = {0};
     if (*ev->step_title)
         strbuf_printf(&b, "%s\n", ev->step_title);
-    s_what(&b, ev, actor);
+    s_what(&b, kind, actor);
     if (*ev->text)
         strbuf_printf(&b, "\n%s: %s", s_text_label(ev), ev->text);
     if (ev->due_at) {

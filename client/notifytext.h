@@ -18,9 +18,15 @@ typedef struct {
     notifytext_urgency_t urgency;
 } notifytext_t;
 
-/* Builds the notification of ev into out (owned strings: notifytext_clear). */
+/* Builds the notification of ev into out (owned strings: notifytext_clear). The kind is the
+ * event's type, or its kind name from an older daemon. */
 void notifytext_build(const Lkip__Event *ev, notifytext_t *out);
 void notifytext_clear(notifytext_t *n);
+
+/* The title's opening words ("Tugas baru") and the body's first sentence for kind; NULL for
+ * EVENT_NONE and values outside the enum. */
+const char *notifytext_title(Lkip__EventKind kind);
+const char *notifytext_what(Lkip__EventKind kind);
 
 /* "low", "normal", "critical". */
 const char *notifytext_urgency_name(notifytext_urgency_t u);

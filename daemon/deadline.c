@@ -5,6 +5,7 @@
 #include "db_org.h"
 #include "db_outbox.h"
 #include "db_timers.h"
+#include "event.h"
 #include "log.h"
 #include "tz.h"
 
@@ -195,18 +196,20 @@ static void s_tell_moved(const db_org_t *org, const sopdef_t *def, const db_open
     } else if (step) {
         to.roles[to.n_roles++] = step->actor;
     }
-    Lkip__Event ev = LKIP__EVENT__INIT;
-    ev.kind = "deadline_changed";
-    ev.at = now;
-    ev.instance_id = w->instance_id;
-    ev.org_code = org->code;
-    ev.time_zone = org->time_zone;
-    ev.sop_code = def->code;
-    ev.step_no = w->step_no;
-    ev.step_title = step ? step->uraian : (char *)"";
+    event_about_t about = {
+        .at = now,
+        .instance_id = w->instance_id,
+        .org_code = org->code,
+        .time_zone = org->time_zone,
+        .sop_code = def->code,
+        .step_no = w->step_no,
+        .step_title = step ? step->uraian : NULL,
+    };
+    Lkip__Event ev;
+    event_make(&ev, LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED, &about);
     ev.due_at = due;
     ev.text = "kalender kerja berubah";
-    ev.text_kind = "note";
+    ev.text_kind = EVENT_TEXT_NOTE;
     outq_add(events, &to, &ev);
 }
 

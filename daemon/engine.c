@@ -46,7 +46,7 @@ static engine_effect_t *s_effect(engine_result_t *out, engine_effect_kind_t kind
     return e;
 }
 
-static void s_notify(engine_result_t *out, const char *event, int step_no, engine_text_t text,
+static void s_notify(engine_result_t *out, Lkip__EventKind event, int step_no, engine_text_t text,
                      engine_audience_t to, int to_step)
 {
     engine_effect_t *e = s_effect(out, EFF_NOTIFY, step_no);
@@ -60,9 +60,11 @@ static void s_notify(engine_result_t *out, const char *event, int step_no, engin
 /* Adds a second audience to the last NOTIFY effect. */
 static void s_also(engine_result_t *out, engine_audience_t to, int to_step)
 {
+    if (out->n_effects < 1 || out->effects[out->n_effects - 1].kind != EFF_NOTIFY)
+        abort(); /* programmer error: no NOTIFY effect to add to */
     engine_effect_t *e = &out->effects[out->n_effects - 1];
     if (e->n_audience >= ENGINE_MAX_AUDIENCE)
-        abort(); /* programmer error */
+        abort(); /* programmer error: more audiences than the array holds */
     e->audience[e->n_audience] = to;
     e->audience_step[e->n_audience] = to_step;
     e->n_audience++;
@@ -115,15 +117,16 @@ static void s_advance(const engine_instance_t *inst, engine_result_t *out, int c
                       engine_outcome_t outcome, engine_text_t text)
 {
     s_effect(out, EFF_FINISH_STEP, current)->outcome = outcome;
-    s_notify(out, "step_done", current, text, TO_WATCHERS, 0);
+    s_notify(out, LKIP__EVENT_KIND__EVENT_STEP_DONE, current, text, TO_WATCHERS, 0);
     int next = current + 1;
     if (next > inst->def->n_steps) {
         s_effect(out, EFF_FINISH_INSTANCE, current);
-        s_notify(out, "instance_done", current, TEXT_NONE, TO_PARTICIPANTS, 0);
+        s_notify(out, LKIP__EVENT_KIND__EVENT_INSTANCE_DONE, current, TEXT_NONE, TO_PARTICIPANTS,
+                 0);
         return;
     }
     s_effect(out, EFF_OPEN_STEP, next);
-    s_notify(out, "step_assigned", next, TEXT_NONE, TO_STEP_ACTOR, next);
+    s_notify(out, LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED, next, TEXT_NONE, TO_STEP_ACTOR, next);
 }
 
 static void s_done_message(const engine_instance_t *inst, engine_result_t *out, int current,
@@ -240,7 +243,8 @@ static void s_decide(const engine_instance_t *inst, const engine_cmd_t *cmd, eng
     const sop_step_t *target = s_step(inst, step->return_to);
     s_effect(out, EFF_FINISH_STEP, step->no)->outcome = OUTCOME_RETURNED;
     s_effect(out, EFF_OPEN_STEP, target->no);
-    s_notify(out, "returned", target->no, TEXT_COMMAND, TO_STEP_ACTOR, target->no);
+    s_notify(out, LKIP__EVENT_KIND__EVENT_RETURNED, target->no, TEXT_COMMAND, TO_STEP_ACTOR,
+             target->no);
     s_also(out, TO_WATCHERS, 0);
     s_accept(out, 200, "Langkah %d (%s) dikembalikan ke langkah %d (%s) kepada %s", step->no,
              step->uraian, target->no, target->uraian, target->actor);
@@ -256,7 +260,7 @@ static void s_upload(const engine_instance_t *inst, engine_result_t *out)
         return;
     }
     s_effect(out, EFF_STORE_DOCUMENT, step->no);
-    s_notify(out, "document_uploaded", step->no, TEXT_NONE, TO_WATCHERS, 0);
+    s_notify(out, LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED, step->no, TEXT_NONE, TO_WATCHERS, 0);
     s_accept(out, 201, "Dokumen versi baru diterima pada langkah %d (%s)", step->no, step->uraian);
 }
 
@@ -290,7 +294,8 @@ static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd, eng
         return;
     }
     s_effect(out, EFF_RECORD_UNIT_DATA, step->no);
-    s_notify(out, "unit_submitted", step->no, TEXT_NONE, TO_STEP_ACTOR, step->no);
+    s_notify(out, LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED, step->no, TEXT_NONE, TO_STEP_ACTOR,
+             step->no);
     s_also(out, TO_WATCHERS, 0);
     int submitted = inst->units_submitted + (cmd->unit_state == ENGINE_UNIT_OPEN ? 1 : 0);
     if (submitted >= inst->units_total && s_lacks_document(inst, step)) {
@@ -335,7 +340,7 @@ static void s_start(const engine_instance_t *inst, const engine_cmd_t *cmd, engi
         s_advance(&opened, out, 1, OUTCOME_DONE, TEXT_COMMAND);
         s_done_message(&opened, out, 1, "selesai");
     } else {
-        s_notify(out, "step_assigned", 1, TEXT_NONE, TO_STEP_ACTOR, 1);
+        s_notify(out, LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED, 1, TEXT_NONE, TO_STEP_ACTOR, 1);
         s_accept(out, 201, "SOP dimulai; langkah 1 (%s) diteruskan kepada %s", first->uraian,
                  first->actor);
     }

@@ -6,6 +6,7 @@
 #ifndef LKIP_ENGINE_H
 #define LKIP_ENGINE_H
 
+#include "lkip.pb-c.h"
 #include "sopdef.h"
 
 /* An instance as the engine needs to see it. */
@@ -99,7 +100,7 @@ typedef struct {
     engine_effect_kind_t kind;
     int step_no;              /* FINISH/OPEN/NOTIFY: the step concerned */
     engine_outcome_t outcome; /* FINISH */
-    const char *event;        /* NOTIFY: event kind, e.g. "step_assigned" */
+    Lkip__EventKind event;    /* NOTIFY: what the event says happened */
     int n_audience;
     engine_audience_t audience[ENGINE_MAX_AUDIENCE];
     int audience_step[ENGINE_MAX_AUDIENCE]; /* the step whose actor TO_STEP_ACTOR means */

@@ -4,6 +4,7 @@
 #include "db_format.h"
 #include "db_outbox.h"
 #include "deadline.h"
+#include "event.h"
 #include "formats.h"
 #include "letter.h"
 #include "log.h"
@@ -50,11 +51,13 @@ static void s_audience(const flow_t *f, const engine_effect_t *e, db_audience_t 
 {
     memset(to, 0, sizeof *to);
     to->org_id = f->inst->org_id;
-    for (int i = 0; i < e->n_audience; i++) {
+    for (int i = 0; i < e->n_audience && i < ENGINE_MAX_AUDIENCE; i++) {
         switch (e->audience[i]) {
-        case TO_STEP_ACTOR:
-            s_add_role(to, sopdef_step(f->def, e->audience_step[i])->actor);
+        case TO_STEP_ACTOR: {
+            const sop_step_t *step = sopdef_step(f->def, e->audience_step[i]);
+            s_add_role(to, step ? step->actor : NULL);
             break;
+        }
         case TO_WATCHERS:
             s_add_role(to, f->def->watcher_role);
             break;
@@ -70,22 +73,23 @@ static void s_audience(const flow_t *f, const engine_effect_t *e, db_audience_t 
     }
 }
 
-/* Fills the common fields of an event about step_no (0: none). Strings point into f. */
-static void s_event(const flow_t *f, Lkip__Event *ev, const char *kind, int step_no)
+/* An event of type about step_no (0: none) of f's instance. Strings point into f. */
+static void s_event(const flow_t *f, Lkip__Event *ev, Lkip__EventKind type, int step_no)
 {
-    lkip__event__init(ev);
-    ev->kind = (char *)kind;
-    ev->at = f->ctx->now;
-    ev->instance_id = f->inst->id;
-    ev->org_code = f->inst->org_code;
-    ev->time_zone = f->inst->time_zone;
-    ev->sop_code = f->inst->sop_code;
-    ev->period = f->inst->period;
-    ev->step_no = step_no;
     const sop_step_t *step = sopdef_step(f->def, step_no);
-    ev->step_title = step ? step->uraian : (char *)"";
-    ev->actor = f->ctx->caller->name;
-    ev->actor_capacity = (char *)(f->capacity ? f->capacity : "");
+    event_about_t about = {
+        .at = f->ctx->now,
+        .instance_id = f->inst->id,
+        .org_code = f->inst->org_code,
+        .time_zone = f->inst->time_zone,
+        .sop_code = f->inst->sop_code,
+        .period = f->inst->period,
+        .step_no = step_no,
+        .step_title = step ? step->uraian : NULL,
+        .actor = f->ctx->caller->name,
+        .actor_capacity = f->capacity,
+    };
+    event_make(ev, type, &about);
 }
 
 static int s_emit(flow_t *f, const db_audience_t *to, const Lkip__Event *ev)
@@ -107,20 +111,22 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
         break;
     case TEXT_COMMAND:
         ev.text = (char *)(f->text ? f->text : "");
-        ev.text_kind = strcmp(e->event, "returned") == 0 ? "reason" : "note";
+        ev.text_kind =
+            e->event == LKIP__EVENT_KIND__EVENT_RETURNED ? EVENT_TEXT_REASON : EVENT_TEXT_NOTE;
         break;
     case TEXT_LETTER:
         ev.text = f->letter;
-        ev.text_kind = "letter_number";
+        ev.text_kind = EVENT_TEXT_LETTER;
         break;
     case TEXT_ARCHIVE:
         ev.text = f->sha256;
-        ev.text_kind = "archive_sha256";
+        ev.text_kind = EVENT_TEXT_ARCHIVE;
         break;
     }
-    if (f->unit_code && strcmp(e->event, "unit_submitted") == 0)
+    if (f->unit_code && e->event == LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED)
         ev.unit_code = (char *)f->unit_code;
-    if (strcmp(e->event, "step_assigned") == 0 || strcmp(e->event, "returned") == 0)
+    if (e->event == LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED ||
+        e->event == LKIP__EVENT_KIND__EVENT_RETURNED)
         ev.due_at = due;
     return s_emit(f, &to, &ev);
 }
@@ -167,11 +173,11 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
         db_audience_t to = {
             .org_id = f->inst->org_id, .unit_id = tasks[i].unit_id, .unit_role = fanout->unit_role};
         Lkip__Event ev;
-        s_event(f, &ev, "unit_task_assigned", e->step_no);
+        s_event(f, &ev, LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED, e->step_no);
         ev.unit_code = tasks[i].unit_code;
         ev.due_at = due;
         ev.text = (char *)(f->text ? f->text : "");
-        ev.text_kind = "note";
+        ev.text_kind = EVENT_TEXT_NOTE;
         ev.file_name = (char *)s_format_file(&formats, tasks[i].unit_code);
         rc = s_emit(f, &to, &ev);
     }

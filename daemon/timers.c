@@ -3,6 +3,7 @@
 
 #include "db_outbox.h"
 #include "db_timers.h"
+#include "event.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -39,6 +40,20 @@ static int s_audience(db_t *db, const db_timer_t *t, const sop_step_t *step, db_
     return 0;
 }
 
+/* The event a timer of kind sends. */
+static Lkip__EventKind s_event_kind(timer_kind_t kind)
+{
+    switch (kind) {
+    case TIMER_REMINDER:
+        return LKIP__EVENT_KIND__EVENT_REMINDER;
+    case TIMER_OVERDUE:
+        return LKIP__EVENT_KIND__EVENT_OVERDUE;
+    case TIMER_ESCALATION:
+        break;
+    }
+    return LKIP__EVENT_KIND__EVENT_ESCALATION;
+}
+
 /* Fires one claimed timer. Returns 0 or -1. */
 static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_timer_t *t,
                   int64_t now, outq_t *events)
@@ -58,21 +73,23 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     if (s_audience(db, t, step, &to, supervisor, sizeof supervisor) != 0)
         return -1;
     if (!silent && (to.n_roles > 0 || to.unit_id)) {
-        Lkip__Event ev = LKIP__EVENT__INIT;
-        ev.kind = (char *)timer_kind_name(t->kind);
-        ev.at = now;
-        ev.instance_id = t->instance_id;
-        ev.org_code = (char *)t->org_code;
-        ev.time_zone = (char *)t->time_zone;
-        ev.sop_code = (char *)t->sop_code;
-        ev.period = (char *)t->period;
-        ev.step_no = t->step_no;
-        ev.step_title = step->uraian;
+        event_about_t about = {
+            .at = now,
+            .instance_id = t->instance_id,
+            .org_code = t->org_code,
+            .time_zone = t->time_zone,
+            .sop_code = t->sop_code,
+            .period = t->period,
+            .step_no = t->step_no,
+            .step_title = step->uraian,
+        };
+        Lkip__Event ev;
+        event_make(&ev, s_event_kind(t->kind), &about);
         ev.unit_code = (char *)t->unit_code;
         ev.due_at = t->due_at;
         if (t->kind == TIMER_ESCALATION) {
             ev.text = t->task_id ? (char *)t->unit_code : step->actor;
-            ev.text_kind = "late_actor";
+            ev.text_kind = EVENT_TEXT_LATE_ACTOR;
         }
         outq_add(events, &to, &ev);
     }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs every test program of a build: unit tests first, then the integration tests, all against
 # ONE private PostgreSQL cluster started for this run (each test harness makes its own database
-# in it). Called by make check / check-asan:
+# in it). Called by make check / check-asan / check-tsan:
 #
 #   BUILD=<build folder> tests/run.sh
 #
@@ -62,6 +62,17 @@ if ldd "$build/lkipd" 2>/dev/null | grep -q libasan; then
     ulimit -c 0
     echo "run.sh: sanitizer build (ASAN_OPTIONS=$ASAN_OPTIONS)"
 fi
+# A ThreadSanitizer build: every process (test programs, the lkipd and lkip they start) writes its
+# reports to a file under $tmp/tsan; after each program those files are shown and each report
+# counts as a failed test (a daemon's report would otherwise stay in a log nobody reads).
+tsan=""
+if ldd "$build/lkipd" 2>/dev/null | grep -q libtsan; then
+    tsan="$tmp/tsan"
+    mkdir -p "$tsan" "$tsan.seen"
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$root/tests/tsan.supp:second_deadlock_stack=1:history_size=4}:log_path=$tsan/report
+    ulimit -c 0
+    echo "run.sh: ThreadSanitizer build (TSAN_OPTIONS=$TSAN_OPTIONS)"
+fi
 
 if ! PG_FAST=1 "$root/scripts/pg.sh" start "$tmp/pg" >"$tmp/pg-start.log" 2>&1; then
     cat "$tmp/pg-start.log" >&2
@@ -78,6 +89,26 @@ unset CMOCKA_MESSAGE_OUTPUT CMOCKA_XML_FILE
 # Sums the N of every line of $2 matching the sed pattern $1 (N in \1).
 sum_of() {
     sed -n "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# ThreadSanitizer reports of the program that just ran (and of its daemons and clients): printed,
+# each one a failed test of that program. Uses run_one's variables failed and note.
+tsan_reports() {
+    local f n=0 k
+    [ -n "$tsan" ] || return 0
+    for f in "$tsan"/report.*; do
+        [ -e "$f" ] || continue
+        k=$(grep -c '^WARNING: ThreadSanitizer' "$f")
+        [ "$k" -gt 0 ] || k=1
+        n=$((n + k))
+        echo "----- ThreadSanitizer: $f"
+        cat "$f"
+        mv "$f" "$tsan.seen/$name.$(basename "$f")"
+    done
+    if [ "$n" -gt 0 ]; then
+        failed=$((failed + n))
+        note="${note:+$note; }$n ThreadSanitizer report(s)"
+    fi
 }
 
 run_one() {
@@ -113,6 +144,7 @@ run_one() {
             failed=1
         fi
     fi
+    tsan_reports
     echo "=== $name: $passed passed, $failed failed (${secs}s)${note:+; $note}"
     total_passed=$((total_passed + passed))
     total_failed=$((total_failed + failed))

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "engine.h"
+#include "eventkind.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,8 +125,8 @@ static const char *s_kind_name(engine_effect_kind_t k)
 static void s_print_effect(const char *label, int i, const engine_effect_t *e)
 {
     print_error("  %s[%d] %s step=%d outcome=%d event=%s text=%d audience=", label, i,
-                s_kind_name(e->kind), e->step_no, (int)e->outcome, e->event ? e->event : "-",
-                (int)e->text);
+                s_kind_name(e->kind), e->step_no, (int)e->outcome,
+                eventkind_name(e->event) ? eventkind_name(e->event) : "-", (int)e->text);
     for (int a = 0; a < e->n_audience && a < ENGINE_MAX_AUDIENCE; a++)
         print_error("%s%d/%d", a ? "," : "", (int)e->audience[a], e->audience_step[a]);
     print_error("\n");
@@ -136,7 +137,7 @@ static bool s_same_effect(const engine_effect_t *a, const engine_effect_t *b)
     if (a->kind != b->kind || a->step_no != b->step_no || a->outcome != b->outcome ||
         a->text != b->text || a->n_audience != b->n_audience)
         return false;
-    if ((a->event == NULL) != (b->event == NULL) || (a->event && strcmp(a->event, b->event)))
+    if (a->event != b->event)
         return false;
     for (int i = 0; i < ENGINE_MAX_AUDIENCE; i++)
         if (a->audience[i] != b->audience[i] || a->audience_step[i] != b->audience_step[i])
@@ -208,13 +209,18 @@ static void s_message_has(const engine_result_t *r, const char *part)
             (s1)                                                                                   \
         }                                                                                          \
     }
-#define E_STEP_DONE(n, t)  E_NOTIFY("step_done", n, t, TO_WATCHERS, 0)
-#define E_ASSIGNED(n)      E_NOTIFY("step_assigned", n, TEXT_NONE, TO_STEP_ACTOR, n)
-#define E_INSTANCE_DONE(n) E_NOTIFY("instance_done", n, TEXT_NONE, TO_PARTICIPANTS, 0)
-#define E_RETURNED(n)      E_NOTIFY2("returned", n, TEXT_COMMAND, TO_STEP_ACTOR, n, TO_WATCHERS, 0)
+#define E_STEP_DONE(n, t) E_NOTIFY(LKIP__EVENT_KIND__EVENT_STEP_DONE, n, t, TO_WATCHERS, 0)
+#define E_ASSIGNED(n)                                                                              \
+    E_NOTIFY(LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED, n, TEXT_NONE, TO_STEP_ACTOR, n)
+#define E_INSTANCE_DONE(n)                                                                         \
+    E_NOTIFY(LKIP__EVENT_KIND__EVENT_INSTANCE_DONE, n, TEXT_NONE, TO_PARTICIPANTS, 0)
+#define E_RETURNED(n)                                                                              \
+    E_NOTIFY2(LKIP__EVENT_KIND__EVENT_RETURNED, n, TEXT_COMMAND, TO_STEP_ACTOR, n, TO_WATCHERS, 0)
 #define E_UNIT_SUBMITTED(n)                                                                        \
-    E_NOTIFY2("unit_submitted", n, TEXT_NONE, TO_STEP_ACTOR, n, TO_WATCHERS, 0)
-#define E_UPLOADED(n) E_NOTIFY("document_uploaded", n, TEXT_NONE, TO_WATCHERS, 0)
+    E_NOTIFY2(LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED, n, TEXT_NONE, TO_STEP_ACTOR, n, TO_WATCHERS, \
+              0)
+#define E_UPLOADED(n)                                                                              \
+    E_NOTIFY(LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED, n, TEXT_NONE, TO_WATCHERS, 0)
 
 /* ---- START ------------------------------------------------------------------------------ */
 
@@ -1151,10 +1157,10 @@ static void s_model_apply(s_model_t *m, const engine_result_t *r, int unit)
             m->current = 0;
             break;
         case EFF_NOTIFY:
-            assert_non_null(e->event);
+            assert_non_null(eventkind_name(e->event));
             assert_in_range(e->n_audience, 1, ENGINE_MAX_AUDIENCE);
-            m->returned += strcmp(e->event, "returned") == 0;
-            m->instance_done += strcmp(e->event, "instance_done") == 0;
+            m->returned += e->event == LKIP__EVENT_KIND__EVENT_RETURNED;
+            m->instance_done += e->event == LKIP__EVENT_KIND__EVENT_INSTANCE_DONE;
             break;
         default:
             fail_msg("unknown effect %d", (int)e->kind);

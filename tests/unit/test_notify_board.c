@@ -1,5 +1,7 @@
 /* test_notify_board — the pure parts of notifications and of the board: the title, body and
- * urgency of a desktop notification per event kind (notifytext), and the board model (board):
+ * urgency of a desktop notification per event kind (notifytext), the one table of event kinds
+ * (every kind named, labelled and announced; the type read before the kind name), and the board
+ * model (board):
  * a snapshot, events applied to it (overdue, reminders, returns, a unit's data, a finished
  * instance), the wish for a fresh snapshot, the overdue filter and the selection kept on its
  * instance, and how rows, units and the title read. */
@@ -13,6 +15,8 @@
 #include <string.h>
 
 #include "board.h"
+#include "clitext.h"
+#include "eventkind.h"
 #include "notifytext.h"
 
 #define ZONE "Asia/Makassar"
@@ -84,6 +88,74 @@ static void test_notify_per_kind(void **state)
         assert_non_null(strstr(n.body, "Tenggat: Sen, 2 Mar 2026 11:30 WITA"));
         notifytext_clear(&n);
     }
+}
+
+/* Every kind of the EventKind enum has a name (sent in Event.kind, read back to the same kind),
+ * a label in watch's line, and a title and first sentence in a desktop notification. */
+static void test_event_kinds_table(void **state)
+{
+    const ProtobufCEnumDescriptor *d = &lkip__event_kind__descriptor;
+    assert_true(d->n_values > 1);
+    for (unsigned i = 0; i < d->n_values; i++) {
+        Lkip__EventKind k = (Lkip__EventKind)d->values[i].value;
+        if (k == LKIP__EVENT_KIND__EVENT_NONE)
+            continue;
+        const char *name = eventkind_name(k);
+        if (!name || !*name || eventkind_parse(name) != k)
+            fail_msg("%s: no name, or its name reads as another kind", d->values[i].name);
+        const char *label = clitext_event_label(k);
+        const char *title = notifytext_title(k);
+        const char *what = notifytext_what(k);
+        if (!label || !*label || !title || !*title || !what || !*what)
+            fail_msg("%s: missing a text (label %s, title %s, sentence %s)", name,
+                     label ? label : "-", title ? title : "-", what ? what : "-");
+        for (unsigned j = 0; j < i; j++)
+            if (d->values[j].value && strcmp(eventkind_name(d->values[j].value), name) == 0)
+                fail_msg("%s: the same name as %s", d->values[i].name, d->values[j].name);
+    }
+    assert_null(eventkind_name(LKIP__EVENT_KIND__EVENT_NONE));
+    assert_null(clitext_event_label(LKIP__EVENT_KIND__EVENT_NONE));
+    assert_null(notifytext_title(LKIP__EVENT_KIND__EVENT_NONE));
+    assert_null(eventkind_name((Lkip__EventKind)(d->n_values + 5)));
+    assert_int_equal(eventkind_parse("something_new"), LKIP__EVENT_KIND__EVENT_NONE);
+    assert_int_equal(eventkind_parse(NULL), LKIP__EVENT_KIND__EVENT_NONE);
+}
+
+/* A client goes by the event's type; by its kind name only when the type is unset (an older
+ * daemon) or unknown to it (a newer one). */
+static void test_event_type_before_kind(void **state)
+{
+    notifytext_t n;
+    Lkip__Event e = s_event("");
+    e.type = LKIP__EVENT_KIND__EVENT_RETURNED;
+    notifytext_build(&e, &n);
+    assert_string_equal(n.title, "Dikembalikan: LKIP/2026 langkah 5");
+    assert_non_null(strstr(n.body, "Dikembalikan oleh kasubag."));
+    notifytext_clear(&n);
+    char *line = clitext_event(&e);
+    assert_non_null(strstr(line, "[DIKEMBALIKAN]"));
+    assert_non_null(strstr(line, "dikembalikan oleh kasubag"));
+    free(line);
+
+    /* the type wins over a kind name that says otherwise */
+    e = s_event("step_done");
+    e.type = LKIP__EVENT_KIND__EVENT_OVERDUE;
+    assert_int_equal(eventkind_of(&e), LKIP__EVENT_KIND__EVENT_OVERDUE);
+    notifytext_build(&e, &n);
+    assert_string_equal(n.title, "Terlambat: LKIP/2026 langkah 5");
+    assert_int_equal(n.urgency, NOTIFYTEXT_CRITICAL);
+    notifytext_clear(&n);
+
+    /* a kind added after this client: its name is shown */
+    e = s_event("something_new");
+    e.type = (Lkip__EventKind)99;
+    assert_int_equal(eventkind_of(&e), LKIP__EVENT_KIND__EVENT_NONE);
+    notifytext_build(&e, &n);
+    assert_string_equal(n.title, "Pemberitahuan lkip (something_new): LKIP/2026 langkah 5");
+    notifytext_clear(&n);
+    line = clitext_event(&e);
+    assert_non_null(strstr(line, "[something_new]"));
+    free(line);
 }
 
 static void test_notify_texts_and_capacity(void **state)
@@ -317,6 +389,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_notify_per_kind),
+        cmocka_unit_test(test_event_kinds_table),
+        cmocka_unit_test(test_event_type_before_kind),
         cmocka_unit_test(test_notify_texts_and_capacity),
         cmocka_unit_test(test_board_cells_and_text),
         cmocka_unit_test(test_board_events_filter_selection),
