@@ -6,6 +6,7 @@
 #include "db_timers.h"
 #include "db_upload.h"
 #include "deadline.h"
+#include "handoff.h"
 #include "defcache.h"
 #include "log.h"
 #include "timers.h"
@@ -84,14 +85,14 @@ void dbl_msg_free(dbl_msg_t **msg_p)
 static void s_put(void *sock, dbl_msg_t *m)
 {
     /* an inproc PAIR with its peer alive takes a pointer; failing means shutting down */
-    if (zmq_send(sock, &m, sizeof m, 0) != sizeof m)
+    if (handoff_send(sock, m) != 0)
         dbl_msg_free(&m);
 }
 
 static dbl_msg_t *s_take(void *sock, int flags)
 {
-    dbl_msg_t *m = NULL;
-    if (zmq_recv(sock, &m, sizeof m, flags) != sizeof m)
+    void *m = NULL;
+    if (handoff_recv(sock, flags, &m) != 0)
         return NULL;
     return m;
 }

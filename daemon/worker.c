@@ -4,6 +4,7 @@
 #include "db_audit.h"
 #include "db_outbox.h"
 #include "deadline.h"
+#include "handoff.h"
 #include "defcache.h"
 #include "log.h"
 #include "usercache.h"
@@ -256,8 +257,8 @@ static void *s_main(void *arg)
             (void)s_db_ready(self);
             continue;
         }
-        batch_t *b = NULL;
-        if (zmq_recv(self->worker_end, &b, sizeof b, 0) != sizeof b) {
+        void *b = NULL;
+        if (handoff_recv(self->worker_end, 0, &b) != 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -265,7 +266,7 @@ static void *s_main(void *arg)
         if (!b)
             break; /* asked to stop */
         s_run_batch(self, b);
-        if (zmq_send(self->worker_end, &b, sizeof b, 0) != sizeof b)
+        if (handoff_send(self->worker_end, b) != 0)
             break;
     }
     return NULL;
@@ -320,13 +321,14 @@ void worker_destroy(worker_t **self_p)
     if (!self_p || !*self_p)
         return;
     worker_t *self = *self_p;
-    batch_t *stop = NULL;
     if (self->busy) {
-        batch_t *b = NULL; /* let the batch under way finish: it is committed or not */
-        if (zmq_recv(self->main_end, &b, sizeof b, 0) == sizeof b)
-            batch_destroy(&b);
+        void *b = NULL; /* let the batch under way finish: it is committed or not */
+        if (handoff_recv(self->main_end, 0, &b) == 0) {
+            batch_t *batch = b;
+            batch_destroy(&batch);
+        }
     }
-    if (zmq_send(self->main_end, &stop, sizeof stop, 0) == sizeof stop)
+    if (handoff_send(self->main_end, NULL) == 0)
         pthread_join(self->thread, NULL);
     zmq_close(self->main_end);
     zmq_close(self->worker_end);
@@ -349,7 +351,7 @@ bool worker_busy(const worker_t *self)
 
 void worker_submit(worker_t *self, batch_t *batch)
 {
-    if (zmq_send(self->main_end, &batch, sizeof batch, 0) == sizeof batch)
+    if (handoff_send(self->main_end, batch) == 0)
         self->busy = true;
     else
         abort(); /* an inproc PAIR with room for one message cannot refuse it */
@@ -357,8 +359,8 @@ void worker_submit(worker_t *self, batch_t *batch)
 
 batch_t *worker_collect(worker_t *self)
 {
-    batch_t *b = NULL;
-    if (zmq_recv(self->main_end, &b, sizeof b, ZMQ_DONTWAIT) != sizeof b)
+    void *b = NULL;
+    if (handoff_recv(self->main_end, ZMQ_DONTWAIT, &b) != 0)
         return NULL;
     self->busy = false;
     return b;
