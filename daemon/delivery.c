@@ -44,7 +44,7 @@ typedef struct {
 } user_slot_t;
 
 struct delivery {
-    void *router;
+    routersock_t *router; /* the socket thread's, with its sending mode */
     dbloop_t *loop;
     const config_t *cfg;
     session_t *pool; /* sessions; their indices stay put while they live */
@@ -138,7 +138,7 @@ static void s_pool_grow(delivery_t *self)
     s_reindex(self);
 }
 
-delivery_t *delivery_new(void *router, dbloop_t *loop, const config_t *cfg)
+delivery_t *delivery_new(routersock_t *router, dbloop_t *loop, const config_t *cfg)
 {
     delivery_t *self = xcalloc(1, sizeof *self);
     self->router = router;
@@ -268,8 +268,7 @@ static bool s_send_read(delivery_t *self, session_t *s, const db_fetch_t *read)
 {
     for (int i = 0; i < read->n_events; i++) {
         const db_event_t *e = &read->events[i];
-        if (zmq_send(self->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-            zmq_send(self->router, e->frame, e->len, ZMQ_DONTWAIT) < 0) {
+        if (routersock_send(self->router, s->rid, s->rid_len, e->frame, e->len) != 0) {
             if (errno == EHOSTUNREACH) {
                 log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
                 s_remove(self, s);

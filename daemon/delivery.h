@@ -15,11 +15,12 @@
 
 #include "config.h"
 #include "dbloop.h"
+#include "routersock.h"
 
 typedef struct delivery delivery_t;
 
 /* router and loop are not owned and must outlive the result. */
-delivery_t *delivery_new(void *router, dbloop_t *loop, const config_t *cfg);
+delivery_t *delivery_new(routersock_t *router, dbloop_t *loop, const config_t *cfg);
 void delivery_destroy(delivery_t **self_p);
 
 /* Registers (or resets) the session of peer rid for user (of org_id) and starts its replay

@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "log.h"
 #include "monitor.h"
+#include "routersock.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ struct server {
     void *zctx;
     auth_t *auth;
     void *router;
+    routersock_t out;     /* router's sends, with its sending mode */
     monitor_t *monitor;   /* refused handshakes of router, logged */
     char endpoint[256];   /* as bound */
     delivery_t *delivery; /* event sessions */
@@ -51,9 +53,7 @@ static void s_send_reply(server_t *self, pending_t *p)
     env.reply = p->reply;
     size_t len;
     uint8_t *buf = wire_encode(&env, &len);
-    if (zmq_send(self->router, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
-                 ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(self->router, buf, len, ZMQ_DONTWAIT) < 0)
+    if (routersock_send(&self->out, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid), buf, len) != 0)
         log_debug("reply to request %llu not delivered: %s", (unsigned long long)p->request_id,
                   zmq_strerror(errno));
     free(buf);
@@ -186,6 +186,8 @@ static int s_read_one(server_t *self, pending_t *p)
     memset(p, 0, sizeof *p);
     zmq_msg_init(&p->rid);
     if (zmq_msg_recv(&p->rid, self->router, ZMQ_DONTWAIT) < 0) {
+        if (errno != EAGAIN && errno != EINTR)
+            log_error("receiving from the server socket failed: %s", zmq_strerror(errno));
         zmq_msg_close(&p->rid);
         return 0;
     }
@@ -338,10 +340,14 @@ server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errl
     self->cfg = cfg;
     self->node = node;
     self->zctx = zmq_ctx_new();
+    if (!self->zctx) {
+        snprintf(err, errlen, "could not create the ZeroMQ context: %s", zmq_strerror(errno));
+        goto fail;
+    }
     /* libzmq decrypts a whole message at once on the I/O thread of its connection (a 25 MiB
      * frame takes it 50-200 ms): with more than one, that stalls only the connections that
      * share the thread, not every client */
-    if (self->zctx && zmq_ctx_set(self->zctx, ZMQ_IO_THREADS, cfg->io_threads) != 0) {
+    if (zmq_ctx_set(self->zctx, ZMQ_IO_THREADS, cfg->io_threads) != 0) {
         snprintf(err, errlen, "could not set io_threads: %s", zmq_strerror(errno));
         goto fail;
     }
@@ -374,8 +380,12 @@ server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errl
         goto fail;
     }
     size_t len = sizeof self->endpoint;
-    zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len);
-    self->delivery = delivery_new(self->router, self->loop, cfg);
+    if (zmq_getsockopt(self->router, ZMQ_LAST_ENDPOINT, self->endpoint, &len) != 0) {
+        snprintf(err, errlen, "could not read the bound endpoint: %s", zmq_strerror(errno));
+        goto fail;
+    }
+    routersock_init(&self->out, self->router);
+    self->delivery = delivery_new(&self->out, self->loop, cfg);
     self->flow = flowctl_new(WIRE_CHUNK);
     self->n_workers = cfg->workers;
     self->workers = xcalloc((size_t)self->n_workers, sizeof *self->workers);
@@ -416,8 +426,9 @@ void server_destroy(server_t **self_p)
     dbloop_destroy(&self->loop); /* stores the acknowledgements it still holds */
     userdir_destroy(&self->users);
     timesrc_destroy(&self->clock);
-    if (self->zctx)
-        zmq_ctx_term(self->zctx);
+    /* every socket is closed: the context ends at once, unless a signal interrupts it */
+    while (self->zctx && zmq_ctx_term(self->zctx) != 0 && errno == EINTR)
+        ;
     free(self);
     *self_p = NULL;
 }
@@ -437,20 +448,12 @@ static void s_loop_readable(server_t *self)
     }
 }
 
-/* Polls every socket. With ROUTER_MANDATORY on, libzmq answers "can I write?" (asked by every
- * poll) by walking every peer's pipe: with 10,000 clients that walk was nine tenths of the
- * daemon's time. Sends need the option (a failed send is "not delivered"); polls do not, so it
- * is off while polling. */
+/* Polls every socket, the ROUTER's sending mode off (routersock.h says why). */
 static int s_poll(server_t *self, zmq_pollitem_t *items, int n, long timeout)
 {
-    if (s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 0) != 0)
+    if (routersock_before_poll(&self->out) != 0)
         return -1;
-    int rc = zmq_poll(items, n, timeout);
-    int err = errno;
-    if (s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1) != 0)
-        return -1;
-    errno = err;
-    return rc;
+    return zmq_poll(items, n, timeout);
 }
 
 int server_run(server_t *self, volatile sig_atomic_t *stop, int wake_fd_read)

@@ -14,6 +14,7 @@
 #include "tz.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +71,10 @@ typedef struct {
     rule_t rule;      /* the footer's rule, for instants after the last transition */
 } zone_t;
 
-/* The cache of loaded zones (lkipd is single-threaded: no lock). */
+/* The cache of loaded zones, shared by every thread of lkipd (workers, the database loop). A
+ * zone never changes once loaded and stays until tz_cleanup: only the list is locked, while a
+ * zone is found or added. */
+static pthread_mutex_t s_zones_mu = PTHREAD_MUTEX_INITIALIZER;
 static zone_t **s_zones;
 static size_t s_n_zones;
 
@@ -486,20 +490,9 @@ static bool s_name_ok(const char *zone)
     return true;
 }
 
-/* The cached zone, loading it on first use. 0, -EINVAL (bad name or file), -ENOENT, ... */
-static int s_zone_get(const char *zone, const zone_t **out)
+/* Loads the zone at path (taking it) into the cache. Called with s_zones_mu held. */
+static int s_zone_load(char *path, const zone_t **out)
 {
-    if (!s_name_ok(zone))
-        return -EINVAL;
-    const char *dir = getenv("LKIP_ZONEINFO");
-    char *path = xasprintf("%s/%s", dir && *dir ? dir : S_ZONEINFO_DIR, zone);
-    for (size_t i = 0; i < s_n_zones; i++) {
-        if (strcmp(s_zones[i]->path, path) == 0) {
-            free(path);
-            *out = s_zones[i];
-            return 0;
-        }
-    }
     char *data;
     size_t len;
     int rc = read_file(path, S_FILE_MAX, &data, &len);
@@ -519,6 +512,27 @@ static int s_zone_get(const char *zone, const zone_t **out)
     s_zones[s_n_zones++] = z;
     *out = z;
     return 0;
+}
+
+/* The cached zone, loading it on first use. 0, -EINVAL (bad name or file), -ENOENT, ... */
+static int s_zone_get(const char *zone, const zone_t **out)
+{
+    if (!s_name_ok(zone))
+        return -EINVAL;
+    const char *dir = getenv("LKIP_ZONEINFO");
+    char *path = xasprintf("%s/%s", dir && *dir ? dir : S_ZONEINFO_DIR, zone);
+    pthread_mutex_lock(&s_zones_mu);
+    for (size_t i = 0; i < s_n_zones; i++) {
+        if (strcmp(s_zones[i]->path, path) == 0) {
+            *out = s_zones[i];
+            pthread_mutex_unlock(&s_zones_mu);
+            free(path);
+            return 0;
+        }
+    }
+    int rc = s_zone_load(path, out);
+    pthread_mutex_unlock(&s_zones_mu);
+    return rc;
 }
 
 bool tz_valid(const char *zone)
@@ -572,9 +586,11 @@ int tz_from_local(const char *zone, cal_min_t local, int64_t *utc)
 
 void tz_cleanup(void)
 {
+    pthread_mutex_lock(&s_zones_mu);
     for (size_t i = 0; i < s_n_zones; i++)
         s_zone_free(s_zones[i]);
     free(s_zones);
     s_zones = NULL;
     s_n_zones = 0;
+    pthread_mutex_unlock(&s_zones_mu);
 }

@@ -1,6 +1,7 @@
 /* tz — IANA time zones read from the system's tz database (tzdata, /usr/share/zoneinfo TZif
  * files), without touching the process's TZ: converts UTC instants to local civil minutes of a
- * zone and back. Zones are loaded once and cached. */
+ * zone and back. Zones are loaded once and cached. Any thread: the cache is locked while a zone
+ * is found or added, and a loaded zone never changes. */
 #ifndef LKIP_TZ_H
 #define LKIP_TZ_H
 
@@ -17,7 +18,7 @@ int tz_to_local(const char *zone, int64_t utc, cal_min_t *local) WUR;
  * earlier instant; for one that never occurs (DST gap) the instant just after the gap. */
 int tz_from_local(const char *zone, cal_min_t local, int64_t *utc) WUR;
 
-/* Frees the cache (for leak checkers at exit). */
+/* Frees the cache (for leak checkers at exit, when no other thread runs). */
 void tz_cleanup(void);
 
 #endif
