@@ -4,6 +4,7 @@
 #include "db_audit.h"
 #include "db_outbox.h"
 #include "deadline.h"
+#include "dispatch.h"
 #include "handoff.h"
 #include "defcache.h"
 #include "log.h"
@@ -52,133 +53,6 @@ static bool s_db_ready(worker_t *self)
     return false;
 }
 
-/* ---- one request --------------------------------------------------------------------------- */
-
-/* Loads a stored reply for a retried change; true when the request is answered by it (or the
- * lookup failed and said so). */
-static bool s_replay_stored(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
-{
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    char command[32] = "";
-    int found =
-        db_request_get(self->db, p->user_id, p->request_id, &buf, &len, command, sizeof command);
-    if (found < 0) {
-        cmd_db_failed(ctx, "stored reply lookup");
-        return true;
-    }
-    if (found == 0)
-        return false;
-    if (strcmp(command, p->cmd->name) != 0) {
-        free(buf);
-        cmd_reply(ctx, LKIP__STATUS__CONFLICT, "request_id_reused",
-                  "request_id ini sudah dipakai untuk perintah lain (%s)", command);
-        return true;
-    }
-    Lkip__Reply *stored = lkip__reply__unpack(NULL, len, buf);
-    free(buf);
-    if (!stored) {
-        cmd_reply(ctx, LKIP__STATUS__INTERNAL, "internal", "Balasan tersimpan rusak");
-        return true;
-    }
-    lkip__reply__free_unpacked(p->reply, NULL);
-    p->reply = ctx->reply = stored;
-    log_debug("request %llu of user %lld answered from its stored reply",
-              (unsigned long long)p->request_id, (long long)p->user_id);
-    return true;
-}
-
-/* Stores an accepted change's audit row and reply: 1 stored, 0 a reply was stored before (a
- * retry), -1 failed (the reply then says so). */
-static int s_record_accepted(worker_t *self, pending_t *p, cmd_ctx_t *ctx)
-{
-    size_t len = lkip__reply__get_packed_size(p->reply);
-    uint8_t *buf = xmalloc(len);
-    lkip__reply__pack(p->reply, buf);
-    int rc = db_request_accept(self->db, p->user_id, p->request_id, p->cmd->name, buf, len,
-                               p->reply->status, p->reply->code, ctx->instance_id, ctx->step_no,
-                               strbuf_str(&ctx->detail), strbuf_str(&ctx->acting_as));
-    free(buf);
-    if (rc < 0)
-        cmd_db_failed(ctx, "record the change");
-    return rc;
-}
-
-/* Runs one request inside the batch transaction, under its own savepoint; the events of an
- * accepted one join the batch's queue. */
-static void s_run_one(worker_t *self, pending_t *p, int64_t now, outq_t *events)
-{
-    cmd_ctx_t ctx = {.db = self->db,
-                     .cfg = self->cfg,
-                     .req = p->env,
-                     .now = now,
-                     .defs = self->defs,
-                     .deadlines = self->deadlines,
-                     .clock = self->clock};
-    ctx.reply = p->reply = batch_reply_new();
-    if (db_savepoint(self->db) != 0) {
-        cmd_db_failed(&ctx, "savepoint");
-        return;
-    }
-    /* the caller from the directory in memory; a user it does not hold yet (just added, the
-     * reload under way) is read from the database */
-    user_t caller = {0};
-    const user_t *known = self->dir ? usercache_by_id(self->dir, p->user_id) : NULL;
-    db_lookup_t found = known ? DB_FOUND : db_user_by_id(self->db, p->user_id, &caller);
-    if (known)
-        caller = *known; /* borrowed: not cleared below */
-    bool replayed = false;
-    if (found == DB_FAILED) {
-        cmd_db_failed(&ctx, "caller lookup");
-    } else if (found == DB_NOT_FOUND || caller.disabled) {
-        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "user_disabled",
-                  "Akun Anda tidak aktif; hubungi administrator");
-    } else if (strcmp(caller.public_key, p->key) != 0) {
-        /* the connection was made with a key the user no longer holds */
-        cmd_reply(&ctx, LKIP__STATUS__FORBIDDEN, "key_changed",
-                  "Kunci yang dipakai sambungan ini sudah diganti oleh administrator; "
-                  "sambungkan ulang dengan kunci yang baru");
-    } else {
-        ctx.caller = &caller;
-        if (cmd_authorize(&ctx, p->cmd, p->request_id))
-            p->cmd->fn(&ctx);
-        if (p->reply->status == LKIP__STATUS__STATUS_NONE)
-            cmd_reply(&ctx, LKIP__STATUS__INTERNAL, "internal", "Perintah tidak menjawab");
-    }
-
-    /* A retried change (same request_id) is recognised without a lookup in the common case: an
-     * accepted run finds its stored reply taken at the insert, a refused one (the state moved
-     * on) looks for it. Either way the stored reply answers and this run is rolled back. */
-    bool accepted = p->reply->status < 400;
-    bool retry_possible = ctx.caller && p->cmd->mutating;
-    if (accepted && p->cmd->mutating) {
-        int rc = s_record_accepted(self, p, &ctx);
-        accepted = rc == 1;
-        retry_possible = rc == 0;
-    }
-    if (!accepted) {
-        bool rolled_back = db_rollback_savepoint(self->db) == 0;
-        if (rolled_back && retry_possible)
-            replayed = s_replay_stored(self, p, &ctx);
-        if (rolled_back && !replayed &&
-            db_audit_add(self->db, p->user_id, p->cmd->name, p->reply->status, p->reply->code,
-                         ctx.instance_id, ctx.step_no, p->reply->message) != 0)
-            log_warn("could not audit refused %s: %s", p->cmd->name, db_error(self->db));
-        if (!replayed)
-            log_debug("%s by user %lld refused: %d %s", p->cmd->name, (long long)p->user_id,
-                      p->reply->status, p->reply->code);
-    }
-    /* the savepoint is not released: the next one shadows it, and a round trip is saved */
-    if (accepted)
-        outq_move(events, &ctx.events);
-    else
-        outq_clear(&ctx.events);
-    if (!known)
-        user_clear(&caller);
-    strbuf_free(&ctx.detail);
-    strbuf_free(&ctx.acting_as);
-}
-
 /* ---- one batch ----------------------------------------------------------------------------- */
 
 /* After a committed batch that changed users, units or organisations: the directory in memory
@@ -210,9 +84,15 @@ static void s_run_batch(worker_t *self, batch_t *b)
     bool ok = s_db_ready(self) && db_begin(self->db) == 0;
     int64_t now = timesrc_now(self->clock);
     outq_t events = {0};
+    dispatch_env_t env = {.db = self->db,
+                          .cfg = self->cfg,
+                          .defs = self->defs,
+                          .deadlines = self->deadlines,
+                          .clock = self->clock,
+                          .dir = self->dir};
     for (int i = 0; ok && i < b->n; i++)
         if (b->items[i].cmd)
-            s_run_one(self, &b->items[i], now, &events);
+            dispatch_request(&env, &b->items[i], now, &events);
     /* the batch's events, and one NOTIFY for the other daemons, commit with it */
     if (ok && (db_outbox_flush(self->db, &events, now, &b->woken, &b->n_woken) < 0 ||
                db_outbox_notify(self->db, self->origin, b->woken, b->n_woken) != 0)) {

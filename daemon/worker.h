@@ -3,7 +3,9 @@
  * transactions in flight (the database's work, not the daemon's, is what limits a step
  * completion); the main thread keeps every socket. Workers take batches over an inproc PAIR:
  * the main thread sends a batch_t pointer, the worker sends it back when committed (or failed
- * with retryable replies). */
+ * with retryable replies). Each request runs through dispatch (the request policy); the worker
+ * owns the transaction, the connection and its caches.
+ * worker_new/destroy/socket/busy/submit/collect: the socket thread only. */
 #ifndef LKIP_WORKER_H
 #define LKIP_WORKER_H
 

@@ -64,12 +64,13 @@ if ldd "$build/lkipd" 2>/dev/null | grep -q libasan; then
 fi
 # A ThreadSanitizer build: every process (test programs, the lkipd and lkip they start) writes its
 # reports to a file under $tmp/tsan; after each program those files are shown and each report
-# counts as a failed test (a daemon's report would otherwise stay in a log nobody reads).
+# counts as a failed test (a daemon's report would otherwise stay in a log nobody reads); the
+# reports count, not the exit status (exitcode=0).
 tsan=""
 if ldd "$build/lkipd" 2>/dev/null | grep -q libtsan; then
     tsan="$tmp/tsan"
     mkdir -p "$tsan" "$tsan.seen"
-    export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$root/tests/tsan.supp:second_deadlock_stack=1:history_size=4}:log_path=$tsan/report
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$root/tests/tsan.supp:second_deadlock_stack=1:history_size=4:exitcode=0}:log_path=$tsan/report
     ulimit -c 0
     echo "run.sh: ThreadSanitizer build (TSAN_OPTIONS=$TSAN_OPTIONS)"
 fi
