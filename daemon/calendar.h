@@ -1,7 +1,8 @@
 /* calendar — working-time arithmetic of one organisation (LKIP.md, "Working time"): weekly
  * working hours with breaks, special periods with other hours (Ramadan), holidays, and the due
  * time of a step's "Waktu". Pure: all times are local civil minutes of the organisation's time
- * zone (tz.h converts to and from UTC); no clock, no I/O. */
+ * zone (tz.h converts to and from UTC); no clock, no I/O. Any thread: a calendar_t is only read
+ * once built. */
 #ifndef LKIP_CALENDAR_H
 #define LKIP_CALENDAR_H
 

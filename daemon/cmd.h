@@ -2,7 +2,8 @@
  * one place and before any handler runs, that the request type is known, that the caller is an
  * enabled user and that the caller's role may use the command; handlers then do only their own
  * work and answer through cmd_reply. Handlers run inside the server's transaction (a savepoint
- * per request): a reply of 400 or above rolls the request's changes back. */
+ * per request): a reply of 400 or above rolls the request's changes back. Worker thread: a
+ * handler runs on the worker whose transaction it is in. */
 #ifndef LKIP_CMD_H
 #define LKIP_CMD_H
 

@@ -1,7 +1,9 @@
 /* db — the one wrapper around libpq: connection, parameterised statements, transactions,
  * LISTEN/NOTIFY. Every result is checked here; callers get a result handle or NULL with the
  * error kept on the connection (db_error, db_sqlstate). Only daemon/db*.c use this directly
- * together with libpq; the rest of the daemon calls the db_* query modules. */
+ * together with libpq; the rest of the daemon calls the db_* query modules. A db_t is used by
+ * the one thread that owns it (each worker, the database loop and start-up have their own); a
+ * dbnode_t is shared and locked. */
 #ifndef LKIP_DB_H
 #define LKIP_DB_H
 

@@ -1,5 +1,6 @@
 /* db_audit — the record of commands: the append-only audit trail and the stored replies that
- * make retried requests idempotent. */
+ * make retried requests idempotent. Any thread with its own connection; a worker inside the
+ * request's transaction. */
 #ifndef LKIP_DB_AUDIT_H
 #define LKIP_DB_AUDIT_H
 

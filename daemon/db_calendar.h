@@ -1,5 +1,6 @@
 /* db_calendar — an organisation's working calendar in the database (hours, special periods,
- * holidays), its version counter, pending timers, and the shared test clock. */
+ * holidays), its version counter, pending timers, and the shared test clock. Any thread with its
+ * own connection (workers, the database loop). */
 #ifndef LKIP_DB_CALENDAR_H
 #define LKIP_DB_CALENDAR_H
 

@@ -1,7 +1,7 @@
 /* db_flow — the SQL of SOP instances: finding and locking an instance, step runs, unit tasks
  * and their data, documents, letter numbers, the archive. Every function runs inside the
  * caller's transaction; the instance row lock (db_flow_load with lock) serialises all changes
- * to one instance, so two actors completing the same step cannot both win. */
+ * to one instance, so two actors completing the same step cannot both win. Worker thread. */
 #ifndef LKIP_DB_FLOW_H
 #define LKIP_DB_FLOW_H
 

@@ -1,4 +1,5 @@
-/* db_org — organisations and their units (master data). */
+/* db_org — organisations and their units (master data). Any thread with its own connection
+ * (workers, the database loop). */
 #ifndef LKIP_DB_ORG_H
 #define LKIP_DB_ORG_H
 

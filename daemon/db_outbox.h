@@ -1,5 +1,7 @@
 /* db_outbox — the outbox: events queued per recipient with a gap-free per-recipient sequence, in
- * the transaction of the change that caused them, and read back for delivery. */
+ * the transaction of the change that caused them, and read back for delivery. outq_*: the thread
+ * that owns the queue; db_outbox_*: any thread with its own connection (workers queue, the
+ * database loop reads). */
 #ifndef LKIP_DB_OUTBOX_H
 #define LKIP_DB_OUTBOX_H
 

@@ -1,6 +1,6 @@
 /* db_report — read-only queries that answer the status, tasks, history and document commands,
  * built straight into reply messages (heap pieces, freed with the reply). The capaian command
- * has db_analysis. */
+ * has db_analysis. Worker thread. */
 #ifndef LKIP_DB_REPORT_H
 #define LKIP_DB_REPORT_H
 

@@ -1,5 +1,6 @@
 /* db_sop — stored SOP definitions: each loaded file becomes a numbered version of its code when
- * its text changed; instances point at the version they started on. */
+ * its text changed; instances point at the version they started on. Any thread with its own
+ * connection (start-up, workers). */
 #ifndef LKIP_DB_SOP_H
 #define LKIP_DB_SOP_H
 

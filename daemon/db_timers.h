@@ -1,6 +1,7 @@
 /* db_timers — reminders, overdue notices and escalations as rows with a fire time. Claimed
  * with FOR UPDATE SKIP LOCKED inside the transaction that also queues their events, so each
- * fires exactly once however many daemons share the database. */
+ * fires exactly once however many daemons share the database. Database loop thread (and tests),
+ * with its connection. */
 #ifndef LKIP_DB_TIMERS_H
 #define LKIP_DB_TIMERS_H
 

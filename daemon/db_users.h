@@ -1,4 +1,5 @@
-/* db_users — users, roles, organisations and units as the rest of the daemon sees them. */
+/* db_users — users, roles, organisations and units as the rest of the daemon sees them. Any
+ * thread with its own connection (workers, the database loop). */
 #ifndef LKIP_DB_USERS_H
 #define LKIP_DB_USERS_H
 

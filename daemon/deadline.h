@@ -1,7 +1,8 @@
 /* deadline — due times of steps in the organisation's working time, their reminders, and
  * recomputing them when the calendar changes. Holds a cache of each organisation's calendar,
  * keyed by its calendar_version, so a transition costs no calendar query while nothing changed
- * and any change (from any daemon) is seen at once. */
+ * and any change (from any daemon) is seen at once. A deadline_t belongs to one thread (each
+ * worker and the database loop have their own); the pure functions, any thread. */
 #ifndef LKIP_DEADLINE_H
 #define LKIP_DEADLINE_H
 

@@ -1,6 +1,7 @@
 /* defcache — parsed SOP definitions by id. A stored definition never changes (an edited file
  * becomes a new version), so an entry is never stale and the cache only grows with the number
- * of versions loaded. */
+ * of versions loaded. A defcache_t belongs to one thread (each worker and the database loop have
+ * their own). */
 #ifndef LKIP_DEFCACHE_H
 #define LKIP_DEFCACHE_H
 

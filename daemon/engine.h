@@ -2,7 +2,8 @@
  * instance and a command from an actor go in; a verdict (status, stable code, Indonesian
  * message) and the list of effects to persist come out. No database, no clock, no I/O: db_flow
  * loads the state, calls engine_apply and carries the effects out in the same transaction.
- * Nothing here knows LKIP: step kinds, roles and return targets come from the definition. */
+ * Nothing here knows LKIP: step kinds, roles and return targets come from the definition. Any
+ * thread. */
 #ifndef LKIP_ENGINE_H
 #define LKIP_ENGINE_H
 

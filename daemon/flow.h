@@ -1,6 +1,6 @@
 /* flow — carries out an engine verdict inside the request's transaction: each effect becomes
  * its db_flow change, each notification its outbox rows for the resolved recipients. The
- * engine decides; flow only persists, so the two stay separately testable. */
+ * engine decides; flow only persists, so the two stay separately testable. Worker thread. */
 #ifndef LKIP_FLOW_H
 #define LKIP_FLOW_H
 

@@ -2,7 +2,7 @@
  * Placeholders: {kka} classification code, {org} organisation code, {seq} the sequence,
  * {seq:0N} zero-padded to N digits (1..9), {month} 1..12, {month_roman} I..XII, {year}.
  * "{kka}/{org}/{seq:03}/{month_roman}/{year}" gives "050/DKIP/012/II/2027"; the Permendagri
- * 83/2022 style "{kka}/{seq}/{org}" gives "000.8.3.3/15/DKIP". Pure. */
+ * 83/2022 style "{kka}/{seq}/{org}" gives "000.8.3.3/15/DKIP". Pure. Any thread. */
 #ifndef LKIP_LETTER_H
 #define LKIP_LETTER_H
 

@@ -1,6 +1,8 @@
 /* log — leveled logging of lkipd to stderr: one line per record, UTC timestamp, level, message.
  * Log an error once, where it becomes a reply, a disconnect or an exit (STYLE.md); a line that
- * peers can make lkipd repeat at will goes through a rate limit (log_limited). */
+ * peers can make lkipd repeat at will goes through a rate limit (log_limited). Any thread: a
+ * record is one fputs (stdio locks the stream); the rate limits are locked; log_set_level and
+ * log_set_repeat_ms only before the threads start. */
 #ifndef LKIP_LOG_H
 #define LKIP_LOG_H
 

@@ -1,6 +1,7 @@
 /* migrate — brings the database schema to the version this binary knows. The migrations are the
  * numbered files of sql/, embedded at build time; each runs in one transaction and is recorded in
- * schema_version. An advisory lock lets several daemons start at once. */
+ * schema_version. An advisory lock lets several daemons start at once. Start-up, before any
+ * other thread runs. */
 #ifndef LKIP_MIGRATE_H
 #define LKIP_MIGRATE_H
 

@@ -1,7 +1,8 @@
 /* server — lkipd's one event loop: the CURVE ROUTER socket, the ZAP handler and the database
  * socket, polled together. Requests are read in batches, each batch runs in one transaction
  * (a savepoint per request) and is committed before any of its replies is sent, so a reply
- * always describes a durable state. */
+ * always describes a durable state. The main thread, which becomes the socket thread: server_run
+ * owns every socket. */
 #ifndef LKIP_SERVER_H
 #define LKIP_SERVER_H
 

@@ -1,7 +1,8 @@
 /* sopdef — an SOP definition read from its human-readable YAML file (libyaml): the steps with
  * their number, uraian, actor role, kelengkapan, waktu, output, keterangan and the step kind the
  * engine runs. Pure: no database; the daemon stores the source text as a versioned definition
- * and parses it again when it needs the steps. Nothing here is specific to LKIP. */
+ * and parses it again when it needs the steps. Nothing here is specific to LKIP. Any thread: a
+ * parsed definition is only read. */
 #ifndef LKIP_SOPDEF_H
 #define LKIP_SOPDEF_H
 

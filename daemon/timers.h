@@ -1,5 +1,6 @@
 /* timers — fires due reminders, overdue notices and escalations: claims them, queues their
- * events and the next timer of each one's chain, in one transaction per batch of timers. */
+ * events and the next timer of each one's chain, in one transaction per batch of timers.
+ * Database loop thread. */
 #ifndef LKIP_TIMERS_H
 #define LKIP_TIMERS_H
 

@@ -1,5 +1,6 @@
 /* timesrc — the daemon's clock. Normally the system clock; with test_clock on, a frozen time
- * that tests set through the database (so several daemons share it) instead of sleeping. */
+ * that tests set through the database (so several daemons share it) instead of sleeping. Any
+ * thread: the test clock is an atomic. */
 #ifndef LKIP_TIMESRC_H
 #define LKIP_TIMESRC_H
 

@@ -1,7 +1,7 @@
 /* weekspec — working weeks as people write them:
  *   "senin-kamis=07:30-12:00,13:00-16:00;jumat=07:30-11:30,13:00-16:30"
  * Day names are Indonesian (minggu senin selasa rabu kamis jumat sabtu; "jum'at" too), a range
- * covers the days between; days not named have no working time. Pure. */
+ * covers the days between; days not named have no working time. Pure. Any thread. */
 #ifndef LKIP_WEEKSPEC_H
 #define LKIP_WEEKSPEC_H
 
