@@ -254,6 +254,39 @@ static Lkip__FormatReply *s_format_reply(cmd_ctx_t *ctx)
     return f;
 }
 
+/* Appends the format of row to reply, taking row's strings (row is left cleared). */
+static void s_format_add(Lkip__FormatReply *reply, db_format_row_t *row)
+{
+    Lkip__FormatInfo *f = xmalloc(sizeof *f);
+    lkip__format_info__init(f);
+    f->unit_code = row->unit_code;
+    f->unit_name = row->unit_name;
+    f->version = row->version;
+    f->format_id = row->format_id;
+    f->file_name = row->file_name;
+    f->size = row->size;
+    f->sha256 = row->sha256;
+    f->indicators = row->indicators;
+    f->pk_version = row->pk_version;
+    f->made_at = row->made_at;
+    f->made_by = row->made_by;
+    reply->formats = xrealloc(reply->formats, (reply->n_formats + 1) * sizeof *reply->formats);
+    reply->formats[reply->n_formats++] = f;
+    uint8_t *content = row->content;
+    *row = (db_format_row_t){.content = content, .content_len = row->content_len};
+}
+
+/* The newest format of every unit of instance_id into reply. Returns the count or -1. */
+static int s_format_list(cmd_ctx_t *ctx, int64_t instance_id, Lkip__FormatReply *reply)
+{
+    db_format_row_t *rows = NULL;
+    int n = db_format_list(ctx->db, instance_id, &rows);
+    for (int i = 0; i < n; i++)
+        s_format_add(reply, &rows[i]);
+    db_format_rows_free(rows, n);
+    return n;
+}
+
 /* The instance may have its formats made now by the caller; false after replying. */
 static bool s_may_make(cmd_ctx_t *ctx, const db_instance_t *inst, const sopdef_t *def)
 {
@@ -295,7 +328,7 @@ void cmd_format_make(cmd_ctx_t *ctx)
         } else {
             Lkip__FormatReply *f = s_format_reply(ctx);
             f->pk_version = made.pk_version;
-            if (db_format_list(ctx->db, inst.id, f) < 0) {
+            if (s_format_list(ctx, inst.id, f) < 0) {
                 cmd_db_failed(ctx, "list unit formats");
             } else {
                 strbuf_printf(&ctx->detail, "formats of %s/%s made", inst.sop_code, inst.period);
@@ -340,8 +373,16 @@ void cmd_format_download(cmd_ctx_t *ctx)
     if (!cmd_instance(ctx, r->instance, false, &inst, &def))
         return;
     if (s_may_download(ctx, def, unit)) {
-        Lkip__FormatReply *f = s_format_reply(ctx);
-        db_lookup_t rc = db_format_get(ctx->db, inst.id, unit, f);
+        db_format_row_t row;
+        db_lookup_t rc = db_format_get(ctx->db, inst.id, unit, &row);
+        if (rc == DB_FOUND) {
+            Lkip__FormatReply *f = s_format_reply(ctx);
+            s_format_add(f, &row);
+            f->content.data = row.content;
+            f->content.len = row.content_len;
+            row.content = NULL;
+        }
+        db_format_row_clear(&row);
         if (rc == DB_FAILED)
             cmd_db_failed(ctx, "read unit format");
         else if (rc == DB_NOT_FOUND)
@@ -350,7 +391,8 @@ void cmd_format_download(cmd_ctx_t *ctx)
                       inst.period);
         else
             cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Format unit %s versi %d (%s)", unit,
-                      f->formats[0]->version, f->formats[0]->file_name);
+                      ctx->reply->formats->formats[0]->version,
+                      ctx->reply->formats->formats[0]->file_name);
     }
     db_instance_clear(&inst);
 }

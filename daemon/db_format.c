@@ -6,7 +6,7 @@
 
 #define EPOCH(col) "coalesce(extract(epoch FROM " col ")::bigint, 0)"
 
-/* The columns of a FormatInfo, in s_info's order; the content follows when asked for. */
+/* The columns of a db_format_row_t, in s_row's order; the content follows when asked for. */
 #define INFO_COLUMNS                                                                               \
     "n.code, n.name, f.version, f.format_id, f.file_name, f.size, f.sha256, f.indicators,"         \
     " v.version, " EPOCH("f.made_at") ", u.name"
@@ -47,32 +47,45 @@ int db_format_store(db_t *db, int64_t instance_id, int64_t unit_id, const char *
     return 0;
 }
 
-static Lkip__FormatInfo *s_info(const db_res_t *r, int i)
+static void s_row(const db_res_t *r, int i, db_format_row_t *f)
 {
-    Lkip__FormatInfo *f = xmalloc(sizeof *f);
-    lkip__format_info__init(f);
-    f->unit_code = db_res_dup(r, i, 0);
-    f->unit_name = db_res_dup(r, i, 1);
-    f->version = (int32_t)db_res_int(r, i, 2);
-    f->format_id = db_res_dup(r, i, 3);
-    f->file_name = db_res_dup(r, i, 4);
-    f->size = db_res_int(r, i, 5);
-    f->sha256 = db_res_dup(r, i, 6);
-    f->indicators = (int32_t)db_res_int(r, i, 7);
-    f->pk_version = (int32_t)db_res_int(r, i, 8);
-    f->made_at = db_res_int(r, i, 9);
-    f->made_by = db_res_dup(r, i, 10);
-    return f;
+    *f = (db_format_row_t){
+        .unit_code = db_res_dup(r, i, 0),
+        .unit_name = db_res_dup(r, i, 1),
+        .version = (int)db_res_int(r, i, 2),
+        .format_id = db_res_dup(r, i, 3),
+        .file_name = db_res_dup(r, i, 4),
+        .size = db_res_int(r, i, 5),
+        .sha256 = db_res_dup(r, i, 6),
+        .indicators = (int)db_res_int(r, i, 7),
+        .pk_version = (int)db_res_int(r, i, 8),
+        .made_at = db_res_int(r, i, 9),
+        .made_by = db_res_dup(r, i, 10),
+    };
 }
 
-static void s_append(Lkip__FormatReply *reply, Lkip__FormatInfo *f)
+void db_format_row_clear(db_format_row_t *row)
 {
-    reply->formats = xrealloc(reply->formats, (reply->n_formats + 1) * sizeof *reply->formats);
-    reply->formats[reply->n_formats++] = f;
+    free(row->unit_code);
+    free(row->unit_name);
+    free(row->format_id);
+    free(row->file_name);
+    free(row->sha256);
+    free(row->made_by);
+    free(row->content);
+    memset(row, 0, sizeof *row);
 }
 
-int db_format_list(db_t *db, int64_t instance_id, Lkip__FormatReply *reply)
+void db_format_rows_free(db_format_row_t *rows, int n)
 {
+    for (int i = 0; rows && i < n; i++)
+        db_format_row_clear(&rows[i]);
+    free(rows);
+}
+
+int db_format_list(db_t *db, int64_t instance_id, db_format_row_t **rows)
+{
+    *rows = NULL;
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_res_t *r = db_query(db,
@@ -82,15 +95,17 @@ int db_format_list(db_t *db, int64_t instance_id, Lkip__FormatReply *reply)
     if (!r)
         return -1;
     int n = db_res_rows(r);
+    *rows = xcalloc((size_t)n + 1, sizeof **rows);
     for (int i = 0; i < n; i++)
-        s_append(reply, s_info(r, i));
+        s_row(r, i, &(*rows)[i]);
     db_res_free(&r);
     return n;
 }
 
 db_lookup_t db_format_get(db_t *db, int64_t instance_id, const char *unit_code,
-                          Lkip__FormatReply *reply)
+                          db_format_row_t *row)
 {
+    memset(row, 0, sizeof *row);
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_str(&p, unit_code);
@@ -102,10 +117,8 @@ db_lookup_t db_format_get(db_t *db, int64_t instance_id, const char *unit_code,
                                   &p, &r);
     if (rc != DB_FOUND)
         return rc;
-    s_append(reply, s_info(r, 0));
-    size_t len;
-    reply->content.data = db_res_bytes(r, 0, 11, &len);
-    reply->content.len = len;
+    s_row(r, 0, row);
+    row->content = db_res_bytes(r, 0, 11, &row->content_len);
     db_res_free(&r);
     return DB_FOUND;
 }

@@ -131,12 +131,12 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
     return s_emit(f, &to, &ev);
 }
 
-/* The file name of unit_code's newest format in formats, or "". */
-static const char *s_format_file(const Lkip__FormatReply *formats, const char *unit_code)
+/* The file name of unit_code's newest format among the n formats, or "". */
+static const char *s_format_file(const db_format_row_t *formats, int n, const char *unit_code)
 {
-    for (size_t i = 0; i < formats->n_formats; i++)
-        if (strcmp(formats->formats[i]->unit_code, unit_code) == 0)
-            return formats->formats[i]->file_name;
+    for (int i = 0; i < n; i++)
+        if (strcmp(formats[i].unit_code, unit_code) == 0)
+            return formats[i].file_name;
     return "";
 }
 
@@ -159,8 +159,9 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
         return -1;
     }
     /* each unit's task event names the format it is to fill, when the instance has formats */
-    Lkip__FormatReply formats = LKIP__FORMAT_REPLY__INIT;
-    int rc = db_format_list(f->ctx->db, f->inst->id, &formats) < 0 ? -1 : 0;
+    db_format_row_t *formats = NULL;
+    int n_formats = db_format_list(f->ctx->db, f->inst->id, &formats);
+    int rc = n_formats < 0 ? -1 : 0;
     if (rc != 0)
         cmd_db_failed(f->ctx, "list unit formats");
     for (int i = 0; i < n && rc == 0; i++) {
@@ -178,12 +179,10 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
         ev.due_at = due;
         ev.text = (char *)(f->text ? f->text : "");
         ev.text_kind = EVENT_TEXT_NOTE;
-        ev.file_name = (char *)s_format_file(&formats, tasks[i].unit_code);
+        ev.file_name = (char *)s_format_file(formats, n_formats, tasks[i].unit_code);
         rc = s_emit(f, &to, &ev);
     }
-    for (size_t i = 0; i < formats.n_formats; i++)
-        lkip__format_info__free_unpacked(formats.formats[i], NULL);
-    free(formats.formats);
+    db_format_rows_free(formats, n_formats);
     f->inst->units_total = n;
     db_unit_tasks_free(tasks, n);
     return rc;
