@@ -31,6 +31,45 @@ static Lkip__CalendarReply *s_reply(cmd_ctx_t *ctx)
     return c;
 }
 
+/* "senin-kamis=07:30-12:00,..." of week, owned. */
+static char *s_week_text(const cal_week_t *week)
+{
+    char text[512];
+    weekspec_format(week, text, sizeof text);
+    return xstrdup(text);
+}
+
+/* Fills c with the calendar (holidays of year; 0: all) of org_id. 0, or -1 after replying. */
+static int s_show(cmd_ctx_t *ctx, int64_t org_id, int year, Lkip__CalendarReply *c)
+{
+    db_calendar_rows_t rows;
+    if (db_calendar_rows(ctx->db, org_id, year, &rows) != 0) {
+        db_calendar_rows_clear(&rows);
+        cmd_db_failed(ctx, "show calendar");
+        return -1;
+    }
+    c->week = s_week_text(&rows.week);
+    c->periods = xcalloc((size_t)rows.n_periods + 1, sizeof *c->periods);
+    for (int i = 0; i < rows.n_periods; i++) {
+        Lkip__PeriodInfo *pi = c->periods[c->n_periods++] = xmalloc(sizeof *pi);
+        lkip__period_info__init(pi);
+        pi->name = xstrdup(rows.periods[i].name);
+        pi->first = xstrdup(rows.periods[i].first);
+        pi->last = xstrdup(rows.periods[i].last);
+        pi->week = s_week_text(&rows.periods[i].week);
+    }
+    c->holidays = xcalloc((size_t)rows.n_holidays + 1, sizeof *c->holidays);
+    for (int i = 0; i < rows.n_holidays; i++) {
+        Lkip__HolidayInfo *h = c->holidays[c->n_holidays++] = xmalloc(sizeof *h);
+        lkip__holiday_info__init(h);
+        h->date = xstrdup(rows.holidays[i].date);
+        h->kind = xstrdup(rows.holidays[i].kind);
+        h->name = xstrdup(rows.holidays[i].name);
+    }
+    db_calendar_rows_clear(&rows);
+    return 0;
+}
+
 /* After a change to the calendar of org_id (0: all): bump, recompute deadlines, and fill the
  * reply with the calendar as it is now. false after replying with an error. */
 static bool s_changed(cmd_ctx_t *ctx, int64_t org_id, const db_org_t *shown, int changed)
@@ -49,10 +88,8 @@ static bool s_changed(cmd_ctx_t *ctx, int64_t org_id, const db_org_t *shown, int
     c->time_zone = xstrdup(shown->time_zone);
     c->changed = changed;
     c->deadlines_moved = moved;
-    if (db_calendar_show(ctx->db, shown->id, 0, c) != 0) {
-        cmd_db_failed(ctx, "show calendar");
+    if (s_show(ctx, shown->id, 0, c) != 0)
         return false;
-    }
     if (moved)
         strbuf_printf(&ctx->detail, "; %d open deadline(s) moved", moved);
     return true;
@@ -70,9 +107,7 @@ void cmd_calendar_show(cmd_ctx_t *ctx)
         Lkip__CalendarReply *c = s_reply(ctx);
         c->org_code = xstrdup(org.code);
         c->time_zone = xstrdup(org.time_zone);
-        if (db_calendar_show(ctx->db, org.id, r->year, c) != 0)
-            cmd_db_failed(ctx, "show calendar");
-        else
+        if (s_show(ctx, org.id, r->year, c) == 0)
             cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Kalender kerja %s", org.code);
     }
     db_org_clear(&org);

@@ -266,14 +266,26 @@ static int s_period_week(db_t *db, int64_t period_id, cal_week_t *week)
                   period_id, week);
 }
 
-int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply)
+void db_calendar_rows_clear(db_calendar_rows_t *rows)
 {
-    cal_week_t week;
-    char text[512];
-    if (db_calendar_week(db, org_id, &week) != 0)
-        return -1;
-    weekspec_format(&week, text, sizeof text);
-    reply->week = xstrdup(text);
+    for (int i = 0; i < rows->n_periods; i++) {
+        free(rows->periods[i].name);
+        free(rows->periods[i].first);
+        free(rows->periods[i].last);
+    }
+    free(rows->periods);
+    for (int i = 0; i < rows->n_holidays; i++) {
+        free(rows->holidays[i].date);
+        free(rows->holidays[i].kind);
+        free(rows->holidays[i].name);
+    }
+    free(rows->holidays);
+    memset(rows, 0, sizeof *rows);
+}
+
+/* The special periods of org_id with their weeks into out. 0 or -1. */
+static int s_periods(db_t *db, int64_t org_id, db_calendar_rows_t *out)
+{
     db_params_t p = {0};
     db_param_int(&p, org_id);
     db_res_t *r = db_query(db,
@@ -283,34 +295,37 @@ int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *re
     if (!r)
         return -1;
     int n = db_res_rows(r);
-    reply->periods = xcalloc((size_t)n, sizeof *reply->periods);
-    for (int i = 0; i < n; i++) {
-        Lkip__PeriodInfo *pi = reply->periods[reply->n_periods++] = xmalloc(sizeof *pi);
-        lkip__period_info__init(pi);
-        pi->name = db_res_dup(r, i, 1);
-        pi->first = db_res_dup(r, i, 2);
-        pi->last = db_res_dup(r, i, 3);
-        if (s_period_week(db, db_res_int(r, i, 0), &week) != 0) {
-            db_res_free(&r);
-            return -1;
-        }
-        weekspec_format(&week, text, sizeof text);
-        pi->week = xstrdup(text);
+    out->periods = xcalloc((size_t)n + 1, sizeof *out->periods);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        db_period_row_t *pr = &out->periods[out->n_periods++];
+        pr->name = db_res_dup(r, i, 1);
+        pr->first = db_res_dup(r, i, 2);
+        pr->last = db_res_dup(r, i, 3);
+        rc = s_period_week(db, db_res_int(r, i, 0), &pr->week);
     }
     db_res_free(&r);
+    return rc;
+}
+
+int db_calendar_rows(db_t *db, int64_t org_id, int year, db_calendar_rows_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (db_calendar_week(db, org_id, &out->week) != 0 || s_periods(db, org_id, out) != 0)
+        return -1;
+    db_params_t p = {0};
     db_param_int(&p, org_id);
     db_param_int(&p, year);
-    r = db_query(db,
-                 "SELECT day::text, kind, name FROM holidays WHERE org_id = $1"
-                 " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day",
-                 &p);
+    db_res_t *r = db_query(db,
+                           "SELECT day::text, kind, name FROM holidays WHERE org_id = $1"
+                           " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day",
+                           &p);
     if (!r)
         return -1;
-    n = db_res_rows(r);
-    reply->holidays = xcalloc((size_t)n, sizeof *reply->holidays);
+    int n = db_res_rows(r);
+    out->holidays = xcalloc((size_t)n + 1, sizeof *out->holidays);
     for (int i = 0; i < n; i++) {
-        Lkip__HolidayInfo *h = reply->holidays[reply->n_holidays++] = xmalloc(sizeof *h);
-        lkip__holiday_info__init(h);
+        db_holiday_row_t *h = &out->holidays[out->n_holidays++];
         h->date = db_res_dup(r, i, 0);
         h->kind = db_res_dup(r, i, 1);
         h->name = db_res_dup(r, i, 2);

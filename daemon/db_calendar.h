@@ -38,8 +38,34 @@ int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first,
                   const cal_week_t *week, char **overlap, bool *taken) WUR;
 int db_period_remove(db_t *db, int64_t org_id, const char *name, bool *found) WUR;
 
-/* Fills the week, periods and holidays (of year; 0: all) of org_id into reply. 0 or -1. */
-int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply) WUR;
+/* A special period with its week. Owned strings. */
+typedef struct {
+    char *name;
+    char *first; /* YYYY-MM-DD */
+    char *last;
+    cal_week_t week;
+} db_period_row_t;
+
+/* A holiday. Owned strings. */
+typedef struct {
+    char *date; /* YYYY-MM-DD */
+    char *kind;
+    char *name;
+} db_holiday_row_t;
+
+/* An organisation's calendar as stored (db_calendar_rows_clear). */
+typedef struct {
+    cal_week_t week;
+    db_period_row_t *periods;
+    int n_periods;
+    db_holiday_row_t *holidays;
+    int n_holidays;
+} db_calendar_rows_t;
+
+/* The week, periods and holidays (of year; 0: all) of org_id into *out (cleared by the caller
+ * in every case). 0 or -1. */
+int db_calendar_rows(db_t *db, int64_t org_id, int year, db_calendar_rows_t *out) WUR;
+void db_calendar_rows_clear(db_calendar_rows_t *rows);
 
 /* The test clock: *set false when never set. Returns 0 or -1. */
 int db_clock_get(db_t *db, int64_t *now, bool *set) WUR;
