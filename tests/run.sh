@@ -54,9 +54,12 @@ chmod 755 "$tmp"
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The daemon's libraries tell a sanitizer build (read whole first: grep -q stopping early would
+# make ldd fail on a closed pipe, and pipefail the test).
+libs=$(ldd "$build/lkipd" 2>/dev/null)
 # A sanitizer build: the same defaults as make check-asan unless the caller chose others, and no
 # core files from abort_on_error.
-if ldd "$build/lkipd" 2>/dev/null | grep -q libasan; then
+if grep -q libasan <<<"$libs"; then
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
     ulimit -c 0
@@ -67,7 +70,7 @@ fi
 # counts as a failed test (a daemon's report would otherwise stay in a log nobody reads); the
 # reports count, not the exit status (exitcode=0).
 tsan=""
-if ldd "$build/lkipd" 2>/dev/null | grep -q libtsan; then
+if grep -q libtsan <<<"$libs"; then
     tsan="$tmp/tsan"
     mkdir -p "$tsan" "$tsan.seen"
     export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$root/tests/tsan.supp:second_deadlock_stack=1:history_size=4:exitcode=0}:log_path=$tsan/report
