@@ -36,23 +36,59 @@ typedef struct {
     int n_users;
     db_delegation_t *deleg;
     int n_deleg;
-    Lkip__BoardUnit **units;
-    int64_t *unit_instances;
+    db_board_unit_t *units;
     int n_units;
-    int64_t *def_ids;
 } s_parts_t;
 
 static void s_parts_clear(s_parts_t *p)
 {
     db_board_users_free(p->users, p->n_users);
     db_delegations_free(p->deleg, p->n_deleg);
-    for (int i = 0; i < p->n_units; i++)
-        if (p->units[i])
-            lkip__board_unit__free_unpacked(p->units[i], NULL);
-    free(p->units);
-    free(p->unit_instances);
-    free(p->def_ids);
+    db_board_units_free(p->units, p->n_units);
     memset(p, 0, sizeof *p);
+}
+
+/* Takes a string of a row into a message (the row's pointer is left NULL). */
+static char *s_take(char **s)
+{
+    char *t = *s ? *s : xstrdup("");
+    *s = NULL;
+    return t;
+}
+
+/* The board row of an instance, from its stored row (whose strings it takes). */
+static Lkip__BoardRow *s_board_row(db_board_row_t *r)
+{
+    Lkip__BoardRow *b = xmalloc(sizeof *b);
+    lkip__board_row__init(b);
+    b->instance_id = r->instance_id;
+    b->sop_code = s_take(&r->sop_code);
+    b->period = s_take(&r->period);
+    b->sop_title = s_take(&r->sop_title);
+    b->steps = r->steps;
+    b->step_no = r->step_no;
+    b->round = r->round;
+    b->assigned_at = r->assigned_at;
+    b->due_at = r->due_at;
+    b->return_reason = s_take(&r->return_reason);
+    b->reminders = r->reminders;
+    b->returns = r->returns;
+    return b;
+}
+
+/* The grid cell of a unit task, from its stored row (whose strings it takes). */
+static Lkip__BoardUnit *s_board_unit(db_board_unit_t *t)
+{
+    Lkip__BoardUnit *u = xmalloc(sizeof *u);
+    lkip__board_unit__init(u);
+    u->unit_code = s_take(&t->unit_code);
+    u->unit_name = s_take(&t->unit_name);
+    u->state = s_take(&t->state);
+    u->submitted_at = t->submitted_at;
+    u->version = t->version;
+    u->submitted_by = s_take(&t->submitted_by);
+    u->due_at = t->due_at;
+    return u;
 }
 
 /* The unit the caller's board is limited to: 0 for the whole organisation. -1 after replying
@@ -121,13 +157,13 @@ static void s_holders(Lkip__BoardRow *b, const s_parts_t *p)
 static void s_grid(Lkip__BoardRow *b, s_parts_t *p)
 {
     for (int i = 0; i < p->n_units; i++) {
-        if (p->unit_instances[i] != b->instance_id || !p->units[i])
+        if (p->units[i].instance_id != b->instance_id || !p->units[i].state)
             continue;
+        Lkip__BoardUnit *u = s_board_unit(&p->units[i]);
         b->units = xrealloc(b->units, (b->n_units + 1) * sizeof *b->units);
-        b->units[b->n_units++] = p->units[i];
+        b->units[b->n_units++] = u;
         b->units_total++;
-        b->units_submitted += strcmp(p->units[i]->state, "submitted") == 0;
-        p->units[i] = NULL;
+        b->units_submitted += strcmp(u->state, "submitted") == 0;
     }
 }
 
@@ -158,7 +194,7 @@ static bool s_complete(cmd_ctx_t *ctx, Lkip__BoardRow *b, int64_t def_id, const 
 /* Reads the parts every row draws on: the units, the users, today's delegations. */
 static bool s_read_parts(cmd_ctx_t *ctx, const db_org_t *org, int64_t unit_id, s_parts_t *p)
 {
-    p->n_units = db_board_units(ctx->db, org->id, unit_id, ctx->now, &p->units, &p->unit_instances);
+    p->n_units = db_board_units(ctx->db, org->id, unit_id, ctx->now, &p->units);
     if (p->n_units < 0) {
         p->n_units = 0;
         return false;
@@ -180,22 +216,22 @@ static bool s_read_parts(cmd_ctx_t *ctx, const db_org_t *org, int64_t unit_id, s
 static bool s_rows(cmd_ctx_t *ctx, const db_org_t *org, int64_t unit_id, Lkip__BoardReply *l)
 {
     s_parts_t p = {0};
-    Lkip__BoardRow **rows = NULL;
-    int n = db_board_rows(ctx->db, org->id, unit_id, &rows, &p.def_ids);
+    db_board_row_t *rows = NULL;
+    int n = db_board_rows(ctx->db, org->id, unit_id, &rows);
     const calendar_t *cal =
         n >= 0 ? deadline_calendar(ctx->deadlines, ctx->db, org->id, org->calendar_version) : NULL;
     bool ok = cal && s_read_parts(ctx, org, unit_id, &p);
     l->rows = xcalloc((size_t)(n > 0 ? n : 0) + 1, sizeof *l->rows);
     for (int i = 0; i < n; i++) {
-        Lkip__BoardRow *b = rows[i];
-        ok = ok && s_complete(ctx, b, p.def_ids[i], cal, org->time_zone, &p);
+        Lkip__BoardRow *b = s_board_row(&rows[i]);
+        ok = ok && s_complete(ctx, b, rows[i].def_id, cal, org->time_zone, &p);
         /* an operator's board: only instances whose collection step waits for its unit */
         if (ok && (!unit_id || strcmp(b->step_kind, sop_kind_name(SOP_FANIN)) == 0))
             l->rows[l->n_rows++] = b;
         else
             lkip__board_row__free_unpacked(b, NULL);
     }
-    free(rows);
+    db_board_rows_free(rows, n);
     s_parts_clear(&p);
     return ok && n >= 0;
 }

@@ -6,8 +6,7 @@
 
 #define EPOCH(col) "coalesce(extract(epoch FROM " col ")::bigint, 0)"
 
-int db_board_rows(db_t *db, int64_t org_id, int64_t unit_id, Lkip__BoardRow ***rows,
-                  int64_t **def_ids)
+int db_board_rows(db_t *db, int64_t org_id, int64_t unit_id, db_board_row_t **rows)
 {
     db_params_t p = {0};
     db_param_int(&p, org_id);
@@ -36,30 +35,38 @@ int db_board_rows(db_t *db, int64_t org_id, int64_t unit_id, Lkip__BoardRow ***r
         return -1;
     int n = db_res_rows(r);
     *rows = xcalloc((size_t)n + 1, sizeof **rows);
-    *def_ids = xcalloc((size_t)n + 1, sizeof **def_ids);
-    for (int i = 0; i < n; i++) {
-        Lkip__BoardRow *b = (*rows)[i] = xmalloc(sizeof *b);
-        lkip__board_row__init(b);
-        b->instance_id = db_res_int(r, i, 0);
-        (*def_ids)[i] = db_res_int(r, i, 1);
-        b->sop_code = db_res_dup(r, i, 2);
-        b->period = db_res_dup(r, i, 3);
-        b->sop_title = db_res_dup(r, i, 4);
-        b->steps = (int32_t)db_res_int(r, i, 5);
-        b->step_no = (int32_t)db_res_int(r, i, 6);
-        b->round = (int32_t)db_res_int(r, i, 7);
-        b->assigned_at = db_res_int(r, i, 8);
-        b->due_at = db_res_int(r, i, 9);
-        b->return_reason = db_res_dup(r, i, 10);
-        b->reminders = (int32_t)db_res_int(r, i, 11);
-        b->returns = (int32_t)db_res_int(r, i, 12);
-    }
+    for (int i = 0; i < n; i++)
+        (*rows)[i] = (db_board_row_t){
+            .instance_id = db_res_int(r, i, 0),
+            .def_id = db_res_int(r, i, 1),
+            .sop_code = db_res_dup(r, i, 2),
+            .period = db_res_dup(r, i, 3),
+            .sop_title = db_res_dup(r, i, 4),
+            .steps = (int)db_res_int(r, i, 5),
+            .step_no = (int)db_res_int(r, i, 6),
+            .round = (int)db_res_int(r, i, 7),
+            .assigned_at = db_res_int(r, i, 8),
+            .due_at = db_res_int(r, i, 9),
+            .return_reason = db_res_dup(r, i, 10),
+            .reminders = (int)db_res_int(r, i, 11),
+            .returns = (int)db_res_int(r, i, 12),
+        };
     db_res_free(&r);
     return n;
 }
 
-int db_board_units(db_t *db, int64_t org_id, int64_t unit_id, int64_t now, Lkip__BoardUnit ***units,
-                   int64_t **instance_ids)
+void db_board_rows_free(db_board_row_t *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++) {
+        free(rows[i].sop_code);
+        free(rows[i].period);
+        free(rows[i].sop_title);
+        free(rows[i].return_reason);
+    }
+    free(rows);
+}
+
+int db_board_units(db_t *db, int64_t org_id, int64_t unit_id, int64_t now, db_board_unit_t **units)
 {
     db_params_t p = {0};
     db_param_int(&p, org_id);
@@ -81,21 +88,30 @@ int db_board_units(db_t *db, int64_t org_id, int64_t unit_id, int64_t now, Lkip_
         return -1;
     int n = db_res_rows(r);
     *units = xcalloc((size_t)n + 1, sizeof **units);
-    *instance_ids = xcalloc((size_t)n + 1, sizeof **instance_ids);
-    for (int i = 0; i < n; i++) {
-        Lkip__BoardUnit *u = (*units)[i] = xmalloc(sizeof *u);
-        lkip__board_unit__init(u);
-        (*instance_ids)[i] = db_res_int(r, i, 0);
-        u->unit_code = db_res_dup(r, i, 1);
-        u->unit_name = db_res_dup(r, i, 2);
-        u->state = db_res_dup(r, i, 3);
-        u->submitted_at = db_res_int(r, i, 4);
-        u->version = (int32_t)db_res_int(r, i, 5);
-        u->submitted_by = db_res_dup(r, i, 6);
-        u->due_at = db_res_int(r, i, 7);
-    }
+    for (int i = 0; i < n; i++)
+        (*units)[i] = (db_board_unit_t){
+            .instance_id = db_res_int(r, i, 0),
+            .unit_code = db_res_dup(r, i, 1),
+            .unit_name = db_res_dup(r, i, 2),
+            .state = db_res_dup(r, i, 3),
+            .submitted_at = db_res_int(r, i, 4),
+            .version = (int)db_res_int(r, i, 5),
+            .submitted_by = db_res_dup(r, i, 6),
+            .due_at = db_res_int(r, i, 7),
+        };
     db_res_free(&r);
     return n;
+}
+
+void db_board_units_free(db_board_unit_t *units, int n)
+{
+    for (int i = 0; units && i < n; i++) {
+        free(units[i].unit_code);
+        free(units[i].unit_name);
+        free(units[i].state);
+        free(units[i].submitted_by);
+    }
+    free(units);
 }
 
 int db_board_users(db_t *db, int64_t org_id, db_board_user_t **out)
