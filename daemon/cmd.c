@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include "db_org.h"
+#include "db_report.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -23,7 +24,9 @@
 #define CMD_ROLES(body_, name_, mutating_, fn_, ...)                                               \
     {                                                                                              \
         .body = (body_), .name = (name_), .access = ACCESS_ROLES, .mutating = (mutating_),         \
-        .fn = (fn_), .roles = {__VA_ARGS__}                                                        \
+        .fn = (fn_), .roles = {                                                                    \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
     }
 
 static const cmd_t s_commands[] = {
@@ -64,8 +67,8 @@ static const cmd_t s_commands[] = {
     CMD(LKIP__ENVELOPE__BODY_UPLOAD_CHUNK, "upload_chunk", ACCESS_WORKFLOW, false,
         cmd_upload_chunk),
     CMD(LKIP__ENVELOPE__BODY_DELEGATE_LIST, "delegate_list", ACCESS_ANY, false, cmd_delegate_list),
-    CMD_ROLES(LKIP__ENVELOPE__BODY_PK_IMPORT, "pk_import", true, cmd_pk_import, "kasubag_perencanaan",
-              "admin"),
+    CMD_ROLES(LKIP__ENVELOPE__BODY_PK_IMPORT, "pk_import", true, cmd_pk_import,
+              "kasubag_perencanaan", "admin"),
     CMD(LKIP__ENVELOPE__BODY_PK_SHOW, "pk_show", ACCESS_ANY, false, cmd_pk_show),
     CMD(LKIP__ENVELOPE__BODY_FORMAT_MAKE, "format_make", ACCESS_WORKFLOW, true, cmd_format_make),
     CMD(LKIP__ENVELOPE__BODY_FORMAT_DOWNLOAD, "format_download", ACCESS_ANY, false,
@@ -291,4 +294,27 @@ Lkip__UserInfo *cmd_user_info(const user_t *u)
     i->disabled = u->disabled;
     i->public_key = s_dup(u->public_key);
     return i;
+}
+
+Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t offset)
+{
+    Lkip__DocumentInfo *info = xmalloc(sizeof *info);
+    lkip__document_info__init(info);
+    info->version = row->version;
+    info->step_no = row->step_no;
+    info->round = row->round;
+    info->file_name = row->file_name;
+    info->size = row->size;
+    info->sha256 = row->sha256;
+    info->uploaded_by = row->uploaded_by;
+    info->uploaded_at = row->uploaded_at;
+    info->uploaded_as = row->uploaded_as;
+    Lkip__DocumentReply *d = xmalloc(sizeof *d);
+    lkip__document_reply__init(d);
+    d->info = info;
+    d->offset = offset;
+    d->content.data = row->content;
+    d->content.len = row->content ? row->content_len : 0;
+    memset(row, 0, sizeof *row);
+    return d;
 }

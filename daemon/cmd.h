@@ -156,6 +156,11 @@ int sop_store(db_t *db, const char *name, const char *text, size_t len, int64_t 
 struct db_org;
 bool cmd_target_org(cmd_ctx_t *ctx, const char *org_code, struct db_org *org);
 
+/* The Document reply of a stored document version (its piece of content from offset), taking
+ * row's strings and content (row is left cleared). */
+struct db_document_row;
+Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t offset);
+
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);
 

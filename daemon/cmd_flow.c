@@ -358,12 +358,12 @@ void cmd_upload(cmd_ctx_t *ctx)
                 .len = staged ? staged_len : r->content.len};
     s_deleg_t deleg;
     if (s_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd)) {
-        bool found;
-        Lkip__DocumentReply *d = db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &found);
-        if (d) {
+        db_document_row_t doc;
+        if (db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &doc) == DB_FOUND) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
-            ctx->reply->document = d;
+            ctx->reply->document = cmd_document_reply(&doc, 0);
         }
+        db_document_row_clear(&doc);
         cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
                   "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)%s%s",
                   name, f.doc_version, step_no, f.sha256, f.capacity ? " selaku " : "",
@@ -567,6 +567,31 @@ void cmd_status(cmd_ctx_t *ctx)
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%d SOP", n);
 }
 
+/* The History reply of n audit rows (taking their strings). */
+static Lkip__HistoryReply *s_history_reply(db_audit_row_t *rows, int n)
+{
+    Lkip__HistoryReply *h = xmalloc(sizeof *h);
+    lkip__history_reply__init(h);
+    h->entries = xcalloc((size_t)n + 1, sizeof *h->entries);
+    for (int i = 0; i < n; i++) {
+        db_audit_row_t *a = &rows[i];
+        Lkip__AuditEntry *e = h->entries[h->n_entries++] = xmalloc(sizeof *e);
+        lkip__audit_entry__init(e);
+        e->id = a->id;
+        e->at = a->at;
+        e->user = a->user;
+        e->command = a->command;
+        e->status = a->status;
+        e->code = a->code;
+        e->instance_id = a->instance_id;
+        e->step_no = a->step_no;
+        e->detail = a->detail;
+        e->acting_as = a->acting_as;
+        *a = (db_audit_row_t){0};
+    }
+    return h;
+}
+
 void cmd_history(cmd_ctx_t *ctx)
 {
     const Lkip__HistoryRequest *r = ctx->req->history;
@@ -585,11 +610,14 @@ void cmd_history(cmd_ctx_t *ctx)
         instance_id = inst.id;
         db_instance_clear(&inst);
     }
-    Lkip__HistoryReply *h = db_report_history(ctx->db, instance_id, ctx->caller->id, limit);
-    if (!h) {
+    db_audit_row_t *rows = NULL;
+    int n = db_report_history(ctx->db, instance_id, ctx->caller->id, limit, &rows);
+    if (n < 0) {
         cmd_db_failed(ctx, "history");
         return;
     }
+    Lkip__HistoryReply *h = s_history_reply(rows, n);
+    db_audit_rows_free(rows, n);
     h->time_zone = xstrdup(ctx->caller->time_zone);
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_AUDIT;
     ctx->reply->audit = h;

@@ -28,21 +28,20 @@ void cmd_download(cmd_ctx_t *ctx)
     const sopdef_t *def = NULL;
     if (!cmd_instance(ctx, r->instance, false, &inst, &def))
         return;
-    bool found = false;
-    Lkip__DocumentReply *d =
-        db_report_document(ctx->db, inst.id, r->version, r->offset, WIRE_CHUNK, &found);
-    if (d && r->offset > d->info->size) {
+    db_document_row_t doc;
+    db_lookup_t rc = db_report_document(ctx->db, inst.id, r->version, r->offset, WIRE_CHUNK, &doc);
+    if (rc == DB_FOUND && r->offset > doc.size) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_offset",
                   "Posisi %lld melewati akhir dokumen versi %d (%lld bita)", (long long)r->offset,
-                  d->info->version, (long long)d->info->size);
-        lkip__document_reply__free_unpacked(d, NULL);
-    } else if (d) {
+                  doc.version, (long long)doc.size);
+    } else if (rc == DB_FOUND) {
+        Lkip__DocumentReply *d = cmd_document_reply(&doc, r->offset);
         ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
         ctx->reply->document = d;
         cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Dokumen versi %d, bita %lld-%lld dari %lld",
                   d->info->version, (long long)d->offset,
                   (long long)(d->offset + (int64_t)d->content.len), (long long)d->info->size);
-    } else if (!found) {
+    } else if (rc == DB_NOT_FOUND) {
         if (r->version)
             cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_document",
                       "Dokumen versi %d tidak ada pada %s/%s", r->version, inst.sop_code,
@@ -53,6 +52,7 @@ void cmd_download(cmd_ctx_t *ctx)
     } else {
         cmd_db_failed(ctx, "read document");
     }
+    db_document_row_clear(&doc);
     db_instance_clear(&inst);
 }
 

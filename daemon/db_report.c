@@ -287,8 +287,10 @@ int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task
     return rows;
 }
 
-Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit)
+int db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit,
+                      db_audit_row_t **rows)
 {
+    *rows = NULL;
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, user_id);
@@ -304,34 +306,42 @@ Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t use
                              " ORDER BY a.id DESC LIMIT $3) x ORDER BY id",
                  &p);
     if (!r)
-        return NULL;
+        return -1;
     int n = db_res_rows(r);
-    Lkip__HistoryReply *h = xmalloc(sizeof *h);
-    lkip__history_reply__init(h);
-    h->n_entries = (size_t)n;
-    h->entries = xcalloc((size_t)n, sizeof *h->entries);
-    for (int i = 0; i < n; i++) {
-        Lkip__AuditEntry *e = h->entries[i] = xmalloc(sizeof *e);
-        lkip__audit_entry__init(e);
-        e->id = db_res_int(r, i, 0);
-        e->at = db_res_int(r, i, 1);
-        e->user = s_dup(r, i, 2);
-        e->command = s_dup(r, i, 3);
-        e->status = (int32_t)db_res_int(r, i, 4);
-        e->code = s_dup(r, i, 5);
-        e->instance_id = db_res_int(r, i, 6);
-        e->step_no = (int32_t)db_res_int(r, i, 7);
-        e->detail = s_dup(r, i, 8);
-        e->acting_as = s_dup(r, i, 9);
-    }
+    *rows = xcalloc((size_t)n + 1, sizeof **rows);
+    for (int i = 0; i < n; i++)
+        (*rows)[i] = (db_audit_row_t){
+            .id = db_res_int(r, i, 0),
+            .at = db_res_int(r, i, 1),
+            .user = s_dup(r, i, 2),
+            .command = s_dup(r, i, 3),
+            .status = (int)db_res_int(r, i, 4),
+            .code = s_dup(r, i, 5),
+            .instance_id = db_res_int(r, i, 6),
+            .step_no = (int)db_res_int(r, i, 7),
+            .detail = s_dup(r, i, 8),
+            .acting_as = s_dup(r, i, 9),
+        };
     db_res_free(&r);
-    return h;
+    return n;
 }
 
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
-                                        int64_t max, bool *found)
+void db_audit_rows_free(db_audit_row_t *rows, int n)
 {
-    *found = true;
+    for (int i = 0; rows && i < n; i++) {
+        free(rows[i].user);
+        free(rows[i].command);
+        free(rows[i].code);
+        free(rows[i].detail);
+        free(rows[i].acting_as);
+    }
+    free(rows);
+}
+
+db_lookup_t db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
+                               int64_t max, db_document_row_t *row)
+{
+    memset(row, 0, sizeof *row);
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, version);
@@ -347,19 +357,31 @@ Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int versi
                                   " WHERE d.instance_id = $1 AND ($2 = 0 OR d.version = $2)"
                                   " ORDER BY d.version DESC LIMIT 1",
                                   &p, &r);
-    if (rc != DB_FOUND) {
-        *found = rc != DB_NOT_FOUND;
-        return NULL;
-    }
-    Lkip__DocumentReply *d = xmalloc(sizeof *d);
-    lkip__document_reply__init(d);
-    d->info = s_document_info(r, 0);
-    d->offset = offset;
-    if (max > 0) {
-        size_t len;
-        d->content.data = db_res_bytes(r, 0, DOC_N_COLUMNS, &len);
-        d->content.len = len;
-    }
+    if (rc != DB_FOUND)
+        return rc;
+    *row = (db_document_row_t){
+        .version = (int)db_res_int(r, 0, 0),
+        .step_no = (int)db_res_int(r, 0, 1),
+        .round = (int)db_res_int(r, 0, 2),
+        .file_name = s_dup(r, 0, 3),
+        .size = db_res_int(r, 0, 4),
+        .sha256 = s_dup(r, 0, 5),
+        .uploaded_by = s_dup(r, 0, 6),
+        .uploaded_at = db_res_int(r, 0, 7),
+        .uploaded_as = s_dup(r, 0, 8),
+    };
+    if (max > 0)
+        row->content = db_res_bytes(r, 0, DOC_N_COLUMNS, &row->content_len);
     db_res_free(&r);
-    return d;
+    return DB_FOUND;
+}
+
+void db_document_row_clear(db_document_row_t *row)
+{
+    free(row->file_name);
+    free(row->sha256);
+    free(row->uploaded_by);
+    free(row->uploaded_as);
+    free(row->content);
+    memset(row, 0, sizeof *row);
 }

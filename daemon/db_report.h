@@ -1,6 +1,7 @@
-/* db_report — read-only queries that answer the status, tasks, history and document commands,
- * built straight into reply messages (heap pieces, freed with the reply). The capaian command
- * has db_analysis. Worker thread. */
+/* db_report — read-only queries that answer the status, tasks, history and document commands.
+ * History and documents come back as rows (the commands build their replies); the status and
+ * the unit tasks are still built straight into reply messages (heap pieces, freed with the
+ * reply). The capaian command has db_analysis. Worker thread. */
 #ifndef LKIP_DB_REPORT_H
 #define LKIP_DB_REPORT_H
 
@@ -40,13 +41,45 @@ void db_open_runs_free(db_open_run_t *runs, int n);
 int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task ***tasks,
                          size_t *n) WUR;
 
-/* Audit entries of an instance (instance_id > 0) or of one user, oldest first, at most limit.
- * Returns NULL on a database error. */
-Lkip__HistoryReply *db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit);
+/* One audit entry. Owned strings. */
+typedef struct {
+    int64_t id;
+    int64_t at;
+    char *user; /* "" for a request of no user */
+    char *command;
+    int status;
+    char *code;
+    int64_t instance_id; /* 0: none */
+    int step_no;
+    char *detail;
+    char *acting_as;
+} db_audit_row_t;
+
+/* Audit entries of an instance (instance_id > 0) or of one user, oldest first, at most limit,
+ * into *rows (db_audit_rows_free). Returns the count or -1. */
+int db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit,
+                      db_audit_row_t **rows) WUR;
+void db_audit_rows_free(db_audit_row_t *rows, int n);
+
+/* A document version as stored, with a piece of its content. Owned strings and content. */
+typedef struct db_document_row {
+    int version;
+    int step_no;
+    int round;
+    char *file_name;
+    int64_t size;
+    char *sha256;
+    char *uploaded_by;
+    int64_t uploaded_at;
+    char *uploaded_as;
+    uint8_t *content; /* the piece asked for; NULL when none was */
+    size_t content_len;
+} db_document_row_t;
 
 /* A document version (0: the newest) with up to max bytes of its content from offset (max 0:
- * none). NULL with *found false when there is none; NULL with *found true on a database error. */
-Lkip__DocumentReply *db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
-                                        int64_t max, bool *found);
+ * none) into *row (cleared by the caller in every case: db_document_row_clear). */
+db_lookup_t db_report_document(db_t *db, int64_t instance_id, int version, int64_t offset,
+                               int64_t max, db_document_row_t *row) WUR;
+void db_document_row_clear(db_document_row_t *row);
 
 #endif
