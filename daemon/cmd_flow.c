@@ -459,6 +459,33 @@ static void s_add_task(const db_open_run_t *run, const sop_step_t *step, const c
         t->as_capacity = xstrdup(as);
 }
 
+/* Appends the caller's unit's open data tasks to l. 0 or -1. */
+static int s_unit_tasks(cmd_ctx_t *ctx, Lkip__TasksReply *l)
+{
+    db_unit_task_row_t *rows = NULL;
+    int n = db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &rows);
+    if (n > 0)
+        l->tasks = xrealloc(l->tasks, (l->n_tasks + (size_t)n) * sizeof *l->tasks);
+    for (int i = 0; i < n; i++) {
+        db_unit_task_row_t *u = &rows[i];
+        Lkip__Task *t = l->tasks[l->n_tasks++] = xmalloc(sizeof *t);
+        lkip__task__init(t);
+        t->instance_id = u->instance_id;
+        t->sop_code = u->sop_code;
+        t->period = u->period;
+        t->unit_code = u->unit_code;
+        t->assigned_at = u->assigned_at;
+        t->due_at = u->due_at;
+        t->org_code = u->org_code;
+        t->time_zone = u->time_zone;
+        t->kind = xstrdup("data_unit");
+        t->step_title = xstrdup("Mengisi dan mengirim data kinerja unit");
+        *u = (db_unit_task_row_t){0};
+    }
+    db_unit_task_rows_free(rows, n);
+    return n < 0 ? -1 : 0;
+}
+
 void cmd_tasks(cmd_ctx_t *ctx)
 {
     Lkip__TasksReply *l = xmalloc(sizeof *l);
@@ -467,10 +494,8 @@ void cmd_tasks(cmd_ctx_t *ctx)
     ctx->reply->task_list = l;
     /* the caller's own steps, and those of officials it acts for today (Plh./Plt.) */
     bool ok = s_my_runs(ctx, s_add_task, l) == 0;
-    if (ok && ctx->caller->unit_id &&
-        db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &l->tasks,
-                             &l->n_tasks) < 0)
-        ok = false;
+    if (ok && ctx->caller->unit_id)
+        ok = s_unit_tasks(ctx, l) == 0;
     if (ok)
         ok = s_remaining(ctx, l);
     if (!ok) {

@@ -249,9 +249,9 @@ void db_open_runs_free(db_open_run_t *runs, int n)
     free(runs);
 }
 
-int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task ***tasks,
-                         size_t *n)
+int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, db_unit_task_row_t **rows)
 {
+    *rows = NULL;
     db_params_t p = {0};
     db_param_int(&p, unit_id);
     db_param_str(&p, role);
@@ -267,24 +267,33 @@ int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task
                  &p);
     if (!r)
         return -1;
-    int rows = db_res_rows(r);
-    *tasks = xrealloc(*tasks, (*n + (size_t)rows) * sizeof **tasks);
-    for (int i = 0; i < rows; i++) {
-        Lkip__Task *t = (*tasks)[(*n)++] = xmalloc(sizeof *t);
-        lkip__task__init(t);
-        t->instance_id = db_res_int(r, i, 0);
-        t->sop_code = s_dup(r, i, 1);
-        t->period = s_dup(r, i, 2);
-        t->unit_code = s_dup(r, i, 3);
-        t->assigned_at = db_res_int(r, i, 4);
-        t->due_at = db_res_int(r, i, 5);
-        t->org_code = s_dup(r, i, 6);
-        t->time_zone = s_dup(r, i, 7);
-        t->kind = xstrdup("data_unit");
-        t->step_title = xstrdup("Mengisi dan mengirim data kinerja unit");
-    }
+    int n = db_res_rows(r);
+    *rows = xcalloc((size_t)n + 1, sizeof **rows);
+    for (int i = 0; i < n; i++)
+        (*rows)[i] = (db_unit_task_row_t){
+            .instance_id = db_res_int(r, i, 0),
+            .sop_code = s_dup(r, i, 1),
+            .period = s_dup(r, i, 2),
+            .unit_code = s_dup(r, i, 3),
+            .assigned_at = db_res_int(r, i, 4),
+            .due_at = db_res_int(r, i, 5),
+            .org_code = s_dup(r, i, 6),
+            .time_zone = s_dup(r, i, 7),
+        };
     db_res_free(&r);
-    return rows;
+    return n;
+}
+
+void db_unit_task_rows_free(db_unit_task_row_t *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++) {
+        free(rows[i].sop_code);
+        free(rows[i].period);
+        free(rows[i].unit_code);
+        free(rows[i].org_code);
+        free(rows[i].time_zone);
+    }
+    free(rows);
 }
 
 int db_report_history(db_t *db, int64_t instance_id, int64_t user_id, int limit,

@@ -1,7 +1,7 @@
 /* db_report — read-only queries that answer the status, tasks, history and document commands.
- * History and documents come back as rows (the commands build their replies); the status and
- * the unit tasks are still built straight into reply messages (heap pieces, freed with the
- * reply). The capaian command has db_analysis. Worker thread. */
+ * History, documents and unit tasks come back as rows (the commands build their replies); the
+ * status is still built straight into its message (heap pieces, freed with the reply). The capaian
+ * command has db_analysis. Worker thread. */
 #ifndef LKIP_DB_REPORT_H
 #define LKIP_DB_REPORT_H
 
@@ -37,9 +37,23 @@ typedef struct {
 int db_report_open_runs(db_t *db, int64_t org_id, db_open_run_t **out) WUR;
 void db_open_runs_free(db_open_run_t *runs, int n);
 
-/* Open unit data tasks of unit_id held for role, as Task messages (appended to *tasks). */
-int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role, Lkip__Task ***tasks,
-                         size_t *n) WUR;
+/* An open unit data task, for the task list. Owned strings. */
+typedef struct {
+    int64_t instance_id;
+    char *sop_code;
+    char *period;
+    char *unit_code;
+    int64_t assigned_at;
+    int64_t due_at;
+    char *org_code;
+    char *time_zone;
+} db_unit_task_row_t;
+
+/* Open unit data tasks of unit_id held for role, by due time, into *rows
+ * (db_unit_task_rows_free). Returns the count or -1. */
+int db_report_unit_tasks(db_t *db, int64_t unit_id, const char *role,
+                         db_unit_task_row_t **rows) WUR;
+void db_unit_task_rows_free(db_unit_task_row_t *rows, int n);
 
 /* One audit entry. Owned strings. */
 typedef struct {
