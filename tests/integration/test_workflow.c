@@ -1014,10 +1014,26 @@ static void test_full_lkip_round(void **state)
     s_expect_events("sekretaris=step_done:3; staf=step_assigned:4; op.*=unit_task_assigned:3");
     for (int i = FIRST_OP; i < CAST; i++) {
         const Lkip__Event *e = s_newest(&s_cast[i]);
+        /* the kind travels as the enum and, for older clients, as its name */
+        assert_int_equal(e->type, LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED);
+        assert_string_equal(e->kind, "unit_task_assigned");
         assert_string_equal(e->unit_code, s_cast[i].unit);
         assert_string_equal(e->text, "Isi format paling lambat Jumat");
         assert_string_equal(e->actor, "kasubag");
         assert_true(e->due_at > e->at);
+        int64_t due = e->due_at;
+        /* ... and the unit's data task is on the operator's task list, with the same due time */
+        snprintf(s_action, sizeof s_action, "tasks of %s", s_cast[i].name);
+        Lkip__TasksRequest tbody = LKIP__TASKS_REQUEST__INIT;
+        Lkip__Envelope treq = LKIP__ENVELOPE__INIT;
+        treq.body_case = LKIP__ENVELOPE__BODY_TASKS;
+        treq.tasks = &tbody;
+        r = s_call(&s_cast[i], &treq, LKIP__STATUS__OK, "ok");
+        assert_int_equal(r->task_list->n_tasks, 1);
+        assert_string_equal(r->task_list->tasks[0]->kind, "data_unit");
+        assert_string_equal(r->task_list->tasks[0]->unit_code, s_cast[i].unit);
+        assert_string_equal(r->task_list->tasks[0]->sop_code, "LKIP");
+        assert_int_equal(r->task_list->tasks[0]->due_at, due);
     }
 
     /* 4: every unit sends its part of the sample; the last one completes the collection */
