@@ -296,7 +296,7 @@ Lkip__UserInfo *cmd_user_info(const user_t *u)
     return i;
 }
 
-Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t offset)
+Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row)
 {
     Lkip__DocumentInfo *info = xmalloc(sizeof *info);
     lkip__document_info__init(info);
@@ -309,9 +309,15 @@ Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t off
     info->uploaded_by = row->uploaded_by;
     info->uploaded_at = row->uploaded_at;
     info->uploaded_as = row->uploaded_as;
+    *row = (db_document_row_t){.content = row->content, .content_len = row->content_len};
+    return info;
+}
+
+Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t offset)
+{
     Lkip__DocumentReply *d = xmalloc(sizeof *d);
     lkip__document_reply__init(d);
-    d->info = info;
+    d->info = cmd_document_info(row);
     d->offset = offset;
     d->content.data = row->content;
     d->content.len = row->content ? row->content_len : 0;

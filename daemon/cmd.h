@@ -161,6 +161,10 @@ bool cmd_target_org(cmd_ctx_t *ctx, const char *org_code, struct db_org *org);
 struct db_document_row;
 Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t offset);
 
+/* The DocumentInfo of a stored document version, taking row's strings (row is left with its
+ * content alone). */
+Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row);
+
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);
 

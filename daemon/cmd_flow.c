@@ -86,11 +86,106 @@ static bool s_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd
     return true;
 }
 
+/* The StepRun of a stored run; def gives the step's title, role, kind and waktu. Takes run's
+ * strings. */
+static Lkip__StepRun *s_step_run(db_run_row_t *x, const sopdef_t *def)
+{
+    Lkip__StepRun *run = xmalloc(sizeof *run);
+    lkip__step_run__init(run);
+    run->step_no = x->step_no;
+    run->round = x->round;
+    const sop_step_t *step = sopdef_step(def, run->step_no);
+    run->title = xstrdup(step ? step->uraian : "");
+    run->actor_role = xstrdup(step ? step->actor : "");
+    run->kind = xstrdup(step ? sop_kind_name(step->kind) : "");
+    run->waktu = xstrdup(step ? step->waktu : "");
+    run->state = x->state;
+    run->assigned_at = x->assigned_at;
+    run->due_at = x->due_at;
+    run->finished_at = x->finished_at;
+    run->finished_by = x->finished_by;
+    run->outcome = x->outcome;
+    run->note = x->note;
+    run->finished_as = x->finished_as;
+    *x = (db_run_row_t){0};
+    return run;
+}
+
+/* The UnitTaskInfo of a stored unit task. Takes u's strings. */
+static Lkip__UnitTaskInfo *s_unit_info(db_unit_row_t *t)
+{
+    Lkip__UnitTaskInfo *u = xmalloc(sizeof *u);
+    lkip__unit_task_info__init(u);
+    u->unit_code = t->unit_code;
+    u->unit_name = t->unit_name;
+    u->state = t->state;
+    u->due_at = t->due_at;
+    u->submitted_at = t->submitted_at;
+    u->submitted_by = t->submitted_by;
+    u->version = t->version;
+    u->rows = t->rows;
+    *t = (db_unit_row_t){0};
+    return u;
+}
+
+/* The header of an InstanceStatus from its stored row (taking its strings). */
+static Lkip__InstanceStatus *s_status_head(db_status_row_t *row)
+{
+    Lkip__InstanceStatus *s = xmalloc(sizeof *s);
+    lkip__instance_status__init(s);
+    s->id = row->id;
+    s->org_code = row->org_code;
+    s->sop_code = row->sop_code;
+    s->sop_version = row->sop_version;
+    s->sop_title = row->sop_title;
+    s->period = row->period;
+    s->state = row->state;
+    s->current_step = row->current_step;
+    s->steps = row->steps;
+    s->started_at = row->started_at;
+    s->started_by = row->started_by;
+    s->finished_at = row->finished_at;
+    s->letter_number = row->letter_number;
+    s->archive_sha256 = row->archive_sha256;
+    s->archive_ref = row->archive_ref;
+    s->archive_version = row->archive_version;
+    s->time_zone = row->time_zone;
+    s->started_as = row->started_as;
+    row->org_code = row->sop_code = row->sop_title = row->period = row->state = NULL;
+    row->started_by = row->letter_number = row->archive_sha256 = row->archive_ref = NULL;
+    row->time_zone = row->started_as = NULL;
+    return s;
+}
+
+/* The status of instance id (with detail its runs, unit tasks and documents); NULL on a
+ * database error. */
+static Lkip__InstanceStatus *s_instance_status(cmd_ctx_t *ctx, int64_t id, const sopdef_t *def,
+                                               bool detail)
+{
+    db_status_row_t row;
+    if (db_report_status(ctx->db, id, detail, &row) != DB_FOUND) {
+        db_status_row_clear(&row);
+        return NULL;
+    }
+    Lkip__InstanceStatus *s = s_status_head(&row);
+    s->runs = xcalloc((size_t)row.n_runs + 1, sizeof *s->runs);
+    for (int i = 0; i < row.n_runs; i++)
+        s->runs[s->n_runs++] = s_step_run(&row.runs[i], def);
+    s->units = xcalloc((size_t)row.n_units + 1, sizeof *s->units);
+    for (int i = 0; i < row.n_units; i++)
+        s->units[s->n_units++] = s_unit_info(&row.units[i]);
+    s->documents = xcalloc((size_t)row.n_documents + 1, sizeof *s->documents);
+    for (int i = 0; i < row.n_documents; i++)
+        s->documents[s->n_documents++] = cmd_document_info(&row.documents[i]);
+    db_status_row_clear(&row);
+    return s;
+}
+
 /* Attaches the instance's status to the reply: with detail the whole timeline (the status
  * command), else its header (changes: the client shows the letter number and archive hash). */
 static void s_attach_status(cmd_ctx_t *ctx, int64_t id, const sopdef_t *def, bool detail)
 {
-    Lkip__InstanceStatus *s = db_report_status(ctx->db, id, def, detail);
+    Lkip__InstanceStatus *s = s_instance_status(ctx, id, def, detail);
     if (!s)
         return; /* the change stands; the client can ask for the status */
     Lkip__StatusReply *l = xmalloc(sizeof *l);
@@ -578,7 +673,7 @@ void cmd_status(cmd_ctx_t *ctx)
     ctx->reply->instances = l;
     for (int i = 0; i < n; i++) {
         const sopdef_t *def = defcache_get(ctx->defs, ctx->db, def_ids[i]);
-        Lkip__InstanceStatus *s = def ? db_report_status(ctx->db, ids[i], def, false) : NULL;
+        Lkip__InstanceStatus *s = def ? s_instance_status(ctx, ids[i], def, false) : NULL;
         if (!s) {
             free(ids);
             free(def_ids);

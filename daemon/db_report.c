@@ -11,28 +11,28 @@ static char *s_dup(const db_res_t *r, int row, int col)
     return db_res_dup(r, row, col);
 }
 
-static Lkip__DocumentInfo *s_document_info(const db_res_t *r, int i)
+/* Row i of a DOC_COLUMNS result (no content). */
+static void s_document_row(const db_res_t *r, int i, db_document_row_t *d)
 {
-    Lkip__DocumentInfo *d = xmalloc(sizeof *d);
-    lkip__document_info__init(d);
-    d->version = (int32_t)db_res_int(r, i, 0);
-    d->step_no = (int32_t)db_res_int(r, i, 1);
-    d->round = (int32_t)db_res_int(r, i, 2);
-    d->file_name = s_dup(r, i, 3);
-    d->size = db_res_int(r, i, 4);
-    d->sha256 = s_dup(r, i, 5);
-    d->uploaded_by = s_dup(r, i, 6);
-    d->uploaded_at = db_res_int(r, i, 7);
-    d->uploaded_as = s_dup(r, i, 8);
-    return d;
+    *d = (db_document_row_t){
+        .version = (int)db_res_int(r, i, 0),
+        .step_no = (int)db_res_int(r, i, 1),
+        .round = (int)db_res_int(r, i, 2),
+        .file_name = s_dup(r, i, 3),
+        .size = db_res_int(r, i, 4),
+        .sha256 = s_dup(r, i, 5),
+        .uploaded_by = s_dup(r, i, 6),
+        .uploaded_at = db_res_int(r, i, 7),
+        .uploaded_as = s_dup(r, i, 8),
+    };
 }
 
 #define DOC_COLUMNS                                                                                \
     "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, " EPOCH(                \
         "d.uploaded_at") ", d.uploaded_as"
-#define DOC_N_COLUMNS 9 /* the columns of DOC_COLUMNS, read by s_document_info */
+#define DOC_N_COLUMNS 9 /* the columns of DOC_COLUMNS, read by s_document_row */
 
-static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStatus *s)
+static bool s_runs(db_t *db, int64_t id, db_status_row_t *s)
 {
     db_params_t p = {0};
     db_param_int(&p, id);
@@ -49,32 +49,25 @@ static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStat
     if (!r)
         return false;
     int n = db_res_rows(r);
-    s->n_runs = (size_t)n;
-    s->runs = xcalloc((size_t)n, sizeof *s->runs);
-    for (int i = 0; i < n; i++) {
-        Lkip__StepRun *run = s->runs[i] = xmalloc(sizeof *run);
-        lkip__step_run__init(run);
-        run->step_no = (int32_t)db_res_int(r, i, 0);
-        run->round = (int32_t)db_res_int(r, i, 1);
-        const sop_step_t *step = sopdef_step(def, run->step_no);
-        run->title = xstrdup(step ? step->uraian : "");
-        run->actor_role = xstrdup(step ? step->actor : "");
-        run->kind = xstrdup(step ? sop_kind_name(step->kind) : "");
-        run->waktu = xstrdup(step ? step->waktu : "");
-        run->state = s_dup(r, i, 2);
-        run->assigned_at = db_res_int(r, i, 3);
-        run->due_at = db_res_int(r, i, 4);
-        run->finished_at = db_res_int(r, i, 5);
-        run->finished_by = s_dup(r, i, 6);
-        run->outcome = s_dup(r, i, 7);
-        run->note = s_dup(r, i, 8);
-        run->finished_as = s_dup(r, i, 9);
-    }
+    s->runs = xcalloc((size_t)n + 1, sizeof *s->runs);
+    for (int i = 0; i < n; i++)
+        s->runs[s->n_runs++] = (db_run_row_t){
+            .step_no = (int)db_res_int(r, i, 0),
+            .round = (int)db_res_int(r, i, 1),
+            .state = s_dup(r, i, 2),
+            .assigned_at = db_res_int(r, i, 3),
+            .due_at = db_res_int(r, i, 4),
+            .finished_at = db_res_int(r, i, 5),
+            .finished_by = s_dup(r, i, 6),
+            .outcome = s_dup(r, i, 7),
+            .note = s_dup(r, i, 8),
+            .finished_as = s_dup(r, i, 9),
+        };
     db_res_free(&r);
     return true;
 }
 
-static bool s_units(db_t *db, int64_t id, Lkip__InstanceStatus *s)
+static bool s_units(db_t *db, int64_t id, db_status_row_t *s)
 {
     db_params_t p = {0};
     db_param_int(&p, id);
@@ -91,25 +84,23 @@ static bool s_units(db_t *db, int64_t id, Lkip__InstanceStatus *s)
     if (!r)
         return false;
     int n = db_res_rows(r);
-    s->n_units = (size_t)n;
-    s->units = xcalloc((size_t)n, sizeof *s->units);
-    for (int i = 0; i < n; i++) {
-        Lkip__UnitTaskInfo *u = s->units[i] = xmalloc(sizeof *u);
-        lkip__unit_task_info__init(u);
-        u->unit_code = s_dup(r, i, 0);
-        u->unit_name = s_dup(r, i, 1);
-        u->state = s_dup(r, i, 2);
-        u->due_at = db_res_int(r, i, 3);
-        u->submitted_at = db_res_int(r, i, 4);
-        u->submitted_by = s_dup(r, i, 5);
-        u->version = (int32_t)db_res_int(r, i, 6);
-        u->rows = (int32_t)db_res_int(r, i, 7);
-    }
+    s->units = xcalloc((size_t)n + 1, sizeof *s->units);
+    for (int i = 0; i < n; i++)
+        s->units[s->n_units++] = (db_unit_row_t){
+            .unit_code = s_dup(r, i, 0),
+            .unit_name = s_dup(r, i, 1),
+            .state = s_dup(r, i, 2),
+            .due_at = db_res_int(r, i, 3),
+            .submitted_at = db_res_int(r, i, 4),
+            .submitted_by = s_dup(r, i, 5),
+            .version = (int)db_res_int(r, i, 6),
+            .rows = (int)db_res_int(r, i, 7),
+        };
     db_res_free(&r);
     return true;
 }
 
-static bool s_documents(db_t *db, int64_t id, Lkip__InstanceStatus *s)
+static bool s_documents(db_t *db, int64_t id, db_status_row_t *s)
 {
     db_params_t p = {0};
     db_param_int(&p, id);
@@ -121,17 +112,16 @@ static bool s_documents(db_t *db, int64_t id, Lkip__InstanceStatus *s)
     if (!r)
         return false;
     int n = db_res_rows(r);
-    s->n_documents = (size_t)n;
-    s->documents = xcalloc((size_t)n, sizeof *s->documents);
+    s->documents = xcalloc((size_t)n + 1, sizeof *s->documents);
     for (int i = 0; i < n; i++)
-        s->documents[i] = s_document_info(r, i);
+        s_document_row(r, i, &s->documents[s->n_documents++]);
     db_res_free(&r);
     return true;
 }
 
-Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopdef_t *def,
-                                       bool detail)
+db_lookup_t db_report_status(db_t *db, int64_t instance_id, bool detail, db_status_row_t *row)
 {
+    memset(row, 0, sizeof *row);
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_res_t *r;
@@ -148,36 +138,63 @@ Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopd
         " WHERE i.id = $1";
     /* clang-format on */
     db_lookup_t rc = db_query_one(db, sql, &p, &r);
-    if (rc != DB_FOUND) {
-        return NULL;
-    }
-    Lkip__InstanceStatus *s = xmalloc(sizeof *s);
-    lkip__instance_status__init(s);
-    s->id = db_res_int(r, 0, 0);
-    s->org_code = s_dup(r, 0, 1);
-    s->sop_code = s_dup(r, 0, 2);
-    s->sop_version = (int32_t)db_res_int(r, 0, 3);
-    s->sop_title = s_dup(r, 0, 4);
-    s->period = s_dup(r, 0, 5);
-    s->state = s_dup(r, 0, 6);
-    s->current_step = (int32_t)db_res_int(r, 0, 7);
-    s->steps = (int32_t)db_res_int(r, 0, 8);
-    s->started_at = db_res_int(r, 0, 9);
-    s->started_by = s_dup(r, 0, 10);
-    s->finished_at = db_res_int(r, 0, 11);
-    s->letter_number = s_dup(r, 0, 12);
-    s->archive_sha256 = s_dup(r, 0, 13);
-    s->archive_ref = s_dup(r, 0, 14);
-    s->archive_version = (int32_t)db_res_int(r, 0, 15);
-    s->time_zone = s_dup(r, 0, 16);
-    s->started_as = s_dup(r, 0, 17);
+    if (rc != DB_FOUND)
+        return rc;
+    *row = (db_status_row_t){
+        .id = db_res_int(r, 0, 0),
+        .org_code = s_dup(r, 0, 1),
+        .sop_code = s_dup(r, 0, 2),
+        .sop_version = (int)db_res_int(r, 0, 3),
+        .sop_title = s_dup(r, 0, 4),
+        .period = s_dup(r, 0, 5),
+        .state = s_dup(r, 0, 6),
+        .current_step = (int)db_res_int(r, 0, 7),
+        .steps = (int)db_res_int(r, 0, 8),
+        .started_at = db_res_int(r, 0, 9),
+        .started_by = s_dup(r, 0, 10),
+        .finished_at = db_res_int(r, 0, 11),
+        .letter_number = s_dup(r, 0, 12),
+        .archive_sha256 = s_dup(r, 0, 13),
+        .archive_ref = s_dup(r, 0, 14),
+        .archive_version = (int)db_res_int(r, 0, 15),
+        .time_zone = s_dup(r, 0, 16),
+        .started_as = s_dup(r, 0, 17),
+    };
     db_res_free(&r);
-    if (detail && !(s_runs(db, instance_id, def, s) && s_units(db, instance_id, s) &&
-                    s_documents(db, instance_id, s))) {
-        lkip__instance_status__free_unpacked(s, NULL);
-        return NULL;
+    if (detail && !(s_runs(db, instance_id, row) && s_units(db, instance_id, row) &&
+                    s_documents(db, instance_id, row)))
+        return DB_FAILED;
+    return DB_FOUND;
+}
+
+void db_status_row_clear(db_status_row_t *row)
+{
+    char **strs[] = {&row->org_code,    &row->sop_code,   &row->sop_title,     &row->period,
+                     &row->state,       &row->started_by, &row->letter_number, &row->archive_sha256,
+                     &row->archive_ref, &row->time_zone,  &row->started_as};
+    for (size_t i = 0; i < ARRAY_LEN(strs); i++)
+        free(*strs[i]);
+    for (int i = 0; i < row->n_runs; i++) {
+        db_run_row_t *x = &row->runs[i];
+        free(x->state);
+        free(x->finished_by);
+        free(x->outcome);
+        free(x->note);
+        free(x->finished_as);
     }
-    return s;
+    free(row->runs);
+    for (int i = 0; i < row->n_units; i++) {
+        db_unit_row_t *u = &row->units[i];
+        free(u->unit_code);
+        free(u->unit_name);
+        free(u->state);
+        free(u->submitted_by);
+    }
+    free(row->units);
+    for (int i = 0; i < row->n_documents; i++)
+        db_document_row_clear(&row->documents[i]);
+    free(row->documents);
+    memset(row, 0, sizeof *row);
 }
 
 int db_report_instances(db_t *db, int64_t org_id, int limit, int64_t **ids, int64_t **def_ids)
@@ -368,17 +385,7 @@ db_lookup_t db_report_document(db_t *db, int64_t instance_id, int version, int64
                                   &p, &r);
     if (rc != DB_FOUND)
         return rc;
-    *row = (db_document_row_t){
-        .version = (int)db_res_int(r, 0, 0),
-        .step_no = (int)db_res_int(r, 0, 1),
-        .round = (int)db_res_int(r, 0, 2),
-        .file_name = s_dup(r, 0, 3),
-        .size = db_res_int(r, 0, 4),
-        .sha256 = s_dup(r, 0, 5),
-        .uploaded_by = s_dup(r, 0, 6),
-        .uploaded_at = db_res_int(r, 0, 7),
-        .uploaded_as = s_dup(r, 0, 8),
-    };
+    s_document_row(r, 0, row);
     if (max > 0)
         row->content = db_res_bytes(r, 0, DOC_N_COLUMNS, &row->content_len);
     db_res_free(&r);

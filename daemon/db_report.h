@@ -1,6 +1,5 @@
 /* db_report — read-only queries that answer the status, tasks, history and document commands.
- * History, documents and unit tasks come back as rows (the commands build their replies); the
- * status is still built straight into its message (heap pieces, freed with the reply). The capaian
+ * Every query returns rows; the commands build their replies (cmd_flow, cmd_transfer). The capaian
  * command has db_analysis. Worker thread. */
 #ifndef LKIP_DB_REPORT_H
 #define LKIP_DB_REPORT_H
@@ -10,10 +9,67 @@
 #include "sopdef.h"
 #include "wire.h"
 
-/* The status of one instance: header, and with detail its runs, unit tasks and documents.
- * def gives step titles and roles. Returns NULL on a database error. */
-Lkip__InstanceStatus *db_report_status(db_t *db, int64_t instance_id, const sopdef_t *def,
-                                       bool detail);
+struct db_document_row;
+
+/* A step run of an instance, as stored. Owned strings. */
+typedef struct {
+    int step_no;
+    int round;
+    char *state;
+    int64_t assigned_at;
+    int64_t due_at;
+    int64_t finished_at;
+    char *finished_by; /* "" while open */
+    char *outcome;     /* "" while open */
+    char *note;
+    char *finished_as;
+} db_run_row_t;
+
+/* A unit data task of an instance, as stored. Owned strings. */
+typedef struct {
+    char *unit_code;
+    char *unit_name;
+    char *state;
+    int64_t due_at;
+    int64_t submitted_at;
+    char *submitted_by; /* "" when none */
+    int version;
+    int rows; /* of its current data */
+} db_unit_row_t;
+
+/* One instance as stored: its header and, with detail, its runs, unit tasks and documents
+ * (db_status_row_clear). */
+typedef struct {
+    int64_t id;
+    char *org_code;
+    char *sop_code;
+    int sop_version;
+    char *sop_title;
+    char *period;
+    char *state;
+    int current_step; /* 0 when finished */
+    int steps;
+    int64_t started_at;
+    char *started_by;
+    int64_t finished_at;
+    char *letter_number;
+    char *archive_sha256;
+    char *archive_ref;
+    int archive_version;
+    char *time_zone;
+    char *started_as;
+    db_run_row_t *runs;
+    int n_runs;
+    db_unit_row_t *units;
+    int n_units;
+    struct db_document_row *documents; /* no content */
+    int n_documents;
+} db_status_row_t;
+
+/* The status of one instance into *row (cleared by the caller in every case); with detail its
+ * runs, unit tasks and documents too. */
+db_lookup_t db_report_status(db_t *db, int64_t instance_id, bool detail, db_status_row_t *row) WUR;
+void db_status_row_clear(db_status_row_t *row);
 
 /* Ids and definition ids of the instances of org_id, newest first (at most limit).
  * Returns the count or -1; caller frees both arrays. */
