@@ -167,6 +167,10 @@ static void s_apply_row(board_t *self, const Lkip__Event *ev)
 
 void board_apply_event(board_t *self, const Lkip__Event *ev)
 {
+    if (ev->seq == 0) { /* a board hint: something changed, nothing to show of it */
+        self->stale = true;
+        return;
+    }
     free(self->strip[self->strip_head]);
     self->strip[self->strip_head] = clitext_event(ev);
     self->strip_head = (self->strip_head + 1) % BOARD_STRIP;

@@ -41,7 +41,9 @@ const Lkip__BoardReply *board_snapshot(const board_t *self);
 /* The daemon's time now, from local time now and the offset seen at the last snapshot. */
 int64_t board_now(const board_t *self, int64_t now);
 
-/* Applies a pushed event (see above) and puts it on the strip. */
+/* Applies a pushed event (see above) and puts it on the strip. A board hint (seq 0: something
+ * changed in the organisation that the user was not told of) only makes the board want a fresh
+ * snapshot. */
 void board_apply_event(board_t *self, const Lkip__Event *ev);
 /* True when a fresh snapshot should be asked for (an event, a reconnection, a due time passed
  * at daemon time board_now). */

@@ -5,7 +5,8 @@
  * user's events applied as the stream pushes them (the same subscription, sequence numbers and
  * acknowledgements as lkip watch, through evstream, with a position file of its own so that
  * watch and monitor each get every event), a fresh snapshot after every burst of events, after a
- * reconnection and when a due time passes; nothing is polled. Keys: arrows (and j/k) move, Enter
+ * board hint (the daemon's word that something changed in the organisation that this user was
+ * not told of), after a reconnection and when a due time passes; nothing is polled. Keys: arrows (and j/k) move, Enter
  * shows the selected instance's timeline, t shows only overdue rows, r asks for a fresh
  * snapshot, q quits. Usable at 80x24; without colour under NO_COLOR or on a mono terminal
  * (overdue rows are then bold and marked "!"). The main thread only. */
@@ -442,8 +443,8 @@ static int s_events(monitor_t *m)
         if (got == 0)
             return EXIT_OK;
         board_apply_event(m->board, ev->event);
-        if (evstream_take(m->stream, ev->event, s_taken, m) != 0) {
-            /* s_taken never refuses */
+        if (ev->event->seq != 0 && evstream_take(m->stream, ev->event, s_taken, m) != 0) {
+            /* s_taken never refuses; a board hint (seq 0) is not taken */
         }
         wire_free(&ev);
         m->dirty = true;
@@ -538,6 +539,7 @@ int cli_monitor(cli_t *cli, int argc, char **argv)
     monitor_t m = {.cli = cli, .board = board_new(), .dirty = true};
     static const evstream_hooks_t hooks = {.state = s_state, .error = s_error};
     m.stream = evstream_new(cli, "monitor-seq", &hooks, &m);
+    evstream_board_hints(m.stream); /* changes nobody told this user of */
     rc = evstream_start(m.stream);
     if (rc == EXIT_OK) {
         board_set_conn(m.board, BOARD_LIVE, NULL);

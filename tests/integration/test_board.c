@@ -9,7 +9,8 @@
  *   - lkip monitor in a pseudo-terminal (forkpty, TERM=xterm-256color, 80x24, libvterm as the
  *     terminal): its rows after events arrive, the overdue row (red) after the clock moves, a
  *     redraw on resize, the reconnect banner while its lkipd is down, and a correct board after
- *     it comes back; lkip monitor --once as text and JSON;
+ *     it comes back; the Kepala Dinas's board following a change he was not told of (board
+ *     hints); lkip monitor --once as text and JSON;
  *   - lkip watch --exec: exactly once across a kill -9 of watch between the command's work and
  *     the acknowledgement (the duplicate has the same LKIP_EVENT_SEQ), retries of a failing
  *     command, a hanging command timed out, a command that never succeeds given up and logged;
@@ -775,6 +776,28 @@ static void test_monitor_in_terminal(void **state)
     free(conf);
 }
 
+/* The Kepala Dinas's board follows a change nobody told him of (the Kasubag's step 2 done,
+ * step 3 hers): the daemon's board hint makes it ask for a fresh board; the hint itself puts
+ * nothing on the strip. */
+static void test_monitor_follows_untold_changes(void **state)
+{
+    s_clock_to("2026-03-02 08:00");
+    s_start(s_w.c_kadis, "2026");
+    char *conf = s_conf("kadis", s_w.d);
+    term_t t;
+    s_term_open(&t, conf, 24, 80);
+    const char *first[] = {"Papan pemantauan DKIP", "2/11 Format data", NULL};
+    free(s_term_wait(&t, first, NULL));
+
+    s_done(s_w.c_kasubag, "2026", 2);
+    const char *moved[] = {"3/11 Sebar format", NULL};
+    char *screen = s_term_wait(&t, moved, "2/11 Format");
+    assert_null(strstr(screen, "LKIP/2026 langkah 2"));
+    free(screen);
+    assert_int_equal(s_term_close(&t), 0);
+    free(conf);
+}
+
 /* lkip monitor --once: the board as text and as JSON, for scripts, cron and e-mail. */
 static void test_monitor_once(void **state)
 {
@@ -1036,6 +1059,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_board_scripted_day, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_board_statement_bound, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_monitor_in_terminal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_follows_untold_changes, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_monitor_once, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_exec_exactly_once_across_kill, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_exec_retries_timeout_and_gives_up, s_setup,
