@@ -442,9 +442,35 @@ static char *s_tag(const char *name)
     return strbuf_take(&sb);
 }
 
+/* The conninfos of the harness database and of "postgres": on the cluster folder's socket, or,
+ * with hosts, on whichever of them is the primary (multi-host URI). 0 or -1. */
+static int s_conninfos(harness_t *h, const char *hosts)
+{
+    if (hosts) {
+        const char *uri = "postgresql://lkip@%s/%s?target_session_attrs=read-write"
+                          "&connect_timeout=3";
+        h->conninfo = xasprintf(uri, hosts, h->dbname);
+        h->admin_conninfo = xasprintf(uri, hosts, "postgres");
+        return 0;
+    }
+    char *port_file = xasprintf("%s/port", h->pgdir);
+    char *port = s_read_trimmed(port_file);
+    free(port_file);
+    if (!port) {
+        fprintf(stderr, "harness: no port file in cluster folder \"%s\"\n", h->pgdir);
+        return -1;
+    }
+    h->conninfo = xasprintf("host=%s port=%s user=lkip dbname=%s connect_timeout=10", h->pgdir,
+                            port, h->dbname);
+    h->admin_conninfo =
+        xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=10", h->pgdir, port);
+    free(port);
+    return 0;
+}
+
 /* Makes the harness; own_cluster: start a cluster of our own even when LKIP_TEST_PGDIR names a
- * shared one. */
-static harness_t *s_new(const char *name, bool own_cluster)
+ * shared one; hosts: on a replicated formation instead (see harness_new_on). */
+static harness_t *s_new(const char *name, bool own_cluster, const char *hosts)
 {
     harness_t *h = xcalloc(1, sizeof *h);
     h->name = xstrdup(name);
@@ -477,22 +503,14 @@ static harness_t *s_new(const char *name, bool own_cluster)
     }
 
     const char *shared = getenv("LKIP_TEST_PGDIR");
-    if (!own_cluster && shared && *shared)
+    if (hosts)
+        ; /* the formation's clusters are not the harness's */
+    else if (!own_cluster && shared && *shared)
         h->pgdir = xstrdup(shared);
     else if (s_start_own_cluster(h) != 0)
         goto fail;
-    char *port_file = xasprintf("%s/port", h->pgdir);
-    char *port = s_read_trimmed(port_file);
-    free(port_file);
-    if (!port) {
-        fprintf(stderr, "harness: no port file in cluster folder \"%s\"\n", h->pgdir);
+    if (s_conninfos(h, hosts) != 0)
         goto fail;
-    }
-    h->conninfo = xasprintf("host=%s port=%s user=lkip dbname=%s connect_timeout=10", h->pgdir,
-                            port, h->dbname);
-    h->admin_conninfo =
-        xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=10", h->pgdir, port);
-    free(port);
     if (s_database_sql(h, "CREATE DATABASE", "") != 0)
         goto fail;
     h->db_created = true;
@@ -511,12 +529,29 @@ fail:
 
 harness_t *harness_new(const char *name)
 {
-    return s_new(name, false);
+    return s_new(name, false, NULL);
 }
 
 harness_t *harness_new_own_cluster(const char *name)
 {
-    return s_new(name, true);
+    return s_new(name, true, NULL);
+}
+
+harness_t *harness_new_on(const char *name, const char *hosts)
+{
+    return s_new(name, false, hosts);
+}
+
+const char *harness_sql_dbname(const harness_t *h)
+{
+    return h->dbname;
+}
+
+void harness_sql_reset(harness_t *h)
+{
+    if (h->pg)
+        PQfinish(h->pg);
+    h->pg = NULL;
 }
 
 int harness_pg(harness_t *h, const char *action)

@@ -40,6 +40,18 @@ harness_t *harness_new(const char *name);
  * disturbing the other tests of the run. Caller owns the result. */
 harness_t *harness_new_own_cluster(const char *name);
 
+/* Like harness_new, but on a replicated formation (scripts/ha.sh): hosts is its nodes as
+ * "host:port,host:port", and the database and lkipd's conninfo is a multi-host URI with
+ * target_session_attrs=read-write, so that both follow the primary. Caller owns the result. */
+harness_t *harness_new_on(const char *name, const char *hosts);
+
+/* The name of the harness database. */
+const char *harness_sql_dbname(const harness_t *h);
+
+/* Closes the probe connection of the SQL helpers; the next one connects again (after the
+ * primary moved). */
+void harness_sql_reset(harness_t *h);
+
 /* Runs scripts/pg.sh action ("restart", "kill", "start" or "stop") on the harness's own
  * cluster and closes the probe connection (the next SQL probe connects again). "kill" stops
  * PostgreSQL at once (SIGQUIT, crash recovery at the next start). Returns 0, or -1 when the
