@@ -878,6 +878,7 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
     int k = 0;
     const char *failed = NULL;
     int64_t probe_at = 0, disrupted = t0;
+    bool probed = false; /* failed names what the probe found */
     for (;;) {
         bool all = true;
         for (int i = 0; i < n_agents; i++)
@@ -886,6 +887,7 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
             break;
         if (!failed && s_load.probe && monotonic_ms() >= probe_at) {
             failed = s_load.probe();
+            probed = failed != NULL;
             if (failed)
                 atomic_store(&s_load.abort, true);
             probe_at = monotonic_ms() + PROBE_EVERY_MS;
@@ -909,7 +911,7 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
         pthread_join(agents[i].thread, NULL);
     if (failed) {
         harness_dump_logs(s_w.h);
-        fail_msg("disruption %d: %s", k, failed);
+        fail_msg("%s %d: %s", probed ? "probe, after disruption" : "disruption", k, failed);
     }
     int64_t took = monotonic_ms() - t0;
 
