@@ -44,7 +44,7 @@ struct db {
     char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
-    int64_t retry_at; /* monotonic ms of the next reconnect attempt; 0: not known broken */
+    int64_t retry_at;   /* monotonic ms of the next reconnect attempt; 0: not known broken */
     int64_t statements; /* statements sent on this connection since it was made (db_statements) */
 };
 

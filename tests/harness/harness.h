@@ -58,6 +58,16 @@ void harness_sql_reset(harness_t *h);
  * script failed (its output on stderr) or the cluster is shared (see harness_new_own_cluster). */
 int harness_pg(harness_t *h, const char *action);
 
+/* A streaming standby of the harness's own cluster (harness_new_own_cluster), for tests of
+ * fail-over without a fail-over manager: "create" (a base backup, started on a port of its own),
+ * "promote" (a new timeline: the own cluster, still read-write, is then a primary left behind),
+ * "stop" and "start". harness_destroy stops it. Returns 0 or -1 (the reason on stderr). */
+int harness_pg_standby(harness_t *h, const char *action);
+
+/* "host=<standby>,<own cluster> port=..." conninfo of the harness database, the standby first
+ * (caller frees); NULL without a standby. */
+char *harness_standby_first_conninfo(harness_t *h);
+
 /* Stops every daemon (SIGTERM, SIGKILL after a timeout), closes every client, drops the
  * database, stops the harness's own cluster, removes the temp folder (unless LKIP_KEEP_TMP=1).
  * Accepts NULL; nulls the caller's pointer. With LKIP_DUMP_LOGS=1 the daemon logs are printed

@@ -2300,7 +2300,109 @@ static void test_repeat_after_giving_up_gets_the_original_answer(void **state)
     s_world_close();
 }
 
-/* ---- 10. PostgreSQL fail-over (make check-ha) ------------------------------------------------ */
+/* ---- 10. a primary left behind is refused ------------------------------------------------------ */
+
+/* Instances of the test definition with period on the server of conninfo (-1: unreachable). */
+static long long s_instances_at(const char *conninfo, const char *period)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    const char *params[2] = {DEF_CODE, period};
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexecParams(c,
+                                     "SELECT count(*) FROM instances WHERE sop_code = $1 AND"
+                                     " period = $2",
+                                     2, NULL, params, NULL, NULL, 0)
+                      : NULL;
+    long long n = r && PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    PQfinish(c);
+    return n;
+}
+
+/* The ping's database node as "port/timeline"; "" when it was not answered 200. */
+static void s_ping_node(lkipc_t *c, char *out, size_t len)
+{
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    Lkip__Envelope *reply = NULL;
+    out[0] = '\0';
+    if (lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == LKIP__STATUS__OK)
+        snprintf(out, len, "%d/%d", (int)reply->reply->pong->database->port,
+                 (int)reply->reply->pong->database->timeline);
+    wire_free(&reply);
+}
+
+/* Split brain as issue 13 found it: a standby promoted (timeline 2) while the old primary still
+ * runs read-write on timeline 1, both in lkipd's host list. lkipd is on the new primary; when it
+ * goes away, libpq reaches the old one, which lkipd refuses (a loud error naming it): requests
+ * get 503 and nothing is written there. When the new primary is back, the same request is
+ * accepted there, once. */
+static void test_primary_left_behind_refused(void **state)
+{
+    int64_t t_world = monotonic_ms();
+    s_world("dv_split", true, 1, NULL);
+    assert_int_equal(harness_daemon_stop(s_w.daemons[0], SIGTERM), 0);
+    int64_t t_standby = monotonic_ms();
+    assert_int_equal(harness_pg_standby(s_w.h, "create"), 0);
+    assert_int_equal(harness_pg_standby(s_w.h, "promote"), 0);
+    printf("# cluster and users in %lld ms, standby made and promoted in %lld ms\n",
+           (long long)(t_standby - t_world), (long long)(monotonic_ms() - t_standby));
+    char *ci = harness_standby_first_conninfo(s_w.h);
+    assert_non_null(ci);
+    char *set = xasprintf("database=%s", ci);
+    const char *const sets[] = {set, NULL};
+    harness_daemon_t *d = s_daemon(sets);
+    lkipc_t *c = s_client(d, &s_w.staf[0]);
+    char before[32], node[32];
+    s_ping_node(c, before, sizeof before);
+    assert_true(strstr(before, "/2") != NULL); /* the promoted standby, timeline 2 */
+
+    assert_int_equal(harness_pg_standby(s_w.h, "stop"), 0);
+    Lkip__Envelope req;
+    Lkip__StartRequest body;
+    s_start_req(&req, &body, "split-1");
+    int status = 0;
+    int64_t t0 = monotonic_ms();
+    while (monotonic_ms() - t0 < WAIT_MS &&
+           !(status == LKIP__STATUS__UNAVAILABLE && s_count_in_logs("older than timeline 2"))) {
+        Lkip__Envelope *reply = harness_call_ok(c, &req);
+        status = (int)reply->reply->status;
+        assert_int_equal(status, LKIP__STATUS__UNAVAILABLE);
+        wire_free(&reply);
+        s_pause_ms(50);
+    }
+    assert_int_equal(status, LKIP__STATUS__UNAVAILABLE);
+    printf("# the old primary refused after %lld ms\n", (long long)(monotonic_ms() - t0));
+    assert_true(s_count_in_logs("is on timeline 1, older than timeline 2") > 0);
+    s_ping_node(c, node, sizeof node);
+    assert_string_equal(node, ""); /* no answer from the old primary */
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM instances", NULL), 0);
+
+    assert_int_equal(harness_pg_standby(s_w.h, "start"), 0);
+    t0 = monotonic_ms();
+    while (status != LKIP__STATUS__CREATED && monotonic_ms() - t0 < WAIT_MS) {
+        Lkip__Envelope *reply = harness_call_ok(c, &req); /* the same request_id */
+        status = (int)reply->reply->status;
+        wire_free(&reply);
+        if (status == LKIP__STATUS__UNAVAILABLE)
+            s_pause_ms(50);
+    }
+    assert_int_equal(status, LKIP__STATUS__CREATED);
+    printf("# accepted on the new primary %lld ms after it was started again\n",
+           (long long)(monotonic_ms() - t0));
+    s_ping_node(c, node, sizeof node);
+    assert_string_equal(node, before);
+    assert_int_equal(s_instances_at(ci, "split-1"), 1); /* the new primary is first in ci */
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM instances", NULL), 0);
+    harness_client_close(s_w.h, &c);
+    free(set);
+    free(ci);
+    s_world_close();
+}
+
+/* ---- 11. PostgreSQL fail-over (make check-ha) ------------------------------------------------ */
 
 /* A pg_auto_failover formation made by scripts/ha.sh (LKIP_TEST_HA: its folder,
  * LKIP_TEST_HA_HOSTS: its nodes); the harness database and lkipd's conninfo are its multi-host
@@ -2361,8 +2463,8 @@ static const char *s_ha_disrupt(int k)
     int64_t t0 = monotonic_ms();
     if (s_ha(actions[k], NULL, 0) != 0)
         return "scripts/ha.sh failed (see ha-test.log in the formation's folder)";
-    printf("# disruption %d (%s): the formation was whole again after %lld ms\n", k + 1,
-           actions[k], (long long)(monotonic_ms() - t0));
+    printf("# disruption %d (%s): the formation was whole again after %lld ms\n", k + 1, actions[k],
+           (long long)(monotonic_ms() - t0));
     char primary[128], answered[128];
     if (s_ha("primary", primary, sizeof primary) != 0)
         return "scripts/ha.sh primary failed";
@@ -2391,8 +2493,8 @@ static const char *s_ha_probe(void)
         if (!port)
             continue;
         *port++ = '\0';
-        char *ci = xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=2", hp,
-                             port);
+        char *ci =
+            xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=2", hp, port);
         PGconn *c = PQconnectdb(ci);
         free(ci);
         const char *params[1] = {dbname};
@@ -2482,6 +2584,7 @@ int main(void)
         cmocka_unit_test_teardown(test_acks_lost_in_a_crash_are_stored_after_restart, s_teardown),
         cmocka_unit_test_teardown(test_outage_as_users_live_it, s_teardown),
         cmocka_unit_test_teardown(test_repeat_after_giving_up_gets_the_original_answer, s_teardown),
+        cmocka_unit_test_teardown(test_primary_left_behind_refused, s_teardown),
     };
     /* make check-ha runs the fail-over test alone, on the formation it made */
     const struct CMUnitTest ha[] = {
