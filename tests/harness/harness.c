@@ -589,8 +589,8 @@ static int s_pg_script(harness_t *h, const char *tag, const char *action, const 
                        const char *src)
 {
     char *script = xasprintf("%s/scripts/pg.sh", h->srcdir);
-    char *const argv[] = {"/usr/bin/env", "PG_FAST=1", script, (char *)action, (char *)dir,
-                          (char *)src, NULL};
+    char *const argv[] = {"/usr/bin/env", "PG_FAST=1", script, (char *)action,
+                          (char *)dir,    (char *)src, NULL};
     char *log = xasprintf("%s/pg-%s-%s.log", h->tmp, tag, action);
     int rc = s_run(argv, log, 120000);
     if (rc != 0) {

@@ -2300,7 +2300,7 @@ static void test_repeat_after_giving_up_gets_the_original_answer(void **state)
     s_world_close();
 }
 
-/* ---- 10. a primary left behind is refused ------------------------------------------------------ */
+/* ---- 10. a primary left behind is refused ---------------------------------------------------- */
 
 /* Instances of the test definition with period on the server of conninfo (-1: unreachable). */
 static long long s_instances_at(const char *conninfo, const char *period)
