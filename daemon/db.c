@@ -258,22 +258,51 @@ static int s_open(db_t *db)
     return db->node ? s_identify(db) : 0;
 }
 
-/* The conninfo with a connect timeout unless it names one: key=value or URI form (a URI's
- * query begins with '?', further parameters with '&'). */
-static char *s_with_timeout(const char *conninfo)
+/* True when the conninfo (key=value or URI) names several hosts. */
+static bool s_several_hosts(const char *conninfo)
 {
-    if (strstr(conninfo, "connect_timeout"))
-        return xstrdup(conninfo);
-    if (strncmp(conninfo, "postgres://", 11) == 0 || strncmp(conninfo, "postgresql://", 13) == 0)
-        return xasprintf("%s%cconnect_timeout=" DB_CONNECT_TIMEOUT, conninfo,
-                         strchr(conninfo, '?') ? '&' : '?');
-    return xasprintf("%s connect_timeout=" DB_CONNECT_TIMEOUT, conninfo);
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    bool several = false;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) && o->val &&
+            strchr(o->val, ','))
+            several = true;
+    PQconninfoFree(opts);
+    return several;
+}
+
+/* conninfo with one more parameter: key=value or URI form (a URI's query begins with '?',
+ * further parameters with '&'). Takes conninfo. */
+static char *s_add_param(char *conninfo, const char *param)
+{
+    bool uri =
+        strncmp(conninfo, "postgres://", 11) == 0 || strncmp(conninfo, "postgresql://", 13) == 0;
+    char *out = xasprintf("%s%c%s", conninfo,
+                          !uri                    ? ' '
+                          : strchr(conninfo, '?') ? '&'
+                                                  : '?',
+                          param);
+    free(conninfo);
+    return out;
+}
+
+/* The conninfo lkipd connects with: a connect timeout unless it names one (a dead host must not
+ * hold a thread for long), and with several hosts target_session_attrs=read-write unless it
+ * names it (libpq then passes over standbys by itself; lkipd could only refuse them). */
+static char *s_with_defaults(const char *conninfo)
+{
+    char *ci = xstrdup(conninfo);
+    if (!strstr(ci, "connect_timeout"))
+        ci = s_add_param(ci, "connect_timeout=" DB_CONNECT_TIMEOUT);
+    if (!strstr(ci, "target_session_attrs") && s_several_hosts(ci))
+        ci = s_add_param(ci, "target_session_attrs=read-write");
+    return ci;
 }
 
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen)
 {
     db_t *db = xcalloc(1, sizeof *db);
-    db->conninfo = s_with_timeout(conninfo);
+    db->conninfo = s_with_defaults(conninfo);
     db->node = node;
     snprintf(db->who, sizeof db->who, "%s", who ? who : "main");
     backoff_init(&db->backoff, DB_RETRY_FIRST_MS, DB_RETRY_YOUNG_MS);

@@ -55,7 +55,8 @@ void db_identity(const db_t *db, db_ident_t *out);
 
 /* Connects (blocking) and, with a node, checks and records the server's identity; who names the
  * connection in logs ("worker 1"). A conninfo without connect_timeout gets 3 s, so that a dead
- * host never stalls a thread for long. Returns NULL with err set when the server cannot be
+ * host never stalls a thread for long; one naming several hosts without target_session_attrs
+ * gets read-write, so that libpq passes over standbys. Returns NULL with err set when the server cannot be
  * reached or is refused. */
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen);
 void db_destroy(db_t **db);

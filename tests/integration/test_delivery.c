@@ -2346,16 +2346,30 @@ static void test_primary_left_behind_refused(void **state)
     assert_int_equal(harness_daemon_stop(s_w.daemons[0], SIGTERM), 0);
     int64_t t_standby = monotonic_ms();
     assert_int_equal(harness_pg_standby(s_w.h, "create"), 0);
-    assert_int_equal(harness_pg_standby(s_w.h, "promote"), 0);
-    printf("# cluster and users in %lld ms, standby made and promoted in %lld ms\n",
-           (long long)(t_standby - t_world), (long long)(monotonic_ms() - t_standby));
     char *ci = harness_standby_first_conninfo(s_w.h);
     assert_non_null(ci);
     char *set = xasprintf("database=%s", ci);
     const char *const sets[] = {set, NULL};
+
+    /* the standby first in the list, no target_session_attrs: lkipd adds read-write and lands on
+     * the primary (it would refuse the standby) */
+    const char *port = strstr(harness_conninfo(s_w.h), " port=");
+    assert_non_null(port);
+    char primary[32], node[32];
+    snprintf(primary, sizeof primary, "%d/1", atoi(port + strlen(" port=")));
     harness_daemon_t *d = s_daemon(sets);
     lkipc_t *c = s_client(d, &s_w.staf[0]);
-    char before[32], node[32];
+    s_ping_node(c, node, sizeof node);
+    assert_string_equal(node, primary);
+    harness_client_close(s_w.h, &c);
+    assert_int_equal(harness_daemon_stop(d, SIGTERM), 0);
+
+    assert_int_equal(harness_pg_standby(s_w.h, "promote"), 0);
+    printf("# cluster and users in %lld ms, standby made and promoted in %lld ms\n",
+           (long long)(t_standby - t_world), (long long)(monotonic_ms() - t_standby));
+    d = s_daemon(sets);
+    c = s_client(d, &s_w.staf[0]);
+    char before[32];
     s_ping_node(c, before, sizeof before);
     assert_true(strstr(before, "/2") != NULL); /* the promoted standby, timeline 2 */
 
