@@ -6,6 +6,7 @@
 #   make check      set up what is missing, build, run every test (unit + integration)
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
+#   make check-ha   lkipd on a pg_auto_failover formation that fails over under load (README)
 #   make bench      the benchmark (see bench/)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
@@ -67,7 +68,7 @@ TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check \
+.PHONY: all tests deps check check-asan check-office check-ha run stop bench clean format compose-check \
         fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -97,6 +98,12 @@ check-office:
 	@scripts/deps.sh --office
 	@$(MAKE) --no-print-directory $(DRAFT_BENCH)
 	@BUILD=$(BUILD) scripts/check-office.sh
+
+# PostgreSQL fail-over under load on a pg_auto_failover formation (README, deploy/HA.md)
+check-ha:
+	@scripts/deps.sh --ha
+	@$(MAKE) --no-print-directory $(LKIPD) $(BUILD)/tests/test_delivery
+	@BUILD=$(BUILD) scripts/check-ha.sh
 
 run:
 	@scripts/deps.sh

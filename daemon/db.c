@@ -36,6 +36,7 @@ struct db {
     dbnode_t *node;      /* not owned; NULL: no identity checks */
     char who[32];        /* for logs */
     unsigned generation; /* of node when this connection was made */
+    db_ident_t ident;    /* the server it is on (s_identify) */
     int64_t down_since;  /* monotonic ms when the outage began; 0: up */
     backoff_t backoff;
     char sqlstate[6];
@@ -43,7 +44,7 @@ struct db {
     char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
-    int64_t retry_at; /* monotonic ms of the next reconnect attempt; 0: not known broken */
+    int64_t retry_at;   /* monotonic ms of the next reconnect attempt; 0: not known broken */
     int64_t statements; /* statements sent on this connection since it was made (db_statements) */
 };
 
@@ -233,6 +234,10 @@ static int s_identify(db_t *db)
         db->conn = NULL;
         return -1;
     }
+    snprintf(db->ident.host, sizeof db->ident.host, "%s", host);
+    db->ident.port = port;
+    snprintf(db->ident.system_id, sizeof db->ident.system_id, "%s", sys);
+    db->ident.timeline = timeline;
     if (moved)
         log_warn("database primary moved to %s:%d (timeline %d): every connection follows", host,
                  port, timeline);
@@ -253,14 +258,51 @@ static int s_open(db_t *db)
     return db->node ? s_identify(db) : 0;
 }
 
+/* True when the conninfo (key=value or URI) names several hosts. */
+static bool s_several_hosts(const char *conninfo)
+{
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    bool several = false;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) && o->val &&
+            strchr(o->val, ','))
+            several = true;
+    PQconninfoFree(opts);
+    return several;
+}
+
+/* conninfo with one more parameter: key=value or URI form (a URI's query begins with '?',
+ * further parameters with '&'). Takes conninfo. */
+static char *s_add_param(char *conninfo, const char *param)
+{
+    bool uri =
+        strncmp(conninfo, "postgres://", 11) == 0 || strncmp(conninfo, "postgresql://", 13) == 0;
+    char *out = xasprintf("%s%c%s", conninfo,
+                          !uri                    ? ' '
+                          : strchr(conninfo, '?') ? '&'
+                                                  : '?',
+                          param);
+    free(conninfo);
+    return out;
+}
+
+/* The conninfo lkipd connects with: a connect timeout unless it names one (a dead host must not
+ * hold a thread for long), and with several hosts target_session_attrs=read-write unless it
+ * names it (libpq then passes over standbys by itself; lkipd could only refuse them). */
+static char *s_with_defaults(const char *conninfo)
+{
+    char *ci = xstrdup(conninfo);
+    if (!strstr(ci, "connect_timeout"))
+        ci = s_add_param(ci, "connect_timeout=" DB_CONNECT_TIMEOUT);
+    if (!strstr(ci, "target_session_attrs") && s_several_hosts(ci))
+        ci = s_add_param(ci, "target_session_attrs=read-write");
+    return ci;
+}
+
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen)
 {
     db_t *db = xcalloc(1, sizeof *db);
-    /* a key=value conninfo gets a connect timeout unless it names one (URIs carry their own) */
-    bool uri = strncmp(conninfo, "postgres", 8) == 0;
-    db->conninfo = uri || strstr(conninfo, "connect_timeout")
-                       ? xstrdup(conninfo)
-                       : xasprintf("%s connect_timeout=" DB_CONNECT_TIMEOUT, conninfo);
+    db->conninfo = s_with_defaults(conninfo);
     db->node = node;
     snprintf(db->who, sizeof db->who, "%s", who ? who : "main");
     backoff_init(&db->backoff, DB_RETRY_FIRST_MS, DB_RETRY_YOUNG_MS);
@@ -291,9 +333,18 @@ bool db_alive(db_t *db)
     return db->conn && PQstatus(db->conn) == CONNECTION_OK;
 }
 
+void db_identity(const db_t *db, db_ident_t *out)
+{
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+        *out = db->ident;
+    else
+        *out = (db_ident_t){0};
+}
+
 int db_reset(db_t *db)
 {
     s_forget_statements(db); /* prepared statements die with the connection */
+    db->ident = (db_ident_t){0};
     PQfinish(db->conn);
     db->conn = NULL;
     return s_open(db);

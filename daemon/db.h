@@ -42,9 +42,21 @@ void dbnode_destroy(dbnode_t **self_p);
 /* "host:port, timeline N, system S" of the primary the connections are on, for logs and ping. */
 void dbnode_describe(dbnode_t *self, char *buf, size_t len);
 
+/* The server a connection is on, as read when it connected. */
+typedef struct {
+    char host[128]; /* "" when not known (a connection made without a node) */
+    int port;
+    char system_id[32];
+    int timeline;
+} db_ident_t;
+
+/* The identity of the server db is on (zeroed when it was made without a node or is down). */
+void db_identity(const db_t *db, db_ident_t *out);
+
 /* Connects (blocking) and, with a node, checks and records the server's identity; who names the
  * connection in logs ("worker 1"). A conninfo without connect_timeout gets 3 s, so that a dead
- * host never stalls a thread for long. Returns NULL with err set when the server cannot be
+ * host never stalls a thread for long; one naming several hosts without target_session_attrs
+ * gets read-write, so that libpq passes over standbys. Returns NULL with err set when the server cannot be
  * reached or is refused. */
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen);
 void db_destroy(db_t **db);

@@ -8,6 +8,9 @@
 #   pg.sh kill DIR           stop it immediately (SIGQUIT: no shutdown checkpoint)
 #   pg.sh status DIR         exit 0 when running
 #   pg.sh conninfo DIR [DB]  print the libpq conninfo
+#   pg.sh standby DIR SRC    make DIR a streaming standby of the running cluster in SRC (a base
+#                            backup) and start it on a port of its own
+#   pg.sh promote DIR        promote the standby in DIR (a new timeline; tests of fail-over)
 #
 # initdb refuses to run as root: as root the cluster belongs to the system user "lkip" (created
 # when missing). PG_FAST=1 turns fsync off (tests only: a machine crash may lose commits).
@@ -16,7 +19,7 @@ set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,16p' "$0" >&2; exit 2; }
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 data=$dir/data
@@ -124,8 +127,23 @@ status)
 conninfo)
     conninfo "${3:-}"
     ;;
+standby)
+    src=$(cd "${3:?pg.sh standby DIR SRC}" && pwd)
+    ensure_owner
+    if [ ! -f "$data/PG_VERSION" ]; then
+        as_owner "$PGBIN/pg_basebackup" -h "$src" -p "$(cat "$src/port")" -U "$PGUSER_NAME" \
+            -D "$data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+            { cat "$dir/basebackup.log" >&2; exit 1; }
+        rm -f "$dir/port" # a port of its own
+    fi
+    start
+    conninfo
+    ;;
+promote)
+    as_owner "$PGBIN/pg_ctl" -D "$data" -w promote >/dev/null
+    ;;
 *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,16p' "$0" >&2
     exit 2
     ;;
 esac
