@@ -1031,6 +1031,43 @@ int harness_keypair(harness_t *h, const char *name, keypair_t *out)
     return rc;
 }
 
+/* Waits until every running daemon of h lets keys through the handshake (a ping answered):
+ * lkipd learns of a user added by another process from the directory's notification, a moment
+ * after the insert committed, and a test that connects at once must not race it. */
+static int s_wait_known(harness_t *h, const keypair_t *keys)
+{
+    for (int i = 0; i < h->n_daemons; i++) {
+        const harness_daemon_t *d = h->daemons[i];
+        if (d->pid <= 0 || !d->endpoint[0])
+            continue;
+        int64_t deadline = monotonic_ms() + HARNESS_WAIT_MS;
+        for (;;) {
+            lkipc_opts_t o = {.endpoint = d->endpoint,
+                              .server_key = h->server.public_key,
+                              .keys = keys,
+                              .timeout_ms = 2000,
+                              .attempts = 1};
+            lkipc_t *c = lkipc_new(&o);
+            Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+            Lkip__Envelope req = LKIP__ENVELOPE__INIT, *reply = NULL;
+            req.body_case = LKIP__ENVELOPE__BODY_PING;
+            req.ping = &body;
+            lkipc_rc_t rc = c ? lkipc_call(c, &req, &reply) : LKIPC_ERROR;
+            wire_free(&reply);
+            lkipc_destroy(&c);
+            if (rc == LKIPC_OK)
+                break;
+            if (monotonic_ms() > deadline) {
+                fprintf(stderr, "harness: daemon %s never let the new user in (%d)\n",
+                        d->endpoint, (int)rc);
+                return -1;
+            }
+            usleep(20 * 1000);
+        }
+    }
+    return 0;
+}
+
 int harness_user(harness_t *h, const char *name, const char *role, const char *unit, keypair_t *out)
 {
     keypair_t kp;
@@ -1052,6 +1089,8 @@ int harness_user(harness_t *h, const char *name, const char *role, const char *u
         return -1;
     }
     free(output);
+    if (s_wait_known(h, &kp) != 0)
+        return -1;
     if (out)
         *out = kp;
     memset(&kp, 0, sizeof kp);

@@ -140,7 +140,9 @@ int harness_lkipd_run(harness_t *h, bool with_database, const char *const *args,
 int harness_keypair(harness_t *h, const char *name, keypair_t *out);
 
 /* Generates a key pair and registers the user through lkipd --add-user (the bootstrap path);
- * unit may be NULL. Returns 0, or -1 when lkipd did not exit 0 (its log is dumped). */
+ * unit may be NULL. Then waits until every running daemon lets the key through the handshake
+ * (they learn of the user from the directory's notification, a moment after the insert). Returns
+ * 0, or -1 when lkipd did not exit 0 (its log is dumped) or a daemon never took the user. */
 int harness_user(harness_t *h, const char *name, const char *role, const char *unit,
                  keypair_t *out);
 
