@@ -44,6 +44,7 @@ FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
 TMPL_OBJ   := $(OBJ)/gen/templates.o
+WEB_OBJ    := $(OBJ)/gen/webfiles.o
 COMMON_LIB := $(BUILD)/libcommon.a
 REPORT_LIB := $(BUILD)/libreport.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
@@ -146,6 +147,10 @@ $(GEN)/templates.c: $(sort $(wildcard report/templates/*.md)) scripts/embed-temp
 	@mkdir -p $(GEN)
 	scripts/embed-templates.sh $@ $(sort $(wildcard report/templates/*.md))
 
+$(GEN)/webfiles.c: $(sort $(wildcard client/web/*)) scripts/embed-web.sh
+	@mkdir -p $(GEN)
+	scripts/embed-web.sh $@ $(sort $(wildcard client/web/*))
+
 # every object may include the generated header
 $(OBJ)/%.o: %.c $(GEN)/lkip.pb-c.h
 	@mkdir -p $(dir $@)
@@ -169,7 +174,7 @@ $(DAEMON_LIB): $(call obj,$(DAEMON_SRC)) $(MIGR_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
+$(CLIENT_LIB): $(call obj,$(CLIENT_SRC)) $(WEB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -187,7 +192,7 @@ $(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
 $(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
