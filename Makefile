@@ -6,6 +6,7 @@
 #   make check      set up what is missing, build, run every test (unit + integration)
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
+#   make check-browser lkip monitor --web in headless chromium (not in make check; see README)
 #   make bench      the benchmark (see bench/)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
@@ -40,6 +41,7 @@ FIXTURE_SRC := $(wildcard tests/fixture/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 TOOLS_SRC  := $(wildcard tests/tools/*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+BROWSER_SRC := $(wildcard tests/browser/test_*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
@@ -58,6 +60,8 @@ UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
+# the browser test: not in make check (a browser is a big install); see check-browser
+BROWSER_TESTS := $(BROWSER_SRC:tests/browser/%.c=$(BUILD)/browser/%)
 FUZZ_SECONDS ?= 20
 # the fuzz build: clang, every object instrumented for libFuzzer, ASan and UBSan
 FUZZ_BUILD    := build/fuzz
@@ -68,7 +72,7 @@ TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan check-office run stop bench clean format compose-check \
+.PHONY: all tests deps check check-asan check-office check-browser run stop bench clean format compose-check \
         fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -98,6 +102,13 @@ check-office:
 	@scripts/deps.sh --office
 	@$(MAKE) --no-print-directory $(DRAFT_BENCH)
 	@BUILD=$(BUILD) scripts/check-office.sh
+
+# not in make check: Debian's chromium (headless, through chromedriver) loads the board of
+# lkip monitor --web against a test daemon and follows a step (README, "The board in a browser")
+check-browser:
+	@scripts/deps.sh --browser
+	@$(MAKE) --no-print-directory all $(BROWSER_TESTS)
+	@BUILD=$(BUILD) TEST_PROGRAMS="$(BROWSER_TESTS)" tests/run.sh
 
 run:
 	@scripts/deps.sh
@@ -200,6 +211,10 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(HARNESS_LIB) $(DAEMON_L
 $(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) $(shell pkg-config --libs vterm) -lcmocka -o $@
+
+$(BUILD)/browser/%: $(OBJ)/tests/browser/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 $(BUILD)/lkip-%: $(OBJ)/tests/tools/%.o $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@

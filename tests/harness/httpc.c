@@ -48,11 +48,15 @@ static bool s_send_all(int fd, const char *data, size_t len)
     return true;
 }
 
+/* HTTP/1.1 with "Connection: close" for requests (chromedriver answers nothing else), 1.0 for
+ * streams (no chunked framing). */
 static bool s_send_request(int fd, const char *method, const char *path,
-                           const char *const *headers, const char *body)
+                           const char *const *headers, const char *body, bool stream)
 {
     strbuf_t sb = {0};
-    strbuf_printf(&sb, "%s %s HTTP/1.0\r\n", method, path);
+    strbuf_printf(&sb, "%s %s HTTP/1.%d\r\n", method, path, stream ? 0 : 1);
+    if (!stream)
+        strbuf_puts(&sb, "Connection: close\r\n");
     for (int i = 0; headers && headers[i]; i++)
         strbuf_printf(&sb, "%s\r\n", headers[i]);
     if (body)
@@ -96,6 +100,20 @@ static bool s_head(strbuf_t *in, int *status, char **head)
     return true;
 }
 
+static char *s_header_in(const char *head, const char *name);
+
+/* True when the answer in in is whole by its Content-Length (the head split off into out once
+ * it is complete; *head says it was). */
+static bool s_complete(strbuf_t *in, httpc_reply_t *out, bool *head)
+{
+    if (!*head && !(*head = s_head(in, &out->status, &out->head)))
+        return false;
+    char *cl = s_header_in(out->head, "Content-Length");
+    bool whole = cl && in->len >= strtoull(cl, NULL, 10);
+    free(cl);
+    return whole;
+}
+
 int httpc_request(unsigned port, const char *method, const char *path,
                   const char *const *headers, const char *body, int timeout_ms,
                   httpc_reply_t *out)
@@ -106,13 +124,17 @@ int httpc_request(unsigned port, const char *method, const char *path,
         return -1;
     int64_t deadline = monotonic_ms() + timeout_ms;
     strbuf_t in = {0};
-    int got = s_send_request(fd, method, path, headers, body) ? 1 : -1;
-    while (got == 1)
+    int got = s_send_request(fd, method, path, headers, body, false) ? 1 : -1;
+    bool head = false;
+    while (got == 1 && !s_complete(&in, out, &head))
         got = s_read_some(fd, &in, deadline);
     close(fd);
-    if (got == 0 || !s_head(&in, &out->status, &out->head)) {
+    if (!head && got != 0)
+        head = s_head(&in, &out->status, &out->head);
+    if (!head || (got == 0 && !s_complete(&in, out, &head))) {
         strbuf_free(&in);
-        out->status = 0;
+        free(out->head);
+        memset(out, 0, sizeof *out);
         return -1;
     }
     out->body_len = in.len;
@@ -156,7 +178,7 @@ httpc_stream_t *httpc_stream_open(unsigned port, const char *path, const char *c
     httpc_stream_t *s = xcalloc(1, sizeof *s);
     s->fd = fd;
     int64_t deadline = monotonic_ms() + timeout_ms;
-    int got = s_send_request(fd, "GET", path, headers, NULL) ? 1 : -1;
+    int got = s_send_request(fd, "GET", path, headers, NULL, true) ? 1 : -1;
     while (!s_head(&s->in, &s->status, &s->head)) {
         if (got != 1) {
             httpc_stream_close(&s);

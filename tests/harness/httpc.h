@@ -1,6 +1,7 @@
 /* httpc — a small HTTP client over a plain TCP socket, for the tests of lkip monitor --web (no
- * HTTP library in the project's packages): one HTTP/1.0 request per connection, so an answer
- * ends when the server closes it and an event stream arrives without chunked framing. Headers
+ * HTTP library in the project's packages): one request per connection (an answer ends at its
+ * Content-Length or when the server closes it), and an event stream asked for as HTTP/1.0 so
+ * that it arrives without chunked framing. Headers
  * are sent as given (a test chooses its own Host, Origin, Cookie, even wrong ones). Also speaks
  * the JSON requests of a WebDriver (chromedriver) for the browser test. Any thread. */
 #ifndef LKIP_HTTPC_H
