@@ -73,7 +73,8 @@ static void s_headers(struct MHD_Response *r, const char *type)
     MHD_add_response_header(r, "Content-Security-Policy", CSP);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    /* not no-referrer: a browser then sends "Origin: null" with the login form */
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
@@ -96,12 +97,15 @@ static enum MHD_Result s_send(struct MHD_Connection *c, unsigned status, const c
     return ok;
 }
 
-/* A refusal: a short Indonesian text with its stable code. */
+/* A refusal: a short Indonesian text with its stable code (a 401 names how to authenticate). */
 static enum MHD_Result s_refuse(struct MHD_Connection *c, unsigned status, const char *code,
                                 const char *text)
 {
+    static const char *const bearer[] = {"WWW-Authenticate", "Bearer realm=\"lkip monitor\"",
+                                          NULL};
     char *body = xasprintf("%s [%s]\n", text, code);
-    enum MHD_Result ok = s_send(c, status, "text/plain; charset=utf-8", body, strlen(body), NULL);
+    enum MHD_Result ok = s_send(c, status, "text/plain; charset=utf-8", body, strlen(body),
+                                status == MHD_HTTP_UNAUTHORIZED ? bearer : NULL);
     free(body);
     return ok;
 }
@@ -146,8 +150,10 @@ static enum MHD_Result s_login_page(struct MHD_Connection *c, unsigned status, c
     static const char *const keys[] = {"message", NULL};
     const char *values[] = {msg};
     char *page = webhttp_fill(f->data, keys, values);
-    enum MHD_Result ok =
-        s_send(c, status, webhttp_content_type("login.html"), page, strlen(page), NULL);
+    static const char *const bearer[] = {"WWW-Authenticate", "Bearer realm=\"lkip monitor\"",
+                                          NULL};
+    enum MHD_Result ok = s_send(c, status, webhttp_content_type("login.html"), page, strlen(page),
+                                status == MHD_HTTP_UNAUTHORIZED ? bearer : NULL);
     free(page);
     return ok;
 }
@@ -316,8 +322,13 @@ static enum MHD_Result s_route(webserve_t *ws, struct MHD_Connection *c, const c
     if (!known)
         return s_refuse(c, MHD_HTTP_NOT_FOUND, "web_not_found", "halaman tidak ada");
     if (!s_authorized(ws, c)) {
+        /* the page asks for the token; a wrong one in the address is said so */
         if (strcmp(url, "/") == 0)
-            return s_login_page(c, MHD_HTTP_UNAUTHORIZED, "");
+            return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token")
+                       ? s_login_page(c, MHD_HTTP_UNAUTHORIZED,
+                                      "Token pada alamat tidak cocok. Periksa alamat yang "
+                                      "dicetak oleh lkip monitor --web, atau masukkan token.")
+                       : s_login_page(c, MHD_HTTP_OK, "");
         return s_refuse(c, MHD_HTTP_UNAUTHORIZED, "web_token_required",
                         "token akses diperlukan: buka halaman utama dan masukkan token");
     }

@@ -10,7 +10,7 @@
  * (?token=..., then kept in a cookie HttpOnly, SameSite=Strict, and the URL cleaned by a
  * redirect), typed into the login form, or sent by tools as "Authorization: Bearer ...". Every
  * response carries a Content-Security-Policy that allows only the page's own script and style,
- * and asks browsers not to frame it, sniff it, cache it or send it as a referrer.
+ * and asks browsers not to frame it, sniff it, cache it or send its address to other sites.
  *
  * Threads: libmicrohttpd serves each connection on a thread of its own (an event stream waits
  * there for the next board); webserve_publish may be called from any one thread, the main

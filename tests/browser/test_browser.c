@@ -1,12 +1,15 @@
 /* test_browser — lkip monitor --web in a real browser (make check-browser; not in make check):
  * Debian's chromium, headless, driven through chromedriver's WebDriver HTTP interface (spoken
- * with tests/harness/httpc), loads the page of a running lkip monitor --web against a real lkipd
- * (test_clock, the SOPs of sop/) on a real PostgreSQL, waits for the board, has the Kasubag
- * finish a step, moves the clock past the next one's due time (drawn red), has her finish it
- * and checks the DOM shows each new step and the new holder without a reload (a mark set on
- * the window survives), narrows the window to a phone's width and checks the table turns into cards, and checks
- * the browser logged no Content-Security-Policy violation. Screenshots (desktop and phone) go
- * to $LKIP_BUILD/browser/. Nothing sleeps: every wait is for a condition with a timeout. */
+ * with tests/harness/httpc), against a real lkipd (test_clock, the SOPs of sop/) on a real
+ * PostgreSQL. The page is opened with the printed address (token, then a cookie and a clean
+ * URL); the Kasubag finishes a step, the clock passes the next one's due time (the row drawn
+ * red), she finishes that one too: the DOM shows each new step and the new holder without a
+ * reload (a mark set on the window survives); at a phone's width the table turns into cards;
+ * without the cookie the page asks for the token and its form lets the user in; while lkipd is
+ * down the page says the connection is lost and recovers by itself when lkipd is back; when
+ * lkip monitor stops the page says so; the browser logs no Content-Security-Policy violation
+ * and no error. Screenshots (desktop and phone) go to $LKIP_BUILD/browser/. Nothing sleeps:
+ * every wait is for a condition with a timeout. */
 #include "../harness/harness.h"
 #include "../harness/httpc.h"
 
@@ -266,8 +269,10 @@ static char *s_js(const char *script)
 }
 
 /* What the page shows: its state, the title, a line per row (instance, class, step, holder,
- * colour of the step cell) and the mark set on the window (gone after a reload). */
+ * colour of the step cell), how the table's head shows, the banner and the mark set on the
+ * window (gone after a reload); on another page (the login form, while it loads) its title. */
 static const char s_state_js[] =
+    "if (!document.getElementById('rows')) return 'another page: ' + document.title;"
     "var rows = Array.prototype.map.call(document.querySelectorAll('#rows tr.row'),"
     "  function (tr) { return [tr.getAttribute('data-instance'), tr.className,"
     "    tr.querySelector('.step').textContent, tr.querySelector('.holder').textContent,"
@@ -275,6 +280,7 @@ static const char s_state_js[] =
     "return 'state=' + document.body.getAttribute('data-state') + '\\n' +"
     "  document.getElementById('title').textContent + '\\n' + rows.join('\\n') +"
     "  '\\nthead=' + getComputedStyle(document.querySelector('#board thead')).display +"
+    "  '\\nbanner=' + document.getElementById('banner').textContent +"
     "  '\\nmark=' + window.lkipMark;";
 
 /* Waits until the page shows every one of the NULL-terminated texts; returns it (caller
@@ -392,7 +398,8 @@ static int s_teardown(void **state)
     return clean ? 0 : -1;
 }
 
-static void test_board_in_browser(void **state)
+/* The board follows the steps and the clock, on a desktop and on a phone. */
+static void s_board_follows(void)
 {
     s_clock_to("2026-03-02 08:00");
     s_start();
@@ -453,14 +460,72 @@ static void test_board_in_browser(void **state)
     s_screenshot("board-phone.png");
 
     s_no_violations();
+}
+
+static void s_go(const char *url)
+{
+    char *go = s_sess("/url");
+    json_decref(s_wd("POST", go, json_pack("{s:s}", "url", url), false));
+    free(go);
+}
+
+/* Without the cookie the page asks for the token; the form lets the user in. */
+static void s_login_form(void)
+{
+    char *path = s_sess("/cookie");
+    json_decref(s_wd("DELETE", path, NULL, false));
+    free(path);
+    char base[96];
+    snprintf(base, sizeof base, "http://127.0.0.1:%u/", s_w.wport);
+    s_go(base);
+    char *body = s_js("return document.body.className + ' ' + document.querySelectorAll("
+                      "'#rows').length + ' ' + !!document.querySelector('form[action=\"/login\"]');");
+    assert_string_equal(body, "login 0 true");
+    free(body);
+    const char *token = strstr(s_w.url, "token=") + 6;
+    char *submit = xasprintf("document.getElementById('token').value = '%s';"
+                             "document.querySelector('form').submit(); return '';",
+                             token);
+    free(s_js(submit));
+    free(submit);
+    const char *in[] = {"state=langsung", "4/11 Himpun data unit", NULL};
+    free(s_page_wait(in));
+    char *where = s_js("return location.href;");
+    assert_string_equal(where, base);
+    free(where);
+}
+
+/* lkipd goes down and comes back; then lkip monitor itself stops. */
+static void s_outages(void)
+{
+    free(s_js("window.lkipMark = 'sama'; return '';"));
+    assert_int_equal(harness_daemon_stop(s_w.d, SIGKILL), 128 + SIGKILL);
+    const char *down[] = {"state=terputus-server", "banner=KONEKSI TERPUTUS", "staf: staf", NULL};
+    char *page = s_page_wait(down);
+    print_message("lkipd down:\n%s\n", page);
+    free(page);
+    assert_int_equal(harness_daemon_restart(s_w.d), 0);
+    const char *back[] = {"state=langsung", "banner=\n", "mark=sama", NULL};
+    free(s_page_wait(back));
+    s_no_violations();
     assert_int_equal(harness_lkip_stop(s_w.h, s_w.web, SIGTERM, WAIT_MS), 0);
+    const char *gone[] = {"state=terputus", "banner=TERPUTUS dari lkip monitor", NULL};
+    free(s_page_wait(gone));
+}
+
+static void test_login_and_outages(void **state)
+{
+    harness_daemon_pin_endpoint(s_w.d);
+    s_board_follows();
+    s_login_form();
+    s_outages();
 }
 
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_board_in_browser, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_login_and_outages, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -275,7 +275,7 @@ static void s_safe_headers(const httpc_reply_t *r)
     s_has_header(r, "Content-Security-Policy", "frame-ancestors 'none'");
     s_has_header(r, "X-Content-Type-Options", "nosniff");
     s_has_header(r, "X-Frame-Options", "DENY");
-    s_has_header(r, "Referrer-Policy", "no-referrer");
+    s_has_header(r, "Referrer-Policy", "same-origin");
     s_has_header(r, "Cache-Control", "no-store");
 }
 
@@ -308,10 +308,14 @@ static void test_server_refusals(void **state)
     s_expect("GET", "/events", cross, NULL, 403, "[web_bad_origin]");
     /* no token */
     const char *bare[] = {s_srv.host, NULL};
-    s_expect("GET", "/", bare, NULL, 401, "name=\"token\"");
+    s_expect("GET", "/", bare, NULL, 200, "name=\"token\"");
     s_expect("GET", "/board.json", bare, NULL, 401, "[web_token_required]");
     s_expect("GET", "/events", bare, NULL, 401, "[web_token_required]");
-    s_expect("GET", "/?token=salah-salah-salah-salah", bare, NULL, 401, "name=\"token\"");
+    s_expect("GET", "/?token=salah-salah-salah-salah", bare, NULL, 401, "tidak cocok");
+    httpc_reply_t r;
+    s_req("GET", "/events", bare, NULL, &r);
+    s_has_header(&r, "WWW-Authenticate", "Bearer");
+    httpc_reply_free(&r);
     char wrong[96];
     snprintf(wrong, sizeof wrong, "Cookie: lkip_web_%u=%s", s_srv.port + 1, TOKEN);
     const char *other_port[] = {s_srv.host, wrong, NULL};
@@ -327,6 +331,8 @@ static void test_server_refusals(void **state)
     const char *form_evil[] = {s_srv.host, "Origin: http://evil.example",
                                "Content-Type: application/x-www-form-urlencoded", NULL};
     s_expect("POST", "/login", form_evil, "token=" TOKEN, 403, "[web_bad_origin]");
+    const char *form_null[] = {s_srv.host, "Origin: null", NULL}; /* a sandboxed frame */
+    s_expect("POST", "/login", form_null, "token=" TOKEN, 403, "[web_bad_origin]");
     const char *form[] = {s_srv.host, s_srv.origin,
                           "Content-Type: application/x-www-form-urlencoded", NULL};
     s_expect("POST", "/login", form, "token=salah-salah-salah-salah", 401, "Token salah");
