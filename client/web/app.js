@@ -182,10 +182,14 @@
             streamUp = false;
             drawBanner();
             // the browser opens the stream again by itself unless it gave up (lkip monitor
-            // answered with an error, e.g. it was started again with a new token)
+            // answered with an error); a run of lkip monitor with a new token refuses the old
+            // cookie: then the page reloads into the login form
             if (source.readyState === EventSource.CLOSED) {
                 source.close();
-                setTimeout(connect, 5000);
+                fetch('/board.json', {credentials: 'same-origin'}).then(function (r) {
+                    if (r.status === 401) location.reload();
+                    else setTimeout(connect, 5000);
+                }, function () { setTimeout(connect, 5000); });
             }
         });
     }

@@ -1127,6 +1127,7 @@ static void test_monitor_web(void **state)
     s_web_get(&w, "/", with, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "<script src=\"/app.js\" defer></script>"));
+    print_message("GET / answered:\n%s\n", r.head);
     char *csp = httpc_header(&r, "Content-Security-Policy");
     assert_non_null(strstr(csp, "script-src 'self'"));
     free(csp);
@@ -1164,7 +1165,7 @@ static void test_monitor_web(void **state)
     s_clock_to("2026-03-02 09:05");
     const char *late[] = {"\"overdue\":true", "lewat 5 menit", "1 terlambat", NULL};
     data = s_web_board(s, late);
-    print_message("a board of the stream: %.600s...\n", data);
+    print_message("a board of the stream, its last fields: {...%s\n", strstr(data, ",\"title\""));
     free(data);
 
     /* a page of another site whose name was rebound to 127.0.0.1 */
