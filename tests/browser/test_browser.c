@@ -7,7 +7,8 @@
  * reload (a mark set on the window survives); at a phone's width the table turns into cards;
  * without the cookie the page asks for the token and its form lets the user in; while lkipd is
  * down the page says the connection is lost and recovers by itself when lkipd is back; when
- * lkip monitor stops the page says so; the browser logs no Content-Security-Policy violation
+ * lkip monitor stops the page says so, and when it runs again with a new token the page turns
+ * into the login form; the browser logs no Content-Security-Policy violation
  * and no error. Screenshots (desktop and phone) go to $LKIP_BUILD/browser/. Nothing sleeps:
  * every wait is for a condition with a timeout. */
 #include "../harness/harness.h"
@@ -27,6 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,7 +152,20 @@ static char *s_file_wait(const char *path, const char *needle)
     }
 }
 
-static void s_web_start(void)
+/* A port free now on loopback (for a second run of lkip monitor --web on the same port). */
+static unsigned s_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static void s_web_start(unsigned port)
 {
     char *conf = s_tmp("sekretaris.conf");
     FILE *f = fopen(conf, "w");
@@ -159,7 +176,10 @@ static void s_web_start(void)
             harness_daemon_endpoint(s_w.d), harness_server_key_file(s_w.h));
     assert_int_equal(fclose(f), 0);
     char *out = s_tmp("web.out");
-    const char *args[] = {"--config", conf, "monitor", "--web", "127.0.0.1:0", NULL};
+    unlink(out);
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    const char *args[] = {"--config", conf, "monitor", "--web", addr, NULL};
     s_w.web = harness_lkip_start(s_w.h, args, out);
     assert_true(s_w.web > 0);
     char *text = s_file_wait(out, "[web_listening]");
@@ -403,7 +423,7 @@ static void s_board_follows(void)
 {
     s_clock_to("2026-03-02 08:00");
     s_start();
-    s_web_start();
+    s_web_start(s_free_port());
     s_driver_start();
     s_session();
 
@@ -511,6 +531,21 @@ static void s_outages(void)
     assert_int_equal(harness_lkip_stop(s_w.h, s_w.web, SIGTERM, WAIT_MS), 0);
     const char *gone[] = {"state=terputus", "banner=TERPUTUS dari lkip monitor", NULL};
     free(s_page_wait(gone));
+
+    /* it runs again on the same port with a new token: the page turns into the login form */
+    s_web_start(s_w.wport);
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    char *body = NULL;
+    for (;;) {
+        body = s_js("return document.body.className;");
+        if (strcmp(body, "login") == 0 || monotonic_ms() > deadline)
+            break;
+        free(body);
+        poll(NULL, 0, 100);
+    }
+    assert_string_equal(body, "login");
+    free(body);
+    assert_int_equal(harness_lkip_stop(s_w.h, s_w.web, SIGTERM, WAIT_MS), 0);
 }
 
 static void test_login_and_outages(void **state)
