@@ -142,12 +142,10 @@ static void s_pager_close(monitor_t *m)
     m->dirty = true;
 }
 
-/* Enter: the selected instance's timeline (lkip status N), shown as a page. */
-static void s_timeline(monitor_t *m)
+/* The timeline of instance id as lkip status prints it: 200 and the text, or the refusal's
+ * status (502 when lkipd did not answer) and why. Caller frees *text. */
+static unsigned s_status_text(monitor_t *m, int64_t id, char **text)
 {
-    int64_t id = board_selected_instance(m->board);
-    if (!id)
-        return;
     char ref[24];
     snprintf(ref, sizeof ref, "%lld", (long long)id);
     Lkip__StatusRequest body = LKIP__STATUS_REQUEST__INIT;
@@ -156,21 +154,41 @@ static void s_timeline(monitor_t *m)
     req.body_case = LKIP__ENVELOPE__BODY_STATUS;
     req.status = &body;
     lkipc_rc_t rc = lkipc_call(m->cli->conn, &req, &reply);
-    m->dirty = true;
-    if (rc != LKIPC_OK || reply->reply->status >= 400 ||
-        reply->reply->payload_case != LKIP__REPLY__PAYLOAD_INSTANCES ||
-        reply->reply->instances->n_instances != 1) {
-        snprintf(m->message, sizeof m->message, "Riwayat SOP %s tidak dapat dimuat: %s", ref,
-                 rc != LKIPC_OK ? lkipc_rc_text(rc) : reply->reply->message);
-        wire_free(&reply);
-        return;
+    if (rc != LKIPC_OK) {
+        *text = xasprintf("Riwayat SOP %s tidak dapat dimuat: %s", ref, lkipc_rc_text(rc));
+        return 502;
     }
-    char *text = NULL;
+    const Lkip__Reply *r = reply->reply;
+    if (r->status >= 400 || r->payload_case != LKIP__REPLY__PAYLOAD_INSTANCES ||
+        r->instances->n_instances != 1) {
+        *text = xasprintf("Riwayat SOP %s tidak dapat dimuat: %s [%d %s]", ref,
+                          r->status >= 400 ? r->message : "jawaban tidak lengkap", r->status,
+                          r->code);
+        unsigned status = r->status >= 400 && r->status < 500 ? (unsigned)r->status : 502;
+        wire_free(&reply);
+        return status;
+    }
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    clitext_status(f, reply->reply->instances->instances[0], true);
+    FILE *f = open_memstream(text, &len);
+    clitext_status(f, r->instances->instances[0], true);
     fclose(f);
     wire_free(&reply);
+    return 200;
+}
+
+/* Enter: the selected instance's timeline (lkip status N), shown as a page. */
+static void s_timeline(monitor_t *m)
+{
+    int64_t id = board_selected_instance(m->board);
+    if (!id)
+        return;
+    char *text = NULL;
+    m->dirty = true;
+    if (s_status_text(m, id, &text) != 200) {
+        snprintf(m->message, sizeof m->message, "%s", text);
+        free(text);
+        return;
+    }
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         m->pager = xrealloc(m->pager, (size_t)(m->n_pager + 1) * sizeof *m->pager);
@@ -524,6 +542,12 @@ static int s_web_loop(monitor_t *m, webserve_t *ws)
     while (!s_stop && rc == EXIT_OK) {
         rc = s_events(m);
         s_fetch(m);
+        int64_t asked = webserve_question(ws);
+        if (asked) {
+            char *text = NULL;
+            unsigned status = s_status_text(m, asked, &text);
+            webserve_answer(ws, asked, status, text);
+        }
         if (m->dirty)
             s_web_publish(m, ws);
     }

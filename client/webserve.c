@@ -20,6 +20,7 @@
 #define MAX_CONNS    64
 #define MAX_PER_IP   32
 #define IDLE_TIMEOUT 120 /* seconds an idle connection (not a stream) is kept */
+#define ASK_S        15  /* a timeline waits for its turn and its answer */
 
 /* Only the page's own script and style; no frames, no plugins, no form posts elsewhere. */
 #define CSP                                                                                    \
@@ -38,6 +39,13 @@ struct webserve {
     unsigned long long version; /* of the board published; 0 before the first */
     char *view, *board, *text;
     int streams;
+    /* the one question of a page for the main thread (GET /timeline/N) */
+    pthread_cond_t turn; /* a question was answered or the slot freed */
+    bool busy;           /* a question holds the slot */
+    int64_t asked;       /* its instance */
+    bool answered;
+    unsigned answer_status;
+    char *answer;
 };
 
 /* One event stream: what is still to be written of the last message, and which board it
@@ -267,6 +275,79 @@ static enum MHD_Result s_events(webserve_t *ws, struct MHD_Connection *c)
     return ok;
 }
 
+/* ---- timelines ---------------------------------------------------------------------------- */
+
+/* Waits on the turn condition until done says so, the server stops or until passes. */
+static void s_wait_turn(webserve_t *ws, const struct timespec *until, bool (*done)(webserve_t *))
+{
+    int rc = 0;
+    while (!done(ws) && !ws->stopping && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&ws->turn, &ws->lock, until);
+}
+
+static bool s_slot_free(webserve_t *ws)
+{
+    return !ws->busy;
+}
+
+static bool s_has_answer(webserve_t *ws)
+{
+    return ws->answered;
+}
+
+static enum MHD_Result s_timeline(webserve_t *ws, struct MHD_Connection *c, const char *ref)
+{
+    if (!*ref || strlen(ref) > 18 || strspn(ref, "0123456789") != strlen(ref) || *ref == '0')
+        return s_refuse(c, MHD_HTTP_NOT_FOUND, "web_not_found", "nomor SOP tidak dikenal");
+    int64_t id = strtoll(ref, NULL, 10);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ASK_S;
+    pthread_mutex_lock(&ws->lock);
+    s_wait_turn(ws, &until, s_slot_free);
+    if (ws->busy || ws->stopping) {
+        pthread_mutex_unlock(&ws->lock);
+        return s_refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "web_busy",
+                        "permintaan riwayat lain belum selesai; coba lagi");
+    }
+    ws->busy = true;
+    ws->asked = id;
+    s_wait_turn(ws, &until, s_has_answer);
+    unsigned status = ws->answered ? ws->answer_status : MHD_HTTP_GATEWAY_TIMEOUT;
+    char *text = ws->answered ? ws->answer
+                              : xstrdup("server lkipd belum menjawab [web_timeout]\n");
+    ws->answer = NULL;
+    ws->busy = ws->answered = false;
+    ws->asked = 0;
+    pthread_cond_broadcast(&ws->turn);
+    pthread_mutex_unlock(&ws->lock);
+    enum MHD_Result ok = s_send(c, status, "text/plain; charset=utf-8", text, strlen(text), NULL);
+    free(text);
+    return ok;
+}
+
+int64_t webserve_question(webserve_t *self)
+{
+    pthread_mutex_lock(&self->lock);
+    int64_t id = self->busy && !self->answered ? self->asked : 0;
+    pthread_mutex_unlock(&self->lock);
+    return id;
+}
+
+void webserve_answer(webserve_t *self, int64_t id, unsigned status, char *text)
+{
+    pthread_mutex_lock(&self->lock);
+    if (self->busy && !self->answered && self->asked == id) {
+        self->answer = text;
+        self->answer_status = status;
+        self->answered = true;
+        pthread_cond_broadcast(&self->turn);
+        text = NULL;
+    }
+    pthread_mutex_unlock(&self->lock);
+    free(text);
+}
+
 /* ---- routing ------------------------------------------------------------------------------ */
 
 /* The checks every request passes first: its Host, its Origin, its method. NULL when it
@@ -317,8 +398,9 @@ static enum MHD_Result s_route(webserve_t *ws, struct MHD_Connection *c, const c
     /* the page's script and style are no secret: the login form uses them too */
     if (f && (strstr(type, "css") || strstr(type, "javascript") || strstr(type, "svg")))
         return s_send(c, MHD_HTTP_OK, type, f->data, f->len, NULL);
+    bool timeline = strncmp(url, "/timeline/", 10) == 0;
     bool known = strcmp(url, "/") == 0 || strcmp(url, "/board.json") == 0 ||
-                 strcmp(url, "/events") == 0;
+                 strcmp(url, "/events") == 0 || timeline;
     if (!known)
         return s_refuse(c, MHD_HTTP_NOT_FOUND, "web_not_found", "halaman tidak ada");
     if (!s_authorized(ws, c)) {
@@ -337,6 +419,8 @@ static enum MHD_Result s_route(webserve_t *ws, struct MHD_Connection *c, const c
                                                                              : s_page(ws, c);
     if (strcmp(url, "/board.json") == 0)
         return s_board_json(ws, c);
+    if (timeline)
+        return s_timeline(ws, c, url + 10);
     return s_events(ws, c);
 }
 
@@ -422,6 +506,7 @@ webserve_t *webserve_new(const webserve_conf_t *conf, char *err, size_t len)
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&ws->changed, &ca);
+    pthread_cond_init(&ws->turn, &ca);
     pthread_condattr_destroy(&ca);
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_POLL | (v6 ? MHD_USE_IPv6 : 0);
@@ -454,6 +539,7 @@ void webserve_destroy(webserve_t **self_p)
     pthread_mutex_lock(&ws->lock);
     ws->stopping = true;
     pthread_cond_broadcast(&ws->changed);
+    pthread_cond_broadcast(&ws->turn);
     pthread_mutex_unlock(&ws->lock);
     if (ws->mhd)
         MHD_stop_daemon(ws->mhd);
@@ -464,6 +550,8 @@ void webserve_destroy(webserve_t **self_p)
     free(ws->view);
     free(ws->board);
     free(ws->text);
+    free(ws->answer);
+    pthread_cond_destroy(&ws->turn);
     pthread_cond_destroy(&ws->changed);
     pthread_mutex_destroy(&ws->lock);
     free(ws);

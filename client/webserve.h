@@ -13,13 +13,14 @@
  * and asks browsers not to frame it, sniff it, cache it or send its address to other sites.
  *
  * Threads: libmicrohttpd serves each connection on a thread of its own (an event stream waits
- * there for the next board); webserve_publish may be called from any one thread, the main
- * thread in lkip. */
+ * there for the next board, a timeline for its answer); webserve_publish, webserve_question and
+ * webserve_answer may be called from any one thread, the main thread in lkip. */
 #ifndef LKIP_WEBSERVE_H
 #define LKIP_WEBSERVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct webserve webserve_t;
 
@@ -46,6 +47,15 @@ unsigned webserve_port(const webserve_t *self);
  * event "board"), board the JSON of GET /board.json, text the board as plain text (the page
  * without JavaScript). Takes ownership of the three strings. */
 void webserve_publish(webserve_t *self, char *view, char *board, char *text);
+
+/* A page's question for the thread that talks to lkipd (GET /timeline/N: the timeline of an
+ * instance, as lkip status prints it): the instance asked about, or 0 when none waits. One
+ * question at a time; the page waits up to 15 seconds for its answer. */
+int64_t webserve_question(webserve_t *self);
+
+/* Answers the question about instance id: an HTTP status (200, or the refusal's) and the text
+ * (taken). An answer to a question no longer waiting is dropped. */
+void webserve_answer(webserve_t *self, int64_t id, unsigned status, char *text);
 
 /* How many event streams are open (for tests and the log). */
 int webserve_streams(webserve_t *self);

@@ -77,6 +77,7 @@
         cell(tr, 'Kembali', r.returns || 0, 'num returns');
         function pick() {
             selected = selected === r.instance_id ? 0 : r.instance_id;
+            $('timeline').hidden = true;
             drawRows();
             drawDetail();
         }
@@ -128,6 +129,22 @@
         if (r.return_reason) field(dl, 'Alasan pengembalian', r.return_reason);
         if (r.units && r.units.length)
             field(dl, 'Unit', r.units.map(function (u) { return u.text || u.unit_code; }).join(' · '));
+    }
+
+    // The selected instance's timeline, as lkip status prints it (asked of lkipd by lkip
+    // monitor; read-only).
+    function showTimeline() {
+        var id = selected, box = $('timeline');
+        if (!id) return;
+        box.hidden = false;
+        box.textContent = 'Memuat riwayat...';
+        fetch('/timeline/' + id, {credentials: 'same-origin'}).then(function (r) {
+            return r.text();
+        }).then(function (text) {
+            if (selected === id) box.textContent = text;
+        }, function () {
+            if (selected === id) box.textContent = 'Riwayat tidak dapat dimuat: lkip monitor tidak menjawab.';
+        });
     }
 
     function drawStrip() {
@@ -197,6 +214,7 @@
     document.addEventListener('DOMContentLoaded', function () {
         $('late-only').addEventListener('change', drawRows);
         $('search').addEventListener('input', drawRows);
+        $('timeline-button').addEventListener('click', showTimeline);
         draw();
         connect();
     });

@@ -4,7 +4,7 @@
  * PostgreSQL. The page is opened with the printed address (token, then a cookie and a clean
  * URL); the Kasubag finishes a step, the clock passes the next one's due time (the row drawn
  * red), she finishes that one too: the DOM shows each new step and the new holder without a
- * reload (a mark set on the window survives); at a phone's width the table turns into cards;
+ * reload (a mark set on the window survives); a row shows in full and its timeline; at a phone's width the table turns into cards;
  * without the cookie the page asks for the token and its form lets the user in; while lkipd is
  * down the page says the connection is lost and recovers by itself when lkipd is back; when
  * lkip monitor stops the page says so, and when it runs again with a new token the page turns
@@ -472,6 +472,25 @@ static void s_board_follows(void)
     char *units = s_js("return document.querySelector('#rows tr.units').textContent;");
     assert_non_null(strstr(units, "IKP belum"));
     free(units);
+
+    /* a click on the row shows it in full; the button its timeline */
+    free(s_js("document.querySelector('#rows tr.row').click();"
+              "document.getElementById('timeline-button').click(); return '';"));
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    char *timeline = NULL;
+    for (;;) {
+        timeline = s_js("return document.getElementById('detail-title').textContent + '\\n' +"
+                        " document.getElementById('timeline').textContent;");
+        if (strstr(timeline, "Riwayat langkah") && strstr(timeline, "oleh kasubag") &&
+            !strstr(timeline, "Memuat"))
+            break;
+        if (monotonic_ms() > deadline)
+            fail_msg("the timeline never showed; the detail shows:\n%s", timeline);
+        free(timeline);
+        poll(NULL, 0, 100);
+    }
+    assert_non_null(strstr(timeline, "#1 LKIP/2026 langkah 4"));
+    free(timeline);
 
     /* a phone: every row a card */
     s_window(390, 844);

@@ -10,8 +10,8 @@
  *     terminal): its rows after events arrive, the overdue row (red) after the clock moves, a
  *     redraw on resize, the reconnect banner while its lkipd is down, and a correct board after
  *     it comes back; lkip monitor --once as text and JSON;
- *   - lkip monitor --web: the page, /board.json and the event stream read over HTTP while steps
- *     happen and the clock moves, "disconnected" while its lkipd is down and live again after,
+ *   - lkip monitor --web: the page, /board.json, the event stream and a timeline read over HTTP
+ *     while steps happen and the clock moves, "disconnected" while its lkipd is down and live again after,
  *     a foreign Host refused, a non-loopback address refused without --web-token;
  *   - lkip watch --exec: exactly once across a kill -9 of watch between the command's work and
  *     the acknowledgement (the duplicate has the same LKIP_EVENT_SEQ), retries of a failing
@@ -1167,6 +1167,17 @@ static void test_monitor_web(void **state)
     data = s_web_board(s, late);
     print_message("a board of the stream, its last fields: {...%s\n", strstr(data, ",\"title\""));
     free(data);
+
+    /* the timeline of the instance, asked of lkipd by lkip monitor */
+    snprintf(path, sizeof path, "/timeline/%lld", (long long)id);
+    s_web_get(&w, path, with, &r);
+    if (r.status != 200 || !strstr(r.body, "LKIP/2026") || !strstr(r.body, "kasubag"))
+        fail_msg("GET %s: %d\n%s", path, r.status, r.body);
+    print_message("GET %s:\n%s\n", path, r.body);
+    httpc_reply_free(&r);
+    s_web_get(&w, "/timeline/999", with, &r);
+    assert_int_equal(r.status, 404);
+    httpc_reply_free(&r);
 
     /* a page of another site whose name was rebound to 127.0.0.1 */
     char evil[64];

@@ -4,14 +4,15 @@
  * embedded page files (no inline script or style, nothing from outside, no HTML built from
  * data), and the real server (webserve) on an ephemeral loopback port spoken to over a plain
  * socket: what it refuses and with which status, the token by URL, form, cookie and bearer
- * header, the headers of every answer, /board.json, and the event stream carrying each board
- * published. */
+ * header, the headers of every answer, /board.json, the event stream carrying each board
+ * published, and a timeline asked of the main thread and answered. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,6 +436,68 @@ static void test_server_board_and_stream(void **state)
     httpc_stream_close(&s);
 }
 
+typedef struct {
+    const char *path;
+    httpc_reply_t reply;
+    int rc;
+} asker_t;
+
+static void *s_ask(void *arg)
+{
+    asker_t *a = arg;
+    const char *with[] = {s_srv.host, s_srv.cookie, NULL};
+    a->rc = httpc_request(s_srv.port, "GET", a->path, with, NULL, WAIT_MS, &a->reply);
+    return NULL;
+}
+
+/* The question waiting for the main thread; fails when none comes. */
+static int64_t s_question(void)
+{
+    int64_t deadline = monotonic_ms() + WAIT_MS, id;
+    while (!(id = webserve_question(s_srv.ws)))
+        if (monotonic_ms() > deadline)
+            fail_msg("no question came");
+    return id;
+}
+
+/* GET /timeline/N waits for the main thread's answer; a stale answer is dropped. */
+static void test_server_timeline(void **state)
+{
+    assert_int_equal(webserve_question(s_srv.ws), 0);
+    asker_t a = {.path = "/timeline/17"};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, s_ask, &a), 0);
+    assert_int_equal(s_question(), 17);
+    webserve_answer(s_srv.ws, 16, 200, xstrdup("bukan ini")); /* not the question: dropped */
+    assert_int_equal(webserve_question(s_srv.ws), 17);
+    webserve_answer(s_srv.ws, 17, 200, xstrdup("Riwayat <LKIP/2026>\n"));
+    pthread_join(t, NULL);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(a.reply.status, 200);
+    assert_string_equal(a.reply.body, "Riwayat <LKIP/2026>\n");
+    s_has_header(&a.reply, "Content-Type", "text/plain");
+    s_safe_headers(&a.reply);
+    httpc_reply_free(&a.reply);
+    assert_int_equal(webserve_question(s_srv.ws), 0);
+
+    asker_t b = {.path = "/timeline/99"};
+    assert_int_equal(pthread_create(&t, NULL, s_ask, &b), 0);
+    assert_int_equal(s_question(), 99);
+    webserve_answer(s_srv.ws, 99, 404, xstrdup("SOP tidak ditemukan [404 not_found]\n"));
+    pthread_join(t, NULL);
+    assert_int_equal(b.reply.status, 404);
+    httpc_reply_free(&b.reply);
+
+    const char *with[] = {s_srv.host, s_srv.cookie, NULL};
+    s_expect("GET", "/timeline/abc", with, NULL, 404, "[web_not_found]");
+    s_expect("GET", "/timeline/0", with, NULL, 404, "[web_not_found]");
+    s_expect("GET", "/timeline/", with, NULL, 404, "[web_not_found]");
+    s_expect("GET", "/timeline/1234567890123456789", with, NULL, 404, "[web_not_found]");
+    const char *bare[] = {s_srv.host, NULL};
+    s_expect("GET", "/timeline/17", bare, NULL, 401, "[web_token_required]");
+    assert_int_equal(webserve_question(s_srv.ws), 0);
+}
+
 static void test_server_listen_failure(void **state)
 {
     char err[256];
@@ -462,6 +525,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_server_refusals, s_server_up, s_server_down),
         cmocka_unit_test_setup_teardown(test_server_token, s_server_up, s_server_down),
         cmocka_unit_test_setup_teardown(test_server_board_and_stream, s_server_up, s_server_down),
+        cmocka_unit_test_setup_teardown(test_server_timeline, s_server_up, s_server_down),
         cmocka_unit_test_setup_teardown(test_server_listen_failure, s_server_up, s_server_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
