@@ -161,9 +161,9 @@ static unsigned s_status_text(monitor_t *m, int64_t id, char **text)
     const Lkip__Reply *r = reply->reply;
     if (r->status >= 400 || r->payload_case != LKIP__REPLY__PAYLOAD_INSTANCES ||
         r->instances->n_instances != 1) {
-        *text = xasprintf("Riwayat SOP %s tidak dapat dimuat: %s [%d %s]", ref,
-                          r->status >= 400 ? r->message : "jawaban tidak lengkap", r->status,
-                          r->code);
+        *text =
+            xasprintf("Riwayat SOP %s tidak dapat dimuat: %s [%d %s]", ref,
+                      r->status >= 400 ? r->message : "jawaban tidak lengkap", r->status, r->code);
         unsigned status = r->status >= 400 && r->status < 500 ? (unsigned)r->status : 502;
         wire_free(&reply);
         return status;
@@ -600,8 +600,10 @@ static int s_web(cli_t *cli, const cli_cmd_t *me, const web_opts_t *o)
         return cli_usage(me, "alamat \"%s\" tidak dikenal: gunakan IP:PORT, [IPv6]:PORT atau PORT",
                          addr);
     if (!webhttp_is_loopback(host) && !o->token_file)
-        return cli_usage(me, "alamat \"%s\" bukan loopback: orang lain dapat membukanya, jadi "
-                             "--web-token BERKAS wajib", addr);
+        return cli_usage(me,
+                         "alamat \"%s\" bukan loopback: orang lain dapat membukanya, jadi "
+                         "--web-token BERKAS wajib",
+                         addr);
     char *token = NULL;
     bool shown;
     int rc = s_web_token(me, o, &token, &shown);
@@ -708,8 +710,8 @@ static int s_options(const cli_cmd_t *me, int argc, char **argv, bool *once, boo
 int cli_monitor(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {
-        "monitor", NULL,
-        "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]...", NULL};
+        "monitor", NULL, "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]...",
+        NULL};
     bool once = false, web = false;
     web_opts_t o = {0};
     int rc = s_options(&me, argc, argv, &once, &web, &o);

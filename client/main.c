@@ -38,7 +38,8 @@ static const cli_cmd_t s_cmds[] = {
      "[--count N] [--idle DETIK] [--notify] [--exec PERINTAH [--exec-attempts N] "
      "[--exec-timeout DETIK] [--exec-backoff MS]]",
      "tetap terhubung dan tampilkan pemberitahuan saat tiba (juga di desktop, atau ke perintah)"},
-    {"monitor", cli_monitor, "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]",
+    {"monitor", cli_monitor,
+     "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]",
      "papan pemantauan: setiap SOP yang berjalan, pemegang, tenggat dan keterlambatan (juga di "
      "peramban)"},
     {"calendar", cli_calendar, "due --duration \"7 hari\" [--from WAKTU] | show",

@@ -249,12 +249,23 @@ void webhttp_html_escape(strbuf_t *sb, const char *text)
 {
     for (const char *p = text; p && *p; p++) {
         switch (*p) {
-        case '&': strbuf_puts(sb, "&amp;"); break;
-        case '<': strbuf_puts(sb, "&lt;"); break;
-        case '>': strbuf_puts(sb, "&gt;"); break;
-        case '"': strbuf_puts(sb, "&quot;"); break;
-        case '\'': strbuf_puts(sb, "&#39;"); break;
-        default: strbuf_append(sb, p, 1);
+        case '&':
+            strbuf_puts(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_puts(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_puts(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_puts(sb, "&quot;");
+            break;
+        case '\'':
+            strbuf_puts(sb, "&#39;");
+            break;
+        default:
+            strbuf_append(sb, p, 1);
         }
     }
 }

@@ -23,8 +23,8 @@
 #define ASK_S        15  /* a timeline waits for its turn and its answer */
 
 /* Only the page's own script and style; no frames, no plugins, no form posts elsewhere. */
-#define CSP                                                                                    \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "               \
+#define CSP                                                                                        \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 struct webserve {
@@ -109,8 +109,7 @@ static enum MHD_Result s_send(struct MHD_Connection *c, unsigned status, const c
 static enum MHD_Result s_refuse(struct MHD_Connection *c, unsigned status, const char *code,
                                 const char *text)
 {
-    static const char *const bearer[] = {"WWW-Authenticate", "Bearer realm=\"lkip monitor\"",
-                                          NULL};
+    static const char *const bearer[] = {"WWW-Authenticate", "Bearer realm=\"lkip monitor\"", NULL};
     char *body = xasprintf("%s [%s]\n", text, code);
     enum MHD_Result ok = s_send(c, status, "text/plain; charset=utf-8", body, strlen(body),
                                 status == MHD_HTTP_UNAUTHORIZED ? bearer : NULL);
@@ -158,8 +157,7 @@ static enum MHD_Result s_login_page(struct MHD_Connection *c, unsigned status, c
     static const char *const keys[] = {"message", NULL};
     const char *values[] = {msg};
     char *page = webhttp_fill(f->data, keys, values);
-    static const char *const bearer[] = {"WWW-Authenticate", "Bearer realm=\"lkip monitor\"",
-                                          NULL};
+    static const char *const bearer[] = {"WWW-Authenticate", "Bearer realm=\"lkip monitor\"", NULL};
     enum MHD_Result ok = s_send(c, status, webhttp_content_type("login.html"), page, strlen(page),
                                 status == MHD_HTTP_UNAUTHORIZED ? bearer : NULL);
     free(page);
@@ -184,8 +182,8 @@ static enum MHD_Result s_page(webserve_t *ws, struct MHD_Connection *c)
     static const char *const keys[] = {"board_text", NULL};
     const char *values[] = {text ? text : "Papan pemantauan: memuat..."};
     char *page = webhttp_fill(f->data, keys, values);
-    enum MHD_Result ok = s_send(c, MHD_HTTP_OK, webhttp_content_type("index.html"), page,
-                                strlen(page), NULL);
+    enum MHD_Result ok =
+        s_send(c, MHD_HTTP_OK, webhttp_content_type("index.html"), page, strlen(page), NULL);
     free(page);
     free(text);
     return ok;
@@ -197,8 +195,7 @@ static enum MHD_Result s_board_json(webserve_t *ws, struct MHD_Connection *c)
     if (!board)
         return s_refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "web_board_loading",
                         "papan belum dimuat dari server lkipd; coba lagi sebentar lagi");
-    enum MHD_Result ok =
-        s_send(c, MHD_HTTP_OK, "application/json", board, strlen(board), NULL);
+    enum MHD_Result ok = s_send(c, MHD_HTTP_OK, "application/json", board, strlen(board), NULL);
     free(board);
     return ok;
 }
@@ -258,9 +255,8 @@ static enum MHD_Result s_events(webserve_t *ws, struct MHD_Connection *c)
     stream_t *st = xcalloc(1, sizeof *st);
     st->ws = ws;
     strbuf_printf(&st->out, "retry: %d\n\n", RETRY_MS);
-    struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, s_stream_read, st,
-                                          s_stream_free);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
+                                                               s_stream_read, st, s_stream_free);
     if (!r) {
         strbuf_free(&st->out);
         free(st);
@@ -314,8 +310,7 @@ static enum MHD_Result s_timeline(webserve_t *ws, struct MHD_Connection *c, cons
     ws->asked = id;
     s_wait_turn(ws, &until, s_has_answer);
     unsigned status = ws->answered ? ws->answer_status : MHD_HTTP_GATEWAY_TIMEOUT;
-    char *text = ws->answered ? ws->answer
-                              : xstrdup("server lkipd belum menjawab [web_timeout]\n");
+    char *text = ws->answered ? ws->answer : xstrdup("server lkipd belum menjawab [web_timeout]\n");
     ws->answer = NULL;
     ws->busy = ws->answered = false;
     ws->asked = 0;
@@ -364,7 +359,8 @@ static const char *s_gate(webserve_t *ws, struct MHD_Connection *c, const char *
                        "nama host permintaan bukan nama server ini");
         return "web_bad_host";
     }
-    if (!webhttp_origin_ok(s_header(c, "Origin"), host) || (site && strcmp(site, "cross-site") == 0)) {
+    if (!webhttp_origin_ok(s_header(c, "Origin"), host) ||
+        (site && strcmp(site, "cross-site") == 0)) {
         *ok = s_refuse(c, MHD_HTTP_FORBIDDEN, "web_bad_origin",
                        "permintaan dari halaman situs lain ditolak");
         return "web_bad_origin";
@@ -416,7 +412,7 @@ static enum MHD_Result s_route(webserve_t *ws, struct MHD_Connection *c, const c
     }
     if (strcmp(url, "/") == 0)
         return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token") ? s_login_ok(ws, c)
-                                                                             : s_page(ws, c);
+                                                                              : s_page(ws, c);
     if (strcmp(url, "/board.json") == 0)
         return s_board_json(ws, c);
     if (timeline)
@@ -511,16 +507,15 @@ webserve_t *webserve_new(const webserve_conf_t *conf, char *err, size_t len)
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_POLL | (v6 ? MHD_USE_IPv6 : 0);
     errno = 0;
-    ws->mhd = MHD_start_daemon(flags, (uint16_t)conf->port, NULL, NULL, s_handle, ws,
-                               MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                               MHD_OPTION_NOTIFY_COMPLETED, s_done, ws,
-                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
-                               MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_IP,
-                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
-                               MHD_OPTION_END);
+    ws->mhd =
+        MHD_start_daemon(flags, (uint16_t)conf->port, NULL, NULL, s_handle, ws,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
+                         s_done, ws, MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_IP,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT, MHD_OPTION_END);
     if (!ws->mhd) {
-        snprintf(err, len, "tidak dapat mendengarkan di %s%s%s:%u: %s", v6 ? "[" : "",
-                 conf->host, v6 ? "]" : "", conf->port,
+        snprintf(err, len, "tidak dapat mendengarkan di %s%s%s:%u: %s", v6 ? "[" : "", conf->host,
+                 v6 ? "]" : "", conf->port,
                  errno ? strerror(errno) : "alamat mungkin sedang dipakai");
         webserve_destroy(&ws);
         return NULL;

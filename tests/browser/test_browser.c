@@ -4,11 +4,11 @@
  * PostgreSQL. The page is opened with the printed address (token, then a cookie and a clean
  * URL); the Kasubag finishes a step, the clock passes the next one's due time (the row drawn
  * red), she finishes that one too: the DOM shows each new step and the new holder without a
- * reload (a mark set on the window survives); a row shows in full and its timeline; at a phone's width the table turns into cards;
- * without the cookie the page asks for the token and its form lets the user in; while lkipd is
- * down the page says the connection is lost and recovers by itself when lkipd is back; when
- * lkip monitor stops the page says so, and when it runs again with a new token the page turns
- * into the login form; the browser logs no Content-Security-Policy violation
+ * reload (a mark set on the window survives); a row shows in full and its timeline; at a phone's
+ * width the table turns into cards; without the cookie the page asks for the token and its form
+ * lets the user in; while lkipd is down the page says the connection is lost and recovers by itself
+ * when lkipd is back; when lkip monitor stops the page says so, and when it runs again with a new
+ * token the page turns into the login form; the browser logs no Content-Security-Policy violation
  * and no error. Screenshots (desktop and phone) go to $LKIP_BUILD/browser/. Nothing sleeps:
  * every wait is for a condition with a timeout. */
 #include "../harness/harness.h"
@@ -206,10 +206,9 @@ static void s_driver_start(void)
         _exit(127);
     }
     char *text = s_file_wait(log, "started successfully on port ");
-    assert_int_equal(
-        sscanf(strstr(text, "started successfully on port "), "started successfully on port %u",
-               &s_w.dport),
-        1);
+    assert_int_equal(sscanf(strstr(text, "started successfully on port "),
+                            "started successfully on port %u", &s_w.dport),
+                     1);
     free(text);
     free(log);
 }
@@ -262,12 +261,11 @@ static void s_session(void)
 {
     char *profile = s_tmp("chromium");
     char *dir = xasprintf("--user-data-dir=%s", profile);
-    json_t *caps = json_pack(
-        "{s:{s:{s:s,s:{s:s,s:[s,s,s,s,s,s]},s:{s:s}}}}", "capabilities", "alwaysMatch",
-        "browserName", "chrome", "goog:chromeOptions", "binary",
-        s_env("CHROMIUM", "/usr/bin/chromium"), "args", "--headless=new", "--no-sandbox",
-        "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", dir,
-        "goog:loggingPrefs", "browser", "ALL");
+    json_t *caps = json_pack("{s:{s:{s:s,s:{s:s,s:[s,s,s,s,s,s]},s:{s:s}}}}", "capabilities",
+                             "alwaysMatch", "browserName", "chrome", "goog:chromeOptions", "binary",
+                             s_env("CHROMIUM", "/usr/bin/chromium"), "args", "--headless=new",
+                             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--window-size=1280,900", dir, "goog:loggingPrefs", "browser", "ALL");
     json_t *v = s_wd("POST", "/session", caps, false);
     snprintf(s_w.session, sizeof s_w.session, "%s",
              json_string_value(json_object_get(v, "sessionId")));
@@ -353,8 +351,8 @@ static void s_screenshot(const char *name)
 static void s_window(int width, int height)
 {
     char *path = s_sess("/window/rect");
-    json_decref(s_wd("POST", path, json_pack("{s:i,s:i}", "width", width, "height", height),
-                     false));
+    json_decref(
+        s_wd("POST", path, json_pack("{s:i,s:i}", "width", width, "height", height), false));
     free(path);
 }
 
@@ -432,9 +430,9 @@ static void s_board_follows(void)
     json_decref(s_wd("POST", go, json_pack("{s:s}", "url", s_w.url), false));
     free(go);
     free(s_js("window.lkipMark = 'sama'; return '';"));
-    const char *first[] = {"state=langsung", "2/11 Format data kinerja",
-                           "kasubag_perencanaan: kasubag", "mark=sama", "thead=table-header-group",
-                           NULL};
+    const char *first[] = {
+        "state=langsung", "2/11 Format data kinerja", "kasubag_perencanaan: kasubag",
+        "mark=sama",      "thead=table-header-group", NULL};
     char *page = s_page_wait(first);
     print_message("the page at first:\n%s\n", page);
     free(page);
@@ -517,8 +515,9 @@ static void s_login_form(void)
     char base[96];
     snprintf(base, sizeof base, "http://127.0.0.1:%u/", s_w.wport);
     s_go(base);
-    char *body = s_js("return document.body.className + ' ' + document.querySelectorAll("
-                      "'#rows').length + ' ' + !!document.querySelector('form[action=\"/login\"]');");
+    char *body =
+        s_js("return document.body.className + ' ' + document.querySelectorAll("
+             "'#rows').length + ' ' + !!document.querySelector('form[action=\"/login\"]');");
     assert_string_equal(body, "login 0 true");
     free(body);
     const char *token = strstr(s_w.url, "token=") + 6;

@@ -17,8 +17,8 @@ struct httpc_stream {
     int fd;
     int status;
     char *head;
-    strbuf_t in;     /* what came after the headers */
-    size_t taken;    /* bytes of in already returned as messages */
+    strbuf_t in;  /* what came after the headers */
+    size_t taken; /* bytes of in already returned as messages */
     bool ended;
 };
 
@@ -50,8 +50,8 @@ static bool s_send_all(int fd, const char *data, size_t len)
 
 /* HTTP/1.1 with "Connection: close" for requests (chromedriver answers nothing else), 1.0 for
  * streams (no chunked framing). */
-static bool s_send_request(int fd, const char *method, const char *path,
-                           const char *const *headers, const char *body, bool stream)
+static bool s_send_request(int fd, const char *method, const char *path, const char *const *headers,
+                           const char *body, bool stream)
 {
     strbuf_t sb = {0};
     strbuf_printf(&sb, "%s %s HTTP/1.%d\r\n", method, path, stream ? 0 : 1);
@@ -114,9 +114,8 @@ static bool s_complete(strbuf_t *in, httpc_reply_t *out, bool *head)
     return whole;
 }
 
-int httpc_request(unsigned port, const char *method, const char *path,
-                  const char *const *headers, const char *body, int timeout_ms,
-                  httpc_reply_t *out)
+int httpc_request(unsigned port, const char *method, const char *path, const char *const *headers,
+                  const char *body, int timeout_ms, httpc_reply_t *out)
 {
     memset(out, 0, sizeof *out);
     int fd = s_connect(port);

@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 typedef struct {
-    int status;  /* 0 when no answer came */
-    char *head;  /* the status line and headers as received */
-    char *body;  /* NUL-terminated */
+    int status; /* 0 when no answer came */
+    char *head; /* the status line and headers as received */
+    char *body; /* NUL-terminated */
     size_t body_len;
 } httpc_reply_t;
 
@@ -21,9 +21,8 @@ typedef struct {
  * NULL) and body (may be NULL), and reads the whole answer within timeout_ms. Returns 0, or -1
  * when it could not connect or the answer did not come in time (out->status 0). Caller frees
  * with httpc_reply_free. */
-int httpc_request(unsigned port, const char *method, const char *path,
-                  const char *const *headers, const char *body, int timeout_ms,
-                  httpc_reply_t *out);
+int httpc_request(unsigned port, const char *method, const char *path, const char *const *headers,
+                  const char *body, int timeout_ms, httpc_reply_t *out);
 void httpc_reply_free(httpc_reply_t *r);
 
 /* The value of header name in a reply (case-insensitive name); NULL when absent. Caller

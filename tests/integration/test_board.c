@@ -11,8 +11,8 @@
  *     redraw on resize, the reconnect banner while its lkipd is down, and a correct board after
  *     it comes back; lkip monitor --once as text and JSON;
  *   - lkip monitor --web: the page, /board.json, the event stream and a timeline read over HTTP
- *     while steps happen and the clock moves, "disconnected" while its lkipd is down and live again after,
- *     a foreign Host refused, a non-loopback address refused without --web-token;
+ *     while steps happen and the clock moves, "disconnected" while its lkipd is down and live again
+ * after, a foreign Host refused, a non-loopback address refused without --web-token;
  *   - lkip watch --exec: exactly once across a kill -9 of watch between the command's work and
  *     the acknowledgement (the duplicate has the same LKIP_EVENT_SEQ), retries of a failing
  *     command, a hanging command timed out, a command that never succeeds given up and logged;
@@ -1225,8 +1225,8 @@ static void test_monitor_web_refusals(void **state)
     assert_non_null(f);
     fputs("pendek\n", f);
     assert_int_equal(fclose(f), 0);
-    const char *weak[] = {"--config", conf, "monitor", "--web", "0.0.0.0:0", "--web-token",
-                          short_token, NULL};
+    const char *weak[] = {"--config",  conf,          "monitor",   "--web",
+                          "0.0.0.0:0", "--web-token", short_token, NULL};
     pid = harness_lkip_start_split(s_w.h, weak, out, err);
     assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
     s_file_has(err, "token terlalu pendek", 1);

@@ -41,9 +41,9 @@ static void test_parse_addr(void **state)
     assert_string_equal(host, "::1");
     assert_true(webhttp_parse_addr("0.0.0.0:0", host, sizeof host, &port));
     assert_int_equal(port, 0);
-    static const char *const bad[] = {"",           "localhost:8390", "1.2.3.4",  "1.2.3.4:",
-                                      "1.2.3.4:99999", "::1:8390",   "[::1]",    "[1.2.3.4]:80",
-                                      "1.2.3.4:80x", "[::1]x:80",    "300.1.1.1:80"};
+    static const char *const bad[] = {
+        "",      "localhost:8390", "1.2.3.4",     "1.2.3.4:",  "1.2.3.4:99999", "::1:8390",
+        "[::1]", "[1.2.3.4]:80",   "1.2.3.4:80x", "[::1]x:80", "300.1.1.1:80"};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++)
         if (webhttp_parse_addr(bad[i], host, sizeof host, &port))
             fail_msg("\"%s\" was taken as an address", bad[i]);
@@ -209,8 +209,9 @@ static void test_embedded_files(void **state)
         assert_null(strstr(p, "//"));
     }
     assert_non_null(strstr(pages[0]->data, "<script src=\"/app.js\" defer></script>"));
-    static const char *const never[] = {"innerHTML", "outerHTML", "insertAdjacentHTML",
-                                        "document.write", "eval(", "Function(", "http:", "https:"};
+    static const char *const never[] = {"innerHTML",      "outerHTML", "insertAdjacentHTML",
+                                        "document.write", "eval(",     "Function(",
+                                        "http:",          "https:"};
     for (size_t i = 0; i < ARRAY_LEN(never); i++)
         if (strstr(js->data, never[i]))
             fail_msg("app.js uses %s", never[i]);
