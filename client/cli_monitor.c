@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -563,6 +564,11 @@ static int s_web_token(const cli_cmd_t *me, const web_opts_t *o, char **token, b
         *token = webhttp_token_new();
         return EXIT_OK;
     }
+    struct stat st;
+    if (stat(o->token_file, &st) == 0 && (st.st_mode & 077))
+        return cli_usage(me, "berkas token \"%s\" dapat dibaca orang lain (mode %04o); "
+                             "jalankan chmod 600 \"%s\"",
+                         o->token_file, (unsigned)(st.st_mode & 07777), o->token_file);
     char *text = NULL;
     size_t len;
     int rc = read_file(o->token_file, 4096, &text, &len);

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <jansson.h>
 #include <unistd.h>
@@ -1207,7 +1208,8 @@ static void test_monitor_web(void **state)
     free(w.err);
 }
 
-/* An address others can reach needs a token of the user's choosing; a bad address is named. */
+/* An address others can reach needs a token of the user's choosing, in a file only the user can
+ * read; a bad address is named. */
 static void test_monitor_web_refusals(void **state)
 {
     char *conf = s_conf("sekretaris", s_w.d);
@@ -1227,6 +1229,11 @@ static void test_monitor_web_refusals(void **state)
     assert_int_equal(fclose(f), 0);
     const char *weak[] = {"--config",  conf,          "monitor",   "--web",
                           "0.0.0.0:0", "--web-token", short_token, NULL};
+    assert_int_equal(chmod(short_token, 0644), 0);
+    pid = harness_lkip_start_split(s_w.h, weak, out, err);
+    assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
+    s_file_has(err, "dapat dibaca orang lain (mode 0644)", 1);
+    assert_int_equal(chmod(short_token, 0600), 0);
     pid = harness_lkip_start_split(s_w.h, weak, out, err);
     assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
     s_file_has(err, "token terlalu pendek", 1);
