@@ -566,8 +566,9 @@ static int s_web_token(const cli_cmd_t *me, const web_opts_t *o, char **token, b
     }
     struct stat st;
     if (stat(o->token_file, &st) == 0 && (st.st_mode & 077))
-        return cli_usage(me, "berkas token \"%s\" dapat dibaca orang lain (mode %04o); "
-                             "jalankan chmod 600 \"%s\"",
+        return cli_usage(me,
+                         "berkas token \"%s\" dapat dibaca orang lain (mode %04o); "
+                         "jalankan chmod 600 \"%s\"",
                          o->token_file, (unsigned)(st.st_mode & 07777), o->token_file);
     char *text = NULL;
     size_t len;
