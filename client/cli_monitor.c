@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -629,6 +630,7 @@ static int s_web(cli_t *cli, const cli_cmd_t *me, const web_opts_t *o)
     monitor_t m = {.cli = cli, .board = board_new(), .dirty = true};
     s_web_publish(&m, ws);
     s_web_say(host, webserve_port(ws), token, shown);
+    sodium_memzero(token, strlen(token));
     free(token);
     static const evstream_hooks_t hooks = {.state = s_state, .error = s_error};
     m.stream = evstream_new(cli, "monitor-web-seq", &hooks, &m);

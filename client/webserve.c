@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,6 +542,7 @@ void webserve_destroy(webserve_t **self_p)
     for (int i = 0; ws->names[i]; i++)
         free(ws->names[i]);
     free(ws->names);
+    sodium_memzero(ws->token, strlen(ws->token));
     free(ws->token);
     free(ws->view);
     free(ws->board);
