@@ -1,8 +1,8 @@
 /* board — the model of the secretariat's board, shared by its faces (lkip monitor in a terminal,
- * lkip monitor --once as text or JSON, and a web page later): the last snapshot of the board
- * request, the user's pushed events applied to it as they arrive, the strip of the last events,
- * the state of the connection, the overdue-only filter and the selection, and how every cell
- * reads in Indonesian. Pure: no sockets, no terminal; time comes from the caller (local unix
+ * lkip monitor --once as text or JSON, and the page of lkip monitor --web): the last snapshot of
+ * the board request, the user's pushed events applied to it as they arrive, the strip of the last
+ * events, the state of the connection, the overdue-only filter and the selection, and how every
+ * cell reads in Indonesian. Pure: no sockets, no terminal; time comes from the caller (local unix
  * seconds), so the model stays testable. The main thread only.
  *
  * How it stays right: a snapshot is the truth; an event changes what it says at once (a row
@@ -100,7 +100,13 @@ char *board_title(const board_t *self);
 char *board_text(const board_t *self);
 
 /* The board as JSON (--once --json): the snapshot's fields, and for each row its cells as
- * they read ("text"). Caller owns the result. */
+ * they read ("text"), each unit with its cell ("text"). Caller owns the result. */
 json_t *board_json(const board_t *self);
+
+/* The board as a face draws it (lkip monitor --web): board_json's fields with only the rows
+ * shown, and "title" (board_title), "connection" ("connecting", "live", "disconnected"),
+ * "connection_why", "message" (a passing message of the face; may be NULL) and "strip" (the
+ * event lines, newest first). Caller owns the result. */
+json_t *board_view_json(const board_t *self, const char *message);
 
 #endif

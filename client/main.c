@@ -38,8 +38,10 @@ static const cli_cmd_t s_cmds[] = {
      "[--count N] [--idle DETIK] [--notify] [--exec PERINTAH [--exec-attempts N] "
      "[--exec-timeout DETIK] [--exec-backoff MS]]",
      "tetap terhubung dan tampilkan pemberitahuan saat tiba (juga di desktop, atau ke perintah)"},
-    {"monitor", cli_monitor, "[--once]",
-     "papan pemantauan: setiap SOP yang berjalan, pemegang, tenggat dan keterlambatan"},
+    {"monitor", cli_monitor,
+     "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]",
+     "papan pemantauan: setiap SOP yang berjalan, pemegang, tenggat dan keterlambatan (juga di "
+     "peramban)"},
     {"calendar", cli_calendar, "due --duration \"7 hari\" [--from WAKTU] | show",
      "hitung tenggat menurut kalender kerja; tampilkan kalender"},
     {"admin", cli_admin, "user|org|unit|sop|calendar|clock ...",

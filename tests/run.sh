@@ -11,6 +11,8 @@
 # leak report at exit). The last line of the output is "N passed, N failed"; the exit status is 1
 # when anything failed. LKIP_KEEP_TMP=1 keeps the run's temp folder (logs, cluster).
 # TESTS="test_workflow test_board" runs only the named programs (while working on one part).
+# TEST_PROGRAMS="build/browser/test_browser" runs those programs instead of the unit and
+# integration tests (make check-browser).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -144,7 +146,11 @@ for bin in "$build"/tests/*; do
     rest+=("$bin")
 done
 
-for bin in "${unit[@]}" "${rest[@]}"; do
+programs=("${unit[@]}" "${rest[@]}")
+if [ -n "${TEST_PROGRAMS:-}" ]; then
+    read -ra programs <<< "$TEST_PROGRAMS"
+fi
+for bin in "${programs[@]}"; do
     if [ -n "${TESTS:-}" ] && [[ " $TESTS " != *" $(basename "$bin") "* ]]; then
         continue
     fi
