@@ -100,7 +100,7 @@ void cmd_draft(cmd_ctx_t *ctx)
                   inst.sop_code, inst.period);
     } else if (s_write(ctx, &inst, def)) {
         (void)s_attach(ctx, &inst, true);
-    } else if (!found && (ctx->reply->status == LKIP__STATUS__FORBIDDEN ||
+    } else if (!found && !r->regenerate && (ctx->reply->status == LKIP__STATUS__FORBIDDEN ||
                           ctx->reply->status == LKIP__STATUS__CONFLICT)) {
         /* nothing to fetch and not the caller's to write: say who writes it */
         char *why = xstrdup(ctx->reply->message);
