@@ -278,11 +278,12 @@ void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
             const Lkip__DocumentInfo *d = s->documents[i];
             char when[64];
             clitext_time(d->uploaded_at, s->time_zone, when, sizeof when);
+            bool draft = strcmp(d->kind, "draft") == 0;
             fprintf(out,
-                    "   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
+                    "   versi %d  langkah %d%s  %s (%lld bita)  %s %s, %s\n"
                     "            SHA-256 %s%s\n",
                     d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                    (long long)d->size,
+                    (long long)d->size, draft ? "draft ditulis lkip untuk" : "oleh",
                     clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
                     s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
         }
