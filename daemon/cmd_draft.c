@@ -75,6 +75,23 @@ static bool s_write(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def)
     return ok;
 }
 
+/* Replies that inst has no draft yet, and when it gets one. */
+static void s_no_draft(cmd_ctx_t *ctx, const db_instance_t *inst, const sopdef_t *def)
+{
+    const sop_step_t *step = NULL;
+    for (int i = 0; i < def->n_steps && !step; i++)
+        if (def->steps[i].makes_draft)
+            step = &def->steps[i];
+    if (!step)
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_draft", "SOP %s/%s tidak menghasilkan draft LKIP",
+                  inst->sop_code, inst->period);
+    else
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_draft",
+                  "Draft LKIP %s/%s belum ada: lkip menulisnya saat langkah %d (%s) diselesaikan "
+                  "oleh %s tanpa dokumen unggahan, atau atas permintaan %s (lkip draft)",
+                  inst->sop_code, inst->period, step->no, step->uraian, step->actor, step->actor);
+}
+
 void cmd_draft(cmd_ctx_t *ctx)
 {
     const Lkip__DraftRequest *r = ctx->req->draft;
@@ -102,11 +119,8 @@ void cmd_draft(cmd_ctx_t *ctx)
         (void)s_attach(ctx, &inst, true);
     } else if (!found && !r->regenerate && (ctx->reply->status == LKIP__STATUS__FORBIDDEN ||
                           ctx->reply->status == LKIP__STATUS__CONFLICT)) {
-        /* nothing to fetch and not the caller's to write: say who writes it */
-        char *why = xstrdup(ctx->reply->message);
-        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_draft",
-                  "Draft LKIP %s/%s belum dibuat (%s)", inst.sop_code, inst.period, why);
-        free(why);
+        /* nothing to fetch and not the caller's to write: say when it comes */
+        s_no_draft(ctx, &inst, def);
     }
     db_instance_clear(&inst);
 }
