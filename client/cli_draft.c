@@ -245,6 +245,12 @@ static int s_profile_set(cli_t *cli, int argc, char **argv)
     }
     if (ok && optind < argc)
         ok = s_read_md(argv[optind], &body.profil_md);
+    if (ok && !body.profil_md.len && !body.kata_pengantar_md.len && !body.penutup_md.len &&
+        !*body.kepala_nama && !*body.kepala_nip && !*body.kepala_jabatan && !*body.kota &&
+        !*body.reset) {
+        ok = false;
+        cli_usage(&s_set_cmd, "sebutkan yang diubah: berkas profil, --kepala, --nip, --kota, ...");
+    }
     int rc = EXIT_USAGE;
     if (ok) {
         Lkip__Envelope req = LKIP__ENVELOPE__INIT;
