@@ -52,14 +52,12 @@ static void s_print(const Lkip__DraftReply *d, const char *docx, const char *pdf
 int cli_draft(cli_t *cli, int argc, char **argv)
 {
     static const cli_cmd_t me = {
-        "draft", NULL, "[SOP] [--docx BERKAS] [--pdf BERKAS] [--out FOLDER] [--regenerate] [--force]",
-        NULL};
-    static const struct option opts[] = {{"docx", required_argument, NULL, 'd'},
-                                         {"pdf", required_argument, NULL, 'p'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"regenerate", no_argument, NULL, 'r'},
-                                         {"force", no_argument, NULL, 'f'},
-                                         {0}};
+        "draft", NULL,
+        "[SOP] [--docx BERKAS] [--pdf BERKAS] [--out FOLDER] [--regenerate] [--force]", NULL};
+    static const struct option opts[] = {
+        {"docx", required_argument, NULL, 'd'}, {"pdf", required_argument, NULL, 'p'},
+        {"out", required_argument, NULL, 'o'},  {"regenerate", no_argument, NULL, 'r'},
+        {"force", no_argument, NULL, 'f'},      {0}};
     const char *docx = NULL, *pdf = NULL, *dir = NULL;
     Lkip__DraftRequest body = LKIP__DRAFT_REQUEST__INIT;
     bool force = false;
@@ -129,7 +127,8 @@ static void s_print_text(const char *what, const ProtobufCBinaryData *b, bool fu
         lines += b->data[i] == '\n';
     printf("%-16s: %zu bita, %zu baris\n", what, b->len, lines + (b->data[b->len - 1] != '\n'));
     if (full)
-        printf("%.*s%s", (int)b->len, (const char *)b->data, b->data[b->len - 1] == '\n' ? "" : "\n");
+        printf("%.*s%s", (int)b->len, (const char *)b->data,
+               b->data[b->len - 1] == '\n' ? "" : "\n");
 }
 
 static const char *s_or(const char *s, const char *dflt)
@@ -177,8 +176,10 @@ static bool s_read_md(const char *path, ProtobufCBinaryData *b)
         return false;
     if (len == 0) {
         free(data);
-        fprintf(stderr, "lkip: berkas \"%s\" kosong; untuk kembali ke templat bawaan pakai "
-                        "--reset [empty_file]\n", path);
+        fprintf(stderr,
+                "lkip: berkas \"%s\" kosong; untuk kembali ke templat bawaan pakai "
+                "--reset [empty_file]\n",
+                path);
         return false;
     }
     b->data = (uint8_t *)data;
@@ -191,8 +192,7 @@ static const cli_cmd_t s_set_cmd = {
     "[PROFIL.md] [--org KODE] [--kata-pengantar BERKAS.md] [--penutup BERKAS.md] "
     "[--kepala NAMA] [--nip NIP] [--jabatan JABATAN] [--kota KOTA] [--reset BAGIAN,...]",
     NULL};
-static const cli_cmd_t s_show_cmd = {"admin org profile show", NULL, "[--org KODE] [--full]",
-                                     NULL};
+static const cli_cmd_t s_show_cmd = {"admin org profile show", NULL, "[--org KODE] [--full]", NULL};
 
 static int s_profile_set(cli_t *cli, int argc, char **argv)
 {
@@ -266,9 +266,8 @@ static int s_profile_set(cli_t *cli, int argc, char **argv)
 
 static int s_profile_show(cli_t *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"org", required_argument, NULL, 'o'},
-                                         {"full", no_argument, NULL, 'f'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"org", required_argument, NULL, 'o'}, {"full", no_argument, NULL, 'f'}, {0}};
     Lkip__OrgProfileShowRequest body = LKIP__ORG_PROFILE_SHOW_REQUEST__INIT;
     bool full = false;
     int c;

@@ -83,8 +83,8 @@ static void s_no_draft(cmd_ctx_t *ctx, const db_instance_t *inst, const sopdef_t
         if (def->steps[i].makes_draft)
             step = &def->steps[i];
     if (!step)
-        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_draft", "SOP %s/%s tidak menghasilkan draft LKIP",
-                  inst->sop_code, inst->period);
+        cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_draft",
+                  "SOP %s/%s tidak menghasilkan draft LKIP", inst->sop_code, inst->period);
     else
         cmd_reply(ctx, LKIP__STATUS__NOT_FOUND, "no_draft",
                   "Draft LKIP %s/%s belum ada: lkip menulisnya saat langkah %d (%s) diselesaikan "
@@ -117,8 +117,9 @@ void cmd_draft(cmd_ctx_t *ctx)
                   inst.sop_code, inst.period);
     } else if (s_write(ctx, &inst, def)) {
         (void)s_attach(ctx, &inst, true);
-    } else if (!found && !r->regenerate && (ctx->reply->status == LKIP__STATUS__FORBIDDEN ||
-                          ctx->reply->status == LKIP__STATUS__CONFLICT)) {
+    } else if (!found && !r->regenerate &&
+               (ctx->reply->status == LKIP__STATUS__FORBIDDEN ||
+                ctx->reply->status == LKIP__STATUS__CONFLICT)) {
         /* nothing to fetch and not the caller's to write: say when it comes */
         s_no_draft(ctx, &inst, def);
     }
@@ -180,8 +181,7 @@ void cmd_org_profile_show(cmd_ctx_t *ctx)
 }
 
 /* A Markdown text of the request: replaces *field when given; false after replying. */
-static bool s_take_md(cmd_ctx_t *ctx, const char *name, const ProtobufCBinaryData *b,
-                      char **field)
+static bool s_take_md(cmd_ctx_t *ctx, const char *name, const ProtobufCBinaryData *b, char **field)
 {
     if (!b->len)
         return true;
@@ -221,9 +221,12 @@ static bool s_reset(cmd_ctx_t *ctx, const char *list, db_org_profile_t *p)
     struct {
         const char *name;
         char **field;
-    } parts[] = {{"profil", &p->profil_md},           {"kata_pengantar", &p->kata_pengantar_md},
-                 {"penutup", &p->penutup_md},         {"kepala_nama", &p->kepala_nama},
-                 {"kepala_nip", &p->kepala_nip},      {"kepala_jabatan", &p->kepala_jabatan},
+    } parts[] = {{"profil", &p->profil_md},
+                 {"kata_pengantar", &p->kata_pengantar_md},
+                 {"penutup", &p->penutup_md},
+                 {"kepala_nama", &p->kepala_nama},
+                 {"kepala_nip", &p->kepala_nip},
+                 {"kepala_jabatan", &p->kepala_jabatan},
                  {"kota", &p->kota}};
     if (!cmd_check_field(ctx, "reset", list, WIRE_MAX_TITLE, false))
         return false;

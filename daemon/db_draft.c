@@ -34,9 +34,8 @@ int db_org_profile_get(db_t *db, int64_t org_id, db_org_profile_t *out)
     if (!r)
         return -1;
     bool found = db_res_rows(r) == 1;
-    char **text[] = {&out->profil_md,   &out->kata_pengantar_md, &out->penutup_md,
-                     &out->kepala_nama, &out->kepala_nip,        &out->kepala_jabatan,
-                     &out->kota,        &out->updated_by};
+    char **text[] = {&out->profil_md,  &out->kata_pengantar_md, &out->penutup_md, &out->kepala_nama,
+                     &out->kepala_nip, &out->kepala_jabatan,    &out->kota,       &out->updated_by};
     static const int col[] = {0, 1, 2, 3, 4, 5, 6, 8};
     for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
         *text[i] = found ? db_res_dup(r, 0, col[i]) : xstrdup("");

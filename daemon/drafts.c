@@ -61,8 +61,8 @@ static int s_render(cmd_ctx_t *ctx, const db_instance_t *inst, draft_output_t *o
                   "Draft LKIP tidak dapat dibuat di server; permintaan tidak diproses");
     } else {
         log_info("draft of instance %lld: %d indicators, %zu + %zu bytes, %d pages in %lld ms",
-                 (long long)inst->id, a->n_indicators, out->docx_len, out->pdf_len,
-                 out->pdf_pages, (long long)(monotonic_ms() - t0));
+                 (long long)inst->id, a->n_indicators, out->docx_len, out->pdf_len, out->pdf_pages,
+                 (long long)(monotonic_ms() - t0));
     }
     db_org_profile_clear(&p);
     analysis_destroy(&a);

@@ -19,8 +19,7 @@ typedef struct {
 
 /* Writes and stores the draft of inst at its open run, by the caller (as: a delegation's
  * capacity, or NULL). Returns 0, or -1 after replying (a database or renderer failure). */
-int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, drafts_made_t *out)
-    WUR;
+int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, drafts_made_t *out) WUR;
 
 /* Bahasa Indonesia for the reply: "Draft LKIP dibuat: draft-LKIP-2026.docx (versi 3, 51.234
  * bita) dan draft-LKIP-2026.pdf (versi 4, 27 halaman); unduh dengan: lkip draft LKIP/2026".

@@ -384,8 +384,9 @@ static void s_check_pdf(const uint8_t *pdf, size_t len, int pages, const Lkip__C
 {
     char *text = docread_pdf_text(pdf, len);
     assert_non_null(text);
-    const char *want[] = {"KATA PENGANTAR", "BAB I PENDAHULUAN", BAB3, "BAB IV PENUTUP",
-                          "pelayanan informasi", KEPALA, "NIP " NIP, "Gorontalo, "};
+    const char *want[] = {"KATA PENGANTAR", "BAB I PENDAHULUAN",   BAB3,
+                          "BAB IV PENUTUP", "pelayanan informasi", KEPALA,
+                          "NIP " NIP,       "Gorontalo, "};
     for (size_t i = 0; i < ARRAY_LEN(want); i++)
         if (!strstr(text, want[i]))
             fail_msg("PDF lacks \"%s\"", want[i]);
