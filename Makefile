@@ -215,7 +215,7 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(HARNESS_LIB) $(DAEMON_L
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 # integration tests also get libvterm: the terminal in which test_board watches lkip monitor
-$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) $(shell pkg-config --libs vterm) -lcmocka -o $@
 

@@ -131,6 +131,7 @@ static const event_label_t s_labels[] = {
     {"unit_task_assigned", "TUGAS UNIT"},
     {"unit_submitted", "DATA UNIT"},
     {"document_uploaded", "DOKUMEN"},
+    {"draft_made", "DRAFT"},
     {"instance_done", "SOP SELESAI"},
     {"reminder", "PENGINGAT"},
     {"overdue", "TERLAMBAT"},
@@ -171,6 +172,8 @@ char *clitext_event(const Lkip__Event *ev)
         strbuf_printf(&sb, ": data dikirim oleh %s", actor);
     else if (strcmp(ev->kind, "document_uploaded") == 0)
         strbuf_printf(&sb, ": versi baru diunggah oleh %s", actor);
+    else if (strcmp(ev->kind, "draft_made") == 0)
+        strbuf_printf(&sb, ": draft LKIP dibuat ulang oleh %s", actor);
     if (*ev->text) {
         const char *what = "catatan";
         if (strcmp(ev->text_kind, "reason") == 0)
@@ -181,7 +184,10 @@ char *clitext_event(const Lkip__Event *ev)
             what = "SHA-256 dokumen arsip";
         else if (strcmp(ev->text_kind, "late_actor") == 0)
             what = "belum diselesaikan oleh";
-        strbuf_printf(&sb, " - %s: %s", what, ev->text);
+        else if (strcmp(ev->text_kind, "draft") == 0)
+            what = "draft LKIP";
+        strbuf_printf(&sb, " - %s: %s%s", what, ev->text,
+                      strcmp(ev->text_kind, "draft") == 0 ? " (unduh: lkip draft)" : "");
     }
     if (*ev->file_name)
         strbuf_printf(&sb, " - format: %s (unduh: lkip format download)", ev->file_name);
@@ -272,11 +278,12 @@ void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
             const Lkip__DocumentInfo *d = s->documents[i];
             char when[64];
             clitext_time(d->uploaded_at, s->time_zone, when, sizeof when);
+            bool draft = strcmp(d->kind, "draft") == 0;
             fprintf(out,
-                    "   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
+                    "   versi %d  langkah %d%s  %s (%lld bita)  %s %s, %s\n"
                     "            SHA-256 %s%s\n",
                     d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                    (long long)d->size,
+                    (long long)d->size, draft ? "draft ditulis lkip untuk" : "oleh",
                     clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
                     s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
         }

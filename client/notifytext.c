@@ -20,6 +20,7 @@ static const s_kind_t s_kinds[] = {
     {"unit_task_assigned", "Tugas data unit", NOTIFYTEXT_NORMAL},
     {"unit_submitted", "Data unit diterima", NOTIFYTEXT_LOW},
     {"document_uploaded", "Dokumen baru", NOTIFYTEXT_LOW},
+    {"draft_made", "Draft LKIP", NOTIFYTEXT_LOW},
     {"instance_done", "SOP selesai", NOTIFYTEXT_LOW},
     {"reminder", "Pengingat tenggat", NOTIFYTEXT_NORMAL},
     {"overdue", "Terlambat", NOTIFYTEXT_CRITICAL},
@@ -52,6 +53,8 @@ static void s_what(strbuf_t *b, const Lkip__Event *ev, const char *actor)
         strbuf_printf(b, "Data dikirim oleh %s.", actor);
     else if (strcmp(k, "document_uploaded") == 0)
         strbuf_printf(b, "Versi baru diunggah oleh %s.", actor);
+    else if (strcmp(k, "draft_made") == 0)
+        strbuf_printf(b, "Draft LKIP dibuat ulang oleh %s (unduh: lkip draft).", actor);
     else if (strcmp(k, "instance_done") == 0)
         strbuf_puts(b, "Seluruh langkah telah selesai.");
     else if (strcmp(k, "unit_task_assigned") == 0)
@@ -71,6 +74,8 @@ static const char *s_text_label(const Lkip__Event *ev)
         return "SHA-256 dokumen arsip";
     if (strcmp(k, "late_actor") == 0)
         return "Belum diselesaikan oleh";
+    if (strcmp(k, "draft") == 0)
+        return "Draft LKIP (unduh: lkip draft)";
     return "Catatan";
 }
 

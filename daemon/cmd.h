@@ -141,6 +141,9 @@ void cmd_pk_show(cmd_ctx_t *ctx);
 void cmd_format_make(cmd_ctx_t *ctx);
 void cmd_format_download(cmd_ctx_t *ctx);
 void cmd_board(cmd_ctx_t *ctx);
+void cmd_draft(cmd_ctx_t *ctx);
+void cmd_org_profile_set(cmd_ctx_t *ctx);
+void cmd_org_profile_show(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with

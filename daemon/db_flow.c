@@ -80,14 +80,16 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
     " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active',"                     \
     " coalesce(i.current_step, 0), coalesce(r.id, 0), coalesce(r.round, 0),"                       \
     " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"                                     \
-    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id"                                \
+    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id AND d.kind = 'upload'"       \
     "   AND d.step_no = r.step_no AND d.round = r.round),"                                         \
     " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"                              \
     " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"                             \
     " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"                               \
     "   AND t.state = 'submitted'),"                                                               \
     " coalesce(i.pk_id, 0), coalesce((SELECT v.version FROM pk_versions v"                         \
-    "   WHERE v.id = i.pk_id), 0)"                                                                 \
+    "   WHERE v.id = i.pk_id), 0),"                                                                \
+    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id AND d.kind = 'draft'"        \
+    "   AND d.step_no = r.step_no AND d.round = r.round)"                                          \
     " FROM instances i JOIN organisations o ON o.id = i.org_id"                                    \
     " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
 #define BY_ID     " WHERE i.org_id = $1 AND i.id = $2"
@@ -122,6 +124,7 @@ static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance
     out->units_submitted = (int)db_res_int(r, 0, 18);
     out->pk_id = db_res_int(r, 0, 19);
     out->pk_version = (int)db_res_int(r, 0, 20);
+    out->draft_in_round = db_res_bool(r, 0, 21);
     db_res_free(&r);
     return DB_FOUND;
 }
@@ -455,7 +458,8 @@ int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *
     db_param_str(&p, ref ? ref : "");
     db_res_t *r = db_query(db,
                            "WITH d AS (SELECT id, version, sha256 FROM documents"
-                           "  WHERE instance_id = $1 ORDER BY version DESC LIMIT 1)"
+                           "  WHERE instance_id = $1"
+                           "  ORDER BY kind = 'upload' DESC, version DESC LIMIT 1)"
                            " UPDATE instances i SET archive_doc_id = d.id,"
                            "  archive_sha256 = d.sha256, archive_ref = $3, archived_by = $2"
                            " FROM d WHERE i.id = $1 RETURNING d.sha256, d.version",

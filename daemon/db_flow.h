@@ -27,6 +27,7 @@ typedef struct db_instance {
     int round;        /* round of the open run */
     int64_t run_assigned_at;
     bool doc_in_round; /* a document uploaded during the open run */
+    bool draft_in_round; /* the LKIP draft written during the open run */
     bool has_document;
     int units_total;
     int units_submitted;

@@ -24,13 +24,15 @@ static Lkip__DocumentInfo *s_document_info(const db_res_t *r, int i)
     d->uploaded_by = s_dup(r, i, 6);
     d->uploaded_at = db_res_int(r, i, 7);
     d->uploaded_as = s_dup(r, i, 8);
+    d->kind = s_dup(r, i, 9);
+    d->pages = (int32_t)db_res_int(r, i, 10);
     return d;
 }
 
 #define DOC_COLUMNS                                                                                \
     "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, " EPOCH(                \
-        "d.uploaded_at") ", d.uploaded_as"
-#define DOC_N_COLUMNS 9 /* the columns of DOC_COLUMNS, read by s_document_info */
+        "d.uploaded_at") ", d.uploaded_as, d.kind, coalesce(d.pages, 0)"
+#define DOC_N_COLUMNS 11 /* the columns of DOC_COLUMNS, read by s_document_info */
 
 static bool s_runs(db_t *db, int64_t id, const sopdef_t *def, Lkip__InstanceStatus *s)
 {

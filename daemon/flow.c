@@ -1,13 +1,16 @@
 /* flow — see flow.h. */
 #include "flow.h"
 
+#include "db_delegation.h"
 #include "db_format.h"
 #include "db_outbox.h"
 #include "deadline.h"
 #include "formats.h"
+#include "idfmt.h"
 #include "letter.h"
 #include "log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -118,11 +121,20 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
         ev.text_kind = "archive_sha256";
         break;
     }
+    /* the step that starts from the draft names it (so do the watchers' draft_made) */
+    char *draft = NULL;
+    if (f->made_draft && e->text == TEXT_NONE &&
+        (strcmp(e->event, "step_assigned") == 0 || strcmp(e->event, "draft_made") == 0)) {
+        ev.text = draft = drafts_made_files(&f->draft);
+        ev.text_kind = "draft";
+    }
     if (f->unit_code && strcmp(e->event, "unit_submitted") == 0)
         ev.unit_code = (char *)f->unit_code;
     if (strcmp(e->event, "step_assigned") == 0 || strcmp(e->event, "returned") == 0)
         ev.due_at = due;
-    return s_emit(f, &to, &ev);
+    int rc = s_emit(f, &to, &ev);
+    free(draft);
+    return rc;
 }
 
 /* The file name of unit_code's newest format in formats, or "". */
@@ -237,16 +249,36 @@ static int s_letter(flow_t *f)
     return 0;
 }
 
+/* Adds text to the note the reply carries. */
+static void s_note_add(flow_t *f, char *text)
+{
+    if (!f->note) {
+        f->note = text;
+        return;
+    }
+    char *both = xasprintf("%s. %s", f->note, text);
+    free(f->note);
+    free(text);
+    f->note = both;
+}
+
 static int s_make_formats(flow_t *f)
 {
     formats_made_t made = {0};
     int rc = formats_make(f->ctx, f->inst, &made);
-    if (rc == 0) {
-        free(f->note);
-        f->note = formats_made_text(&made);
-    }
+    if (rc == 0)
+        s_note_add(f, formats_made_text(&made));
     formats_made_clear(&made);
     return rc;
+}
+
+static int s_make_draft(flow_t *f)
+{
+    if (drafts_make(f->ctx, f->inst, f->capacity, &f->draft) != 0)
+        return -1;
+    f->made_draft = true;
+    s_note_add(f, drafts_made_text(f->inst, &f->draft));
+    return 0;
 }
 
 static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
@@ -265,6 +297,8 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         return s_open_units(f, e);
     case EFF_MAKE_UNIT_FORMATS:
         return s_make_formats(f);
+    case EFF_MAKE_DRAFT:
+        return s_make_draft(f);
     case EFF_RECORD_UNIT_DATA:
         rc = db_flow_record_data(db, f->task_id, f->data, f->file_name, f->content, f->len,
                                  f->format_id, ctx->caller->id, ctx->now, &f->data_version);
@@ -311,6 +345,7 @@ static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, en
         .active = inst->active,
         .current_step = inst->current_step,
         .doc_in_round = inst->doc_in_round,
+        .draft_in_round = inst->draft_in_round,
         .has_document = inst->has_document,
         .units_total = inst->units_total,
         .units_submitted = inst->units_submitted,
@@ -366,4 +401,58 @@ void flow_clear(flow_t *f)
     f->missing = NULL;
     free(f->note);
     f->note = NULL;
+}
+
+/* ---- the caller's delegations ---------------------------------------------------------- */
+
+void flow_deleg_clear(flow_deleg_t *d)
+{
+    db_delegations_free(d->rows, d->n);
+    free(d->eng);
+    free(d->period);
+    memset(d, 0, sizeof *d);
+}
+
+static void s_day_text(const char *ymd, char *buf, size_t len)
+{
+    int y = 0, m = 0, day = 0;
+    if (sscanf(ymd, "%d-%d-%d", &y, &m, &day) == 3)
+        idfmt_date(y, m, day, buf, len);
+    else
+        snprintf(buf, len, "%s", ymd);
+}
+
+/* Loads the caller's delegations into cmd and, when one is active and instance_id names an
+ * instance, whether the caller already acted in its current round. false after replying. */
+bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d)
+{
+    memset(d, 0, sizeof *d);
+    d->n = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &d->rows);
+    if (d->n < 0) {
+        d->n = 0;
+        cmd_db_failed(ctx, "load delegations");
+        return false;
+    }
+    d->eng = xcalloc((size_t)d->n + 1, sizeof *d->eng);
+    d->period = xcalloc((size_t)d->n + 1, sizeof *d->period);
+    bool any_active = false;
+    for (int i = 0; i < d->n; i++) {
+        char a[48], b[48];
+        s_day_text(d->rows[i].first_day, a, sizeof a);
+        s_day_text(d->rows[i].last_day, b, sizeof b);
+        snprintf(d->period[i], sizeof d->period[i], "%s s.d. %s", a, b);
+        d->eng[i] = (engine_delegation_t){.role = d->rows[i].from_role,
+                                          .capacity = d->rows[i].capacity,
+                                          .period = d->period[i],
+                                          .active = d->rows[i].active};
+        any_active |= d->rows[i].active;
+    }
+    cmd->delegations = d->eng;
+    cmd->n_delegations = d->n;
+    if (any_active && instance_id &&
+        db_acted_in_round(ctx->db, instance_id, ctx->caller->id, &cmd->acted_in_round) != 0) {
+        cmd_db_failed(ctx, "check the round");
+        return false;
+    }
+    return true;
 }

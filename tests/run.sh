@@ -61,6 +61,7 @@ trap 'exit 143' TERM
 if ldd "$build/lkipd" 2>/dev/null | grep -q libasan; then
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    # third-party leaks that are not lkip's to free (tests/lsan.supp says which and why)
     export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
     ulimit -c 0
     echo "run.sh: sanitizer build (ASAN_OPTIONS=$ASAN_OPTIONS)"

@@ -1425,9 +1425,10 @@ static void test_step_refusals(void **state)
     s_step(kasubag, "LKIP/2030", 0, DONE, "", LKIP__STATUS__OK, "ok");
     assert_int_equal(s_current("LKIP", "2030"), 3);
 
-    /* 5 needs its draft first */
-    s_lkip_to("2029", 5);
-    REFUSED(s_step(kasubag, ref, 5, DONE, "", LKIP__STATUS__INVALID, "document_required"));
+    /* 6 needs the staf's own document (5 writes the draft when nothing was uploaded there:
+     * test_draft_flow) */
+    s_lkip_to("2029", 6);
+    REFUSED(s_step(staf, ref, 6, DONE, "", LKIP__STATUS__INVALID, "document_required"));
     /* 7: a return needs a written reason; a decision is not "done" */
     s_lkip_to("2029", 7);
     REFUSED(s_step(sek, ref, 7, RETURN, "", LKIP__STATUS__BAD_REQUEST, "reason_required"));
