@@ -795,9 +795,10 @@ static void test_monitor_follows_untold_changes(void **state)
     free(s_term_wait(&t, first, NULL));
 
     s_done(s_w.c_kasubag, "2026", 2);
-    const char *moved[] = {"3/11 Sebar format", NULL};
+    /* the row and its detail line drawn anew (not a screen caught half redrawn) */
+    const char *moved[] = {"3/11 Sebar format", "#1 LKIP/2026 langkah 3:", NULL};
     char *screen = s_term_wait(&t, moved, "2/11 Format");
-    assert_null(strstr(screen, "LKIP/2026 langkah 2"));
+    assert_null(strstr(screen, "[SELESAI] LKIP/2026 langkah 2"));
     free(screen);
     assert_int_equal(s_term_close(&t), 0);
     free(conf);
