@@ -6,6 +6,7 @@
 #include "deadline.h"
 #include "defcache.h"
 #include "log.h"
+#include "stepset.h"
 #include "usercache.h"
 
 #include <errno.h>
@@ -203,15 +204,41 @@ static void s_directory_changed(worker_t *self, const batch_t *b)
 
 /* Runs the batch's requests in one transaction; on any failure of the transaction as a whole,
  * every request it would have accepted gets a retryable reply instead. */
+/* The batch's step requests the set path takes (stepset.h), in a transaction it opens; false
+ * when it took none (no transaction open). handled[i] marks the requests it answered. */
+static bool s_run_set(worker_t *self, batch_t *b, int64_t now, outq_t *events, bool *handled)
+{
+    stepset_env_t env = {.db = self->db,
+                         .cfg = self->cfg,
+                         .defs = self->defs,
+                         .deadlines = self->deadlines,
+                         .clock = self->clock,
+                         .dir = self->dir};
+    switch (stepset_run(&env, b, now, events, handled)) {
+    case STEPSET_DONE:
+        return true;
+    case STEPSET_FALLBACK:
+        if (db_alive(self->db))
+            db_rollback(self->db);
+        return false;
+    case STEPSET_NONE:
+        break;
+    }
+    return false;
+}
+
 static void s_run_batch(worker_t *self, batch_t *b)
 {
     self->dir = userdir_get(self->users);
-    bool ok = s_db_ready(self) && db_begin(self->db) == 0;
     int64_t now = timesrc_now(self->clock);
     outq_t events = {0};
+    bool *handled = xcalloc((size_t)b->n + 1, sizeof *handled);
+    bool ok = s_db_ready(self);
+    ok = ok && (s_run_set(self, b, now, &events, handled) || db_begin(self->db) == 0);
     for (int i = 0; ok && i < b->n; i++)
-        if (b->items[i].cmd)
+        if (b->items[i].cmd && !handled[i])
             s_run_one(self, &b->items[i], now, &events);
+    free(handled);
     /* the batch's events, and one NOTIFY for the other daemons, commit with it */
     if (ok && (db_outbox_flush(self->db, &events, now, &b->woken, &b->n_woken) < 0 ||
                db_outbox_notify(self->db, self->origin, b->woken, b->n_woken) != 0)) {
