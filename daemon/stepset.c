@@ -431,13 +431,17 @@ stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq
     else if (s_decide_all(&run) == 0 && s_write(&run) == 0)
         rc = STEPSET_DONE;
     if (rc == STEPSET_DONE) {
+        int answered = 0;
         for (int i = 0; i < b->n; i++)
             if (run.replies[i]) {
                 b->items[i].reply = run.replies[i];
                 run.replies[i] = NULL;
                 handled[i] = true;
+                answered++;
             }
         outq_move(events, &run.events);
+        log_debug("batch of %d: %d step request(s) for the set path, %d answered on it", b->n,
+                  run.n_cands, answered);
     }
     s_free(&run);
     return rc;
