@@ -153,11 +153,14 @@ int db_auditset_add(db_auditset_t *s, db_pipe_t *pipe)
         db_params_t p = {0};
         for (int k = 0; k < 4; k++)
             db_array_param(&p, &s->r[k]);
+        db_param_int(&p, s->n_stored);
+        /* fewer rows stored than given: the statement fails (SQLSTATE DB_STORED_ALREADY) */
         stored = db_pipe_add(pipe,
-                             "INSERT INTO requests (user_id, request_id, command, reply)"
-                             " SELECT * FROM unnest($1::bigint[], $2::numeric[], $3::text[],"
-                             " $4::bytea[]) ON CONFLICT (user_id, request_id) DO NOTHING"
-                             " RETURNING 1",
+                             "WITH ins AS (INSERT INTO requests (user_id, request_id, command,"
+                             " reply) SELECT * FROM unnest($1::bigint[], $2::numeric[],"
+                             " $3::text[], $4::bytea[]) ON CONFLICT (user_id, request_id)"
+                             " DO NOTHING RETURNING 1)"
+                             " SELECT batch_stored_all((SELECT count(*) FROM ins), $5)",
                              &p);
     }
     db_auditset_free(s);

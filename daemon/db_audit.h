@@ -39,9 +39,13 @@ void db_auditset_accepted(db_auditset_t *s, int64_t user_id, uint64_t request_id
                           const char *command, const uint8_t *reply, size_t len, int status,
                           const char *code, int64_t instance_id, int step_no, const char *detail,
                           const char *acting_as);
-/* Adds the INSERTs to pipe and empties s. Returns the index of the stored replies' statement,
- * whose rows are the replies stored (fewer than accepted: a (user, request_id) had one
- * already), or -1 when there is none. */
+/* The SQLSTATE of a batch's stored replies when a (user, request_id) had one already (a copy of
+ * a request committed meanwhile by another daemon): the batch must run again the ordinary way. */
+#define DB_STORED_ALREADY "LKB01"
+
+/* Adds the INSERTs to pipe and empties s. The stored replies' statement fails with
+ * DB_STORED_ALREADY when a reply was stored before. Returns its index, or -1 when there is
+ * none. */
 int db_auditset_add(db_auditset_t *s, db_pipe_t *pipe);
 void db_auditset_free(db_auditset_t *s);
 

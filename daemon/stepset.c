@@ -373,26 +373,14 @@ static int s_decide_all(s_run_t *run)
 
 /* ---- step 3: the writes -------------------------------------------------------------------- */
 
-static int s_write(s_run_t *run)
+/* The writes of the batch, in a pipeline the caller runs (with the COMMIT when nothing else
+ * remains to run). */
+static db_pipe_t *s_writes(s_run_t *run)
 {
-    int expected = run->audit.n_stored;
     db_pipe_t *pipe = db_pipe_new(run->env->db);
     flowset_add_writes(run->set, pipe);
-    int stored = db_auditset_add(&run->audit, pipe);
-    int rc = db_pipe_run(pipe);
-    if (rc == 0 && stored >= 0) {
-        db_res_t *r = db_pipe_take(pipe, stored);
-        if (db_res_rows(r) != expected) {
-            log_info("a request_id of the batch was stored meanwhile (a copy of the request on "
-                     "another connection): the batch runs again the ordinary way");
-            rc = -1;
-        }
-        db_res_free(&r);
-    } else if (rc != 0) {
-        log_warn("the batch's set writes failed: %s", db_error(run->env->db));
-    }
-    db_pipe_destroy(&pipe);
-    return rc;
+    db_auditset_add(&run->audit, pipe);
+    return pipe;
 }
 
 static void s_free(s_run_t *run)
@@ -415,7 +403,7 @@ static void s_free(s_run_t *run)
 }
 
 stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq_t *events,
-                         bool *handled)
+                         bool *handled, db_pipe_t **writes)
 {
     s_run_t run = {.env = env, .b = b, .now = now};
     run.replies = xcalloc((size_t)b->n + 1, sizeof *run.replies);
@@ -428,9 +416,10 @@ stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq
     stepset_rc_t rc = STEPSET_FALLBACK;
     if (s_load(&run) != 0)
         log_warn("the batch's set load failed: %s", db_error(env->db));
-    else if (s_decide_all(&run) == 0 && s_write(&run) == 0)
+    else if (s_decide_all(&run) == 0)
         rc = STEPSET_DONE;
     if (rc == STEPSET_DONE) {
+        *writes = s_writes(&run);
         int answered = 0;
         for (int i = 0; i < b->n; i++)
             if (run.replies[i]) {

@@ -8,7 +8,9 @@
  *      earlier requests of the batch left it; flow collects the changes (flowset) and the
  *      events; the reply is built from memory;
  *   3. one pipeline: the step runs, timers and instances of the whole batch, its audit rows and
- *      its stored replies.
+ *      its stored replies, and (worker.c) its events, the NOTIFY and COMMIT, when no request is
+ *      left for the ordinary path; otherwise these writes go first, then the ordinary requests,
+ *      then the events and COMMIT.
  * What the set path cannot take goes to the ordinary path (worker.c, a savepoint per request)
  * in the same transaction, after these writes: a request of another kind, a caller with a
  * delegation, a retried request_id, a verdict with other effects (unit tasks, letters,
@@ -20,8 +22,9 @@
  * memory, and the writes of step 3 cannot fail for one request alone (its rows were checked
  * against the locked state; a constraint failure is a failure of the batch). The one exception
  * is a request_id stored concurrently by another daemon (two copies of one request racing):
- * then the whole transaction is rolled back and the batch runs on the ordinary path, which
- * answers the copy with the stored reply. Called by the worker thread that runs the batch. */
+ * the stored replies' statement then fails (DB_STORED_ALREADY, db_audit.h), the whole
+ * transaction is rolled back and the batch runs again on the ordinary path, which answers the
+ * copy with the stored reply. Called by the worker thread that runs the batch. */
 #ifndef LKIP_STEPSET_H
 #define LKIP_STEPSET_H
 
@@ -42,13 +45,15 @@ typedef struct {
 
 typedef enum {
     STEPSET_NONE,     /* no request for the set path; no transaction opened */
-    STEPSET_DONE,     /* transaction open, handled[i] requests answered and written */
+    STEPSET_DONE,     /* transaction open, handled[i] requests answered; their writes in
+                       * *writes, not yet run */
     STEPSET_FALLBACK, /* gave up: nothing answered; roll back, run the batch the ordinary way */
 } stepset_rc_t;
 
-/* Runs b's step requests the set path takes (handled[i] true for them, their replies set, their
- * events appended to events). */
+/* Decides b's step requests the set path takes (handled[i] true for them, their replies set,
+ * their events appended to events, their writes in a pipeline *writes the caller runs and
+ * destroys). */
 stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq_t *events,
-                         bool *handled);
+                         bool *handled, db_pipe_t **writes);
 
 #endif
