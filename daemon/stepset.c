@@ -8,6 +8,7 @@
 #include "log.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,6 +54,27 @@ static bool s_is_ref(const char *ref)
     return n > 0 && n <= WIRE_MAX_TITLE && (strchr(ref, '/') || strspn(ref, "0123456789") == n);
 }
 
+/* The memo's entry for (code, step, action): its index, or -1. code may end at a '/'. */
+static int s_memo_find(const stepset_memo_t *m, const char *code, int step_no, int action)
+{
+    size_t n = strcspn(code, "/");
+    for (int i = 0; m && i < m->n; i++)
+        if (m->e[i].step_no == step_no && m->e[i].action == action &&
+            strlen(m->e[i].code) == n && strncasecmp(m->e[i].code, code, n) == 0)
+            return i;
+    return -1;
+}
+
+static void s_memo_add(stepset_memo_t *m, const char *code, int step_no, int action)
+{
+    if (!m || s_memo_find(m, code, step_no, action) >= 0)
+        return;
+    int i = m->n < STEPSET_MEMO ? m->n++ : m->next++ % STEPSET_MEMO;
+    snprintf(m->e[i].code, sizeof m->e[i].code, "%s", code);
+    m->e[i].step_no = step_no;
+    m->e[i].action = action;
+}
+
 /* The caller of p, when the set path can take p; NULL when it is for the ordinary path. */
 static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
 {
@@ -63,6 +85,8 @@ static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
         *r->archive_ref ||
         (r->action != LKIP__STEP_ACTION__DONE && r->action != LKIP__STEP_ACTION__APPROVE &&
          r->action != LKIP__STEP_ACTION__RETURN))
+        return NULL;
+    if (strchr(r->instance, '/') && s_memo_find(env->memo, r->instance, r->step_no, r->action) >= 0)
         return NULL;
     const user_t *u = usercache_by_id(env->dir, p->user_id);
     if (!u || u->disabled || strcmp(u->public_key, p->key) != 0)
@@ -331,6 +355,7 @@ static int s_decide(s_run_t *run, s_cand_t *c)
         out = -1; /* a database failure under way (the calendar): not the request's fault */
     } else if (rc == FLOW_NOT_IN_SET) {
         c->ordinary = true;
+        s_memo_add(env->memo, inst->sop_code, c->r->step_no, c->r->action);
         s_taint(run, c->item, inst->org_id, "", inst->id);
     } else {
         bool accepted = rc == FLOW_ACCEPTED;

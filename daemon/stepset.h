@@ -34,7 +34,22 @@
 #include "timesrc.h"
 #include "usercache.h"
 
+/* The steps whose verdict needed the ordinary path last time (by SOP code, step and action: a
+ * fan-out, a letter number, an archive), so that their next requests go there at once instead
+ * of being loaded twice. A guess only ever sends a request to the ordinary path, which is always
+ * right. One per worker. */
+#define STEPSET_MEMO 64
 typedef struct {
+    struct {
+        char code[24];
+        int step_no;
+        int action;
+    } e[STEPSET_MEMO];
+    int n, next;
+} stepset_memo_t;
+
+typedef struct {
+    stepset_memo_t *memo;
     db_t *db;
     const config_t *cfg;
     defcache_t *defs;

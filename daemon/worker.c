@@ -25,6 +25,7 @@ struct worker {
     usercache_t *dir;      /* the snapshot of the batch under way */
     defcache_t *defs;      /* this thread's parsed definitions */
     deadline_t *deadlines; /* this thread's calendars */
+    stepset_memo_t memo;   /* steps the set path leaves to the ordinary path */
     void *main_end;        /* PAIR used by the main thread */
     void *worker_end;      /* PAIR used by the worker thread */
     pthread_t thread;
@@ -212,7 +213,8 @@ static void s_directory_changed(worker_t *self, const batch_t *b)
 static bool s_run_set(worker_t *self, batch_t *b, int64_t now, outq_t *events, bool *handled,
                       db_pipe_t **writes)
 {
-    stepset_env_t env = {.db = self->db,
+    stepset_env_t env = {.memo = &self->memo,
+                         .db = self->db,
                          .cfg = self->cfg,
                          .defs = self->defs,
                          .deadlines = self->deadlines,
