@@ -152,13 +152,15 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
     "   num.capacity FROM num JOIN ev USING (idx) RETURNING user_id)"
 #define FLUSH_SQL FLUSH_CTES " SELECT DISTINCT user_id FROM ins"
 /* ... and the NOTIFY of the users woken ("origin|id,id"; "origin|" when that is too long for a
- * payload: every daemon then checks everyone), in the same statement. */
+ * payload: every daemon then checks everyone), in the same statement. The NOTIFY's count is
+ * used in the WHERE clause: a join the result does not use would be removed by the planner, and
+ * pg_notify with it. */
 #define FLUSH_NOTIFY_SQL                                                                           \
     FLUSH_CTES ", w AS (SELECT DISTINCT user_id FROM ins),"                                        \
                " n AS (SELECT pg_notify('lkip_events', CASE WHEN length($10 || '|' || l) >= 7900"  \
                "   THEN $10 || '|' ELSE $10 || '|' || l END) FROM (SELECT string_agg(user_id::text," \
                "   ',') AS l FROM w) a WHERE l IS NOT NULL)"                                        \
-               " SELECT w.user_id FROM w LEFT JOIN (SELECT count(*) FROM n) c ON true"
+               " SELECT w.user_id FROM w, (SELECT count(*) AS k FROM n) c WHERE c.k >= 0"
 
 /* The parameters of FLUSH_SQL for q (emptied). */
 static void s_flush_params(outq_t *q, int64_t now, db_params_t *p)
