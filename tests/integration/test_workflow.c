@@ -25,6 +25,7 @@
 #include "xlsx_read.h"
 #include "xlsx_write.h"
 
+#include <libpq-fe.h>
 #include <math.h>
 #include <signal.h>
 #include <sodium.h>
@@ -1702,6 +1703,77 @@ static void test_batch_duplicate_request(void **state)
     s_stop_clean();
 }
 
+/* A copy of a request stored by another transaction after the set path looked for it and before
+ * it stored its own (a copy racing on another daemon, held open here): the set path's stored
+ * replies clash, the batch runs again the ordinary way, and the request is answered with the
+ * stored reply, its change not made twice. */
+static void test_batch_request_id_stored_meanwhile(void **state)
+{
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    s_cuti_to("simpan", 2, staf, kasubag);
+    char *user = harness_sql(s_h, "SELECT id FROM users WHERE name = 'kasubag'", NULL);
+    assert_non_null(user);
+    int before = s_n_raw;
+    void *sk = s_raw_open(kasubag, s_d1);
+    flight_t f;
+    s_flight_step(&f, sk, "CUTI/simpan", 2, APPROVE);
+    char rid[24];
+    snprintf(rid, sizeof rid, "%llu", (unsigned long long)f.request_id);
+
+    /* the other copy's transaction: its stored reply, not yet committed */
+    Lkip__Reply stored = LKIP__REPLY__INIT;
+    stored.status = LKIP__STATUS__OK;
+    stored.code = "ok";
+    stored.message = "jawaban tersimpan";
+    size_t len = lkip__reply__get_packed_size(&stored);
+    uint8_t *buf = xmalloc(len);
+    lkip__reply__pack(&stored, buf);
+    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, "BEGIN"));
+    const char *values[3] = {user, rid, (const char *)buf};
+    int lengths[3] = {0, 0, (int)len}, formats[3] = {0, 0, 1};
+    PGresult *res = PQexecParams(pg,
+                                 "INSERT INTO requests (user_id, request_id, command, reply)"
+                                 " VALUES ($1, $2, 'step', $3)",
+                                 3, NULL, values, lengths, formats, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+
+    /* the request goes out and waits at its stored reply for the other transaction */
+    s_raw_send(sk, f.frame, f.len);
+    int64_t until = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
+    while (harness_sql_int(s_h,
+                           "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND query LIKE '%batch_stored_all%'",
+                           NULL) != 1) {
+        if (monotonic_ms() > until) {
+            harness_dump_all_logs();
+            fail_msg("the set path's stored replies never waited for the other copy");
+        }
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    res = PQexec(pg, "COMMIT");
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(pg);
+
+    Lkip__Envelope *reply = s_raw_recv(sk);
+    assert_int_equal(reply->request_id, f.request_id);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_string_equal(reply->reply->message, "jawaban tersimpan");
+    wire_free(&reply);
+    /* this copy changed nothing: the other one's change is the one that counts */
+    assert_int_equal(s_current("CUTI", "simpan"), 2);
+    assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", "simpan", 2), 0);
+    free(buf);
+    free(user);
+    s_flights_free(&f, 1);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
 /* ================================================================================================
  * 5. Concurrent letter numbering over two daemons
  * ============================================================================================= */
@@ -2665,6 +2737,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_letter_numbers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_order_and_refusal, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_duplicate_request, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_request_id_stored_meanwhile, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),
