@@ -8,7 +8,7 @@
 #   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
 #   make check-ha   lkipd on a pg_auto_failover formation that fails over under load (README)
 #   make check-browser lkip monitor --web in headless chromium (not in make check; see README)
-#   make bench      the benchmark (see bench/)
+#   make bench      the benchmark (see bench/; BENCH_ARGS="--load 10 --scale 0" for a short run)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
 
@@ -128,7 +128,7 @@ stop:
 bench:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH) $(BUILD)/lkip-xlsx-bench
-	@scripts/bench.sh
+	@scripts/bench.sh $(BENCH_ARGS)
 
 # Fuzzing (README, "Fuzzing"): build every target, then run each for FUZZ_SECONDS from its
 # committed seeds; new inputs and crash artefacts stay under build/fuzz.

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_NOTE      4000
+#define MAX_NOTE      CMD_MAX_NOTE
 #define MAX_PERIOD    32
 #define MAX_DATA_FILE (1024 * 1024)
 #define MAX_FILE_NAME 200
@@ -177,6 +177,16 @@ static const char *s_action_name(Lkip__StepAction a)
 
 static bool s_which_step(cmd_ctx_t *ctx, char *id, size_t len, int *step);
 
+void cmd_step_detail(cmd_ctx_t *ctx, const Lkip__StepRequest *r, int step_no,
+                     const db_instance_t *inst)
+{
+    /* what flow adds (letter=..., archived=...) follows */
+    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), step_no,
+                  inst->sop_code, inst->period);
+    if (*r->note)
+        strbuf_printf(&ctx->detail, ": %s", r->note);
+}
+
 void cmd_step(cmd_ctx_t *ctx)
 {
     const Lkip__StepRequest *r = ctx->req->step;
@@ -222,11 +232,7 @@ void cmd_step(cmd_ctx_t *ctx)
     ctx->step_no = cmd.step_no;
     flow_t f = {
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
-    /* what flow adds (letter=..., archived=...) follows */
-    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), cmd.step_no,
-                  inst.sop_code, inst.period);
-    if (*r->note)
-        strbuf_printf(&ctx->detail, ": %s", r->note);
+    cmd_step_detail(ctx, r, cmd.step_no, &inst);
     flow_deleg_t deleg;
     if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd))
         s_attach_status(ctx, inst.id, def, false);

@@ -2,6 +2,7 @@
 #include "flow.h"
 
 #include "db_delegation.h"
+#include "db_flowset.h"
 #include "db_format.h"
 #include "db_outbox.h"
 #include "deadline.h"
@@ -195,6 +196,20 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
     return rc;
 }
 
+/* Set mode: the new run (with its first timer) joins the batch's writes. */
+static void s_open_step_set(flow_t *f, const sop_step_t *step, const calendar_t *cal, int64_t due,
+                            bool returned)
+{
+    deadline_timer_t first;
+    bool timer = due && deadline_next_timer(cal, f->inst->time_zone, step, f->ctx->now, due,
+                                            TIMER_REMINDER, 0, f->ctx->now, &first);
+    flowset_open_run(f->set, f->inst->id, step->no, f->ctx->now, due, returned ? f->text : NULL,
+                     timer ? &first : NULL);
+    f->inst->current_step = step->no;
+    f->inst->doc_in_round = false;
+    f->inst->draft_in_round = false;
+}
+
 static int s_open_step(flow_t *f, const engine_effect_t *e, int64_t *due)
 {
     const sop_step_t *step = sopdef_step(f->def, e->step_no);
@@ -204,6 +219,10 @@ static int s_open_step(flow_t *f, const engine_effect_t *e, int64_t *due)
     *due = s_due(f, cal, step);
     /* a run opened by a return carries its reason */
     bool returned = e->step_no < f->inst->current_step;
+    if (f->set) {
+        s_open_step_set(f, step, cal, *due, returned);
+        return 0;
+    }
     int64_t run_id = 0;
     if (db_flow_open_run(f->ctx->db, f->inst->id, e->step_no, f->ctx->now, *due,
                          returned ? f->text : NULL, &run_id) != 0 ||
@@ -286,6 +305,16 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     cmd_ctx_t *ctx = f->ctx;
     db_t *db = ctx->db;
     int rc = 0;
+    if (f->set && e->kind == EFF_FINISH_STEP) {
+        flowset_finish_run(f->set, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
+                           f->capacity, ctx->now, f->text);
+        return 0;
+    }
+    if (f->set && e->kind == EFF_FINISH_INSTANCE) {
+        f->inst->active = false;
+        f->inst->current_step = 0;
+        return 0;
+    }
     switch (e->kind) {
     case EFF_FINISH_STEP:
         rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
@@ -352,7 +381,28 @@ static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, en
     };
 }
 
+/* The effects the set path collects (flowset); any other needs the ordinary path. */
+static bool s_settable(const engine_result_t *res)
+{
+    for (int i = 0; i < res->n_effects; i++)
+        switch (res->effects[i].kind) {
+        case EFF_FINISH_STEP:
+        case EFF_OPEN_STEP:
+        case EFF_FINISH_INSTANCE:
+        case EFF_NOTIFY:
+            break;
+        default:
+            return false;
+        }
+    return true;
+}
+
 bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
+{
+    return flow_run(f, cmd) == FLOW_ACCEPTED;
+}
+
+flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd)
 {
     cmd_ctx_t *ctx = f->ctx;
     engine_instance_t e;
@@ -361,11 +411,13 @@ bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
     engine_apply(&e, cmd, &res);
     if (res.status >= 400) {
         cmd_reply(ctx, res.status, res.code, "%s", res.message);
-        return false;
+        return FLOW_REFUSED;
     }
+    if (f->set && !s_settable(&res))
+        return FLOW_NOT_IN_SET;
     f->capacity = res.capacity;
     if (flow_apply(f, &res) != 0)
-        return false;
+        return FLOW_REFUSED;
     flow_note_capacity(ctx, res.capacity);
     strbuf_t msg = {0};
     strbuf_puts(&msg, res.message);
@@ -375,7 +427,7 @@ bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
         strbuf_printf(&msg, ". %s", f->note);
     cmd_reply(ctx, res.status, res.code, "%s", strbuf_str(&msg));
     strbuf_free(&msg);
-    return true;
+    return FLOW_ACCEPTED;
 }
 
 void flow_note_capacity(cmd_ctx_t *ctx, const char *capacity)

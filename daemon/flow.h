@@ -38,7 +38,18 @@ typedef struct {
                        * written); owned, or NULL */
     bool made_draft;  /* the LKIP draft was written (EFF_MAKE_DRAFT): */
     drafts_made_t draft;
+    /* the set path (stepset.c): the run and instance changes are collected here, for the whole
+     * batch, instead of written one by one; inst is then kept up to date in memory. NULL: the
+     * ordinary path */
+    struct flowset *set;
 } flow_t;
+
+typedef enum {
+    FLOW_ACCEPTED,   /* applied (or collected, in set mode) and replied */
+    FLOW_REFUSED,    /* refused by the engine or failed; replied */
+    FLOW_NOT_IN_SET, /* set mode only: the verdict needs the ordinary path; nothing done or
+                      * replied */
+} flow_rc_t;
 
 /* Applies every effect of res in order. Returns 0, or -1 after answering the request
  * (cmd_db_failed or a specific refusal). */
@@ -48,6 +59,9 @@ int flow_apply(flow_t *f, const engine_result_t *res) WUR;
  * replies with the engine's message (and f->note). Returns true when accepted and persisted;
  * false after replying. */
 bool flow_decide(flow_t *f, const engine_cmd_t *cmd);
+
+/* flow_decide that tells the three outcomes apart (set mode: f->set). */
+flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd);
 
 /* After a command accepted under a delegation (capacity, NULL: none): records the capacity for
  * the audit row (acting_as) and in its detail. */

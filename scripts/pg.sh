@@ -14,12 +14,13 @@
 #
 # initdb refuses to run as root: as root the cluster belongs to the system user "lkip" (created
 # when missing). PG_FAST=1 turns fsync off (tests only: a machine crash may lose commits).
+# PG_OPTS: more server options for start (e.g. "-c shared_preload_libraries=pg_stat_statements").
 set -euo pipefail
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,17p' "$0" >&2; exit 2; }
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 data=$dir/data
@@ -82,7 +83,7 @@ start() {
             echo "$port" >"$dir/port"
             chmod 644 "$dir/port"
             if as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
-                -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 $fast" \
+                -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 $fast ${PG_OPTS:-}" \
                 start >/dev/null 2>&1; then
                 return 0
             fi
@@ -143,7 +144,7 @@ promote)
     as_owner "$PGBIN/pg_ctl" -D "$data" -w promote >/dev/null
     ;;
 *)
-    sed -n '2,16p' "$0" >&2
+    sed -n '2,17p' "$0" >&2
     exit 2
     ;;
 esac
