@@ -7,7 +7,9 @@
 #   make check-asan the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make check-tsan the same tests built with ThreadSanitizer (build/tsan; tests/tsan.supp)
 #   make check-office  LibreOffice converts the LKIP draft's DOCX (not in CI; see README)
-#   make bench      the benchmark (see bench/)
+#   make check-ha   lkipd on a pg_auto_failover formation that fails over under load (README)
+#   make check-browser lkip monitor --web in headless chromium (not in make check; see README)
+#   make bench      the benchmark (see bench/; BENCH_ARGS="--load 10 --scale 0" for a short run)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
 
@@ -41,10 +43,12 @@ FIXTURE_SRC := $(wildcard tests/fixture/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 TOOLS_SRC  := $(wildcard tests/tools/*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+BROWSER_SRC := $(wildcard tests/browser/test_*.c)
 
 PROTO_OBJ  := $(OBJ)/gen/lkip.pb-c.o
 MIGR_OBJ   := $(OBJ)/gen/migrations.o
 TMPL_OBJ   := $(OBJ)/gen/templates.o
+WEB_OBJ    := $(OBJ)/gen/webfiles.o
 COMMON_LIB := $(BUILD)/libcommon.a
 REPORT_LIB := $(BUILD)/libreport.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
@@ -58,6 +62,8 @@ UNIT_TESTS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_TESTS := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(if $(BENCH_SRC),$(BUILD)/lkip-bench,)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
+# the browser test: not in make check (a browser is a big install); see check-browser
+BROWSER_TESTS := $(BROWSER_SRC:tests/browser/%.c=$(BUILD)/browser/%)
 FUZZ_SECONDS ?= 20
 # the fuzz build: clang, every object instrumented for libFuzzer, ASan and UBSan
 FUZZ_BUILD    := build/fuzz
@@ -68,7 +74,8 @@ TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-.PHONY: all tests deps check check-asan check-tsan check-office run stop bench clean format compose-check \
+.PHONY: all tests deps check check-asan check-tsan check-office check-ha check-browser run stop \
+        bench clean format compose-check \
         fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -107,6 +114,18 @@ check-office:
 	@$(MAKE) --no-print-directory $(DRAFT_BENCH)
 	@BUILD=$(BUILD) scripts/check-office.sh
 
+# PostgreSQL fail-over under load on a pg_auto_failover formation (README, deploy/HA.md)
+check-ha:
+	@scripts/deps.sh --ha
+	@$(MAKE) --no-print-directory $(LKIPD) $(BUILD)/tests/test_delivery
+	@BUILD=$(BUILD) scripts/check-ha.sh
+# not in make check: Debian's chromium (headless, through chromedriver) loads the board of
+# lkip monitor --web against a test daemon and follows a step (README, "The board in a browser")
+check-browser:
+	@scripts/deps.sh --browser
+	@$(MAKE) --no-print-directory all $(BROWSER_TESTS)
+	@BUILD=$(BUILD) TEST_PROGRAMS="$(BROWSER_TESTS)" tests/run.sh
+
 run:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all $(BUILD)/lkip-fill
@@ -118,7 +137,7 @@ stop:
 bench:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(DRAFT_BENCH) $(BUILD)/lkip-xlsx-bench
-	@scripts/bench.sh
+	@scripts/bench.sh $(BENCH_ARGS)
 
 # Fuzzing (README, "Fuzzing"): build every target, then run each for FUZZ_SECONDS from its
 # committed seeds; new inputs and crash artefacts stay under build/fuzz.
@@ -155,6 +174,10 @@ $(GEN)/templates.c: $(sort $(wildcard report/templates/*.md)) scripts/embed-temp
 	@mkdir -p $(GEN)
 	scripts/embed-templates.sh $@ $(sort $(wildcard report/templates/*.md))
 
+$(GEN)/webfiles.c: $(sort $(wildcard client/web/*)) scripts/embed-web.sh
+	@mkdir -p $(GEN)
+	scripts/embed-web.sh $@ $(sort $(wildcard client/web/*))
+
 # every object may include the generated header
 $(OBJ)/%.o: %.c $(GEN)/lkip.pb-c.h
 	@mkdir -p $(dir $@)
@@ -178,7 +201,7 @@ $(DAEMON_LIB): $(call obj,$(DAEMON_SRC)) $(MIGR_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
+$(CLIENT_LIB): $(call obj,$(CLIENT_SRC)) $(WEB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -196,14 +219,18 @@ $(LKIPD): $(call obj,daemon/main.c) $(DAEMON_LIB) $(REPORT_LIB) $(COMMON_LIB)
 $(LKIP): $(call obj,client/main.c) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FIXTURE_LIB) $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 # integration tests also get libvterm: the terminal in which test_board watches lkip monitor
-$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/tests/%: $(OBJ)/tests/integration/%.o $(HARNESS_LIB) $(FIXTURE_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) $(shell pkg-config --libs vterm) -lcmocka -o $@
+
+$(BUILD)/browser/%: $(OBJ)/tests/browser/%.o $(HARNESS_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 $(BUILD)/lkip-%: $(OBJ)/tests/tools/%.o $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@

@@ -12,6 +12,10 @@
  *      same concurrency: the ratio of lkip's completions/s to pgbench's TPS;
  *   4. scale: N idle subscribed clients (10,000) connected while the load runs again; RSS;
  *   5. catch-up: a client that missed 10,000 events reconnects; time to replay them all.
+ * Beside each load phase: SQL statements and commits per step completion, from
+ * pg_stat_statements (the statements clients send, transaction commands included; not the
+ * foreign key checks and other statements run inside them) and pg_stat_database (the
+ * database's commits), differences over the phase.
  * Prints a table and writes JSON to bench/results/. */
 #include "../tests/harness/harness.h"
 #include "lkipc.h"
@@ -452,8 +456,30 @@ typedef struct {
     double seconds, completions_per_s, changes_per_s, rounds_per_s;
     double req_p50_ms, req_p99_ms, notify_p50_ms, notify_p99_ms;
     double daemon_cpu_pct;
+    double stmts_per_step, commits_per_step; /* the whole database's, per step completion */
     long errors;
 } phase_t;
+
+/* The database's counters: statements sent by clients (pg_stat_statements, top level) and
+ * commits. */
+typedef struct {
+    long long statements, commits;
+} pgstat_t;
+
+static pgstat_t s_pgstat(void)
+{
+    pgstat_t s;
+    s.statements = harness_sql_int(s_h,
+                                   "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements"
+                                   " WHERE toplevel AND dbid = (SELECT oid FROM pg_database"
+                                   " WHERE datname = current_database())",
+                                   NULL);
+    s.commits = harness_sql_int(s_h,
+                                "SELECT xact_commit FROM pg_stat_database"
+                                " WHERE datname = current_database()",
+                                NULL);
+    return s;
+}
 
 static driver_t s_drivers[MAX_DRIVERS];
 static listener_t s_listeners[MAX_ORGS];
@@ -475,6 +501,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     atomic_store(&s_running, true);
     atomic_store(&s_measure_notify, true);
     proc_t p0 = s_proc(harness_daemon_pid(s_d));
+    pgstat_t db0 = s_pgstat();
     int64_t t0 = s_now_us();
     for (int i = 0; i < o->drivers; i++)
         pthread_create(&threads[i], NULL, s_driver_main, &s_drivers[i]);
@@ -485,6 +512,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     long rounds = atomic_load(&s_rounds);
     int64_t t1 = s_now_us();
     proc_t p1 = s_proc(harness_daemon_pid(s_d));
+    pgstat_t db1 = s_pgstat();
     atomic_store(&s_measure_notify, false);
     atomic_store(&s_running, false);
     for (int i = 0; i < o->drivers; i++)
@@ -497,6 +525,10 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     ph.rounds_per_s = (double)rounds / ph.seconds;
     ph.errors = atomic_load(&s_errors);
     ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
+    if (completions > 0 && db0.statements >= 0 && db1.statements >= 0) {
+        ph.stmts_per_step = (double)(db1.statements - db0.statements) / (double)completions;
+        ph.commits_per_step = (double)(db1.commits - db0.commits) / (double)completions;
+    }
     samples_t all = {0};
     for (int i = 0; i < o->drivers; i++)
         for (size_t k = 0; k < s_drivers[i].latency.n; k++)
@@ -823,9 +855,10 @@ static void s_raise_fd_limit(int clients)
 
 static void s_print_phase(const char *name, const phase_t *p)
 {
-    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %6ld\n", name, p->completions_per_s,
-           p->rounds_per_s, p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms,
-           p->daemon_cpu_pct, p->errors);
+    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %7.1f %7.2f %6ld\n", name,
+           p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms,
+           p->notify_p99_ms, p->daemon_cpu_pct, p->stmts_per_step, p->commits_per_step,
+           p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -834,10 +867,11 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
             "  \"%s\": {\"seconds\": %.2f, \"completions_per_s\": %.1f, \"changes_per_s\": %.1f,"
             " \"rounds_per_s\": %.2f, \"request_p50_ms\": %.3f, \"request_p99_ms\": %.3f,"
             " \"notify_p50_ms\": %.3f, \"notify_p99_ms\": %.3f, \"daemon_cpu_pct\": %.1f,"
+            " \"sql_statements_per_step\": %.2f, \"commits_per_step\": %.3f,"
             " \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
             p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->daemon_cpu_pct,
-            p->errors, comma ? "," : "");
+            p->stmts_per_step, p->commits_per_step, p->errors, comma ? "," : "");
 }
 
 int main(int argc, char **argv)
@@ -922,6 +956,8 @@ int main(int argc, char **argv)
     const char *extra = getenv("LKIP_BENCH_SET");
     const char *sets[] = {level, "sop_dir=sop", workers, extra && *extra ? extra : NULL, NULL};
     s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
+    if (s_h && harness_sql_exec(s_h, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", NULL) != 0)
+        fprintf(stderr, "bench: no pg_stat_statements: no statement counts\n");
     if (!s_d || s_make_world(&o) != 0) {
         fprintf(stderr, "bench: could not set up the daemon and its users\n");
         harness_destroy(&s_h);
@@ -987,10 +1023,10 @@ int main(int argc, char **argv)
     printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
-    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %6s\n", "phase", "steps/s", "rounds/s", "req p50",
-           "req p99", "notif p50", "notif p99", "lkipd", "errors");
-    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %6s\n", "", "", "", "ms", "ms", "ms", "ms", "CPU",
-           "");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %6s\n", "phase", "steps/s", "rounds/s",
+           "req p50", "req p99", "notif p50", "notif p99", "lkipd", "SQL", "commits", "errors");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %6s\n", "", "", "", "ms", "ms", "ms", "ms",
+           "CPU", "/step", "/step", "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
@@ -1003,6 +1039,18 @@ int main(int argc, char **argv)
            scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024);
     printf("catch-up of %d missed events: %.3f s\n", o.catchup_events, catchup);
     printf("events received by the subscribed actors: %ld\n", events);
+    /* LKIP_BENCH_TOP=1: the statements run most over the whole run, to see where they go */
+    if (getenv("LKIP_BENCH_TOP")) {
+        char *top = harness_sql(
+            s_h,
+            "SELECT string_agg(lpad(calls::text, 9) || '  ' || left(regexp_replace(query,"
+            " '\\s+', ' ', 'g'), 110), E'\\n' ORDER BY calls DESC) FROM (SELECT calls, query"
+            " FROM pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database"
+            " WHERE datname = current_database()) ORDER BY calls DESC LIMIT 40) s",
+            NULL);
+        printf("\nstatements run most (calls, text):\n%s\n", top ? top : "(none)");
+        free(top);
+    }
     fflush(stdout);
 
     mkdir("bench/results", 0755);

@@ -191,6 +191,10 @@ static void s_apply_row(board_t *self, const Lkip__Event *ev)
 
 void board_apply_event(board_t *self, const Lkip__Event *ev)
 {
+    if (ev->seq == 0) { /* a board hint: something changed, nothing to show of it */
+        self->stale = true;
+        return;
+    }
     free(self->strip[self->strip_head]);
     self->strip[self->strip_head] = clitext_event(ev);
     self->strip_head = (self->strip_head + 1) % BOARD_STRIP;
@@ -431,7 +435,44 @@ json_t *board_json(const board_t *self)
         json_t *text =
             json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "sop", c.sop, "step", c.step, "holder", c.holder,
                       "assigned", c.assigned, "due", c.due, "left", c.left);
-        json_object_set_new(json_array_get(rows, i), "text", text);
+        json_t *row = json_array_get(rows, i);
+        json_object_set_new(row, "text", text);
+        json_t *units = json_object_get(row, "units");
+        for (size_t k = 0; k < json_array_size(units); k++) {
+            char cell[160];
+            board_unit_cell(self, self->snap->rows[i]->units[k], cell, sizeof cell);
+            json_object_set_new(json_array_get(units, k), "text", json_string(cell));
+        }
     }
+    return j;
+}
+
+json_t *board_view_json(const board_t *self, const char *message)
+{
+    static const char *const conn[] = {"connecting", "live", "disconnected"};
+    json_t *j = json_object();
+    json_t *rows = json_array();
+    const Lkip__BoardRow **shown;
+    int n = board_rows(self, &shown);
+    json_t *all = board_json(self);
+    /* the snapshot's fields, with only the rows shown (the order kept) */
+    json_object_update(j, all);
+    json_t *every = json_object_get(all, "rows");
+    for (int i = 0; i < n; i++)
+        for (size_t k = 0; k < json_array_size(every); k++)
+            if (self->snap->rows[k] == shown[i])
+                json_array_append(rows, json_array_get(every, k));
+    json_object_set_new(j, "rows", rows);
+    json_decref(all);
+    char *title = board_title(self);
+    json_object_set_new(j, "title", json_string(title));
+    free(title);
+    json_object_set_new(j, "connection", json_string(conn[self->conn]));
+    json_object_set_new(j, "connection_why", json_string(self->why));
+    json_object_set_new(j, "message", json_string(message ? message : ""));
+    json_t *strip = json_array();
+    for (int i = 0; i < self->strip_n; i++)
+        json_array_append_new(strip, json_string(board_strip_line(self, i)));
+    json_object_set_new(j, "strip", strip);
     return j;
 }

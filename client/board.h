@@ -1,8 +1,8 @@
 /* board — the model of the secretariat's board, shared by its faces (lkip monitor in a terminal,
- * lkip monitor --once as text or JSON, and a web page later): the last snapshot of the board
- * request, the user's pushed events applied to it as they arrive, the strip of the last events,
- * the state of the connection, the overdue-only filter and the selection, and how every cell
- * reads in Indonesian. Pure: no sockets, no terminal; time comes from the caller (local unix
+ * lkip monitor --once as text or JSON, and the page of lkip monitor --web): the last snapshot of
+ * the board request, the user's pushed events applied to it as they arrive, the strip of the last
+ * events, the state of the connection, the overdue-only filter and the selection, and how every
+ * cell reads in Indonesian. Pure: no sockets, no terminal; time comes from the caller (local unix
  * seconds), so the model stays testable. The main thread only.
  *
  * How it stays right: a snapshot is the truth; an event changes what it says at once (a row
@@ -41,7 +41,9 @@ const Lkip__BoardReply *board_snapshot(const board_t *self);
 /* The daemon's time now, from local time now and the offset seen at the last snapshot. */
 int64_t board_now(const board_t *self, int64_t now);
 
-/* Applies a pushed event (see above) and puts it on the strip. */
+/* Applies a pushed event (see above) and puts it on the strip. A board hint (seq 0: something
+ * changed in the organisation that the user was not told of) only makes the board want a fresh
+ * snapshot. */
 void board_apply_event(board_t *self, const Lkip__Event *ev);
 /* True when a fresh snapshot should be asked for (an event, a reconnection, a due time passed
  * at daemon time board_now). */
@@ -98,7 +100,13 @@ char *board_title(const board_t *self);
 char *board_text(const board_t *self);
 
 /* The board as JSON (--once --json): the snapshot's fields, and for each row its cells as
- * they read ("text"). Caller owns the result. */
+ * they read ("text"), each unit with its cell ("text"). Caller owns the result. */
 json_t *board_json(const board_t *self);
+
+/* The board as a face draws it (lkip monitor --web): board_json's fields with only the rows
+ * shown, and "title" (board_title), "connection" ("connecting", "live", "disconnected"),
+ * "connection_why", "message" (a passing message of the face; may be NULL) and "strip" (the
+ * event lines, newest first). Caller owns the result. */
+json_t *board_view_json(const board_t *self, const char *message);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cliconf.h"
 #include "inflight.h"
 #include "lkipc.h"
+#include "xfer.h"
 
 /* Exit statuses of lkip, stable for scripts. */
 enum {
@@ -92,6 +93,9 @@ int cli_write_local(const char *path, const uint8_t *data, size_t len, bool forc
 int cli_save_checked(const char *path, const uint8_t *data, size_t len, const char *sha256,
                      bool force);
 
+/* Prints why a transfer (xfer.h) failed and returns the exit status it means. */
+int cli_xfer_failed(const xfer_error_t *e);
+
 /* mkdir -p with mode 0700 for the folders lkip creates. Returns 0 or a negative errno. */
 int cli_mkdirs(const char *dir);
 
@@ -118,6 +122,8 @@ int cli_admin_calendar(cli_t *cli, int argc, char **argv);
 int cli_admin_clock(cli_t *cli, int argc, char **argv);
 int cli_admin_delegate(cli_t *cli, int argc, char **argv);
 int cli_pk(cli_t *cli, int argc, char **argv);
+int cli_draft(cli_t *cli, int argc, char **argv);
+int cli_admin_profile(cli_t *cli, int argc, char **argv);
 int cli_format(cli_t *cli, int argc, char **argv);
 
 #endif

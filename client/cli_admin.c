@@ -504,6 +504,8 @@ int cli_admin(cli_t *cli, int argc, char **argv)
         return cli_admin_clock(cli, argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "delegate") == 0)
         return cli_admin_delegate(cli, argc - 1, argv + 1);
+    if (argc >= 3 && strcmp(argv[1], "org") == 0 && strcmp(argv[2], "profile") == 0)
+        return cli_admin_profile(cli, argc - 2, argv + 2);
     if (argc >= 3) {
         for (size_t i = 0; i < ARRAY_LEN(s_admin); i++)
             if (strcmp(argv[1], s_admin[i].group) == 0 && strcmp(argv[2], s_admin[i].verb) == 0)
@@ -517,6 +519,9 @@ int cli_admin(cli_t *cli, int argc, char **argv)
             "  lkip admin calendar holiday|import|hours|period|show ...\n"
             "      kalender kerja: hari libur, impor CSV/iCalendar, jam kerja, periode "
             "khusus\n"
+            "  lkip admin org profile set|show ...\n"
+            "      profil organisasi untuk draft LKIP (Bab I, Kata Pengantar, Bab IV, penanda "
+            "tangan)\n"
             "  lkip admin delegate add|list|remove ...\n"
             "      pelimpahan kewenangan (Plh./Plt.) selama suatu periode\n"
             "  lkip admin clock set DETIK_UNIX\n      jam uji (server dengan test_clock)\n");

@@ -109,6 +109,17 @@ int cli_whoami(cli_t *cli, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Which PostgreSQL server answered the ping (for the operator after a fail-over). */
+static void s_print_database(const Lkip__DatabaseNode *n)
+{
+    if (!n || !*n->host) { /* an older daemon */
+        printf("Basis data : tidak dilaporkan oleh server\n");
+        return;
+    }
+    printf("Basis data : %s:%d, identitas sistem %s, timeline %d\n", n->host, (int)n->port,
+           n->system_identifier, (int)n->timeline);
+}
+
 int cli_ping(cli_t *cli, int argc, char **argv)
 {
     int rc = s_no_args("ping", "", argc, argv);
@@ -133,6 +144,7 @@ int cli_ping(cli_t *cli, int argc, char **argv)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
         printf("Server lkipd %s (node %s) aktif; waktu server %s; waktu tempuh %lld ms\n",
                p->version, p->node, when, (long long)rtt);
+        s_print_database(p->database);
     }
     wire_free(&reply);
     return EXIT_OK;

@@ -232,8 +232,7 @@ int cli_submit(cli_t *cli, int argc, char **argv)
     return rc;
 }
 
-/* Prints why a transfer failed and returns the exit status it means. */
-static int s_xfer_failed(const xfer_error_t *e)
+int cli_xfer_failed(const xfer_error_t *e)
 {
     if (e->status >= 400) {
         fprintf(stderr, "lkip: %s: %s [%d %s]\n", e->status >= 500 ? "galat server" : "ditolak",
@@ -274,7 +273,7 @@ int cli_upload(cli_t *cli, int argc, char **argv)
         rc = cli_connect(cli);
         if (rc == EXIT_OK &&
             xfer_stage(cli->conn, (uint8_t *)data, len, &body.upload_id, sha, &xe) != 0)
-            rc = s_xfer_failed(&xe);
+            rc = cli_xfer_failed(&xe);
         body.size = (int64_t)len;
         body.sha256 = sha;
     } else {
@@ -355,7 +354,7 @@ int cli_download(cli_t *cli, int argc, char **argv)
         wire_free(&reply);
     }
     if (xfer_download(cli->conn, ref, (int)version, out ? out : path, force, &info, &xe) != 0)
-        rc = s_xfer_failed(&xe);
+        rc = cli_xfer_failed(&xe);
     else if (!cli_print_json_message(cli, &info->base))
         printf("Dokumen versi %d (%s, %lld bita) disimpan ke %s\nSHA-256 %s\n", info->version,
                info->file_name, (long long)info->size, out ? out : path, info->sha256);

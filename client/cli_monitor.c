@@ -1,11 +1,13 @@
-/* cli_monitor — lkip monitor: the secretariat's board in a terminal (ncurses), and with --once
- * the same board printed once as text (or with --json as JSON) for scripts, cron and e-mail.
+/* cli_monitor — lkip monitor: the secretariat's board in a terminal (ncurses), with --once
+ * the same board printed once as text (or with --json as JSON) for scripts, cron and e-mail, and
+ * with --web served to browsers as a live page (webserve.h) instead of drawn in the terminal.
  *
  * The board's content is the board model's (board.h): a snapshot of the board request, the
  * user's events applied as the stream pushes them (the same subscription, sequence numbers and
  * acknowledgements as lkip watch, through evstream, with a position file of its own so that
  * watch and monitor each get every event), a fresh snapshot after every burst of events, after a
- * reconnection and when a due time passes; nothing is polled. Keys: arrows (and j/k) move, Enter
+ * board hint (the daemon's word that something changed in the organisation that this user was
+ * not told of), after a reconnection and when a due time passes; nothing is polled. Keys: arrows (and j/k) move, Enter
  * shows the selected instance's timeline, t shows only overdue rows, r asks for a fresh
  * snapshot, q quits. Usable at 80x24; without colour under NO_COLOR or on a mono terminal
  * (overdue rows are then bold and marked "!"). The main thread only. */
@@ -14,19 +16,24 @@
 #include "board.h"
 #include "clitext.h"
 #include "evstream.h"
+#include "webhttp.h"
+#include "webserve.h"
 
 #include <curses.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define FETCH_RETRY_MS 2000 /* after a failed snapshot request */
 #define WAIT_MS        50   /* how long one turn waits for an event (keys are read between) */
+#define WEB_NAMES      8    /* --web-host given at most */
 
 enum { PAIR_LATE = 1, PAIR_DONE, PAIR_BANNER, PAIR_TITLE };
 
@@ -138,12 +145,10 @@ static void s_pager_close(monitor_t *m)
     m->dirty = true;
 }
 
-/* Enter: the selected instance's timeline (lkip status N), shown as a page. */
-static void s_timeline(monitor_t *m)
+/* The timeline of instance id as lkip status prints it: 200 and the text, or the refusal's
+ * status (502 when lkipd did not answer) and why. Caller frees *text. */
+static unsigned s_status_text(monitor_t *m, int64_t id, char **text)
 {
-    int64_t id = board_selected_instance(m->board);
-    if (!id)
-        return;
     char ref[24];
     snprintf(ref, sizeof ref, "%lld", (long long)id);
     Lkip__StatusRequest body = LKIP__STATUS_REQUEST__INIT;
@@ -152,21 +157,41 @@ static void s_timeline(monitor_t *m)
     req.body_case = LKIP__ENVELOPE__BODY_STATUS;
     req.status = &body;
     lkipc_rc_t rc = lkipc_call(m->cli->conn, &req, &reply);
-    m->dirty = true;
-    if (rc != LKIPC_OK || reply->reply->status >= 400 ||
-        reply->reply->payload_case != LKIP__REPLY__PAYLOAD_INSTANCES ||
-        reply->reply->instances->n_instances != 1) {
-        snprintf(m->message, sizeof m->message, "Riwayat SOP %s tidak dapat dimuat: %s", ref,
-                 rc != LKIPC_OK ? lkipc_rc_text(rc) : reply->reply->message);
-        wire_free(&reply);
-        return;
+    if (rc != LKIPC_OK) {
+        *text = xasprintf("Riwayat SOP %s tidak dapat dimuat: %s", ref, lkipc_rc_text(rc));
+        return 502;
     }
-    char *text = NULL;
+    const Lkip__Reply *r = reply->reply;
+    if (r->status >= 400 || r->payload_case != LKIP__REPLY__PAYLOAD_INSTANCES ||
+        r->instances->n_instances != 1) {
+        *text =
+            xasprintf("Riwayat SOP %s tidak dapat dimuat: %s [%d %s]", ref,
+                      r->status >= 400 ? r->message : "jawaban tidak lengkap", r->status, r->code);
+        unsigned status = r->status >= 400 && r->status < 500 ? (unsigned)r->status : 502;
+        wire_free(&reply);
+        return status;
+    }
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    clitext_status(f, reply->reply->instances->instances[0], true);
+    FILE *f = open_memstream(text, &len);
+    clitext_status(f, r->instances->instances[0], true);
     fclose(f);
     wire_free(&reply);
+    return 200;
+}
+
+/* Enter: the selected instance's timeline (lkip status N), shown as a page. */
+static void s_timeline(monitor_t *m)
+{
+    int64_t id = board_selected_instance(m->board);
+    if (!id)
+        return;
+    char *text = NULL;
+    m->dirty = true;
+    if (s_status_text(m, id, &text) != 200) {
+        snprintf(m->message, sizeof m->message, "%s", text);
+        free(text);
+        return;
+    }
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         m->pager = xrealloc(m->pager, (size_t)(m->n_pager + 1) * sizeof *m->pager);
@@ -442,8 +467,8 @@ static int s_events(monitor_t *m)
         if (got == 0)
             return EXIT_OK;
         board_apply_event(m->board, ev->event);
-        if (evstream_take(m->stream, ev->event, s_taken, m) != 0) {
-            /* s_taken never refuses */
+        if (ev->event->seq != 0 && evstream_take(m->stream, ev->event, s_taken, m) != 0) {
+            /* s_taken never refuses; a board hint (seq 0) is not taken */
         }
         wire_free(&ev);
         m->dirty = true;
@@ -489,6 +514,139 @@ static int s_loop(monitor_t *m)
     return rc;
 }
 
+/* ---- the web face (--web) ----------------------------------------------------------------- */
+
+typedef struct {
+    const char *addr;       /* ADDR as given; NULL: WEBHTTP_DEFAULT_ADDR */
+    const char *token_file; /* --web-token; NULL: a random token */
+    const char *names[WEB_NAMES + 1];
+    int n_names;
+} web_opts_t;
+
+/* Hands the board as it stands to the page and its streams. */
+static void s_web_publish(monitor_t *m, webserve_t *ws)
+{
+    json_t *view = board_view_json(m->board, m->message);
+    char *v = json_dumps(view, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(view);
+    char *b = NULL;
+    if (board_snapshot(m->board)) {
+        json_t *board = board_json(m->board);
+        b = json_dumps(board, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(board);
+    }
+    webserve_publish(ws, v, b, board_text(m->board));
+    m->dirty = false;
+}
+
+static int s_web_loop(monitor_t *m, webserve_t *ws)
+{
+    int rc = EXIT_OK;
+    while (!s_stop && rc == EXIT_OK) {
+        rc = s_events(m);
+        s_fetch(m);
+        int64_t asked = webserve_question(ws);
+        if (asked) {
+            char *text = NULL;
+            unsigned status = s_status_text(m, asked, &text);
+            webserve_answer(ws, asked, status, text);
+        }
+        if (m->dirty)
+            s_web_publish(m, ws);
+    }
+    return rc;
+}
+
+/* The token: from --web-token's file, else a new random one (then *shown: printed in the URL).
+ * Returns EXIT_OK or EXIT_USAGE (said why). */
+static int s_web_token(const cli_cmd_t *me, const web_opts_t *o, char **token, bool *shown)
+{
+    *shown = !o->token_file;
+    if (!o->token_file) {
+        *token = webhttp_token_new();
+        return EXIT_OK;
+    }
+    struct stat st;
+    if (stat(o->token_file, &st) == 0 && (st.st_mode & 077))
+        return cli_usage(me,
+                         "berkas token \"%s\" dapat dibaca orang lain (mode %04o); "
+                         "jalankan chmod 600 \"%s\"",
+                         o->token_file, (unsigned)(st.st_mode & 07777), o->token_file);
+    char *text = NULL;
+    size_t len;
+    int rc = read_file(o->token_file, 4096, &text, &len);
+    if (rc != 0)
+        return cli_usage(me, "berkas token \"%s\" tidak dapat dibaca: %s", o->token_file,
+                         strerror(-rc));
+    const char *why = NULL;
+    rc = webhttp_token_from_text(text, token, &why);
+    free(text);
+    return rc == 0 ? EXIT_OK : cli_usage(me, "berkas token \"%s\": %s", o->token_file, why);
+}
+
+/* Where to open the page, printed once it listens. */
+static void s_web_say(const char *host, unsigned port, const char *token, bool shown)
+{
+    bool v6 = strchr(host, ':') != NULL;
+    bool any = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
+    printf("Papan pemantauan di peramban: http://%s%s%s:%u/%s%s [web_listening]\n", v6 ? "[" : "",
+           host, v6 ? "]" : "", port, shown ? "?token=" : "", shown ? token : "");
+    if (any)
+        printf("Mendengarkan di semua alamat komputer ini: buka dengan alamat IP komputer ini "
+               "(atau nama dari --web-host).\n");
+    printf("%s Ctrl+C untuk berhenti. Halaman hanya untuk dibaca.\n",
+           shown ? "Alamat itu berisi token akses: jangan dibagikan."
+                 : "Halaman meminta token dari --web-token.");
+    fflush(stdout);
+}
+
+static int s_web(cli_t *cli, const cli_cmd_t *me, const web_opts_t *o)
+{
+    char host[64];
+    unsigned port;
+    const char *addr = o->addr ? o->addr : WEBHTTP_DEFAULT_ADDR;
+    if (!webhttp_parse_addr(addr, host, sizeof host, &port))
+        return cli_usage(me, "alamat \"%s\" tidak dikenal: gunakan IP:PORT, [IPv6]:PORT atau PORT",
+                         addr);
+    if (!webhttp_is_loopback(host) && !o->token_file)
+        return cli_usage(me,
+                         "alamat \"%s\" bukan loopback: orang lain dapat membukanya, jadi "
+                         "--web-token BERKAS wajib",
+                         addr);
+    char *token = NULL;
+    bool shown;
+    int rc = s_web_token(me, o, &token, &shown);
+    if (rc != EXIT_OK || (rc = cli_connect(cli)) != EXIT_OK) {
+        free(token);
+        return rc;
+    }
+    char err[256];
+    webserve_conf_t conf = {.host = host, .port = port, .token = token, .names = o->names};
+    webserve_t *ws = webserve_new(&conf, err, sizeof err);
+    if (!ws) {
+        fprintf(stderr, "lkip: %s [web_listen_failed]\n", err);
+        free(token);
+        return EXIT_USAGE;
+    }
+    monitor_t m = {.cli = cli, .board = board_new(), .dirty = true};
+    s_web_publish(&m, ws);
+    s_web_say(host, webserve_port(ws), token, shown);
+    sodium_memzero(token, strlen(token));
+    free(token);
+    static const evstream_hooks_t hooks = {.state = s_state, .error = s_error};
+    m.stream = evstream_new(cli, "monitor-web-seq", &hooks, &m);
+    evstream_board_hints(m.stream); /* changes nobody told this user of */
+    rc = evstream_start(m.stream);
+    if (rc == EXIT_OK) {
+        board_set_conn(m.board, BOARD_LIVE, NULL);
+        rc = s_web_loop(&m, ws);
+    }
+    webserve_destroy(&ws);
+    evstream_destroy(&m.stream);
+    board_destroy(&m.board);
+    return rc;
+}
+
 /* --once: the board printed once. */
 static int s_once(cli_t *cli)
 {
@@ -516,35 +674,79 @@ static int s_once(cli_t *cli)
     return EXIT_OK;
 }
 
-int cli_monitor(cli_t *cli, int argc, char **argv)
+static void s_signals(void)
 {
-    static const cli_cmd_t me = {"monitor", NULL, "[--once]", NULL};
-    static const struct option opts[] = {{"once", no_argument, NULL, 'o'}, {0}};
-    bool once = false;
+    struct sigaction sa = {0};
+    sa.sa_handler = s_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* The options; EXIT_OK or a usage error. */
+static int s_options(const cli_cmd_t *me, int argc, char **argv, bool *once, bool *web,
+                     web_opts_t *o)
+{
+    static const struct option opts[] = {{"once", no_argument, NULL, 'o'},
+                                         {"web", no_argument, NULL, 'w'},
+                                         {"web-token", required_argument, NULL, 't'},
+                                         {"web-host", required_argument, NULL, 'H'},
+                                         {0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
-        once = true;
+        if (c == 'o')
+            *once = true;
+        else if (c == 'w')
+            *web = true;
+        else if (c == 't')
+            o->token_file = optarg;
+        else if (c == 'H' && o->n_names < WEB_NAMES)
+            o->names[o->n_names++] = optarg;
+        else
+            return cli_usage(me, c == 'H' ? "--web-host paling banyak 8 kali"
+                                          : "pilihan tidak dikenal");
     }
+    if (*web && optind < argc)
+        o->addr = argv[optind++];
     if (optind < argc)
-        return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
+        return cli_usage(me, "argumen berlebih \"%s\"", argv[optind]);
+    if (*once && *web)
+        return cli_usage(me, "--once dan --web tidak dapat dipakai bersama");
+    if (!*web && (o->token_file || o->n_names))
+        return cli_usage(me, "--web-token dan --web-host hanya berlaku dengan --web");
+    return EXIT_OK;
+}
+
+int cli_monitor(cli_t *cli, int argc, char **argv)
+{
+    static const cli_cmd_t me = {
+        "monitor", NULL, "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]...",
+        NULL};
+    bool once = false, web = false;
+    web_opts_t o = {0};
+    int rc = s_options(&me, argc, argv, &once, &web, &o);
+    if (rc != EXIT_OK)
+        return rc;
+    if (web) {
+        s_signals();
+        return s_web(cli, &me, &o);
+    }
     if (!once && (cli->json || !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)))
         return cli_usage(&me, "papan langsung memerlukan terminal; untuk skrip gunakan "
-                              "lkip monitor --once (dengan --json untuk JSON)");
-    int rc = cli_connect(cli);
+                              "lkip monitor --once (dengan --json untuk JSON), untuk peramban "
+                              "lkip monitor --web");
+    rc = cli_connect(cli);
     if (rc != EXIT_OK || once)
         return rc == EXIT_OK ? s_once(cli) : rc;
     monitor_t m = {.cli = cli, .board = board_new(), .dirty = true};
     static const evstream_hooks_t hooks = {.state = s_state, .error = s_error};
     m.stream = evstream_new(cli, "monitor-seq", &hooks, &m);
+    evstream_board_hints(m.stream); /* changes nobody told this user of */
     rc = evstream_start(m.stream);
     if (rc == EXIT_OK) {
         board_set_conn(m.board, BOARD_LIVE, NULL);
-        struct sigaction sa = {0};
-        sa.sa_handler = s_on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        s_signals();
         rc = s_loop(&m);
     }
     s_pager_close(&m);

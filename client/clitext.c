@@ -136,6 +136,7 @@ static const event_text_t s_event_texts[] = {
     [LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED] = {"TUGAS UNIT", NULL, false},
     [LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED] = {"DATA UNIT", ": data dikirim oleh", true},
     [LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED] = {"DOKUMEN", ": versi baru diunggah oleh", true},
+    [LKIP__EVENT_KIND__EVENT_DRAFT_MADE] = {"DRAFT", ": draft LKIP dibuat ulang oleh", true},
     [LKIP__EVENT_KIND__EVENT_INSTANCE_DONE] = {"SOP SELESAI", NULL, false},
     [LKIP__EVENT_KIND__EVENT_REMINDER] = {"PENGINGAT", ": tenggat sudah dekat", false},
     [LKIP__EVENT_KIND__EVENT_OVERDUE] = {"TERLAMBAT", ": tenggat sudah lewat", false},
@@ -182,7 +183,10 @@ char *clitext_event(const Lkip__Event *ev)
             what = "SHA-256 dokumen arsip";
         else if (strcmp(ev->text_kind, "late_actor") == 0)
             what = "belum diselesaikan oleh";
-        strbuf_printf(&sb, " - %s: %s", what, ev->text);
+        else if (strcmp(ev->text_kind, "draft") == 0)
+            what = "draft LKIP";
+        strbuf_printf(&sb, " - %s: %s%s", what, ev->text,
+                      strcmp(ev->text_kind, "draft") == 0 ? " (unduh: lkip draft)" : "");
     }
     if (*ev->file_name)
         strbuf_printf(&sb, " - format: %s (unduh: lkip format download)", ev->file_name);
@@ -273,11 +277,12 @@ void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
             const Lkip__DocumentInfo *d = s->documents[i];
             char when[64];
             clitext_time(d->uploaded_at, s->time_zone, when, sizeof when);
+            bool draft = strcmp(d->kind, "draft") == 0;
             fprintf(out,
-                    "   versi %d  langkah %d%s  %s (%lld bita)  oleh %s, %s\n"
+                    "   versi %d  langkah %d%s  %s (%lld bita)  %s %s, %s\n"
                     "            SHA-256 %s%s\n",
                     d->version, d->step_no, d->round > 1 ? "*" : "", d->file_name,
-                    (long long)d->size,
+                    (long long)d->size, draft ? "draft ditulis lkip untuk" : "oleh",
                     clitext_actor(d->uploaded_by, d->uploaded_as, who, sizeof who), when, d->sha256,
                     s->archive_version == d->version ? "  [DIARSIPKAN]" : "");
         }

@@ -25,6 +25,7 @@ struct evstream {
     bool subscribed;      /* the daemon holds our session on the current connection */
     bool running;         /* past the first subscription: troubles are retried */
     bool troubled;        /* a disconnection or an error was told since the last subscription */
+    bool hints;           /* board hints asked for */
     char told[32];        /* the code of the last error told (not told twice in a row) */
     backoff_t retry;      /* pauses between failed subscriptions */
     int64_t retry_at;     /* monotonic ms: the next subscription, not before */
@@ -80,6 +81,11 @@ void evstream_destroy(evstream_t **self_p)
     free((*self_p)->path);
     free(*self_p);
     *self_p = NULL;
+}
+
+void evstream_board_hints(evstream_t *self)
+{
+    self->hints = true;
 }
 
 uint64_t evstream_last(const evstream_t *self)
@@ -145,6 +151,7 @@ static int s_subscribe(evstream_t *self)
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
     body.last_seq = self->last;
+    body.board_hints = self->hints;
     req.body_case = LKIP__ENVELOPE__BODY_SUBSCRIBE;
     req.subscribe = &body;
     Lkip__Envelope *reply = NULL;
@@ -224,9 +231,17 @@ int evstream_next(evstream_t *self, int timeout_ms, Lkip__Envelope **event)
             s_error_rc(self, (lkipc_rc_t)got, false);
             return -EXIT_UNREACHABLE;
         }
+        if (got == 1 && ev->event->seq == 0 && self->hints) { /* a board hint */
+            *event = ev;
+            return 1;
+        }
         if (got == 1 && ev->event->seq > self->last) {
             *event = ev;
             return 1;
+        }
+        if (got == 1 && ev->event->seq == 0) { /* a hint nobody asked for */
+            wire_free(&ev);
+            continue;
         }
         if (got == 1) { /* a duplicate of a resend: held already */
             s_ack(self, ev->event->seq);

@@ -39,6 +39,11 @@ void evstream_destroy(evstream_t **self_p);
  * Returns EXIT_OK or the EXIT_ status of the failure (told through the hooks). */
 int evstream_start(evstream_t *self);
 
+/* Asks for board hints too (before evstream_start): events with seq 0 and kind "board_changed"
+ * saying that something changed in the organisation. evstream_next returns them like events;
+ * they are never taken (no evstream_take: free them). */
+void evstream_board_hints(evstream_t *self);
+
 /* Waits up to timeout_ms for the next event not taken yet, following the connection meanwhile
  * (subscribing again on a new one, keepalives). Returns 1 with *event owned by the caller (then
  * evstream_take or evstream_skip it), 0 when none came, or a negative EXIT_ status when the

@@ -30,6 +30,9 @@ static const cli_cmd_t s_cmds[] = {
     {"history", cli_history, "[SOP] [--limit N]", "jejak audit: siapa mengubah apa dan kapan"},
     {"capaian", cli_capaian, "[SOP] [--xlsx BERKAS]",
      "analisis capaian: per indikator, tahun sebelumnya, Renstra, anggaran"},
+    {"draft", cli_draft,
+     "[SOP] [--docx BERKAS] [--pdf BERKAS] [--out FOLDER] [--regenerate] [--force]",
+     "draft LKIP dari data yang terkumpul: DOCX untuk disunting, PDF untuk dibaca"},
     {"pk", cli_pk, "import BERKAS --tahun T | export --tahun T --out BERKAS | show [--tahun T]",
      "Perjanjian Kinerja dan target Renstra organisasi"},
     {"format", cli_format, "make [SOP] | download [SOP] [--unit KODE] [--out BERKAS]",
@@ -38,8 +41,10 @@ static const cli_cmd_t s_cmds[] = {
      "[--count N] [--idle DETIK] [--notify] [--exec PERINTAH [--exec-attempts N] "
      "[--exec-timeout DETIK] [--exec-backoff MS]]",
      "tetap terhubung dan tampilkan pemberitahuan saat tiba (juga di desktop, atau ke perintah)"},
-    {"monitor", cli_monitor, "[--once]",
-     "papan pemantauan: setiap SOP yang berjalan, pemegang, tenggat dan keterlambatan"},
+    {"monitor", cli_monitor,
+     "[--once] | --web [ALAMAT:PORT] [--web-token BERKAS] [--web-host NAMA]",
+     "papan pemantauan: setiap SOP yang berjalan, pemegang, tenggat dan keterlambatan (juga di "
+     "peramban)"},
     {"calendar", cli_calendar, "due --duration \"7 hari\" [--from WAKTU] | show",
      "hitung tenggat menurut kalender kerja; tampilkan kalender"},
     {"admin", cli_admin, "user|org|unit|sop|calendar|clock ...",

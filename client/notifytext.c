@@ -8,12 +8,13 @@
 #include <string.h>
 
 /* How each kind of event is announced: the title's opening words, the urgency, and the first
- * sentence of the body (by_actor: what is followed by the actor and a full stop). */
+ * sentence of the body (by_actor: what is followed by the actor and tail, or a full stop). */
 typedef struct {
     const char *title;
     notifytext_urgency_t urgency;
     const char *what;
     bool by_actor;
+    const char *tail; /* by_actor: after the actor; NULL: "." */
 } s_kind_t;
 
 static const s_kind_t s_kinds[] = {
@@ -29,6 +30,9 @@ static const s_kind_t s_kinds[] = {
                                                 "Data dikirim oleh", true},
     [LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED] = {"Dokumen baru", NOTIFYTEXT_LOW,
                                                    "Versi baru diunggah oleh", true},
+    [LKIP__EVENT_KIND__EVENT_DRAFT_MADE] = {"Draft LKIP", NOTIFYTEXT_LOW,
+                                            "Draft LKIP dibuat ulang oleh", true,
+                                            " (unduh: lkip draft)."},
     [LKIP__EVENT_KIND__EVENT_INSTANCE_DONE] = {"SOP selesai", NOTIFYTEXT_LOW,
                                                "Seluruh langkah telah selesai.", false},
     [LKIP__EVENT_KIND__EVENT_REMINDER] = {"Pengingat tenggat", NOTIFYTEXT_NORMAL,
@@ -74,7 +78,7 @@ const char *notifytext_what(Lkip__EventKind kind)
 static void s_what(strbuf_t *b, const s_kind_t *kind, const char *actor)
 {
     if (kind && kind->by_actor)
-        strbuf_printf(b, "%s %s.", kind->what, actor);
+        strbuf_printf(b, "%s %s%s", kind->what, actor, kind->tail ? kind->tail : ".");
     else if (kind)
         strbuf_puts(b, kind->what);
 }
@@ -90,6 +94,8 @@ static const char *s_text_label(const Lkip__Event *ev)
         return "SHA-256 dokumen arsip";
     if (strcmp(k, "late_actor") == 0)
         return "Belum diselesaikan oleh";
+    if (strcmp(k, "draft") == 0)
+        return "Draft LKIP (unduh: lkip draft)";
     return "Catatan";
 }
 

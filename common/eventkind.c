@@ -18,6 +18,8 @@ static const char *const s_names[] = {
     [LKIP__EVENT_KIND__EVENT_OVERDUE] = "overdue",
     [LKIP__EVENT_KIND__EVENT_ESCALATION] = "escalation",
     [LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED] = "deadline_changed",
+    [LKIP__EVENT_KIND__EVENT_DRAFT_MADE] = "draft_made",
+    [LKIP__EVENT_KIND__EVENT_BOARD_CHANGED] = "board_changed",
 };
 
 const char *eventkind_name(Lkip__EventKind kind)

@@ -75,6 +75,14 @@ static const cmd_t s_commands[] = {
         cmd_format_download),
     /* every role reaches the handler, which applies the board's own rule (cmd_board.c) */
     CMD(LKIP__ENVELOPE__BODY_BOARD, "board", ACCESS_ANY, false, cmd_board),
+    /* the draft's readers and writers are the SOP's officials; the engine then says who may
+     * write it at the open step (cmd_draft.c) */
+    CMD_ROLES(LKIP__ENVELOPE__BODY_DRAFT, "draft", true, cmd_draft, "kasubag_perencanaan", "staf",
+              "sekretaris", "kepala_dinas"),
+    CMD(LKIP__ENVELOPE__BODY_ORG_PROFILE_SET, "org_profile_set", ACCESS_ADMIN, true,
+        cmd_org_profile_set),
+    CMD(LKIP__ENVELOPE__BODY_ORG_PROFILE_SHOW, "org_profile_show", ACCESS_ANY, false,
+        cmd_org_profile_show),
 };
 
 const cmd_t *cmd_find(int body_case)
@@ -309,6 +317,8 @@ Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row)
     info->uploaded_by = row->uploaded_by;
     info->uploaded_at = row->uploaded_at;
     info->uploaded_as = row->uploaded_as;
+    info->kind = row->kind;
+    info->pages = row->pages;
     *row = (db_document_row_t){.content = row->content, .content_len = row->content_len};
     return info;
 }

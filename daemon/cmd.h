@@ -91,6 +91,13 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what);
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required);
 
+/* The longest note or reason a workflow command takes (bytes). */
+#define CMD_MAX_NOTE 4000
+
+/* The audit detail of a step command on inst ("done step 5 of LKIP/2026: note"). */
+void cmd_step_detail(cmd_ctx_t *ctx, const Lkip__StepRequest *r, int step_no,
+                     const db_instance_t *inst);
+
 /* Resolves and loads the instance a request names ("17", "LKIP/2026", or "" for the caller's
  * only active one) in the caller's organisation, with its row lock when lock, and its
  * definition; sets ctx->instance_id. False after replying (the caller then owns nothing). */
@@ -142,6 +149,9 @@ void cmd_pk_show(cmd_ctx_t *ctx);
 void cmd_format_make(cmd_ctx_t *ctx);
 void cmd_format_download(cmd_ctx_t *ctx);
 void cmd_board(cmd_ctx_t *ctx);
+void cmd_draft(cmd_ctx_t *ctx);
+void cmd_org_profile_set(cmd_ctx_t *ctx);
+void cmd_org_profile_show(cmd_ctx_t *ctx);
 
 /* Parses and stores an SOP definition file as a new version when its text changed (also used
  * at start-up for sop_dir). Returns 0, 1 when the definition was refused (err says why, with

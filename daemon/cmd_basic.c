@@ -3,6 +3,21 @@
 
 #include "db_outbox.h"
 
+/* The PostgreSQL server the request's connection is on: for the operator, which node answered
+ * (after a fail-over, the new primary). */
+static Lkip__DatabaseNode *s_database_node(db_t *db)
+{
+    db_ident_t id;
+    db_identity(db, &id);
+    Lkip__DatabaseNode *n = xmalloc(sizeof *n);
+    lkip__database_node__init(n);
+    n->host = xstrdup(id.host);
+    n->port = id.port;
+    n->system_identifier = xstrdup(id.system_id);
+    n->timeline = id.timeline;
+    return n;
+}
+
 void cmd_ping(cmd_ctx_t *ctx)
 {
     Lkip__PongReply *p = xmalloc(sizeof *p);
@@ -10,6 +25,7 @@ void cmd_ping(cmd_ctx_t *ctx)
     p->version = xstrdup(LKIP_VERSION);
     p->server_time = ctx->now;
     p->node = xstrdup(ctx->cfg->node_name);
+    p->database = s_database_node(ctx->db);
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_PONG;
     ctx->reply->pong = p;
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Server aktif");

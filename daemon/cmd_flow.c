@@ -11,7 +11,6 @@
 #include "db_report.h"
 #include "db_sop.h"
 #include "flow.h"
-#include "idfmt.h"
 #include "log.h"
 #include "unitdata.h"
 
@@ -21,70 +20,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_NOTE      4000
+#define MAX_NOTE      CMD_MAX_NOTE
 #define MAX_PERIOD    32
 #define MAX_DATA_FILE (1024 * 1024)
 #define MAX_FILE_NAME 200
-
-/* The caller's delegations (Plh./Plt.) as the engine sees them, and the rows they point into. */
-typedef struct {
-    db_delegation_t *rows;
-    int n;
-    engine_delegation_t *eng;
-    char (*period)[128]; /* "5 Januari 2027 s.d. 9 Januari 2027" per row */
-} s_deleg_t;
-
-static void s_deleg_clear(s_deleg_t *d)
-{
-    db_delegations_free(d->rows, d->n);
-    free(d->eng);
-    free(d->period);
-    memset(d, 0, sizeof *d);
-}
-
-static void s_day_text(const char *ymd, char *buf, size_t len)
-{
-    int y = 0, m = 0, day = 0;
-    if (sscanf(ymd, "%d-%d-%d", &y, &m, &day) == 3)
-        idfmt_date(y, m, day, buf, len);
-    else
-        snprintf(buf, len, "%s", ymd);
-}
-
-/* Loads the caller's delegations into cmd and, when one is active and instance_id names an
- * instance, whether the caller already acted in its current round. false after replying. */
-static bool s_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, s_deleg_t *d)
-{
-    memset(d, 0, sizeof *d);
-    d->n = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &d->rows);
-    if (d->n < 0) {
-        d->n = 0;
-        cmd_db_failed(ctx, "load delegations");
-        return false;
-    }
-    d->eng = xcalloc((size_t)d->n + 1, sizeof *d->eng);
-    d->period = xcalloc((size_t)d->n + 1, sizeof *d->period);
-    bool any_active = false;
-    for (int i = 0; i < d->n; i++) {
-        char a[48], b[48];
-        s_day_text(d->rows[i].first_day, a, sizeof a);
-        s_day_text(d->rows[i].last_day, b, sizeof b);
-        snprintf(d->period[i], sizeof d->period[i], "%s s.d. %s", a, b);
-        d->eng[i] = (engine_delegation_t){.role = d->rows[i].from_role,
-                                          .capacity = d->rows[i].capacity,
-                                          .period = d->period[i],
-                                          .active = d->rows[i].active};
-        any_active |= d->rows[i].active;
-    }
-    cmd->delegations = d->eng;
-    cmd->n_delegations = d->n;
-    if (any_active && instance_id &&
-        db_acted_in_round(ctx->db, instance_id, ctx->caller->id, &cmd->acted_in_round) != 0) {
-        cmd_db_failed(ctx, "check the round");
-        return false;
-    }
-    return true;
-}
 
 /* The StepRun of a stored run; def gives the step's title, role, kind and waktu. Takes run's
  * strings. */
@@ -270,8 +209,8 @@ void cmd_start(cmd_ctx_t *ctx)
     /* ask the engine before creating anything: a refusal must leave no instance behind */
     engine_instance_t fresh = {.def = def};
     engine_cmd_t cmd = {.kind = ENGINE_START, .role = ctx->caller->role, .text = r->note};
-    s_deleg_t deleg;
-    if (!s_delegations(ctx, 0, &cmd, &deleg))
+    flow_deleg_t deleg;
+    if (!flow_delegations(ctx, 0, &cmd, &deleg))
         return;
     engine_result_t res;
     engine_apply(&fresh, &cmd, &res);
@@ -314,7 +253,7 @@ void cmd_start(cmd_ctx_t *ctx)
     flow_clear(&f);
 out:
     db_instance_clear(&inst);
-    s_deleg_clear(&deleg);
+    flow_deleg_clear(&deleg);
 }
 
 static const char *s_action_name(Lkip__StepAction a)
@@ -332,6 +271,16 @@ static const char *s_action_name(Lkip__StepAction a)
 }
 
 static bool s_which_step(cmd_ctx_t *ctx, char *id, size_t len, int *step);
+
+void cmd_step_detail(cmd_ctx_t *ctx, const Lkip__StepRequest *r, int step_no,
+                     const db_instance_t *inst)
+{
+    /* what flow adds (letter=..., archived=...) follows */
+    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), step_no,
+                  inst->sop_code, inst->period);
+    if (*r->note)
+        strbuf_printf(&ctx->detail, ": %s", r->note);
+}
 
 void cmd_step(cmd_ctx_t *ctx)
 {
@@ -378,15 +327,11 @@ void cmd_step(cmd_ctx_t *ctx)
     ctx->step_no = cmd.step_no;
     flow_t f = {
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
-    /* what flow adds (letter=..., archived=...) follows */
-    strbuf_printf(&ctx->detail, "%s step %d of %s/%s", s_action_name(r->action), cmd.step_no,
-                  inst.sop_code, inst.period);
-    if (*r->note)
-        strbuf_printf(&ctx->detail, ": %s", r->note);
-    s_deleg_t deleg;
-    if (s_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd))
+    cmd_step_detail(ctx, r, cmd.step_no, &inst);
+    flow_deleg_t deleg;
+    if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd))
         s_attach_status(ctx, inst.id, def, false);
-    s_deleg_clear(&deleg);
+    flow_deleg_clear(&deleg);
     flow_clear(&f);
     db_instance_clear(&inst);
 }
@@ -451,8 +396,8 @@ void cmd_upload(cmd_ctx_t *ctx)
                 .file_name = name,
                 .content = staged ? staged : r->content.data,
                 .len = staged ? staged_len : r->content.len};
-    s_deleg_t deleg;
-    if (s_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd)) {
+    flow_deleg_t deleg;
+    if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd)) {
         db_document_row_t doc;
         if (db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &doc) == DB_FOUND) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
@@ -464,7 +409,7 @@ void cmd_upload(cmd_ctx_t *ctx)
                   name, f.doc_version, step_no, f.sha256, f.capacity ? " selaku " : "",
                   f.capacity ? f.capacity : "");
     }
-    s_deleg_clear(&deleg);
+    flow_deleg_clear(&deleg);
     flow_clear(&f);
     free(staged);
     db_instance_clear(&inst);

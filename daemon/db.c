@@ -36,6 +36,7 @@ struct db {
     dbnode_t *node;      /* not owned; NULL: no identity checks */
     char who[32];        /* for logs */
     unsigned generation; /* of node when this connection was made */
+    db_ident_t ident;    /* the server it is on (s_identify) */
     int64_t down_since;  /* monotonic ms when the outage began; 0: up */
     backoff_t backoff;
     char sqlstate[6];
@@ -43,8 +44,9 @@ struct db {
     char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
-    int64_t retry_at; /* monotonic ms of the next reconnect attempt; 0: not known broken */
+    int64_t retry_at;   /* monotonic ms of the next reconnect attempt; 0: not known broken */
     int64_t statements; /* statements sent on this connection since it was made (db_statements) */
+    int64_t round_trips; /* ... and round trips (db_round_trips) */
 };
 
 /* Back-off between attempts to reach a lost database: fast while the outage is young (a
@@ -233,6 +235,10 @@ static int s_identify(db_t *db)
         db->conn = NULL;
         return -1;
     }
+    snprintf(db->ident.host, sizeof db->ident.host, "%s", host);
+    db->ident.port = port;
+    snprintf(db->ident.system_id, sizeof db->ident.system_id, "%s", sys);
+    db->ident.timeline = timeline;
     if (moved)
         log_warn("database primary moved to %s:%d (timeline %d): every connection follows", host,
                  port, timeline);
@@ -253,14 +259,51 @@ static int s_open(db_t *db)
     return db->node ? s_identify(db) : 0;
 }
 
+/* True when the conninfo (key=value or URI) names several hosts. */
+static bool s_several_hosts(const char *conninfo)
+{
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    bool several = false;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) && o->val &&
+            strchr(o->val, ','))
+            several = true;
+    PQconninfoFree(opts);
+    return several;
+}
+
+/* conninfo with one more parameter: key=value or URI form (a URI's query begins with '?',
+ * further parameters with '&'). Takes conninfo. */
+static char *s_add_param(char *conninfo, const char *param)
+{
+    bool uri =
+        strncmp(conninfo, "postgres://", 11) == 0 || strncmp(conninfo, "postgresql://", 13) == 0;
+    char *out = xasprintf("%s%c%s", conninfo,
+                          !uri                    ? ' '
+                          : strchr(conninfo, '?') ? '&'
+                                                  : '?',
+                          param);
+    free(conninfo);
+    return out;
+}
+
+/* The conninfo lkipd connects with: a connect timeout unless it names one (a dead host must not
+ * hold a thread for long), and with several hosts target_session_attrs=read-write unless it
+ * names it (libpq then passes over standbys by itself; lkipd could only refuse them). */
+static char *s_with_defaults(const char *conninfo)
+{
+    char *ci = xstrdup(conninfo);
+    if (!strstr(ci, "connect_timeout"))
+        ci = s_add_param(ci, "connect_timeout=" DB_CONNECT_TIMEOUT);
+    if (!strstr(ci, "target_session_attrs") && s_several_hosts(ci))
+        ci = s_add_param(ci, "target_session_attrs=read-write");
+    return ci;
+}
+
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen)
 {
     db_t *db = xcalloc(1, sizeof *db);
-    /* a key=value conninfo gets a connect timeout unless it names one (URIs carry their own) */
-    bool uri = strncmp(conninfo, "postgres", 8) == 0;
-    db->conninfo = uri || strstr(conninfo, "connect_timeout")
-                       ? xstrdup(conninfo)
-                       : xasprintf("%s connect_timeout=" DB_CONNECT_TIMEOUT, conninfo);
+    db->conninfo = s_with_defaults(conninfo);
     db->node = node;
     snprintf(db->who, sizeof db->who, "%s", who ? who : "main");
     backoff_init(&db->backoff, DB_RETRY_FIRST_MS, DB_RETRY_YOUNG_MS);
@@ -291,9 +334,18 @@ bool db_alive(db_t *db)
     return db->conn && PQstatus(db->conn) == CONNECTION_OK;
 }
 
+void db_identity(const db_t *db, db_ident_t *out)
+{
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+        *out = db->ident;
+    else
+        *out = (db_ident_t){0};
+}
+
 int db_reset(db_t *db)
 {
     s_forget_statements(db); /* prepared statements die with the connection */
+    db->ident = (db_ident_t){0};
     PQfinish(db->conn);
     db->conn = NULL;
     return s_open(db);
@@ -399,6 +451,7 @@ db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
         return NULL;
     }
     db->statements++;
+    db->round_trips++;
     PGresult *res;
     if (id >= 0) {
         char name[16];
@@ -445,6 +498,7 @@ int db_exec(db_t *db, const char *sql, db_params_t *params)
 int db_exec_script(db_t *db, const char *sql)
 {
     db->statements++;
+    db->round_trips++;
     PGresult *res = PQexec(db->conn, sql);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -459,6 +513,228 @@ int db_exec_script(db_t *db, const char *sql)
 int64_t db_statements(const db_t *db)
 {
     return db->statements;
+}
+
+int64_t db_round_trips(const db_t *db)
+{
+    return db->round_trips;
+}
+
+/* ---- array parameters ------------------------------------------------------------------------ */
+
+static void s_array_next(db_array_t *a)
+{
+    strbuf_puts(&a->sb, a->n++ ? "," : "{");
+}
+
+void db_array_str(db_array_t *a, const char *s)
+{
+    s_array_next(a);
+    if (!s) {
+        strbuf_puts(&a->sb, "NULL");
+        return;
+    }
+    strbuf_puts(&a->sb, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            strbuf_puts(&a->sb, "\\");
+        strbuf_printf(&a->sb, "%c", *s);
+    }
+    strbuf_puts(&a->sb, "\"");
+}
+
+void db_array_int(db_array_t *a, int64_t v)
+{
+    s_array_next(a);
+    strbuf_printf(&a->sb, "%lld", (long long)v);
+}
+
+void db_array_id(db_array_t *a, int64_t v)
+{
+    if (v)
+        db_array_int(a, v);
+    else
+        db_array_str(a, NULL);
+}
+
+void db_array_u64(db_array_t *a, uint64_t v)
+{
+    s_array_next(a);
+    strbuf_printf(&a->sb, "%llu", (unsigned long long)v);
+}
+
+void db_array_hex(db_array_t *a, const void *data, size_t len)
+{
+    s_array_next(a);
+    strbuf_puts(&a->sb, "\"\\\\x"); /* "\\x...": the element's text is \x... */
+    const uint8_t *b = data;
+    for (size_t i = 0; i < len; i++)
+        strbuf_printf(&a->sb, "%02x", b[i]);
+    strbuf_puts(&a->sb, "\"");
+}
+
+void db_array_param(db_params_t *p, db_array_t *a)
+{
+    if (!a->n)
+        strbuf_puts(&a->sb, "{");
+    strbuf_puts(&a->sb, "}");
+    db_param_str(p, strbuf_str(&a->sb));
+    db_array_free(a);
+}
+
+void db_array_free(db_array_t *a)
+{
+    strbuf_free(&a->sb);
+    a->n = 0;
+}
+
+/* ---- pipelines ------------------------------------------------------------------------------- */
+
+typedef struct {
+    char *sql;
+    db_params_t params;
+    PGresult *res;
+} pipe_stmt_t;
+
+struct db_pipe {
+    db_t *db;
+    pipe_stmt_t *stmts;
+    int n, cap;
+};
+
+db_pipe_t *db_pipe_new(db_t *db)
+{
+    db_pipe_t *p = xcalloc(1, sizeof *p);
+    p->db = db;
+    return p;
+}
+
+int db_pipe_add(db_pipe_t *p, const char *sql, db_params_t *params)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 8;
+        p->stmts = xrealloc(p->stmts, (size_t)p->cap * sizeof *p->stmts);
+    }
+    pipe_stmt_t *st = &p->stmts[p->n];
+    *st = (pipe_stmt_t){.sql = xstrdup(sql)};
+    if (params) {
+        st->params = *params; /* the values move */
+        params->n = 0;
+    }
+    return p->n++;
+}
+
+/* Queues statement st (prepared as id, or unprepared when id is -1). 0 or -1. */
+static int s_pipe_send(db_t *db, pipe_stmt_t *st, int id)
+{
+    int n = st->params.n;
+    const char *const *values = n ? (const char *const *)st->params.values : NULL;
+    const int *lengths = n ? st->params.lengths : NULL, *formats = n ? st->params.formats : NULL;
+    if (id < 0)
+        return PQsendQueryParams(db->conn, st->sql, n, NULL, values, lengths, formats, 0) ? 0 : -1;
+    char name[16];
+    snprintf(name, sizeof name, "s%d", id);
+    return PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0) ? 0 : -1;
+}
+
+/* Reads statement st's result (and the NULL that ends it); 0 when it succeeded. The first
+ * failure sets the connection's error. */
+static int s_pipe_read(db_t *db, pipe_stmt_t *st, bool failed)
+{
+    PGresult *res = PQgetResult(db->conn);
+    ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    int rc = 0;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        if (!failed && status != PGRES_PIPELINE_ABORTED)
+            s_set_error(db, res);
+        rc = -1;
+    } else if (strncmp(st->sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+        snprintf(db->sqlstate, sizeof db->sqlstate, "25P02");
+        free(db->error);
+        db->error = xstrdup("transaction was aborted and rolled back");
+        rc = -1;
+    }
+    if (rc == 0)
+        st->res = res;
+    else
+        PQclear(res);
+    if (res) /* the NULL after each statement's result */
+        while ((res = PQgetResult(db->conn)) != NULL)
+            PQclear(res);
+    return rc;
+}
+
+int db_pipe_run(db_pipe_t *p)
+{
+    db_t *db = p->db;
+    int *ids = xcalloc((size_t)p->n + 1, sizeof *ids);
+    int rc = 0;
+    /* preparing is not allowed inside the pipeline: new statements are prepared first */
+    for (int i = 0; i < p->n && rc == 0; i++)
+        if ((ids[i] = s_statement(db, p->stmts[i].sql, p->stmts[i].params.n)) == -2)
+            rc = -1;
+    if (rc == 0 && !PQenterPipelineMode(db->conn)) {
+        s_set_error(db, NULL);
+        rc = -1;
+    }
+    if (rc != 0) {
+        free(ids);
+        return -1;
+    }
+    db->statements += p->n;
+    db->round_trips++;
+    int sent = 0;
+    for (; sent < p->n && s_pipe_send(db, &p->stmts[sent], ids[sent]) == 0; sent++)
+        ;
+    free(ids);
+    if (sent < p->n || !PQpipelineSync(db->conn)) {
+        s_set_error(db, NULL);
+        rc = -1;
+    }
+    bool failed = rc != 0;
+    for (int i = 0; i < sent; i++)
+        if (s_pipe_read(db, &p->stmts[i], failed) != 0)
+            failed = true;
+    /* the end of the pipeline: its sync */
+    PGresult *res;
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+        if (sync)
+            break;
+    }
+    if (!PQexitPipelineMode(db->conn) && !failed) {
+        s_set_error(db, NULL);
+        failed = true;
+    }
+    if (!failed)
+        db->sqlstate[0] = '\0';
+    return failed ? -1 : 0;
+}
+
+db_res_t *db_pipe_take(db_pipe_t *p, int i)
+{
+    if (i < 0 || i >= p->n || !p->stmts[i].res)
+        return NULL;
+    db_res_t *r = xmalloc(sizeof *r);
+    r->res = p->stmts[i].res;
+    p->stmts[i].res = NULL;
+    return r;
+}
+
+void db_pipe_destroy(db_pipe_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    db_pipe_t *p = *self_p;
+    for (int i = 0; i < p->n; i++) {
+        free(p->stmts[i].sql);
+        db_params_free(&p->stmts[i].params);
+        PQclear(p->stmts[i].res);
+    }
+    free(p->stmts);
+    free(p);
+    *self_p = NULL;
 }
 
 const char *db_sqlstate(const db_t *db)
@@ -559,6 +835,7 @@ int db_commit(db_t *db)
 {
     /* COMMIT of an aborted transaction reports success with ROLLBACK: treat it as failure */
     db->statements++;
+    db->round_trips++;
     PGresult *res = PQexec(db->conn, "COMMIT");
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     int rc = 0;

@@ -44,9 +44,21 @@ void dbnode_destroy(dbnode_t **self_p);
 /* "host:port, timeline N, system S" of the primary the connections are on, for logs and ping. */
 void dbnode_describe(dbnode_t *self, char *buf, size_t len);
 
+/* The server a connection is on, as read when it connected. */
+typedef struct {
+    char host[128]; /* "" when not known (a connection made without a node) */
+    int port;
+    char system_id[32];
+    int timeline;
+} db_ident_t;
+
+/* The identity of the server db is on (zeroed when it was made without a node or is down). */
+void db_identity(const db_t *db, db_ident_t *out);
+
 /* Connects (blocking) and, with a node, checks and records the server's identity; who names the
  * connection in logs ("worker 1"). A conninfo without connect_timeout gets 3 s, so that a dead
- * host never stalls a thread for long. Returns NULL with err set when the server cannot be
+ * host never stalls a thread for long; one naming several hosts without target_session_attrs
+ * gets read-write, so that libpq passes over standbys. Returns NULL with err set when the server cannot be
  * reached or is refused. */
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen);
 void db_destroy(db_t **db);
@@ -98,6 +110,42 @@ int db_exec_script(db_t *db, const char *sql) WUR;
  * db_exec_script and commit counts one; preparing a statement the first time it runs is part of
  * it). Callers that promise a bound on their statements measure it with the difference. */
 int64_t db_statements(const db_t *db);
+/* How many round trips this connection made: every statement above is one, and so is a whole
+ * pipeline (db_pipe_run), however many statements it carries. */
+int64_t db_round_trips(const db_t *db);
+
+/* A text array parameter built element by element, for statements that take a whole set at once
+ * (unnest($1::bigint[], $2::text[], ...)). Zero-initialise; db_array_param hands it to params and
+ * empties it. Every element is quoted, so any text is safe. */
+typedef struct {
+    strbuf_t sb;
+    int n;
+} db_array_t;
+
+void db_array_str(db_array_t *a, const char *s); /* NULL -> SQL NULL */
+void db_array_int(db_array_t *a, int64_t v);
+void db_array_id(db_array_t *a, int64_t v); /* 0 -> SQL NULL */
+void db_array_u64(db_array_t *a, uint64_t v);
+void db_array_hex(db_array_t *a, const void *data, size_t len); /* bytea as "\\x..." */
+void db_array_param(db_params_t *p, db_array_t *a);
+void db_array_free(db_array_t *a);
+
+/* A pipeline: statements sent together and answered together in one round trip (libpq pipeline
+ * mode), for statements that do not depend on each other's results. Statements new to the
+ * connection are prepared first (once per connection). The statements run in order; after a
+ * failure the rest are skipped. A COMMIT answered with ROLLBACK is a failure. One thread. */
+typedef struct db_pipe db_pipe_t;
+
+db_pipe_t *db_pipe_new(db_t *db);
+/* Appends a statement; params (may be NULL) are taken. Returns its index. */
+int db_pipe_add(db_pipe_t *p, const char *sql, db_params_t *params);
+/* Sends every statement and reads every result. 0 when all succeeded; -1 otherwise, with the
+ * first failure's error on the connection (db_error). */
+int db_pipe_run(db_pipe_t *p) WUR;
+/* The result of statement i after a successful run (caller owns it; NULL when taken). */
+db_res_t *db_pipe_take(db_pipe_t *p, int i);
+/* Frees the pipeline and its results not taken; accepts NULL, nulls the pointer. */
+void db_pipe_destroy(db_pipe_t **self_p);
 
 /* The last error: SQLSTATE (five characters, "" when none) and message. */
 const char *db_sqlstate(const db_t *db);

@@ -99,3 +99,97 @@ int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char
     db_res_free(&r);
     return stored;
 }
+
+/* ---- a whole batch ------------------------------------------------------------------------- */
+
+static void s_audit_row(db_auditset_t *s, int64_t user_id, const char *command, int status,
+                        const char *code, int64_t instance_id, int step_no, const char *detail,
+                        const char *acting_as)
+{
+    db_array_id(&s->a[0], user_id);
+    db_array_str(&s->a[1], command);
+    db_array_int(&s->a[2], status);
+    db_array_str(&s->a[3], code);
+    db_array_id(&s->a[4], instance_id);
+    db_array_id(&s->a[5], step_no);
+    db_array_str(&s->a[6], detail ? detail : "");
+    db_array_str(&s->a[7], acting_as ? acting_as : "");
+    s->n_audit++;
+}
+
+void db_auditset_refused(db_auditset_t *s, int64_t user_id, const char *command, int status,
+                         const char *code, int64_t instance_id, int step_no, const char *detail)
+{
+    s_audit_row(s, user_id, command, status, code, instance_id, step_no, detail, "");
+}
+
+void db_auditset_accepted(db_auditset_t *s, int64_t user_id, uint64_t request_id,
+                          const char *command, const uint8_t *reply, size_t len, int status,
+                          const char *code, int64_t instance_id, int step_no, const char *detail,
+                          const char *acting_as)
+{
+    s_audit_row(s, user_id, command, status, code, instance_id, step_no, detail, acting_as);
+    db_array_int(&s->r[0], user_id);
+    db_array_u64(&s->r[1], request_id);
+    db_array_str(&s->r[2], command);
+    db_array_hex(&s->r[3], reply, len);
+    s->n_stored++;
+}
+
+int db_auditset_add(db_auditset_t *s, db_pipe_t *pipe)
+{
+    int stored = -1;
+    if (s->n_audit) {
+        db_params_t p = {0};
+        for (int k = 0; k < 8; k++)
+            db_array_param(&p, &s->a[k]);
+        db_pipe_add(pipe,
+                    "INSERT INTO audit (user_id, command, status, code, instance_id, step_no,"
+                    " detail, acting_as) SELECT * FROM unnest($1::bigint[], $2::text[],"
+                    " $3::int[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::text[])",
+                    &p);
+    }
+    if (s->n_stored) {
+        db_params_t p = {0};
+        for (int k = 0; k < 4; k++)
+            db_array_param(&p, &s->r[k]);
+        db_param_int(&p, s->n_stored);
+        /* fewer rows stored than given: the statement fails (SQLSTATE DB_STORED_ALREADY) */
+        stored = db_pipe_add(pipe,
+                             "WITH ins AS (INSERT INTO requests (user_id, request_id, command,"
+                             " reply) SELECT * FROM unnest($1::bigint[], $2::numeric[],"
+                             " $3::text[], $4::bytea[]) ON CONFLICT (user_id, request_id)"
+                             " DO NOTHING RETURNING 1)"
+                             " SELECT batch_stored_all((SELECT count(*) FROM ins), $5)",
+                             &p);
+    }
+    db_auditset_free(s);
+    return stored;
+}
+
+void db_auditset_free(db_auditset_t *s)
+{
+    for (int k = 0; k < 8; k++)
+        db_array_free(&s->a[k]);
+    for (int k = 0; k < 4; k++)
+        db_array_free(&s->r[k]);
+    s->n_audit = s->n_stored = 0;
+}
+
+void db_request_find_many(db_pipe_t *pipe, const int64_t *users, const uint64_t *request_ids,
+                          int n)
+{
+    db_array_t u = {0}, id = {0};
+    for (int k = 0; k < n; k++) {
+        db_array_int(&u, users[k]);
+        db_array_u64(&id, request_ids[k]);
+    }
+    db_params_t p = {0};
+    db_array_param(&p, &u);
+    db_array_param(&p, &id);
+    db_pipe_add(pipe,
+                "SELECT r.user_id, r.request_id::text FROM requests r"
+                " JOIN unnest($1::bigint[], $2::numeric[]) AS w(user_id, request_id)"
+                " ON r.user_id = w.user_id AND r.request_id = w.request_id",
+                &p);
+}

@@ -24,6 +24,37 @@ int db_request_accept(db_t *db, int64_t user_id, uint64_t request_id, const char
                       int64_t instance_id, int step_no, const char *detail,
                       const char *acting_as) WUR;
 
+/* The audit rows and stored replies of a whole batch (its set path), written with one INSERT
+ * each. Zero-initialise; db_auditset_add hands them to a pipeline. */
+typedef struct {
+    db_array_t a[8]; /* audit: user, command, status, code, instance, step, detail, acting_as */
+    db_array_t r[4]; /* requests: user, request_id, command, reply */
+    int n_audit, n_stored;
+} db_auditset_t;
+
+/* A refused request's audit row (no stored reply). */
+void db_auditset_refused(db_auditset_t *s, int64_t user_id, const char *command, int status,
+                         const char *code, int64_t instance_id, int step_no, const char *detail);
+/* An accepted change: its audit row and its stored reply. */
+void db_auditset_accepted(db_auditset_t *s, int64_t user_id, uint64_t request_id,
+                          const char *command, const uint8_t *reply, size_t len, int status,
+                          const char *code, int64_t instance_id, int step_no, const char *detail,
+                          const char *acting_as);
+/* The SQLSTATE of a batch's stored replies when a (user, request_id) had one already (a copy of
+ * a request committed meanwhile by another daemon): the batch must run again the ordinary way. */
+#define DB_STORED_ALREADY "LKB01"
+
+/* Adds the INSERTs to pipe and empties s. The stored replies' statement fails with
+ * DB_STORED_ALREADY when a reply was stored before. Returns its index, or -1 when there is
+ * none. */
+int db_auditset_add(db_auditset_t *s, db_pipe_t *pipe);
+void db_auditset_free(db_auditset_t *s);
+
+/* The stored replies among the (user, request_id) pairs given: adds the statement to pipe; its
+ * rows are (user_id, request_id as text). */
+void db_request_find_many(db_pipe_t *pipe, const int64_t *users, const uint64_t *request_ids,
+                          int n);
+
 /* Deletes up to batch stored replies older than days. Returns the count or -1. */
 int db_request_prune(db_t *db, int days, int batch) WUR;
 

@@ -178,3 +178,16 @@ int db_acted_in_round(db_t *db, int64_t instance_id, int64_t user_id, bool *acte
     db_res_free(&r);
     return 0;
 }
+
+void db_delegations_held(db_pipe_t *pipe, const int64_t *users, int n)
+{
+    db_array_t u = {0};
+    for (int k = 0; k < n; k++)
+        db_array_int(&u, users[k]);
+    db_params_t p = {0};
+    db_array_param(&p, &u);
+    db_pipe_add(pipe,
+                "SELECT DISTINCT to_user FROM delegations WHERE to_user = ANY($1::bigint[])"
+                " AND removed_at IS NULL",
+                &p);
+}

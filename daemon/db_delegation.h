@@ -56,4 +56,8 @@ int db_delegations_to(db_t *db, int64_t user_id, int64_t now, db_delegation_t **
  * instance was last returned, or since its start. Returns 0 or -1. */
 int db_acted_in_round(db_t *db, int64_t instance_id, int64_t user_id, bool *acted) WUR;
 
+/* The users among users[0..n) that hold any delegation (active or not): adds the statement to
+ * pipe; its rows are their ids. */
+void db_delegations_held(db_pipe_t *pipe, const int64_t *users, int n);
+
 #endif

@@ -75,24 +75,56 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
 }
 
 /* The instance with what the engine needs; the WHERE clause follows. */
-#define LOAD_SELECT                                                                                \
+#define LOAD_COLUMNS                                                                               \
     "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"                 \
     " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active',"                     \
     " coalesce(i.current_step, 0), coalesce(r.id, 0), coalesce(r.round, 0),"                       \
     " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"                                     \
-    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id"                                \
+    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id AND d.kind = 'upload'"       \
     "   AND d.step_no = r.step_no AND d.round = r.round),"                                         \
     " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"                              \
     " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"                             \
     " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"                               \
     "   AND t.state = 'submitted'),"                                                               \
     " coalesce(i.pk_id, 0), coalesce((SELECT v.version FROM pk_versions v"                         \
-    "   WHERE v.id = i.pk_id), 0)"                                                                 \
-    " FROM instances i JOIN organisations o ON o.id = i.org_id"                                    \
+    "   WHERE v.id = i.pk_id), 0),"                                                                \
+    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id AND d.kind = 'draft'"        \
+    "   AND d.step_no = r.step_no AND d.round = r.round)"
+#define LOAD_JOINS                                                                                 \
+    " JOIN organisations o ON o.id = i.org_id"                                                     \
     " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
+#define LOAD_SELECT LOAD_COLUMNS " FROM instances i" LOAD_JOINS
 #define BY_ID     " WHERE i.org_id = $1 AND i.id = $2"
 #define BY_PERIOD " WHERE i.org_id = $1 AND i.sop_code = upper($2) AND i.period = $3"
 #define LOCKED    " FOR UPDATE OF i"
+
+/* Fills out from row of a result of LOAD_COLUMNS. */
+static void s_fill(const db_res_t *r, int row, db_instance_t *out)
+{
+    out->id = db_res_int(r, row, 0);
+    out->org_id = db_res_int(r, row, 1);
+    out->org_code = db_res_dup(r, row, 2);
+    out->time_zone = db_res_dup(r, row, 3);
+    out->letter_template = db_res_dup(r, row, 4);
+    out->letter_kka = db_res_dup(r, row, 5);
+    out->calendar_version = (int)db_res_int(r, row, 6);
+    out->def_id = db_res_int(r, row, 7);
+    out->sop_code = db_res_dup(r, row, 8);
+    out->period = db_res_dup(r, row, 9);
+    out->active = db_res_bool(r, row, 10);
+    out->current_step = (int)db_res_int(r, row, 11);
+    out->run_id = db_res_int(r, row, 12);
+    out->round = (int)db_res_int(r, row, 13);
+    out->run_assigned_at = db_res_int(r, row, 14);
+    out->doc_in_round = db_res_bool(r, row, 15);
+    out->has_document = db_res_bool(r, row, 16);
+    out->units_total = (int)db_res_int(r, row, 17);
+    out->units_submitted = (int)db_res_int(r, row, 18);
+    out->pk_id = db_res_int(r, row, 19);
+    out->pk_version = (int)db_res_int(r, row, 20);
+    out->draft_in_round = db_res_bool(r, row, 21);
+}
+#define LOAD_NCOLS 22
 
 /* Runs one of the load statements and fills out. */
 static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance_t *out)
@@ -101,27 +133,7 @@ static db_lookup_t s_load(db_t *db, const char *sql, db_params_t *p, db_instance
     db_lookup_t rc = db_query_one(db, sql, p, &r);
     if (rc != DB_FOUND)
         return rc;
-    out->id = db_res_int(r, 0, 0);
-    out->org_id = db_res_int(r, 0, 1);
-    out->org_code = db_res_dup(r, 0, 2);
-    out->time_zone = db_res_dup(r, 0, 3);
-    out->letter_template = db_res_dup(r, 0, 4);
-    out->letter_kka = db_res_dup(r, 0, 5);
-    out->calendar_version = (int)db_res_int(r, 0, 6);
-    out->def_id = db_res_int(r, 0, 7);
-    out->sop_code = db_res_dup(r, 0, 8);
-    out->period = db_res_dup(r, 0, 9);
-    out->active = db_res_bool(r, 0, 10);
-    out->current_step = (int)db_res_int(r, 0, 11);
-    out->run_id = db_res_int(r, 0, 12);
-    out->round = (int)db_res_int(r, 0, 13);
-    out->run_assigned_at = db_res_int(r, 0, 14);
-    out->doc_in_round = db_res_bool(r, 0, 15);
-    out->has_document = db_res_bool(r, 0, 16);
-    out->units_total = (int)db_res_int(r, 0, 17);
-    out->units_submitted = (int)db_res_int(r, 0, 18);
-    out->pk_id = db_res_int(r, 0, 19);
-    out->pk_version = (int)db_res_int(r, 0, 20);
+    s_fill(r, 0, out);
     db_res_free(&r);
     return DB_FOUND;
 }
@@ -455,7 +467,8 @@ int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *
     db_param_str(&p, ref ? ref : "");
     db_res_t *r = db_query(db,
                            "WITH d AS (SELECT id, version, sha256 FROM documents"
-                           "  WHERE instance_id = $1 ORDER BY version DESC LIMIT 1)"
+                           "  WHERE instance_id = $1"
+                           "  ORDER BY kind = 'upload' DESC, version DESC LIMIT 1)"
                            " UPDATE instances i SET archive_doc_id = d.id,"
                            "  archive_sha256 = d.sha256, archive_ref = $3, archived_by = $2"
                            " FROM d WHERE i.id = $1 RETURNING d.sha256, d.version",
@@ -470,4 +483,92 @@ int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *
     }
     db_res_free(&r);
     return rc;
+}
+
+/* ---- many instances at once (the set path of a batch) ------------------------------------- */
+
+/* The references of the batch (w.idx counts from 1) joined to their instances. */
+#define MANY_FROM                                                                                  \
+    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY"             \
+    "  AS w(org_id, id, code, period, idx)"                                                        \
+    " JOIN instances i ON i.org_id = w.org_id AND i.id = coalesce(w.id, (SELECT x.id"              \
+    "  FROM instances x WHERE x.org_id = w.org_id AND x.sop_code = upper(w.code)"                  \
+    "  AND x.period = w.period))"
+
+void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs, int n)
+{
+    db_array_t a[4] = {0};
+    for (int k = 0; k < n; k++) {
+        const char *slash = strchr(refs[k], '/');
+        db_array_int(&a[0], org_ids[k]);
+        if (s_all_digits(refs[k]) && strlen(refs[k]) < 18) {
+            db_array_int(&a[1], strtoll(refs[k], NULL, 10));
+            db_array_str(&a[2], NULL);
+            db_array_str(&a[3], NULL);
+        } else {
+            char *code = slash ? xstrndup(refs[k], (size_t)(slash - refs[k])) : NULL;
+            db_array_str(&a[1], NULL);
+            db_array_str(&a[2], code);
+            db_array_str(&a[3], slash ? slash + 1 : NULL);
+            free(code);
+        }
+    }
+    db_params_t lock = {0}, load = {0};
+    for (int k = 0; k < 4; k++) {
+        db_array_t copy = {0};
+        strbuf_puts(&copy.sb, strbuf_str(&a[k].sb));
+        copy.n = a[k].n;
+        db_array_param(&lock, &a[k]);
+        db_array_param(&load, &copy);
+    }
+    /* the rows are locked in id order (no deadlock between batches), then read by the next
+     * statement, which sees every change committed before the locks were had */
+    db_pipe_add(pipe, "SELECT i.id" MANY_FROM " ORDER BY i.id FOR UPDATE OF i", &lock);
+    db_pipe_add(pipe,
+                LOAD_COLUMNS ", w.idx, d.version, d.title, d.steps,"
+                             " coalesce(extract(epoch FROM i.started_at)::bigint, 0), u.name,"
+                             " coalesce(extract(epoch FROM i.finished_at)::bigint, 0),"
+                             " coalesce(i.letter_number, ''), coalesce(i.archive_sha256, ''),"
+                             " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
+                             " documents WHERE id = i.archive_doc_id), 0), i.started_as"
+                MANY_FROM LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
+                " JOIN users u ON u.id = i.started_by",
+                &load);
+}
+
+int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_flow_head_t **heads)
+{
+    int n = db_res_rows(r);
+    *idx = xcalloc((size_t)n + 1, sizeof **idx);
+    *insts = xcalloc((size_t)n + 1, sizeof **insts);
+    *heads = xcalloc((size_t)n + 1, sizeof **heads);
+    for (int k = 0; k < n; k++) {
+        s_fill(r, k, &(*insts)[k]);
+        int c = LOAD_NCOLS;
+        (*idx)[k] = (int)db_res_int(r, k, c) - 1;
+        db_flow_head_t *h = &(*heads)[k];
+        h->sop_version = (int)db_res_int(r, k, c + 1);
+        h->sop_title = db_res_dup(r, k, c + 2);
+        h->steps = (int)db_res_int(r, k, c + 3);
+        h->started_at = db_res_int(r, k, c + 4);
+        h->started_by = db_res_dup(r, k, c + 5);
+        h->finished_at = db_res_int(r, k, c + 6);
+        h->letter_number = db_res_dup(r, k, c + 7);
+        h->archive_sha256 = db_res_dup(r, k, c + 8);
+        h->archive_ref = db_res_dup(r, k, c + 9);
+        h->archive_version = (int)db_res_int(r, k, c + 10);
+        h->started_as = db_res_dup(r, k, c + 11);
+    }
+    return n;
+}
+
+void db_flow_head_clear(db_flow_head_t *h)
+{
+    free(h->sop_title);
+    free(h->started_by);
+    free(h->letter_number);
+    free(h->archive_sha256);
+    free(h->archive_ref);
+    free(h->started_as);
+    memset(h, 0, sizeof *h);
 }

@@ -27,6 +27,7 @@ typedef struct db_instance {
     int round;        /* round of the open run */
     int64_t run_assigned_at;
     bool doc_in_round; /* a document uploaded during the open run */
+    bool draft_in_round; /* the LKIP draft written during the open run */
     bool has_document;
     int units_total;
     int units_submitted;
@@ -111,5 +112,32 @@ int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round
  * Fills sha and *version. Returns 0 or -1. */
 int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref, char sha[65],
                     int *version) WUR;
+
+/* What a reply shows of an instance beside db_instance_t (the status header). Owned strings. */
+typedef struct {
+    int sop_version;
+    char *sop_title;
+    int steps;
+    int64_t started_at;
+    char *started_by;
+    int64_t finished_at; /* 0: not finished */
+    char *letter_number;
+    char *archive_sha256;
+    char *archive_ref;
+    int archive_version;
+    char *started_as;
+} db_flow_head_t;
+
+void db_flow_head_clear(db_flow_head_t *h);
+
+/* Many instances at once, for the set path of a batch: adds to pipe two statements, one that
+ * takes the row locks of the instances refs[k] of org_ids[k] name (id or "CODE/PERIOD") in id
+ * order, and one that then loads them (its result goes to db_flow_many_rows). */
+void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs, int n);
+
+/* The rows of the load statement: per row the reference it answers (*idx, from 0), the
+ * instance and its header; arrays owned by the caller (clear each element). Returns the count;
+ * a reference matching nothing has no row, one matched twice has two. */
+int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_flow_head_t **heads);
 
 #endif

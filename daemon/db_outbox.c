@@ -110,7 +110,7 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
 /* One statement for the whole queue. The recipients' sequence rows are locked in user order, so
  * two transactions notifying overlapping users cannot deadlock on them; each user's new events
  * are numbered in queue order after its last sequence. */
-#define FLUSH_SQL                                                                                        \
+#define FLUSH_CTES                                                                                       \
     "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"                \
     "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                               \
     "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                      \
@@ -149,13 +149,22 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
     "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                      \
     " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload, capacity)"                   \
     "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex'),"                \
-    "   num.capacity FROM num JOIN ev USING (idx) RETURNING user_id)"                                    \
-    " SELECT DISTINCT user_id FROM ins"
+    "   num.capacity FROM num JOIN ev USING (idx) RETURNING user_id)"
+#define FLUSH_SQL FLUSH_CTES " SELECT DISTINCT user_id FROM ins"
+/* ... and the NOTIFY of the users woken ("origin|id,id"; "origin|" when that is too long for a
+ * payload: every daemon then checks everyone), in the same statement. The NOTIFY's count is
+ * used in the WHERE clause: a join the result does not use would be removed by the planner, and
+ * pg_notify with it. */
+#define FLUSH_NOTIFY_SQL                                                                           \
+    FLUSH_CTES ", w AS (SELECT DISTINCT user_id FROM ins),"                                        \
+               " n AS (SELECT pg_notify('lkip_events', CASE WHEN length($10 || '|' || l) >= 7900"  \
+               "   THEN $10 || '|' ELSE $10 || '|' || l END) FROM (SELECT string_agg(user_id::text," \
+               "   ',') AS l FROM w) a WHERE l IS NOT NULL)"                                        \
+               " SELECT w.user_id FROM w, (SELECT count(*) AS k FROM n) c WHERE c.k >= 0"
 
-int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_users)
+/* The parameters of FLUSH_SQL for q (emptied). */
+static void s_flush_params(outq_t *q, int64_t now, db_params_t *p)
 {
-    if (q->n == 0)
-        return 0;
     strbuf_t a[8] = {{0}};
     for (int i = 0; i < q->n; i++) {
         const outq_item_t *it = &q->items[i];
@@ -173,25 +182,64 @@ int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_us
         s_elem(&a[6], i, it->instance_id ? inst : NULL);
         s_elem(&a[7], i, it->payload_hex);
     }
-    db_params_t p = {0};
     for (int k = 0; k < 8; k++) {
         strbuf_puts(&a[k], "}");
-        db_param_str(&p, strbuf_str(&a[k]));
+        db_param_str(p, strbuf_str(&a[k]));
         strbuf_free(&a[k]);
     }
-    db_param_int(&p, now);
+    db_param_int(p, now);
     outq_clear(q);
-    db_res_t *r = db_query(db, FLUSH_SQL, &p);
-    if (!r)
-        return -1;
+}
+
+/* Appends the users of r (one column) to *users. */
+static int s_woken(db_res_t *r, int64_t **users, int *n_users)
+{
     int n = db_res_rows(r);
     if (users && n > 0) {
         *users = xrealloc(*users, (size_t)(*n_users + n) * sizeof **users);
         for (int i = 0; i < n; i++)
             (*users)[(*n_users)++] = db_res_int(r, i, 0);
     }
+    return n;
+}
+
+int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_users)
+{
+    if (q->n == 0)
+        return 0;
+    db_params_t p = {0};
+    s_flush_params(q, now, &p);
+    db_res_t *r = db_query(db, FLUSH_SQL, &p);
+    if (!r)
+        return -1;
+    int n = s_woken(r, users, n_users);
     db_res_free(&r);
     return n;
+}
+
+int db_outbox_commit(db_t *db, db_pipe_t *pipe, outq_t *q, int64_t now, const char *origin,
+                     int64_t **users, int *n_users)
+{
+    if (q->n == 0 && !pipe)
+        return db_commit(db);
+    if (!pipe)
+        pipe = db_pipe_new(db);
+    int flush = -1;
+    if (q->n) {
+        db_params_t p = {0};
+        s_flush_params(q, now, &p);
+        db_param_str(&p, origin);
+        flush = db_pipe_add(pipe, FLUSH_NOTIFY_SQL, &p);
+    }
+    db_pipe_add(pipe, "COMMIT", NULL);
+    int rc = db_pipe_run(pipe);
+    if (rc == 0 && flush >= 0) {
+        db_res_t *r = db_pipe_take(pipe, flush);
+        s_woken(r, users, n_users);
+        db_res_free(&r);
+    }
+    db_pipe_destroy(&pipe);
+    return rc;
 }
 
 static size_t s_varint(uint64_t v, uint8_t *out)

@@ -24,13 +24,15 @@ static void s_document_row(const db_res_t *r, int i, db_document_row_t *d)
         .uploaded_by = s_dup(r, i, 6),
         .uploaded_at = db_res_int(r, i, 7),
         .uploaded_as = s_dup(r, i, 8),
+        .kind = s_dup(r, i, 9),
+        .pages = (int)db_res_int(r, i, 10),
     };
 }
 
 #define DOC_COLUMNS                                                                                \
     "d.version, d.step_no, d.round, d.file_name, d.size, d.sha256, u.name, " EPOCH(                \
-        "d.uploaded_at") ", d.uploaded_as"
-#define DOC_N_COLUMNS 9 /* the columns of DOC_COLUMNS, read by s_document_row */
+        "d.uploaded_at") ", d.uploaded_as, d.kind, coalesce(d.pages, 0)"
+#define DOC_N_COLUMNS 11 /* the columns of DOC_COLUMNS, read by s_document_row */
 
 static bool s_runs(db_t *db, int64_t id, db_status_row_t *s)
 {
@@ -398,6 +400,7 @@ void db_document_row_clear(db_document_row_t *row)
     free(row->sha256);
     free(row->uploaded_by);
     free(row->uploaded_as);
+    free(row->kind);
     free(row->content);
     memset(row, 0, sizeof *row);
 }

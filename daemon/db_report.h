@@ -142,6 +142,8 @@ typedef struct db_document_row {
     char *uploaded_by;
     int64_t uploaded_at;
     char *uploaded_as;
+    char *kind;       /* "upload", or "draft" for a version lkipd wrote */
+    int pages;        /* a draft's PDF pages; 0 otherwise */
     uint8_t *content; /* the piece asked for; NULL when none was */
     size_t content_len;
 } db_document_row_t;

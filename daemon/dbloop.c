@@ -374,14 +374,18 @@ static long s_work(dbloop_t *self)
     return to_version < timeout ? (to_version > 0 ? to_version : 0) : timeout;
 }
 
+/* The longest the loop sleeps: when the primary moved (another connection of the daemon found
+ * a newer one), the LISTEN connection follows within this, as the workers do. */
+#define FOLLOW_CHECK_MS 200
+
 static void *s_main(void *arg)
 {
     dbloop_t *self = arg;
     for (;;) {
         bool up = s_db_ready(self);
         long timeout = up ? s_work(self) : (long)db_retry_in(self->db);
-        if (timeout > 1000)
-            timeout = 1000;
+        if (timeout > FOLLOW_CHECK_MS)
+            timeout = FOLLOW_CHECK_MS;
         int fd = up && !db_down(self->db) ? db_socket(self->db) : -1;
         zmq_pollitem_t items[2] = {{self->loop_end, 0, ZMQ_POLLIN, 0},
                                    {NULL, fd, fd >= 0 ? ZMQ_POLLIN : 0, 0}};

@@ -1,8 +1,11 @@
 /* delivery — see delivery.h. */
 #include "delivery.h"
 
+#include "event.h"
+
 #include "dbloop.h"
 #include "log.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #define WINDOW       1000 /* most events in flight per session before acknowledgements */
 #define FETCH        500  /* events read from the outbox per query */
 #define ACK_FLUSH_MS 1000 /* how often acknowledgements are written to the database */
+#define HINT_MS      200  /* board hints: at most one per this, a burst of changes is one hint */
 
 /* How often every session is looked at for resends, expiry and blocked pipes. The wake and ack
  * paths touch only the sessions concerned, so the loop stays cheap with 10,000 sessions. */
@@ -35,6 +39,8 @@ typedef struct {
     int64_t last_seen; /* monotonic ms of the last message from the peer */
     int64_t resend_at; /* monotonic ms: resend from acked + 1 when still unacknowledged */
     bool ack_dirty;    /* acked not yet stored */
+    bool hints;        /* wants board hints */
+    bool hint_due;     /* a board hint waits for HINT_MS to pass */
 } session_t;
 
 /* The user index: user id -> first session of that user. */
@@ -46,6 +52,7 @@ typedef struct {
 struct delivery {
     routersock_t *router; /* the socket thread's, with its sending mode */
     dbloop_t *loop;
+    userdir_t *users;
     const config_t *cfg;
     session_t *pool; /* sessions; their indices stay put while they live */
     int pool_cap;
@@ -60,8 +67,11 @@ struct delivery {
     int n_reads; /* reads queued for the next DBL_FETCH */
     int cap_reads;
     dbl_read_t *reads;
-    bool polling; /* a DBL_POLL is out */
-    bool db_up;   /* as the database loop last said */
+    bool polling;      /* a DBL_POLL is out */
+    bool db_up;        /* as the database loop last said */
+    int n_hinted;      /* sessions that want board hints */
+    bool hints_due;    /* some session has hint_due */
+    int64_t hint_next; /* monotonic ms: no board hint before */
 };
 
 static uint32_t s_hash(const uint8_t *rid, size_t len)
@@ -138,11 +148,13 @@ static void s_pool_grow(delivery_t *self)
     s_reindex(self);
 }
 
-delivery_t *delivery_new(routersock_t *router, dbloop_t *loop, const config_t *cfg)
+delivery_t *delivery_new(routersock_t *router, dbloop_t *loop, userdir_t *users,
+                         const config_t *cfg)
 {
     delivery_t *self = xcalloc(1, sizeof *self);
     self->router = router;
     self->loop = loop;
+    self->users = users;
     self->db_up = true;
     self->cfg = cfg;
     s_pool_grow(self);
@@ -224,6 +236,7 @@ static void s_remove(delivery_t *self, session_t *s)
         s_index_insert(self, moved);
     }
     s_user_unlink(self, idx);
+    self->n_hinted -= s->hints;
     s->used = false;
     s->next_free = self->free_head;
     self->free_head = idx;
@@ -311,7 +324,7 @@ static void s_on_events(delivery_t *self, const dbl_msg_t *m)
 }
 
 void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
-                        int64_t org_id, uint64_t last_seq)
+                        int64_t org_id, uint64_t last_seq, bool hints)
 {
     if (rid_len == 0 || rid_len > RID_MAX)
         return;
@@ -338,6 +351,8 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
         u->head = idx;
         self->count++;
     }
+    self->n_hinted += (int)hints - (int)s->hints;
+    s->hints = hints;
     s->sent = s->acked = last_seq;
     /* The client holds everything up to last_seq: that is an acknowledgement, and it must be
      * stored like one. Acknowledgements sent to a daemon killed before its next flush are lost
@@ -347,8 +362,8 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
     s->pending = true;
     s->last_seen = monotonic_ms();
     s->resend_at = s->last_seen + self->cfg->resend_ms;
-    log_debug("delivery: user %lld subscribed after seq %llu", (long long)user_id,
-              (unsigned long long)last_seq);
+    log_debug("delivery: user %lld subscribed after seq %llu%s", (long long)user_id,
+              (unsigned long long)last_seq, hints ? " with board hints" : "");
     s_pump(self, s);
 }
 
@@ -390,8 +405,68 @@ void delivery_touch(delivery_t *self, const void *rid, size_t rid_len)
         s->last_seen = monotonic_ms();
 }
 
+/* Sends the board hints that are due, unless one went out less than HINT_MS ago. */
+static void s_send_hints(delivery_t *self)
+{
+    int64_t now = monotonic_ms();
+    if (!self->hints_due || now < self->hint_next)
+        return;
+    Lkip__Event ev;
+    event_make(&ev, LKIP__EVENT_KIND__EVENT_BOARD_CHANGED, &(event_about_t){0});
+    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
+    env.body_case = LKIP__ENVELOPE__BODY_EVENT;
+    env.event = &ev;
+    size_t len;
+    uint8_t *frame = wire_encode(&env, &len);
+    for (int i = 0; i < self->pool_cap; i++) {
+        session_t *s = &self->pool[i];
+        if (!s->used || !s->hint_due)
+            continue;
+        /* best effort: a hint that finds the pipe full or the peer gone is not tried again */
+        (void)routersock_send(self->router, s->rid, s->rid_len, frame, len);
+        s->hint_due = false;
+    }
+    free(frame);
+    self->hints_due = false;
+    self->hint_next = now + HINT_MS;
+}
+
+/* Marks a board hint due for every hinted session of the organisations of users (every hinted
+ * session when users is NULL: anyone may have events). */
+static void s_hint(delivery_t *self, const int64_t *users, int n)
+{
+    if (self->n_hinted == 0)
+        return;
+    int64_t orgs[64];
+    int n_orgs = 0;
+    bool all = !users;
+    usercache_t *dir = users ? userdir_get(self->users) : NULL;
+    for (int k = 0; !all && k < n; k++) {
+        const user_t *u = dir ? usercache_by_id(dir, users[k]) : NULL;
+        int j = 0;
+        while (u && j < n_orgs && orgs[j] != u->org_id)
+            j++;
+        if (!u || j == 64)
+            all = true; /* unknown to this snapshot, or too many: everyone looks */
+        else if (j == n_orgs)
+            orgs[n_orgs++] = u->org_id;
+    }
+    usercache_unref(&dir);
+    for (int i = 0; i < self->pool_cap; i++) {
+        session_t *s = &self->pool[i];
+        if (!s->used || !s->hints)
+            continue;
+        for (int j = 0; !all && j < n_orgs && !s->hint_due; j++)
+            s->hint_due = orgs[j] == s->org_id;
+        s->hint_due |= all;
+        self->hints_due |= s->hint_due;
+    }
+    s_send_hints(self);
+}
+
 void delivery_wake(delivery_t *self, const int64_t *users, int n)
 {
+    s_hint(self, users, n);
     if (!users) { /* anyone: every session looks */
         for (int i = 0; i < self->pool_cap; i++)
             if (self->pool[i].used)
@@ -488,6 +563,7 @@ void delivery_on_message(delivery_t *self, const dbl_msg_t *m)
 
 int delivery_tick(delivery_t *self)
 {
+    s_send_hints(self);
     int64_t now = monotonic_ms();
     if (now >= self->next_poll) {
         s_poll(self);
@@ -498,6 +574,8 @@ int delivery_tick(delivery_t *self)
         self->next_flush = now + ACK_FLUSH_MS;
     }
     int64_t next = self->next_poll < self->next_flush ? self->next_poll : self->next_flush;
+    if (self->hints_due && self->hint_next < next)
+        next = self->hint_next;
     if (now < self->next_scan) {
         next = self->next_scan < next ? self->next_scan : next;
         return next - now > 1000 ? 1000 : (int)(next - now);

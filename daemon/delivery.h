@@ -7,6 +7,12 @@
  * acknowledged within resend_ms are sent again from the last acknowledged one (clients drop
  * duplicates by seq). A window bounds how far sending runs ahead of acknowledgements.
  *
+ * Board hints: a session that asked for them (a live board) also gets an Event with seq 0 and
+ * kind "board_changed" whenever events were committed for anyone of its organisation, at most
+ * one per HINT_MS for the whole daemon (a burst is one hint). Hints are not stored, not numbered
+ * and never acknowledged: a board that misses one asks for a fresh board at its next event,
+ * reconnection or due time anyway.
+ *
  * Socket thread only. It never waits on PostgreSQL: reads of events, the poll and the
  * acknowledgements go to the database loop (dbloop) as messages, and its answers come back
  * through delivery_on_message. */
@@ -16,18 +22,21 @@
 #include "config.h"
 #include "dbloop.h"
 #include "routersock.h"
+#include "usercache.h"
 
 typedef struct delivery delivery_t;
 
-/* router and loop are not owned and must outlive the result. */
-delivery_t *delivery_new(routersock_t *router, dbloop_t *loop, const config_t *cfg);
+/* router, loop and users (the directory, for the organisation of a woken user) are not owned
+ * and must outlive the result. */
+delivery_t *delivery_new(routersock_t *router, dbloop_t *loop, userdir_t *users,
+                         const config_t *cfg);
 void delivery_destroy(delivery_t **self_p);
 
 /* Registers (or resets) the session of peer rid for user (of org_id) and starts its replay
  * after last_seq, which counts as the peer's acknowledgement of everything up to it (stored at
- * the next flush). */
+ * the next flush). hints: the session also gets board hints. */
 void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64_t user_id,
-                        int64_t org_id, uint64_t last_seq);
+                        int64_t org_id, uint64_t last_seq, bool hints);
 
 /* Ends at once every session of user_id (when non-zero) or of every user of org_id (when
  * non-zero): nothing more is sent to them, and their acknowledgements are no longer taken. */

@@ -127,6 +127,8 @@ void dispatch_request(const dispatch_env_t *env, pending_t *p, int64_t now, outq
                      .defs = env->defs,
                      .deadlines = env->deadlines,
                      .clock = env->clock};
+    if (p->reply) /* a set path's answer withdrawn */
+        lkip__reply__free_unpacked(p->reply, NULL);
     ctx.reply = p->reply = batch_reply_new();
     if (db_savepoint(env->db) != 0) {
         cmd_db_failed(&ctx, "savepoint");

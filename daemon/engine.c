@@ -160,7 +160,12 @@ static void s_refuse_document(engine_result_t *out, const sop_step_t *step)
 static void s_done(const engine_instance_t *inst, const engine_cmd_t *cmd, engine_result_t *out)
 {
     const sop_step_t *step = s_step(inst, inst->current_step);
-    if (step->kind != SOP_DECISION && s_lacks_document(inst, step)) {
+    /* a draft step's document is the draft when nothing was uploaded: written now, before the
+     * run closes, so that the next step starts from it */
+    if (step->makes_draft) {
+        if (!inst->doc_in_round && !inst->draft_in_round)
+            s_effect(out, EFF_MAKE_DRAFT, step->no);
+    } else if (step->kind != SOP_DECISION && s_lacks_document(inst, step)) {
         s_refuse_document(out, step);
         return;
     }
@@ -262,6 +267,40 @@ static void s_upload(const engine_instance_t *inst, engine_result_t *out)
     s_effect(out, EFF_STORE_DOCUMENT, step->no);
     s_notify(out, LKIP__EVENT_KIND__EVENT_DOCUMENT_UPLOADED, step->no, TEXT_NONE, TO_WATCHERS, 0);
     s_accept(out, 201, "Dokumen versi baru diterima pada langkah %d (%s)", step->no, step->uraian);
+}
+
+/* The definition's draft_lkip step, or NULL. */
+static const sop_step_t *s_draft_step(const sopdef_t *def)
+{
+    for (int i = 0; i < def->n_steps; i++)
+        if (def->steps[i].makes_draft)
+            return &def->steps[i];
+    return NULL;
+}
+
+/* Writes the draft again on request: at the draft step or at the step after it, whose actor
+ * works from the draft (the caller's right to act on the open step was checked). */
+static void s_draft(const engine_instance_t *inst, engine_result_t *out)
+{
+    const sop_step_t *step = s_step(inst, inst->current_step);
+    const sop_step_t *draft = s_draft_step(inst->def);
+    if (!draft) {
+        s_refuse(out, 409, "no_draft_step", "SOP ini tidak menghasilkan draft LKIP");
+        return;
+    }
+    if (step->no != draft->no && step->no != draft->no + 1) {
+        s_refuse(out, 409, "not_draft_step",
+                 "Draft LKIP hanya dibuat ulang pada langkah %d (%s) atau langkah sesudahnya; "
+                 "langkah yang terbuka sekarang: %d (%s); draft yang ada dapat diunduh dengan: "
+                 "lkip draft",
+                 draft->no, draft->uraian, step->no, step->uraian);
+        return;
+    }
+    s_effect(out, EFF_MAKE_DRAFT, step->no);
+    s_notify(out, LKIP__EVENT_KIND__EVENT_DRAFT_MADE, step->no, TEXT_NONE, TO_WATCHERS, 0);
+    if (step->no == draft->no && s_step(inst, step->no + 1))
+        s_also(out, TO_STEP_ACTOR, step->no + 1);
+    s_accept(out, 201, "Draft LKIP dibuat pada langkah %d (%s)", step->no, step->uraian);
 }
 
 static const sop_step_t *s_fanout_step(const sopdef_t *def)
@@ -381,6 +420,9 @@ void engine_apply(const engine_instance_t *inst, const engine_cmd_t *cmd, engine
         break;
     case ENGINE_UPLOAD:
         s_upload(inst, out);
+        break;
+    case ENGINE_DRAFT:
+        s_draft(inst, out);
         break;
     case ENGINE_START:
     case ENGINE_SUBMIT:

@@ -16,6 +16,7 @@ typedef struct {
     bool active;         /* false once finished */
     int current_step;    /* the open step (1..n); 0 when finished */
     bool doc_in_round;   /* a document version was uploaded during the open run */
+    bool draft_in_round; /* the LKIP draft was written during the open run */
     bool has_document;   /* any document version exists */
     int units_total;     /* unit data tasks opened by the fan-out */
     int units_submitted; /* ... of which submitted */
@@ -28,6 +29,7 @@ typedef enum {
     ENGINE_RETURN,  /* decision step: return with a reason */
     ENGINE_SUBMIT,  /* a unit's performance data */
     ENGINE_UPLOAD,  /* a document version for the open step */
+    ENGINE_DRAFT,   /* write the LKIP draft again: at the draft_lkip step or the one after it */
 } engine_cmd_kind_t;
 
 /* The state of the caller's unit data task, for ENGINE_SUBMIT. */
@@ -70,6 +72,7 @@ typedef enum {
     EFF_ALLOCATE_LETTER,     /* next letter number of the organisation */
     EFF_ARCHIVE,             /* record the newest document and its hash */
     EFF_STORE_DOCUMENT,      /* store the uploaded version for the open run */
+    EFF_MAKE_DRAFT,          /* write the LKIP draft as a document version of the open run */
     EFF_FINISH_INSTANCE,     /* mark the instance done */
     EFF_NOTIFY,              /* queue an event for the recipients below */
 } engine_effect_kind_t;

@@ -29,6 +29,7 @@ typedef struct {
 #define EVENT_TEXT_LETTER     "letter_number"
 #define EVENT_TEXT_ARCHIVE    "archive_sha256"
 #define EVENT_TEXT_LATE_ACTOR "late_actor"
+#define EVENT_TEXT_DRAFT      "draft" /* the draft's file names */
 
 /* Fills ev (initialised first) with type and about. type must be a kind of the enum other than
  * EVENT_NONE (a programmer error otherwise: abort). */

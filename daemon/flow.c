@@ -1,14 +1,18 @@
 /* flow — see flow.h. */
 #include "flow.h"
 
+#include "db_delegation.h"
+#include "db_flowset.h"
 #include "db_format.h"
 #include "db_outbox.h"
 #include "deadline.h"
 #include "event.h"
 #include "formats.h"
+#include "idfmt.h"
 #include "letter.h"
 #include "log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -123,12 +127,22 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
         ev.text_kind = EVENT_TEXT_ARCHIVE;
         break;
     }
+    /* the step that starts from the draft names it (so do the watchers' draft_made) */
+    char *draft = NULL;
+    if (f->made_draft && e->text == TEXT_NONE &&
+        (e->event == LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED ||
+         e->event == LKIP__EVENT_KIND__EVENT_DRAFT_MADE)) {
+        ev.text = draft = drafts_made_files(&f->draft);
+        ev.text_kind = EVENT_TEXT_DRAFT;
+    }
     if (f->unit_code && e->event == LKIP__EVENT_KIND__EVENT_UNIT_SUBMITTED)
         ev.unit_code = (char *)f->unit_code;
     if (e->event == LKIP__EVENT_KIND__EVENT_STEP_ASSIGNED ||
         e->event == LKIP__EVENT_KIND__EVENT_RETURNED)
         ev.due_at = due;
-    return s_emit(f, &to, &ev);
+    int rc = s_emit(f, &to, &ev);
+    free(draft);
+    return rc;
 }
 
 /* The file name of unit_code's newest format among the n formats, or "". */
@@ -188,6 +202,20 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
     return rc;
 }
 
+/* Set mode: the new run (with its first timer) joins the batch's writes. */
+static void s_open_step_set(flow_t *f, const sop_step_t *step, const calendar_t *cal, int64_t due,
+                            bool returned)
+{
+    deadline_timer_t first;
+    bool timer = due && deadline_next_timer(cal, f->inst->time_zone, step, f->ctx->now, due,
+                                            TIMER_REMINDER, 0, f->ctx->now, &first);
+    flowset_open_run(f->set, f->inst->id, step->no, f->ctx->now, due, returned ? f->text : NULL,
+                     timer ? &first : NULL);
+    f->inst->current_step = step->no;
+    f->inst->doc_in_round = false;
+    f->inst->draft_in_round = false;
+}
+
 static int s_open_step(flow_t *f, const engine_effect_t *e, int64_t *due)
 {
     const sop_step_t *step = sopdef_step(f->def, e->step_no);
@@ -197,6 +225,10 @@ static int s_open_step(flow_t *f, const engine_effect_t *e, int64_t *due)
     *due = s_due(f, cal, step);
     /* a run opened by a return carries its reason */
     bool returned = e->step_no < f->inst->current_step;
+    if (f->set) {
+        s_open_step_set(f, step, cal, *due, returned);
+        return 0;
+    }
     int64_t run_id = 0;
     if (db_flow_open_run(f->ctx->db, f->inst->id, e->step_no, f->ctx->now, *due,
                          returned ? f->text : NULL, &run_id) != 0 ||
@@ -242,16 +274,36 @@ static int s_letter(flow_t *f)
     return 0;
 }
 
+/* Adds text to the note the reply carries. */
+static void s_note_add(flow_t *f, char *text)
+{
+    if (!f->note) {
+        f->note = text;
+        return;
+    }
+    char *both = xasprintf("%s. %s", f->note, text);
+    free(f->note);
+    free(text);
+    f->note = both;
+}
+
 static int s_make_formats(flow_t *f)
 {
     formats_made_t made = {0};
     int rc = formats_make(f->ctx, f->inst, &made);
-    if (rc == 0) {
-        free(f->note);
-        f->note = formats_made_text(&made);
-    }
+    if (rc == 0)
+        s_note_add(f, formats_made_text(&made));
     formats_made_clear(&made);
     return rc;
+}
+
+static int s_make_draft(flow_t *f)
+{
+    if (drafts_make(f->ctx, f->inst, f->capacity, &f->draft) != 0)
+        return -1;
+    f->made_draft = true;
+    s_note_add(f, drafts_made_text(f->inst, &f->draft));
+    return 0;
 }
 
 static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
@@ -259,6 +311,16 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     cmd_ctx_t *ctx = f->ctx;
     db_t *db = ctx->db;
     int rc = 0;
+    if (f->set && e->kind == EFF_FINISH_STEP) {
+        flowset_finish_run(f->set, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
+                           f->capacity, ctx->now, f->text);
+        return 0;
+    }
+    if (f->set && e->kind == EFF_FINISH_INSTANCE) {
+        f->inst->active = false;
+        f->inst->current_step = 0;
+        return 0;
+    }
     switch (e->kind) {
     case EFF_FINISH_STEP:
         rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
@@ -270,6 +332,8 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         return s_open_units(f, e);
     case EFF_MAKE_UNIT_FORMATS:
         return s_make_formats(f);
+    case EFF_MAKE_DRAFT:
+        return s_make_draft(f);
     case EFF_RECORD_UNIT_DATA:
         rc = db_flow_record_data(db, f->task_id, f->data, f->file_name, f->content, f->len,
                                  f->format_id, ctx->caller->id, ctx->now, &f->data_version);
@@ -316,13 +380,35 @@ static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, en
         .active = inst->active,
         .current_step = inst->current_step,
         .doc_in_round = inst->doc_in_round,
+        .draft_in_round = inst->draft_in_round,
         .has_document = inst->has_document,
         .units_total = inst->units_total,
         .units_submitted = inst->units_submitted,
     };
 }
 
+/* The effects the set path collects (flowset); any other needs the ordinary path. */
+static bool s_settable(const engine_result_t *res)
+{
+    for (int i = 0; i < res->n_effects; i++)
+        switch (res->effects[i].kind) {
+        case EFF_FINISH_STEP:
+        case EFF_OPEN_STEP:
+        case EFF_FINISH_INSTANCE:
+        case EFF_NOTIFY:
+            break;
+        default:
+            return false;
+        }
+    return true;
+}
+
 bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
+{
+    return flow_run(f, cmd) == FLOW_ACCEPTED;
+}
+
+flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd)
 {
     cmd_ctx_t *ctx = f->ctx;
     engine_instance_t e;
@@ -331,11 +417,13 @@ bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
     engine_apply(&e, cmd, &res);
     if (res.status >= 400) {
         cmd_reply(ctx, res.status, res.code, "%s", res.message);
-        return false;
+        return FLOW_REFUSED;
     }
+    if (f->set && !s_settable(&res))
+        return FLOW_NOT_IN_SET;
     f->capacity = res.capacity;
     if (flow_apply(f, &res) != 0)
-        return false;
+        return FLOW_REFUSED;
     flow_note_capacity(ctx, res.capacity);
     strbuf_t msg = {0};
     strbuf_puts(&msg, res.message);
@@ -345,7 +433,7 @@ bool flow_decide(flow_t *f, const engine_cmd_t *cmd)
         strbuf_printf(&msg, ". %s", f->note);
     cmd_reply(ctx, res.status, res.code, "%s", strbuf_str(&msg));
     strbuf_free(&msg);
-    return true;
+    return FLOW_ACCEPTED;
 }
 
 void flow_note_capacity(cmd_ctx_t *ctx, const char *capacity)
@@ -371,4 +459,58 @@ void flow_clear(flow_t *f)
     f->missing = NULL;
     free(f->note);
     f->note = NULL;
+}
+
+/* ---- the caller's delegations ---------------------------------------------------------- */
+
+void flow_deleg_clear(flow_deleg_t *d)
+{
+    db_delegations_free(d->rows, d->n);
+    free(d->eng);
+    free(d->period);
+    memset(d, 0, sizeof *d);
+}
+
+static void s_day_text(const char *ymd, char *buf, size_t len)
+{
+    int y = 0, m = 0, day = 0;
+    if (sscanf(ymd, "%d-%d-%d", &y, &m, &day) == 3)
+        idfmt_date(y, m, day, buf, len);
+    else
+        snprintf(buf, len, "%s", ymd);
+}
+
+/* Loads the caller's delegations into cmd and, when one is active and instance_id names an
+ * instance, whether the caller already acted in its current round. false after replying. */
+bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d)
+{
+    memset(d, 0, sizeof *d);
+    d->n = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &d->rows);
+    if (d->n < 0) {
+        d->n = 0;
+        cmd_db_failed(ctx, "load delegations");
+        return false;
+    }
+    d->eng = xcalloc((size_t)d->n + 1, sizeof *d->eng);
+    d->period = xcalloc((size_t)d->n + 1, sizeof *d->period);
+    bool any_active = false;
+    for (int i = 0; i < d->n; i++) {
+        char a[48], b[48];
+        s_day_text(d->rows[i].first_day, a, sizeof a);
+        s_day_text(d->rows[i].last_day, b, sizeof b);
+        snprintf(d->period[i], sizeof d->period[i], "%s s.d. %s", a, b);
+        d->eng[i] = (engine_delegation_t){.role = d->rows[i].from_role,
+                                          .capacity = d->rows[i].capacity,
+                                          .period = d->period[i],
+                                          .active = d->rows[i].active};
+        any_active |= d->rows[i].active;
+    }
+    cmd->delegations = d->eng;
+    cmd->n_delegations = d->n;
+    if (any_active && instance_id &&
+        db_acted_in_round(ctx->db, instance_id, ctx->caller->id, &cmd->acted_in_round) != 0) {
+        cmd_db_failed(ctx, "check the round");
+        return false;
+    }
+    return true;
 }

@@ -5,7 +5,9 @@
 #define LKIP_FLOW_H
 
 #include "cmd.h"
+#include "db_delegation.h"
 #include "db_flow.h"
+#include "drafts.h"
 #include "engine.h"
 
 typedef struct {
@@ -32,8 +34,22 @@ typedef struct {
     int doc_version;  /* archived or uploaded document version */
     int data_version; /* stored unit data version */
     char *missing;    /* units closed as missing (owned) */
-    char *note;       /* what applying added for the reply (the formats made); owned, or NULL */
+    char *note;       /* what applying added for the reply (the formats made, the draft
+                       * written); owned, or NULL */
+    bool made_draft;  /* the LKIP draft was written (EFF_MAKE_DRAFT): */
+    drafts_made_t draft;
+    /* the set path (stepset.c): the run and instance changes are collected here, for the whole
+     * batch, instead of written one by one; inst is then kept up to date in memory. NULL: the
+     * ordinary path */
+    struct flowset *set;
 } flow_t;
+
+typedef enum {
+    FLOW_ACCEPTED,   /* applied (or collected, in set mode) and replied */
+    FLOW_REFUSED,    /* refused by the engine or failed; replied */
+    FLOW_NOT_IN_SET, /* set mode only: the verdict needs the ordinary path; nothing done or
+                      * replied */
+} flow_rc_t;
 
 /* Applies every effect of res in order. Returns 0, or -1 after answering the request
  * (cmd_db_failed or a specific refusal). */
@@ -44,9 +60,25 @@ int flow_apply(flow_t *f, const engine_result_t *res) WUR;
  * false after replying. */
 bool flow_decide(flow_t *f, const engine_cmd_t *cmd);
 
+/* flow_decide that tells the three outcomes apart (set mode: f->set). */
+flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd);
+
 /* After a command accepted under a delegation (capacity, NULL: none): records the capacity for
  * the audit row (acting_as) and in its detail. */
 void flow_note_capacity(cmd_ctx_t *ctx, const char *capacity);
+
+/* The caller's delegations (Plh./Plt.) as the engine sees them, and the rows they point into. */
+typedef struct {
+    db_delegation_t *rows;
+    int n;
+    engine_delegation_t *eng;
+    char (*period)[128]; /* "5 Januari 2027 s.d. 9 Januari 2027" per row */
+} flow_deleg_t;
+
+/* Loads the caller's delegations into cmd and, when one is active and instance_id names an
+ * instance, whether the caller already acted in its current round. false after replying. */
+bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d);
+void flow_deleg_clear(flow_deleg_t *d);
 
 /* Frees what flow_apply allocated. */
 void flow_clear(flow_t *f);

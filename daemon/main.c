@@ -15,6 +15,7 @@
 #include "server.h"
 
 #include <dirent.h>
+#include <libxml/parser.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -403,6 +404,9 @@ int main(int argc, char **argv)
         goto out;
     s_raise_fd_limit();
     db_destroy(&db); /* the server's threads have connections of their own */
+    /* libxml2 (the workbooks read, the draft's DOCX written on the workers) initialised once,
+     * here, before any worker thread starts */
+    xmlInitParser();
     server = server_new(&cfg, node, err, sizeof err);
     if (!server) {
         log_error("%s", err);

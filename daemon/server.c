@@ -83,7 +83,7 @@ static void s_finish_batch(server_t *self, batch_t *b)
             if (from > p->reply->subscribed->last_seq)
                 from = p->reply->subscribed->last_seq;
             delivery_subscribe(self->delivery, zmq_msg_data(&p->rid), zmq_msg_size(&p->rid),
-                               p->user_id, p->org_id, from);
+                               p->user_id, p->org_id, from, p->env->subscribe->board_hints);
         }
     }
     if (b->n_woken) {
@@ -385,7 +385,7 @@ server_t *server_new(const config_t *cfg, dbnode_t *node, char *err, size_t errl
         goto fail;
     }
     routersock_init(&self->out, self->router);
-    self->delivery = delivery_new(&self->out, self->loop, cfg);
+    self->delivery = delivery_new(&self->out, self->loop, self->users, cfg);
     self->flow = flowctl_new(WIRE_CHUNK);
     self->n_workers = cfg->workers;
     self->workers = xcalloc((size_t)self->n_workers, sizeof *self->workers);

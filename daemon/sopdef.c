@@ -567,6 +567,7 @@ enum {
     ST_KEMBALI_KE,
     ST_PELAKSANA_UNIT,
     ST_FORMAT_UNIT,
+    ST_DRAFT_LKIP,
     ST_PENGINGAT,
     ST_SINGKAT,
     ST_N
@@ -586,6 +587,7 @@ static const s_key_t s_step_keys[ST_N] = {
     [ST_KEMBALI_KE] = {"kembali_ke", false},
     [ST_PELAKSANA_UNIT] = {"pelaksana_unit", false},
     [ST_FORMAT_UNIT] = {"format_unit", false},
+    [ST_DRAFT_LKIP] = {"draft_lkip", false},
     [ST_PENGINGAT] = {"pengingat", false},
     [ST_SINGKAT] = {"singkat", false},
 };
@@ -698,6 +700,10 @@ static int s_step(s_ctx_t *c, yaml_node_t *n, int pos, const sop_reminders_t *de
         return -1;
     if (s->makes_unit_formats && s->kind != SOP_TASK && s->kind != SOP_FANOUT)
         return s_fail(c, f.key[ST_FORMAT_UNIT], "format_unit is only for jenis tugas or sebar");
+    if (f.val[ST_DRAFT_LKIP] && s_bool(c, "draft_lkip", f.val[ST_DRAFT_LKIP], &s->makes_draft))
+        return -1;
+    if (s->makes_draft && s->kind != SOP_TASK)
+        return s_fail(c, f.key[ST_DRAFT_LKIP], "draft_lkip is only for jenis tugas");
 
     s->reminders = *defaults;
     if (f.val[ST_PENGINGAT] && s_reminders(c, f.val[ST_PENGINGAT], &s->reminders))
@@ -762,6 +768,17 @@ static int s_check_kinds(s_ctx_t *c, const sopdef_t *def, yaml_node_t *const *je
         if (!fanout || s->no > fanout)
             return s_fail(c, jenis[i], "format_unit needs a sebar step at or after this step");
         formats = s->no;
+    }
+    /* one step writes the draft; the step after it (its reader) may write it again */
+    int draft = 0;
+    for (int i = 0; i < def->n_steps; i++) {
+        if (!def->steps[i].makes_draft)
+            continue;
+        snprintf(c->where, sizeof c->where, "step %d: ", def->steps[i].no);
+        if (draft)
+            return s_fail(c, jenis[i],
+                          "draft_lkip: only one step may write the draft (step %d does)", draft);
+        draft = def->steps[i].no;
     }
     /* a return into the collection would collect the units' data a second time, which the
      * units' tasks (one per unit and run of the SOP) do not allow */

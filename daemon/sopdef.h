@@ -67,6 +67,10 @@ typedef struct {
     char *unit_role;         /* SOP_FANOUT: role of the unit users who get the data task; "" else */
     bool makes_unit_formats; /* "format_unit: true": completing the step makes the data format
                               * each unit fills (at most one step, at or before the sebar step) */
+    bool makes_draft;        /* "draft_lkip: true" (a tugas step, at most one): completing the
+                              * step without a document uploaded in its run writes the LKIP
+                              * draft (report/draft.h) as its document; its actor and the next
+                              * step's may write it again (lkip draft --regenerate) */
     sop_reminders_t reminders;
 } sop_step_t;
 

@@ -8,6 +8,7 @@
 #include "handoff.h"
 #include "defcache.h"
 #include "log.h"
+#include "stepset.h"
 #include "usercache.h"
 
 #include <errno.h>
@@ -26,6 +27,7 @@ struct worker {
     usercache_t *dir;      /* the snapshot of the batch under way */
     defcache_t *defs;      /* this thread's parsed definitions */
     deadline_t *deadlines; /* this thread's calendars */
+    stepset_memo_t memo;   /* steps the set path leaves to the ordinary path */
     void *main_end;        /* PAIR used by the main thread */
     void *worker_end;      /* PAIR used by the worker thread */
     pthread_t thread;
@@ -78,12 +80,58 @@ static void s_directory_changed(worker_t *self, const batch_t *b)
 
 /* Runs the batch's requests in one transaction; on any failure of the transaction as a whole,
  * every request it would have accepted gets a retryable reply instead. */
-static void s_run_batch(worker_t *self, batch_t *b)
+/* The batch's step requests the set path takes (stepset.h), in a transaction it opens; false
+ * when it took none (no transaction open). handled[i] marks the requests it answered; *writes
+ * gets their writes, to run. */
+static bool s_run_set(worker_t *self, batch_t *b, int64_t now, outq_t *events, bool *handled,
+                      db_pipe_t **writes)
 {
-    self->dir = userdir_get(self->users);
-    bool ok = s_db_ready(self) && db_begin(self->db) == 0;
-    int64_t now = timesrc_now(self->clock);
+    stepset_env_t env = {.memo = &self->memo,
+                         .db = self->db,
+                         .cfg = self->cfg,
+                         .defs = self->defs,
+                         .deadlines = self->deadlines,
+                         .clock = self->clock,
+                         .dir = self->dir};
+    switch (stepset_run(&env, b, now, events, handled, writes)) {
+    case STEPSET_DONE:
+        return true;
+    case STEPSET_FALLBACK:
+        if (db_alive(self->db))
+            db_rollback(self->db);
+        return false;
+    case STEPSET_NONE:
+        break;
+    }
+    return false;
+}
+
+/* True when a stored reply of the set path clashed with one committed meanwhile. */
+static bool s_stored_already(worker_t *self)
+{
+    return strcmp(db_sqlstate(self->db), DB_STORED_ALREADY) == 0;
+}
+
+/* Runs the batch once, in one transaction: the set path's requests (set_path), then the rest
+ * one by one, then the events and COMMIT; the set path's writes share the round trip of the
+ * COMMIT when nothing else is left. Returns true when committed; false with *again when the set
+ * path must give way to the ordinary path (its answers withdrawn). */
+static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bool *again)
+{
     outq_t events = {0};
+    bool *handled = xcalloc((size_t)b->n + 1, sizeof *handled);
+    db_pipe_t *writes = NULL;
+    bool ok = s_db_ready(self);
+    ok = ok && ((set_path && s_run_set(self, b, now, &events, handled, &writes)) ||
+                db_begin(self->db) == 0);
+    bool rest = false;
+    for (int i = 0; i < b->n; i++)
+        rest |= b->items[i].cmd && !handled[i];
+    if (ok && writes && rest) { /* the set path's writes go before the ordinary requests */
+        ok = db_pipe_run(writes) == 0;
+        *again = !ok && s_stored_already(self);
+        db_pipe_destroy(&writes);
+    }
     dispatch_env_t env = {.db = self->db,
                           .cfg = self->cfg,
                           .defs = self->defs,
@@ -91,18 +139,47 @@ static void s_run_batch(worker_t *self, batch_t *b)
                           .clock = self->clock,
                           .dir = self->dir};
     for (int i = 0; ok && i < b->n; i++)
-        if (b->items[i].cmd)
+        if (b->items[i].cmd && !handled[i])
             dispatch_request(&env, &b->items[i], now, &events);
-    /* the batch's events, and one NOTIFY for the other daemons, commit with it */
-    if (ok && (db_outbox_flush(self->db, &events, now, &b->woken, &b->n_woken) < 0 ||
-               db_outbox_notify(self->db, self->origin, b->woken, b->n_woken) != 0)) {
-        log_warn("worker %d: queueing the batch's events failed: %s", self->id, db_error(self->db));
-        ok = false;
+    /* the batch's events, and one NOTIFY for the other daemons, commit with it (one round
+     * trip) */
+    if (ok) {
+        int rc =
+            db_outbox_commit(self->db, writes, &events, now, self->origin, &b->woken, &b->n_woken);
+        writes = NULL; /* taken */
+        if (rc != 0) {
+            *again = s_stored_already(self);
+            if (!*again)
+                log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
+            ok = false;
+        }
     }
+    if (!ok && *again) {
+        log_info("worker %d: a request of the batch was stored meanwhile by another daemon; the "
+                 "batch runs again the ordinary way",
+                 self->id);
+        for (int i = 0; i < b->n; i++)
+            if (handled[i]) {
+                lkip__reply__free_unpacked(b->items[i].reply, NULL);
+                b->items[i].reply = NULL;
+            }
+        b->n_woken = 0;
+    }
+    db_pipe_destroy(&writes);
+    free(handled);
     outq_clear(&events);
-    if (ok && db_commit(self->db) != 0) {
-        log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
-        ok = false;
+    return ok;
+}
+
+static void s_run_batch(worker_t *self, batch_t *b)
+{
+    self->dir = userdir_get(self->users);
+    int64_t now = timesrc_now(self->clock);
+    bool again = false;
+    bool ok = s_attempt(self, b, now, true, &again);
+    if (!ok && again && db_alive(self->db)) {
+        db_rollback(self->db);
+        ok = s_attempt(self, b, now, false, &again);
     }
     if (ok) {
         usercache_unref(&self->dir);

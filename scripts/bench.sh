@@ -20,7 +20,9 @@ tmp=$(mktemp -d /tmp/lkip-bench.XXXXXX)
 chmod 755 "$tmp"
 cleanup() { scripts/pg.sh stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-scripts/pg.sh start "$tmp/pg" >/dev/null
+# pg_stat_statements counts the statements the daemon sends (per step completion in the table)
+PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" \
+    scripts/pg.sh start "$tmp/pg" >/dev/null
 echo "bench: PostgreSQL $(cat "$tmp/pg/port") in $tmp/pg (fsync on, synchronous_commit on)" >&2
 mkdir -p bench/results
 PATH=/usr/lib/postgresql/15/bin:$PATH LKIP_TEST_PGDIR=$tmp/pg LKIP_BUILD=$BUILD LKIP_SRCDIR=. \

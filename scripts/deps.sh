@@ -1,19 +1,28 @@
 #!/bin/sh
 # Installs the Debian 12 packages lkip needs, when any is missing (as root, non-interactive).
-# Does nothing when everything is there. Usage: scripts/deps.sh [--check] [--office]
+# Does nothing when everything is there. Usage: scripts/deps.sh [--check] [--office] [--ha]
+#                                                                [--browser]
 #   --check   only list what is missing (exit 1 when anything is)
 #   --office  also LibreOffice (Writer and Calc without a GUI, and Calc's Python bridge): make
 #             check-office converts the LKIP draft's DOCX to PDF, tests/fixtures/make-fixtures.sh
 #             remakes the committed spreadsheet fixtures; make check and make run never need it
+#   --ha      also pg_auto_failover (its PostgreSQL 15 extension and pg_autoctl): make check-ha
+#             runs lkipd on a formation that fails over; make check and make run never need it
+#   --browser also Debian's chromium and chromedriver: make check-browser loads the page of
+#             lkip monitor --web in a headless browser; make check and make run never need it
 set -eu
 
 check=0
 office=0
+ha=0
+browser=0
 for arg in "$@"; do
     case $arg in
     --check) check=1 ;;
     --office) office=1 ;;
-    *) echo "usage: scripts/deps.sh [--check] [--office]" >&2; exit 2 ;;
+    --ha) ha=1 ;;
+    --browser) browser=1 ;;
+    *) echo "usage: scripts/deps.sh [--check] [--office] [--ha] [--browser]" >&2; exit 2 ;;
     esac
 done
 
@@ -28,6 +37,12 @@ clang libclang-rt-14-dev
 tzdata ca-certificates docker-compose procps"
 if [ "$office" = 1 ]; then
     PACKAGES="$PACKAGES libreoffice-writer-nogui libreoffice-calc-nogui python3-uno"
+fi
+if [ "$ha" = 1 ]; then
+    PACKAGES="$PACKAGES postgresql-15-auto-failover pg-auto-failover-cli"
+fi
+if [ "$browser" = 1 ]; then
+    PACKAGES="$PACKAGES chromium chromium-driver"
 fi
 
 missing=""

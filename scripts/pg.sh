@@ -8,15 +8,19 @@
 #   pg.sh kill DIR           stop it immediately (SIGQUIT: no shutdown checkpoint)
 #   pg.sh status DIR         exit 0 when running
 #   pg.sh conninfo DIR [DB]  print the libpq conninfo
+#   pg.sh standby DIR SRC    make DIR a streaming standby of the running cluster in SRC (a base
+#                            backup) and start it on a port of its own
+#   pg.sh promote DIR        promote the standby in DIR (a new timeline; tests of fail-over)
 #
 # initdb refuses to run as root: as root the cluster belongs to the system user "lkip" (created
 # when missing). PG_FAST=1 turns fsync off (tests only: a machine crash may lose commits).
+# PG_OPTS: more server options for start (e.g. "-c shared_preload_libraries=pg_stat_statements").
 set -euo pipefail
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,17p' "$0" >&2; exit 2; }
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 data=$dir/data
@@ -79,7 +83,7 @@ start() {
             echo "$port" >"$dir/port"
             chmod 644 "$dir/port"
             if as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
-                -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 $fast" \
+                -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 $fast ${PG_OPTS:-}" \
                 start >/dev/null 2>&1; then
                 return 0
             fi
@@ -124,8 +128,23 @@ status)
 conninfo)
     conninfo "${3:-}"
     ;;
+standby)
+    src=$(cd "${3:?pg.sh standby DIR SRC}" && pwd)
+    ensure_owner
+    if [ ! -f "$data/PG_VERSION" ]; then
+        as_owner "$PGBIN/pg_basebackup" -h "$src" -p "$(cat "$src/port")" -U "$PGUSER_NAME" \
+            -D "$data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+            { cat "$dir/basebackup.log" >&2; exit 1; }
+        rm -f "$dir/port" # a port of its own
+    fi
+    start
+    conninfo
+    ;;
+promote)
+    as_owner "$PGBIN/pg_ctl" -D "$data" -w promote >/dev/null
+    ;;
 *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,17p' "$0" >&2
     exit 2
     ;;
 esac

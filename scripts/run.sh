@@ -164,6 +164,13 @@ EOF2
     wait
 fi
 
+# the organisation's texts for the LKIP draft (Bab I, the signatory), set by the administrator
+say "Profil organisasi untuk draft LKIP: administrator menyimpan Bab I dan penanda tangan"
+echo "  \$ lkip admin org profile set contoh-profil-organisasi.md --kepala ... --nip ... --kota Gorontalo (sebagai admin)"
+as admin admin org profile set "$top/data/contoh-profil-organisasi.md" \
+    --kepala "Drs. Contoh Kepala Dinas, M.Si." --nip "19700101 199503 1 001" --kota Gorontalo \
+    | sed 's/^/  /'
+
 # every actor watches its notifications, as each would on their own computer
 WATCHERS="kadis sekretaris kasubag staf op.sekretariat op.ikp op.aptika op.persandian op.statistik"
 pkill -f "$LKIP .*watch" 2>/dev/null || true
@@ -235,15 +242,17 @@ run op.aptika submit "$VAR/demo/format-aptika-terisi.xlsx" "LKIP/$period"
 run op.sekretariat submit "$VAR/demo/sekretariat.csv" "LKIP/$period"
 run op.persandian submit "$VAR/demo/persandian.csv" "LKIP/$period"
 run op.statistik submit "$VAR/demo/statistik.csv" "LKIP/$period"
-step "Langkah 5: Kasubag menganalisis capaian (dibandingkan dengan tahun sebelumnya dan target Renstra) dan mengunggah draft"
+step "Langkah 5: Kasubag menganalisis capaian (dibandingkan dengan tahun sebelumnya dan target Renstra); lkip menulis draft LKIP saat langkah selesai"
 run kasubag capaian "LKIP/$period" --xlsx "$VAR/demo/analisis-lkip-$period.xlsx" --force
-as kasubag capaian "LKIP/$period" --json > "$VAR/demo/capaian.json"
-{ echo "DRAFT LKIP $period - Dinas Komunikasi, Informatika dan Persandian Kota Gorontalo"; echo; cat "$VAR/demo/capaian.json"; } > "$VAR/demo/draft-lkip-$period.txt"
-run kasubag upload "$VAR/demo/draft-lkip-$period.txt"
-run kasubag done --note "Analisis capaian selesai; draft terlampir"
-step "Langkah 6: Staf menyusun Dokumen LKIP"
-{ echo "LKIP $period versi 1"; head -c 200000 /dev/urandom | base64; } > "$VAR/demo/lkip-$period-v1.txt"
-run staf upload "$VAR/demo/lkip-$period-v1.txt"
+run kasubag done --note "Analisis capaian selesai; draft LKIP dari lkip"
+step "Langkah 6: Staf mengunduh draft LKIP (DOCX untuk disunting, PDF untuk dibaca) dan menyusun Dokumen LKIP"
+run staf draft --out "$VAR/demo/draft" --force
+if command -v pdfinfo >/dev/null; then
+    pdfinfo "$VAR/demo/draft/draft-LKIP-$period.pdf" | grep -E "^(Pages|Page size|PDF version)" | sed 's/^/  pdfinfo: /'
+fi
+echo "  (staf menyunting draft-LKIP-$period.docx di Word atau LibreOffice: lkip-$period-v1.docx)"
+cp "$VAR/demo/draft/draft-LKIP-$period.docx" "$VAR/demo/lkip-$period-v1.docx"
+run staf upload "$VAR/demo/lkip-$period-v1.docx"
 run staf done --note "Dokumen LKIP versi 1"
 step "Langkah 7: Sekretaris mengoreksi dan MENGEMBALIKAN dengan alasan"
 run sekretaris return --reason "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
@@ -271,6 +280,8 @@ pkill -f "$LKIP .*watch" 2>/dev/null || true
 
 say "Selesai: nomor surat $letter; dokumen arsip SHA-256 $hash"
 cat <<EOF
+
+Draft LKIP: $VAR/demo/draft/draft-LKIP-$period.docx (DOCX) dan draft-LKIP-$period.pdf (PDF)
 
 lkipd tetap berjalan di $endpoint (log: var/lkipd.log). Coba sendiri, misalnya:
   LKIP_CONFIG=var/clients/kasubag/lkip.conf $BUILD/lkip tasks

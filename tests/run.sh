@@ -11,6 +11,8 @@
 # leak report at exit). The last line of the output is "N passed, N failed"; the exit status is 1
 # when anything failed. LKIP_KEEP_TMP=1 keeps the run's temp folder (logs, cluster).
 # TESTS="test_workflow test_board" runs only the named programs (while working on one part).
+# TEST_PROGRAMS="build/browser/test_browser" runs those programs instead of the unit and
+# integration tests (make check-browser).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +64,8 @@ libs=$(ldd "$build/lkipd" 2>/dev/null)
 if grep -q libasan <<<"$libs"; then
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    # third-party leaks that are not lkip's to free (tests/lsan.supp says which and why)
+    export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
     ulimit -c 0
     echo "run.sh: sanitizer build (ASAN_OPTIONS=$ASAN_OPTIONS)"
 fi
@@ -179,7 +183,11 @@ for bin in "$build"/tests/*; do
     rest+=("$bin")
 done
 
-for bin in "${unit[@]}" "${rest[@]}"; do
+programs=("${unit[@]}" "${rest[@]}")
+if [ -n "${TEST_PROGRAMS:-}" ]; then
+    read -ra programs <<< "$TEST_PROGRAMS"
+fi
+for bin in "${programs[@]}"; do
     if [ -n "${TESTS:-}" ] && [[ " $TESTS " != *" $(basename "$bin") "* ]]; then
         continue
     fi

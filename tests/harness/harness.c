@@ -39,6 +39,7 @@ struct harness {
     char *lkip;                 /* $LKIP_BUILD/lkip */
     char *srcdir;               /* $LKIP_SRCDIR */
     char *pgdir;                /* cluster folder (shared or own) */
+    char *standby_dir;          /* a standby of the own cluster (harness_pg_standby), or NULL */
     bool own_cluster;           /* started by this harness: stopped by harness_destroy */
     char *dbname;               /* the fresh database */
     bool db_created;            /* dropped by harness_destroy */
@@ -442,9 +443,35 @@ static char *s_tag(const char *name)
     return strbuf_take(&sb);
 }
 
+/* The conninfos of the harness database and of "postgres": on the cluster folder's socket, or,
+ * with hosts, on whichever of them is the primary (multi-host URI). 0 or -1. */
+static int s_conninfos(harness_t *h, const char *hosts)
+{
+    if (hosts) {
+        const char *uri = "postgresql://lkip@%s/%s?target_session_attrs=read-write"
+                          "&connect_timeout=3";
+        h->conninfo = xasprintf(uri, hosts, h->dbname);
+        h->admin_conninfo = xasprintf(uri, hosts, "postgres");
+        return 0;
+    }
+    char *port_file = xasprintf("%s/port", h->pgdir);
+    char *port = s_read_trimmed(port_file);
+    free(port_file);
+    if (!port) {
+        fprintf(stderr, "harness: no port file in cluster folder \"%s\"\n", h->pgdir);
+        return -1;
+    }
+    h->conninfo = xasprintf("host=%s port=%s user=lkip dbname=%s connect_timeout=10", h->pgdir,
+                            port, h->dbname);
+    h->admin_conninfo =
+        xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=10", h->pgdir, port);
+    free(port);
+    return 0;
+}
+
 /* Makes the harness; own_cluster: start a cluster of our own even when LKIP_TEST_PGDIR names a
- * shared one. */
-static harness_t *s_new(const char *name, bool own_cluster)
+ * shared one; hosts: on a replicated formation instead (see harness_new_on). */
+static harness_t *s_new(const char *name, bool own_cluster, const char *hosts)
 {
     harness_t *h = xcalloc(1, sizeof *h);
     h->name = xstrdup(name);
@@ -477,22 +504,14 @@ static harness_t *s_new(const char *name, bool own_cluster)
     }
 
     const char *shared = getenv("LKIP_TEST_PGDIR");
-    if (!own_cluster && shared && *shared)
+    if (hosts)
+        ; /* the formation's clusters are not the harness's */
+    else if (!own_cluster && shared && *shared)
         h->pgdir = xstrdup(shared);
     else if (s_start_own_cluster(h) != 0)
         goto fail;
-    char *port_file = xasprintf("%s/port", h->pgdir);
-    char *port = s_read_trimmed(port_file);
-    free(port_file);
-    if (!port) {
-        fprintf(stderr, "harness: no port file in cluster folder \"%s\"\n", h->pgdir);
+    if (s_conninfos(h, hosts) != 0)
         goto fail;
-    }
-    h->conninfo = xasprintf("host=%s port=%s user=lkip dbname=%s connect_timeout=10", h->pgdir,
-                            port, h->dbname);
-    h->admin_conninfo =
-        xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=10", h->pgdir, port);
-    free(port);
     if (s_database_sql(h, "CREATE DATABASE", "") != 0)
         goto fail;
     h->db_created = true;
@@ -511,12 +530,29 @@ fail:
 
 harness_t *harness_new(const char *name)
 {
-    return s_new(name, false);
+    return s_new(name, false, NULL);
 }
 
 harness_t *harness_new_own_cluster(const char *name)
 {
-    return s_new(name, true);
+    return s_new(name, true, NULL);
+}
+
+harness_t *harness_new_on(const char *name, const char *hosts)
+{
+    return s_new(name, false, hosts);
+}
+
+const char *harness_sql_dbname(const harness_t *h)
+{
+    return h->dbname;
+}
+
+void harness_sql_reset(harness_t *h)
+{
+    if (h->pg)
+        PQfinish(h->pg);
+    h->pg = NULL;
 }
 
 int harness_pg(harness_t *h, const char *action)
@@ -545,6 +581,64 @@ int harness_pg(harness_t *h, const char *action)
     free(log);
     free(script);
     return rc == 0 ? 0 : -1;
+}
+
+/* Runs scripts/pg.sh action dir [src] (PG_FAST=1), its output to <tmp>/pg-<tag>-<action>.log.
+ * 0 or -1 (the output on stderr). */
+static int s_pg_script(harness_t *h, const char *tag, const char *action, const char *dir,
+                       const char *src)
+{
+    char *script = xasprintf("%s/scripts/pg.sh", h->srcdir);
+    char *const argv[] = {"/usr/bin/env", "PG_FAST=1", script, (char *)action,
+                          (char *)dir,    (char *)src, NULL};
+    char *log = xasprintf("%s/pg-%s-%s.log", h->tmp, tag, action);
+    int rc = s_run(argv, log, 120000);
+    if (rc != 0) {
+        fprintf(stderr, "harness: scripts/pg.sh %s %s failed (exit %d)\n", action, dir, rc);
+        s_copy_to_stderr(log);
+    }
+    free(log);
+    free(script);
+    return rc == 0 ? 0 : -1;
+}
+
+int harness_pg_standby(harness_t *h, const char *action)
+{
+    static const char *const allowed[] = {"create", "promote", "stop", "start"};
+    bool known = false;
+    for (size_t i = 0; i < ARRAY_LEN(allowed); i++)
+        known = known || strcmp(action, allowed[i]) == 0;
+    bool created = h->standby_dir != NULL;
+    if (!known || !h->own_cluster || created != (strcmp(action, "create") != 0)) {
+        fprintf(stderr, "harness: standby %s refused: %s\n", action,
+                !known            ? "unknown action"
+                : !h->own_cluster ? "the cluster is shared (use harness_new_own_cluster)"
+                : created         ? "there is a standby already"
+                                  : "no standby yet (create it first)");
+        return -1;
+    }
+    if (!created) {
+        h->standby_dir = xasprintf("%s/pg-standby", h->tmp);
+        return s_pg_script(h, "standby", "standby", h->standby_dir, h->pgdir);
+    }
+    return s_pg_script(h, "standby", action, h->standby_dir, NULL);
+}
+
+char *harness_standby_first_conninfo(harness_t *h)
+{
+    if (!h->standby_dir || !h->pgdir)
+        return NULL;
+    char *pa = xasprintf("%s/port", h->pgdir), *pb = xasprintf("%s/port", h->standby_dir);
+    char *port_a = s_read_trimmed(pa), *port_b = s_read_trimmed(pb);
+    char *ci = port_a && port_b ? xasprintf("host=%s,%s port=%s,%s user=lkip dbname=%s"
+                                            " connect_timeout=3",
+                                            h->standby_dir, h->pgdir, port_b, port_a, h->dbname)
+                                : NULL;
+    free(pa);
+    free(pb);
+    free(port_a);
+    free(port_b);
+    return ci;
 }
 
 static void s_daemon_free(harness_daemon_t *d)
@@ -584,6 +678,8 @@ void harness_destroy(harness_t **self_p)
         PQfinish(h->pg);
     if (h->db_created && !keep)
         (void)s_database_sql(h, "DROP DATABASE IF EXISTS", " WITH (FORCE)");
+    if (h->standby_dir)
+        (void)s_pg_script(h, "standby", "stop", h->standby_dir, NULL);
     if (h->own_cluster)
         s_stop_own_cluster(h);
     if (h->tmp) {
@@ -612,6 +708,7 @@ void harness_destroy(harness_t **self_p)
     free(h->lkip);
     free(h->srcdir);
     free(h->pgdir);
+    free(h->standby_dir);
     free(h->dbname);
     free(h->conninfo);
     free(h->admin_conninfo);
@@ -934,6 +1031,43 @@ int harness_keypair(harness_t *h, const char *name, keypair_t *out)
     return rc;
 }
 
+/* Waits until every running daemon of h lets keys through the handshake (a ping answered):
+ * lkipd learns of a user added by another process from the directory's notification, a moment
+ * after the insert committed, and a test that connects at once must not race it. */
+static int s_wait_known(harness_t *h, const keypair_t *keys)
+{
+    for (int i = 0; i < h->n_daemons; i++) {
+        const harness_daemon_t *d = h->daemons[i];
+        if (d->pid <= 0 || !d->endpoint[0])
+            continue;
+        int64_t deadline = monotonic_ms() + HARNESS_WAIT_MS;
+        for (;;) {
+            lkipc_opts_t o = {.endpoint = d->endpoint,
+                              .server_key = h->server.public_key,
+                              .keys = keys,
+                              .timeout_ms = 2000,
+                              .attempts = 1};
+            lkipc_t *c = lkipc_new(&o);
+            Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+            Lkip__Envelope req = LKIP__ENVELOPE__INIT, *reply = NULL;
+            req.body_case = LKIP__ENVELOPE__BODY_PING;
+            req.ping = &body;
+            lkipc_rc_t rc = c ? lkipc_call(c, &req, &reply) : LKIPC_ERROR;
+            wire_free(&reply);
+            lkipc_destroy(&c);
+            if (rc == LKIPC_OK)
+                break;
+            if (monotonic_ms() > deadline) {
+                fprintf(stderr, "harness: daemon %s never let the new user in (%d)\n",
+                        d->endpoint, (int)rc);
+                return -1;
+            }
+            usleep(20 * 1000);
+        }
+    }
+    return 0;
+}
+
 int harness_user(harness_t *h, const char *name, const char *role, const char *unit, keypair_t *out)
 {
     keypair_t kp;
@@ -955,6 +1089,8 @@ int harness_user(harness_t *h, const char *name, const char *role, const char *u
         return -1;
     }
     free(output);
+    if (s_wait_known(h, &kp) != 0)
+        return -1;
     if (out)
         *out = kp;
     memset(&kp, 0, sizeof kp);

@@ -40,11 +40,33 @@ harness_t *harness_new(const char *name);
  * disturbing the other tests of the run. Caller owns the result. */
 harness_t *harness_new_own_cluster(const char *name);
 
+/* Like harness_new, but on a replicated formation (scripts/ha.sh): hosts is its nodes as
+ * "host:port,host:port", and the database and lkipd's conninfo is a multi-host URI with
+ * target_session_attrs=read-write, so that both follow the primary. Caller owns the result. */
+harness_t *harness_new_on(const char *name, const char *hosts);
+
+/* The name of the harness database. */
+const char *harness_sql_dbname(const harness_t *h);
+
+/* Closes the probe connection of the SQL helpers; the next one connects again (after the
+ * primary moved). */
+void harness_sql_reset(harness_t *h);
+
 /* Runs scripts/pg.sh action ("restart", "kill", "start" or "stop") on the harness's own
  * cluster and closes the probe connection (the next SQL probe connects again). "kill" stops
  * PostgreSQL at once (SIGQUIT, crash recovery at the next start). Returns 0, or -1 when the
  * script failed (its output on stderr) or the cluster is shared (see harness_new_own_cluster). */
 int harness_pg(harness_t *h, const char *action);
+
+/* A streaming standby of the harness's own cluster (harness_new_own_cluster), for tests of
+ * fail-over without a fail-over manager: "create" (a base backup, started on a port of its own),
+ * "promote" (a new timeline: the own cluster, still read-write, is then a primary left behind),
+ * "stop" and "start". harness_destroy stops it. Returns 0 or -1 (the reason on stderr). */
+int harness_pg_standby(harness_t *h, const char *action);
+
+/* "host=<standby>,<own cluster> port=..." conninfo of the harness database, the standby first
+ * (caller frees); NULL without a standby. */
+char *harness_standby_first_conninfo(harness_t *h);
 
 /* Stops every daemon (SIGTERM, SIGKILL after a timeout), closes every client, drops the
  * database, stops the harness's own cluster, removes the temp folder (unless LKIP_KEEP_TMP=1).
@@ -118,7 +140,9 @@ int harness_lkipd_run(harness_t *h, bool with_database, const char *const *args,
 int harness_keypair(harness_t *h, const char *name, keypair_t *out);
 
 /* Generates a key pair and registers the user through lkipd --add-user (the bootstrap path);
- * unit may be NULL. Returns 0, or -1 when lkipd did not exit 0 (its log is dumped). */
+ * unit may be NULL. Then waits until every running daemon lets the key through the handshake
+ * (they learn of the user from the directory's notification, a moment after the insert). Returns
+ * 0, or -1 when lkipd did not exit 0 (its log is dumped) or a daemon never took the user. */
 int harness_user(harness_t *h, const char *name, const char *role, const char *unit,
                  keypair_t *out);
 

@@ -9,7 +9,11 @@
  *   - lkip monitor in a pseudo-terminal (forkpty, TERM=xterm-256color, 80x24, libvterm as the
  *     terminal): its rows after events arrive, the overdue row (red) after the clock moves, a
  *     redraw on resize, the reconnect banner while its lkipd is down, and a correct board after
- *     it comes back; lkip monitor --once as text and JSON;
+ *     it comes back; the Kepala Dinas's board following a change he was not told of (board
+ *     hints); lkip monitor --once as text and JSON;
+ *   - lkip monitor --web: the page, /board.json, the event stream and a timeline read over HTTP
+ *     while steps happen and the clock moves, "disconnected" while its lkipd is down and live
+ *     again after, a foreign Host refused, a non-loopback address refused without --web-token;
  *   - lkip watch --exec: exactly once across a kill -9 of watch between the command's work and
  *     the acknowledgement (the duplicate has the same LKIP_EVENT_SEQ), retries of a failing
  *     command, a hanging command timed out, a command that never succeeds given up and logged;
@@ -18,6 +22,7 @@
  * Nothing sleeps: the clock moves by ClockSetRequest (then two pings prove the daemon ran its
  * timers), and every wait is for a condition with a timeout. */
 #include "../harness/harness.h"
+#include "../harness/httpc.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <jansson.h>
 #include <unistd.h>
@@ -775,6 +781,29 @@ static void test_monitor_in_terminal(void **state)
     free(conf);
 }
 
+/* The Kepala Dinas's board follows a change nobody told him of (the Kasubag's step 2 done,
+ * step 3 hers): the daemon's board hint makes it ask for a fresh board; the hint itself puts
+ * nothing on the strip. */
+static void test_monitor_follows_untold_changes(void **state)
+{
+    s_clock_to("2026-03-02 08:00");
+    s_start(s_w.c_kadis, "2026");
+    char *conf = s_conf("kadis", s_w.d);
+    term_t t;
+    s_term_open(&t, conf, 24, 80);
+    const char *first[] = {"Papan pemantauan DKIP", "2/11 Format data", NULL};
+    free(s_term_wait(&t, first, NULL));
+
+    s_done(s_w.c_kasubag, "2026", 2);
+    /* the row and its detail line drawn anew (not a screen caught half redrawn) */
+    const char *moved[] = {"3/11 Sebar format", "#1 LKIP/2026 langkah 3:", NULL};
+    char *screen = s_term_wait(&t, moved, "2/11 Format");
+    assert_null(strstr(screen, "[SELESAI] LKIP/2026 langkah 2"));
+    free(screen);
+    assert_int_equal(s_term_close(&t), 0);
+    free(conf);
+}
+
 /* lkip monitor --once: the board as text and as JSON, for scripts, cron and e-mail. */
 static void test_monitor_once(void **state)
 {
@@ -1029,6 +1058,215 @@ static void test_notify_without_service(void **state)
     free(err);
 }
 
+/* ---- lkip monitor --web --------------------------------------------------------------------- */
+
+typedef struct {
+    pid_t pid;
+    char *out, *err;
+    unsigned port;
+    char token[80];
+    char host[48], cookie[128];
+} web_t;
+
+/* Starts lkip monitor --web for user on an ephemeral loopback port and reads the address it
+ * printed. */
+static void s_web_start(web_t *w, const char *user)
+{
+    char *conf = s_conf(user, s_w.d);
+    w->out = s_tmp("web.out");
+    w->err = s_tmp("web.err");
+    const char *args[] = {"--config", conf, "monitor", "--web", "127.0.0.1:0", NULL};
+    w->pid = harness_lkip_start_split(s_w.h, args, w->out, w->err);
+    assert_true(w->pid > 0);
+    s_file_has(w->out, "[web_listening]", 1);
+    char *text = s_read(w->out);
+    const char *url = strstr(text, "http://127.0.0.1:");
+    assert_non_null(url);
+    if (sscanf(url, "http://127.0.0.1:%u/?token=%79[0-9a-f]", &w->port, w->token) != 2)
+        fail_msg("lkip monitor --web printed no address with a token:\n%s", text);
+    print_message("lkip monitor --web printed:\n%s", text);
+    free(text);
+    snprintf(w->host, sizeof w->host, "Host: 127.0.0.1:%u", w->port);
+    snprintf(w->cookie, sizeof w->cookie, "Cookie: lkip_web_%u=%s", w->port, w->token);
+    free(conf);
+}
+
+static void s_web_get(const web_t *w, const char *path, const char *const *headers,
+                      httpc_reply_t *r)
+{
+    if (httpc_request(w->port, "GET", path, headers, NULL, WAIT_MS, r) != 0)
+        fail_msg("GET %s: no answer from lkip monitor --web", path);
+}
+
+/* Reads the stream's boards until one holds every one of the NULL-terminated texts. Returns
+ * its data (caller frees). */
+static char *s_web_board(httpc_stream_t *s, const char *const *texts)
+{
+    int64_t deadline = monotonic_ms() + WAIT_MS;
+    char *last = xstrdup("");
+    for (;;) {
+        char *event = NULL, *data = NULL;
+        int got = httpc_stream_next(s, (int)(deadline - monotonic_ms()), &event, &data);
+        if (got != 1) {
+            harness_dump_logs(s_w.h);
+            fail_msg("the stream %s before a board with \"%s\"; the last board:\n%s",
+                     got < 0 ? "ended" : "went quiet", texts[0], last);
+        }
+        bool all = strcmp(event, "board") == 0;
+        for (int i = 0; all && texts[i]; i++)
+            all = strstr(data, texts[i]) != NULL;
+        free(event);
+        if (all) {
+            free(last);
+            return data;
+        }
+        if (*data) {
+            free(last);
+            last = data;
+        } else {
+            free(data);
+        }
+    }
+}
+
+static void test_monitor_web(void **state)
+{
+    harness_daemon_pin_endpoint(s_w.d);
+    s_clock_to("2026-03-02 08:00");
+    int64_t id = s_start(s_w.c_kadis, "2026");
+    web_t w = {0};
+    s_web_start(&w, "sekretaris");
+
+    /* the address's token becomes a cookie; the page then opens */
+    const char *bare[] = {w.host, NULL};
+    httpc_reply_t r;
+    char path[128];
+    snprintf(path, sizeof path, "/?token=%s", w.token);
+    s_web_get(&w, path, bare, &r);
+    assert_int_equal(r.status, 303);
+    char *cookie = httpc_header(&r, "Set-Cookie");
+    assert_non_null(strstr(cookie, "HttpOnly; SameSite=Strict"));
+    free(cookie);
+    httpc_reply_free(&r);
+    const char *with[] = {w.host, w.cookie, NULL};
+    s_web_get(&w, "/", with, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<script src=\"/app.js\" defer></script>"));
+    print_message("GET / answered:\n%s\n", r.head);
+    char *csp = httpc_header(&r, "Content-Security-Policy");
+    assert_non_null(strstr(csp, "script-src 'self'"));
+    free(csp);
+    httpc_reply_free(&r);
+
+    /* the stream: the board as the Sekretaris sees it, then every change */
+    httpc_stream_t *s = httpc_stream_open(w.port, "/events", with, WAIT_MS);
+    assert_non_null(s);
+    assert_int_equal(httpc_stream_status(s), 200);
+    const char *first[] = {"\"connection\":\"live\"", "\"step\":\"2/11 Format data kinerja\"",
+                           "\"holder\":\"kasubag_perencanaan: kasubag\"", NULL};
+    free(s_web_board(s, first));
+
+    s_web_get(&w, "/board.json", with, &r);
+    assert_int_equal(r.status, 200);
+    json_error_t err;
+    json_t *j = json_loads(r.body, 0, &err);
+    if (!j)
+        fail_msg("/board.json is not JSON (%s):\n%s", err.text, r.body);
+    json_t *r0 = json_array_get(json_object_get(j, "rows"), 0);
+    assert_int_equal(json_integer_value(json_object_get(r0, "instance_id")), id);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r0, "text"), "sop")),
+                        "LKIP/2026");
+    json_decref(j);
+    httpc_reply_free(&r);
+
+    /* an event pushed by lkipd: the Kasubag finishes step 2 */
+    s_done(s_w.c_kasubag, "2026", 2);
+    const char *moved[] = {"3/11 Sebar format", "[SELESAI] LKIP/2026 langkah 2", NULL};
+    char *data = s_web_board(s, moved);
+    assert_null(strstr(data, "2/11 Format"));
+    free(data);
+
+    /* the clock passes step 3's due time: the row turns overdue */
+    s_clock_to("2026-03-02 09:05");
+    const char *late[] = {"\"overdue\":true", "lewat 5 menit", "1 terlambat", NULL};
+    data = s_web_board(s, late);
+    print_message("a board of the stream, its last fields: {...%s\n", strstr(data, ",\"title\""));
+    free(data);
+
+    /* the timeline of the instance, asked of lkipd by lkip monitor */
+    snprintf(path, sizeof path, "/timeline/%lld", (long long)id);
+    s_web_get(&w, path, with, &r);
+    if (r.status != 200 || !strstr(r.body, "LKIP/2026") || !strstr(r.body, "kasubag"))
+        fail_msg("GET %s: %d\n%s", path, r.status, r.body);
+    print_message("GET %s:\n%s\n", path, r.body);
+    httpc_reply_free(&r);
+    s_web_get(&w, "/timeline/999", with, &r);
+    assert_int_equal(r.status, 404);
+    httpc_reply_free(&r);
+
+    /* a page of another site whose name was rebound to 127.0.0.1 */
+    char evil[64];
+    snprintf(evil, sizeof evil, "Host: evil.example:%u", w.port);
+    const char *rebound[] = {evil, w.cookie, NULL};
+    s_web_get(&w, "/board.json", rebound, &r);
+    assert_int_equal(r.status, 421);
+    httpc_reply_free(&r);
+
+    /* its lkipd goes down and comes back: disconnected, then live and caught up */
+    s_w.d2 = s_daemon();
+    assert_non_null(s_w.d2);
+    assert_int_equal(harness_daemon_stop(s_w.d, SIGKILL), 128 + SIGKILL);
+    const char *down[] = {"\"connection\":\"disconnected\"", NULL};
+    free(s_web_board(s, down));
+    lkipc_t *kasubag2 = harness_client(s_w.h, s_w.d2, &s_w.kasubag, CALL_TIMEOUT_MS);
+    assert_non_null(kasubag2);
+    s_done(kasubag2, "2026", 3);
+    assert_int_equal(harness_daemon_restart(s_w.d), 0);
+    const char *back[] = {"\"connection\":\"live\"", "4/11 Himpun data unit",
+                          "[SELESAI] LKIP/2026 langkah 3", NULL};
+    free(s_web_board(s, back));
+
+    httpc_stream_close(&s);
+    assert_int_equal(harness_lkip_stop(s_w.h, w.pid, SIGTERM, WAIT_MS), 0);
+    free(w.out);
+    free(w.err);
+}
+
+/* An address others can reach needs a token of the user's choosing, in a file only the user can
+ * read; a bad address is named. */
+static void test_monitor_web_refusals(void **state)
+{
+    char *conf = s_conf("sekretaris", s_w.d);
+    char *out = s_tmp("webr.out"), *err = s_tmp("webr.err");
+    const char *open_all[] = {"--config", conf, "monitor", "--web", "0.0.0.0:0", NULL};
+    pid_t pid = harness_lkip_start_split(s_w.h, open_all, out, err);
+    assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
+    s_file_has(err, "--web-token BERKAS wajib", 1);
+    const char *bad[] = {"--config", conf, "monitor", "--web", "papan:80", NULL};
+    pid = harness_lkip_start_split(s_w.h, bad, out, err);
+    assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
+    s_file_has(err, "alamat \"papan:80\" tidak dikenal", 1);
+    char *short_token = s_tmp("short.token");
+    FILE *f = fopen(short_token, "w");
+    assert_non_null(f);
+    fputs("pendek\n", f);
+    assert_int_equal(fclose(f), 0);
+    const char *weak[] = {"--config",  conf,          "monitor",   "--web",
+                          "0.0.0.0:0", "--web-token", short_token, NULL};
+    assert_int_equal(chmod(short_token, 0644), 0);
+    pid = harness_lkip_start_split(s_w.h, weak, out, err);
+    assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
+    s_file_has(err, "dapat dibaca orang lain (mode 0644)", 1);
+    assert_int_equal(chmod(short_token, 0600), 0);
+    pid = harness_lkip_start_split(s_w.h, weak, out, err);
+    assert_int_equal(harness_lkip_stop(s_w.h, pid, 0, WAIT_MS), 2);
+    s_file_has(err, "token terlalu pendek", 1);
+    free(short_token);
+    free(out);
+    free(err);
+    free(conf);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1036,11 +1274,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_board_scripted_day, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_board_statement_bound, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_monitor_in_terminal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_follows_untold_changes, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_monitor_once, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_exec_exactly_once_across_kill, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_exec_retries_timeout_and_gives_up, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_notify_without_service, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_web, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_web_refusals, s_setup, s_teardown),
     };
     harness_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);

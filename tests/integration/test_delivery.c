@@ -44,6 +44,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -176,7 +177,10 @@ static void s_load_definition(void)
 static void s_world(const char *name, bool own_cluster, int pairs, const char *const *sets)
 {
     memset(&s_w, 0, sizeof s_w);
-    s_w.h = own_cluster ? harness_new_own_cluster(name) : harness_new(name);
+    const char *ha_hosts = getenv("LKIP_TEST_HA_HOSTS");
+    s_w.h = ha_hosts && *ha_hosts ? harness_new_on(name, ha_hosts)
+            : own_cluster         ? harness_new_own_cluster(name)
+                                  : harness_new(name);
     assert_non_null(s_w.h);
     s_w.pairs = pairs;
     assert_int_equal(harness_user(s_w.h, "admin.uji", "admin", NULL, &s_w.admin), 0);
@@ -433,7 +437,31 @@ static struct {
     int64_t deadline;     /* monotonic ms */
     int hold_at;          /* the clients wait at this many requests answered ... */
     atomic_bool released; /* ... until every disruption has happened */
+    int deadline_ms;      /* the whole load; 0: LOAD_DEADLINE_MS */
+    int gap_ms;           /* >0: disruptions by time, this long after the previous one ended,
+                           * not at points of progress (a slow disruption under a fast load) */
+    int pace_ms;          /* >0: each client pauses this long after an answered request */
+    /* every request attempt's outcome in time order (under mu), for the windows of errors */
+    int64_t *outcome_at; /* monotonic ms */
+    bool *outcome_ok;
+    int n_outcomes;
+    /* called every PROBE_EVERY_MS while the load runs (NULL: none); NULL or what went wrong */
+    const char *(*probe)(void);
 } s_load = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+#define PROBE_EVERY_MS 200
+
+/* Notes the outcome of one request attempt: answered (ok), or an error the client retries. */
+static void s_outcome(bool ok)
+{
+    pthread_mutex_lock(&s_load.mu);
+    int n = s_load.n_outcomes++;
+    s_load.outcome_at = xrealloc(s_load.outcome_at, (size_t)(n + 1) * sizeof *s_load.outcome_at);
+    s_load.outcome_ok = xrealloc(s_load.outcome_ok, (size_t)(n + 1) * sizeof *s_load.outcome_ok);
+    s_load.outcome_at[n] = monotonic_ms();
+    s_load.outcome_ok[n] = ok;
+    pthread_mutex_unlock(&s_load.mu);
+}
 
 /* One load client: a user with its own connection, in its own thread. */
 typedef struct {
@@ -626,10 +654,12 @@ static void s_agent_attempt(agent_t *a, op_t *op)
     lkipc_rc_t rc = lkipc_call(a->c, &req, &reply);
     if (rc == LKIPC_TIMEOUT) {
         a->timeouts++;
+        s_outcome(false);
         return;
     }
     if (rc == LKIPC_UNAVAILABLE) {
         a->unavailable++;
+        s_outcome(false);
         s_pause_ms(50); /* the handshake is tried again by the next call */
         return;
     }
@@ -641,6 +671,7 @@ static void s_agent_attempt(agent_t *a, op_t *op)
     int status = (int)reply->reply->status;
     if (status == LKIP__STATUS__UNAVAILABLE) {
         a->unavailable++; /* retryable: the same request again, after a pause */
+        s_outcome(false);
         wire_free(&reply);
         s_agent_drain(a, 100);
         return;
@@ -651,6 +682,9 @@ static void s_agent_attempt(agent_t *a, op_t *op)
                          op->step_no == 1 ? "start" : "done", op->period, op->step_no, status,
                          reply->reply->code, reply->reply->message);
         op->status = status;
+        s_outcome(true);
+        if (s_load.pace_ms)
+            s_pause_ms(s_load.pace_ms);
         a->next_op++;
         atomic_fetch_add(&s_load.ops_done, 1);
     }
@@ -752,6 +786,48 @@ static int s_count_in_logs(const char *text)
     }
 }
 
+/* For each disruption (begun at started[k], up to the next one): how many request attempts
+ * failed, and the window from the first failure to the first answer after the last one -- how
+ * long users saw errors. */
+static void s_print_windows(const int64_t *started, int n)
+{
+    for (int k = 0; k < n; k++) {
+        int64_t end = k + 1 < n ? started[k + 1] : INT64_MAX;
+        int64_t first_err = 0, last_err = 0, back = 0;
+        int errors = 0;
+        for (int i = 0; i < s_load.n_outcomes; i++) {
+            int64_t t = s_load.outcome_at[i];
+            if (t < started[k] || t >= end)
+                continue;
+            if (!s_load.outcome_ok[i]) {
+                errors++;
+                first_err = first_err ? first_err : t;
+                last_err = t;
+                back = 0;
+            } else if (last_err && !back) {
+                back = t;
+            }
+        }
+        if (!errors)
+            printf("# disruption %d: no request saw an error\n", k + 1);
+        else if (!back)
+            printf("# disruption %d: %d failed attempts (retried), the last at +%lld ms; no"
+                   " answer before the next disruption\n",
+                   k + 1, errors, (long long)(last_err - started[k]));
+        else
+            printf("# disruption %d: %d failed attempts (retried); errors from +%lld ms to +%lld ms"
+                   " after it began, answers again at +%lld ms: window %lld ms\n",
+                   k + 1, errors, (long long)(first_err - started[k]),
+                   (long long)(last_err - started[k]), (long long)(back - started[k]),
+                   (long long)(back - first_err));
+    }
+    free(s_load.outcome_at);
+    free(s_load.outcome_ok);
+    s_load.outcome_at = NULL;
+    s_load.outcome_ok = NULL;
+    s_load.n_outcomes = 0;
+}
+
 /* What a disruption does to the world while the load runs (k counts from 0). Returns NULL, or
  * what went wrong. */
 typedef const char *(*disrupt_fn)(int k);
@@ -790,7 +866,9 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
     s_load.hold_at = total_ops * (n_disrupt + 1) / (n_disrupt + 2);
     atomic_store(&s_load.released, n_disrupt == 0);
     int64_t t0 = monotonic_ms();
-    s_load.deadline = t0 + LOAD_DEADLINE_MS;
+    s_load.deadline = t0 + (s_load.deadline_ms ? s_load.deadline_ms : LOAD_DEADLINE_MS);
+    s_load.n_outcomes = 0;
+    int64_t *started = xcalloc((size_t)n_disrupt + 1, sizeof *started);
     for (int i = 0; i < n_daemons; i++)
         s_load_endpoint(i);
     for (int i = 0; i < n_agents; i++)
@@ -799,15 +877,28 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
     /* the disruptions, at evenly spread points of progress, while the clients work */
     int k = 0;
     const char *failed = NULL;
+    int64_t probe_at = 0, disrupted = t0;
+    bool probed = false; /* failed names what the probe found */
     for (;;) {
         bool all = true;
         for (int i = 0; i < n_agents; i++)
             all = all && atomic_load(&agents[i].finished);
         if (all)
             break;
-        if (!failed && k < n_disrupt &&
-            atomic_load(&s_load.ops_done) >= total_ops * (k + 1) / (n_disrupt + 2)) {
+        if (!failed && s_load.probe && monotonic_ms() >= probe_at) {
+            failed = s_load.probe();
+            probed = failed != NULL;
+            if (failed)
+                atomic_store(&s_load.abort, true);
+            probe_at = monotonic_ms() + PROBE_EVERY_MS;
+        }
+        bool due = s_load.gap_ms
+                       ? monotonic_ms() >= disrupted + s_load.gap_ms
+                       : atomic_load(&s_load.ops_done) >= total_ops * (k + 1) / (n_disrupt + 2);
+        if (!failed && k < n_disrupt && due) {
+            started[k] = monotonic_ms();
             failed = disrupt(k++);
+            disrupted = monotonic_ms();
             if (failed)
                 atomic_store(&s_load.abort, true);
             if (k == n_disrupt)
@@ -820,7 +911,7 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
         pthread_join(agents[i].thread, NULL);
     if (failed) {
         harness_dump_logs(s_w.h);
-        fail_msg("disruption %d: %s", k, failed);
+        fail_msg("%s %d: %s", probed ? "probe, after disruption" : "disruption", k, failed);
     }
     int64_t took = monotonic_ms() - t0;
 
@@ -841,12 +932,15 @@ static void s_run_load(int per_pair, int n_daemons, disrupt_fn disrupt, int n_di
            "%d timeouts, %d unavailable; %d retries answered from a stored reply\n",
            total_ops, k, (long long)took, received, duplicates, timeouts, unavailable,
            s_count_in_logs("answered from its stored reply"));
+    s_print_windows(started, k);
+    free(started);
     for (int i = 0; i < n_agents; i++)
         if (agents[i].error[0]) {
             harness_dump_logs(s_w.h);
             fail_msg("%s", agents[i].error);
         }
     assert_int_equal(k, n_disrupt);
+    harness_sql_reset(s_w.h); /* the probe's server may have gone (a fail-over) */
     assert_int_equal(atomic_load(&s_load.ops_done), total_ops);
 
     /* every request that was answered took effect exactly once, and nothing else did */
@@ -2206,6 +2300,287 @@ static void test_repeat_after_giving_up_gets_the_original_answer(void **state)
     s_world_close();
 }
 
+/* ---- 10. a primary left behind is refused ---------------------------------------------------- */
+
+/* Instances of the test definition with period on the server of conninfo (-1: unreachable). */
+static long long s_instances_at(const char *conninfo, const char *period)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    const char *params[2] = {DEF_CODE, period};
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexecParams(c,
+                                     "SELECT count(*) FROM instances WHERE sop_code = $1 AND"
+                                     " period = $2",
+                                     2, NULL, params, NULL, NULL, 0)
+                      : NULL;
+    long long n = r && PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    PQfinish(c);
+    return n;
+}
+
+/* The ping's database node as "port/timeline"; "" when it was not answered 200. */
+static void s_ping_node(lkipc_t *c, char *out, size_t len)
+{
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    Lkip__Envelope *reply = NULL;
+    out[0] = '\0';
+    if (lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == LKIP__STATUS__OK)
+        snprintf(out, len, "%d/%d", (int)reply->reply->pong->database->port,
+                 (int)reply->reply->pong->database->timeline);
+    wire_free(&reply);
+}
+
+/* Split brain as issue 13 found it: a standby promoted (timeline 2) while the old primary still
+ * runs read-write on timeline 1, both in lkipd's host list. lkipd is on the new primary; when it
+ * goes away, libpq reaches the old one, which lkipd refuses (a loud error naming it): requests
+ * get 503 and nothing is written there. When the new primary is back, the same request is
+ * accepted there, once. */
+static void test_primary_left_behind_refused(void **state)
+{
+    int64_t t_world = monotonic_ms();
+    s_world("dv_split", true, 1, NULL);
+    assert_int_equal(harness_daemon_stop(s_w.daemons[0], SIGTERM), 0);
+    int64_t t_standby = monotonic_ms();
+    assert_int_equal(harness_pg_standby(s_w.h, "create"), 0);
+    char *ci = harness_standby_first_conninfo(s_w.h);
+    assert_non_null(ci);
+    char *set = xasprintf("database=%s", ci);
+    const char *const sets[] = {set, NULL};
+
+    /* the standby first in the list, no target_session_attrs: lkipd adds read-write and lands on
+     * the primary (it would refuse the standby) */
+    const char *port = strstr(harness_conninfo(s_w.h), " port=");
+    assert_non_null(port);
+    char primary[32], node[32];
+    snprintf(primary, sizeof primary, "%d/1", atoi(port + strlen(" port=")));
+    harness_daemon_t *d = s_daemon(sets);
+    lkipc_t *c = s_client(d, &s_w.staf[0]);
+    s_ping_node(c, node, sizeof node);
+    assert_string_equal(node, primary);
+    harness_client_close(s_w.h, &c);
+    assert_int_equal(harness_daemon_stop(d, SIGTERM), 0);
+
+    assert_int_equal(harness_pg_standby(s_w.h, "promote"), 0);
+    printf("# cluster and users in %lld ms, standby made and promoted in %lld ms\n",
+           (long long)(t_standby - t_world), (long long)(monotonic_ms() - t_standby));
+    d = s_daemon(sets);
+    c = s_client(d, &s_w.staf[0]);
+    char before[32];
+    s_ping_node(c, before, sizeof before);
+    assert_true(strstr(before, "/2") != NULL); /* the promoted standby, timeline 2 */
+
+    assert_int_equal(harness_pg_standby(s_w.h, "stop"), 0);
+    Lkip__Envelope req;
+    Lkip__StartRequest body;
+    s_start_req(&req, &body, "split-1");
+    int status = 0;
+    int64_t t0 = monotonic_ms();
+    while (monotonic_ms() - t0 < WAIT_MS &&
+           !(status == LKIP__STATUS__UNAVAILABLE && s_count_in_logs("older than timeline 2"))) {
+        Lkip__Envelope *reply = harness_call_ok(c, &req);
+        status = (int)reply->reply->status;
+        assert_int_equal(status, LKIP__STATUS__UNAVAILABLE);
+        wire_free(&reply);
+        s_pause_ms(50);
+    }
+    assert_int_equal(status, LKIP__STATUS__UNAVAILABLE);
+    printf("# the old primary refused after %lld ms\n", (long long)(monotonic_ms() - t0));
+    assert_true(s_count_in_logs("is on timeline 1, older than timeline 2") > 0);
+    s_ping_node(c, node, sizeof node);
+    assert_string_equal(node, ""); /* no answer from the old primary */
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM instances", NULL), 0);
+
+    assert_int_equal(harness_pg_standby(s_w.h, "start"), 0);
+    t0 = monotonic_ms();
+    while (status != LKIP__STATUS__CREATED && monotonic_ms() - t0 < WAIT_MS) {
+        Lkip__Envelope *reply = harness_call_ok(c, &req); /* the same request_id */
+        status = (int)reply->reply->status;
+        wire_free(&reply);
+        if (status == LKIP__STATUS__UNAVAILABLE)
+            s_pause_ms(50);
+    }
+    assert_int_equal(status, LKIP__STATUS__CREATED);
+    printf("# accepted on the new primary %lld ms after it was started again\n",
+           (long long)(monotonic_ms() - t0));
+    s_ping_node(c, node, sizeof node);
+    assert_string_equal(node, before);
+    assert_int_equal(s_instances_at(ci, "split-1"), 1); /* the new primary is first in ci */
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM instances", NULL), 0);
+    harness_client_close(s_w.h, &c);
+    free(set);
+    free(ci);
+    s_world_close();
+}
+
+/* ---- 11. PostgreSQL fail-over (make check-ha) ------------------------------------------------ */
+
+/* A pg_auto_failover formation made by scripts/ha.sh (LKIP_TEST_HA: its folder,
+ * LKIP_TEST_HA_HOSTS: its nodes); the harness database and lkipd's conninfo are its multi-host
+ * URI with target_session_attrs=read-write. */
+
+/* Runs scripts/ha.sh action on the formation (output to its ha-test.log); 0 or -1. */
+static int s_ha(const char *action, char *out, size_t out_len)
+{
+    const char *src = getenv("LKIP_SRCDIR") ? getenv("LKIP_SRCDIR") : ".";
+    char *cmd = xasprintf("'%s/scripts/ha.sh' %s '%s' 2>>'%s/ha-test.log'", src, action,
+                          getenv("LKIP_TEST_HA"), getenv("LKIP_TEST_HA"));
+    FILE *f = popen(cmd, "r");
+    free(cmd);
+    if (!f)
+        return -1;
+    char buf[256] = "";
+    if (!fgets(buf, sizeof buf, f))
+        buf[0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    if (out)
+        snprintf(out, out_len, "%s", buf);
+    return pclose(f) == 0 ? 0 : -1;
+}
+
+/* The node lkipd's ping says answered, until it is primary (an answer at all, after the
+ * switch), within WAIT_MS; prints it. "" when no ping was answered. */
+static void s_ha_ping(const char *when, char *node, size_t len)
+{
+    node[0] = '\0';
+    lkipc_t *c = s_client(s_w.daemons[0], &s_w.admin);
+    int64_t t0 = monotonic_ms();
+    while (!node[0] && monotonic_ms() - t0 < WAIT_MS) {
+        Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+        Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+        req.body_case = LKIP__ENVELOPE__BODY_PING;
+        req.ping = &body;
+        Lkip__Envelope *reply = NULL;
+        if (lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == LKIP__STATUS__OK &&
+            reply->reply->pong->database) {
+            const Lkip__DatabaseNode *db = reply->reply->pong->database;
+            snprintf(node, len, "%s:%d", db->host, (int)db->port);
+            printf("# %s: ping answered after %lld ms by %s, timeline %d\n", when,
+                   (long long)(monotonic_ms() - t0), node, (int)db->timeline);
+        } else {
+            s_pause_ms(50);
+        }
+        wire_free(&reply);
+    }
+    harness_client_close(s_w.h, &c);
+}
+
+/* Twice pg_autoctl perform failover (there, and back), then SIGKILL of the primary's
+ * postmaster (pg_autoctl restarts it, or the monitor fails over). After each, the node lkipd's
+ * ping names is the formation's primary. */
+static const char *s_ha_disrupt(int k)
+{
+    static const char *const actions[] = {"failover", "failover", "kill-primary"};
+    int64_t t0 = monotonic_ms();
+    if (s_ha(actions[k], NULL, 0) != 0)
+        return "scripts/ha.sh failed (see ha-test.log in the formation's folder)";
+    printf("# disruption %d (%s): the formation was whole again after %lld ms\n", k + 1, actions[k],
+           (long long)(monotonic_ms() - t0));
+    char primary[128], answered[128];
+    if (s_ha("primary", primary, sizeof primary) != 0)
+        return "scripts/ha.sh primary failed";
+    s_ha_ping(actions[k], answered, sizeof answered);
+    if (strcmp(primary, answered) != 0) {
+        static char why[320];
+        snprintf(why, sizeof why, "ping answered from \"%s\", the primary is %s", answered,
+                 primary);
+        return why;
+    }
+    return NULL;
+}
+
+/* Every PROBE_EVERY_MS: no session of the test database older than a second on a node in
+ * recovery (lkipd may try a standby for a moment -- libpq's read-write check, its own identity
+ * check -- but must never stay there). */
+static const char *s_ha_probe(void)
+{
+    static char why[512];
+    char *hosts = xstrdup(getenv("LKIP_TEST_HA_HOSTS"));
+    const char *dbname = harness_sql_dbname(s_w.h);
+    why[0] = '\0';
+    for (char *save = NULL, *hp = strtok_r(hosts, ",", &save); hp && !why[0];
+         hp = strtok_r(NULL, ",", &save)) {
+        char *port = strrchr(hp, ':');
+        if (!port)
+            continue;
+        *port++ = '\0';
+        char *ci =
+            xasprintf("host=%s port=%s user=lkip dbname=postgres connect_timeout=2", hp, port);
+        PGconn *c = PQconnectdb(ci);
+        free(ci);
+        const char *params[1] = {dbname};
+        PGresult *r = PQstatus(c) == CONNECTION_OK
+                          ? PQexecParams(c,
+                                         "SELECT pg_is_in_recovery(), count(*) FROM"
+                                         " pg_stat_activity WHERE datname = $1 AND backend_type ="
+                                         " 'client backend' AND now() - backend_start >"
+                                         " interval '1 second'",
+                                         1, NULL, params, NULL, NULL, 0)
+                          : NULL;
+        if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't' &&
+            atoi(PQgetvalue(r, 0, 1)) > 0)
+            snprintf(why, sizeof why, "%s sessions of lkipd on the standby %s:%s",
+                     PQgetvalue(r, 0, 1), hp, port);
+        PQclear(r);
+        PQfinish(c); /* a node down or restarting is no finding */
+    }
+    free(hosts);
+    return why[0] ? why : NULL;
+}
+
+/* The timelines of lkipd's "database connection (...) on ..., timeline N" lines in its log, in
+ * order, must never go down: no connection went back to a demoted primary. Returns how many
+ * connections were made. */
+static int s_ha_connections_in_log(const char *log)
+{
+    char *text;
+    size_t len;
+    assert_int_equal(read_file(log, 256u << 20, &text, &len), 0);
+    int n = 0, newest = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        const char *tl = strstr(line, "lkipd info: database connection (");
+        if (!tl || !(tl = strstr(tl, ", timeline ")))
+            continue;
+        int timeline = atoi(tl + strlen(", timeline "));
+        if (timeline < newest)
+            fail_msg("connection on timeline %d after one on timeline %d: %s", timeline, newest,
+                     line);
+        newest = timeline;
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+static void test_postgres_failover_under_load(void **state)
+{
+    if (!getenv("LKIP_TEST_HA") || !getenv("LKIP_TEST_HA_HOSTS"))
+        fail_msg("LKIP_TEST_HA and LKIP_TEST_HA_HOSTS name the formation (make check-ha)");
+    s_world("dv_ha", false, 2, NULL);
+    char node[128];
+    s_ha_ping("before", node, sizeof node);
+    assert_true(node[0] != '\0');
+    /* a paced load (at most 40 requests a second) long enough to run under every switch */
+    s_load.deadline_ms = 240000;
+    s_load.gap_ms = 2000;
+    s_load.pace_ms = 100;
+    s_load.probe = s_ha_probe;
+    s_run_load(80, 1, s_ha_disrupt, 3);
+    s_load.probe = NULL;
+    s_load.deadline_ms = s_load.gap_ms = s_load.pace_ms = 0;
+    int n = s_ha_connections_in_log(harness_daemon_log_file(s_w.daemons[0]));
+    printf("# lkipd made %d database connections, none to an older timeline\n", n);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM instances i WHERE (SELECT count(*)"
+                                     " FROM step_runs r WHERE r.instance_id = i.id) <> $1::int",
+                                     "6", NULL),
+                     0);
+    s_world_close();
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -2223,7 +2598,14 @@ int main(void)
         cmocka_unit_test_teardown(test_acks_lost_in_a_crash_are_stored_after_restart, s_teardown),
         cmocka_unit_test_teardown(test_outage_as_users_live_it, s_teardown),
         cmocka_unit_test_teardown(test_repeat_after_giving_up_gets_the_original_answer, s_teardown),
+        cmocka_unit_test_teardown(test_primary_left_behind_refused, s_teardown),
+    };
+    /* make check-ha runs the fail-over test alone, on the formation it made */
+    const struct CMUnitTest ha[] = {
+        cmocka_unit_test_teardown(test_postgres_failover_under_load, s_teardown),
     };
     harness_test_filter();
+    if (getenv("LKIP_TEST_HA"))
+        return cmocka_run_group_tests(ha, s_group_setup, s_group_teardown);
     return cmocka_run_group_tests(tests, s_group_setup, s_group_teardown);
 }

@@ -250,6 +250,18 @@ static void test_ping_answers_version(void **state)
     assert_true(reply->reply->pong->node[0] != '\0');
     long long skew = (long long)reply->reply->pong->server_time - (long long)time(NULL);
     assert_true(skew > -300 && skew < 300);
+    /* the database node that answered: the harness's cluster, as the daemon's conninfo names it */
+    const Lkip__DatabaseNode *db = reply->reply->pong->database;
+    assert_non_null(db);
+    char host_port[512];
+    snprintf(host_port, sizeof host_port, "host=%s port=%d ", db->host, (int)db->port);
+    assert_non_null(strstr(harness_conninfo(s_h), host_port));
+    char *sys = harness_sql(s_h, "SELECT system_identifier::text FROM pg_control_system()", NULL);
+    assert_non_null(sys);
+    assert_string_equal(db->system_identifier, sys);
+    free(sys);
+    assert_int_equal(db->timeline,
+                     harness_sql_int(s_h, "SELECT timeline_id FROM pg_control_checkpoint()", NULL));
     wire_free(&reply);
     harness_client_close(s_h, &c);
 }
@@ -400,9 +412,14 @@ static int s_log_lines(const char *log, const char *what, int *suppressed)
         if (!strstr(line, what))
             continue;
         lines++;
-        const char *n = strstr(line, " (");
-        if (n && strstr(n, "similar messages suppressed)"))
-            *suppressed += atoi(n + 2);
+        /* "... (N similar messages suppressed)": the count follows the last " (" (the line may
+         * hold others, such as the key's "(g5a[zM4...") */
+        const char *tail = strstr(line, " similar messages suppressed)");
+        const char *n = tail;
+        while (n && n > line && n[-1] != '(')
+            n--;
+        if (n && n > line)
+            *suppressed += atoi(n);
     }
     free(text);
     return lines;

@@ -217,6 +217,7 @@ static char *s_digest(void)
                                          "work_hours",
                                          "work_periods",
                                          "work_period_hours",
+                                         "org_profiles",
                                          "roles"};
     strbuf_t sql = {0};
     strbuf_puts(&sql, "SELECT concat_ws(' '");
@@ -408,6 +409,11 @@ BUILD(b_cal_due, calendar_due, CALENDAR_DUE, Lkip__CalendarDueRequest,
 BUILD(b_deleg_list, delegate_list, DELEGATE_LIST, Lkip__DelegateListRequest,
       LKIP__DELEGATE_LIST_REQUEST__INIT)
 BUILD(b_board, board, BOARD, Lkip__BoardRequest, LKIP__BOARD_REQUEST__INIT)
+BUILD(b_draft, draft, DRAFT, Lkip__DraftRequest, LKIP__DRAFT_REQUEST__INIT)
+BUILD(b_profile_set, org_profile_set, ORG_PROFILE_SET, Lkip__OrgProfileSetRequest,
+      LKIP__ORG_PROFILE_SET_REQUEST__INIT)
+BUILD(b_profile_show, org_profile_show, ORG_PROFILE_SHOW, Lkip__OrgProfileShowRequest,
+      LKIP__ORG_PROFILE_SHOW_REQUEST__INIT)
 BUILD(b_subscribe, subscribe, SUBSCRIBE, Lkip__SubscribeRequest, LKIP__SUBSCRIBE_REQUEST__INIT)
 BUILD(b_user_add, user_add, USER_ADD, Lkip__UserAddRequest, LKIP__USER_ADD_REQUEST__INIT)
 BUILD(b_user_list, user_list, USER_LIST, Lkip__UserListRequest, LKIP__USER_LIST_REQUEST__INIT)
@@ -715,6 +721,25 @@ static void m_board(Lkip__Envelope *r, bool o, int n)
     b_board_body(r)->org_code = (char *)s_org(o);
 }
 
+static void m_draft(Lkip__Envelope *r, bool o, int n)
+{
+    /* step 4 open: no draft yet, and not a step that writes it */
+    b_draft_body(r)->instance = (char *)s_inst(o, MX_AT_STEP_4);
+}
+
+static void m_profile_set(Lkip__Envelope *r, bool o, int n)
+{
+    Lkip__OrgProfileSetRequest *b = b_profile_set_body(r);
+    snprintf(s_name, sizeof s_name, "Kota uji %d", n);
+    b->kota = s_name;
+    b->org_code = (char *)s_org(o);
+}
+
+static void m_profile_show(Lkip__Envelope *r, bool o, int n)
+{
+    b_profile_show_body(r)->org_code = (char *)s_org(o);
+}
+
 static const mx_cmd_t s_matrix[] = {
     {"ping", MX_ANY, false, false, m_ping, 200, "ok", 0, NULL, 0, 0, NULL},
     {"whoami", MX_ANY, false, false, m_whoami, 200, "ok", 0, NULL, 0, 0, NULL},
@@ -761,6 +786,11 @@ static const mx_cmd_t s_matrix[] = {
     /* the board: the Kepala Dinas, the Sekretaris, the Kasubag, the admin and (for its unit) an
      * operator see it; last: the cells before it number their dates by their position */
     {"board", MX_ANY, true, false, m_board, 200, "ok", 0, NULL, 0, BIT(STAF), "forbidden_role"},
+    /* the LKIP draft: the SOP's officials; at step 4 there is none and none is written */
+    {"draft", MX_ROLES, false, true, m_draft, 404, "no_draft", 0, NULL,
+     BIT(KADIS) | BIT(SEKRETARIS) | BIT(KASUBAG) | BIT(STAF), 0, NULL},
+    {"org_profile_set", MX_ADMIN, true, false, m_profile_set, 200, "ok", 0, NULL, 0, 0, NULL},
+    {"org_profile_show", MX_ANY, true, false, m_profile_show, 200, "ok", 0, NULL, 0, 0, NULL},
 };
 
 /* One caller per role of organisation A; the workflow command's actor goes last. */

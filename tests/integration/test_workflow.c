@@ -25,6 +25,7 @@
 #include "xlsx_read.h"
 #include "xlsx_write.h"
 
+#include <libpq-fe.h>
 #include <math.h>
 #include <signal.h>
 #include <sodium.h>
@@ -1441,9 +1442,10 @@ static void test_step_refusals(void **state)
     s_step(kasubag, "LKIP/2030", 0, DONE, "", LKIP__STATUS__OK, "ok");
     assert_int_equal(s_current("LKIP", "2030"), 3);
 
-    /* 5 needs its draft first */
-    s_lkip_to("2029", 5);
-    REFUSED(s_step(kasubag, ref, 5, DONE, "", LKIP__STATUS__INVALID, "document_required"));
+    /* 6 needs the staf's own document (5 writes the draft when nothing was uploaded there:
+     * test_draft_flow) */
+    s_lkip_to("2029", 6);
+    REFUSED(s_step(staf, ref, 6, DONE, "", LKIP__STATUS__INVALID, "document_required"));
     /* 7: a return needs a written reason; a decision is not "done" */
     s_lkip_to("2029", 7);
     REFUSED(s_step(sek, ref, 7, RETURN, "", LKIP__STATUS__BAD_REQUEST, "reason_required"));
@@ -1566,6 +1568,226 @@ static void test_concurrent_done_two_daemons(void **state)
     static const char *const periods[] = {"dua-1", "dua-2", "dua-3"};
     for (size_t i = 0; i < ARRAY_LEN(periods); i++)
         s_race_done(periods[i], i % 2 ? s_d2 : s_d1, i % 2 ? s_d1 : s_d2);
+    s_stop_clean();
+}
+
+/* ---- set-oriented batches: requests in flight together keep their order and meaning ------ */
+
+static void s_flight_upload(flight_t *f, void *sock, const char *ref, int step)
+{
+    Lkip__UploadRequest body = LKIP__UPLOAD_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.step_no = step;
+    body.file_name = "formulir-cuti.pdf";
+    body.content.data = (uint8_t *)s_small_doc;
+    body.content.len = sizeof s_small_doc;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.request_id = lkipc_request_id();
+    req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
+    req.upload = &body;
+    memset(f, 0, sizeof *f);
+    f->sock = sock;
+    f->request_id = req.request_id;
+    f->frame = wire_encode(&req, &f->len);
+}
+
+/* The same request (same request_id) in flight twice. */
+static void s_flight_copy(flight_t *to, const flight_t *from, void *sock)
+{
+    *to = *from;
+    to->sock = sock;
+    to->frame = xmalloc(from->len);
+    memcpy(to->frame, from->frame, from->len);
+}
+
+static void s_assert_reply(const flight_t *f, int status, const char *code)
+{
+    const Lkip__Reply *r = f->reply->reply;
+    if ((int)r->status != status || strcmp(r->code, code) != 0)
+        fail_msg("expected %d %s, got %d %s (\"%s\")", status, code, (int)r->status, r->code,
+                 r->message);
+}
+
+static void s_raw_close_from(int before)
+{
+    for (int i = before; i < s_n_raw; i++)
+        zmq_close(s_raw[i]);
+    s_n_raw = before;
+}
+
+/* One caller's requests sent together (they may share a batch): the second request on an
+ * instance is decided against the state the first left; a refusal in the middle leaves the
+ * others applied; an upload (the ordinary path) and the done that needs it keep their order. */
+static void test_batch_order_and_refusal(void **state)
+{
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    s_cuti_to("set-a", 2, staf, kasubag);
+    s_cuti_to("set-b", 2, staf, kasubag);
+    s_cuti_to("set-c", 3, staf, kasubag);
+    s_start(staf, "CUTI", "set-d", "Cuti tahunan", LKIP__STATUS__CREATED, "ok");
+    int before = s_n_raw;
+    void *sk = s_raw_open(kasubag, s_d1), *ss = s_raw_open(staf, s_d1);
+    flight_t f[6];
+    s_flight_step(&f[0], sk, "CUTI/set-a", 2, APPROVE);
+    s_flight_step(&f[1], sk, "CUTI/set-a", 2, APPROVE); /* the step moved on */
+    s_flight_step(&f[2], sk, "CUTI/set-c", 2, APPROVE); /* not the open step */
+    s_flight_step(&f[3], sk, "CUTI/set-b", 2, APPROVE);
+    s_flight_upload(&f[4], ss, "CUTI/set-d", 1);
+    s_flight_step(&f[5], ss, "CUTI/set-d", 1, DONE); /* needs the upload before it */
+    s_fly(f, 6);
+    s_assert_reply(&f[0], LKIP__STATUS__OK, "ok");
+    assert_int_equal(f[0].reply->reply->payload_case, LKIP__REPLY__PAYLOAD_INSTANCES);
+    assert_int_equal(f[0].reply->reply->instances->instances[0]->current_step, 3);
+    assert_string_equal(f[0].reply->reply->instances->instances[0]->state, "active");
+    s_assert_reply(&f[1], LKIP__STATUS__CONFLICT, "step_changed");
+    assert_true(f[2].reply->reply->status >= 400);
+    s_assert_reply(&f[3], LKIP__STATUS__OK, "ok");
+    s_assert_reply(&f[4], LKIP__STATUS__CREATED, "ok");
+    s_assert_reply(&f[5], LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("CUTI", "set-a"), 3);
+    assert_int_equal(s_current("CUTI", "set-b"), 3);
+    assert_int_equal(s_current("CUTI", "set-c"), 3);
+    assert_int_equal(s_current("CUTI", "set-d"), 2);
+    assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", "set-a", 2), 1);
+    assert_int_equal(s_audits("kasubag", "step", 409, "step_changed", "CUTI", "set-a", 2), 1);
+    assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", "set-b", 2), 1);
+    assert_int_equal(s_audits("kasubag", "step", (int)f[2].reply->reply->status,
+                              f[2].reply->reply->code, "CUTI", "set-c", 2),
+                     1);
+    /* one run per step, each step's timer, the next actor told once */
+    char id[24];
+    s_instance_id("CUTI", "set-a", id);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM step_runs WHERE instance_id = $1"
+                                     " AND state = 'active' AND step_no = 3",
+                                     id, NULL),
+                     1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM step_runs WHERE instance_id = $1"
+                                     " AND step_no = 2 AND state = 'done' AND outcome ="
+                                     " 'approved'",
+                                     id, NULL),
+                     1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM timers t JOIN step_runs r ON r.id ="
+                                     " t.step_run_id WHERE r.instance_id = $1 AND r.step_no = 3",
+                                     id, NULL),
+                     1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM outbox o JOIN users u ON u.id ="
+                                     " o.user_id WHERE u.name = 'sekretaris' AND o.instance_id ="
+                                     " $1 AND o.kind = 'step_assigned'",
+                                     id, NULL),
+                     1);
+    s_flights_free(f, 6);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
+/* One request sent twice with the same request_id, on one daemon (in one batch or not) and
+ * racing over two daemons: applied once, both copies answered with the same reply. */
+static void test_batch_duplicate_request(void **state)
+{
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    s_d2 = s_daemon_start();
+    assert_non_null(s_d2);
+    static const char *const periods[] = {"dup-1", "dup-2", "dup-3", "dup-4"};
+    for (size_t i = 0; i < ARRAY_LEN(periods); i++) {
+        s_cuti_to(periods[i], 2, staf, kasubag);
+        char ref[48], id[24];
+        snprintf(ref, sizeof ref, "CUTI/%s", periods[i]);
+        int before = s_n_raw;
+        bool two = i % 2 == 1;
+        void *a = s_raw_open(kasubag, s_d1), *b = two ? s_raw_open(kasubag, s_d2) : a;
+        flight_t f[2];
+        s_flight_step(&f[0], a, ref, 2, APPROVE);
+        s_flight_copy(&f[1], &f[0], b);
+        s_fly(f, 2);
+        s_assert_reply(&f[0], LKIP__STATUS__OK, "ok");
+        s_assert_reply(&f[1], LKIP__STATUS__OK, "ok");
+        assert_string_equal(f[0].reply->reply->message, f[1].reply->reply->message);
+        s_instance_id("CUTI", periods[i], id);
+        assert_int_equal(s_current("CUTI", periods[i]), 3);
+        assert_int_equal(harness_sql_int(s_h,
+                                         "SELECT count(*) FROM step_runs WHERE instance_id = $1"
+                                         " AND step_no = 3",
+                                         id, NULL),
+                         1);
+        assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", periods[i], 2), 1);
+        s_flights_free(f, 2);
+        s_raw_close_from(before);
+    }
+    s_stop_clean();
+}
+
+/* A copy of a request stored by another transaction after the set path looked for it and before
+ * it stored its own (a copy racing on another daemon, held open here): the set path's stored
+ * replies clash, the batch runs again the ordinary way, and the request is answered with the
+ * stored reply, its change not made twice. */
+static void test_batch_request_id_stored_meanwhile(void **state)
+{
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    s_cuti_to("simpan", 2, staf, kasubag);
+    char *user = harness_sql(s_h, "SELECT id FROM users WHERE name = 'kasubag'", NULL);
+    assert_non_null(user);
+    int before = s_n_raw;
+    void *sk = s_raw_open(kasubag, s_d1);
+    flight_t f;
+    s_flight_step(&f, sk, "CUTI/simpan", 2, APPROVE);
+    char rid[24];
+    snprintf(rid, sizeof rid, "%llu", (unsigned long long)f.request_id);
+
+    /* the other copy's transaction: its stored reply, not yet committed */
+    Lkip__Reply stored = LKIP__REPLY__INIT;
+    stored.status = LKIP__STATUS__OK;
+    stored.code = "ok";
+    stored.message = "jawaban tersimpan";
+    size_t len = lkip__reply__get_packed_size(&stored);
+    uint8_t *buf = xmalloc(len);
+    lkip__reply__pack(&stored, buf);
+    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, "BEGIN"));
+    const char *values[3] = {user, rid, (const char *)buf};
+    int lengths[3] = {0, 0, (int)len}, formats[3] = {0, 0, 1};
+    PGresult *res = PQexecParams(pg,
+                                 "INSERT INTO requests (user_id, request_id, command, reply)"
+                                 " VALUES ($1, $2, 'step', $3)",
+                                 3, NULL, values, lengths, formats, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+
+    /* the request goes out and waits at its stored reply for the other transaction */
+    s_raw_send(sk, f.frame, f.len);
+    int64_t until = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
+    while (harness_sql_int(s_h,
+                           "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND query LIKE '%batch_stored_all%'",
+                           NULL) != 1) {
+        if (monotonic_ms() > until) {
+            harness_dump_all_logs();
+            fail_msg("the set path's stored replies never waited for the other copy");
+        }
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    res = PQexec(pg, "COMMIT");
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(pg);
+
+    Lkip__Envelope *reply = s_raw_recv(sk);
+    assert_int_equal(reply->request_id, f.request_id);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_string_equal(reply->reply->message, "jawaban tersimpan");
+    wire_free(&reply);
+    /* this copy changed nothing: the other one's change is the one that counts */
+    assert_int_equal(s_current("CUTI", "simpan"), 2);
+    assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", "simpan", 2), 0);
+    free(buf);
+    free(user);
+    s_flights_free(&f, 1);
+    s_raw_close_from(before);
     s_stop_clean();
 }
 
@@ -2530,6 +2752,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_done_one_daemon, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_done_two_daemons, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_letter_numbers, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_order_and_refusal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_duplicate_request, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_request_id_stored_meanwhile, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),

@@ -346,7 +346,7 @@ static void test_engine_done_task(void **state)
 
 static void test_engine_done_document_required(void **state)
 {
-    for (int step = 5; step <= 6; step++) {
+    for (int step = 6; step <= 6; step++) {
         const char *actor = sopdef_step(s_lkip, step)->actor;
         engine_cmd_t cmd = s_cmd(ENGINE_DONE, step, actor);
         engine_result_t r;
@@ -361,11 +361,74 @@ static void test_engine_done_document_required(void **state)
         s_run(&inst, &cmd, &r);
         s_refused(&r, 422, "document_required");
 
+        /* the LKIP draft written in this run is not the document the step makes */
+        inst.draft_in_round = true;
+        s_run(&inst, &cmd, &r);
+        s_refused(&r, 422, "document_required");
+
         inst.doc_in_round = true;
         s_run(&inst, &cmd, &r);
         EXPECT(&r, 200, E_FINISH(step, OUTCOME_DONE), E_STEP_DONE(step, TEXT_COMMAND),
                E_OPEN(step + 1), E_ASSIGNED(step + 1));
     }
+}
+
+/* Step 5 (draft_lkip): its document is the draft lkip writes when nothing was uploaded. */
+static void test_engine_done_writes_draft(void **state)
+{
+    engine_cmd_t cmd = s_cmd(ENGINE_DONE, 5, "kasubag_perencanaan");
+    engine_result_t r;
+    engine_instance_t inst = s_open(s_lkip, 5);
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 200, E_PLAIN(EFF_MAKE_DRAFT, 5), E_FINISH(5, OUTCOME_DONE),
+           E_STEP_DONE(5, TEXT_COMMAND), E_OPEN(6), E_ASSIGNED(6));
+    /* an uploaded document, or a draft already written in this run: none written again */
+    inst.doc_in_round = true;
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 200, E_FINISH(5, OUTCOME_DONE), E_STEP_DONE(5, TEXT_COMMAND), E_OPEN(6),
+           E_ASSIGNED(6));
+    inst.doc_in_round = false;
+    inst.draft_in_round = true;
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 200, E_FINISH(5, OUTCOME_DONE), E_STEP_DONE(5, TEXT_COMMAND), E_OPEN(6),
+           E_ASSIGNED(6));
+}
+
+/* lkip draft --regenerate: at the draft step and the one after it, by their actors only. */
+static void test_engine_draft_again(void **state)
+{
+    engine_result_t r;
+    engine_instance_t inst = s_open(s_lkip, 5);
+    engine_cmd_t cmd = s_cmd(ENGINE_DRAFT, 5, "kasubag_perencanaan");
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 201, E_PLAIN(EFF_MAKE_DRAFT, 5),
+           E_NOTIFY2(LKIP__EVENT_KIND__EVENT_DRAFT_MADE, 5, TEXT_NONE, TO_WATCHERS, 0,
+                     TO_STEP_ACTOR, 6));
+    inst = s_open(s_lkip, 6);
+    cmd = s_cmd(ENGINE_DRAFT, 6, "staf");
+    s_run(&inst, &cmd, &r);
+    EXPECT(&r, 201, E_PLAIN(EFF_MAKE_DRAFT, 6),
+           E_NOTIFY(LKIP__EVENT_KIND__EVENT_DRAFT_MADE, 6, TEXT_NONE, TO_WATCHERS, 0));
+    cmd = s_cmd(ENGINE_DRAFT, 6, "sekretaris");
+    s_run(&inst, &cmd, &r);
+    s_refused(&r, 403, "wrong_role");
+    cmd = s_admin(ENGINE_DRAFT, 6);
+    s_run(&inst, &cmd, &r);
+    assert_true(r.status == 403 && r.n_effects == 0);
+    for (int step = 1; step <= 11; step++) {
+        if (step == 5 || step == 6)
+            continue;
+        inst = s_open(s_lkip, step);
+        cmd = s_cmd(ENGINE_DRAFT, step, sopdef_step(s_lkip, step)->actor);
+        s_run(&inst, &cmd, &r);
+        s_refused(&r, 409, "not_draft_step");
+        s_message_has(&r, "langkah 5");
+    }
+    /* an SOP without a draft step */
+    inst = s_open(s_cuti, 1);
+    cmd = s_cmd(ENGINE_DRAFT, 1, sopdef_step(s_cuti, 1)->actor);
+    s_run(&inst, &cmd, &r);
+    s_refused(&r, 409, "no_draft_step");
 }
 
 static void test_engine_done_fanout(void **state)
@@ -1075,10 +1138,11 @@ typedef struct {
     bool active;
     int current;
     bool doc_in_round;
+    bool draft_in_round;
     bool has_document;
     bool tasks_opened;
     engine_unit_state_t unit[EN_UNITS];
-    int letters, archives, documents, returned, instance_done, formats;
+    int letters, archives, documents, returned, instance_done, formats, drafts;
     int trail[64]; /* every step opened, in order */
     int n_trail;
 } s_model_t;
@@ -1089,6 +1153,7 @@ static engine_instance_t s_model_inst(const s_model_t *m)
                               .active = m->active,
                               .current_step = m->current,
                               .doc_in_round = m->doc_in_round,
+                              .draft_in_round = m->draft_in_round,
                               .has_document = m->has_document};
     if (m->tasks_opened) {
         inst.units_total = EN_UNITS;
@@ -1109,7 +1174,7 @@ static void s_model_apply(s_model_t *m, const engine_result_t *r, int unit)
             assert_in_range(m->n_trail, 0, (int)ARRAY_LEN(m->trail) - 1);
             m->active = true;
             m->current = e->step_no;
-            m->doc_in_round = false;
+            m->doc_in_round = m->draft_in_round = false;
             m->trail[m->n_trail++] = e->step_no;
             break;
         case EFF_FINISH_STEP:
@@ -1151,6 +1216,13 @@ static void s_model_apply(s_model_t *m, const engine_result_t *r, int unit)
             assert_int_equal(e->step_no, m->current);
             m->documents++;
             m->doc_in_round = m->has_document = true;
+            break;
+        case EFF_MAKE_DRAFT:
+            assert_int_equal(e->step_no, m->current); /* a version of the open run */
+            assert_true(sopdef_step(m->def, e->step_no)->makes_draft ||
+                        sopdef_step(m->def, e->step_no - 1)->makes_draft);
+            m->drafts++;
+            m->draft_in_round = m->has_document = true;
             break;
         case EFF_FINISH_INSTANCE:
             m->active = false;
@@ -1232,10 +1304,13 @@ static void test_engine_lkip_walk(void **state)
     SUBMIT(&m, 4, 201, "ok"); /* the last one completes the collection */
     assert_int_equal(m.current, 5);
     SUBMIT(&m, 4, 409, "collection_closed");
-    /* 5 and 6: each run needs its own document */
-    NO(&m, ENGINE_DONE, "kasubag_perencanaan", 422, "document_required");
-    CREATED(&m, ENGINE_UPLOAD, "kasubag_perencanaan", NULL);
+    /* 5 writes the draft when it completes without an upload; 6 needs its own document, a
+     * draft written again there does not count */
     OK(&m, ENGINE_DONE, "kasubag_perencanaan", NULL);
+    assert_int_equal(m.drafts, 1);
+    NO(&m, ENGINE_DRAFT, "kasubag_perencanaan", 403, "wrong_role");
+    CREATED(&m, ENGINE_DRAFT, "staf", NULL);
+    assert_int_equal(m.drafts, 2);
     NO(&m, ENGINE_DONE, "staf", 422, "document_required");
     CREATED(&m, ENGINE_UPLOAD, "staf", NULL);
     OK(&m, ENGINE_DONE, "staf", NULL);
@@ -1269,7 +1344,9 @@ static void test_engine_lkip_walk(void **state)
     s_model_trail(&m, trail, (int)ARRAY_LEN(trail));
     assert_false(m.active);
     assert_int_equal(m.current, 0);
-    assert_int_equal(m.documents, 5);
+    assert_int_equal(m.documents, 4);
+    assert_int_equal(m.drafts, 2);
+    NO(&m, ENGINE_DRAFT, "staf", 409, "instance_finished");
     assert_int_equal(m.archives, 1);
     assert_int_equal(m.letters, 1);
     assert_int_equal(m.returned, 2);
@@ -1359,6 +1436,8 @@ int main(void)
         cmocka_unit_test(test_engine_start_single_step),
         cmocka_unit_test(test_engine_done_task),
         cmocka_unit_test(test_engine_done_document_required),
+        cmocka_unit_test(test_engine_done_writes_draft),
+        cmocka_unit_test(test_engine_draft_again),
         cmocka_unit_test(test_engine_done_fanout),
         cmocka_unit_test(test_engine_done_fanin_complete),
         cmocka_unit_test(test_engine_done_fanin_missing),

@@ -103,6 +103,8 @@ static void test_event_kinds_table(void **state)
         const char *name = eventkind_name(k);
         if (!name || !*name || eventkind_parse(name) != k)
             fail_msg("%s: no name, or its name reads as another kind", d->values[i].name);
+        if (k == LKIP__EVENT_KIND__EVENT_BOARD_CHANGED)
+            continue; /* a board hint: the monitor redraws, nothing is shown or announced */
         const char *label = clitext_event_label(k);
         const char *title = notifytext_title(k);
         const char *what = notifytext_what(k);
@@ -385,6 +387,55 @@ static void test_board_events_filter_selection(void **state)
     board_destroy(&b);
 }
 
+/* What the web page draws: the rows shown (the filter applied), each row's and unit's cells,
+ * the title, the connection and the strip, newest first. */
+static void test_board_view_json(void **state)
+{
+    board_t *b = board_new();
+    json_t *j = board_view_json(b, NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "connection")), "connecting");
+    assert_string_equal(json_string_value(json_object_get(j, "title")),
+                        "Papan pemantauan: memuat...");
+    assert_int_equal(json_array_size(json_object_get(j, "rows")), 0);
+    json_decref(j);
+
+    Lkip__Envelope *env = s_snapshot();
+    board_set_snapshot(b, &env, NOW);
+    board_set_conn(b, BOARD_DISCONNECTED, "koneksi ke server terputus");
+    Lkip__Event e = s_event("reminder");
+    e.instance_id = 3;
+    board_apply_event(b, &e);
+    board_set_overdue_only(b, true);
+    j = board_view_json(b, "Papan belum dapat dimuat");
+    json_t *rows = json_object_get(j, "rows");
+    assert_int_equal(json_array_size(rows), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "instance_id")),
+                     1);
+    assert_string_equal(json_string_value(json_object_get(j, "connection")), "disconnected");
+    assert_string_equal(json_string_value(json_object_get(j, "connection_why")),
+                        "koneksi ke server terputus");
+    assert_string_equal(json_string_value(json_object_get(j, "message")),
+                        "Papan belum dapat dimuat");
+    assert_non_null(
+        strstr(json_string_value(json_object_get(j, "title")), "hanya yang terlambat ditampilkan"));
+    json_t *strip = json_object_get(j, "strip");
+    assert_int_equal(json_array_size(strip), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(strip, 0)), "LKIP/2026"));
+    json_decref(j);
+
+    board_set_overdue_only(b, false);
+    j = board_view_json(b, NULL);
+    json_t *r2 = json_array_get(json_object_get(j, "rows"), 1);
+    assert_int_equal(json_integer_value(json_object_get(r2, "instance_id")), 2);
+    json_t *u1 = json_array_get(json_object_get(r2, "units"), 1);
+    assert_string_equal(json_string_value(json_object_get(u1, "text")),
+                        "IKP terkirim 2 Mar 09:05 v2");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r2, "text"), "step")),
+                        "4/11 Himpun data unit");
+    json_decref(j);
+    board_destroy(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_notify_texts_and_capacity),
         cmocka_unit_test(test_board_cells_and_text),
         cmocka_unit_test(test_board_events_filter_selection),
+        cmocka_unit_test(test_board_view_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,6 +136,7 @@ static void test_sopdef_lkip_file(void **state)
         assert_int_equal(s->return_to, e->return_to);
         assert_string_equal(s->unit_role, i == 2 ? "operator_unit" : "");
         assert_int_equal(s->makes_unit_formats, i == 1); /* step 2 makes the formats */
+        assert_int_equal(s->makes_draft, i == 4);        /* step 5 writes the draft */
         /* The file writes the defaults out: 75%, 1 hour before, escalate every day. */
         assert_int_equal(s->reminders.n_percents, 1);
         assert_int_equal(s->reminders.percents[0], 75);
@@ -468,6 +469,13 @@ static const s_sopdef_bad_t s_sopdef_bad[] = {
      "format_unit is only for jenis tugas or sebar"},
     {"format_unit not a bool", SD_HEAD SD_STEPX(1, "tugas", "format_unit: kadang"), 4,
      "format_unit: unknown value \"kadang\""},
+    {"two draft_lkip",
+     SD_HEAD SD_STEPX(1, "tugas", "draft_lkip: true") SD_STEPX(2, "tugas", "draft_lkip: true"), 5,
+     "step 2: draft_lkip: only one step may write the draft (step 1 does)"},
+    {"draft_lkip on a penomoran", SD_HEAD SD_STEPX(1, "penomoran", "draft_lkip: true"), 4,
+     "draft_lkip is only for jenis tugas"},
+    {"draft_lkip not a bool", SD_HEAD SD_STEPX(1, "tugas", "draft_lkip: mungkin"), 4,
+     "draft_lkip: unknown value \"mungkin\""},
     {"arsip not last", SD_HEAD SD_STEP(1, "arsip") SD_STEP(2, "tugas"), 4,
      "step 1: arsip must be the last step"},
     {"two arsip", SD_HEAD SD_STEP(1, "tugas") SD_STEP(2, "arsip") SD_STEP(3, "arsip"), 5,

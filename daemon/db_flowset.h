@@ -1,0 +1,41 @@
+/* db_flowset — the step run and instance changes of a whole batch, collected in memory by flow
+ * (set mode) and written in three statements, whatever the number of requests: the runs open
+ * before the batch and finished in it (UPDATE step_runs FROM unnest), the runs opened in the
+ * batch in their final state with their first timers (INSERT step_runs + INSERT timers), and
+ * the instances' final step and state (UPDATE instances FROM unnest). Requests on the same
+ * instance are collected in order: a run opened by one request and finished by the next is
+ * inserted once, finished. Used by the worker thread that runs the batch. */
+#ifndef LKIP_DB_FLOWSET_H
+#define LKIP_DB_FLOWSET_H
+
+#include "db.h"
+#include "db_timers.h"
+#include "deadline.h"
+
+typedef struct flowset flowset_t;
+
+flowset_t *flowset_new(void);
+/* Accepts NULL, nulls the pointer. */
+void flowset_destroy(flowset_t **self_p);
+
+/* The open run of instance_id ends with outcome (engine_outcome_name) by user_id, acting as as
+ * (NULL or "": its own role), at now, with note. */
+void flowset_finish_run(flowset_t *s, int64_t instance_id, const char *outcome, int64_t user_id,
+                        const char *as, int64_t now, const char *note);
+
+/* A new run of step_no opens at now; due 0: none; reason: the return that opened it, or NULL;
+ * first: its first timer, or NULL. */
+void flowset_open_run(flowset_t *s, int64_t instance_id, int step_no, int64_t now, int64_t due,
+                      const char *reason, const deadline_timer_t *first);
+
+/* The instance's state after the batch: its open step (0: none) and, once finished, when. */
+void flowset_instance(flowset_t *s, int64_t instance_id, int current_step, bool active,
+                      int64_t finished_at);
+
+/* True when nothing was collected. */
+bool flowset_empty(const flowset_t *s);
+
+/* Adds the (up to three) writing statements to pipe. */
+void flowset_add_writes(flowset_t *s, db_pipe_t *pipe);
+
+#endif

@@ -1,0 +1,462 @@
+/* stepset — see stepset.h. */
+#include "stepset.h"
+
+#include "db_audit.h"
+#include "db_delegation.h"
+#include "db_flowset.h"
+#include "flow.h"
+#include "log.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A step request the set path may take. */
+typedef struct {
+    int item; /* its place in the batch */
+    const user_t *caller;
+    const Lkip__StepRequest *r;
+    int inst;      /* index into the loaded instances; -1: none found */
+    bool ordinary; /* left to the ordinary path */
+} s_cand_t;
+
+/* What a request on the ordinary path may touch, from its place in the batch on. */
+typedef struct {
+    int item;
+    int64_t org_id;
+    const char *ref;     /* the instance it names ("": the caller's only active one) */
+    int64_t instance_id; /* when known; 0: by ref */
+} s_taint_t;
+
+typedef struct {
+    const stepset_env_t *env;
+    batch_t *b;
+    int64_t now;
+    s_cand_t *cands;
+    int n_cands;
+    s_taint_t *taints;
+    int n_taints;
+    int barrier; /* from this item on, everything takes the ordinary path */
+    db_instance_t *insts;
+    db_flow_head_t *heads;
+    int n_insts;
+    flowset_t *set;
+    db_auditset_t audit;
+    outq_t events;
+    Lkip__Reply **replies; /* per item; set for the requests answered here */
+} s_run_t;
+
+static bool s_is_ref(const char *ref)
+{
+    size_t n = strlen(ref);
+    return n > 0 && n <= WIRE_MAX_TITLE && (strchr(ref, '/') || strspn(ref, "0123456789") == n);
+}
+
+/* The memo's entry for (code, step, action): its index, or -1. code may end at a '/'. */
+static int s_memo_find(const stepset_memo_t *m, const char *code, int step_no, int action)
+{
+    size_t n = strcspn(code, "/");
+    for (int i = 0; m && i < m->n; i++)
+        if (m->e[i].step_no == step_no && m->e[i].action == action &&
+            strlen(m->e[i].code) == n && strncasecmp(m->e[i].code, code, n) == 0)
+            return i;
+    return -1;
+}
+
+static void s_memo_add(stepset_memo_t *m, const char *code, int step_no, int action)
+{
+    if (!m || s_memo_find(m, code, step_no, action) >= 0)
+        return;
+    int i = m->n < STEPSET_MEMO ? m->n++ : m->next++ % STEPSET_MEMO;
+    snprintf(m->e[i].code, sizeof m->e[i].code, "%s", code);
+    m->e[i].step_no = step_no;
+    m->e[i].action = action;
+}
+
+/* The caller of p, when the set path can take p; NULL when it is for the ordinary path. */
+static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
+{
+    if (!p->env || p->env->body_case != LKIP__ENVELOPE__BODY_STEP || !env->dir)
+        return NULL;
+    const Lkip__StepRequest *r = p->env->step;
+    if (r->step_no <= 0 || !s_is_ref(r->instance) || strlen(r->note) > CMD_MAX_NOTE ||
+        *r->archive_ref ||
+        (r->action != LKIP__STEP_ACTION__DONE && r->action != LKIP__STEP_ACTION__APPROVE &&
+         r->action != LKIP__STEP_ACTION__RETURN))
+        return NULL;
+    if (strchr(r->instance, '/') && s_memo_find(env->memo, r->instance, r->step_no, r->action) >= 0)
+        return NULL;
+    const user_t *u = usercache_by_id(env->dir, p->user_id);
+    if (!u || u->disabled || strcmp(u->public_key, p->key) != 0)
+        return NULL;
+    /* the one authorization check, on a scratch reply: a refusal is the ordinary path's to give */
+    cmd_ctx_t ctx = {.caller = u, .req = p->env, .reply = batch_reply_new()};
+    bool ok = cmd_authorize(&ctx, p->cmd, p->request_id);
+    lkip__reply__free_unpacked(ctx.reply, NULL);
+    return ok ? u : NULL;
+}
+
+/* The instance reference a request on the ordinary path names, or NULL when it may touch more
+ * than one instance it does not name. */
+static const char *s_ordinary_ref(const pending_t *p)
+{
+    switch (p->env->body_case) {
+    case LKIP__ENVELOPE__BODY_STEP:
+        return p->env->step->instance;
+    case LKIP__ENVELOPE__BODY_UPLOAD:
+        return p->env->upload->instance;
+    case LKIP__ENVELOPE__BODY_SUBMIT:
+        return p->env->submit->instance;
+    default:
+        return NULL;
+    }
+}
+
+static void s_taint(s_run_t *run, int item, int64_t org_id, const char *ref, int64_t instance_id)
+{
+    run->taints = xrealloc(run->taints, (size_t)(run->n_taints + 1) * sizeof *run->taints);
+    run->taints[run->n_taints++] = (s_taint_t){item, org_id, ref ? ref : "", instance_id};
+}
+
+/* Sorts the batch: candidates, and what the requests left to the ordinary path may touch. */
+static void s_sort(s_run_t *run)
+{
+    batch_t *b = run->b;
+    run->barrier = INT_MAX;
+    run->cands = xcalloc((size_t)b->n + 1, sizeof *run->cands);
+    for (int i = 0; i < b->n && i < run->barrier; i++) {
+        pending_t *p = &b->items[i];
+        if (!p->cmd || !p->env)
+            continue;
+        const user_t *caller = s_candidate(run->env, p);
+        /* the same request twice in one batch (a resend): the copy replays on the ordinary
+         * path */
+        for (int k = 0; caller && k < run->n_cands; k++)
+            if (run->cands[k].caller->id == caller->id &&
+                b->items[run->cands[k].item].request_id == p->request_id)
+                caller = NULL;
+        if (caller) {
+            run->cands[run->n_cands++] =
+                (s_cand_t){.item = i, .caller = caller, .r = p->env->step, .inst = -1};
+            continue;
+        }
+        if (!p->cmd->mutating || p->env->body_case == LKIP__ENVELOPE__BODY_START)
+            continue; /* reads touch nothing; a start makes a new instance */
+        const char *ref = s_ordinary_ref(p);
+        if (ref)
+            s_taint(run, i, p->org_id, ref, 0);
+        else
+            run->barrier = i;
+    }
+    while (run->n_cands && run->cands[run->n_cands - 1].item > run->barrier)
+        run->n_cands--;
+}
+
+/* True when a request on the ordinary path before item may touch inst. */
+static bool s_tainted(const s_run_t *run, int item, const db_instance_t *inst)
+{
+    for (int k = 0; k < run->n_taints; k++) {
+        const s_taint_t *t = &run->taints[k];
+        if (t->item >= item)
+            continue;
+        if (t->instance_id) {
+            if (t->instance_id == inst->id)
+                return true;
+            continue;
+        }
+        if (t->org_id != inst->org_id)
+            continue;
+        const char *slash = strchr(t->ref, '/');
+        size_t n = strlen(t->ref);
+        if (!*t->ref)
+            return true;
+        if (strspn(t->ref, "0123456789") == n) {
+            if (strtoll(t->ref, NULL, 10) == inst->id)
+                return true;
+        } else if (!slash || (strlen(inst->sop_code) == (size_t)(slash - t->ref) &&
+                              strncasecmp(t->ref, inst->sop_code, strlen(inst->sop_code)) == 0 &&
+                              strcmp(slash + 1, inst->period) == 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- step 1: locks, instances, stored replies, delegations --------------------------------- */
+
+static void s_mark_users(s_run_t *run, db_res_t *r, bool with_request_id)
+{
+    for (int row = 0; r && row < db_res_rows(r); row++) {
+        int64_t user = db_res_int(r, row, 0);
+        const char *rid = with_request_id ? db_res_str(r, row, 1) : NULL;
+        for (int k = 0; k < run->n_cands; k++) {
+            s_cand_t *c = &run->cands[k];
+            if (c->caller->id != user)
+                continue;
+            if (!rid || strtoull(rid, NULL, 10) == run->b->items[c->item].request_id)
+                c->ordinary = true;
+        }
+    }
+}
+
+static int s_load(s_run_t *run)
+{
+    int n = run->n_cands;
+    int64_t *orgs = xcalloc((size_t)n, sizeof *orgs), *users = xcalloc((size_t)n, sizeof *users);
+    uint64_t *rids = xcalloc((size_t)n, sizeof *rids);
+    const char **refs = xcalloc((size_t)n, sizeof *refs);
+    for (int k = 0; k < n; k++) {
+        orgs[k] = run->cands[k].caller->org_id;
+        users[k] = run->cands[k].caller->id;
+        rids[k] = run->b->items[run->cands[k].item].request_id;
+        refs[k] = run->cands[k].r->instance;
+    }
+    db_pipe_t *pipe = db_pipe_new(run->env->db);
+    db_pipe_add(pipe, "BEGIN", NULL);
+    db_flow_load_many(pipe, orgs, refs, n); /* statements 1 (locks) and 2 (rows) */
+    /* after the locks: a copy of a request committed by another daemon meanwhile is seen */
+    db_request_find_many(pipe, users, rids, n);
+    db_delegations_held(pipe, users, n);
+    free(orgs);
+    free(users);
+    free(rids);
+    free(refs);
+    int rc = db_pipe_run(pipe);
+    if (rc == 0) {
+        db_res_t *rows = db_pipe_take(pipe, 2), *stored = db_pipe_take(pipe, 3),
+                 *deleg = db_pipe_take(pipe, 4);
+        int *idx = NULL;
+        db_instance_t *insts = NULL;
+        db_flow_head_t *heads = NULL;
+        int m = db_flow_many_rows(rows, &idx, &insts, &heads);
+        run->insts = xcalloc((size_t)m + 1, sizeof *run->insts);
+        run->heads = xcalloc((size_t)m + 1, sizeof *run->heads);
+        for (int k = 0; k < m; k++) {
+            int at = -1;
+            for (int j = 0; j < run->n_insts && at < 0; j++)
+                if (run->insts[j].id == insts[k].id)
+                    at = j;
+            if (at < 0) { /* the first row of an instance is kept */
+                at = run->n_insts++;
+                run->insts[at] = insts[k];
+                run->heads[at] = heads[k];
+            } else {
+                db_instance_clear(&insts[k]);
+                db_flow_head_clear(&heads[k]);
+            }
+            run->cands[idx[k]].inst = at;
+        }
+        free(idx);
+        free(insts);
+        free(heads);
+        s_mark_users(run, stored, true);
+        s_mark_users(run, deleg, false);
+        db_res_free(&rows);
+        db_res_free(&stored);
+        db_res_free(&deleg);
+    }
+    db_pipe_destroy(&pipe);
+    return rc;
+}
+
+/* ---- step 2: the engine, in memory --------------------------------------------------------- */
+
+/* The status header of the reply, from the instance as the batch left it. */
+static void s_attach(cmd_ctx_t *ctx, const db_instance_t *inst, const db_flow_head_t *h,
+                     int64_t now)
+{
+    Lkip__InstanceStatus *s = xmalloc(sizeof *s);
+    lkip__instance_status__init(s);
+    s->id = inst->id;
+    s->org_code = xstrdup(inst->org_code);
+    s->sop_code = xstrdup(inst->sop_code);
+    s->sop_version = h->sop_version;
+    s->sop_title = xstrdup(h->sop_title);
+    s->period = xstrdup(inst->period);
+    s->state = xstrdup(inst->active ? "active" : "done");
+    s->current_step = inst->current_step;
+    s->steps = h->steps;
+    s->started_at = h->started_at;
+    s->started_by = xstrdup(h->started_by);
+    s->finished_at = inst->active ? 0 : h->finished_at ? h->finished_at : now;
+    s->letter_number = xstrdup(h->letter_number);
+    s->archive_sha256 = xstrdup(h->archive_sha256);
+    s->archive_ref = xstrdup(h->archive_ref);
+    s->archive_version = h->archive_version;
+    s->time_zone = xstrdup(inst->time_zone);
+    s->started_as = xstrdup(h->started_as);
+    Lkip__StatusReply *l = xmalloc(sizeof *l);
+    lkip__status_reply__init(l);
+    l->n_instances = 1;
+    l->instances = xmalloc(sizeof *l->instances);
+    l->instances[0] = s;
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_INSTANCES;
+    ctx->reply->instances = l;
+}
+
+static engine_cmd_kind_t s_kind(Lkip__StepAction a)
+{
+    return a == LKIP__STEP_ACTION__APPROVE  ? ENGINE_APPROVE
+           : a == LKIP__STEP_ACTION__RETURN ? ENGINE_RETURN
+                                            : ENGINE_DONE;
+}
+
+/* Records an answered request: its audit row (and stored reply when accepted). */
+static void s_record(s_run_t *run, const s_cand_t *c, cmd_ctx_t *ctx, bool accepted)
+{
+    const pending_t *p = &run->b->items[c->item];
+    const Lkip__Reply *r = ctx->reply;
+    if (!accepted) {
+        db_auditset_refused(&run->audit, c->caller->id, p->cmd->name, r->status, r->code,
+                            ctx->instance_id, ctx->step_no, r->message);
+        return;
+    }
+    size_t len = lkip__reply__get_packed_size(r);
+    uint8_t *buf = xmalloc(len);
+    lkip__reply__pack(r, buf);
+    db_auditset_accepted(&run->audit, c->caller->id, p->request_id, p->cmd->name, buf, len,
+                         r->status, r->code, ctx->instance_id, ctx->step_no,
+                         strbuf_str(&ctx->detail), strbuf_str(&ctx->acting_as));
+    free(buf);
+}
+
+/* Decides one candidate in memory. -1: a database failure (the batch falls back). */
+static int s_decide(s_run_t *run, s_cand_t *c)
+{
+    const stepset_env_t *env = run->env;
+    db_instance_t *inst = &run->insts[c->inst];
+    const sopdef_t *def = defcache_get(env->defs, env->db, inst->def_id);
+    if (!def)
+        return -1;
+    const pending_t *p = &run->b->items[c->item];
+    cmd_ctx_t ctx = {.db = env->db,
+                     .cfg = env->cfg,
+                     .caller = c->caller,
+                     .req = p->env,
+                     .now = run->now,
+                     .reply = batch_reply_new(),
+                     .instance_id = inst->id,
+                     .step_no = c->r->step_no,
+                     .defs = env->defs,
+                     .deadlines = env->deadlines,
+                     .clock = env->clock};
+    engine_cmd_t cmd = {.kind = s_kind(c->r->action),
+                        .role = c->caller->role,
+                        .text = c->r->note,
+                        .step_no = c->r->step_no};
+    cmd_step_detail(&ctx, c->r, cmd.step_no, inst);
+    flow_t f = {.ctx = &ctx, .inst = inst, .def = def, .text = c->r->note, .set = run->set};
+    flow_rc_t rc = flow_run(&f, &cmd);
+    flow_clear(&f);
+    int out = 0;
+    if (rc == FLOW_REFUSED && ctx.reply->status >= 500) {
+        out = -1; /* a database failure under way (the calendar): not the request's fault */
+    } else if (rc == FLOW_NOT_IN_SET) {
+        c->ordinary = true;
+        s_memo_add(env->memo, inst->sop_code, c->r->step_no, c->r->action);
+        s_taint(run, c->item, inst->org_id, "", inst->id);
+    } else {
+        bool accepted = rc == FLOW_ACCEPTED;
+        if (accepted) {
+            flowset_instance(run->set, inst->id, inst->current_step, inst->active, run->now);
+            s_attach(&ctx, inst, &run->heads[c->inst], run->now);
+            outq_move(&run->events, &ctx.events);
+        }
+        s_record(run, c, &ctx, accepted);
+        run->replies[c->item] = ctx.reply;
+        ctx.reply = NULL;
+    }
+    if (ctx.reply)
+        lkip__reply__free_unpacked(ctx.reply, NULL);
+    outq_clear(&ctx.events);
+    strbuf_free(&ctx.detail);
+    strbuf_free(&ctx.acting_as);
+    return out;
+}
+
+static int s_decide_all(s_run_t *run)
+{
+    for (int k = 0; k < run->n_cands; k++) {
+        s_cand_t *c = &run->cands[k];
+        if (!c->ordinary && c->inst >= 0 && s_tainted(run, c->item, &run->insts[c->inst]))
+            c->ordinary = true;
+        if (c->ordinary || c->inst < 0) {
+            /* what it touches stays with the ordinary path from here on */
+            if (c->inst >= 0)
+                s_taint(run, c->item, 0, "", run->insts[c->inst].id);
+            else
+                s_taint(run, c->item, c->caller->org_id, c->r->instance, 0);
+            continue;
+        }
+        if (s_decide(run, c) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- step 3: the writes -------------------------------------------------------------------- */
+
+/* The writes of the batch, in a pipeline the caller runs (with the COMMIT when nothing else
+ * remains to run). */
+static db_pipe_t *s_writes(s_run_t *run)
+{
+    db_pipe_t *pipe = db_pipe_new(run->env->db);
+    flowset_add_writes(run->set, pipe);
+    db_auditset_add(&run->audit, pipe);
+    return pipe;
+}
+
+static void s_free(s_run_t *run)
+{
+    for (int k = 0; k < run->n_insts; k++) {
+        db_instance_clear(&run->insts[k]);
+        db_flow_head_clear(&run->heads[k]);
+    }
+    free(run->insts);
+    free(run->heads);
+    free(run->cands);
+    free(run->taints);
+    flowset_destroy(&run->set);
+    db_auditset_free(&run->audit);
+    outq_clear(&run->events);
+    for (int i = 0; i < run->b->n; i++)
+        if (run->replies[i])
+            lkip__reply__free_unpacked(run->replies[i], NULL);
+    free(run->replies);
+}
+
+stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq_t *events,
+                         bool *handled, db_pipe_t **writes)
+{
+    s_run_t run = {.env = env, .b = b, .now = now};
+    run.replies = xcalloc((size_t)b->n + 1, sizeof *run.replies);
+    s_sort(&run);
+    if (run.n_cands == 0) {
+        s_free(&run);
+        return STEPSET_NONE;
+    }
+    run.set = flowset_new();
+    stepset_rc_t rc = STEPSET_FALLBACK;
+    if (s_load(&run) != 0)
+        log_warn("the batch's set load failed: %s", db_error(env->db));
+    else if (s_decide_all(&run) == 0)
+        rc = STEPSET_DONE;
+    if (rc == STEPSET_DONE) {
+        *writes = s_writes(&run);
+        int answered = 0;
+        for (int i = 0; i < b->n; i++)
+            if (run.replies[i]) {
+                b->items[i].reply = run.replies[i];
+                run.replies[i] = NULL;
+                handled[i] = true;
+                answered++;
+            }
+        outq_move(events, &run.events);
+        log_debug("batch of %d: %d step request(s) for the set path, %d answered on it", b->n,
+                  run.n_cands, answered);
+    }
+    s_free(&run);
+    return rc;
+}
