@@ -30,6 +30,9 @@
 
 struct webserve {
     struct MHD_Daemon *mhd;
+    /* held by webserve_new from before the server threads start until port and cookie are
+     * set; a request's first call takes it once, so it never reads them half set */
+    pthread_mutex_t started;
     unsigned port;
     char *token;
     char **names; /* NULL-terminated */
@@ -428,6 +431,8 @@ static enum MHD_Result s_handle(void *cls, struct MHD_Connection *c, const char 
     webserve_t *ws = cls;
     request_t *rq = *req_p;
     if (!rq) {
+        pthread_mutex_lock(&ws->started);
+        pthread_mutex_unlock(&ws->started);
         enum MHD_Result ok;
         if (s_gate(ws, c, url, method, &ok))
             return ok;
@@ -499,6 +504,8 @@ webserve_t *webserve_new(const webserve_conf_t *conf, char *err, size_t len)
     for (int i = 0; i < n; i++)
         ws->names[i] = xstrdup(conf->names[i]);
     pthread_mutex_init(&ws->lock, NULL);
+    pthread_mutex_init(&ws->started, NULL);
+    pthread_mutex_lock(&ws->started);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -518,12 +525,14 @@ webserve_t *webserve_new(const webserve_conf_t *conf, char *err, size_t len)
         snprintf(err, len, "tidak dapat mendengarkan di %s%s%s:%u: %s", v6 ? "[" : "", conf->host,
                  v6 ? "]" : "", conf->port,
                  errno ? strerror(errno) : "alamat mungkin sedang dipakai");
+        pthread_mutex_unlock(&ws->started);
         webserve_destroy(&ws);
         return NULL;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(ws->mhd, MHD_DAEMON_INFO_BIND_PORT);
     ws->port = info ? info->port : conf->port;
     webhttp_cookie_name(ws->port, ws->cookie, sizeof ws->cookie);
+    pthread_mutex_unlock(&ws->started);
     return ws;
 }
 
@@ -551,6 +560,7 @@ void webserve_destroy(webserve_t **self_p)
     pthread_cond_destroy(&ws->turn);
     pthread_cond_destroy(&ws->changed);
     pthread_mutex_destroy(&ws->lock);
+    pthread_mutex_destroy(&ws->started);
     free(ws);
     *self_p = NULL;
 }
