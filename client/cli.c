@@ -24,13 +24,15 @@ int cli_connect(cli_t *cli)
         return EXIT_USAGE;
     }
     char server_key[KEY_Z85_LEN + 1];
-    if (!cli->conf.server_key || keys_public_from_arg(cli->conf.server_key, server_key) != 0) {
+    if (!cli->conf.server_key) {
         fprintf(stderr,
-                "lkip: [no_server_key] kunci publik server belum diatur atau tidak sah "
-                "(server_key di %s, atau --server-key)\n",
+                "lkip: [no_server_key] kunci publik server belum diatur (server_key di %s, atau "
+                "--server-key)\n",
                 cli->conf.path);
         return EXIT_USAGE;
     }
+    if (!cli_key_arg("no_server_key", cli->conf.server_key, server_key))
+        return EXIT_USAGE;
     lkipc_opts_t o = {.endpoint = cli->conf.endpoint,
                       .server_key = server_key,
                       .keys = &keys,
@@ -45,6 +47,22 @@ int cli_connect(cli_t *cli)
         return EXIT_USAGE;
     }
     return EXIT_OK;
+}
+
+bool cli_key_arg(const char *code, const char *arg, char out[KEY_Z85_LEN + 1])
+{
+    int rc = keys_public_from_arg(arg, out);
+    if (rc == 0)
+        return true;
+    if (rc == -ENOENT)
+        fprintf(stderr,
+                "lkip: [%s] \"%s\" bukan berkas yang ada dan bukan kunci publik (40 karakter Z85); "
+                "sebutkan berkas kunci (.pub) yang ada atau kuncinya sendiri\n",
+                code, arg);
+    else
+        fprintf(stderr, "lkip: [%s] berkas \"%s\" tidak berisi kunci publik lkip: %s\n", code, arg,
+                rc == -EINVAL ? "isinya bukan berkas kunci" : strerror(-rc));
+    return false;
 }
 
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)

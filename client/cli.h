@@ -32,6 +32,10 @@ void cli_close(cli_t *cli);
  * status. */
 int cli_connect(cli_t *cli);
 
+/* Reads a public key given as a file or as Z85 text (keys_public_from_arg, the one rule); prints
+ * [code] and both readings when it is neither, and returns false. */
+bool cli_key_arg(const char *code, const char *arg, char out[KEY_Z85_LEN + 1]);
+
 typedef int (*cli_fn_t)(cli_t *cli, int argc, char **argv);
 
 typedef struct {

@@ -16,16 +16,10 @@ static void s_print_user(const Lkip__UserInfo *u)
            u->org_code, u->full_name, u->disabled ? "  (nonaktif)" : "");
 }
 
-/* Reads a public key argument (Z85 or a key file) into out; false with a message if bad. */
+/* Reads a public key argument (a key file or Z85) into out; false with a message if bad. */
 static bool s_key_arg(const char *arg, char out[KEY_Z85_LEN + 1])
 {
-    if (keys_public_from_arg(arg, out) == 0)
-        return true;
-    fprintf(stderr,
-            "lkip: [bad_key] \"%s\" bukan kunci publik (40 karakter Z85) atau berkas "
-            "kunci lkip\n",
-            arg);
-    return false;
+    return cli_key_arg("bad_key", arg, out);
 }
 
 static int s_user_reply(cli_t *cli, Lkip__Envelope *req)
