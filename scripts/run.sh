@@ -1,8 +1,10 @@
 #!/bin/bash
-# make run: the embedded default. Brings up a private PostgreSQL under var/pg, creates the
+# make run: the embedded default. Brings up a private PostgreSQL in var/pg (as root in a folder the
+# system user lkip cannot enter, var/pg links to /var/lib/lkip/...: scripts/pg.sh), creates the
 # server key and demo users on first run, starts lkipd, and plays one whole LKIP round with a
 # separate client for every actor and every unit, showing what each client receives.
-# lkipd keeps running afterwards; `make stop` (scripts/run.sh --stop) stops it and PostgreSQL.
+# lkipd keeps running afterwards; `make stop` (scripts/run.sh --stop) stops it and PostgreSQL;
+# `make clean-db` (--clean-db) also removes the cluster and the demo's users.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +25,18 @@ stop() {
     scripts/pg.sh stop "$VAR/pg" && echo "PostgreSQL stopped"
 }
 
-if [ "${1:-}" = "--stop" ]; then
+# make clean-db: the cluster (wherever var/pg points), and the demo's users, keys and files
+# that the cluster's database knew; the next make run starts from scratch.
+clean_db() {
     stop
-    exit 0
-fi
+    scripts/pg.sh destroy "$VAR/pg" && echo "PostgreSQL cluster removed"
+    rm -rf "$VAR/clients" "$VAR/demo" "$VAR/lkipd.conf" "$VAR/lkipd.log" "$VAR/lkipd.ready"
+}
+
+case "${1:-}" in
+--stop) stop; exit 0 ;;
+--clean-db) clean_db; exit 0 ;;
+esac
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -209,11 +219,13 @@ split_unit "Bidang Aplikasi Informatika" "$VAR/demo/aptika.csv"
 split_unit "Bidang Persandian dan Keamanan Informasi" "$VAR/demo/persandian.csv"
 split_unit "Bidang Statistik" "$VAR/demo/statistik.csv"
 
+# every command names this round's instance (LKIP/$period): the demo plays a clean round however
+# often it runs and whatever else its actors have open
 step "Langkah 1: Kepala Dinas memerintahkan penyusunan LKIP $period"
 run kadis start LKIP "$period" --note "Segera susun LKIP tahun $period sesuai SOP 35/DKIP/SOP/I/2023"
 step "Langkah 2-3: Kasubag Perencanaan membuat format dari Perjanjian Kinerja dan menyampaikannya"
-run kasubag done --note "Format pengumpulan data kinerja disiapkan"
-run kasubag done --note "Format dikirim ke 5 unit; isi sel berwarna lalu kirim kembali"
+run kasubag done "LKIP/$period" --note "Format pengumpulan data kinerja disiapkan"
+run kasubag done "LKIP/$period" --note "Format dikirim ke 5 unit; isi sel berwarna lalu kirim kembali"
 step "Langkah 4: tiap unit mengisi formatnya (XLSX) atau mengirim CSV; staf menghimpun"
 run op.ikp tasks
 run op.ikp format download "LKIP/$period" --out "$VAR/demo/format-ikp.xlsx" --force
@@ -239,27 +251,27 @@ step "Langkah 5: Kasubag menganalisis capaian (dibandingkan dengan tahun sebelum
 run kasubag capaian "LKIP/$period" --xlsx "$VAR/demo/analisis-lkip-$period.xlsx" --force
 as kasubag capaian "LKIP/$period" --json > "$VAR/demo/capaian.json"
 { echo "DRAFT LKIP $period - Dinas Komunikasi, Informatika dan Persandian Kota Gorontalo"; echo; cat "$VAR/demo/capaian.json"; } > "$VAR/demo/draft-lkip-$period.txt"
-run kasubag upload "$VAR/demo/draft-lkip-$period.txt"
-run kasubag done --note "Analisis capaian selesai; draft terlampir"
+run kasubag upload "$VAR/demo/draft-lkip-$period.txt" "LKIP/$period"
+run kasubag done "LKIP/$period" --note "Analisis capaian selesai; draft terlampir"
 step "Langkah 6: Staf menyusun Dokumen LKIP"
 { echo "LKIP $period versi 1"; head -c 200000 /dev/urandom | base64; } > "$VAR/demo/lkip-$period-v1.txt"
-run staf upload "$VAR/demo/lkip-$period-v1.txt"
-run staf done --note "Dokumen LKIP versi 1"
+run staf upload "$VAR/demo/lkip-$period-v1.txt" "LKIP/$period"
+run staf done "LKIP/$period" --note "Dokumen LKIP versi 1"
 step "Langkah 7: Sekretaris mengoreksi dan MENGEMBALIKAN dengan alasan"
-run sekretaris return --reason "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
+run sekretaris return "LKIP/$period" --reason "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
 step "Langkah 6 (ulang): Staf memperbaiki"
 { echo "LKIP $period versi 2 (perbaikan Bab III)"; head -c 200000 /dev/urandom | base64; } > "$VAR/demo/lkip-$period-v2.txt"
-run staf upload "$VAR/demo/lkip-$period-v2.txt"
-run staf done --note "Bab III dilengkapi perbandingan dengan target Renstra"
+run staf upload "$VAR/demo/lkip-$period-v2.txt" "LKIP/$period"
+run staf done "LKIP/$period" --note "Bab III dilengkapi perbandingan dengan target Renstra"
 step "Langkah 7-8: Sekretaris menyetujui koreksi dan menyampaikan kepada Kadis"
-run sekretaris approve --note "Sudah sesuai"
-run sekretaris done --note "Konsep LKIP disampaikan kepada Kepala Dinas"
+run sekretaris approve "LKIP/$period" --note "Sudah sesuai"
+run sekretaris done "LKIP/$period" --note "Konsep LKIP disampaikan kepada Kepala Dinas"
 step "Langkah 9: Kepala Dinas menandatangani"
-run kadis approve --note "Disetujui dan ditandatangani"
+run kadis approve "LKIP/$period" --note "Disetujui dan ditandatangani"
 step "Langkah 10: Kasubag membuat surat pengantar dan nomor surat"
-run kasubag done --note "Surat pengantar ke Wali Kota"
+run kasubag done "LKIP/$period" --note "Surat pengantar ke Wali Kota"
 step "Langkah 11: Staf mengantar, menggandakan dan mengarsipkan"
-run staf done --note "Diantar ke Bagian Organisasi Setda" --ref "Lemari arsip Subbag Perencanaan, map LKIP $period"
+run staf done "LKIP/$period" --note "Diantar ke Bagian Organisasi Setda" --ref "Lemari arsip Subbag Perencanaan, map LKIP $period"
 
 say "Status akhir"
 as sekretaris status "LKIP/$period"
