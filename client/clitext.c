@@ -163,6 +163,8 @@ char *clitext_event(const Lkip__Event *ev)
         strbuf_puts(&sb, ": melewati tenggat");
     else if (strcmp(ev->kind, "deadline_changed") == 0)
         strbuf_puts(&sb, ": tenggat dihitung ulang");
+    else if (strcmp(ev->kind, "step_done") == 0 && strcmp(ev->text_kind, "automatic") == 0)
+        strbuf_printf(&sb, " selesai %s", ev->text);
     else if (strcmp(ev->kind, "step_done") == 0)
         strbuf_printf(&sb, " diselesaikan oleh %s", actor);
     else if (strcmp(ev->kind, "returned") == 0)
@@ -171,7 +173,7 @@ char *clitext_event(const Lkip__Event *ev)
         strbuf_printf(&sb, ": data dikirim oleh %s", actor);
     else if (strcmp(ev->kind, "document_uploaded") == 0)
         strbuf_printf(&sb, ": versi baru diunggah oleh %s", actor);
-    if (*ev->text) {
+    if (*ev->text && strcmp(ev->text_kind, "automatic") != 0) {
         const char *what = "catatan";
         if (strcmp(ev->text_kind, "reason") == 0)
             what = "alasan";
@@ -245,11 +247,13 @@ void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
         if (strcmp(r->state, "active") == 0)
             fprintf(out, "        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when,
                     due);
+        else if (r->automatic) /* closed by itself: its note says why, no person */
+            fprintf(out, "        %s, %s; tenggat %s\n", r->note, when, due);
         else
             fprintf(out, "        oleh %s (%s), %s; tenggat %s\n",
                     clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
                     when, due);
-        if (*r->note)
+        if (*r->note && !r->automatic)
             fprintf(out, "        %s: %s\n",
                     strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan", r->note);
     }

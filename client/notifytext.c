@@ -44,6 +44,8 @@ static void s_what(strbuf_t *b, const Lkip__Event *ev, const char *actor)
         strbuf_puts(b, "Melewati tenggat dan diteruskan kepada Anda sebagai atasan.");
     else if (strcmp(k, "deadline_changed") == 0)
         strbuf_puts(b, "Tenggat dihitung ulang.");
+    else if (strcmp(k, "step_done") == 0 && strcmp(ev->text_kind, "automatic") == 0)
+        strbuf_puts(b, "Selesai dengan sendirinya: semua unit telah mengirim data.");
     else if (strcmp(k, "step_done") == 0)
         strbuf_printf(b, "Diselesaikan oleh %s.", actor);
     else if (strcmp(k, "returned") == 0)
@@ -98,7 +100,7 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
     if (*ev->step_title)
         strbuf_printf(&b, "%s\n", ev->step_title);
     s_what(&b, ev, actor);
-    if (*ev->text)
+    if (*ev->text && strcmp(ev->text_kind, "automatic") != 0)
         strbuf_printf(&b, "\n%s: %s", s_text_label(ev), ev->text);
     if (ev->due_at) {
         clitext_time(ev->due_at, ev->time_zone, due, sizeof due);
