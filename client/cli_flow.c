@@ -224,6 +224,8 @@ int cli_submit(cli_t *cli, int argc, char **argv)
                 printf("Unit %s: %d indikator tersimpan sebagai versi %d%s%s%s\n", s->unit_code,
                        s->rows, s->version, *s->format_id ? " (format " : "", s->format_id,
                        *s->format_id ? ")" : "");
+            if (s)
+                clitext_cell_warnings(s->warnings, s->n_warnings);
         } else if (s) {
             clitext_cell_errors(s->errors, s->n_errors);
         }

@@ -194,25 +194,71 @@ char *clitext_event(const Lkip__Event *ev)
     return strbuf_take(&sb);
 }
 
+const char *clitext_fit(const char *s, int width, char *buf, size_t len)
+{
+    size_t o = 0;
+    int cols = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    /* characters, counting a UTF-8 sequence (lead byte, continuation bytes) as one */
+    int total = 0;
+    for (const unsigned char *q = p; *q; q++)
+        total += (*q & 0xC0) != 0x80;
+    int keep = total > width ? width - 1 : total;
+    while (*p && cols < keep && o + 5 < len) {
+        buf[o++] = (char)*p++;
+        while ((*p & 0xC0) == 0x80 && o + 1 < len)
+            buf[o++] = (char)*p++;
+        cols++;
+    }
+    if (total > width && width > 0 && o + 4 < len) {
+        memcpy(buf + o, "\xe2\x80\xa6", 3); /* … */
+        o += 3;
+        cols++;
+    }
+    while (cols < width && o + 1 < len) {
+        buf[o++] = ' ';
+        cols++;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+/* One line per cell: where (cell, or line and column), why, [code]. */
+static void s_cells(FILE *out, Lkip__CellError *const *errors, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const Lkip__CellError *e = errors[i];
+        if (*e->ref && *e->column_name)
+            fprintf(out, "  %s (%s): %s [%s]\n", e->ref, e->column_name, e->reason, e->code);
+        else if (*e->ref)
+            fprintf(out, "  %s: %s [%s]\n", e->ref, e->reason, e->code);
+        else if (e->line && e->column)
+            fprintf(out, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column,
+                    e->column_name, e->reason, e->code);
+        else if (e->line && *e->column_name)
+            fprintf(out, "  baris %d (%s): %s [%s]\n", e->line, e->column_name, e->reason,
+                    e->code);
+        else if (e->line)
+            fprintf(out, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
+        else
+            fprintf(out, "  berkas: %s [%s]\n", e->reason, e->code);
+    }
+}
+
 void clitext_cell_errors(Lkip__CellError *const *errors, size_t n)
 {
     /* one problem with the whole file is the refusal's message already */
     if (n == 1 && !*errors[0]->ref && !errors[0]->line)
         return;
-    for (size_t i = 0; i < n; i++) {
-        const Lkip__CellError *e = errors[i];
-        if (*e->ref && *e->column_name)
-            fprintf(stderr, "  %s (%s): %s [%s]\n", e->ref, e->column_name, e->reason, e->code);
-        else if (*e->ref)
-            fprintf(stderr, "  %s: %s [%s]\n", e->ref, e->reason, e->code);
-        else if (e->line && e->column)
-            fprintf(stderr, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column,
-                    e->column_name, e->reason, e->code);
-        else if (e->line)
-            fprintf(stderr, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
-        else
-            fprintf(stderr, "  berkas: %s [%s]\n", e->reason, e->code);
-    }
+    s_cells(stderr, errors, n);
+}
+
+void clitext_cell_warnings(Lkip__CellError *const *warnings, size_t n)
+{
+    if (n == 0)
+        return;
+    printf("Peringatan (%zu sel, data tetap diterima):\n", n);
+    s_cells(stdout, warnings, n);
 }
 
 void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)

@@ -88,8 +88,13 @@ typedef enum {
 int calendar_due(const calendar_t *self, cal_min_t start, int64_t value, cal_unit_t unit,
                  bool wall_clock, cal_min_t *due) WUR;
 
+/* The longest duration a due time is computed for: ten years of days (and as many hours or
+ * minutes); anything longer is a mistake, not a deadline. */
+#define CAL_MAX_DURATION_DAYS 3650
+
 /* Parses "5 menit", "2 jam", "7 hari" (also "menit"/"jam"/"hari" capitalised, and the English
- * "minutes"/"hours"/"days"). Returns 0 or -EINVAL. */
+ * "minutes"/"hours"/"days"). Returns 0, -EINVAL (not a duration) or -ERANGE (longer than
+ * CAL_MAX_DURATION_DAYS). */
 int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit) WUR;
 
 /* Civil date helpers (proleptic Gregorian). */

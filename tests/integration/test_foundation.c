@@ -254,6 +254,8 @@ static void test_ping_answers_version(void **state)
     assert_int_equal(reply->reply->payload_case, LKIP__REPLY__PAYLOAD_PONG);
     assert_string_equal(reply->reply->pong->version, LKIP_VERSION);
     assert_true(reply->reply->pong->node[0] != '\0');
+    /* lkip shows the server's time in the organisation's zone (issue 9) */
+    assert_string_equal(reply->reply->pong->time_zone, "Asia/Makassar");
     long long skew = (long long)reply->reply->pong->server_time - (long long)time(NULL);
     assert_true(skew > -300 && skew < 300);
     wire_free(&reply);
