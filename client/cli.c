@@ -4,6 +4,7 @@
 #include "pbjson.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,27 @@ void cli_print_event_json(const Lkip__Event *ev)
     puts(s);
     free(s);
     json_decref(j);
+}
+
+int cli_bad_option(const cli_cmd_t *cmd, int argc, char **argv)
+{
+    const char *name = cmd ? cmd->name : "";
+    char opt[64];
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) == 0)
+        snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+    else if (optopt)
+        snprintf(opt, sizeof opt, "-%c", optopt);
+    else
+        snprintf(opt, sizeof opt, "%s", arg);
+    const char *why = strncmp(arg, "--", 2) == 0 ? (optopt ? "memerlukan nilai" : "tidak dikenal")
+                                                 : "tidak dikenal atau tidak diberi nilai";
+    fprintf(stderr, "lkip: [bad_option] pilihan \"%s\" %s untuk perintah \"lkip%s%s\"\n", opt, why,
+            *name ? " " : "", name);
+    if (cmd)
+        fprintf(stderr, "pemakaian: lkip %s %s\nbantuan: lkip %s --help\n", cmd->name, cmd->usage,
+                cmd->name);
+    return EXIT_USAGE;
 }
 
 int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)

@@ -77,6 +77,10 @@ void cli_print_event_json(const Lkip__Event *ev);
 /* With --json: prints the reply as JSON and returns true. */
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply);
 
+/* After getopt_long returned '?': names the option it did not take (unknown, or without its
+ * value) and the command, in Indonesian, and returns EXIT_USAGE. */
+int cli_bad_option(const cli_cmd_t *cmd, int argc, char **argv);
+
 /* Prints a usage error for cmd and returns EXIT_USAGE. */
 int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...) PRINTF(2, 3);
 

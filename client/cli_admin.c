@@ -70,7 +70,7 @@ static int s_user_add(cli_t *cli, int argc, char **argv)
             body.full_name = optarg;
             break;
         default:
-            return cli_usage(&s_user_add_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_user_add_cmd, argc, argv);
         }
     }
     if (optind + 1 != argc)
@@ -129,7 +129,7 @@ static int s_user_set(cli_t *cli, int argc, char **argv)
             body.disabled = false;
             break;
         default:
-            return cli_usage(&s_user_set_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_user_set_cmd, argc, argv);
         }
     }
     if (optind + 1 != argc)
@@ -150,7 +150,7 @@ static int s_user_list(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&s_user_list_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_user_list_cmd, argc, argv);
         body.org_code = optarg;
     }
     if (optind != argc)
@@ -241,7 +241,7 @@ static int s_org_edit(cli_t *cli, int argc, char **argv, bool add)
             disabled = 0;
             break;
         default:
-            return cli_usage(me, "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
         }
     }
     if (optind + 1 != argc)
@@ -351,7 +351,7 @@ static int s_unit_edit(cli_t *cli, int argc, char **argv, const cli_cmd_t *me)
             disabled = 0;
             break;
         default:
-            return cli_usage(me, "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
         }
     }
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;

@@ -37,7 +37,7 @@ int cli_keygen(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         out = optarg;
     }
     if (optind < argc)

@@ -66,7 +66,7 @@ static int s_due(cli_t *cli, int argc, char **argv)
             body.org_code = optarg;
             break;
         default:
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         }
     }
     if (optind != argc || !*body.duration)
@@ -107,7 +107,7 @@ static int s_show(cli_t *cli, int argc, char **argv)
             body.org_code = optarg;
             continue;
         }
-        return c == 'y' ? EXIT_USAGE : cli_usage(&me, "pilihan tidak dikenal");
+        return c == 'y' ? EXIT_USAGE : cli_bad_option(&me, argc, argv);
     }
     if (optind != argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
@@ -145,7 +145,7 @@ static int s_holiday(cli_t *cli, int argc, char **argv)
         else if (c == 'o')
             body.org_code = optarg;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     int n = argc - optind;
     if (n == 3 && strcmp(argv[optind], "add") == 0) {
@@ -177,7 +177,7 @@ static int s_import(cli_t *cli, int argc, char **argv)
         else if (c == 'o')
             body.org_code = optarg;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     if (optind + 1 != argc)
         return cli_usage(&me, "sebutkan tepat satu berkas");
@@ -211,7 +211,7 @@ static int s_hours(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         body.org_code = optarg;
     }
     if (optind + 1 != argc)
@@ -233,7 +233,7 @@ static int s_period(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         body.org_code = optarg;
     }
     int n = argc - optind;

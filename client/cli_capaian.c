@@ -161,7 +161,7 @@ int cli_capaian(cli_t *cli, int argc, char **argv)
         else if (c == 'f')
             force = true;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     if (optind + 1 < argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind + 1]);
