@@ -16,6 +16,10 @@ static void s_print_calendar(const Lkip__CalendarReply *c)
         printf("  Periode khusus \"%s\" %s s.d. %s: %s\n", c->periods[i]->name,
                c->periods[i]->first, c->periods[i]->last, c->periods[i]->week);
     printf("  Hari libur (%zu):\n", c->n_holidays);
+    if (c->year_without_holidays)
+        printf("    Peringatan: hari libur tahun ini belum dimuat; tenggat di tahun ini belum "
+               "memperhitungkan hari libur dan cuti bersama (impor dengan lkip admin calendar "
+               "import) [holidays_missing]\n");
     for (size_t i = 0; i < c->n_holidays; i++)
         printf("    %s  %-15s %s\n", c->holidays[i]->date, c->holidays[i]->kind,
                c->holidays[i]->name);
@@ -87,6 +91,8 @@ static int s_due(cli_t *cli, int argc, char **argv)
         printf("Mulai   : %s %s\nTenggat : %s %s\nWaktu kerja di antaranya: %s%s\n", d->from,
                d->time_zone, d->due, d->time_zone, span,
                body.wall_clock ? " (dihitung dengan waktu kalender)" : "");
+        if (*d->warning)
+            printf("Peringatan: %s [holidays_missing]\n", d->warning);
     }
     wire_free(&reply);
     return EXIT_OK;

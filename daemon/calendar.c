@@ -198,6 +198,12 @@ bool calendar_is_holiday(const calendar_t *self, cal_day_t day)
     return i < self->n_holidays && self->holidays[i] == day;
 }
 
+bool calendar_year_has_holidays(const calendar_t *self, int year)
+{
+    size_t i = s_holiday_lower_bound(self, cal_days_from_civil(year, 1, 1));
+    return i < self->n_holidays && self->holidays[i] < cal_days_from_civil(year + 1, 1, 1);
+}
+
 /* Index of the first period whose first date is > day (n_periods when none). */
 static size_t s_period_upper_bound(const calendar_t *self, cal_day_t day)
 {

@@ -54,6 +54,9 @@ int calendar_add_period(calendar_t *self, cal_day_t first, cal_day_t last,
 void calendar_add_holiday(calendar_t *self, cal_day_t day);
 void calendar_remove_holiday(calendar_t *self, cal_day_t day);
 bool calendar_is_holiday(const calendar_t *self, cal_day_t day);
+/* True when any holiday of year is loaded: a year without any has simply not been imported
+ * (every year has national holidays), and due times in it ignore its holidays. */
+bool calendar_year_has_holidays(const calendar_t *self, int year);
 
 /* The working hours that apply on a date (holiday: none; inside a period: the period's). */
 const cal_hours_t *calendar_hours(const calendar_t *self, cal_day_t day);

@@ -835,6 +835,19 @@ static void test_calendar_due(void **state)
     assert_true(asked > 1000);
     assert_int_equal(failures, 0);
 
+    /* issue 9: a due time in a year without loaded holidays says so; within 2026 it does not */
+    Lkip__Envelope *w = s_due(c, "2026-12-28 08:00", "10 hari", false);
+    harness_assert_reply(w, LKIP__STATUS__OK, "ok");
+    assert_int_equal(w->reply->due->n_years_without_holidays, 1);
+    assert_int_equal(w->reply->due->years_without_holidays[0], 2027);
+    assert_non_null(strstr(w->reply->due->warning, "Hari libur tahun 2027 belum dimuat"));
+    wire_free(&w);
+    w = s_due(c, "2026-03-17 14:00", "7 hari", false);
+    harness_assert_reply(w, LKIP__STATUS__OK, "ok");
+    assert_int_equal(w->reply->due->n_years_without_holidays, 0);
+    assert_string_equal(w->reply->due->warning, "");
+    wire_free(&w);
+
     /* refusals */
     s_expect_reply(s_due(c, "2026-03-17 14:00", "7 minggu", false), LKIP__STATUS__BAD_REQUEST,
                    "bad_duration");
@@ -894,10 +907,14 @@ static void test_calendar_show_seeded(void **state)
             assert_true(strcmp(cal->holidays[i - 1]->date, cal->holidays[i]->date) < 0);
     }
     assert_int_equal(cuti, 8);
+    assert_false(cal->year_without_holidays);
     wire_free(&reply);
     reply = s_calendar_show(c, 2025);
     harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
     assert_int_equal(reply->reply->calendar->n_holidays, 0);
+    /* a year without any holiday loaded is flagged (issue 9) */
+    assert_true(reply->reply->calendar->year_without_holidays);
+    assert_non_null(strstr(reply->reply->message, "hari libur tahun 2025 belum dimuat"));
     wire_free(&reply);
     s_expect_reply(s_calendar_show(c, -1), LKIP__STATUS__BAD_REQUEST, "bad_year");
     harness_client_close(s_h, &c);
