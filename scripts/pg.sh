@@ -84,9 +84,11 @@ resolve_dir() {
 resolve_dir "$dir" "$([ "$cmd" = start ] || [ "$cmd" = restart ] && echo 1 || echo 0)"
 data=$dir/data
 
+# Runs a PostgreSQL program as the cluster's owner; from / (every path given is absolute), as
+# the caller's folder may be one that user cannot enter.
 as_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PGUSER_NAME" -- "$@"
+        (cd / && runuser -u "$PGUSER_NAME" -- "$@")
     else
         "$@"
     fi
