@@ -136,6 +136,7 @@ static const event_label_t s_labels[] = {
     {"overdue", "TERLAMBAT"},
     {"escalation", "ESKALASI"},
     {"deadline_changed", "TENGGAT BERUBAH"},
+    {"holidays_missing", "HARI LIBUR"},
 };
 
 char *clitext_event(const Lkip__Event *ev)
@@ -149,8 +150,11 @@ char *clitext_event(const Lkip__Event *ev)
     clitext_time(ev->due_at, ev->time_zone, due, sizeof due);
     clitext_actor(ev->actor, ev->actor_capacity, actor, sizeof actor);
     strbuf_t sb = {0};
-    strbuf_printf(&sb, "#%llu %s [%s] %s/%s", (unsigned long long)ev->seq, when, label,
-                  ev->sop_code, ev->period);
+    strbuf_printf(&sb, "#%llu %s [%s]", (unsigned long long)ev->seq, when, label);
+    if (*ev->sop_code) /* an event of the organisation (holidays_missing) has no instance */
+        strbuf_printf(&sb, " %s/%s", ev->sop_code, ev->period);
+    else
+        strbuf_printf(&sb, " %s", ev->org_code);
     if (ev->step_no)
         strbuf_printf(&sb, " langkah %d (%s)", ev->step_no, ev->step_title);
     if (*ev->unit_code)
@@ -183,7 +187,10 @@ char *clitext_event(const Lkip__Event *ev)
             what = "SHA-256 dokumen arsip";
         else if (strcmp(ev->text_kind, "late_actor") == 0)
             what = "belum diselesaikan oleh";
-        strbuf_printf(&sb, " - %s: %s", what, ev->text);
+        if (strcmp(ev->text_kind, "holidays_missing") == 0)
+            strbuf_printf(&sb, ": %s", ev->text);
+        else
+            strbuf_printf(&sb, " - %s: %s", what, ev->text);
     }
     if (*ev->file_name)
         strbuf_printf(&sb, " - format: %s (unduh: lkip format download)", ev->file_name);

@@ -25,6 +25,7 @@ static const s_kind_t s_kinds[] = {
     {"overdue", "Terlambat", NOTIFYTEXT_CRITICAL},
     {"escalation", "Eskalasi", NOTIFYTEXT_CRITICAL},
     {"deadline_changed", "Tenggat berubah", NOTIFYTEXT_NORMAL},
+    {"holidays_missing", "Hari libur tahun depan belum dimuat", NOTIFYTEXT_NORMAL},
 };
 
 const char *notifytext_urgency_name(notifytext_urgency_t u)
@@ -73,6 +74,8 @@ static const char *s_text_label(const Lkip__Event *ev)
         return "SHA-256 dokumen arsip";
     if (strcmp(k, "late_actor") == 0)
         return "Belum diselesaikan oleh";
+    if (strcmp(k, "holidays_missing") == 0)
+        return "Perhatian";
     return "Catatan";
 }
 
@@ -84,7 +87,9 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
             kind = &s_kinds[i];
     out->urgency = kind ? kind->urgency : NOTIFYTEXT_NORMAL;
     strbuf_t t = {0};
-    if (kind)
+    if (kind && !*ev->sop_code) /* an event of the organisation, no instance */
+        strbuf_printf(&t, "%s: %s", kind->title, ev->org_code);
+    else if (kind)
         strbuf_printf(&t, "%s: %s/%s", kind->title, ev->sop_code, ev->period);
     else
         strbuf_printf(&t, "Pemberitahuan lkip (%s): %s/%s", ev->kind, ev->sop_code, ev->period);
