@@ -66,8 +66,8 @@ static void s_indicator(const Lkip__IndicatorResult *x, int year)
 {
     char a[48], b[48], c[48], d[48], name[4 * 44 + 1];
     printf("%-12s %-8s %s %8s %10s %9s  %s\n", x->unit_code, *x->code ? x->code : "-",
-           clitext_fit(x->indikator, 44, name, sizeof name), x->target, x->submitted ? x->realisasi : "-",
-           s_pct(x->rated, x->capaian, a, sizeof a),
+           clitext_fit(x->indikator, 44, name, sizeof name), x->target,
+           x->submitted ? x->realisasi : "-", s_pct(x->rated, x->capaian, a, sizeof a),
            x->submitted ? x->rating : "Data tidak disampaikan");
     s_history(x);
     if (x->has_renstra_target || x->has_renstra_final) {

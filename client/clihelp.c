@@ -20,13 +20,15 @@ typedef struct {
     "                        punya satu langkah terbuka)\n"
 
 static const s_help_t s_help[] = {
-    {"keygen", "[--out BERKAS]", "Membuat pasangan kunci CURVE untuk klien ini (rahasia 0600 dan .pub).",
+    {"keygen", "[--out BERKAS]",
+     "Membuat pasangan kunci CURVE untuk klien ini (rahasia 0600 dan .pub).",
      "  --out BERKAS          tempat kunci rahasia (bawaan: client.key di folder konfigurasi)\n",
      "lkip keygen --out ~/.config/lkip/client.key"},
-    {"whoami", "", "Menampilkan siapa Anda menurut server: pengguna, peran, unit, organisasi.", NULL,
-     "lkip whoami"},
-    {"ping", "", "Memeriksa apakah server aktif; menampilkan versi, node, waktu server (zona waktu "
-                 "organisasi) dan waktu tempuh.",
+    {"whoami", "", "Menampilkan siapa Anda menurut server: pengguna, peran, unit, organisasi.",
+     NULL, "lkip whoami"},
+    {"ping", "",
+     "Memeriksa apakah server aktif; menampilkan versi, node, waktu server (zona waktu "
+     "organisasi) dan waktu tempuh.",
      NULL, "lkip ping"},
     {"start", "KODE_SOP PERIODE [--note TEKS]",
      "Memulai SOP untuk satu periode (Kepala Dinas memerintahkan penyusunan LKIP).",
@@ -53,7 +55,8 @@ static const s_help_t s_help[] = {
      "Mengirim data kinerja unit Anda: CSV, atau format XLSX yang sudah diisi.",
      O_SOP "  --unit KODE           unit yang datanya dikirim (bila Anda mewakili unit lain)\n",
      "lkip submit format-ikp-terisi.xlsx LKIP/2026"},
-    {"upload", "BERKAS [SOP] [--step N]", "Mengunggah versi baru dokumen (draft atau dokumen LKIP).",
+    {"upload", "BERKAS [SOP] [--step N]",
+     "Mengunggah versi baru dokumen (draft atau dokumen LKIP).",
      O_SOP "  --step N              nomor langkah\n", "lkip upload lkip-2026-v2.docx LKIP/2026"},
     {"download", "[SOP] [--version N] [--out BERKAS] [--force]",
      "Mengunduh versi dokumen, utuh sampai ke bita terakhir (SHA-256 diperiksa).",
@@ -76,7 +79,8 @@ static const s_help_t s_help[] = {
      "  export                simpan PK sebagai XLSX\n",
      "lkip pk show --tahun 2026"},
     {"pk import", "BERKAS.csv|BERKAS.xlsx --tahun TAHUN",
-     "Mengimpor Perjanjian Kinerja dan target Renstra untuk satu tahun (versi baru bila sudah ada).",
+     "Mengimpor Perjanjian Kinerja dan target Renstra untuk satu tahun (versi baru bila sudah "
+     "ada).",
      "  --tahun TAHUN         tahun PK (wajib)\n",
      "lkip pk import contoh-pk-renstra-2025-2029.csv --tahun 2026"},
     {"pk show", "[--tahun TAHUN] [--versi N]", "Menampilkan Perjanjian Kinerja suatu tahun.",
@@ -94,8 +98,9 @@ static const s_help_t s_help[] = {
      "  make                  buat ulang format tiap unit dari PK\n"
      "  download              unduh format unit Anda\n",
      "lkip format download LKIP/2026 --out format-ikp.xlsx"},
-    {"format make", "[SOP]", "Membuat (ulang) format data kinerja tiap unit dari Perjanjian Kinerja.",
-     O_SOP, "lkip format make LKIP/2026"},
+    {"format make", "[SOP]",
+     "Membuat (ulang) format data kinerja tiap unit dari Perjanjian Kinerja.", O_SOP,
+     "lkip format make LKIP/2026"},
     {"format download", "[SOP] [--unit KODE] [--out BERKAS] [--force]",
      "Mengunduh format data kinerja (XLSX) unit Anda untuk diisi.",
      O_SOP "  --unit KODE           unit lain (Kasubag, staf, Sekretaris)\n"
@@ -153,7 +158,8 @@ static const s_help_t s_help[] = {
      "NAMA --role PERAN --key KUNCI [--unit KODE] [--org KODE] [--full-name NAMA]",
      "Mendaftarkan pengguna dengan kunci publiknya.",
      "  --role PERAN          peran, mis. kasubag_perencanaan, operator_unit\n"
-     "  --key KUNCI           berkas kunci publik (.pub) yang ada, atau kuncinya (40 karakter Z85)\n"
+     "  --key KUNCI           berkas kunci publik (.pub) yang ada, atau kuncinya (40 karakter "
+     "Z85)\n"
      "  --unit KODE           unit (wajib untuk operator_unit)\n"
      "  --full-name NAMA      nama lengkap\n" O_ORG,
      "lkip admin user add op.ikp --role operator_unit --unit IKP --key op.ikp.pub"},
@@ -162,11 +168,13 @@ static const s_help_t s_help[] = {
      "Mengubah pengguna: peran, unit, kunci, nama, aktif atau nonaktif.",
      "  --role PERAN          peran baru\n"
      "  --unit KODE|-         unit baru (- : tanpa unit)\n"
-     "  --key KUNCI           berkas kunci publik (.pub) yang ada, atau kuncinya (40 karakter Z85)\n"
+     "  --key KUNCI           berkas kunci publik (.pub) yang ada, atau kuncinya (40 karakter "
+     "Z85)\n"
      "  --full-name NAMA      nama lengkap\n"
      "  --disable, --enable   nonaktifkan / aktifkan kembali\n",
      "lkip admin user set op.ikp --key op.ikp-baru.pub"},
-    {"admin user list", "[--org KODE]", "Daftar pengguna organisasi.", O_ORG, "lkip admin user list"},
+    {"admin user list", "[--org KODE]", "Daftar pengguna organisasi.", O_ORG,
+     "lkip admin user list"},
     {"admin org", "add|set|list ...", "Organisasi.",
      "Subperintah:\n"
      "  add                   tambah organisasi\n"
@@ -239,8 +247,9 @@ static const s_help_t s_help[] = {
     {"admin calendar show", "[--year TAHUN] [--org KODE]", "Menampilkan kalender kerja.",
      "  --year TAHUN          tahun (bawaan: tahun ini)\n" O_ORG,
      "lkip admin calendar show --year 2027"},
-    {"admin clock", "set DETIK_UNIX", "Jam uji server (hanya bila lkipd dijalankan dengan jam uji).",
-     NULL, "lkip admin clock set 1772409600"},
+    {"admin clock", "set DETIK_UNIX",
+     "Jam uji server (hanya bila lkipd dijalankan dengan jam uji).", NULL,
+     "lkip admin clock set 1772409600"},
     {"admin delegate", "add|list|remove ...", "Plh./Plt.: pelimpahan wewenang pejabat.",
      "Subperintah:\n"
      "  add                   catat pelimpahan\n"
@@ -303,8 +312,8 @@ bool clihelp_print(FILE *out, int argc, char **argv)
     }
     if (!best)
         return false;
-    fprintf(out, "pemakaian: lkip %s%s%s\n\n%s\n", best->path, *best->usage ? " " : "",
-            best->usage, best->what);
+    fprintf(out, "pemakaian: lkip %s%s%s\n\n%s\n", best->path, *best->usage ? " " : "", best->usage,
+            best->what);
     bool subs = best->options && strncmp(best->options, "Subperintah:", 12) == 0;
     if (subs)
         fprintf(out, "\n%s", best->options);

@@ -11,9 +11,9 @@
 
 #define S_KEEP 4096 /* of stderr: the first line that says why is near the start */
 
-static FILE *s_out, *s_err;      /* the streams replaced */
-static size_t s_out_bytes;       /* written to stdout while watching */
-static char s_err_text[S_KEEP];  /* the start of what went to stderr */
+static FILE *s_out, *s_err;     /* the streams replaced */
+static size_t s_out_bytes;      /* written to stdout while watching */
+static char s_err_text[S_KEEP]; /* the start of what went to stderr */
 static size_t s_err_len;
 
 static ssize_t s_write_fd(int fd, const char *buf, size_t size)
@@ -106,8 +106,7 @@ void clijson_parse_line(const char *line, int *status, char *code, size_t code_l
         const char *tail = best_end;
         while (*tail == ' ')
             tail++;
-        snprintf(message, message_len, "%.*s%s%s", (int)head, line, head && *tail ? " " : "",
-                 tail);
+        snprintf(message, message_len, "%.*s%s%s", (int)head, line, head && *tail ? " " : "", tail);
     } else {
         snprintf(message, message_len, "%.*s", (int)n, line);
     }
@@ -152,8 +151,8 @@ int clijson_end(int rc)
                                               "server_error"};
         snprintf(code, sizeof code, "%s", rc >= 0 && rc <= 4 ? by_exit[rc] : "error");
     }
-    json_t *j = json_pack("{s:i,s:s,s:s,s:i}", "status", status, "code", code, "message",
-                          message, "exit", rc);
+    json_t *j = json_pack("{s:i,s:s,s:s,s:i}", "status", status, "code", code, "message", message,
+                          "exit", rc);
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(s);
     free(s);

@@ -240,11 +240,10 @@ static void s_cells(FILE *out, Lkip__CellError *const *errors, size_t n)
         else if (*e->ref)
             fprintf(out, "  %s: %s [%s]\n", e->ref, e->reason, e->code);
         else if (e->line && e->column)
-            fprintf(out, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column,
-                    e->column_name, e->reason, e->code);
+            fprintf(out, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column, e->column_name,
+                    e->reason, e->code);
         else if (e->line && *e->column_name)
-            fprintf(out, "  baris %d (%s): %s [%s]\n", e->line, e->column_name, e->reason,
-                    e->code);
+            fprintf(out, "  baris %d (%s): %s [%s]\n", e->line, e->column_name, e->reason, e->code);
         else if (e->line)
             fprintf(out, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
         else

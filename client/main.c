@@ -161,8 +161,8 @@ static int s_main(cli_t *cli, int argc, char **argv)
     }
 #define OVERRIDE(field, value)                                                                     \
     if (value) {                                                                                   \
-        free(cli->conf.field);                                                                      \
-        cli->conf.field = xstrdup(value);                                                           \
+        free(cli->conf.field);                                                                     \
+        cli->conf.field = xstrdup(value);                                                          \
     }
     OVERRIDE(endpoint, endpoint)
     OVERRIDE(server_key, server_key)
@@ -187,7 +187,7 @@ static int s_main(cli_t *cli, int argc, char **argv)
         if (strcmp(name, s_cmds[i].name) == 0) {
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
-            optind = 0;          /* reset getopt for the subcommand */
+            optind = 0;           /* reset getopt for the subcommand */
             cli->argc = sub_argc; /* names a change left unanswered (before getopt permutes) */
             cli->argv = xcalloc((size_t)sub_argc + 1, sizeof *cli->argv);
             memcpy(cli->argv, sub_argv, (size_t)sub_argc * sizeof *cli->argv);

@@ -310,10 +310,11 @@ static void s_holiday_warning(const calendar_t *cal, cal_min_t from, cal_min_t d
         strbuf_printf(&years, "%s%d", years.len ? ", " : "", y);
     }
     if (d->n_years_without_holidays)
-        d->warning = xasprintf("Hari libur tahun %s belum dimuat: tenggat ini belum memperhitungkan "
-                               "hari libur dan cuti bersama tahun itu (administrator mengimpornya "
-                               "dengan lkip admin calendar import)",
-                               years.data);
+        d->warning =
+            xasprintf("Hari libur tahun %s belum dimuat: tenggat ini belum memperhitungkan "
+                      "hari libur dan cuti bersama tahun itu (administrator mengimpornya "
+                      "dengan lkip admin calendar import)",
+                      years.data);
     else
         d->warning = xstrdup("");
     strbuf_free(&years);

@@ -187,8 +187,9 @@ static unitdata_t *s_read(s_submit_t *s)
         cmd_db_failed(s->ctx, "load PK");
         return NULL;
     }
-    unitdata_t *data = s_is_workbook(r) ? s_read_workbook(s)
-                                : unitdata_parse((const char *)r->content.data, r->content.len);
+    unitdata_t *data = s_is_workbook(r)
+                           ? s_read_workbook(s)
+                           : unitdata_parse((const char *)r->content.data, r->content.len);
     if (!data) {
         cmd_db_failed(s->ctx, "find unit format");
         return NULL;

@@ -48,8 +48,7 @@ typedef struct {
 /* In the open transaction: every enabled organisation whose local date at now is on or after
  * from ("MM-DD") and that has no holiday of next year, and was not told on that local date yet,
  * is recorded as told (holiday_reminders) and returned. Caller frees *out. Count or -1. */
-int db_holiday_reminders(db_t *db, int64_t now, const char *from,
-                         db_holiday_reminder_t **out) WUR;
+int db_holiday_reminders(db_t *db, int64_t now, const char *from, db_holiday_reminder_t **out) WUR;
 
 /* Fills the week, periods and holidays (of year; 0: all) of org_id into reply. 0 or -1. */
 int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply) WUR;

@@ -46,7 +46,7 @@ struct dbloop {
     int64_t timer_check_at;
     int64_t prune_at;
     int64_t holiday_minute; /* clock minute of the last check for next year's holidays */
-    int n_acks; /* acknowledgements not stored yet (a failure keeps them) */
+    int n_acks;             /* acknowledgements not stored yet (a failure keeps them) */
     int64_t *ack_users;
     uint64_t *ack_seqs;
 };

@@ -89,9 +89,9 @@ typedef enum {
 /* What text an event carries. */
 typedef enum {
     TEXT_NONE,
-    TEXT_COMMAND, /* the command's note or reason */
-    TEXT_LETTER,  /* the letter number just allocated */
-    TEXT_ARCHIVE, /* the archived document's SHA-256 */
+    TEXT_COMMAND,   /* the command's note or reason */
+    TEXT_LETTER,    /* the letter number just allocated */
+    TEXT_ARCHIVE,   /* the archived document's SHA-256 */
     TEXT_AUTOMATIC, /* the step closed by itself: ENGINE_AUTOMATIC_NOTE, no person as actor */
 } engine_text_t;
 

@@ -199,7 +199,8 @@ static int s_add_user(db_t *db, const args_t *a)
     if (rc != 0) {
         if (rc == -ENOENT)
             log_error("--key \"%s\" is neither an existing key file nor a public key (40 Z85 "
-                      "characters)", a->key);
+                      "characters)",
+                      a->key);
         else
             log_error("could not read the public key file \"%s\": %s", a->key,
                       rc == -EINVAL ? "it holds no key" : strerror(-rc));

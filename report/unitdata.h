@@ -53,9 +53,9 @@ typedef struct {
     unitdata_row_t *rows; /* the rows without errors, in file order */
     int n_errors;
     unitdata_error_t *errors;
-    int n_warnings;              /* cells accepted but probably not meant as written: */
-    unitdata_error_t *warnings;  /* a fraction (0,58) against a percent target (60%) */
-    int cap_rows; /* (internal) allocated rows and errors */
+    int n_warnings;             /* cells accepted but probably not meant as written: */
+    unitdata_error_t *warnings; /* a fraction (0,58) against a percent target (60%) */
+    int cap_rows;               /* (internal) allocated rows and errors */
     int cap_errors;
 } unitdata_t;
 

@@ -858,8 +858,8 @@ static void test_calendar_due(void **state)
     s_expect_reply(s_due(c, "2026-03-17 14:00", "-2 jam", false), LKIP__STATUS__BAD_REQUEST,
                    "bad_duration");
     /* issue 9: out of range is a bad duration, not a calendar without working time */
-    s_expect_reply(s_due(c, "2026-03-17 14:00", "99999999 hari", false),
-                   LKIP__STATUS__BAD_REQUEST, "bad_duration");
+    s_expect_reply(s_due(c, "2026-03-17 14:00", "99999999 hari", false), LKIP__STATUS__BAD_REQUEST,
+                   "bad_duration");
     s_expect_reply(s_due(c, "2026-03-17 14:00", "99999999 hari", true), LKIP__STATUS__BAD_REQUEST,
                    "bad_duration");
     s_expect_reply(s_due(c, "2026-02-30 10:00", "2 jam", false), LKIP__STATUS__BAD_REQUEST,

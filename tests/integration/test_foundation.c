@@ -878,8 +878,8 @@ static void test_sigterm_stops_cleanly(void **state)
 static int s_pg_sh(const char *log, const char *words)
 {
     const char *src = getenv("LKIP_SRCDIR");
-    char *cmd = xasprintf("PG_FAST=1 '%s/scripts/pg.sh' %s >'%s' 2>&1", src ? src : ".", words,
-                          log);
+    char *cmd =
+        xasprintf("PG_FAST=1 '%s/scripts/pg.sh' %s >'%s' 2>&1", src ? src : ".", words, log);
     int rc = system(cmd);
     free(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;

@@ -495,9 +495,8 @@ static void test_engine_last_fanin_and_decision(void **state)
     cmd = s_cmd(ENGINE_SUBMIT, 0, "operator_unit");
     cmd.unit_state = ENGINE_UNIT_OPEN;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2),
-           E_FINISH_AUTO(2), E_STEP_DONE(2, TEXT_AUTOMATIC), E_PLAIN(EFF_FINISH_INSTANCE, 2),
-           E_INSTANCE_DONE(2));
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2), E_FINISH_AUTO(2),
+           E_STEP_DONE(2, TEXT_AUTOMATIC), E_PLAIN(EFF_FINISH_INSTANCE, 2), E_INSTANCE_DONE(2));
     sopdef_destroy(&def);
 
     def = s_eng_parse(EN_HEAD EN_STEP(1, "staf", "tugas")
@@ -895,8 +894,8 @@ static void test_engine_submit_last_completes(void **state)
     engine_cmd_t cmd = s_submit(ENGINE_UNIT_OPEN);
     engine_result_t r;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 4), E_UNIT_SUBMITTED(4),
-           E_FINISH_AUTO(4), E_STEP_DONE(4, TEXT_AUTOMATIC), E_OPEN(5), E_ASSIGNED(5));
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 4), E_UNIT_SUBMITTED(4), E_FINISH_AUTO(4),
+           E_STEP_DONE(4, TEXT_AUTOMATIC), E_OPEN(5), E_ASSIGNED(5));
     s_message_has(&r, "semua unit (5)");
 
     /* one unit alone is also the last */
@@ -1005,8 +1004,8 @@ static void test_engine_submit_last_waits_for_document(void **state)
 
     inst.doc_in_round = true;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2),
-           E_FINISH_AUTO(2), E_STEP_DONE(2, TEXT_AUTOMATIC), E_OPEN(3), E_ASSIGNED(3));
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2), E_FINISH_AUTO(2),
+           E_STEP_DONE(2, TEXT_AUTOMATIC), E_OPEN(3), E_ASSIGNED(3));
     sopdef_destroy(&def);
 }
 

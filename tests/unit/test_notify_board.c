@@ -323,8 +323,11 @@ static void test_text_cells_mark_truncation(void **state)
                         "Indeks Ke\xe2\x80\xa6");
     assert_string_equal(clitext_fit("IKP", 6, buf, sizeof buf), "IKP   ");
     assert_string_equal(clitext_fit("exactly-10", 10, buf, sizeof buf), "exactly-10");
-    assert_string_equal(clitext_fit("Rp\xc2\xa0" "900 jt", 9, buf, sizeof buf),
-                        "Rp\xc2\xa0" "900 jt");
+    assert_string_equal(clitext_fit("Rp\xc2\xa0"
+                                    "900 jt",
+                                    9, buf, sizeof buf),
+                        "Rp\xc2\xa0"
+                        "900 jt");
     assert_string_equal(clitext_fit("\xc3\xa9t\xc3\xa9 \xc3\xa9t\xc3\xa9", 4, buf, sizeof buf),
                         "\xc3\xa9t\xc3\xa9\xe2\x80\xa6");
     assert_string_equal(clitext_fit("", 3, buf, sizeof buf), "   ");
