@@ -153,6 +153,15 @@ static int s_main(cli_t *cli, int argc, char **argv)
         s_help(stderr);
         return EXIT_USAGE;
     }
+    const char *name = argv[optind];
+    if (clihelp_asked(argc - optind, argv + optind)) {
+        /* answered before the command runs: a --help never sends anything */
+        if (clihelp_print(stdout, argc - optind, argv + optind))
+            return EXIT_OK;
+        fprintf(stderr, "lkip: [unknown_command] perintah \"%s\" tidak dikenal\n\n", name);
+        s_help(stderr);
+        return EXIT_USAGE;
+    }
     char err[512];
     if (cliconf_load(&cli->conf, config, err, sizeof err) != 0) {
         fprintf(stderr, "lkip: [bad_config] %s\n", err);
@@ -173,15 +182,6 @@ static int s_main(cli_t *cli, int argc, char **argv)
     if (retry_window >= 0)
         cli->conf.retry_window_ms = (int)retry_window;
 
-    const char *name = argv[optind];
-    if (clihelp_asked(argc - optind, argv + optind)) {
-        /* answered before the command runs: a --help never sends anything */
-        if (clihelp_print(stdout, argc - optind, argv + optind))
-            return EXIT_OK;
-        fprintf(stderr, "lkip: [unknown_command] perintah \"%s\" tidak dikenal\n\n", name);
-        s_help(stderr);
-        return EXIT_USAGE;
-    }
     int rc = -1;
     for (size_t i = 0; i < ARRAY_LEN(s_cmds); i++) {
         if (strcmp(name, s_cmds[i].name) == 0) {
