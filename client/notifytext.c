@@ -26,6 +26,7 @@ static const s_kind_t s_kinds[] = {
     {"overdue", "Terlambat", NOTIFYTEXT_CRITICAL},
     {"escalation", "Eskalasi", NOTIFYTEXT_CRITICAL},
     {"deadline_changed", "Tenggat berubah", NOTIFYTEXT_NORMAL},
+    {"holidays_missing", "Hari libur tahun depan belum dimuat", NOTIFYTEXT_NORMAL},
 };
 
 const char *notifytext_urgency_name(notifytext_urgency_t u)
@@ -45,6 +46,8 @@ static void s_what(strbuf_t *b, const Lkip__Event *ev, const char *actor)
         strbuf_puts(b, "Melewati tenggat dan diteruskan kepada Anda sebagai atasan.");
     else if (strcmp(k, "deadline_changed") == 0)
         strbuf_puts(b, "Tenggat dihitung ulang.");
+    else if (strcmp(k, "step_done") == 0 && strcmp(ev->text_kind, "automatic") == 0)
+        strbuf_puts(b, "Selesai dengan sendirinya: semua unit telah mengirim data.");
     else if (strcmp(k, "step_done") == 0)
         strbuf_printf(b, "Diselesaikan oleh %s.", actor);
     else if (strcmp(k, "returned") == 0)
@@ -76,6 +79,8 @@ static const char *s_text_label(const Lkip__Event *ev)
         return "Belum diselesaikan oleh";
     if (strcmp(k, "draft") == 0)
         return "Draft LKIP (unduh: lkip draft)";
+    if (strcmp(k, "holidays_missing") == 0)
+        return "Perhatian";
     return "Catatan";
 }
 
@@ -87,7 +92,9 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
             kind = &s_kinds[i];
     out->urgency = kind ? kind->urgency : NOTIFYTEXT_NORMAL;
     strbuf_t t = {0};
-    if (kind)
+    if (kind && !*ev->sop_code) /* an event of the organisation, no instance */
+        strbuf_printf(&t, "%s: %s", kind->title, ev->org_code);
+    else if (kind)
         strbuf_printf(&t, "%s: %s/%s", kind->title, ev->sop_code, ev->period);
     else
         strbuf_printf(&t, "Pemberitahuan lkip (%s): %s/%s", ev->kind, ev->sop_code, ev->period);
@@ -103,7 +110,7 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
     if (*ev->step_title)
         strbuf_printf(&b, "%s\n", ev->step_title);
     s_what(&b, ev, actor);
-    if (*ev->text)
+    if (*ev->text && strcmp(ev->text_kind, "automatic") != 0)
         strbuf_printf(&b, "\n%s: %s", s_text_label(ev), ev->text);
     if (ev->due_at) {
         clitext_time(ev->due_at, ev->time_zone, due, sizeof due);

@@ -37,6 +37,19 @@ int db_period_add(db_t *db, int64_t org_id, const char *name, const char *first,
                   const cal_week_t *week, char **overlap, bool *taken) WUR;
 int db_period_remove(db_t *db, int64_t org_id, const char *name, bool *found) WUR;
 
+/* An organisation told today that next year's holidays are missing (db_holiday_reminders). */
+typedef struct {
+    int64_t org_id;
+    char org_code[40];
+    char time_zone[64];
+    int year; /* the year without holidays */
+} db_holiday_reminder_t;
+
+/* In the open transaction: every enabled organisation whose local date at now is on or after
+ * from ("MM-DD") and that has no holiday of next year, and was not told on that local date yet,
+ * is recorded as told (holiday_reminders) and returned. Caller frees *out. Count or -1. */
+int db_holiday_reminders(db_t *db, int64_t now, const char *from, db_holiday_reminder_t **out) WUR;
+
 /* Fills the week, periods and holidays (of year; 0: all) of org_id into reply. 0 or -1. */
 int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply) WUR;
 
