@@ -58,7 +58,7 @@ shared_name() {
 }
 
 # Resolves DIR: a folder of its own where the user lkip can reach it, else a link to one in
-# /var/lib/lkip. Only "start" creates anything.
+# /var/lib/lkip. Only start, restart and standby create anything.
 resolve_dir() {
     local given=$1 create=$2 parent abs
     if [ -L "$given" ] || [ -d "$given" ]; then
@@ -85,7 +85,11 @@ resolve_dir() {
     dir=$(cd "$abs" && pwd -P)
 }
 
-resolve_dir "$dir" "$([ "$cmd" = start ] || [ "$cmd" = restart ] && echo 1 || echo 0)"
+case "$cmd" in
+start | restart | standby) creates=1 ;;
+*) creates=0 ;;
+esac
+resolve_dir "$dir" "$creates"
 data=$dir/data
 
 # Runs a PostgreSQL program as the cluster's owner; from / (every path given is absolute), as
