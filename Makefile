@@ -12,6 +12,7 @@
 #   make bench      the benchmark (see bench/; BENCH_ARGS="--load 10 --scale 0" for a short run)
 #   make fuzz       builds the libFuzzer targets (clang) and runs each FUZZ_SECONDS (default 20)
 #   make stop       stop the lkipd and PostgreSQL that make run started
+#   make clean-db   stop them and remove the private cluster and the demo's users (var/)
 
 VERSION := 0.1.0
 BUILD   ?= build
@@ -75,6 +76,7 @@ TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
 .PHONY: all tests deps check check-asan check-tsan check-office check-ha check-browser run stop \
+        clean-db \
         bench clean format compose-check \
         fuzz fuzz-build
 .DEFAULT_GOAL := all
@@ -133,6 +135,9 @@ run:
 
 stop:
 	@scripts/run.sh --stop
+
+clean-db:
+	@scripts/run.sh --clean-db
 
 bench:
 	@scripts/deps.sh

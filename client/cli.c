@@ -4,6 +4,7 @@
 #include "pbjson.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,15 @@ int cli_connect(cli_t *cli)
         return EXIT_USAGE;
     }
     char server_key[KEY_Z85_LEN + 1];
-    if (!cli->conf.server_key || keys_public_from_arg(cli->conf.server_key, server_key) != 0) {
+    if (!cli->conf.server_key) {
         fprintf(stderr,
-                "lkip: [no_server_key] kunci publik server belum diatur atau tidak sah "
-                "(server_key di %s, atau --server-key)\n",
+                "lkip: [no_server_key] kunci publik server belum diatur (server_key di %s, atau "
+                "--server-key)\n",
                 cli->conf.path);
         return EXIT_USAGE;
     }
+    if (!cli_key_arg("no_server_key", cli->conf.server_key, server_key))
+        return EXIT_USAGE;
     lkipc_opts_t o = {.endpoint = cli->conf.endpoint,
                       .server_key = server_key,
                       .keys = &keys,
@@ -45,6 +48,22 @@ int cli_connect(cli_t *cli)
         return EXIT_USAGE;
     }
     return EXIT_OK;
+}
+
+bool cli_key_arg(const char *code, const char *arg, char out[KEY_Z85_LEN + 1])
+{
+    int rc = keys_public_from_arg(arg, out);
+    if (rc == 0)
+        return true;
+    if (rc == -ENOENT)
+        fprintf(stderr,
+                "lkip: [%s] \"%s\" bukan berkas yang ada dan bukan kunci publik (40 karakter Z85); "
+                "sebutkan berkas kunci (.pub) yang ada atau kuncinya sendiri\n",
+                code, arg);
+    else
+        fprintf(stderr, "lkip: [%s] berkas \"%s\" tidak berisi kunci publik lkip: %s\n", code, arg,
+                rc == -EINVAL ? "isinya bukan berkas kunci" : strerror(-rc));
+    return false;
 }
 
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply)
@@ -205,6 +224,27 @@ void cli_print_event_json(const Lkip__Event *ev)
     puts(s);
     free(s);
     json_decref(j);
+}
+
+int cli_bad_option(const cli_cmd_t *cmd, int argc, char **argv)
+{
+    const char *name = cmd ? cmd->name : "";
+    char opt[64];
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) == 0)
+        snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+    else if (optopt)
+        snprintf(opt, sizeof opt, "-%c", optopt);
+    else
+        snprintf(opt, sizeof opt, "%s", arg);
+    const char *why = strncmp(arg, "--", 2) == 0 ? (optopt ? "memerlukan nilai" : "tidak dikenal")
+                                                 : "tidak dikenal atau tidak diberi nilai";
+    fprintf(stderr, "lkip: [bad_option] pilihan \"%s\" %s untuk perintah \"lkip%s%s\"\n", opt, why,
+            *name ? " " : "", name);
+    if (cmd)
+        fprintf(stderr, "pemakaian: lkip %s %s\nbantuan: lkip %s --help\n", cmd->name, cmd->usage,
+                cmd->name);
+    return EXIT_USAGE;
 }
 
 int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)

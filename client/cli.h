@@ -33,6 +33,10 @@ void cli_close(cli_t *cli);
  * status. */
 int cli_connect(cli_t *cli);
 
+/* Reads a public key given as a file or as Z85 text (keys_public_from_arg, the one rule); prints
+ * [code] and both readings when it is neither, and returns false. */
+bool cli_key_arg(const char *code, const char *arg, char out[KEY_Z85_LEN + 1]);
+
 typedef int (*cli_fn_t)(cli_t *cli, int argc, char **argv);
 
 typedef struct {
@@ -73,6 +77,10 @@ void cli_print_event_json(const Lkip__Event *ev);
 
 /* With --json: prints the reply as JSON and returns true. */
 bool cli_print_json(cli_t *cli, const Lkip__Envelope *reply);
+
+/* After getopt_long returned '?': names the option it did not take (unknown, or without its
+ * value) and the command, in Indonesian, and returns EXIT_USAGE. */
+int cli_bad_option(const cli_cmd_t *cmd, int argc, char **argv);
 
 /* Prints a usage error for cmd and returns EXIT_USAGE. */
 int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...) PRINTF(2, 3);

@@ -16,16 +16,10 @@ static void s_print_user(const Lkip__UserInfo *u)
            u->org_code, u->full_name, u->disabled ? "  (nonaktif)" : "");
 }
 
-/* Reads a public key argument (Z85 or a key file) into out; false with a message if bad. */
+/* Reads a public key argument (a key file or Z85) into out; false with a message if bad. */
 static bool s_key_arg(const char *arg, char out[KEY_Z85_LEN + 1])
 {
-    if (keys_public_from_arg(arg, out) == 0)
-        return true;
-    fprintf(stderr,
-            "lkip: [bad_key] \"%s\" bukan kunci publik (40 karakter Z85) atau berkas "
-            "kunci lkip\n",
-            arg);
-    return false;
+    return cli_key_arg("bad_key", arg, out);
 }
 
 static int s_user_reply(cli_t *cli, Lkip__Envelope *req)
@@ -76,7 +70,7 @@ static int s_user_add(cli_t *cli, int argc, char **argv)
             body.full_name = optarg;
             break;
         default:
-            return cli_usage(&s_user_add_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_user_add_cmd, argc, argv);
         }
     }
     if (optind + 1 != argc)
@@ -135,7 +129,7 @@ static int s_user_set(cli_t *cli, int argc, char **argv)
             body.disabled = false;
             break;
         default:
-            return cli_usage(&s_user_set_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_user_set_cmd, argc, argv);
         }
     }
     if (optind + 1 != argc)
@@ -156,7 +150,7 @@ static int s_user_list(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&s_user_list_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_user_list_cmd, argc, argv);
         body.org_code = optarg;
     }
     if (optind != argc)
@@ -247,7 +241,7 @@ static int s_org_edit(cli_t *cli, int argc, char **argv, bool add)
             disabled = 0;
             break;
         default:
-            return cli_usage(me, "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
         }
     }
     if (optind + 1 != argc)
@@ -357,7 +351,7 @@ static int s_unit_edit(cli_t *cli, int argc, char **argv, const cli_cmd_t *me)
             disabled = 0;
             break;
         default:
-            return cli_usage(me, "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
         }
     }
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;

@@ -1,6 +1,8 @@
 /* cli_basic — keygen, whoami, ping. */
 #include "cli.h"
 
+#include "clitext.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -35,7 +37,7 @@ int cli_keygen(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         out = optarg;
     }
     if (optind < argc)
@@ -137,11 +139,9 @@ int cli_ping(cli_t *cli, int argc, char **argv)
     int64_t rtt = monotonic_ms() - t0;
     if (!cli_print_json(cli, reply)) {
         const Lkip__PongReply *p = reply->reply->pong;
-        time_t t = (time_t)p->server_time;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        char when[32];
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        char when[64];
+        /* in the organisation's zone, like every other time lkip shows */
+        clitext_time(p->server_time, *p->time_zone ? p->time_zone : "UTC", when, sizeof when);
         printf("Server lkipd %s (node %s) aktif; waktu server %s; waktu tempuh %lld ms\n",
                p->version, p->node, when, (long long)rtt);
         s_print_database(p->database);

@@ -16,6 +16,10 @@ static void s_print_calendar(const Lkip__CalendarReply *c)
         printf("  Periode khusus \"%s\" %s s.d. %s: %s\n", c->periods[i]->name,
                c->periods[i]->first, c->periods[i]->last, c->periods[i]->week);
     printf("  Hari libur (%zu):\n", c->n_holidays);
+    if (c->year_without_holidays)
+        printf("    Peringatan: hari libur tahun ini belum dimuat; tenggat di tahun ini belum "
+               "memperhitungkan hari libur dan cuti bersama (impor dengan lkip admin calendar "
+               "import) [holidays_missing]\n");
     for (size_t i = 0; i < c->n_holidays; i++)
         printf("    %s  %-15s %s\n", c->holidays[i]->date, c->holidays[i]->kind,
                c->holidays[i]->name);
@@ -66,7 +70,7 @@ static int s_due(cli_t *cli, int argc, char **argv)
             body.org_code = optarg;
             break;
         default:
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         }
     }
     if (optind != argc || !*body.duration)
@@ -87,6 +91,8 @@ static int s_due(cli_t *cli, int argc, char **argv)
         printf("Mulai   : %s %s\nTenggat : %s %s\nWaktu kerja di antaranya: %s%s\n", d->from,
                d->time_zone, d->due, d->time_zone, span,
                body.wall_clock ? " (dihitung dengan waktu kalender)" : "");
+        if (*d->warning)
+            printf("Peringatan: %s [holidays_missing]\n", d->warning);
     }
     wire_free(&reply);
     return EXIT_OK;
@@ -107,7 +113,7 @@ static int s_show(cli_t *cli, int argc, char **argv)
             body.org_code = optarg;
             continue;
         }
-        return c == 'y' ? EXIT_USAGE : cli_usage(&me, "pilihan tidak dikenal");
+        return c == 'y' ? EXIT_USAGE : cli_bad_option(&me, argc, argv);
     }
     if (optind != argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind]);
@@ -145,7 +151,7 @@ static int s_holiday(cli_t *cli, int argc, char **argv)
         else if (c == 'o')
             body.org_code = optarg;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     int n = argc - optind;
     if (n == 3 && strcmp(argv[optind], "add") == 0) {
@@ -177,7 +183,7 @@ static int s_import(cli_t *cli, int argc, char **argv)
         else if (c == 'o')
             body.org_code = optarg;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     if (optind + 1 != argc)
         return cli_usage(&me, "sebutkan tepat satu berkas");
@@ -211,7 +217,7 @@ static int s_hours(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         body.org_code = optarg;
     }
     if (optind + 1 != argc)
@@ -233,7 +239,7 @@ static int s_period(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         body.org_code = optarg;
     }
     int n = argc - optind;

@@ -6,6 +6,8 @@
  * nothing. Numbers the Indonesian way (report/idfmt). --xlsx also saves the analysis workbook. */
 #include "cli.h"
 
+#include "clitext.h"
+
 #include "idfmt.h"
 
 #include <getopt.h>
@@ -62,10 +64,10 @@ static void s_history(const Lkip__IndicatorResult *x)
 
 static void s_indicator(const Lkip__IndicatorResult *x, int year)
 {
-    char a[48], b[48], c[48], d[48];
-    printf("%-12s %-8s %-44.44s %8s %10s %9s  %s\n", x->unit_code, *x->code ? x->code : "-",
-           x->indikator, x->target, x->submitted ? x->realisasi : "-",
-           s_pct(x->rated, x->capaian, a, sizeof a),
+    char a[48], b[48], c[48], d[48], name[4 * 44 + 1];
+    printf("%-12s %-8s %s %8s %10s %9s  %s\n", x->unit_code, *x->code ? x->code : "-",
+           clitext_fit(x->indikator, 44, name, sizeof name), x->target,
+           x->submitted ? x->realisasi : "-", s_pct(x->rated, x->capaian, a, sizeof a),
            x->submitted ? x->rating : "Data tidak disampaikan");
     s_history(x);
     if (x->has_renstra_target || x->has_renstra_final) {
@@ -159,7 +161,7 @@ int cli_capaian(cli_t *cli, int argc, char **argv)
         else if (c == 'f')
             force = true;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     if (optind + 1 < argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind + 1]);

@@ -75,7 +75,7 @@ static int s_add(cli_t *cli, int argc, char **argv)
             body.org_code = optarg;
             break;
         default:
-            return cli_usage(&s_add_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_add_cmd, argc, argv);
         }
     }
     if (optind < argc)
@@ -101,7 +101,7 @@ static int s_list(cli_t *cli, int argc, char **argv)
         else if (c == 'o')
             body.org_code = optarg;
         else
-            return cli_usage(&s_list_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_list_cmd, argc, argv);
     }
     if (optind < argc)
         return cli_usage(&s_list_cmd, "argumen berlebih \"%s\"", argv[optind]);
@@ -118,7 +118,7 @@ static int s_remove(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c != 'o')
-            return cli_usage(&s_remove_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_remove_cmd, argc, argv);
         body.org_code = optarg;
     }
     long long id = 0;

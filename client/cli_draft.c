@@ -80,7 +80,7 @@ int cli_draft(cli_t *cli, int argc, char **argv)
             force = true;
             break;
         default:
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         }
     }
     if (optind + 1 < argc)
@@ -236,7 +236,7 @@ static int s_profile_set(cli_t *cli, int argc, char **argv)
             break;
         default:
             ok = false;
-            cli_usage(&s_set_cmd, "pilihan tidak dikenal");
+            cli_bad_option(&s_set_cmd, argc, argv);
         }
     }
     if (ok && optind + 1 < argc) {
@@ -277,7 +277,7 @@ static int s_profile_show(cli_t *cli, int argc, char **argv)
         else if (c == 'f')
             full = true;
         else
-            return cli_usage(&s_show_cmd, "pilihan tidak dikenal");
+            return cli_bad_option(&s_show_cmd, argc, argv);
     }
     if (optind < argc)
         return cli_usage(&s_show_cmd, "argumen berlebih \"%s\"", argv[optind]);

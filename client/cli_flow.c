@@ -46,7 +46,7 @@ int cli_start(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
         if (c != 'n')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         body.note = optarg;
     }
     if (optind + 2 != argc)
@@ -144,7 +144,7 @@ static int s_step_command(cli_t *cli, int argc, char **argv, Lkip__StepAction ac
             body.archive_ref = optarg;
             break;
         default:
-            return cli_usage(me, "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
         }
     }
     if (optind + 1 < argc)
@@ -193,7 +193,7 @@ int cli_submit(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "u:", opts, NULL)) != -1) {
         if (c != 'u')
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         body.unit_code = optarg;
     }
     if (optind >= argc || optind + 2 < argc)
@@ -224,6 +224,8 @@ int cli_submit(cli_t *cli, int argc, char **argv)
                 printf("Unit %s: %d indikator tersimpan sebagai versi %d%s%s%s\n", s->unit_code,
                        s->rows, s->version, *s->format_id ? " (format " : "", s->format_id,
                        *s->format_id ? ")" : "");
+            if (s)
+                clitext_cell_warnings(s->warnings, s->n_warnings);
         } else if (s) {
             clitext_cell_errors(s->errors, s->n_errors);
         }
@@ -256,7 +258,7 @@ int cli_upload(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
         if (c != 's' || !cli_parse_int("--step", optarg, 1, 1000, &step))
-            return c != 's' ? cli_usage(&me, "pilihan tidak dikenal") : EXIT_USAGE;
+            return c != 's' ? cli_bad_option(&me, argc, argv) : EXIT_USAGE;
     }
     if (optind >= argc || optind + 2 < argc)
         return cli_usage(&me, "sebutkan satu berkas dokumen");
@@ -324,7 +326,7 @@ int cli_download(cli_t *cli, int argc, char **argv)
             force = true;
             break;
         default:
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
         }
     }
     if (optind + 1 < argc)
@@ -400,7 +402,7 @@ int cli_history(cli_t *cli, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "l:", opts, NULL)) != -1) {
         if (c != 'l' || !cli_parse_int("--limit", optarg, 1, 1000, &limit))
-            return c != 'l' ? cli_usage(&me, "pilihan tidak dikenal") : EXIT_USAGE;
+            return c != 'l' ? cli_bad_option(&me, argc, argv) : EXIT_USAGE;
     }
     if (optind + 1 < argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind + 1]);

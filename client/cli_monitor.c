@@ -202,11 +202,20 @@ static void s_timeline(monitor_t *m)
 
 /* ---- drawing --------------------------------------------------------------------------------- */
 
-/* Prints text at (y, x) within width columns (cut, never wrapped). */
+/* Prints text at (y, x) within width columns (cut, never wrapped; a UTF-8 character is one
+ * column, so "…" costs one). */
 static void s_put(int y, int x, int width, const char *text)
 {
-    if (width > 0)
-        mvaddnstr(y, x, text, width);
+    if (width <= 0)
+        return;
+    int bytes = 0, cols = 0;
+    while (text[bytes] && cols < width) {
+        bytes++;
+        while (((unsigned char)text[bytes] & 0xC0) == 0x80)
+            bytes++;
+        cols++;
+    }
+    mvaddnstr(y, x, text, bytes);
 }
 
 static void s_attr(const monitor_t *m, int pair, attr_t mono, bool on)
@@ -243,12 +252,17 @@ static void s_row_line(const s_cols_t *c, const char *no, const board_cells_t *c
                        cols ? cols[2] : cells->holder,    cols ? cols[3] : cells->assigned,
                        cols ? cols[4] : cells->due,       cols ? cols[5] : cells->left,
                        cols ? cols[6] : cells->reminders, cols ? cols[7] : cells->returns};
-    strbuf_printf(sb, "%-*.*s %-*.*s %-*.*s %-*.*s ", c->no, c->no, no, c->sop, c->sop, v[0],
-                  c->step, c->step, v[1], c->holder, c->holder, v[2]);
-    if (c->assigned)
-        strbuf_printf(sb, "%-*.*s ", c->assigned, c->assigned, v[3]);
-    strbuf_printf(sb, "%-*.*s %-*.*s %*.*s %*.*s", c->due, c->due, v[4], c->left, c->left, v[5],
-                  c->rem, c->rem, v[6], c->ret, c->ret, v[7]);
+    /* left-aligned text cells are cut with "…" (clitext_fit); the counts are short */
+    const int width[] = {c->sop, c->step, c->holder, c->assigned, c->due, c->left};
+    char fit[4 * 1024 + 1]; /* 4 bytes a column, for any terminal up to 1024 columns */
+    strbuf_puts(sb, clitext_fit(no, c->no, fit, sizeof fit));
+    for (int i = 0; i < 6; i++) {
+        if (i == 3 && !c->assigned)
+            continue;
+        strbuf_puts(sb, " ");
+        strbuf_puts(sb, clitext_fit(v[i], width[i], fit, sizeof fit));
+    }
+    strbuf_printf(sb, " %*.*s %*.*s", c->rem, c->rem, v[6], c->ret, c->ret, v[7]);
 }
 
 /* The units of a collection row, each coloured by its state. Returns the lines used (1). */
@@ -703,9 +717,10 @@ static int s_options(const cli_cmd_t *me, int argc, char **argv, bool *once, boo
             o->token_file = optarg;
         else if (c == 'H' && o->n_names < WEB_NAMES)
             o->names[o->n_names++] = optarg;
+        else if (c == 'H')
+            return cli_usage(me, "--web-host paling banyak 8 kali");
         else
-            return cli_usage(me, c == 'H' ? "--web-host paling banyak 8 kali"
-                                          : "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
     }
     if (*web && optind < argc)
         o->addr = argv[optind++];

@@ -52,7 +52,7 @@ static int s_pk_opts(const cli_cmd_t *me, int argc, char **argv, s_pk_opts_t *o)
             o->force = true;
             break;
         default:
-            cli_usage(me, "pilihan tidak dikenal");
+            cli_bad_option(me, argc, argv);
             return -1;
         }
     }
@@ -263,7 +263,7 @@ static int s_format_download(cli_t *cli, int argc, char **argv)
         else if (c == 'f')
             force = true;
         else
-            return cli_usage(&me, "pilihan tidak dikenal");
+            return cli_bad_option(&me, argc, argv);
     }
     if (optind + 1 < argc)
         return cli_usage(&me, "argumen berlebih \"%s\"", argv[optind + 1]);

@@ -232,7 +232,7 @@ static int s_parse(const cli_cmd_t *me, int argc, char **argv, s_opts_t *o)
         else if (c == 'x')
             o->exec = optarg;
         else
-            return cli_usage(me, "pilihan tidak dikenal");
+            return cli_bad_option(me, argc, argv);
         if (!ok)
             return EXIT_USAGE;
     }

@@ -1,12 +1,15 @@
 /* cliconf — see cliconf.h. */
 #include "cliconf.h"
 
+#include "keys.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char *cliconf_default_path(void)
 {
@@ -32,6 +35,17 @@ static char *s_path(const state_t *st, const char *value)
     if (value[0] == '/' || value[0] == '\0')
         return xstrdup(value);
     return xasprintf("%s/%s", st->dir, value);
+}
+
+/* server_key: a file relative to the file's folder when one exists there (even at a path of
+ * exactly 40 characters), else the text as given; keys_public_from_arg reads either. */
+static char *s_server_key(const state_t *st, const char *value)
+{
+    char *path = s_path(st, value);
+    if (access(path, F_OK) == 0 || !keys_valid_z85(value))
+        return path;
+    free(path);
+    return xstrdup(value);
 }
 
 static void s_set(char **field, char *value)
@@ -67,7 +81,7 @@ static int s_handler(void *user, const char *section, const char *name, const ch
     if (strcmp(name, "endpoint") == 0)
         s_set(&c->endpoint, xstrdup(value));
     else if (strcmp(name, "server_key") == 0)
-        s_set(&c->server_key, strlen(value) == 40 ? xstrdup(value) : s_path(st, value));
+        s_set(&c->server_key, s_server_key(st, value));
     else if (strcmp(name, "key_file") == 0)
         s_set(&c->key_file, s_path(st, value));
     else if (strcmp(name, "state_dir") == 0)

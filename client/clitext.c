@@ -143,6 +143,7 @@ static const event_text_t s_event_texts[] = {
     [LKIP__EVENT_KIND__EVENT_ESCALATION] = {"ESKALASI", ": melewati tenggat", false},
     [LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED] = {"TENGGAT BERUBAH", ": tenggat dihitung ulang",
                                                   false},
+    [LKIP__EVENT_KIND__EVENT_HOLIDAYS_MISSING] = {"HARI LIBUR", NULL, false},
 };
 
 const char *clitext_event_label(Lkip__EventKind kind)
@@ -163,17 +164,24 @@ char *clitext_event(const Lkip__Event *ev)
     clitext_time(ev->due_at, ev->time_zone, due, sizeof due);
     clitext_actor(ev->actor, ev->actor_capacity, actor, sizeof actor);
     strbuf_t sb = {0};
-    strbuf_printf(&sb, "#%llu %s [%s] %s/%s", (unsigned long long)ev->seq, when, et->label,
-                  ev->sop_code, ev->period);
+    strbuf_printf(&sb, "#%llu %s [%s]", (unsigned long long)ev->seq, when, et->label);
+    if (*ev->sop_code) /* an event of the organisation (holidays_missing) has no instance */
+        strbuf_printf(&sb, " %s/%s", ev->sop_code, ev->period);
+    else
+        strbuf_printf(&sb, " %s", ev->org_code);
     if (ev->step_no)
         strbuf_printf(&sb, " langkah %d (%s)", ev->step_no, ev->step_title);
     if (*ev->unit_code)
         strbuf_printf(&sb, " unit %s", ev->unit_code);
-    if (et->what && et->by_actor)
+    /* a step that closed by itself says how, in its text, instead of who */
+    bool automatic = strcmp(ev->text_kind, "automatic") == 0;
+    if (kind == LKIP__EVENT_KIND__EVENT_STEP_DONE && automatic)
+        strbuf_printf(&sb, " selesai %s", ev->text);
+    else if (et->what && et->by_actor)
         strbuf_printf(&sb, "%s %s", et->what, actor);
     else if (et->what)
         strbuf_puts(&sb, et->what);
-    if (*ev->text) {
+    if (*ev->text && !automatic) {
         const char *what = "catatan";
         if (strcmp(ev->text_kind, "reason") == 0)
             what = "alasan";
@@ -185,8 +193,11 @@ char *clitext_event(const Lkip__Event *ev)
             what = "belum diselesaikan oleh";
         else if (strcmp(ev->text_kind, "draft") == 0)
             what = "draft LKIP";
-        strbuf_printf(&sb, " - %s: %s%s", what, ev->text,
-                      strcmp(ev->text_kind, "draft") == 0 ? " (unduh: lkip draft)" : "");
+        if (strcmp(ev->text_kind, "holidays_missing") == 0)
+            strbuf_printf(&sb, ": %s", ev->text);
+        else
+            strbuf_printf(&sb, " - %s: %s%s", what, ev->text,
+                          strcmp(ev->text_kind, "draft") == 0 ? " (unduh: lkip draft)" : "");
     }
     if (*ev->file_name)
         strbuf_printf(&sb, " - format: %s (unduh: lkip format download)", ev->file_name);
@@ -197,25 +208,70 @@ char *clitext_event(const Lkip__Event *ev)
     return strbuf_take(&sb);
 }
 
+const char *clitext_fit(const char *s, int width, char *buf, size_t len)
+{
+    size_t o = 0;
+    int cols = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    /* characters, counting a UTF-8 sequence (lead byte, continuation bytes) as one */
+    int total = 0;
+    for (const unsigned char *q = p; *q; q++)
+        total += (*q & 0xC0) != 0x80;
+    int keep = total > width ? width - 1 : total;
+    while (*p && cols < keep && o + 5 < len) {
+        buf[o++] = (char)*p++;
+        while ((*p & 0xC0) == 0x80 && o + 1 < len)
+            buf[o++] = (char)*p++;
+        cols++;
+    }
+    if (total > width && width > 0 && o + 4 < len) {
+        memcpy(buf + o, "\xe2\x80\xa6", 3); /* … */
+        o += 3;
+        cols++;
+    }
+    while (cols < width && o + 1 < len) {
+        buf[o++] = ' ';
+        cols++;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+/* One line per cell: where (cell, or line and column), why, [code]. */
+static void s_cells(FILE *out, Lkip__CellError *const *errors, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const Lkip__CellError *e = errors[i];
+        if (*e->ref && *e->column_name)
+            fprintf(out, "  %s (%s): %s [%s]\n", e->ref, e->column_name, e->reason, e->code);
+        else if (*e->ref)
+            fprintf(out, "  %s: %s [%s]\n", e->ref, e->reason, e->code);
+        else if (e->line && e->column)
+            fprintf(out, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column, e->column_name,
+                    e->reason, e->code);
+        else if (e->line && *e->column_name)
+            fprintf(out, "  baris %d (%s): %s [%s]\n", e->line, e->column_name, e->reason, e->code);
+        else if (e->line)
+            fprintf(out, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
+        else
+            fprintf(out, "  berkas: %s [%s]\n", e->reason, e->code);
+    }
+}
+
 void clitext_cell_errors(Lkip__CellError *const *errors, size_t n)
 {
     /* one problem with the whole file is the refusal's message already */
     if (n == 1 && !*errors[0]->ref && !errors[0]->line)
         return;
-    for (size_t i = 0; i < n; i++) {
-        const Lkip__CellError *e = errors[i];
-        if (*e->ref && *e->column_name)
-            fprintf(stderr, "  %s (%s): %s [%s]\n", e->ref, e->column_name, e->reason, e->code);
-        else if (*e->ref)
-            fprintf(stderr, "  %s: %s [%s]\n", e->ref, e->reason, e->code);
-        else if (e->line && e->column)
-            fprintf(stderr, "  baris %d, kolom %d (%s): %s [%s]\n", e->line, e->column,
-                    e->column_name, e->reason, e->code);
-        else if (e->line)
-            fprintf(stderr, "  baris %d: %s [%s]\n", e->line, e->reason, e->code);
-        else
-            fprintf(stderr, "  berkas: %s [%s]\n", e->reason, e->code);
-    }
+    s_cells(stderr, errors, n);
+}
+
+void clitext_cell_warnings(Lkip__CellError *const *warnings, size_t n)
+{
+    if (n == 0)
+        return;
+    printf("Peringatan (%zu sel, data tetap diterima):\n", n);
+    s_cells(stdout, warnings, n);
 }
 
 void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
@@ -250,11 +306,13 @@ void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail)
         if (strcmp(r->state, "active") == 0)
             fprintf(out, "        pelaksana %s; diterima %s; tenggat %s\n", r->actor_role, when,
                     due);
+        else if (r->automatic) /* closed by itself: its note says why, no person */
+            fprintf(out, "        %s, %s; tenggat %s\n", r->note, when, due);
         else
             fprintf(out, "        oleh %s (%s), %s; tenggat %s\n",
                     clitext_actor(r->finished_by, r->finished_as, who, sizeof who), r->actor_role,
                     when, due);
-        if (*r->note)
+        if (*r->note && !r->automatic)
             fprintf(out, "        %s: %s\n",
                     strcmp(r->outcome, "returned") == 0 ? "alasan" : "catatan", r->note);
     }

@@ -40,6 +40,13 @@ const char *clitext_state(const char *state, const char *outcome);
 /* Prints refused cells to stderr, one line each: the cell ("PK!E7", or "baris 3, kolom 7
  * (target)" in a CSV), the reason, the code. */
 void clitext_cell_errors(Lkip__CellError *const *errors, size_t n);
+
+/* s in exactly width columns of a text table (UTF-8 characters counted, not bytes): padded with
+ * spaces, or cut with "…" as its last column when longer. Returns buf (len >= 4 * width + 1). */
+const char *clitext_fit(const char *s, int width, char *buf, size_t len);
+
+/* Prints the cells of an accepted submission that were probably not meant as written (stdout). */
+void clitext_cell_warnings(Lkip__CellError *const *warnings, size_t n);
 /* An instance's status as lkip status prints it: the header, and with detail the timeline of its
  * steps, the units' data and the document versions. */
 void clitext_status(FILE *out, const Lkip__InstanceStatus *s, bool detail);

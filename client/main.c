@@ -3,6 +3,9 @@
  * brackets; --json prints replies as JSON for scripts. */
 #include "cli.h"
 
+#include "clihelp.h"
+#include "clijson.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,10 +92,20 @@ static int s_take_json(int argc, char **argv, bool *json)
     return w;
 }
 
+static int s_main(cli_t *cli, int argc, char **argv);
+
 int main(int argc, char **argv)
 {
     cli_t cli = {0};
     argc = s_take_json(argc, argv, &cli.json);
+    if (cli.json)
+        clijson_begin();
+    int rc = s_main(&cli, argc, argv);
+    return clijson_end(rc);
+}
+
+static int s_main(cli_t *cli, int argc, char **argv)
+{
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                          {"endpoint", required_argument, NULL, 'e'},
                                          {"server-key", required_argument, NULL, 's'},
@@ -105,6 +118,7 @@ int main(int argc, char **argv)
     const char *config = NULL, *endpoint = NULL, *server_key = NULL, *key = NULL;
     long long timeout = 0, retry_window = -1;
     int c;
+    opterr = 0; /* unknown options are reported in Indonesian (cli_bad_option) */
     /* "+": stop at the first non-option, the subcommand */
     while ((c = getopt_long(argc, argv, "+c:e:s:k:t:w:hV", opts, NULL)) != -1) {
         switch (c) {
@@ -137,45 +151,54 @@ int main(int argc, char **argv)
             printf("lkip %s\n", LKIP_VERSION);
             return EXIT_OK;
         default:
-            s_help(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(NULL, argc, argv);
         }
     }
     if (optind >= argc) {
         s_help(stderr);
         return EXIT_USAGE;
     }
+    const char *name = argv[optind];
+    if (clihelp_asked(argc - optind, argv + optind)) {
+        /* answered before the command runs: a --help never sends anything */
+        if (clihelp_print(stdout, argc - optind, argv + optind))
+            return EXIT_OK;
+        fprintf(stderr, "lkip: [unknown_command] perintah \"%s\" tidak dikenal\n\n", name);
+        s_help(stderr);
+        return EXIT_USAGE;
+    }
     char err[512];
-    if (cliconf_load(&cli.conf, config, err, sizeof err) != 0) {
+    if (cliconf_load(&cli->conf, config, err, sizeof err) != 0) {
         fprintf(stderr, "lkip: [bad_config] %s\n", err);
-        cliconf_free(&cli.conf);
+        cliconf_free(&cli->conf);
         return EXIT_USAGE;
     }
 #define OVERRIDE(field, value)                                                                     \
     if (value) {                                                                                   \
-        free(cli.conf.field);                                                                      \
-        cli.conf.field = xstrdup(value);                                                           \
+        free(cli->conf.field);                                                                     \
+        cli->conf.field = xstrdup(value);                                                          \
     }
     OVERRIDE(endpoint, endpoint)
     OVERRIDE(server_key, server_key)
     OVERRIDE(key_file, key)
 #undef OVERRIDE
     if (timeout)
-        cli.conf.timeout_ms = (int)timeout;
+        cli->conf.timeout_ms = (int)timeout;
     if (retry_window >= 0)
-        cli.conf.retry_window_ms = (int)retry_window;
+        cli->conf.retry_window_ms = (int)retry_window;
 
-    const char *name = argv[optind];
     int rc = -1;
     for (size_t i = 0; i < ARRAY_LEN(s_cmds); i++) {
         if (strcmp(name, s_cmds[i].name) == 0) {
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
-            optind = 0;          /* reset getopt for the subcommand */
-            cli.argc = sub_argc; /* names a change left unanswered (before getopt permutes) */
-            cli.argv = xcalloc((size_t)sub_argc + 1, sizeof *cli.argv);
-            memcpy(cli.argv, sub_argv, (size_t)sub_argc * sizeof *cli.argv);
-            rc = s_cmds[i].fn(&cli, sub_argc, sub_argv);
+            optind = 0;           /* reset getopt for the subcommand */
+            cli->argc = sub_argc; /* names a change left unanswered (before getopt permutes) */
+            cli->argv = xcalloc((size_t)sub_argc + 1, sizeof *cli->argv);
+            memcpy(cli->argv, sub_argv, (size_t)sub_argc * sizeof *cli->argv);
+            if (strcmp(name, "watch") == 0 || strcmp(name, "monitor") == 0)
+                clijson_cancel(); /* their stdout carries only their own lines */
+            rc = s_cmds[i].fn(cli, sub_argc, sub_argv);
             break;
         }
     }
@@ -184,6 +207,6 @@ int main(int argc, char **argv)
         s_help(stderr);
         rc = EXIT_USAGE;
     }
-    cli_close(&cli);
+    cli_close(cli);
     return rc;
 }

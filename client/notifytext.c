@@ -46,6 +46,8 @@ static const s_kind_t s_kinds[] = {
                                             false},
     [LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED] = {"Tenggat berubah", NOTIFYTEXT_NORMAL,
                                                   "Tenggat dihitung ulang.", false},
+    [LKIP__EVENT_KIND__EVENT_HOLIDAYS_MISSING] = {"Hari libur tahun depan belum dimuat",
+                                                  NOTIFYTEXT_NORMAL, NULL, false},
 };
 
 const char *notifytext_urgency_name(notifytext_urgency_t u)
@@ -75,11 +77,14 @@ const char *notifytext_what(Lkip__EventKind kind)
 }
 
 /* The first line of the body: what happened to the step, in a sentence. */
-static void s_what(strbuf_t *b, const s_kind_t *kind, const char *actor)
+static void s_what(strbuf_t *b, const Lkip__Event *ev, const s_kind_t *kind, const char *actor)
 {
-    if (kind && kind->by_actor)
+    if (eventkind_of(ev) == LKIP__EVENT_KIND__EVENT_STEP_DONE &&
+        strcmp(ev->text_kind, "automatic") == 0)
+        strbuf_puts(b, "Selesai dengan sendirinya: semua unit telah mengirim data.");
+    else if (kind && kind->what && kind->by_actor)
         strbuf_printf(b, "%s %s%s", kind->what, actor, kind->tail ? kind->tail : ".");
-    else if (kind)
+    else if (kind && kind->what)
         strbuf_puts(b, kind->what);
 }
 
@@ -96,6 +101,8 @@ static const char *s_text_label(const Lkip__Event *ev)
         return "Belum diselesaikan oleh";
     if (strcmp(k, "draft") == 0)
         return "Draft LKIP (unduh: lkip draft)";
+    if (strcmp(k, "holidays_missing") == 0)
+        return "Perhatian";
     return "Catatan";
 }
 
@@ -104,7 +111,9 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
     const s_kind_t *kind = s_kind(eventkind_of(ev));
     out->urgency = kind ? kind->urgency : NOTIFYTEXT_NORMAL;
     strbuf_t t = {0};
-    if (kind)
+    if (kind && !*ev->sop_code) /* an event of the organisation, no instance */
+        strbuf_printf(&t, "%s: %s", kind->title, ev->org_code);
+    else if (kind)
         strbuf_printf(&t, "%s: %s/%s", kind->title, ev->sop_code, ev->period);
     else
         strbuf_printf(&t, "Pemberitahuan lkip (%s): %s/%s", ev->kind, ev->sop_code, ev->period);
@@ -119,8 +128,8 @@ void notifytext_build(const Lkip__Event *ev, notifytext_t *out)
     strbuf_t b = {0};
     if (*ev->step_title)
         strbuf_printf(&b, "%s\n", ev->step_title);
-    s_what(&b, kind, actor);
-    if (*ev->text)
+    s_what(&b, ev, kind, actor);
+    if (*ev->text && strcmp(ev->text_kind, "automatic") != 0)
         strbuf_printf(&b, "\n%s: %s", s_text_label(ev), ev->text);
     if (ev->due_at) {
         clitext_time(ev->due_at, ev->time_zone, due, sizeof due);

@@ -23,8 +23,8 @@ typedef struct {
 void notifytext_build(const Lkip__Event *ev, notifytext_t *out);
 void notifytext_clear(notifytext_t *n);
 
-/* The title's opening words ("Tugas baru") and the body's first sentence for kind; NULL for
- * EVENT_NONE and values outside the enum. */
+/* The title's opening words ("Tugas baru") and the body's first sentence for kind (NULL when
+ * its text says all, as for holidays_missing); NULL for EVENT_NONE and values outside the enum. */
 const char *notifytext_title(Lkip__EventKind kind);
 const char *notifytext_what(Lkip__EventKind kind);
 

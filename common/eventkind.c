@@ -20,6 +20,7 @@ static const char *const s_names[] = {
     [LKIP__EVENT_KIND__EVENT_DEADLINE_CHANGED] = "deadline_changed",
     [LKIP__EVENT_KIND__EVENT_DRAFT_MADE] = "draft_made",
     [LKIP__EVENT_KIND__EVENT_BOARD_CHANGED] = "board_changed",
+    [LKIP__EVENT_KIND__EVENT_HOLIDAYS_MISSING] = "holidays_missing",
 };
 
 const char *eventkind_name(Lkip__EventKind kind)

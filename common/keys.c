@@ -119,12 +119,25 @@ int keys_load(const char *path, keypair_t *out)
     return 0;
 }
 
+/* True when text reads as a file name: a relative start, or a key file's ending. */
+static bool s_looks_like_path(const char *s)
+{
+    size_t n = strlen(s);
+    return strncmp(s, "./", 2) == 0 || strncmp(s, "../", 3) == 0 || strncmp(s, "~/", 2) == 0 ||
+           (n > 4 && (strcmp(s + n - 4, ".pub") == 0 || strcmp(s + n - 4, ".key") == 0));
+}
+
 int keys_public_from_arg(const char *arg, char out[KEY_Z85_LEN + 1])
 {
-    if (keys_valid_z85(arg)) {
+    struct stat st;
+    if (stat(arg, &st) != 0) {
+        if (!keys_valid_z85(arg) || s_looks_like_path(arg))
+            return -ENOENT;
         memcpy(out, arg, KEY_Z85_LEN + 1);
         return 0;
     }
+    if (S_ISDIR(st.st_mode))
+        return -EISDIR;
     keypair_t kp;
     int rc = keys_load(arg, &kp);
     if (rc == -EPERM) {

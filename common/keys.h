@@ -21,7 +21,13 @@ int keys_generate(const char *path, keypair_t *out) WUR;
  * readable by group or others is refused with -EPERM. */
 int keys_load(const char *path, keypair_t *out) WUR;
 
-/* Reads a public key given either as 40 Z85 characters or as the path of a key/.pub file. */
+/* Reads a public key given either as the path of a key/.pub file or as 40 Z85 characters, the one
+ * rule for every place that takes a key (--key, --server-key, server_key =, --add-user --key,
+ * admin user add/set --key): an existing path is always read as a file (a clone may well put a
+ * key file at a path of exactly 40 characters); text is a key only when no such file exists, it
+ * decodes as Z85 and it does not read as a file name (./ ../ ~/ at the start, .pub or .key at
+ * the end). Returns 0; -ENOENT when it is neither an existing file nor a key (callers name both
+ * readings); -EINVAL when the file holds no key; another negative errno reading the file. */
 int keys_public_from_arg(const char *arg, char out[KEY_Z85_LEN + 1]) WUR;
 
 /* True when s is exactly 40 Z85 characters that decode to 32 bytes. */

@@ -198,6 +198,12 @@ bool calendar_is_holiday(const calendar_t *self, cal_day_t day)
     return i < self->n_holidays && self->holidays[i] == day;
 }
 
+bool calendar_year_has_holidays(const calendar_t *self, int year)
+{
+    size_t i = s_holiday_lower_bound(self, cal_days_from_civil(year, 1, 1));
+    return i < self->n_holidays && self->holidays[i] < cal_days_from_civil(year + 1, 1, 1);
+}
+
 /* Index of the first period whose first date is > day (n_periods when none). */
 static size_t s_period_upper_bound(const calendar_t *self, cal_day_t day)
 {
@@ -555,7 +561,7 @@ int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit)
     int64_t v = 0;
     for (; s_is_digit(*p); p++) {
         if (v > (INT64_MAX - (*p - '0')) / 10)
-            return -EINVAL;
+            return -ERANGE;
         v = v * 10 + (*p - '0');
     }
     while (s_is_space(*p))
@@ -569,6 +575,11 @@ int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit)
     cal_unit_t u;
     if (*p != '\0' || !s_unit_from_word(word, word_len, &u))
         return -EINVAL;
+    static const int64_t max[] = {[CAL_MINUTES] = CAL_MAX_DURATION_DAYS * 24 * 60,
+                                  [CAL_HOURS] = CAL_MAX_DURATION_DAYS * 24,
+                                  [CAL_DAYS] = CAL_MAX_DURATION_DAYS};
+    if (v > max[u])
+        return -ERANGE;
     *value = v;
     *unit = u;
     return 0;

@@ -55,6 +55,9 @@ int calendar_add_period(calendar_t *self, cal_day_t first, cal_day_t last,
 void calendar_add_holiday(calendar_t *self, cal_day_t day);
 void calendar_remove_holiday(calendar_t *self, cal_day_t day);
 bool calendar_is_holiday(const calendar_t *self, cal_day_t day);
+/* True when any holiday of year is loaded: a year without any has simply not been imported
+ * (every year has national holidays), and due times in it ignore its holidays. */
+bool calendar_year_has_holidays(const calendar_t *self, int year);
 
 /* The working hours that apply on a date (holiday: none; inside a period: the period's). */
 const cal_hours_t *calendar_hours(const calendar_t *self, cal_day_t day);
@@ -89,8 +92,13 @@ typedef enum {
 int calendar_due(const calendar_t *self, cal_min_t start, int64_t value, cal_unit_t unit,
                  bool wall_clock, cal_min_t *due) WUR;
 
+/* The longest duration a due time is computed for: ten years of days (and as many hours or
+ * minutes); anything longer is a mistake, not a deadline. */
+#define CAL_MAX_DURATION_DAYS 3650
+
 /* Parses "5 menit", "2 jam", "7 hari" (also "menit"/"jam"/"hari" capitalised, and the English
- * "minutes"/"hours"/"days"). Returns 0 or -EINVAL. */
+ * "minutes"/"hours"/"days"). Returns 0, -EINVAL (not a duration) or -ERANGE (longer than
+ * CAL_MAX_DURATION_DAYS). */
 int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit) WUR;
 
 /* Civil date helpers (proleptic Gregorian). */

@@ -26,6 +26,7 @@ void cmd_ping(cmd_ctx_t *ctx)
     p->server_time = ctx->now;
     p->node = xstrdup(ctx->cfg->node_name);
     p->database = s_database_node(ctx->db);
+    p->time_zone = xstrdup(ctx->caller->time_zone ? ctx->caller->time_zone : "");
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_PONG;
     ctx->reply->pong = p;
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Server aktif");

@@ -11,6 +11,7 @@
 #include "timesrc.h"
 #include "weekspec.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +108,14 @@ void cmd_calendar_show(cmd_ctx_t *ctx)
         Lkip__CalendarReply *c = s_reply(ctx);
         c->org_code = xstrdup(org.code);
         c->time_zone = xstrdup(org.time_zone);
-        if (s_show(ctx, org.id, r->year, c) == 0)
-            cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Kalender kerja %s", org.code);
+        if (s_show(ctx, org.id, r->year, c) == 0) {
+            c->year_without_holidays = r->year && c->n_holidays == 0;
+            if (c->year_without_holidays)
+                cmd_reply(ctx, LKIP__STATUS__OK, "ok",
+                          "Kalender kerja %s; hari libur tahun %d belum dimuat", org.code, r->year);
+            else
+                cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Kalender kerja %s", org.code);
+        }
     }
     db_org_clear(&org);
 }
@@ -323,13 +330,49 @@ void cmd_period(cmd_ctx_t *ctx)
     db_org_clear(&org);
 }
 
+/* The years of [from, due] without any loaded holiday, and a warning naming them. */
+static void s_holiday_warning(const calendar_t *cal, cal_min_t from, cal_min_t due,
+                              Lkip__CalendarDueReply *d)
+{
+    int y0, y1, m, day;
+    cal_civil_from_days((cal_day_t)(from / CAL_MINUTES_PER_DAY), &y0, &m, &day);
+    cal_civil_from_days((cal_day_t)(due / CAL_MINUTES_PER_DAY), &y1, &m, &day);
+    strbuf_t years = {0};
+    for (int y = y0; y <= y1 && y - y0 < 20; y++) {
+        if (calendar_year_has_holidays(cal, y))
+            continue;
+        d->years_without_holidays =
+            xrealloc(d->years_without_holidays,
+                     (d->n_years_without_holidays + 1) * sizeof *d->years_without_holidays);
+        d->years_without_holidays[d->n_years_without_holidays++] = y;
+        strbuf_printf(&years, "%s%d", years.len ? ", " : "", y);
+    }
+    if (d->n_years_without_holidays)
+        d->warning =
+            xasprintf("Hari libur tahun %s belum dimuat: tenggat ini belum memperhitungkan "
+                      "hari libur dan cuti bersama tahun itu (administrator mengimpornya "
+                      "dengan lkip admin calendar import)",
+                      years.data);
+    else
+        d->warning = xstrdup("");
+    strbuf_free(&years);
+}
+
 void cmd_calendar_due(cmd_ctx_t *ctx)
 {
     const Lkip__CalendarDueRequest *r = ctx->req->calendar_due;
     int64_t value;
     cal_unit_t unit;
     db_org_t org = {0};
-    if (calendar_parse_duration(r->duration, &value, &unit) != 0) {
+    int prc = calendar_parse_duration(r->duration, &value, &unit);
+    if (prc == -ERANGE) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_duration",
+                  "Lama waktu \"%s\" di luar batas (paling lama %d hari, %d jam atau %d menit)",
+                  r->duration, CAL_MAX_DURATION_DAYS, CAL_MAX_DURATION_DAYS * 24,
+                  CAL_MAX_DURATION_DAYS * 24 * 60);
+        return;
+    }
+    if (prc != 0) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_duration",
                   "Lama waktu \"%s\" tidak sah (mis. \"7 hari\", \"2 jam\", \"5 menit\")",
                   r->duration);
@@ -363,6 +406,7 @@ void cmd_calendar_due(cmd_ctx_t *ctx)
         d->working_minutes = calendar_working_minutes(cal, from, due);
         if (deadline_from_local(org.time_zone, due, &d->due_at) != 0)
             d->due_at = 0;
+        s_holiday_warning(cal, from, due, d);
         ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DUE;
         ctx->reply->due = d;
         cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Tenggat %s %s", d->due, org.time_zone);

@@ -46,6 +46,7 @@ static Lkip__StepRun *s_step_run(db_run_row_t *x, const sopdef_t *def)
     run->outcome = x->outcome;
     run->note = x->note;
     run->finished_as = x->finished_as;
+    run->automatic = x->automatic;
     *x = (db_run_row_t){0};
     return run;
 }

@@ -27,7 +27,7 @@ static Lkip__SubmitReply *s_submit_reply(void)
     return s;
 }
 
-static void s_add_error(Lkip__SubmitReply *s, const unitdata_error_t *src)
+static Lkip__CellError *s_cell(const unitdata_error_t *src)
 {
     Lkip__CellError *e = xmalloc(sizeof *e);
     lkip__cell_error__init(e);
@@ -37,8 +37,20 @@ static void s_add_error(Lkip__SubmitReply *s, const unitdata_error_t *src)
     e->code = xstrdup(src->code);
     e->reason = xstrdup(src->reason);
     e->ref = xstrdup(src->ref ? src->ref : "");
+    return e;
+}
+
+static void s_add_error(Lkip__SubmitReply *s, const unitdata_error_t *src)
+{
     s->errors = xrealloc(s->errors, (s->n_errors + 1) * sizeof *s->errors);
-    s->errors[s->n_errors++] = e;
+    s->errors[s->n_errors++] = s_cell(src);
+}
+
+static void s_add_warnings(Lkip__SubmitReply *s, const unitdata_t *data)
+{
+    s->warnings = xcalloc((size_t)data->n_warnings + 1, sizeof *s->warnings);
+    for (int i = 0; i < data->n_warnings; i++)
+        s->warnings[s->n_warnings++] = s_cell(&data->warnings[i]);
 }
 
 /* The unit a submission is for: the caller's own (an operator acts only for its own unit).
@@ -175,8 +187,9 @@ static unitdata_t *s_read(s_submit_t *s)
         cmd_db_failed(s->ctx, "load PK");
         return NULL;
     }
-    unitdata_t *data = s_is_workbook(r) ? s_read_workbook(s)
-                                : unitdata_parse((const char *)r->content.data, r->content.len);
+    unitdata_t *data = s_is_workbook(r)
+                           ? s_read_workbook(s)
+                           : unitdata_parse((const char *)r->content.data, r->content.len);
     if (!data) {
         cmd_db_failed(s->ctx, "find unit format");
         return NULL;
@@ -248,6 +261,7 @@ static void s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data, Lkip_
         reply->units_total = s->inst->units_total;
         reply->units_submitted = s->inst->units_submitted + (cmd.unit_state == ENGINE_UNIT_OPEN);
         reply->format_id = xstrdup(s->format_id ? s->format_id : "");
+        s_add_warnings(reply, data);
         strbuf_printf(&ctx->detail, "unit %s data v%d: %d rows from \"%s\"%s%s", s->unit->code,
                       f.data_version, data->n_rows, s->r->file_name, s->format_id ? " format=" : "",
                       s->format_id ? s->format_id : "");

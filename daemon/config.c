@@ -16,6 +16,7 @@ typedef enum {
     OPT_INT,    /* int within [min, max] */
     OPT_BOOL,   /* true/false, yes/no, on/off, 1/0 */
     OPT_LEVEL,  /* log level name */
+    OPT_MMDD,   /* char *, owned: a day of the year "MM-DD", or "off" */
 } opt_type_t;
 
 typedef struct {
@@ -49,7 +50,23 @@ static const opt_t s_opts[] = {
     OPT(outbox_poll_ms, OPT_INT, "1000", 10, 600000),
     OPT(resend_ms, OPT_INT, "5000", 100, 600000),
     OPT(retention_days, OPT_INT, "30", 1, 3650),
+    OPT(holiday_reminder_from, OPT_MMDD, "11-01", 0, 0),
 };
+
+/* "MM-DD" of a day that exists in a leap year, or "off". */
+static bool s_mmdd(const char *v)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strcmp(v, "off") == 0)
+        return true;
+    for (int i = 0; i < 5; i++)
+        if (i == 2 ? v[i] != '-' : !(v[i] >= '0' && v[i] <= '9'))
+            return false;
+    if (v[5])
+        return false;
+    int m = (v[0] - '0') * 10 + (v[1] - '0'), d = (v[3] - '0') * 10 + (v[4] - '0');
+    return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
+}
 
 static int s_apply(config_t *cfg, const opt_t *o, const char *value, char *err, size_t errlen)
 {
@@ -87,6 +104,15 @@ static int s_apply(config_t *cfg, const opt_t *o, const char *value, char *err, 
         snprintf(err, errlen, "%s: \"%s\" is not true or false", o->key, value);
         return -1;
     }
+    case OPT_MMDD:
+        if (!s_mmdd(value)) {
+            snprintf(err, errlen, "%s: \"%s\" is not a day of the year MM-DD (e.g. 11-01) or off",
+                     o->key, value);
+            return -1;
+        }
+        free(*(char **)field);
+        *(char **)field = xstrdup(value);
+        return 0;
     case OPT_LEVEL: {
         int level = log_level_parse(value);
         if (level < 0) {
@@ -177,7 +203,7 @@ int config_load(config_t *cfg, const char *path, char *err, size_t errlen)
 void config_free(config_t *cfg)
 {
     for (size_t i = 0; i < ARRAY_LEN(s_opts); i++)
-        if (s_opts[i].type == OPT_STRING) {
+        if (s_opts[i].type == OPT_STRING || s_opts[i].type == OPT_MMDD) {
             char **field = (char **)((char *)cfg + s_opts[i].offset);
             free(*field);
             *field = NULL;

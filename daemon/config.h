@@ -27,6 +27,9 @@ typedef struct {
     int outbox_poll_ms; /* fallback poll of the outbox when NOTIFY was missed */
     int resend_ms;      /* events not acknowledged this long are sent again */
     int retention_days; /* delivered events and stored replies kept this long */
+    /* "MM-DD" from which, each day, the admin and the Sekretaris are told that next year's
+     * holidays are not loaded yet; "off": never */
+    char *holiday_reminder_from;
 } config_t;
 
 /* Sets every field to its default. Caller frees with config_free. */

@@ -266,6 +266,44 @@ static int s_period_week(db_t *db, int64_t period_id, cal_week_t *week)
                   period_id, week);
 }
 
+int db_holiday_reminders(db_t *db, int64_t now, const char *from, db_holiday_reminder_t **out)
+{
+    *out = NULL;
+    db_params_t p = {0};
+    db_param_int(&p, now);
+    db_param_str(&p, from);
+    db_res_t *r =
+        db_query(db,
+                 "WITH today AS ("
+                 "  SELECT o.id AS org_id, (to_timestamp($1) AT TIME ZONE o.time_zone)::date AS day"
+                 "  FROM organisations o WHERE NOT o.disabled),"
+                 " due AS ("
+                 "  SELECT t.org_id, t.day, extract(year FROM t.day)::int + 1 AS year FROM today t"
+                 "  WHERE to_char(t.day, 'MM-DD') >= $2 AND NOT EXISTS ("
+                 "    SELECT 1 FROM holidays h WHERE h.org_id = t.org_id"
+                 "    AND h.day >= make_date(extract(year FROM t.day)::int + 1, 1, 1)"
+                 "    AND h.day < make_date(extract(year FROM t.day)::int + 2, 1, 1))),"
+                 " ins AS (INSERT INTO holiday_reminders (org_id, day, year)"
+                 "  SELECT org_id, day, year FROM due ON CONFLICT DO NOTHING"
+                 "  RETURNING org_id, year)"
+                 " SELECT i.org_id, o.code, o.time_zone, i.year FROM ins i"
+                 " JOIN organisations o ON o.id = i.org_id ORDER BY i.org_id",
+                 &p);
+    if (!r)
+        return -1;
+    int n = db_res_rows(r);
+    *out = xcalloc((size_t)n + 1, sizeof **out);
+    for (int i = 0; i < n; i++) {
+        db_holiday_reminder_t *h = &(*out)[i];
+        h->org_id = db_res_int(r, i, 0);
+        snprintf(h->org_code, sizeof h->org_code, "%s", db_res_str(r, i, 1));
+        snprintf(h->time_zone, sizeof h->time_zone, "%s", db_res_str(r, i, 2));
+        h->year = (int)db_res_int(r, i, 3);
+    }
+    db_res_free(&r);
+    return n;
+}
+
 void db_calendar_rows_clear(db_calendar_rows_t *rows)
 {
     for (int i = 0; i < rows->n_periods; i++) {

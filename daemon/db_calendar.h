@@ -67,6 +67,22 @@ typedef struct {
 int db_calendar_rows(db_t *db, int64_t org_id, int year, db_calendar_rows_t *out) WUR;
 void db_calendar_rows_clear(db_calendar_rows_t *rows);
 
+/* An organisation told today that next year's holidays are missing (db_holiday_reminders). */
+typedef struct {
+    int64_t org_id;
+    char org_code[40];
+    char time_zone[64];
+    int year; /* the year without holidays */
+} db_holiday_reminder_t;
+
+/* In the open transaction: every enabled organisation whose local date at now is on or after
+ * from ("MM-DD") and that has no holiday of next year, and was not told on that local date yet,
+ * is recorded as told (holiday_reminders) and returned. Caller frees *out. Count or -1. */
+int db_holiday_reminders(db_t *db, int64_t now, const char *from, db_holiday_reminder_t **out) WUR;
+
+/* Fills the week, periods and holidays (of year; 0: all) of org_id into reply. 0 or -1. */
+int db_calendar_show(db_t *db, int64_t org_id, int year, Lkip__CalendarReply *reply) WUR;
+
 /* The test clock: *set false when never set. Returns 0 or -1. */
 int db_clock_get(db_t *db, int64_t *now, bool *set) WUR;
 int db_clock_set(db_t *db, int64_t now) WUR;

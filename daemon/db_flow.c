@@ -234,11 +234,12 @@ int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64
     db_param_int(&p, now);
     db_param_str(&p, note ? note : "");
     db_param_str(&p, as ? as : "");
-    return db_exec(db,
-                   "UPDATE step_runs SET state = $2, outcome = $3, finished_by = $4,"
-                   " finished_at = to_timestamp($5), note = $6, finished_as = $7"
-                   " WHERE instance_id = $1 AND state = 'active'",
-                   &p);
+    return db_exec(
+        db,
+        "UPDATE step_runs SET state = $2, outcome = $3, finished_by = NULLIF($4::bigint, 0),"
+        " finished_at = to_timestamp($5), note = $6, finished_as = $7"
+        " WHERE instance_id = $1 AND state = 'active'",
+        &p);
 }
 
 int db_flow_finish(db_t *db, int64_t instance_id, int64_t now)

@@ -61,8 +61,8 @@ int db_flow_create(db_t *db, int64_t org_id, int64_t def_id, const char *sop_cod
 int db_flow_open_run(db_t *db, int64_t instance_id, int step_no, int64_t now, int64_t due,
                      const char *reason, int64_t *run_id) WUR;
 
-/* Closes the open run with outcome, by user_id acting in capacity as ("" or NULL: in its own
- * role; the same for every "as" below). Returns 0 or -1. */
+/* Closes the open run with outcome, by user_id (0: closed by itself, no person) acting in
+ * capacity as ("" or NULL: in its own role; the same for every "as" below). Returns 0 or -1. */
 int db_flow_finish_run(db_t *db, int64_t instance_id, const char *outcome, int64_t user_id,
                        const char *as, int64_t now, const char *note) WUR;
 

@@ -42,7 +42,7 @@ static bool s_runs(db_t *db, int64_t id, db_status_row_t *s)
         db,
         "SELECT r.step_no, r.round, r.state, " EPOCH("r.assigned_at") ", " EPOCH(
             "r.due_at") ", " EPOCH("r.finished_at") ","
-                                                    " coalesce(u.name, ''), coalesce(r.outcome, "
+                                                    " u.name, coalesce(r.outcome, "
                                                     "''), r.note, r.finished_as"
                                                     " FROM step_runs r LEFT JOIN users u ON u.id = "
                                                     "r.finished_by"
@@ -64,6 +64,8 @@ static bool s_runs(db_t *db, int64_t id, db_status_row_t *s)
             .outcome = s_dup(r, i, 7),
             .note = s_dup(r, i, 8),
             .finished_as = s_dup(r, i, 9),
+            /* a finished run without a person closed by itself (engine: TEXT_AUTOMATIC) */
+            .automatic = strcmp(db_res_str(r, i, 2), "active") != 0 && db_res_null(r, i, 6),
         };
     db_res_free(&r);
     return true;

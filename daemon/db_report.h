@@ -23,6 +23,7 @@ typedef struct {
     char *outcome;     /* "" while open */
     char *note;
     char *finished_as;
+    bool automatic; /* finished without a person: it closed by itself */
 } db_run_row_t;
 
 /* A unit data task of an instance, as stored. Owned strings. */

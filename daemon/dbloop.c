@@ -46,7 +46,8 @@ struct dbloop {
     int64_t next_timer; /* unix seconds; 0: none */
     int64_t timer_check_at;
     int64_t prune_at;
-    int n_acks; /* acknowledgements not stored yet (a failure keeps them) */
+    int64_t holiday_minute; /* clock minute of the last check for next year's holidays */
+    int n_acks;             /* acknowledgements not stored yet (a failure keeps them) */
     int64_t *ack_users;
     uint64_t *ack_seqs;
 };
@@ -295,6 +296,26 @@ static long s_timers(dbloop_t *self)
     return ms > 1000 ? 1000 : (long)ms;
 }
 
+/* Once a minute of clock time (a test clock: whenever it moves): tells the organisations whose
+ * next year has no holidays loaded, once a day each (timers_holidays). */
+static void s_holidays(dbloop_t *self)
+{
+    const char *from = self->cfg->holiday_reminder_from;
+    int64_t now = timesrc_now(self->clock);
+    if (!from || strcmp(from, "off") == 0 || now / 60 == self->holiday_minute)
+        return;
+    int64_t *woken = NULL;
+    int n_woken = 0;
+    if (timers_holidays(self->db, self->origin, now, from, &woken, &n_woken) >= 0)
+        self->holiday_minute = now / 60;
+    if (n_woken) {
+        dbl_msg_t *m = dbl_msg_new(DBL_WAKE, n_woken);
+        memcpy(m->users, woken, (size_t)n_woken * sizeof *woken);
+        s_put(self->loop_end, m);
+    }
+    free(woken);
+}
+
 static void s_prune(dbloop_t *self)
 {
     if (monotonic_ms() < self->prune_at)
@@ -360,6 +381,7 @@ static long s_work(dbloop_t *self)
         self->version_at = monotonic_ms() + DIRECTORY_CHECK_MS;
     }
     long timeout = s_timers(self);
+    s_holidays(self);
     s_prune(self);
     /* notifications that a query above read into libpq's queue: polling the socket would
      * never see them */

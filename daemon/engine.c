@@ -116,7 +116,9 @@ static bool s_may_act(const engine_cmd_t *cmd, const sop_step_t *step, engine_re
 static void s_advance(const engine_instance_t *inst, engine_result_t *out, int current,
                       engine_outcome_t outcome, engine_text_t text)
 {
-    s_effect(out, EFF_FINISH_STEP, current)->outcome = outcome;
+    engine_effect_t *finish = s_effect(out, EFF_FINISH_STEP, current);
+    finish->outcome = outcome;
+    finish->automatic = text == TEXT_AUTOMATIC;
     s_notify(out, LKIP__EVENT_KIND__EVENT_STEP_DONE, current, text, TO_WATCHERS, 0);
     int next = current + 1;
     if (next > inst->def->n_steps) {
@@ -346,8 +348,9 @@ static void s_submit(const engine_instance_t *inst, const engine_cmd_t *cmd, eng
         return;
     }
     if (submitted >= inst->units_total) {
-        /* every unit has sent its data: the collection step is done by itself */
-        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_NONE);
+        /* every unit has sent its data: the collection step is done by itself, by no person
+         * (the unit that sent last is the actor of its submission only) */
+        s_advance(inst, out, step->no, OUTCOME_DONE, TEXT_AUTOMATIC);
         s_accept(out, 201,
                  "Data unit diterima; semua unit (%d) telah mengirim data, langkah %d (%s) "
                  "selesai",

@@ -94,16 +94,22 @@ typedef enum {
 /* What text an event carries. */
 typedef enum {
     TEXT_NONE,
-    TEXT_COMMAND, /* the command's note or reason */
-    TEXT_LETTER,  /* the letter number just allocated */
-    TEXT_ARCHIVE, /* the archived document's SHA-256 */
+    TEXT_COMMAND,   /* the command's note or reason */
+    TEXT_LETTER,    /* the letter number just allocated */
+    TEXT_ARCHIVE,   /* the archived document's SHA-256 */
+    TEXT_AUTOMATIC, /* the step closed by itself: ENGINE_AUTOMATIC_NOTE, no person as actor */
 } engine_text_t;
+
+/* What a step that closed by itself records instead of a person (the collection step when the
+ * last unit sends its data). */
+#define ENGINE_AUTOMATIC_NOTE "otomatis: semua unit telah mengirim"
 
 #define ENGINE_MAX_AUDIENCE 3
 typedef struct {
     engine_effect_kind_t kind;
     int step_no;              /* FINISH/OPEN/NOTIFY: the step concerned */
     engine_outcome_t outcome; /* FINISH */
+    bool automatic;           /* FINISH: closed by itself, no person acted (TEXT_AUTOMATIC) */
     Lkip__EventKind event;    /* NOTIFY: what the event says happened */
     int n_audience;
     engine_audience_t audience[ENGINE_MAX_AUDIENCE];

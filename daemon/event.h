@@ -24,12 +24,14 @@ typedef struct {
 } event_about_t;
 
 /* The text kinds an event's text can have (Event.text_kind). */
-#define EVENT_TEXT_NOTE       "note"
-#define EVENT_TEXT_REASON     "reason"
-#define EVENT_TEXT_LETTER     "letter_number"
-#define EVENT_TEXT_ARCHIVE    "archive_sha256"
-#define EVENT_TEXT_LATE_ACTOR "late_actor"
-#define EVENT_TEXT_DRAFT      "draft" /* the draft's file names */
+#define EVENT_TEXT_NOTE             "note"
+#define EVENT_TEXT_REASON           "reason"
+#define EVENT_TEXT_LETTER           "letter_number"
+#define EVENT_TEXT_ARCHIVE          "archive_sha256"
+#define EVENT_TEXT_LATE_ACTOR       "late_actor"
+#define EVENT_TEXT_DRAFT            "draft" /* the draft's file names */
+#define EVENT_TEXT_AUTOMATIC        "automatic"
+#define EVENT_TEXT_HOLIDAYS_MISSING "holidays_missing"
 
 /* Fills ev (initialised first) with type and about. type must be a kind of the enum other than
  * EVENT_NONE (a programmer error otherwise: abort). */

@@ -126,6 +126,12 @@ static int s_notify(flow_t *f, const engine_effect_t *e, int64_t due)
         ev.text = f->sha256;
         ev.text_kind = EVENT_TEXT_ARCHIVE;
         break;
+    case TEXT_AUTOMATIC:
+        ev.text = ENGINE_AUTOMATIC_NOTE;
+        ev.text_kind = EVENT_TEXT_AUTOMATIC;
+        ev.actor = "";
+        ev.actor_capacity = "";
+        break;
     }
     /* the step that starts from the draft names it (so do the watchers' draft_made) */
     char *draft = NULL;
@@ -323,8 +329,15 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     }
     switch (e->kind) {
     case EFF_FINISH_STEP:
-        rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
-                                f->capacity, ctx->now, f->text);
+        if (e->automatic) {
+            rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), 0, NULL,
+                                    ctx->now, ENGINE_AUTOMATIC_NOTE);
+            strbuf_printf(&ctx->detail, " step %d closed automatically (every unit sent)",
+                          e->step_no);
+        } else {
+            rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome),
+                                    ctx->caller->id, f->capacity, ctx->now, f->text);
+        }
         break;
     case EFF_OPEN_STEP:
         return s_open_step(f, e, due);

@@ -198,8 +198,13 @@ static int s_add_user(db_t *db, const args_t *a)
     char key[KEY_Z85_LEN + 1];
     int rc = keys_public_from_arg(a->key, key);
     if (rc != 0) {
-        log_error("could not read public key \"%s\": %s", a->key,
-                  rc == -EINVAL ? "not a key" : strerror(-rc));
+        if (rc == -ENOENT)
+            log_error("--key \"%s\" is neither an existing key file nor a public key (40 Z85 "
+                      "characters)",
+                      a->key);
+        else
+            log_error("could not read the public key file \"%s\": %s", a->key,
+                      rc == -EINVAL ? "it holds no key" : strerror(-rc));
         return 1;
     }
     user_new_t u = {

@@ -1,6 +1,7 @@
 /* timers — see timers.h. */
 #include "timers.h"
 
+#include "db_calendar.h"
 #include "db_outbox.h"
 #include "db_timers.h"
 #include "event.h"
@@ -130,6 +131,51 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
         log_debug("fired %s #%d of instance %lld step %d", timer_kind_name(t->kind), t->repeat_no,
                   (long long)t->instance_id, t->step_no);
     return 0;
+}
+
+int timers_holidays(db_t *db, const char *origin, int64_t now, const char *from, int64_t **woken,
+                    int *n_woken)
+{
+    if (db_begin(db) != 0)
+        return -1;
+    int mark = *n_woken;
+    db_holiday_reminder_t *told = NULL;
+    int n = db_holiday_reminders(db, now, from, &told);
+    outq_t events = {0};
+    for (int i = 0; i < n; i++) {
+        db_audience_t to = {.org_id = told[i].org_id, .n_roles = 2};
+        to.roles[0] = "admin";
+        to.roles[1] = "sekretaris";
+        char *text = xasprintf("hari libur tahun %d belum dimuat: tenggat di tahun itu belum "
+                               "memperhitungkan hari libur dan cuti bersama; impor dengan: lkip "
+                               "admin calendar import BERKAS",
+                               told[i].year);
+        event_about_t about = {
+            .at = now, .org_code = told[i].org_code, .time_zone = told[i].time_zone};
+        Lkip__Event ev;
+        event_make(&ev, LKIP__EVENT_KIND__EVENT_HOLIDAYS_MISSING, &about);
+        ev.text = text;
+        ev.text_kind = EVENT_TEXT_HOLIDAYS_MISSING;
+        outq_add(&events, &to, &ev);
+        free(text);
+        log_info("organisation %s: the holidays of %d are not loaded; admin and sekretaris told",
+                 told[i].org_code, told[i].year);
+    }
+    int rc = n;
+    if (rc > 0 && db_outbox_flush(db, &events, now, woken, n_woken) < 0)
+        rc = -1;
+    outq_clear(&events);
+    if (rc > 0 && db_outbox_notify(db, origin, *woken + mark, *n_woken - mark) != 0)
+        rc = -1;
+    if (rc >= 0 && db_commit(db) != 0)
+        rc = -1;
+    if (rc < 0) {
+        log_warn("telling of missing holidays failed: %s", db_error(db));
+        db_rollback(db);
+        *n_woken = mark;
+    }
+    free(told);
+    return rc;
 }
 
 int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin, int64_t now,

@@ -15,4 +15,11 @@
 int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *origin, int64_t now,
                 int limit, int64_t **woken, int *n_woken) WUR;
 
+/* From config's holiday_reminder_from on, once a day per organisation: tells its admin and its
+ * Sekretaris that next year's holidays are not loaded (event "holidays_missing"), in one
+ * transaction. Recipients are appended to *woken (caller frees). Returns the number of
+ * organisations told, or -1 (rolled back). */
+int timers_holidays(db_t *db, const char *origin, int64_t now, const char *from, int64_t **woken,
+                    int *n_woken) WUR;
+
 #endif

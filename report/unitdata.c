@@ -817,8 +817,36 @@ void unitdata_row_clear(unitdata_row_t *row)
     memset(row, 0, sizeof *row);
 }
 
+/* True when the row's target is in percent: satuan "%" or a '%' written in the target. */
+static bool s_percent_target(const unitdata_row_t *row)
+{
+    const char *s = row->satuan;
+    while (*s == ' ')
+        s++;
+    return (s[0] == '%' && (s[1] == 0 || s[1] == ' ')) || strchr(row->target_text, '%');
+}
+
+static void s_check_percent(unitdata_t *ud, const unitdata_row_t *row)
+{
+    if (!s_percent_target(row) || row->target_lo <= 1 || row->realisasi <= 0 ||
+        row->realisasi >= 1 || strchr(row->realisasi_text, '%'))
+        return;
+    char *why = xasprintf("realisasi \"%s\" tertulis sebagai pecahan, sedangkan target \"%s\" "
+                          "dalam persen; diterima apa adanya (%s%%). Bila maksudnya %g%%, tulis "
+                          "%g lalu kirim lagi",
+                          row->realisasi_text, row->target_text, row->realisasi_text,
+                          row->realisasi * 100, row->realisasi * 100);
+    ud->warnings = xrealloc(ud->warnings, (size_t)(ud->n_warnings + 1) * sizeof *ud->warnings);
+    ud->warnings[ud->n_warnings++] = (unitdata_error_t){.line = row->line,
+                                                        .column_name = xstrdup("realisasi"),
+                                                        .code = xstrdup("percent_fraction"),
+                                                        .reason = why,
+                                                        .ref = xstrdup("")};
+}
+
 void unitdata_add_row(unitdata_t *ud, const unitdata_row_t *row)
 {
+    s_check_percent(ud, row);
     if (ud->n_rows == ud->cap_rows) {
         ud->cap_rows = ud->cap_rows ? 2 * ud->cap_rows : 16;
         ud->rows = xrealloc(ud->rows, (size_t)ud->cap_rows * sizeof *ud->rows);
@@ -967,6 +995,7 @@ void unitdata_destroy(unitdata_t **self_p)
         unitdata_row_clear(&ud->rows[i]);
     free(ud->rows);
     unitdata_errors_free(ud->errors, ud->n_errors);
+    unitdata_errors_free(ud->warnings, ud->n_warnings);
     free(ud);
     *self_p = NULL;
 }

@@ -53,7 +53,9 @@ typedef struct {
     unitdata_row_t *rows; /* the rows without errors, in file order */
     int n_errors;
     unitdata_error_t *errors;
-    int cap_rows; /* (internal) allocated rows and errors */
+    int n_warnings;             /* cells accepted but probably not meant as written: */
+    unitdata_error_t *warnings; /* a fraction (0,58) against a percent target (60%) */
+    int cap_rows;               /* (internal) allocated rows and errors */
     int cap_errors;
 } unitdata_t;
 
@@ -65,7 +67,10 @@ void unitdata_destroy(unitdata_t **self_p);
 /* An empty result, for readers of other formats (unitfmt). Caller owns it (unitdata_destroy). */
 unitdata_t *unitdata_new(void);
 
-/* Appends row, taking its strings (every string field must be set, "" when empty). */
+/* Appends row, taking its strings (every string field must be set, "" when empty). A realisasi
+ * written as a fraction (0 < r < 1, no '%') against a target in percent (satuan "%" or a '%'
+ * in the target, above 1) adds a warning "percent_fraction" for its cell: accepted as written,
+ * but the unit probably meant r * 100. */
 void unitdata_add_row(unitdata_t *ud, const unitdata_row_t *row);
 
 /* Appends an error (the strings are copied; ref NULL means ""). */

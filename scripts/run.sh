@@ -1,8 +1,10 @@
 #!/bin/bash
-# make run: the embedded default. Brings up a private PostgreSQL under var/pg, creates the
+# make run: the embedded default. Brings up a private PostgreSQL in var/pg (as root in a folder the
+# system user lkip cannot enter, var/pg links to /var/lib/lkip/...: scripts/pg.sh), creates the
 # server key and demo users on first run, starts lkipd, and plays one whole LKIP round with a
 # separate client for every actor and every unit, showing what each client receives.
-# lkipd keeps running afterwards; `make stop` (scripts/run.sh --stop) stops it and PostgreSQL.
+# lkipd keeps running afterwards; `make stop` (scripts/run.sh --stop) stops it and PostgreSQL;
+# `make clean-db` (--clean-db) also removes the cluster and the demo's users.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +25,18 @@ stop() {
     scripts/pg.sh stop "$VAR/pg" && echo "PostgreSQL stopped"
 }
 
-if [ "${1:-}" = "--stop" ]; then
+# make clean-db: the cluster (wherever var/pg points), and the demo's users, keys and files
+# that the cluster's database knew; the next make run starts from scratch.
+clean_db() {
     stop
-    exit 0
-fi
+    scripts/pg.sh destroy "$VAR/pg" && echo "PostgreSQL cluster removed"
+    rm -rf "$VAR/clients" "$VAR/demo" "$VAR/lkipd.conf" "$VAR/lkipd.log" "$VAR/lkipd.ready"
+}
+
+case "${1:-}" in
+--stop) stop; exit 0 ;;
+--clean-db) clean_db; exit 0 ;;
+esac
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -216,11 +226,13 @@ split_unit "Bidang Aplikasi Informatika" "$VAR/demo/aptika.csv"
 split_unit "Bidang Persandian dan Keamanan Informasi" "$VAR/demo/persandian.csv"
 split_unit "Bidang Statistik" "$VAR/demo/statistik.csv"
 
+# every command names this round's instance (LKIP/$period): the demo plays a clean round however
+# often it runs and whatever else its actors have open
 step "Langkah 1: Kepala Dinas memerintahkan penyusunan LKIP $period"
 run kadis start LKIP "$period" --note "Segera susun LKIP tahun $period sesuai SOP 35/DKIP/SOP/I/2023"
 step "Langkah 2-3: Kasubag Perencanaan membuat format dari Perjanjian Kinerja dan menyampaikannya"
-run kasubag done --note "Format pengumpulan data kinerja disiapkan"
-run kasubag done --note "Format dikirim ke 5 unit; isi sel berwarna lalu kirim kembali"
+run kasubag done "LKIP/$period" --note "Format pengumpulan data kinerja disiapkan"
+run kasubag done "LKIP/$period" --note "Format dikirim ke 5 unit; isi sel berwarna lalu kirim kembali"
 step "Langkah 4: tiap unit mengisi formatnya (XLSX) atau mengirim CSV; staf menghimpun"
 run op.ikp tasks
 run op.ikp format download "LKIP/$period" --out "$VAR/demo/format-ikp.xlsx" --force
@@ -244,31 +256,31 @@ run op.persandian submit "$VAR/demo/persandian.csv" "LKIP/$period"
 run op.statistik submit "$VAR/demo/statistik.csv" "LKIP/$period"
 step "Langkah 5: Kasubag menganalisis capaian (dibandingkan dengan tahun sebelumnya dan target Renstra); lkip menulis draft LKIP saat langkah selesai"
 run kasubag capaian "LKIP/$period" --xlsx "$VAR/demo/analisis-lkip-$period.xlsx" --force
-run kasubag done --note "Analisis capaian selesai; draft LKIP dari lkip"
+run kasubag done "LKIP/$period" --note "Analisis capaian selesai; draft LKIP dari lkip"
 step "Langkah 6: Staf mengunduh draft LKIP (DOCX untuk disunting, PDF untuk dibaca) dan menyusun Dokumen LKIP"
-run staf draft --out "$VAR/demo/draft" --force
+run staf draft "LKIP/$period" --out "$VAR/demo/draft" --force
 if command -v pdfinfo >/dev/null; then
     pdfinfo "$VAR/demo/draft/draft-LKIP-$period.pdf" | grep -E "^(Pages|Page size|PDF version)" | sed 's/^/  pdfinfo: /'
 fi
 echo "  (staf menyunting draft-LKIP-$period.docx di Word atau LibreOffice: lkip-$period-v1.docx)"
 cp "$VAR/demo/draft/draft-LKIP-$period.docx" "$VAR/demo/lkip-$period-v1.docx"
-run staf upload "$VAR/demo/lkip-$period-v1.docx"
-run staf done --note "Dokumen LKIP versi 1"
+run staf upload "$VAR/demo/lkip-$period-v1.docx" "LKIP/$period"
+run staf done "LKIP/$period" --note "Dokumen LKIP versi 1"
 step "Langkah 7: Sekretaris mengoreksi dan MENGEMBALIKAN dengan alasan"
-run sekretaris return --reason "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
+run sekretaris return "LKIP/$period" --reason "Bab III belum membandingkan capaian dengan target Renstra 2019-2024"
 step "Langkah 6 (ulang): Staf memperbaiki"
 { echo "LKIP $period versi 2 (perbaikan Bab III)"; head -c 200000 /dev/urandom | base64; } > "$VAR/demo/lkip-$period-v2.txt"
-run staf upload "$VAR/demo/lkip-$period-v2.txt"
-run staf done --note "Bab III dilengkapi perbandingan dengan target Renstra"
+run staf upload "$VAR/demo/lkip-$period-v2.txt" "LKIP/$period"
+run staf done "LKIP/$period" --note "Bab III dilengkapi perbandingan dengan target Renstra"
 step "Langkah 7-8: Sekretaris menyetujui koreksi dan menyampaikan kepada Kadis"
-run sekretaris approve --note "Sudah sesuai"
-run sekretaris done --note "Konsep LKIP disampaikan kepada Kepala Dinas"
+run sekretaris approve "LKIP/$period" --note "Sudah sesuai"
+run sekretaris done "LKIP/$period" --note "Konsep LKIP disampaikan kepada Kepala Dinas"
 step "Langkah 9: Kepala Dinas menandatangani"
-run kadis approve --note "Disetujui dan ditandatangani"
+run kadis approve "LKIP/$period" --note "Disetujui dan ditandatangani"
 step "Langkah 10: Kasubag membuat surat pengantar dan nomor surat"
-run kasubag done --note "Surat pengantar ke Wali Kota"
+run kasubag done "LKIP/$period" --note "Surat pengantar ke Wali Kota"
 step "Langkah 11: Staf mengantar, menggandakan dan mengarsipkan"
-run staf done --note "Diantar ke Bagian Organisasi Setda" --ref "Lemari arsip Subbag Perencanaan, map LKIP $period"
+run staf done "LKIP/$period" --note "Diantar ke Bagian Organisasi Setda" --ref "Lemari arsip Subbag Perencanaan, map LKIP $period"
 
 say "Status akhir"
 as sekretaris status "LKIP/$period"

@@ -1267,6 +1267,192 @@ static void test_monitor_web_refusals(void **state)
     free(conf);
 }
 
+/* ---- the command line as a new user meets it (issue 9) ----------------------------------- */
+
+/* Runs lkip with args (NULL-terminated) to its end; *out and *err get what it printed on each
+ * (caller frees). Returns its exit status. */
+static int s_lkip_run(const char *tag, const char *const *args, char **out, char **err)
+{
+    char *out_path = xasprintf("%s/%s.out", harness_tmpdir(s_w.h), tag);
+    char *err_path = xasprintf("%s/%s.err", harness_tmpdir(s_w.h), tag);
+    pid_t pid = harness_lkip_start_split(s_w.h, args, out_path, err_path);
+    assert_true(pid > 0);
+    int rc = harness_lkip_stop(s_w.h, pid, 0, WAIT_MS);
+    *out = s_read(out_path);
+    *err = s_read(err_path);
+    free(out_path);
+    free(err_path);
+    return rc;
+}
+
+/* stdout is exactly one JSON object with status, code and message; returns it (json_decref). */
+static json_t *s_one_json(const char *what, const char *out, const char *err)
+{
+    json_error_t e;
+    json_t *j = json_loads(out, 0, &e); /* trailing text after the object fails too */
+    if (!j || !json_is_object(j))
+        fail_msg("%s: stdout is not one JSON object (%s):\n%s\nstderr:\n%s", what,
+                 j ? "not an object" : e.text, out, err);
+    if (!json_is_integer(json_object_get(j, "status")) ||
+        !json_is_string(json_object_get(j, "code")) ||
+        !*json_string_value(json_object_get(j, "code")) ||
+        !json_is_string(json_object_get(j, "message")))
+        fail_msg("%s: no status, code and message:\n%s", what, out);
+    return j;
+}
+
+/* Every outcome under --json is one JSON object on stdout; the exit codes stay as they were. */
+static void test_cli_json_every_outcome(void **state)
+{
+    char *conf = s_conf("kasubag", s_w.d);
+    static const struct {
+        const char *tag;
+        const char *args[8];
+        int exit;
+        int status; /* -1: any 4xx */
+        const char *code;
+    } cases[] = {
+        {"accepted", {"whoami"}, 0, 200, "ok"},
+        /* no open step: refused by the server */
+        {"refused", {"done"}, 1, -1, NULL},
+        {"unreachable",
+         {"--endpoint", "tcp://127.0.0.1:9", "--timeout", "300", "--retry-window", "0", "ping"},
+         3,
+         0,
+         NULL},
+        {"usage", {"calendar", "due"}, 2, 0, "usage"},
+        {"bad_option", {"calendar", "due", "--bogus"}, 2, 0, "bad_option"},
+        {"unknown_command", {"frobnicate"}, 2, 0, "unknown_command"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        const char *args[16] = {"--config", conf, "--json"};
+        int n = 3;
+        for (int k = 0; cases[i].args[k]; k++)
+            args[n++] = cases[i].args[k];
+        args[n] = NULL;
+        char *out, *err;
+        int rc = s_lkip_run(cases[i].tag, args, &out, &err);
+        if (rc != cases[i].exit)
+            fail_msg("%s: exit %d, expected %d\nstdout:\n%s\nstderr:\n%s", cases[i].tag, rc,
+                     cases[i].exit, out, err);
+        json_t *j = s_one_json(cases[i].tag, out, err);
+        int status = (int)json_integer_value(json_object_get(j, "status"));
+        if (cases[i].status < 0 ? status < 400 || status > 499 : status != cases[i].status)
+            fail_msg("%s: status %d:\n%s", cases[i].tag, status, out);
+        if (cases[i].code && strcmp(json_string_value(json_object_get(j, "code")), cases[i].code))
+            fail_msg("%s: code is not %s:\n%s", cases[i].tag, cases[i].code, out);
+        if (cases[i].exit > 0 && status == 0 &&
+            json_integer_value(json_object_get(j, "exit")) != cases[i].exit)
+            fail_msg("%s: no \"exit\": %d:\n%s", cases[i].tag, cases[i].exit, out);
+        json_decref(j);
+        free(out);
+        free(err);
+    }
+    free(conf);
+}
+
+/* Every command and subcommand answers --help in Indonesian with its options and an example
+ * (exit 0, nothing sent); an unknown option names itself and the command, in Indonesian. */
+static void test_cli_help_everywhere(void **state)
+{
+    static const char *const paths[] = {"keygen",
+                                        "whoami",
+                                        "ping",
+                                        "start",
+                                        "tasks",
+                                        "done",
+                                        "approve",
+                                        "return",
+                                        "submit",
+                                        "upload",
+                                        "download",
+                                        "status",
+                                        "history",
+                                        "capaian",
+                                        "pk",
+                                        "pk import",
+                                        "pk show",
+                                        "pk export",
+                                        "format",
+                                        "format make",
+                                        "format download",
+                                        "watch",
+                                        "monitor",
+                                        "draft",
+                                        "calendar",
+                                        "calendar due",
+                                        "calendar show",
+                                        "admin",
+                                        "admin user",
+                                        "admin user add",
+                                        "admin user set",
+                                        "admin user list",
+                                        "admin org",
+                                        "admin org add",
+                                        "admin org set",
+                                        "admin org list",
+                                        "admin org profile",
+                                        "admin org profile set",
+                                        "admin org profile show",
+                                        "admin unit",
+                                        "admin unit add",
+                                        "admin unit set",
+                                        "admin unit list",
+                                        "admin sop",
+                                        "admin sop load",
+                                        "admin sop list",
+                                        "admin calendar",
+                                        "admin calendar holiday",
+                                        "admin calendar import",
+                                        "admin calendar hours",
+                                        "admin calendar period",
+                                        "admin calendar show",
+                                        "admin clock",
+                                        "admin delegate",
+                                        "admin delegate add",
+                                        "admin delegate list",
+                                        "admin delegate remove"};
+    /* no server at all: a --help never connects */
+    const char *nowhere[] = {"--endpoint", "tcp://127.0.0.1:9", "--timeout", "300"};
+    for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
+        const char *args[16];
+        int n = 0;
+        for (size_t k = 0; k < ARRAY_LEN(nowhere); k++)
+            args[n++] = nowhere[k];
+        char *words = xstrdup(paths[i]);
+        for (char *w = strtok(words, " "); w; w = strtok(NULL, " "))
+            args[n++] = w;
+        args[n++] = i % 2 ? "--help" : "-h";
+        args[n] = NULL;
+        char *out, *err, tag[32];
+        snprintf(tag, sizeof tag, "help-%zu", i);
+        int rc = s_lkip_run(tag, args, &out, &err);
+        char *head = xasprintf("pemakaian: lkip %s", paths[i]);
+        if (rc != 0 || strncmp(out, head, strlen(head)) != 0 || !strstr(out, "Pilihan:") ||
+            !strstr(out, "Contoh:\n  lkip ") || *err)
+            fail_msg("lkip %s --help: exit %d\nstdout:\n%s\nstderr:\n%s", paths[i], rc, out, err);
+        free(head);
+        free(words);
+        free(out);
+        free(err);
+    }
+    /* getopt's English is gone: the option and the command are named */
+    const char *bad[] = {"calendar", "due", "--help-me", NULL};
+    char *out, *err;
+    assert_int_equal(s_lkip_run("bad", bad, &out, &err), 2);
+    if (!strstr(err, "pilihan \"--help-me\" tidak dikenal untuk perintah \"lkip calendar due\"") ||
+        strstr(err, "unrecognized"))
+        fail_msg("unknown option:\n%s", err);
+    free(out);
+    free(err);
+    const char *missing[] = {"calendar", "due", "--duration", NULL};
+    assert_int_equal(s_lkip_run("missing", missing, &out, &err), 2);
+    if (!strstr(err, "pilihan \"--duration\" memerlukan nilai") || strstr(err, "requires"))
+        fail_msg("option without its value:\n%s", err);
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1283,6 +1469,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notify_without_service, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_monitor_web, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_monitor_web_refusals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_json_every_outcome, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_help_everywhere, s_setup, s_teardown),
     };
     harness_test_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);

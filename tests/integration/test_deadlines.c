@@ -30,6 +30,8 @@
 #include <time.h>
 
 #include "calendar.h"
+#include "clitext.h"
+#include "db_calendar.h"
 #include "tz.h"
 #include "weekspec.h"
 
@@ -835,12 +837,30 @@ static void test_calendar_due(void **state)
     assert_true(asked > 1000);
     assert_int_equal(failures, 0);
 
+    /* issue 9: a due time in a year without loaded holidays says so; within 2026 it does not */
+    Lkip__Envelope *w = s_due(c, "2026-12-28 08:00", "10 hari", false);
+    harness_assert_reply(w, LKIP__STATUS__OK, "ok");
+    assert_int_equal(w->reply->due->n_years_without_holidays, 1);
+    assert_int_equal(w->reply->due->years_without_holidays[0], 2027);
+    assert_non_null(strstr(w->reply->due->warning, "Hari libur tahun 2027 belum dimuat"));
+    wire_free(&w);
+    w = s_due(c, "2026-03-17 14:00", "7 hari", false);
+    harness_assert_reply(w, LKIP__STATUS__OK, "ok");
+    assert_int_equal(w->reply->due->n_years_without_holidays, 0);
+    assert_string_equal(w->reply->due->warning, "");
+    wire_free(&w);
+
     /* refusals */
     s_expect_reply(s_due(c, "2026-03-17 14:00", "7 minggu", false), LKIP__STATUS__BAD_REQUEST,
                    "bad_duration");
     s_expect_reply(s_due(c, "2026-03-17 14:00", "", false), LKIP__STATUS__BAD_REQUEST,
                    "bad_duration");
     s_expect_reply(s_due(c, "2026-03-17 14:00", "-2 jam", false), LKIP__STATUS__BAD_REQUEST,
+                   "bad_duration");
+    /* issue 9: out of range is a bad duration, not a calendar without working time */
+    s_expect_reply(s_due(c, "2026-03-17 14:00", "99999999 hari", false), LKIP__STATUS__BAD_REQUEST,
+                   "bad_duration");
+    s_expect_reply(s_due(c, "2026-03-17 14:00", "99999999 hari", true), LKIP__STATUS__BAD_REQUEST,
                    "bad_duration");
     s_expect_reply(s_due(c, "2026-02-30 10:00", "2 jam", false), LKIP__STATUS__BAD_REQUEST,
                    "bad_time");
@@ -889,10 +909,14 @@ static void test_calendar_show_seeded(void **state)
             assert_true(strcmp(cal->holidays[i - 1]->date, cal->holidays[i]->date) < 0);
     }
     assert_int_equal(cuti, 8);
+    assert_false(cal->year_without_holidays);
     wire_free(&reply);
     reply = s_calendar_show(c, 2025);
     harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
     assert_int_equal(reply->reply->calendar->n_holidays, 0);
+    /* a year without any holiday loaded is flagged (issue 9) */
+    assert_true(reply->reply->calendar->year_without_holidays);
+    assert_non_null(strstr(reply->reply->message, "hari libur tahun 2025 belum dimuat"));
     wire_free(&reply);
     s_expect_reply(s_calendar_show(c, -1), LKIP__STATUS__BAD_REQUEST, "bad_year");
     harness_client_close(s_h, &c);
@@ -1735,6 +1759,91 @@ static void test_restart_fires_missed_timers_once(void **state)
     assert_true(harness_logs_clean(s_w.h));
 }
 
+/* ---- next year's holidays (issue 9) --------------------------------------------------------- */
+
+/* The next holidays_missing event w gets (others skipped); fails when none comes. */
+static Lkip__Event *s_expect_holidays_missing(watcher_t *w, Lkip__Envelope **env)
+{
+    for (;;) {
+        Lkip__Event *ev = s_next_event(w, EVENT_TIMEOUT_MS, env);
+        if (!ev) {
+            harness_dump_all_logs();
+            fail_msg("%s: no holidays_missing event within %d ms", w->name, EVENT_TIMEOUT_MS);
+        }
+        if (strcmp(ev->kind, "holidays_missing") == 0)
+            return ev;
+        wire_free(env);
+    }
+}
+
+/* How many organisations db_holiday_reminders would tell at wita with from (rolled back). */
+static int s_would_tell(db_t *db, const char *wita, const char *from)
+{
+    assert_int_equal(db_begin(db), 0);
+    db_holiday_reminder_t *told = NULL;
+    int n = db_holiday_reminders(db, s_wita(wita), from, &told);
+    assert_true(n >= 0);
+    if (n > 0)
+        assert_int_equal(told[0].year, 2027);
+    free(told);
+    db_rollback(db);
+    return n;
+}
+
+/* From 1 November (holiday_reminder_from) the admin and the Sekretaris are told once a day that
+ * next year's holidays are not loaded, until they are. */
+static void test_next_years_holidays_told_daily(void **state)
+{
+    s_clock_to(s_w.c_admin, "2026-10-31 08:00"); /* before the day configured */
+    const char *sets[] = {"test_clock=true", "holiday_reminder_from=11-01", NULL};
+    harness_daemon_t *d2 = harness_daemon_start(s_w.h, sets);
+    assert_non_null(d2);
+    watcher_t sek, admin;
+    s_watch(&sek, s_w.h, s_w.d, &s_w.sekretaris, "sekretaris");
+    s_watch(&admin, s_w.h, s_w.d, &s_w.admin, "admin.dkip");
+
+    s_clock_to(s_w.c_admin, "2026-11-01 08:00");
+    Lkip__Envelope *env = NULL;
+    Lkip__Event *ev = s_expect_holidays_missing(&sek, &env);
+    assert_string_equal(ev->org_code, "DKIP");
+    assert_int_equal(ev->instance_id, 0);
+    assert_non_null(strstr(ev->text, "hari libur tahun 2027 belum dimuat"));
+    char *line = clitext_event(ev);
+    assert_non_null(strstr(line, "[HARI LIBUR] DKIP: hari libur tahun 2027 belum dimuat"));
+    free(line);
+    wire_free(&env);
+    ev = s_expect_holidays_missing(&admin, &env);
+    wire_free(&env);
+    /* the next day again, once */
+    s_clock_to(s_w.c_admin, "2026-11-02 08:00");
+    ev = s_expect_holidays_missing(&sek, &env);
+    wire_free(&env);
+    assert_int_equal(harness_sql_int(s_w.h, "SELECT count(*) FROM holiday_reminders", NULL), 2);
+    assert_int_equal(harness_sql_int(s_w.h,
+                                     "SELECT count(*) FROM outbox o JOIN users u ON u.id ="
+                                     " o.user_id WHERE o.kind = 'holidays_missing'"
+                                     " AND u.name IN ('sekretaris', 'admin.dkip')",
+                                     NULL),
+                     4);
+
+    /* the rule itself, at chosen times: once a day, from the day configured, until imported */
+    char err[256];
+    db_t *db = db_connect(harness_conninfo(s_w.h), NULL, "test", err, sizeof err);
+    if (!db)
+        fail_msg("%s", err);
+    assert_int_equal(s_would_tell(db, "2026-11-02 15:00", "11-01"), 0); /* told today */
+    assert_int_equal(s_would_tell(db, "2026-11-03 08:00", "11-01"), 1);
+    assert_int_equal(s_would_tell(db, "2026-11-03 08:00", "12-01"), 0); /* not yet */
+    assert_int_equal(s_would_tell(db, "2026-10-31 08:00", "10-01"), 1);
+    Lkip__Envelope *reply =
+        s_holiday(s_w.c_admin, false, "2027-01-01", "Tahun Baru 2027 Masehi", "libur_nasional");
+    harness_assert_reply(reply, LKIP__STATUS__OK, NULL);
+    wire_free(&reply);
+    assert_int_equal(s_would_tell(db, "2026-11-03 08:00", "11-01"), 0); /* imported */
+    db_destroy(&db);
+    assert_int_equal(harness_daemon_stop(d2, SIGTERM), 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1761,6 +1870,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clock_reaches_busy_daemon, s_world_setup,
                                         s_world_teardown),
         cmocka_unit_test_setup_teardown(test_two_daemons_fire_once, s_world_setup,
+                                        s_world_teardown),
+        cmocka_unit_test_setup_teardown(test_next_years_holidays_told_daily, s_world_setup,
                                         s_world_teardown),
         cmocka_unit_test_setup_teardown(test_restart_fires_missed_timers_once, s_world_setup,
                                         s_world_teardown),

@@ -25,6 +25,12 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 /* Per attempt: long enough for a sanitizer build on a busy machine; replies take milliseconds. */
 #define CALL_TIMEOUT_MS 10000
 /* A refused handshake is reported at once; this bound only keeps a broken test from hanging. */
@@ -248,6 +254,8 @@ static void test_ping_answers_version(void **state)
     assert_int_equal(reply->reply->payload_case, LKIP__REPLY__PAYLOAD_PONG);
     assert_string_equal(reply->reply->pong->version, LKIP_VERSION);
     assert_true(reply->reply->pong->node[0] != '\0');
+    /* lkip shows the server's time in the organisation's zone (issue 9) */
+    assert_string_equal(reply->reply->pong->time_zone, "Asia/Makassar");
     long long skew = (long long)reply->reply->pong->server_time - (long long)time(NULL);
     assert_true(skew > -300 && skew < 300);
     /* the database node that answered: the harness's cluster, as the daemon's conninfo names it */
@@ -880,6 +888,120 @@ static void test_sigterm_stops_cleanly(void **state)
     harness_client_close(s_h, &c);
 }
 
+/* ---- the embedded cluster (scripts/pg.sh) -------------------------------------------------- */
+
+/* Runs scripts/pg.sh with the words given (a shell command line); its output goes to log.
+ * Returns its exit status. */
+static int s_pg_sh(const char *log, const char *words)
+{
+    const char *src = getenv("LKIP_SRCDIR");
+    char *cmd =
+        xasprintf("PG_FAST=1 '%s/scripts/pg.sh' %s >'%s' 2>&1", src ? src : ".", words, log);
+    int rc = system(cmd);
+    free(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static char *s_read_text(const char *path)
+{
+    char *text = NULL;
+    size_t len;
+    if (read_file(path, 1 << 20, &text, &len) != 0)
+        return xstrdup("");
+    return text;
+}
+
+/* Issue 10: when its port is taken the cluster never moves to another port (lkipd.conf names
+ * it): start waits, then fails naming the port and what holds it; once free it starts there. */
+static void test_pg_keeps_its_port(void **state)
+{
+    harness_t *h = harness_new_own_cluster("pgport");
+    assert_non_null(h);
+    char *port_file = xasprintf("%s/pg/port", harness_tmpdir(h));
+    char *before = s_read_text(port_file);
+    int port = atoi(before);
+    assert_true(port > 0);
+    assert_int_equal(harness_pg(h, "stop"), 0);
+
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    int one = 1;
+    assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(fd, 4), 0);
+
+    setenv("PG_PORT_WAIT", "2", 1);
+    char *log = xasprintf("%s/pg-taken.log", harness_tmpdir(h));
+    char *words = xasprintf("start '%s/pg'", harness_tmpdir(h));
+    int rc = s_pg_sh(log, words);
+    char *out = s_read_text(log);
+    char *says = xasprintf("its port %d is in use", port);
+    if (rc != 1 || !strstr(out, says) || !strstr(out, "held by") || !strstr(out, "pid="))
+        fail_msg("pg.sh start with its port taken: exit %d, output:\n%s", rc, out);
+    char *now = s_read_text(port_file);
+    assert_string_equal(now, before);
+
+    close(fd);
+    assert_int_equal(harness_pg(h, "start"), 0);
+    free(now);
+    now = s_read_text(port_file);
+    assert_string_equal(now, before);
+    assert_int_equal(harness_sql_int(h, "SELECT 1", NULL), 1);
+    unsetenv("PG_PORT_WAIT");
+    free(now);
+    free(says);
+    free(out);
+    free(words);
+    free(log);
+    free(before);
+    free(port_file);
+    harness_destroy(&h);
+}
+
+/* Issue 9: as root in a folder the system user lkip cannot enter (root's home, mktemp -d), the
+ * cluster lives under /var/lib/lkip and the folder asked for is a link to it; the caller's
+ * folders keep their permissions; destroy removes both. */
+static void test_pg_outside_a_closed_folder(void **state)
+{
+    if (geteuid() != 0)
+        skip(); /* the cluster belongs to the caller: nothing to reach */
+    char *closed = xasprintf("%s/closed", harness_tmpdir(s_h));
+    assert_int_equal(mkdir(closed, 0700), 0);
+    char *pg = xasprintf("%s/lkip/var/pg", closed);
+    char *log = xasprintf("%s/pg-closed.log", harness_tmpdir(s_h));
+    char *words = xasprintf("start '%s' lkip", pg);
+    int rc = s_pg_sh(log, words);
+    char *out = s_read_text(log);
+    if (rc != 0 || !strstr(out, "host=/var/lib/lkip/"))
+        fail_msg("pg.sh start in a 0700 folder: exit %d, output:\n%s", rc, out);
+    struct stat st;
+    assert_int_equal(lstat(pg, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char target[512];
+    ssize_t n = readlink(pg, target, sizeof target - 1);
+    assert_true(n > 0);
+    target[n] = 0;
+    assert_true(strncmp(target, "/var/lib/lkip/", 14) == 0);
+    assert_int_equal(stat(closed, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0700);
+
+    free(words);
+    words = xasprintf("status '%s'", pg);
+    assert_int_equal(s_pg_sh(log, words), 0);
+    free(words);
+    words = xasprintf("destroy '%s'", pg);
+    assert_int_equal(s_pg_sh(log, words), 0);
+    assert_int_equal(lstat(pg, &st), -1);
+    assert_int_equal(lstat(target, &st), -1);
+    free(out);
+    free(words);
+    free(log);
+    free(pg);
+    free(closed);
+}
+
 /* Last: the group's daemon, after everything above, stops cleanly; no lkipd run of the group
  * reported a sanitizer error or a leak (sanitizer builds). */
 static void test_group_daemon_exits_clean(void **state)
@@ -918,6 +1040,8 @@ int main(void)
         cmocka_unit_test_teardown(test_add_user_bootstrap_refusals, s_teardown),
         cmocka_unit_test_teardown(test_bad_config_exits_2, s_teardown),
         cmocka_unit_test_teardown(test_sigterm_stops_cleanly, s_teardown),
+        cmocka_unit_test_teardown(test_pg_keeps_its_port, s_teardown),
+        cmocka_unit_test_teardown(test_pg_outside_a_closed_folder, s_teardown),
         cmocka_unit_test_teardown(test_group_daemon_exits_clean, s_teardown),
     };
     harness_test_filter();

@@ -602,7 +602,8 @@ static void s_take_event(actor_t *a, Lkip__Envelope *env)
     assert_true(e->at > 0);
     assert_true(e->step_no > 0);
     assert_true(*e->step_title);
-    assert_true(*e->actor);
+    /* a person did it, unless the step closed by itself (issue 9) */
+    assert_true(*e->actor != 0 || strcmp(e->text_kind, "automatic") == 0);
     strbuf_printf(&a->log, "%s:%d ", e->kind, (int)e->step_no);
     a->events = xrealloc(a->events, (size_t)(a->n_events + 1) * sizeof *a->events);
     a->events[a->n_events++] = env;
@@ -1063,6 +1064,12 @@ static void test_full_lkip_round(void **state)
         assert_string_equal(e->unit_code, op->unit);
         assert_string_equal(e->actor, op->name);
     }
+    /* the collection closed by itself: no person is its actor (issue 9) */
+    const Lkip__Event *closed = s_cast[SEKRETARIS].events[s_cast[SEKRETARIS].n_events - 1]->event;
+    assert_string_equal(closed->kind, "step_done");
+    assert_string_equal(closed->actor, "");
+    assert_string_equal(closed->text_kind, "automatic");
+    assert_string_equal(closed->text, "otomatis: semua unit telah mengirim");
     assert_int_equal(total_rows, 11); /* the whole sample went in */
     assert_int_equal(s_current("LKIP", ROUND_PERIOD), 5);
 
@@ -1159,7 +1166,8 @@ static void test_full_lkip_round(void **state)
         {1, 1, "done", "done", "kadis", NOTE_START},
         {2, 1, "done", "done", "kasubag", "Format pengumpulan data disusun"},
         {3, 1, "done", "done", "kasubag", "Isi format paling lambat Jumat"},
-        {4, 1, "done", "done", "op.statistik", ""},
+        /* issue 9: closed by itself when the last unit sent, by no person */
+        {4, 1, "done", "done", "", "otomatis: semua unit telah mengirim"},
         {5, 1, "done", "done", "kasubag", "Draft dianalisis"},
         {6, 1, "done", "done", "staf", ""},
         {7, 1, "returned", "returned", "sekretaris", REASON_7},
@@ -1197,6 +1205,7 @@ static void test_full_lkip_round(void **state)
                      runs[i].by, runs[i].note);
         assert_true(run->finished_at >= run->assigned_at);
         assert_true(*run->title);
+        assert_int_equal(run->automatic, run->step_no == 4);
     }
     /* unit data, in unit code order */
     static const char *const unit_order[] = {"APTIKA", "IKP", "PERSANDIAN", "SEKRETARIAT",
@@ -2672,6 +2681,16 @@ static void test_analysis_over_finished_years(void **state)
     free(filled);
     pk_destroy(&pk);
     s_lkip_year("2026", s_ikp_csv, "STATISTIK, IKP"); /* the others, then the staf closes */
+    /* closed with a unit missing: the staf is the actor, not the step itself (issue 9) */
+    const Lkip__InstanceStatus *st = s_status(&s_cast[KASUBAG], "LKIP/2026");
+    const Lkip__StepRun *collect = NULL;
+    for (size_t i = 0; i < st->n_runs; i++)
+        if (st->runs[i]->step_no == 4)
+            collect = st->runs[i];
+    assert_non_null(collect);
+    assert_string_equal(collect->outcome, "closed");
+    assert_string_equal(collect->finished_by, "staf");
+    assert_false(collect->automatic);
 
     const Lkip__CapaianReply *c = s_capaian(&s_cast[KASUBAG], "LKIP/2026", true);
     assert_int_equal(c->year, 2026);

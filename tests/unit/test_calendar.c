@@ -700,7 +700,14 @@ static void s_test_parse_duration(void **state)
         {"7 har", -EINVAL, 0, 0},
         {"7 harii", -EINVAL, 0, 0},
         {"hari 7", -EINVAL, 0, 0},
-        {"99999999999999999999 menit", -EINVAL, 0, 0},
+        {"99999999999999999999 menit", -ERANGE, 0, 0},
+        /* issue 9: beyond ten years is no deadline (bad_duration, not no_working_time) */
+        {"99999999 hari", -ERANGE, 0, 0},
+        {"3650 hari", 0, 3650, CAL_DAYS},
+        {"3651 hari", -ERANGE, 0, 0},
+        {"87600 jam", 0, 87600, CAL_HOURS},
+        {"87601 jam", -ERANGE, 0, 0},
+        {"5256001 menit", -ERANGE, 0, 0},
         {"7 hari\n", -EINVAL, 0, 0},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {

@@ -215,6 +215,19 @@ static void test_config_set(void **state)
     assert_int_equal(cfg.log_level, LOG_ERROR);
     assert_int_equal(config_set(&cfg, "no_such_key", "1", err, sizeof err), -1);
     assert_non_null(strstr(err, "\"no_such_key\""));
+
+    /* the day from which next year's missing holidays are told (issue 9) */
+    assert_string_equal(cfg.holiday_reminder_from, "11-01");
+    assert_int_equal(config_set(&cfg, "holiday_reminder_from", "10-15", err, sizeof err), 0);
+    assert_string_equal(cfg.holiday_reminder_from, "10-15");
+    assert_int_equal(config_set(&cfg, "holiday_reminder_from", "off", err, sizeof err), 0);
+    assert_string_equal(cfg.holiday_reminder_from, "off");
+    static const char *const bad[] = {"13-01", "02-30", "1-01", "11-1", "11/01", "11-01x", ""};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        assert_int_equal(config_set(&cfg, "holiday_reminder_from", bad[i], err, sizeof err), -1);
+        assert_non_null(strstr(err, "MM-DD"));
+    }
+    assert_string_equal(cfg.holiday_reminder_from, "off");
     config_free(&cfg);
 }
 

@@ -124,8 +124,8 @@ static const char *s_kind_name(engine_effect_kind_t k)
 
 static void s_print_effect(const char *label, int i, const engine_effect_t *e)
 {
-    print_error("  %s[%d] %s step=%d outcome=%d event=%s text=%d audience=", label, i,
-                s_kind_name(e->kind), e->step_no, (int)e->outcome,
+    print_error("  %s[%d] %s step=%d outcome=%d%s event=%s text=%d audience=", label, i,
+                s_kind_name(e->kind), e->step_no, (int)e->outcome, e->automatic ? " auto" : "",
                 eventkind_name(e->event) ? eventkind_name(e->event) : "-", (int)e->text);
     for (int a = 0; a < e->n_audience && a < ENGINE_MAX_AUDIENCE; a++)
         print_error("%s%d/%d", a ? "," : "", (int)e->audience[a], e->audience_step[a]);
@@ -135,7 +135,7 @@ static void s_print_effect(const char *label, int i, const engine_effect_t *e)
 static bool s_same_effect(const engine_effect_t *a, const engine_effect_t *b)
 {
     if (a->kind != b->kind || a->step_no != b->step_no || a->outcome != b->outcome ||
-        a->text != b->text || a->n_audience != b->n_audience)
+        a->automatic != b->automatic || a->text != b->text || a->n_audience != b->n_audience)
         return false;
     if (a->event != b->event)
         return false;
@@ -189,6 +189,11 @@ static void s_message_has(const engine_result_t *r, const char *part)
 #define E_FINISH(n, o)                                                                             \
     {                                                                                              \
         .kind = EFF_FINISH_STEP, .step_no = (n), .outcome = (o)                                    \
+    }
+/* closed by itself (the last unit sent): no person is its actor */
+#define E_FINISH_AUTO(n)                                                                           \
+    {                                                                                              \
+        .kind = EFF_FINISH_STEP, .step_no = (n), .outcome = OUTCOME_DONE, .automatic = true        \
     }
 #define E_PLAIN(k, n)                                                                              \
     {                                                                                              \
@@ -559,9 +564,8 @@ static void test_engine_last_fanin_and_decision(void **state)
     cmd = s_cmd(ENGINE_SUBMIT, 0, "operator_unit");
     cmd.unit_state = ENGINE_UNIT_OPEN;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2),
-           E_FINISH(2, OUTCOME_DONE), E_STEP_DONE(2, TEXT_NONE), E_PLAIN(EFF_FINISH_INSTANCE, 2),
-           E_INSTANCE_DONE(2));
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2), E_FINISH_AUTO(2),
+           E_STEP_DONE(2, TEXT_AUTOMATIC), E_PLAIN(EFF_FINISH_INSTANCE, 2), E_INSTANCE_DONE(2));
     sopdef_destroy(&def);
 
     def = s_eng_parse(EN_HEAD EN_STEP(1, "staf", "tugas")
@@ -959,8 +963,8 @@ static void test_engine_submit_last_completes(void **state)
     engine_cmd_t cmd = s_submit(ENGINE_UNIT_OPEN);
     engine_result_t r;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 4), E_UNIT_SUBMITTED(4),
-           E_FINISH(4, OUTCOME_DONE), E_STEP_DONE(4, TEXT_NONE), E_OPEN(5), E_ASSIGNED(5));
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 4), E_UNIT_SUBMITTED(4), E_FINISH_AUTO(4),
+           E_STEP_DONE(4, TEXT_AUTOMATIC), E_OPEN(5), E_ASSIGNED(5));
     s_message_has(&r, "semua unit (5)");
 
     /* one unit alone is also the last */
@@ -1069,8 +1073,8 @@ static void test_engine_submit_last_waits_for_document(void **state)
 
     inst.doc_in_round = true;
     s_run(&inst, &cmd, &r);
-    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2),
-           E_FINISH(2, OUTCOME_DONE), E_STEP_DONE(2, TEXT_NONE), E_OPEN(3), E_ASSIGNED(3));
+    EXPECT(&r, 201, E_PLAIN(EFF_RECORD_UNIT_DATA, 2), E_UNIT_SUBMITTED(2), E_FINISH_AUTO(2),
+           E_STEP_DONE(2, TEXT_AUTOMATIC), E_OPEN(3), E_ASSIGNED(3));
     sopdef_destroy(&def);
 }
 

@@ -189,6 +189,68 @@ static void test_public_from_arg_refuses_garbage(void **state)
     free(path);
 }
 
+/* Writes a fresh key pair whose .pub file is at rel (relative to the temp folder); returns its
+ * public key in pub. */
+static void s_pub_at(const char *rel, char pub[KEY_Z85_LEN + 1])
+{
+    char *secret = s_path("forty.key");
+    keypair_t kp;
+    assert_int_equal(keys_generate(secret, &kp), 0);
+    char *text;
+    size_t len;
+    char *from = xasprintf("%s.pub", secret);
+    assert_int_equal(read_file(from, 4096, &text, &len), 0);
+    char *to = s_path(rel);
+    s_write(to, text, 0644);
+    memcpy(pub, kp.public_key, KEY_Z85_LEN + 1);
+    free(text);
+    free(to);
+    free(from);
+    free(secret);
+}
+
+/* Issue 9: a key file at a path of exactly 40 characters (a clone at /srv/lk puts
+ * var/clients/admin/client.key.pub there) is read as the file, never taken as the key itself. */
+static void test_public_from_arg_forty_character_path(void **state)
+{
+    char old_cwd[4096];
+    assert_non_null(getcwd(old_cwd, sizeof old_cwd));
+    assert_int_equal(chdir(s_dir), 0);
+    assert_int_equal(mkdir("srv", 0755), 0);
+    assert_int_equal(mkdir("srv/lk-var-clients", 0755), 0);
+    /* every character is in the Z85 alphabet: the text decodes as a key too */
+    const char *pub_path = "srv/lk-var-clients/admin.client1.key.pub";
+    const char *bare_path = "srv/lk-var-clients/admin-client-public01";
+    assert_int_equal(strlen(pub_path), KEY_Z85_LEN);
+    assert_int_equal(strlen(bare_path), KEY_Z85_LEN);
+    assert_true(keys_valid_z85(pub_path));
+    assert_true(keys_valid_z85(bare_path));
+    char pub[KEY_Z85_LEN + 1], out[KEY_Z85_LEN + 1];
+
+    s_pub_at(pub_path, pub);
+    assert_int_equal(keys_public_from_arg(pub_path, out), 0);
+    assert_string_equal(out, pub);
+    assert_int_equal(remove(pub_path), 0);
+    char *secret = s_path("forty.key");
+    char *secret_pub = xasprintf("%s.pub", secret);
+    assert_int_equal(remove(secret), 0);
+    assert_int_equal(remove(secret_pub), 0);
+
+    /* no ending that names a file, still the file while it exists */
+    s_pub_at(bare_path, pub);
+    assert_int_equal(keys_public_from_arg(bare_path, out), 0);
+    assert_string_equal(out, pub);
+    assert_int_equal(remove(bare_path), 0);
+
+    /* gone: a name ending in .pub is neither a file nor a key (the caller names both) */
+    assert_int_equal(keys_public_from_arg(pub_path, out), -ENOENT);
+    /* a folder is no key file */
+    assert_int_equal(keys_public_from_arg("srv", out), -EISDIR);
+    assert_int_equal(chdir(old_cwd), 0);
+    free(secret_pub);
+    free(secret);
+}
+
 static void test_valid_z85(void **state)
 {
     keypair_t kp;
@@ -219,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_load_refuses_garbage),
         cmocka_unit_test(test_public_from_arg),
         cmocka_unit_test(test_public_from_arg_refuses_garbage),
+        cmocka_unit_test(test_public_from_arg_forty_character_path),
         cmocka_unit_test(test_valid_z85),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

@@ -869,6 +869,31 @@ static void tu_value_helpers(void **state)
     unitdata_destroy(&ud);
 }
 
+/* Issue 9: a fraction against a percent target is accepted with a warning for its cell; a
+ * percent written either way, or a fraction against a fraction, is not. */
+static void tu_percent_fraction_warning(void **state)
+{
+    static const char csv[] = "sasaran;indikator;satuan;arah;target;realisasi\n"
+                              "S;Persentase layanan;%;naik;60;0,58\n"
+                              "S;Persentase aduan;%;naik;60%;58\n"
+                              "S;Indeks kepuasan;indeks;naik;0,8;0,75\n"
+                              "S;Rasio tanpa satuan persen;rasio;naik;60%;0,5\n"
+                              "S;Persentase tertulis;%;naik;60;0,58%\n";
+    unitdata_t *ud = unitdata_parse(csv, sizeof csv - 1);
+    tu_assert_no_errors(ud);
+    assert_int_equal(ud->n_rows, 5);
+    assert_int_equal(ud->n_warnings, 2);
+    assert_int_equal(ud->warnings[0].line, 2);
+    assert_string_equal(ud->warnings[0].code, "percent_fraction");
+    assert_string_equal(ud->warnings[0].column_name, "realisasi");
+    assert_non_null(strstr(ud->warnings[0].reason, "\"0,58\""));
+    assert_non_null(strstr(ud->warnings[0].reason, "58%"));
+    assert_int_equal(ud->warnings[1].line, 5);
+    /* accepted as written */
+    assert_true(ud->rows[0].realisasi > 0.579 && ud->rows[0].realisasi < 0.581);
+    unitdata_destroy(&ud);
+}
+
 static void tu_destroy_null(void **state)
 {
     (void)state;
@@ -912,6 +937,7 @@ int main(void)
         cmocka_unit_test(tu_too_many_errors),
         cmocka_unit_test(tu_code_and_explanations),
         cmocka_unit_test(tu_value_helpers),
+        cmocka_unit_test(tu_percent_fraction_warning),
         cmocka_unit_test(tu_destroy_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
