@@ -569,6 +569,8 @@ int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit)
     cal_unit_t u;
     if (*p != '\0' || !s_unit_from_word(word, word_len, &u))
         return -EINVAL;
+    if (v > CAL_MAX_DURATION)
+        return -ERANGE;
     *value = v;
     *unit = u;
     return 0;

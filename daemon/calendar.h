@@ -88,8 +88,14 @@ typedef enum {
 int calendar_due(const calendar_t *self, cal_min_t start, int64_t value, cal_unit_t unit,
                  bool wall_clock, cal_min_t *due) WUR;
 
+/* The largest N of a duration "<N> menit|jam|hari" (as SOP definitions allow for waktu): due
+ * times are found by walking the calendar day by day, and a request for "1287184671 minutes"
+ * kept a worker busy for a sixth of a second (found by fuzz_datetime). */
+#define CAL_MAX_DURATION 100000
+
 /* Parses "5 menit", "2 jam", "7 hari" (also "menit"/"jam"/"hari" capitalised, and the English
- * "minutes"/"hours"/"days"). Returns 0 or -EINVAL. */
+ * "minutes"/"hours"/"days"). Returns 0, -EINVAL (not a duration) or -ERANGE (N over
+ * CAL_MAX_DURATION). */
 int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit) WUR;
 
 /* Civil date helpers (proleptic Gregorian). */

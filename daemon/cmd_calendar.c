@@ -11,6 +11,7 @@
 #include "timesrc.h"
 #include "weekspec.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,7 +295,14 @@ void cmd_calendar_due(cmd_ctx_t *ctx)
     int64_t value;
     cal_unit_t unit;
     db_org_t org = {0};
-    if (calendar_parse_duration(r->duration, &value, &unit) != 0) {
+    int prc = calendar_parse_duration(r->duration, &value, &unit);
+    if (prc == -ERANGE) {
+        cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_duration",
+                  "Lama waktu \"%s\" terlalu panjang (paling lama %d menit, jam atau hari)",
+                  r->duration, CAL_MAX_DURATION);
+        return;
+    }
+    if (prc != 0) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_duration",
                   "Lama waktu \"%s\" tidak sah (mis. \"7 hari\", \"2 jam\", \"5 menit\")",
                   r->duration);

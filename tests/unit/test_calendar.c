@@ -701,6 +701,12 @@ static void s_test_parse_duration(void **state)
         {"7 harii", -EINVAL, 0, 0},
         {"hari 7", -EINVAL, 0, 0},
         {"99999999999999999999 menit", -EINVAL, 0, 0},
+        /* at most CAL_MAX_DURATION: fuzz_datetime found that a due time of 1,287,184,671
+         * working minutes walked the calendar for a sixth of a second before failing */
+        {"100000 hari", 0, 100000, CAL_DAYS},
+        {"100000 menit", 0, 100000, CAL_MINUTES},
+        {"100001 menit", -ERANGE, 0, 0},
+        {"1287184671 minutes", -ERANGE, 0, 0},
         {"7 hari\n", -EINVAL, 0, 0},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -720,6 +726,24 @@ static void s_test_parse_duration(void **state)
     int64_t v;
     cal_unit_t u;
     assert_int_equal(calendar_parse_duration(NULL, &v, &u), -EINVAL);
+}
+
+/* The longest duration the parser accepts has a due time, in every unit, on the default week
+ * and in wall-clock time. */
+static void s_test_due_longest_durations(void **state)
+{
+    cal_week_t week;
+    calendar_default_week(&week);
+    calendar_t *cal = calendar_new(&week);
+    cal_min_t start = cal_days_from_civil(2026, 3, 17) * (int64_t)CAL_MINUTES_PER_DAY + 14 * 60;
+    static const cal_unit_t units[] = {CAL_MINUTES, CAL_HOURS, CAL_DAYS};
+    for (size_t i = 0; i < ARRAY_LEN(units); i++)
+        for (int wall = 0; wall <= 1; wall++) {
+            cal_min_t due = 0;
+            assert_int_equal(calendar_due(cal, start, CAL_MAX_DURATION, units[i], wall, &due), 0);
+            assert_true(due > start);
+        }
+    calendar_destroy(&cal);
 }
 
 static void s_test_parse_date(void **state)
@@ -903,6 +927,7 @@ int main(void)
         cmocka_unit_test(s_test_due_errors),
         cmocka_unit_test_setup_teardown(s_test_due_wall_clock, s_setup_default, s_teardown),
         cmocka_unit_test(s_test_parse_duration),
+        cmocka_unit_test(s_test_due_longest_durations),
         cmocka_unit_test(s_test_parse_date),
         cmocka_unit_test(s_test_parse_local),
         cmocka_unit_test(s_test_parse_clock),
