@@ -37,6 +37,10 @@ NUMBER_RE = re.compile(r"^[0-9]+$")
 # the engine's refusals (its s_refuse calls, in `replies`), a parser's error (in `cells`), a
 # helper's own parameter (its callers are scanned).
 PASS_THROUGH = {"res.code", "e->code", "code"}
+# Pass-throughs known only in one function: the set-oriented batch path (daemon/stepset.c)
+# records in the audit the code of a reply already made (`r` is its `ctx->reply`, filled by
+# cmd_reply and the engine's refusals, whose calls are scanned).
+PASS_THROUGH_IN = {"db_auditset_refused": {"r->code"}, "db_auditset_accepted": {"r->code"}}
 # Helpers whose argument after the status is a word of the message ("ditambahkan"); the code
 # they answer with is their own cmd_reply's.
 MESSAGE_HELPERS = {"s_reply_org", "s_reply_unit"}
@@ -70,9 +74,10 @@ def strip_comments(text):
             out.append(text[i:j + 1])
             i = j + 1
         elif text.startswith("/*", i):
+            start = i
             j = text.find("*/", i + 2)
             i = n if j < 0 else j + 2
-            out.append(" ")
+            out.append(" " + "\n" * text.count("\n", start, i))  # keep line numbers
         elif text.startswith("//", i):
             j = text.find("\n", i)
             i = n if j < 0 else j
@@ -129,14 +134,14 @@ def source(rel):
         return strip_comments(f.read())
 
 
-def code_literals(arg, where):
+def code_literals(arg, where, func=None):
     """The codes an argument holds: its literals (a ternary may hold two); none for a known
-    pass-through; anything else is an error."""
+    pass-through (of any call, or of the call func); anything else is an error."""
     lits = literals(arg)
     found = [s for s in lits if CODE_RE.match(s)]
     if found:
         return found
-    if lits or arg in PASS_THROUGH:  # a helper's message after its status, or a pass-through
+    if lits or arg in PASS_THROUGH or arg in PASS_THROUGH_IN.get(func, ()):  # a helper's message after its status, or a pass-through
         return []
     raise Failure("%s: code argument `%s` is neither a literal nor a known pass-through; teach "
                   "tests/tools/protocol_codes.py where its codes come from" % (where, arg))
@@ -159,7 +164,7 @@ def reply_codes():
                     continue  # a message that names a status, not a status argument
                 if NUMBER_RE.match(args[k]) and not literals(args[k + 1]):
                     continue  # a number that is no status (a limit, a count)
-                codes.update(code_literals(args[k + 1], "%s:%d %s()" % (rel, line, name)))
+                codes.update(code_literals(args[k + 1], "%s:%d %s()" % (rel, line, name), name))
                 break
     return codes
 
