@@ -70,6 +70,8 @@ FUZZ_SECONDS ?= 20
 FUZZ_BUILD    := build/fuzz
 FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 DRAFT_BENCH := $(BUILD)/lkip-draft-bench
+# the wire schema's Python classes, for the third-party client of test_third_party (never committed)
+PY_PB       := $(BUILD)/python/lkip_pb2.py
 # small helper programs of the demo, the fixtures and the benchmark; never installed
 TOOLS       := $(TOOLS_SRC:tests/tools/%.c=$(BUILD)/lkip-%)
 
@@ -85,7 +87,7 @@ obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 .SECONDARY:
 
 all: $(LKIPD) $(LKIP)
-tests: all $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS)
+tests: all $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS) $(PY_PB)
 
 deps:
 	@scripts/deps.sh
@@ -170,6 +172,10 @@ clean:
 $(GEN)/lkip.pb-c.c $(GEN)/lkip.pb-c.h: proto/lkip.proto
 	@mkdir -p $(GEN)
 	protoc-c --c_out=$(GEN) -Iproto proto/lkip.proto
+
+$(PY_PB): proto/lkip.proto
+	@mkdir -p $(dir $@)
+	protoc --python_out=$(dir $@) -Iproto proto/lkip.proto
 
 $(GEN)/migrations.c: $(sort $(wildcard sql/*.sql)) scripts/embed-sql.sh
 	@mkdir -p $(GEN)

@@ -549,6 +549,19 @@ static bool s_unit_from_word(const char *word, size_t len, cal_unit_t *unit)
     return false;
 }
 
+int64_t calendar_max_duration(cal_unit_t unit)
+{
+    switch (unit) {
+    case CAL_MINUTES:
+        return CAL_MAX_DURATION_DAYS * 24 * 60;
+    case CAL_HOURS:
+        return CAL_MAX_DURATION_DAYS * 24;
+    case CAL_DAYS:
+        break;
+    }
+    return CAL_MAX_DURATION_DAYS;
+}
+
 int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit)
 {
     if (!text)
@@ -575,10 +588,7 @@ int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit)
     cal_unit_t u;
     if (*p != '\0' || !s_unit_from_word(word, word_len, &u))
         return -EINVAL;
-    static const int64_t max[] = {[CAL_MINUTES] = CAL_MAX_DURATION_DAYS * 24 * 60,
-                                  [CAL_HOURS] = CAL_MAX_DURATION_DAYS * 24,
-                                  [CAL_DAYS] = CAL_MAX_DURATION_DAYS};
-    if (v > max[u])
+    if (v > calendar_max_duration(u))
         return -ERANGE;
     *value = v;
     *unit = u;

@@ -32,7 +32,7 @@ libpq-dev postgresql-15 libcmocka-dev libinih-dev libyaml-dev libical-dev libjan
 libxlsxwriter-dev libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev libpng-dev
 libfontconfig-dev fonts-liberation2
 libncurses-dev libnotify-dev libmicrohttpd-dev libvterm-dev
-poppler-utils python3-zmq python3-protobuf
+poppler-utils python3-zmq python3-protobuf protobuf-compiler
 clang libclang-rt-14-dev
 tzdata ca-certificates docker-compose procps"
 if [ "$office" = 1 ]; then

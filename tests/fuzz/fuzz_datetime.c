@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int64_t value;
         cal_unit_t unit;
         if (calendar_parse_duration(text, &value, &unit) == 0) {
-            FUZZ_CHECK(value >= 0);
+            FUZZ_CHECK(value >= 0 && value <= calendar_max_duration(unit));
             FUZZ_CHECK(unit == CAL_MINUTES || unit == CAL_HOURS || unit == CAL_DAYS);
             /* 2026-03-17 14:00, a Tuesday */
             s_due(cal_days_from_civil(2026, 3, 17) * (int64_t)CAL_MINUTES_PER_DAY + 14 * 60, value,

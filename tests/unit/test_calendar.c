@@ -708,6 +708,9 @@ static void s_test_parse_duration(void **state)
         {"87600 jam", 0, 87600, CAL_HOURS},
         {"87601 jam", -ERANGE, 0, 0},
         {"5256001 menit", -ERANGE, 0, 0},
+        /* fuzz_datetime: 1,287,184,671 working minutes walked the calendar for a sixth of a
+         * second before failing */
+        {"1287184671 minutes", -ERANGE, 0, 0},
         {"7 hari\n", -EINVAL, 0, 0},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -727,6 +730,24 @@ static void s_test_parse_duration(void **state)
     int64_t v;
     cal_unit_t u;
     assert_int_equal(calendar_parse_duration(NULL, &v, &u), -EINVAL);
+}
+
+/* The longest duration the parser accepts has a due time, in every unit, on the default week
+ * and in wall-clock time. */
+static void s_test_due_longest_durations(void **state)
+{
+    cal_week_t week;
+    calendar_default_week(&week);
+    calendar_t *cal = calendar_new(&week);
+    cal_min_t start = cal_days_from_civil(2026, 3, 17) * (int64_t)CAL_MINUTES_PER_DAY + 14 * 60;
+    static const cal_unit_t units[] = {CAL_MINUTES, CAL_HOURS, CAL_DAYS};
+    for (size_t i = 0; i < ARRAY_LEN(units); i++)
+        for (int wall = 0; wall <= 1; wall++) {
+            cal_min_t due = 0;
+            assert_int_equal(calendar_due(cal, start, calendar_max_duration(units[i]), units[i], wall, &due), 0);
+            assert_true(due > start);
+        }
+    calendar_destroy(&cal);
 }
 
 static void s_test_parse_date(void **state)
@@ -910,6 +931,7 @@ int main(void)
         cmocka_unit_test(s_test_due_errors),
         cmocka_unit_test_setup_teardown(s_test_due_wall_clock, s_setup_default, s_teardown),
         cmocka_unit_test(s_test_parse_duration),
+        cmocka_unit_test(s_test_due_longest_durations),
         cmocka_unit_test(s_test_parse_date),
         cmocka_unit_test(s_test_parse_local),
         cmocka_unit_test(s_test_parse_clock),
