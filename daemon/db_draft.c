@@ -80,39 +80,6 @@ int db_org_profile_put(db_t *db, int64_t org_id, const db_org_profile_t *f, int6
     return 0;
 }
 
-int db_draft_store(db_t *db, int64_t instance_id, int step_no, int round, const char *file_name,
-                   const void *content, size_t len, int pages, int64_t user_id, const char *as,
-                   int64_t now, int *version, char sha[65])
-{
-    sha256_hex(content, len, sha);
-    db_params_t p = {0};
-    db_param_int(&p, instance_id);
-    db_param_int(&p, step_no);
-    db_param_int(&p, round);
-    db_param_str(&p, file_name);
-    db_param_int(&p, (int64_t)len);
-    db_param_str(&p, sha);
-    db_param_bytes(&p, content, len);
-    db_param_int(&p, user_id);
-    db_param_int(&p, now);
-    db_param_str(&p, as ? as : "");
-    db_param_int(&p, pages);
-    /* the caller holds the instance lock, so max(version) + 1 cannot race */
-    db_res_t *r = db_query(db,
-                           "INSERT INTO documents (instance_id, version, step_no, round,"
-                           " file_name, size, sha256, content, uploaded_by, uploaded_at,"
-                           " uploaded_as, kind, pages) SELECT $1, coalesce(max(version), 0) + 1,"
-                           " $2, $3, $4, $5, $6, $7, $8, to_timestamp($9), $10, 'draft',"
-                           " nullif($11::int, 0) FROM documents WHERE instance_id = $1"
-                           " RETURNING version",
-                           &p);
-    if (!r)
-        return -1;
-    *version = (int)db_res_int(r, 0, 0);
-    db_res_free(&r);
-    return 0;
-}
-
 int db_draft_latest(db_t *db, int64_t instance_id, int *docx_version, int *pdf_version,
                     int *n_drafts)
 {

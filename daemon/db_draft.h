@@ -28,13 +28,6 @@ int db_org_profile_put(db_t *db, int64_t org_id, const db_org_profile_t *p, int6
                        int64_t now, int *version) WUR;
 void db_org_profile_clear(db_org_profile_t *p);
 
-/* Stores one file of a draft as the instance's next document version (kind 'draft'; pages:
- * the PDF's page count, 0 for the DOCX). The caller holds the instance's row lock. Fills
- * *version and sha. Returns 0 or -1. */
-int db_draft_store(db_t *db, int64_t instance_id, int step_no, int round, const char *file_name,
-                   const void *content, size_t len, int pages, int64_t user_id, const char *as,
-                   int64_t now, int *version, char sha[65]) WUR;
-
 /* The newest draft of an instance: the versions of its DOCX and PDF, and how many drafts the
  * instance holds. Returns 1 found, 0 none, -1 on error. */
 int db_draft_latest(db_t *db, int64_t instance_id, int *docx_version, int *pdf_version,

@@ -427,29 +427,28 @@ int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int ye
                    &p);
 }
 
-int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
-                           const char *file_name, const void *content, size_t len, int64_t user_id,
-                           const char *as, int64_t now, int *version, char sha[65])
+int db_flow_store_document(db_t *db, const db_document_new_t *d, int *version, char sha[65])
 {
-    sha256_hex(content, len, sha);
+    sha256_hex(d->content, d->len, sha);
     db_params_t p = {0};
-    db_param_int(&p, instance_id);
-    db_param_int(&p, step_no);
-    db_param_int(&p, round);
-    db_param_str(&p, file_name);
-    db_param_int(&p, (int64_t)len);
+    db_param_int(&p, d->instance_id);
+    db_param_int(&p, d->step_no);
+    db_param_int(&p, d->round);
+    db_param_str(&p, d->file_name);
+    db_param_int(&p, (int64_t)d->len);
     db_param_str(&p, sha);
-    db_param_bytes(&p, content, len);
-    db_param_int(&p, user_id);
-    db_param_int(&p, now);
-    db_param_str(&p, as ? as : "");
-    /* the caller holds the instance lock, so max(version) + 1 cannot race */
+    db_param_bytes(&p, d->content, d->len);
+    db_param_int(&p, d->user_id);
+    db_param_int(&p, d->now);
+    db_param_str(&p, d->as ? d->as : "");
+    db_param_str(&p, d->draft ? "draft" : "upload");
+    db_param_int(&p, d->pages);
     db_res_t *r = db_query(db,
                            "INSERT INTO documents (instance_id, version, step_no, round,"
                            " file_name, size, sha256, content, uploaded_by, uploaded_at,"
-                           " uploaded_as) SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4,"
-                           " $5, $6, $7, $8, to_timestamp($9), $10 FROM documents"
-                           " WHERE instance_id = $1"
+                           " uploaded_as, kind, pages) SELECT $1, coalesce(max(version), 0) + 1,"
+                           " $2, $3, $4, $5, $6, $7, $8, to_timestamp($9), $10, $11,"
+                           " nullif($12::int, 0) FROM documents WHERE instance_id = $1"
                            " RETURNING version",
                            &p);
     if (!r)

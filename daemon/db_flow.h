@@ -103,10 +103,23 @@ int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq) WUR;
 /* Records the letter number on the instance. Returns 0 or -1. */
 int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq) WUR;
 
-/* Stores a document version for the open run; *version gets its number. Returns 0 or -1. */
-int db_flow_store_document(db_t *db, int64_t instance_id, int step_no, int round,
-                           const char *file_name, const void *content, size_t len, int64_t user_id,
-                           const char *as, int64_t now, int *version, char sha[65]) WUR;
+/* A document version to store for the open run: an upload, or one file of the LKIP draft. */
+typedef struct {
+    int64_t instance_id;
+    int step_no, round;
+    const char *file_name;
+    const void *content;
+    size_t len;
+    int64_t user_id;
+    const char *as; /* the capacity the user acted in, or NULL */
+    int64_t now;
+    bool draft;     /* kind 'draft' (written by lkipd), else 'upload' */
+    int pages;      /* a draft's PDF: its page count; 0 otherwise */
+} db_document_new_t;
+
+/* Stores d as the instance's next document version (the caller holds the instance's row lock,
+ * so the numbering cannot race). Fills *version and sha. Returns 0 or -1. */
+int db_flow_store_document(db_t *db, const db_document_new_t *d, int *version, char sha[65]) WUR;
 
 /* Archives the newest document version: records it and its hash on the instance.
  * Fills sha and *version. Returns 0 or -1. */

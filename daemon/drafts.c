@@ -80,13 +80,25 @@ int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, draft
     m->docx_len = out.docx_len;
     m->pdf_len = out.pdf_len;
     m->pages = out.pdf_pages;
-    int rc = db_draft_store(ctx->db, inst->id, inst->current_step, inst->round, m->docx_name,
-                            out.docx, out.docx_len, 0, ctx->caller->id, as, ctx->now,
-                            &m->docx_version, m->docx_sha);
-    if (rc == 0)
-        rc = db_draft_store(ctx->db, inst->id, inst->current_step, inst->round, m->pdf_name,
-                            out.pdf, out.pdf_len, out.pdf_pages > 0 ? out.pdf_pages : 1,
-                            ctx->caller->id, as, ctx->now, &m->pdf_version, m->pdf_sha);
+    /* the draft's two files, stored one after the other (the PDF with its page count) */
+    db_document_new_t d = {.instance_id = inst->id,
+                           .step_no = inst->current_step,
+                           .round = inst->round,
+                           .file_name = m->docx_name,
+                           .content = out.docx,
+                           .len = out.docx_len,
+                           .user_id = ctx->caller->id,
+                           .as = as,
+                           .now = ctx->now,
+                           .draft = true};
+    int rc = db_flow_store_document(ctx->db, &d, &m->docx_version, m->docx_sha);
+    if (rc == 0) {
+        d.file_name = m->pdf_name;
+        d.content = out.pdf;
+        d.len = out.pdf_len;
+        d.pages = out.pdf_pages > 0 ? out.pdf_pages : 1;
+        rc = db_flow_store_document(ctx->db, &d, &m->pdf_version, m->pdf_sha);
+    }
     draft_output_free(&out);
     if (rc != 0) {
         cmd_db_failed(ctx, "store the draft");

@@ -368,9 +368,17 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
             strbuf_printf(&ctx->detail, " archived=v%d sha256=%s", f->doc_version, f->sha256);
         break;
     case EFF_STORE_DOCUMENT:
-        rc = db_flow_store_document(db, f->inst->id, f->inst->current_step, f->inst->round,
-                                    f->file_name, f->content, f->len, ctx->caller->id, f->capacity,
-                                    ctx->now, &f->doc_version, f->sha256);
+        rc = db_flow_store_document(db,
+                                    &(db_document_new_t){.instance_id = f->inst->id,
+                                                         .step_no = f->inst->current_step,
+                                                         .round = f->inst->round,
+                                                         .file_name = f->file_name,
+                                                         .content = f->content,
+                                                         .len = f->len,
+                                                         .user_id = ctx->caller->id,
+                                                         .as = f->capacity,
+                                                         .now = ctx->now},
+                                    &f->doc_version, f->sha256);
         if (rc == 0)
             strbuf_printf(&ctx->detail, " document=v%d sha256=%s", f->doc_version, f->sha256);
         break;

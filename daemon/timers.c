@@ -133,6 +133,28 @@ static int s_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const db_ti
     return 0;
 }
 
+/* Ends a transaction of the database loop that made rc events' worth of work (rc < 0: failed):
+ * the events queued in events go to the outbox, the other daemons are told, and it commits; on
+ * any failure everything rolls back and the users woken since mark are forgotten. Returns rc,
+ * or -1. */
+static int s_commit(db_t *db, int rc, outq_t *events, const char *origin, int64_t now,
+                    int64_t **woken, int *n_woken, int mark, const char *what)
+{
+    if (rc > 0 && db_outbox_flush(db, events, now, woken, n_woken) < 0)
+        rc = -1;
+    outq_clear(events);
+    if (rc > 0 && db_outbox_notify(db, origin, *woken + mark, *n_woken - mark) != 0)
+        rc = -1;
+    if (rc >= 0 && db_commit(db) != 0)
+        rc = -1;
+    if (rc < 0) {
+        log_warn("%s failed: %s", what, db_error(db));
+        db_rollback(db);
+        *n_woken = mark; /* nothing was queued */
+    }
+    return rc;
+}
+
 int timers_holidays(db_t *db, const char *origin, int64_t now, const char *from, int64_t **woken,
                     int *n_woken)
 {
@@ -161,19 +183,8 @@ int timers_holidays(db_t *db, const char *origin, int64_t now, const char *from,
         log_info("organisation %s: the holidays of %d are not loaded; admin and sekretaris told",
                  told[i].org_code, told[i].year);
     }
-    int rc = n;
-    if (rc > 0 && db_outbox_flush(db, &events, now, woken, n_woken) < 0)
-        rc = -1;
-    outq_clear(&events);
-    if (rc > 0 && db_outbox_notify(db, origin, *woken + mark, *n_woken - mark) != 0)
-        rc = -1;
-    if (rc >= 0 && db_commit(db) != 0)
-        rc = -1;
-    if (rc < 0) {
-        log_warn("telling of missing holidays failed: %s", db_error(db));
-        db_rollback(db);
-        *n_woken = mark;
-    }
+    int rc = s_commit(db, n, &events, origin, now, woken, n_woken, mark,
+                      "telling of missing holidays");
     free(told);
     return rc;
 }
@@ -202,17 +213,5 @@ int timers_fire(db_t *db, defcache_t *defs, deadline_t *deadlines, const char *o
             break;
         rc += n;
     }
-    if (rc > 0 && db_outbox_flush(db, &events, now, woken, n_woken) < 0)
-        rc = -1;
-    outq_clear(&events);
-    if (rc > 0 && db_outbox_notify(db, origin, *woken + mark, *n_woken - mark) != 0)
-        rc = -1;
-    if (rc >= 0 && db_commit(db) != 0)
-        rc = -1;
-    if (rc < 0) {
-        log_warn("firing timers failed: %s", db_error(db));
-        db_rollback(db);
-        *n_woken = mark; /* nothing was queued */
-    }
-    return rc;
+    return s_commit(db, rc, &events, origin, now, woken, n_woken, mark, "firing timers");
 }
