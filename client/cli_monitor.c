@@ -87,9 +87,13 @@ static void s_error(void *arg, int status, const char *code, const char *message
     m->dirty = true;
 }
 
-static int s_taken(void *arg, const Lkip__Event *ev)
+/* Delivers an event (or a board hint) to the board. */
+static int s_apply(void *arg, const Lkip__Event *ev)
 {
-    return 0; /* applied to the board before it is taken */
+    monitor_t *m = arg;
+    board_apply_event(m->board, ev);
+    m->dirty = true;
+    return 0;
 }
 
 /* ---- requests -------------------------------------------------------------------------------- */
@@ -480,12 +484,8 @@ static int s_events(monitor_t *m)
             return -got;
         if (got == 0)
             return EXIT_OK;
-        board_apply_event(m->board, ev->event);
-        if (ev->event->seq != 0 && evstream_take(m->stream, ev->event, s_taken, m) != 0) {
-            /* s_taken never refuses; a board hint (seq 0) is not taken */
-        }
+        evstream_take(m->stream, ev->event, s_apply, m); /* s_apply never refuses */
         wire_free(&ev);
-        m->dirty = true;
     }
 }
 

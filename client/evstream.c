@@ -258,6 +258,8 @@ int evstream_next(evstream_t *self, int timeout_ms, Lkip__Envelope **event)
 int evstream_take(evstream_t *self, const Lkip__Event *event, evstream_deliver_fn deliver,
                   void *arg)
 {
+    if (event->seq == 0) /* a board hint: no position of its own, never acknowledged */
+        return deliver(arg, event);
     char text[32];
     snprintf(text, sizeof text, "%llu\n", (unsigned long long)event->seq);
     char *tmp = NULL;

@@ -41,7 +41,7 @@ int evstream_start(evstream_t *self);
 
 /* Asks for board hints too (before evstream_start): events with seq 0 and kind "board_changed"
  * saying that something changed in the organisation. evstream_next returns them like events;
- * they are never taken (no evstream_take: free them). */
+ * evstream_take delivers them without storing a position or acknowledging them. */
 void evstream_board_hints(evstream_t *self);
 
 /* Waits up to timeout_ms for the next event not taken yet, following the connection meanwhile
