@@ -304,6 +304,17 @@ Lkip__UserInfo *cmd_user_info(const user_t *u)
     return i;
 }
 
+void cmd_reply_instance(cmd_ctx_t *ctx, Lkip__InstanceStatus *s)
+{
+    Lkip__StatusReply *l = xmalloc(sizeof *l);
+    lkip__status_reply__init(l);
+    l->n_instances = 1;
+    l->instances = xmalloc(sizeof *l->instances);
+    l->instances[0] = s;
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_INSTANCES;
+    ctx->reply->instances = l;
+}
+
 Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row)
 {
     Lkip__DocumentInfo *info = xmalloc(sizeof *info);

@@ -175,6 +175,10 @@ Lkip__DocumentReply *cmd_document_reply(struct db_document_row *row, int64_t off
  * content alone). */
 Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row);
 
+/* Makes s (taken) the reply's one instance (a StatusReply): the status command, and the header
+ * a workflow change answers with. */
+void cmd_reply_instance(cmd_ctx_t *ctx, Lkip__InstanceStatus *s);
+
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);
 

@@ -126,15 +126,8 @@ static Lkip__InstanceStatus *s_instance_status(cmd_ctx_t *ctx, int64_t id, const
 static void s_attach_status(cmd_ctx_t *ctx, int64_t id, const sopdef_t *def, bool detail)
 {
     Lkip__InstanceStatus *s = s_instance_status(ctx, id, def, detail);
-    if (!s)
-        return; /* the change stands; the client can ask for the status */
-    Lkip__StatusReply *l = xmalloc(sizeof *l);
-    lkip__status_reply__init(l);
-    l->n_instances = 1;
-    l->instances = xmalloc(sizeof *l->instances);
-    l->instances[0] = s;
-    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_INSTANCES;
-    ctx->reply->instances = l;
+    if (s) /* else the change stands; the client can ask for the status */
+        cmd_reply_instance(ctx, s);
 }
 
 static bool s_check_period(cmd_ctx_t *ctx, const char *period)

@@ -287,13 +287,7 @@ static void s_attach(cmd_ctx_t *ctx, const db_instance_t *inst, const db_flow_he
     s->archive_version = h->archive_version;
     s->time_zone = xstrdup(inst->time_zone);
     s->started_as = xstrdup(h->started_as);
-    Lkip__StatusReply *l = xmalloc(sizeof *l);
-    lkip__status_reply__init(l);
-    l->n_instances = 1;
-    l->instances = xmalloc(sizeof *l->instances);
-    l->instances[0] = s;
-    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_INSTANCES;
-    ctx->reply->instances = l;
+    cmd_reply_instance(ctx, s);
 }
 
 static engine_cmd_kind_t s_kind(Lkip__StepAction a)
