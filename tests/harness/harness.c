@@ -38,6 +38,7 @@ struct harness {
     char *lkipd;                /* $LKIP_BUILD/lkipd */
     char *lkip;                 /* $LKIP_BUILD/lkip */
     char *srcdir;               /* $LKIP_SRCDIR */
+    char *sop_setting;          /* "sop_dir=<srcdir>/sop" */
     char *pgdir;                /* cluster folder (shared or own) */
     char *standby_dir;          /* a standby of the own cluster (harness_pg_standby), or NULL */
     bool own_cluster;           /* started by this harness: stopped by harness_destroy */
@@ -478,6 +479,7 @@ static harness_t *s_new(const char *name, bool own_cluster, const char *hosts)
     h->lkipd = xasprintf("%s/lkipd", s_env("LKIP_BUILD", "build"));
     h->lkip = xasprintf("%s/lkip", s_env("LKIP_BUILD", "build"));
     h->srcdir = xstrdup(s_env("LKIP_SRCDIR", "."));
+    h->sop_setting = xasprintf("sop_dir=%s/sop", h->srcdir);
     PUSH(s_live, s_n_live, h);
 
     static int counter;
@@ -707,6 +709,7 @@ void harness_destroy(harness_t **self_p)
     free(h->lkipd);
     free(h->lkip);
     free(h->srcdir);
+    free(h->sop_setting);
     free(h->pgdir);
     free(h->standby_dir);
     free(h->dbname);
@@ -1032,6 +1035,11 @@ int harness_keypair(harness_t *h, const char *name, keypair_t *out)
     }
     free(dir);
     return rc;
+}
+
+const char *harness_sop_setting(const harness_t *h)
+{
+    return h->sop_setting;
 }
 
 /* Waits until every running daemon of h lets keys through the handshake (a ping answered):

@@ -125,6 +125,14 @@ void harness_dump_all_logs(void);
  * anything in an lkipd log of h. */
 bool harness_logs_clean(const harness_t *h);
 
+/* Stops d with SIGTERM; the test fails (with every log shown) unless lkipd exited 0 and no log
+ * of h holds a warning or an error (harness_logs_clean). */
+void harness_daemon_stop_clean(harness_t *h, harness_daemon_t *d);
+
+/* The setting that gives a daemon the SOP definitions of the source tree's sop/ folder
+ * ("sop_dir=<LKIP_SRCDIR>/sop"), for harness_daemon_start's sets. Owned by h. */
+const char *harness_sop_setting(const harness_t *h);
+
 /* ---- one-shot lkipd runs -------------------------------------------------------------------- */
 
 /* Runs lkipd with args (NULL-terminated; "-s database=<harness db>" first when with_database)

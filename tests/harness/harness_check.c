@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,16 @@ Lkip__Envelope *harness_call_ok(lkipc_t *c, Lkip__Envelope *req)
                  (unsigned long long)req->request_id, (int)rc, lkipc_rc_text(rc));
     }
     return reply;
+}
+
+void harness_daemon_stop_clean(harness_t *h, harness_daemon_t *d)
+{
+    int rc = harness_daemon_stop(d, SIGTERM);
+    if (rc != 0) {
+        harness_dump_logs(h);
+        fail_msg("lkipd after SIGTERM: exit %d", rc);
+    }
+    assert_true(harness_logs_clean(h));
 }
 
 void harness_assert_reply(const Lkip__Envelope *env, int status, const char *code)

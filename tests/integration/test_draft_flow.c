@@ -77,7 +77,6 @@ static harness_t *s_h;
 static harness_daemon_t *s_d;
 static keypair_t s_keys[CAST];
 static lkipc_t *s_c[CAST];
-static char *s_sop_dir;
 static char s_action[200];
 static Lkip__Envelope *s_last;
 
@@ -144,7 +143,7 @@ static int s_setup(void **state)
     for (int i = 0; i < CAST; i++)
         if (harness_user(s_h, s_roles[i].name, s_roles[i].role, s_roles[i].unit, &s_keys[i]) != 0)
             goto fail;
-    const char *sets[] = {s_sop_dir, NULL};
+    const char *sets[] = {harness_sop_setting(s_h), NULL};
     if (!(s_d = harness_daemon_start(s_h, sets)))
         goto fail;
     for (int i = 0; i < CAST; i++)
@@ -158,12 +157,7 @@ fail:
 
 static void s_stop_clean(void)
 {
-    int rc = harness_daemon_stop(s_d, SIGTERM);
-    if (rc != 0) {
-        harness_dump_logs(s_h);
-        fail_msg("lkipd after SIGTERM: exit %d", rc);
-    }
-    assert_true(harness_logs_clean(s_h));
+    harness_daemon_stop_clean(s_h, s_d);
 }
 
 /* ---- requests -------------------------------------------------------------------------------- */
@@ -699,8 +693,6 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (sodium_init() < 0)
         return 1;
-    const char *src = getenv("LKIP_SRCDIR");
-    s_sop_dir = xasprintf("sop_dir=%s/sop", src && *src ? src : ".");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_profile_set_and_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_draft_written_at_step_5, s_setup, s_teardown),
@@ -709,6 +701,5 @@ int main(void)
     };
     harness_test_filter();
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    free(s_sop_dir);
     return failed;
 }

@@ -311,11 +311,8 @@ static int s_setup(void **state)
         if (!s_roles[i].org_b &&
             harness_user(s_h, s_roles[i].name, s_roles[i].role, s_roles[i].unit, &s_kp[i]) != 0)
             goto fail;
-    char *sop_dir =
-        xasprintf("sop_dir=%s/sop", getenv("LKIP_SRCDIR") ? getenv("LKIP_SRCDIR") : ".");
-    const char *sets[] = {sop_dir, "test_clock=true", NULL};
+    const char *sets[] = {harness_sop_setting(s_h), "test_clock=true", NULL};
     s_d = harness_daemon_start(s_h, sets);
-    free(sop_dir);
     if (!s_d)
         goto fail;
     for (int i = 0; i < CAST; i++)
@@ -331,12 +328,7 @@ fail:
 
 static void s_stop_clean(void)
 {
-    int rc = harness_daemon_stop(s_d, SIGTERM);
-    if (rc != 0) {
-        harness_dump_logs(s_h);
-        fail_msg("lkipd after SIGTERM: exit %d", rc);
-    }
-    assert_true(harness_logs_clean(s_h));
+    harness_daemon_stop_clean(s_h, s_d);
 }
 
 /* ---- the role x command matrix ---------------------------------------------------------- */

@@ -155,11 +155,8 @@ static void test_python_client_follows_the_document(void **state)
     assert_int_equal(harness_user(s_h, "kadis", "kepala_dinas", NULL, &kadis_kp), 0);
     assert_int_equal(harness_user(s_h, "kasubag", "kasubag_perencanaan", NULL, &kasubag_kp), 0);
     assert_int_equal(harness_keypair(s_h, "stranger", &stranger_kp), 0); /* never registered */
-    char *sop_dir =
-        xasprintf("sop_dir=%s/sop", getenv("LKIP_SRCDIR") ? getenv("LKIP_SRCDIR") : ".");
-    const char *sets[] = {sop_dir, "test_clock=true", NULL};
+    const char *sets[] = {harness_sop_setting(s_h), "test_clock=true", NULL};
     s_d = harness_daemon_start(s_h, sets);
-    free(sop_dir);
     assert_non_null(s_d);
     lkipc_t *admin = harness_client(s_h, s_d, &admin_kp, CALL_TIMEOUT_MS);
     lkipc_t *kadis = harness_client(s_h, s_d, &kadis_kp, CALL_TIMEOUT_MS);

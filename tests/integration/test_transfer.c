@@ -137,11 +137,8 @@ static int s_setup(void **state)
     for (int i = 0; i < CAST; i++)
         if (harness_user(s_h, s_roles[i].name, s_roles[i].role, NULL, &s_kp[i]) != 0)
             goto fail;
-    char *sop_dir =
-        xasprintf("sop_dir=%s/sop", getenv("LKIP_SRCDIR") ? getenv("LKIP_SRCDIR") : ".");
-    const char *sets[] = {sop_dir, NULL};
+    const char *sets[] = {harness_sop_setting(s_h), NULL};
     s_d = harness_daemon_start(s_h, sets);
-    free(sop_dir);
     if (!s_d)
         goto fail;
     for (int i = 0; i < CAST; i++)
@@ -155,12 +152,7 @@ fail:
 
 static void s_stop_clean(void)
 {
-    int rc = harness_daemon_stop(s_d, SIGTERM);
-    if (rc != 0) {
-        harness_dump_logs(s_h);
-        fail_msg("lkipd after SIGTERM: exit %d", rc);
-    }
-    assert_true(harness_logs_clean(s_h));
+    harness_daemon_stop_clean(s_h, s_d);
 }
 
 /* ---- tests -------------------------------------------------------------------------------- */

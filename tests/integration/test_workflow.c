@@ -103,7 +103,6 @@ static harness_daemon_t *s_d2;     /* a second daemon on the same database, when
 static actor_t s_cast[CAST];       /* connected to s_d1 */
 static actor_t s_extra[MAX_EXTRA]; /* more users a test registers */
 static int s_n_extra;
-static char *s_sop_dir;            /* "sop_dir=<source>/sop" */
 static const char *s_watch_sop;    /* the instance whose events are logged: SOP code ... */
 static const char *s_watch_period; /* ... and period */
 static char s_action[200];         /* the last request made, for failure messages */
@@ -230,7 +229,7 @@ static int s_actor_add(actor_t *a, const char *name, const char *role, const cha
 
 static harness_daemon_t *s_daemon_start(void)
 {
-    const char *sets[] = {s_sop_dir, NULL};
+    const char *sets[] = {harness_sop_setting(s_h), NULL};
     return harness_daemon_start(s_h, sets);
 }
 
@@ -2761,8 +2760,6 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (sodium_init() < 0)
         return 1;
-    const char *src = getenv("LKIP_SRCDIR");
-    s_sop_dir = xasprintf("sop_dir=%s/sop", src && *src ? src : ".");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_lkip_round, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_wrong_role_refused_state_unchanged, s_setup,
@@ -2785,6 +2782,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_analysis_over_finished_years, s_setup, s_teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    free(s_sop_dir);
     return failed;
 }
