@@ -46,11 +46,22 @@ static int s_write_file(const char *path, mode_t mode, const char *content)
     return 0;
 }
 
+bool keys_text_reads_as_path(const char *s)
+{
+    size_t n = strlen(s);
+    return strncmp(s, "./", 2) == 0 || strncmp(s, "../", 3) == 0 || strncmp(s, "~/", 2) == 0 ||
+           (n > 4 && (strcmp(s + n - 4, ".pub") == 0 || strcmp(s + n - 4, ".key") == 0));
+}
+
 int keys_generate(const char *path, keypair_t *out)
 {
     keypair_t kp = {0};
-    if (zmq_curve_keypair(kp.public_key, kp.secret_key) != 0)
-        return -ENOTSUP;
+    /* a public key that reads as a file name ("./..." is about one in 7,000) could not be given
+     * as text (keys_public_from_arg): draw another, so every key lkip makes can */
+    do {
+        if (zmq_curve_keypair(kp.public_key, kp.secret_key) != 0)
+            return -ENOTSUP;
+    } while (keys_text_reads_as_path(kp.public_key));
     char *pub_path = xasprintf("%s.pub", path);
     char *secret = xasprintf("# lkip CURVE key pair: keep this file secret (mode 0600)\n"
                              "public-key = %s\nsecret-key = %s\n",
@@ -119,19 +130,11 @@ int keys_load(const char *path, keypair_t *out)
     return 0;
 }
 
-/* True when text reads as a file name: a relative start, or a key file's ending. */
-static bool s_looks_like_path(const char *s)
-{
-    size_t n = strlen(s);
-    return strncmp(s, "./", 2) == 0 || strncmp(s, "../", 3) == 0 || strncmp(s, "~/", 2) == 0 ||
-           (n > 4 && (strcmp(s + n - 4, ".pub") == 0 || strcmp(s + n - 4, ".key") == 0));
-}
-
 int keys_public_from_arg(const char *arg, char out[KEY_Z85_LEN + 1])
 {
     struct stat st;
     if (stat(arg, &st) != 0) {
-        if (!keys_valid_z85(arg) || s_looks_like_path(arg))
+        if (!keys_valid_z85(arg) || keys_text_reads_as_path(arg))
             return -ENOENT;
         memcpy(out, arg, KEY_Z85_LEN + 1);
         return 0;

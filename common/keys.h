@@ -12,8 +12,9 @@ typedef struct {
     char secret_key[KEY_Z85_LEN + 1]; /* empty when only a public key was read */
 } keypair_t;
 
-/* Generates a new pair and writes path (secret, 0600, refuses to overwrite) and path.pub.
- * Returns 0 or a negative errno. */
+/* Generates a new pair and writes path (secret, 0600, refuses to overwrite) and path.pub. Its
+ * public key never reads as a file name (keys_text_reads_as_path), so it can always be given as
+ * text. Returns 0 or a negative errno. */
 int keys_generate(const char *path, keypair_t *out) WUR;
 
 /* Reads a key file written by keys_generate (or a .pub file: secret_key stays empty).
@@ -29,6 +30,9 @@ int keys_load(const char *path, keypair_t *out) WUR;
  * the end). Returns 0; -ENOENT when it is neither an existing file nor a key (callers name both
  * readings); -EINVAL when the file holds no key; another negative errno reading the file. */
 int keys_public_from_arg(const char *arg, char out[KEY_Z85_LEN + 1]) WUR;
+
+/* True when text reads as a file name: ./ ../ ~/ at the start, .pub or .key at the end. */
+bool keys_text_reads_as_path(const char *s);
 
 /* True when s is exactly 40 Z85 characters that decode to 32 bytes. */
 bool keys_valid_z85(const char *s);

@@ -251,6 +251,34 @@ static void test_public_from_arg_forty_character_path(void **state)
     free(secret);
 }
 
+/* A key that reads as a file name cannot be given as text, so lkip never makes one: every key
+ * keys_generate writes is taken as text where no file of that name exists. */
+static void test_generated_keys_read_as_keys(void **state)
+{
+    assert_true(keys_text_reads_as_path("./I6)qN#Gw)-?3rwkg0pD-06toVGLBOQQN:T+5uo"));
+    assert_true(keys_text_reads_as_path("../6)qN#Gw)-?3rwkg0pD-06toVGLBOQQN:T+5uo"));
+    assert_true(keys_text_reads_as_path("I6)qN#Gw)-?3rwkg0pD-06toVGLBOQQN:T+.pub"));
+    assert_false(keys_text_reads_as_path("I6)qN#Gw)-?3rwkg0pD-06toVGLBOQQN:T+5uo/"));
+    char out[KEY_Z85_LEN + 1];
+    assert_int_equal(keys_public_from_arg("./I6)qN#Gw)-?3rwkg0pD-06toVGLBOQQN:T+5uo", out),
+                     -ENOENT);
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "gen-%d.key", i);
+        char *path = s_path(name);
+        char *pub = xasprintf("%s.pub", path);
+        keypair_t kp;
+        assert_int_equal(keys_generate(path, &kp), 0);
+        assert_false(keys_text_reads_as_path(kp.public_key));
+        assert_int_equal(keys_public_from_arg(kp.public_key, out), 0);
+        assert_string_equal(out, kp.public_key);
+        assert_int_equal(remove(path), 0);
+        assert_int_equal(remove(pub), 0);
+        free(pub);
+        free(path);
+    }
+}
+
 static void test_valid_z85(void **state)
 {
     keypair_t kp;
@@ -283,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_public_from_arg_refuses_garbage),
         cmocka_unit_test(test_public_from_arg_forty_character_path),
         cmocka_unit_test(test_valid_z85),
+        cmocka_unit_test(test_generated_keys_read_as_keys),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
