@@ -958,6 +958,10 @@ int main(int argc, char **argv)
     s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
     if (s_h && harness_sql_exec(s_h, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", NULL) != 0)
         fprintf(stderr, "bench: no pg_stat_statements: no statement counts\n");
+    /* LKIP_BENCH_SQL: statements run once the schema exists, for experiments */
+    const char *exp_sql = getenv("LKIP_BENCH_SQL");
+    if (s_d && exp_sql && *exp_sql && harness_sql_exec(s_h, exp_sql, NULL) != 0)
+        fprintf(stderr, "bench: LKIP_BENCH_SQL failed\n");
     if (!s_d || s_make_world(&o) != 0) {
         fprintf(stderr, "bench: could not set up the daemon and its users\n");
         harness_destroy(&s_h);

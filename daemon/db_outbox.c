@@ -366,6 +366,12 @@ int db_outbox_fetch_many(db_t *db, db_fetch_t *reads, int n)
     return 0;
 }
 
+/* An acknowledgement only moves forward (a late, older one changes nothing). It never touches
+ * recipient_seq, whose rows stay locked while a change's events are numbered (sql/012). */
+#define ACK_UPSERT                                                                                 \
+    " ON CONFLICT (user_id) DO UPDATE SET acked_seq = EXCLUDED.acked_seq"                          \
+    " WHERE recipient_acks.acked_seq < EXCLUDED.acked_seq"
+
 int db_outbox_ack_many(db_t *db, const int64_t *user_ids, const uint64_t *seqs, int n)
 {
     if (n == 0)
@@ -378,11 +384,13 @@ int db_outbox_ack_many(db_t *db, const int64_t *user_ids, const uint64_t *seqs, 
     db_param_str(&p, strbuf_str(&acked));
     strbuf_free(&users);
     strbuf_free(&acked);
+    /* rows in user order: two daemons acknowledging the same users cannot deadlock */
     return db_exec(db,
-                   "UPDATE recipient_seq s SET acked_seq = least(s.last_seq, a.seq)"
-                   " FROM (SELECT user_id, max(seq) AS seq FROM unnest($1::bigint[],"
-                   " $2::bigint[]) AS x(user_id, seq) GROUP BY user_id) a"
-                   " WHERE s.user_id = a.user_id AND s.acked_seq < a.seq",
+                   "INSERT INTO recipient_acks (user_id, acked_seq)"
+                   " SELECT a.user_id, least(s.last_seq, a.seq) FROM (SELECT user_id, max(seq)"
+                   " AS seq FROM unnest($1::bigint[], $2::bigint[]) AS x(user_id, seq)"
+                   " GROUP BY user_id) a JOIN recipient_seq s ON s.user_id = a.user_id"
+                   " ORDER BY a.user_id" ACK_UPSERT,
                    &p);
 }
 
@@ -438,8 +446,9 @@ int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq)
     db_param_int(&p, user_id);
     db_param_int(&p, (int64_t)seq);
     return db_exec(db,
-                   "UPDATE recipient_seq SET acked_seq = least(last_seq, $2)"
-                   " WHERE user_id = $1 AND acked_seq < $2",
+                   "INSERT INTO recipient_acks (user_id, acked_seq)"
+                   " SELECT user_id, least(last_seq, $2) FROM recipient_seq WHERE user_id = $1"
+                   ACK_UPSERT,
                    &p);
 }
 
@@ -451,7 +460,7 @@ int db_outbox_prune(db_t *db, int days, int batch)
     db_res_t *r = db_query(db,
                            "DELETE FROM outbox WHERE ctid IN ("
                            " SELECT o.ctid FROM outbox o"
-                           " JOIN recipient_seq s ON s.user_id = o.user_id"
+                           " JOIN recipient_acks s ON s.user_id = o.user_id"
                            " WHERE o.created_at < now() - make_interval(days => $1::int)"
                            "  AND o.seq <= s.acked_seq LIMIT $2)",
                            &p);
