@@ -144,8 +144,8 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bo
     /* the batch's events, and one NOTIFY for the other daemons, commit with it (one round
      * trip) */
     if (ok) {
-        int rc =
-            db_outbox_commit(self->db, writes, &events, now, self->origin, &b->woken, &b->n_woken);
+        int rc = db_outbox_commit(self->db, writes, &events, now, self->origin, &b->woken,
+                                  &b->n_woken, &b->written);
         writes = NULL; /* taken */
         if (rc != 0) {
             *again = s_stored_already(self);
@@ -164,6 +164,7 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bo
                 b->items[i].reply = NULL;
             }
         b->n_woken = 0;
+        db_written_clear(&b->written);
     }
     db_pipe_destroy(&writes);
     free(handled);
@@ -195,6 +196,7 @@ static void s_run_batch(worker_t *self, batch_t *b)
         if (b->items[i].cmd && (!b->items[i].reply || b->items[i].reply->status < 400))
             batch_reply_unavailable(&b->items[i]);
     b->n_woken = 0;
+    db_written_clear(&b->written);
     usercache_unref(&self->dir);
 }
 
