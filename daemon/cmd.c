@@ -212,6 +212,20 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what)
     }
 }
 
+void cmd_reply_outcome(cmd_ctx_t *ctx, const outcome_t *o)
+{
+    switch (o->kind) {
+    case OUTCOME_NONE:
+        break;
+    case OUTCOME_ANSWER:
+        cmd_reply(ctx, o->status, o->code, "%s", o->message);
+        break;
+    case OUTCOME_DB_FAILED:
+        cmd_db_failed(ctx, o->what);
+        break;
+    }
+}
+
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required)
 {

@@ -3,35 +3,22 @@
  * enabled user and that the caller's role may use the command; handlers then do only their own
  * work and answer through cmd_reply. Handlers run inside the server's transaction (a savepoint
  * per request): a reply of 400 or above rolls the request's changes back. Worker thread: a
- * handler runs on the worker whose transaction it is in. */
+ * handler runs on the worker whose transaction it is in.
+ *
+ * Who answers the client, layer by layer:
+ *   dispatch.c  the request policy (caller, access rule, request_id, stored replies): answers
+ *               what it refuses and a retry from its stored reply, else runs the handler;
+ *   cmd_*.c     the handlers: check the input, call the layers below, and alone fill the reply
+ *               (cmd_reply, cmd_db_failed, cmd_reply_outcome for what a layer below returned);
+ *   flow.c, drafts.c, formats.c  carry out the engine's pure verdict (engine.c) and return an
+ *               outcome (outcome.h), never a reply;
+ *   db_*.c      the SQL: rows and codes. */
 #ifndef LKIP_CMD_H
 #define LKIP_CMD_H
 
-#include "config.h"
-#include "db.h"
+#include "cmd_ctx.h"
 #include "db_flow.h"
-#include "db_outbox.h"
-#include "db_users.h"
-#include "defcache.h"
-#include "wire.h"
-
-typedef struct cmd_ctx {
-    db_t *db; /* open transaction, savepoint "req" set */
-    const config_t *cfg;
-    const user_t *caller;       /* the authenticated, enabled user */
-    const Lkip__Envelope *req;  /* the decoded request */
-    int64_t now;                /* unix seconds of the daemon clock (test clock in tests) */
-    Lkip__Reply *reply;         /* filled by the handler; owned by the server */
-    int64_t instance_id;        /* for the audit row: 0 when none */
-    int step_no;                /* for the audit row: 0 when none */
-    strbuf_t detail;            /* for the audit row: what was done, in English */
-    strbuf_t acting_as;         /* for the audit row: the capacity the caller acted in, when it
-                                 * acted for another official ("Plh. Kepala Dinas") */
-    defcache_t *defs;           /* parsed SOP definitions */
-    struct deadline *deadlines; /* organisations' calendars */
-    struct timesrc *clock;      /* the daemon clock (test clock commands set it) */
-    outq_t events;              /* events of this request, written at commit if accepted */
-} cmd_ctx_t;
+#include "outcome.h"
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
 
@@ -73,6 +60,10 @@ bool cmd_is_admin(const cmd_ctx_t *ctx);
 
 /* Sets the reply's status, stable English code and Indonesian message (printf-style). */
 void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ...) PRINTF(4, 5);
+
+/* Answers what a layer below the handler returned (outcome.h): its answer as it is, or
+ * cmd_db_failed for its failed database call. OUTCOME_NONE leaves the reply as it is. */
+void cmd_reply_outcome(cmd_ctx_t *ctx, const outcome_t *o);
 
 /* The message of every 503 db_unavailable reply. It never invites a new request: the change
  * may have been made before the database went away, and only the same request (the same

@@ -203,14 +203,17 @@ void cmd_start(cmd_ctx_t *ctx)
     /* ask the engine before creating anything: a refusal must leave no instance behind */
     engine_instance_t fresh = {.def = def};
     engine_cmd_t cmd = {.kind = ENGINE_START, .role = ctx->caller->role, .text = r->note};
+    db_instance_t inst = {0};
+    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note};
     flow_deleg_t deleg;
-    if (!flow_delegations(ctx, 0, &cmd, &deleg))
-        return;
+    if (!flow_delegations(ctx, 0, &cmd, &deleg, &f.out)) {
+        cmd_reply_outcome(ctx, &f.out);
+        goto out;
+    }
     engine_result_t res;
     engine_apply(&fresh, &cmd, &res);
     int64_t id = 0;
     bool exists = false;
-    db_instance_t inst = {0};
     if (res.status >= 400) {
         cmd_reply(ctx, res.status, res.code, "%s", res.message);
         goto out;
@@ -234,18 +237,20 @@ void cmd_start(cmd_ctx_t *ctx)
     }
     ctx->instance_id = id;
     ctx->step_no = 1;
-    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note, .capacity = res.capacity};
-    if (flow_apply(&f, &res) == 0) {
-        strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
-                      def_version);
-        flow_note_capacity(ctx, res.capacity);
-        cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld)%s%s. %s", def->code,
-                  r->period, (long long)id, res.capacity ? " selaku " : "",
-                  res.capacity ? res.capacity : "", res.message);
-        s_attach_status(ctx, id, def, false);
+    f.capacity = res.capacity;
+    if (flow_apply(&f, &res) != 0) {
+        cmd_reply_outcome(ctx, &f.out);
+        goto out;
     }
-    flow_clear(&f);
+    strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
+                  def_version);
+    flow_note_capacity(ctx, res.capacity);
+    cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld)%s%s. %s", def->code,
+              r->period, (long long)id, res.capacity ? " selaku " : "",
+              res.capacity ? res.capacity : "", res.message);
+    s_attach_status(ctx, id, def, false);
 out:
+    flow_clear(&f);
     db_instance_clear(&inst);
     flow_deleg_clear(&deleg);
 }
@@ -323,7 +328,9 @@ void cmd_step(cmd_ctx_t *ctx)
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
     cmd_step_detail(ctx, r, cmd.step_no, &inst);
     flow_deleg_t deleg;
-    if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd))
+    bool ok = flow_delegations(ctx, inst.id, &cmd, &deleg, &f.out) && flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    if (ok)
         s_attach_status(ctx, inst.id, def, false);
     flow_deleg_clear(&deleg);
     flow_clear(&f);
@@ -391,7 +398,9 @@ void cmd_upload(cmd_ctx_t *ctx)
                 .content = staged ? staged : r->content.data,
                 .len = staged ? staged_len : r->content.len};
     flow_deleg_t deleg;
-    if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd)) {
+    bool ok = flow_delegations(ctx, inst.id, &cmd, &deleg, &f.out) && flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    if (ok) {
         db_document_row_t doc;
         if (db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &doc) == DB_FOUND) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;

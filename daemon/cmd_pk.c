@@ -311,6 +311,26 @@ static bool s_may_make(cmd_ctx_t *ctx, const db_instance_t *inst, const sopdef_t
     return true;
 }
 
+/* Answers the formats made for inst: what they are, or why none was made. */
+static void s_reply_made(cmd_ctx_t *ctx, const db_instance_t *inst, const formats_made_t *made)
+{
+    char *text = formats_made_text(made);
+    if (made->made == 0) {
+        cmd_reply(ctx, LKIP__STATUS__CONFLICT, made->pk_version ? "no_indicators" : "no_pk", "%s",
+                  text);
+    } else {
+        Lkip__FormatReply *f = s_format_reply(ctx);
+        f->pk_version = made->pk_version;
+        if (s_format_list(ctx, inst->id, f) < 0) {
+            cmd_db_failed(ctx, "list unit formats");
+        } else {
+            strbuf_printf(&ctx->detail, "formats of %s/%s made", inst->sop_code, inst->period);
+            cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s", text);
+        }
+    }
+    free(text);
+}
+
 void cmd_format_make(cmd_ctx_t *ctx)
 {
     const Lkip__FormatMakeRequest *r = ctx->req->format_make;
@@ -319,25 +339,16 @@ void cmd_format_make(cmd_ctx_t *ctx)
     if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
     ctx->step_no = inst.current_step;
-    formats_made_t made = {0};
-    if (s_may_make(ctx, &inst, def) && formats_make(ctx, &inst, &made) == 0) {
-        char *text = formats_made_text(&made);
-        if (made.made == 0) {
-            cmd_reply(ctx, LKIP__STATUS__CONFLICT, made.pk_version ? "no_indicators" : "no_pk",
-                      "%s", text);
-        } else {
-            Lkip__FormatReply *f = s_format_reply(ctx);
-            f->pk_version = made.pk_version;
-            if (s_format_list(ctx, inst.id, f) < 0) {
-                cmd_db_failed(ctx, "list unit formats");
-            } else {
-                strbuf_printf(&ctx->detail, "formats of %s/%s made", inst.sop_code, inst.period);
-                cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s", text);
-            }
-        }
-        free(text);
+    if (s_may_make(ctx, &inst, def)) {
+        formats_made_t made = {0};
+        outcome_t failed = {0};
+        if (formats_make(ctx, &inst, &made, &failed) == 0)
+            s_reply_made(ctx, &inst, &made);
+        else
+            cmd_reply_outcome(ctx, &failed);
+        outcome_clear(&failed);
+        formats_made_clear(&made);
     }
-    formats_made_clear(&made);
     db_instance_clear(&inst);
 }
 

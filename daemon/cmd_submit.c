@@ -255,7 +255,9 @@ static void s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data, Lkip_
                 .file_name = s->r->file_name,
                 .content = s->r->content.data,
                 .len = s->r->content.len};
-    if (flow_decide(&f, &cmd)) {
+    bool ok = flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    if (ok) {
         reply->version = f.data_version;
         reply->rows = data->n_rows;
         reply->units_total = s->inst->units_total;
