@@ -1,7 +1,6 @@
 /* stepset — see stepset.h. */
 #include "stepset.h"
 
-#include "cmd.h"
 #include "db_audit.h"
 #include "db_delegation.h"
 #include "db_flowset.h"
