@@ -318,6 +318,19 @@ Lkip__UserInfo *cmd_user_info(const user_t *u)
     return i;
 }
 
+Lkip__CellError *cmd_cell_error(const unitdata_error_t *e)
+{
+    Lkip__CellError *c = xmalloc(sizeof *c);
+    lkip__cell_error__init(c);
+    c->line = e->line;
+    c->column = e->column;
+    c->column_name = s_dup(e->column_name);
+    c->code = xstrdup(e->code);
+    c->reason = xstrdup(e->reason);
+    c->ref = s_dup(e->ref);
+    return c;
+}
+
 void cmd_reply_instance(cmd_ctx_t *ctx, Lkip__InstanceStatus *s)
 {
     Lkip__StatusReply *l = xmalloc(sizeof *l);

@@ -19,6 +19,7 @@
 #include "cmd_ctx.h"
 #include "db_flow.h"
 #include "outcome.h"
+#include "unitdata.h"
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
 
@@ -169,6 +170,9 @@ Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row);
 /* Makes s (taken) the reply's one instance (a StatusReply): the status command, and the header
  * a workflow change answers with. */
 void cmd_reply_instance(cmd_ctx_t *ctx, Lkip__InstanceStatus *s);
+
+/* The CellError of a refused file's bad cell (unit data or PK; heap strings). */
+Lkip__CellError *cmd_cell_error(const unitdata_error_t *e);
 
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);

@@ -502,6 +502,25 @@ static void s_add_task(const db_open_run_t *run, const sop_step_t *step, const c
         t->as_capacity = xstrdup(as);
 }
 
+/* The Task of a unit's open data task. Takes u's strings. */
+static Lkip__Task *s_unit_task(db_unit_task_row_t *u)
+{
+    Lkip__Task *t = xmalloc(sizeof *t);
+    lkip__task__init(t);
+    t->instance_id = u->instance_id;
+    t->sop_code = u->sop_code;
+    t->period = u->period;
+    t->unit_code = u->unit_code;
+    t->assigned_at = u->assigned_at;
+    t->due_at = u->due_at;
+    t->org_code = u->org_code;
+    t->time_zone = u->time_zone;
+    t->kind = xstrdup("data_unit");
+    t->step_title = xstrdup("Mengisi dan mengirim data kinerja unit");
+    *u = (db_unit_task_row_t){0};
+    return t;
+}
+
 /* Appends the caller's unit's open data tasks to l. 0 or -1. */
 static int s_unit_tasks(cmd_ctx_t *ctx, Lkip__TasksReply *l)
 {
@@ -509,22 +528,8 @@ static int s_unit_tasks(cmd_ctx_t *ctx, Lkip__TasksReply *l)
     int n = db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &rows);
     if (n > 0)
         l->tasks = xrealloc(l->tasks, (l->n_tasks + (size_t)n) * sizeof *l->tasks);
-    for (int i = 0; i < n; i++) {
-        db_unit_task_row_t *u = &rows[i];
-        Lkip__Task *t = l->tasks[l->n_tasks++] = xmalloc(sizeof *t);
-        lkip__task__init(t);
-        t->instance_id = u->instance_id;
-        t->sop_code = u->sop_code;
-        t->period = u->period;
-        t->unit_code = u->unit_code;
-        t->assigned_at = u->assigned_at;
-        t->due_at = u->due_at;
-        t->org_code = u->org_code;
-        t->time_zone = u->time_zone;
-        t->kind = xstrdup("data_unit");
-        t->step_title = xstrdup("Mengisi dan mengirim data kinerja unit");
-        *u = (db_unit_task_row_t){0};
-    }
+    for (int i = 0; i < n; i++)
+        l->tasks[l->n_tasks++] = s_unit_task(&rows[i]);
     db_unit_task_rows_free(rows, n);
     return n < 0 ? -1 : 0;
 }
@@ -635,28 +640,33 @@ void cmd_status(cmd_ctx_t *ctx)
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%d SOP", n);
 }
 
+/* The AuditEntry of an audit row. Takes a's strings. */
+static Lkip__AuditEntry *s_audit_entry(db_audit_row_t *a)
+{
+    Lkip__AuditEntry *e = xmalloc(sizeof *e);
+    lkip__audit_entry__init(e);
+    e->id = a->id;
+    e->at = a->at;
+    e->user = a->user;
+    e->command = a->command;
+    e->status = a->status;
+    e->code = a->code;
+    e->instance_id = a->instance_id;
+    e->step_no = a->step_no;
+    e->detail = a->detail;
+    e->acting_as = a->acting_as;
+    *a = (db_audit_row_t){0};
+    return e;
+}
+
 /* The History reply of n audit rows (taking their strings). */
 static Lkip__HistoryReply *s_history_reply(db_audit_row_t *rows, int n)
 {
     Lkip__HistoryReply *h = xmalloc(sizeof *h);
     lkip__history_reply__init(h);
     h->entries = xcalloc((size_t)n + 1, sizeof *h->entries);
-    for (int i = 0; i < n; i++) {
-        db_audit_row_t *a = &rows[i];
-        Lkip__AuditEntry *e = h->entries[h->n_entries++] = xmalloc(sizeof *e);
-        lkip__audit_entry__init(e);
-        e->id = a->id;
-        e->at = a->at;
-        e->user = a->user;
-        e->command = a->command;
-        e->status = a->status;
-        e->code = a->code;
-        e->instance_id = a->instance_id;
-        e->step_no = a->step_no;
-        e->detail = a->detail;
-        e->acting_as = a->acting_as;
-        *a = (db_audit_row_t){0};
-    }
+    for (int i = 0; i < n; i++)
+        h->entries[h->n_entries++] = s_audit_entry(&rows[i]);
     return h;
 }
 

@@ -31,6 +31,18 @@ static Lkip__PkReply *s_pk_reply(cmd_ctx_t *ctx)
     return p;
 }
 
+static Lkip__PkYear *s_year(const pk_year_t *x)
+{
+    Lkip__PkYear *y = xmalloc(sizeof *y);
+    lkip__pk_year__init(y);
+    y->year = x->year;
+    y->has_target = x->has_target;
+    y->target = xstrdup(x->target_text);
+    y->has_realisasi = x->has_realisasi;
+    y->realisasi = x->realisasi;
+    return y;
+}
+
 static Lkip__PkIndicator *s_indicator(const pk_indicator_t *x)
 {
     Lkip__PkIndicator *i = xmalloc(sizeof *i);
@@ -46,15 +58,8 @@ static Lkip__PkIndicator *s_indicator(const pk_indicator_t *x)
     i->target = xstrdup(x->target_text);
     i->n_years = (size_t)x->n_years;
     i->years = xcalloc((size_t)(x->n_years ? x->n_years : 1), sizeof *i->years);
-    for (int k = 0; k < x->n_years; k++) {
-        Lkip__PkYear *y = i->years[k] = xmalloc(sizeof *y);
-        lkip__pk_year__init(y);
-        y->year = x->years[k].year;
-        y->has_target = x->years[k].has_target;
-        y->target = xstrdup(x->years[k].target_text);
-        y->has_realisasi = x->years[k].has_realisasi;
-        y->realisasi = x->years[k].realisasi;
-    }
+    for (int k = 0; k < x->n_years; k++)
+        i->years[k] = s_year(&x->years[k]);
     return i;
 }
 
@@ -117,17 +122,8 @@ static void s_refuse(cmd_ctx_t *ctx, const pk_t *pk, const char *file_name)
     p->year = pk->year;
     p->n_errors = (size_t)pk->n_errors;
     p->errors = xcalloc((size_t)pk->n_errors, sizeof *p->errors);
-    for (int i = 0; i < pk->n_errors; i++) {
-        const unitdata_error_t *e = &pk->errors[i];
-        Lkip__CellError *c = p->errors[i] = xmalloc(sizeof *c);
-        lkip__cell_error__init(c);
-        c->line = e->line;
-        c->column = e->column;
-        c->column_name = xstrdup(e->column_name);
-        c->code = xstrdup(e->code);
-        c->reason = xstrdup(e->reason);
-        c->ref = xstrdup(e->ref);
-    }
+    for (int i = 0; i < pk->n_errors; i++)
+        p->errors[i] = cmd_cell_error(&pk->errors[i]);
     const unitdata_error_t *e = &pk->errors[0];
     if (pk->n_errors == 1 && !*e->ref)
         cmd_reply(ctx, LKIP__STATUS__INVALID, e->code,
