@@ -1,18 +1,15 @@
-/* cmd — the command table of lkipd and the context every handler gets. The server checks, in
- * one place and before any handler runs, that the request type is known, that the caller is an
- * enabled user and that the caller's role may use the command; handlers then do only their own
- * work and answer through cmd_reply. Handlers run inside the server's transaction (a savepoint
- * per request): a reply of 400 or above rolls the request's changes back. Worker thread: a
- * handler runs on the worker whose transaction it is in.
+/* cmd — the command table of lkipd and what handlers share (their context: cmd_ctx.h). The
+ * server checks, in one place and before any handler runs, that the request type is known, that
+ * the caller is an enabled user and that the caller's role may use the command; handlers then do
+ * only their own work and answer through cmd_reply. Handlers run inside the server's transaction
+ * (a savepoint per request): a reply of 400 or above rolls the request's changes back. Worker
+ * thread: a handler runs on the worker whose transaction it is in.
  *
- * Who answers the client, layer by layer:
- *   dispatch.c  the request policy (caller, access rule, request_id, stored replies): answers
- *               what it refuses and a retry from its stored reply, else runs the handler;
- *   cmd_*.c     the handlers: check the input, call the layers below, and alone fill the reply
- *               (cmd_reply, cmd_db_failed, cmd_reply_outcome for what a layer below returned);
- *   flow.c, drafts.c, formats.c  carry out the engine's pure verdict (engine.c) and return an
- *               outcome (outcome.h), never a reply;
- *   db_*.c      the SQL: rows and codes. */
+ * Who answers the client, in order: dispatch.c (the request policy: caller, access rule,
+ * request_id, stored replies) answers what it refuses, else runs the handler; the handler
+ * (cmd_*.c; stepset.c for a batch's step requests) alone fills the reply (cmd_reply,
+ * cmd_db_failed, cmd_reply_outcome); flow.c, drafts.c and formats.c apply the engine's verdict
+ * and return an outcome (outcome.h), never a reply; db_*.c return rows and codes. */
 #ifndef LKIP_CMD_H
 #define LKIP_CMD_H
 
