@@ -4,8 +4,8 @@
  * refusals of the step commands, concurrent completion of one step (one daemon and two),
  * concurrent letter numbering over two daemons, a bad CSV reported cell by cell, the second SOP
  * (CUTI) from start to end with a return, malformed or oversize inputs, and a failure while a
- * verdict is applied (a letter template gone bad, the database refusing the next run) answered
- * with the state as it was.
+ * verdict is applied (a letter template gone bad, the database refusing the next run or the
+ * units' formats) answered with the state as it was.
  *
  * Every test gets a fresh harness: its own database, an lkipd loading sop/ and the same cast of
  * users, so event sequences, letter numbers and counts start from zero and no test depends on
@@ -2773,6 +2773,28 @@ static bool s_logged(const char *text)
     return found;
 }
 
+/* Makes the database refuse every new row of table (a trigger), until s_allow_inserts. */
+static void s_refuse_inserts(const char *table)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+             " 'BEGIN RAISE EXCEPTION ''test: no new rows in %%'', TG_TABLE_NAME; END'");
+    assert_int_equal(harness_sql_exec(s_h, sql, NULL), 0);
+    snprintf(sql, sizeof sql,
+             "CREATE TRIGGER test_refuse BEFORE INSERT ON %s FOR EACH ROW"
+             " EXECUTE FUNCTION test_refuse()",
+             table);
+    assert_int_equal(harness_sql_exec(s_h, sql, NULL), 0);
+}
+
+static void s_allow_inserts(const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP TRIGGER test_refuse ON %s", table);
+    assert_int_equal(harness_sql_exec(s_h, sql, NULL), 0);
+}
+
 static void test_apply_failures_answered_state_unchanged(void **state)
 {
     const char *ref = "CUTI/rusak";
@@ -2804,30 +2826,51 @@ static void test_apply_failures_answered_state_unchanged(void **state)
 
     /* the database refuses the next step's run: 500, the failure logged with what flow was
      * doing, the letter number and the finished run rolled back with the rest */
-    assert_int_equal(harness_sql_exec(s_h,
-                                      "CREATE FUNCTION test_no_runs() RETURNS trigger"
-                                      " LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION"
-                                      " ''test: no new step runs''; END'",
-                                      NULL),
-                     0);
-    assert_int_equal(harness_sql_exec(s_h,
-                                      "CREATE TRIGGER test_no_runs BEFORE INSERT ON step_runs"
-                                      " FOR EACH ROW EXECUTE FUNCTION test_no_runs()",
-                                      NULL),
-                     0);
+    s_refuse_inserts("step_runs");
     r = s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__INTERNAL, "internal");
     assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
     s_assert_unchanged("CUTI", "rusak", &before);
     assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM letter_sequences", NULL), 0);
     assert_int_equal(s_audits("kasubag", "step", 500, "internal", "CUTI", "rusak", 4), 1);
     assert_true(s_logged("open step: "));
-    assert_true(s_logged("test: no new step runs"));
+    assert_true(s_logged("test: no new rows in step_runs"));
 
     /* the trigger gone, the same command goes through: the daemon kept serving */
-    assert_int_equal(harness_sql_exec(s_h, "DROP TRIGGER test_no_runs ON step_runs", NULL), 0);
+    s_allow_inserts("step_runs");
     s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__OK, "ok");
     assert_int_equal(s_current("CUTI", "rusak"), 5);
     assert_int_equal(harness_sql_int(s_h, "SELECT last_seq FROM letter_sequences", NULL), 1);
+    s_stop_clean();
+}
+
+/* The units' formats cannot be stored: the step that makes them and `format make` are both
+ * answered 500 from what formats returned, and nothing is left of either. */
+static void test_format_failures_answered_state_unchanged(void **state)
+{
+    const char *ref = "LKIP/2026";
+    actor_t *kasubag = &s_cast[KASUBAG];
+    s_pk_sample(2026, 1);
+    s_start(&s_cast[KADIS], "LKIP", "2026", "Susun LKIP", LKIP__STATUS__CREATED, "ok");
+    probe_t before;
+    s_probe("LKIP", "2026", &before);
+    s_refuse_inserts("unit_formats");
+
+    const Lkip__Reply *r = s_step(kasubag, ref, 2, DONE, "", LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
+    s_assert_unchanged("LKIP", "2026", &before);
+    r = s_format_make(kasubag, ref, LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD__NOT_SET);
+    s_assert_unchanged("LKIP", "2026", &before);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM unit_formats", NULL), 0);
+    assert_true(s_logged("store unit format: "));
+    assert_true(s_logged("test: no new rows in unit_formats"));
+
+    s_allow_inserts("unit_formats");
+    r = s_format_make(kasubag, ref, LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->formats->n_formats, 5);
+    s_step(kasubag, ref, 2, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("LKIP", "2026"), 3);
     s_stop_clean();
 }
 
@@ -2857,6 +2900,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_xlsx_submit_and_refusals, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_analysis_over_finished_years, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_apply_failures_answered_state_unchanged, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_format_failures_answered_state_unchanged, s_setup,
                                         s_teardown),
     };
     harness_test_filter();
