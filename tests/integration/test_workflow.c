@@ -2761,40 +2761,6 @@ static void test_analysis_over_finished_years(void **state)
  * 9. A failure while a verdict is applied is answered by the handler, and nothing stays behind
  * ============================================================================================= */
 
-/* Whether lkipd 1's log holds text. */
-static bool s_logged(const char *text)
-{
-    char *log;
-    size_t len;
-    if (read_file(harness_daemon_log_file(s_d1), 256u << 20, &log, &len) != 0)
-        return false;
-    bool found = strstr(log, text) != NULL;
-    free(log);
-    return found;
-}
-
-/* Makes the database refuse every new row of table (a trigger), until s_allow_inserts. */
-static void s_refuse_inserts(const char *table)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
-             " 'BEGIN RAISE EXCEPTION ''test: no new rows in %%'', TG_TABLE_NAME; END'");
-    assert_int_equal(harness_sql_exec(s_h, sql, NULL), 0);
-    snprintf(sql, sizeof sql,
-             "CREATE TRIGGER test_refuse BEFORE INSERT ON %s FOR EACH ROW"
-             " EXECUTE FUNCTION test_refuse()",
-             table);
-    assert_int_equal(harness_sql_exec(s_h, sql, NULL), 0);
-}
-
-static void s_allow_inserts(const char *table)
-{
-    char sql[128];
-    snprintf(sql, sizeof sql, "DROP TRIGGER test_refuse ON %s", table);
-    assert_int_equal(harness_sql_exec(s_h, sql, NULL), 0);
-}
-
 static void test_apply_failures_answered_state_unchanged(void **state)
 {
     const char *ref = "CUTI/rusak";
@@ -2826,17 +2792,17 @@ static void test_apply_failures_answered_state_unchanged(void **state)
 
     /* the database refuses the next step's run: 500, the failure logged with what flow was
      * doing, the letter number and the finished run rolled back with the rest */
-    s_refuse_inserts("step_runs");
+    assert_int_equal(harness_refuse_inserts(s_h, "step_runs"), 0);
     r = s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__INTERNAL, "internal");
     assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
     s_assert_unchanged("CUTI", "rusak", &before);
     assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM letter_sequences", NULL), 0);
     assert_int_equal(s_audits("kasubag", "step", 500, "internal", "CUTI", "rusak", 4), 1);
-    assert_true(s_logged("open step: "));
-    assert_true(s_logged("test: no new rows in step_runs"));
+    assert_int_equal(harness_daemon_log_count(s_d1, "open step: "), 1);
+    assert_int_equal(harness_daemon_log_count(s_d1, "test: no new rows in step_runs"), 1);
 
     /* the trigger gone, the same command goes through: the daemon kept serving */
-    s_allow_inserts("step_runs");
+    assert_int_equal(harness_allow_inserts(s_h, "step_runs"), 0);
     s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__OK, "ok");
     assert_int_equal(s_current("CUTI", "rusak"), 5);
     assert_int_equal(harness_sql_int(s_h, "SELECT last_seq FROM letter_sequences", NULL), 1);
@@ -2853,7 +2819,7 @@ static void test_format_failures_answered_state_unchanged(void **state)
     s_start(&s_cast[KADIS], "LKIP", "2026", "Susun LKIP", LKIP__STATUS__CREATED, "ok");
     probe_t before;
     s_probe("LKIP", "2026", &before);
-    s_refuse_inserts("unit_formats");
+    assert_int_equal(harness_refuse_inserts(s_h, "unit_formats"), 0);
 
     const Lkip__Reply *r = s_step(kasubag, ref, 2, DONE, "", LKIP__STATUS__INTERNAL, "internal");
     assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
@@ -2863,10 +2829,11 @@ static void test_format_failures_answered_state_unchanged(void **state)
     assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD__NOT_SET);
     s_assert_unchanged("LKIP", "2026", &before);
     assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM unit_formats", NULL), 0);
-    assert_true(s_logged("store unit format: "));
-    assert_true(s_logged("test: no new rows in unit_formats"));
+    /* logged once for each of the two requests */
+    assert_int_equal(harness_daemon_log_count(s_d1, "store unit format: "), 2);
+    assert_int_equal(harness_daemon_log_count(s_d1, "test: no new rows in unit_formats"), 2);
 
-    s_allow_inserts("unit_formats");
+    assert_int_equal(harness_allow_inserts(s_h, "unit_formats"), 0);
     r = s_format_make(kasubag, ref, LKIP__STATUS__CREATED, "ok");
     assert_int_equal(r->formats->n_formats, 5);
     s_step(kasubag, ref, 2, DONE, "", LKIP__STATUS__OK, "ok");
