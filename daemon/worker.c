@@ -112,12 +112,16 @@ static bool s_stored_already(worker_t *self)
     return strcmp(db_sqlstate(self->db), DB_STORED_ALREADY) == 0;
 }
 
-/* Runs the batch once, in one transaction: the set path's requests (set_path), then the rest
- * one by one, then the events and COMMIT; the set path's writes share the round trip of the
- * COMMIT when nothing else is left. Returns true when committed; false with *again when the set
- * path must give way to the ordinary path (its answers withdrawn). */
-static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bool *again)
+/* Runs the batch once, in one transaction: the set path's requests, then the rest one by one,
+ * then the events and COMMIT; the set path's writes share the round trip of the COMMIT when
+ * nothing else is left. fast: the set path, and statements whose results nobody reads wait for
+ * the next round trip (db_defer). Returns true when committed; false with *again when the batch
+ * must run again without them (a stored reply of the set path clashed with another daemon's, or
+ * a deferred statement failed: its caller had already gone on); the answers are withdrawn. */
+static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *again)
 {
+    bool set_path = fast;
+    db_defer(self->db, fast);
     outq_t events = {0};
     bool *handled = xcalloc((size_t)b->n + 1, sizeof *handled);
     db_pipe_t *writes = NULL;
@@ -149,15 +153,22 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bo
         writes = NULL; /* taken */
         if (rc != 0) {
             *again = s_stored_already(self);
-            if (!*again)
+            if (!*again && !db_defer_failed(self->db))
                 log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
             ok = false;
         }
     }
-    if (!ok && *again) {
+    if (!ok && !*again && db_defer_failed(self->db)) {
+        *again = true;
+        log_debug("worker %d: a deferred statement failed; the batch runs again one statement "
+                  "at a time",
+                  self->id);
+    } else if (!ok && *again)
         log_info("worker %d: a request of the batch was stored meanwhile by another daemon; the "
                  "batch runs again the ordinary way",
                  self->id);
+    db_defer(self->db, false);
+    if (!ok && *again) {
         for (int i = 0; i < b->n; i++)
             if (handled[i]) {
                 lkip__reply__free_unpacked(b->items[i].reply, NULL);
