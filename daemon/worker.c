@@ -8,6 +8,7 @@
 #include "handoff.h"
 #include "defcache.h"
 #include "log.h"
+#include "stats.h"
 #include "stepset.h"
 #include "usercache.h"
 
@@ -121,6 +122,7 @@ static bool s_stored_already(worker_t *self)
 static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *again)
 {
     bool set_path = fast;
+    *again = false;
     db_defer(self->db, fast);
     outq_t events = {0};
     bool *handled = xcalloc((size_t)b->n + 1, sizeof *handled);
@@ -183,16 +185,33 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *
     return ok;
 }
 
-static void s_run_batch(worker_t *self, batch_t *b)
+/* Counts what the batch cost (stats.h); the connection's counters start again at zero when it
+ * is made again, hence the guard. */
+static void s_count(worker_t *self, const batch_t *b, int64_t statements, int64_t round_trips)
 {
-    self->dir = userdir_get(self->users);
+    int64_t s = db_statements(self->db) - statements, r = db_round_trips(self->db) - round_trips;
+    stats_add_batch(b->runnable, s > 0 ? s : 0, r > 0 ? r : 0);
+}
+
+static bool s_run_once(worker_t *self, batch_t *b)
+{
     int64_t now = timesrc_now(self->clock);
     bool again = false;
     bool ok = s_attempt(self, b, now, true, &again);
     if (!ok && again && db_alive(self->db)) {
+        stats_add_rerun();
         db_rollback(self->db);
         ok = s_attempt(self, b, now, false, &again);
     }
+    return ok;
+}
+
+static void s_run_batch(worker_t *self, batch_t *b)
+{
+    self->dir = userdir_get(self->users);
+    int64_t statements = db_statements(self->db), round_trips = db_round_trips(self->db);
+    bool ok = s_run_once(self, b);
+    s_count(self, b, statements, round_trips);
     if (ok) {
         usercache_unref(&self->dir);
         s_directory_changed(self, b);
