@@ -876,6 +876,16 @@ typedef struct {
     int resent;            /* times sent again after a retryable status */
 } flight_t;
 
+/* f: req (given a new request_id) ready to fly on sock. */
+static void s_flight_of(flight_t *f, void *sock, Lkip__Envelope *req)
+{
+    req->request_id = lkipc_request_id();
+    memset(f, 0, sizeof *f);
+    f->sock = sock;
+    f->request_id = req->request_id;
+    f->frame = wire_encode(req, &f->len);
+}
+
 static void s_flight_step(flight_t *f, void *sock, const char *ref, int step, int action)
 {
     Lkip__StepRequest body = LKIP__STEP_REQUEST__INIT;
@@ -883,13 +893,9 @@ static void s_flight_step(flight_t *f, void *sock, const char *ref, int step, in
     body.step_no = step;
     body.action = (Lkip__StepAction)action;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.request_id = lkipc_request_id();
     req.body_case = LKIP__ENVELOPE__BODY_STEP;
     req.step = &body;
-    memset(f, 0, sizeof *f);
-    f->sock = sock;
-    f->request_id = req.request_id;
-    f->frame = wire_encode(&req, &f->len);
+    s_flight_of(f, sock, &req);
 }
 
 static void s_flights_free(flight_t *f, int n)
@@ -1593,13 +1599,9 @@ static void s_flight_upload(flight_t *f, void *sock, const char *ref, int step)
     body.content.data = (uint8_t *)s_small_doc;
     body.content.len = sizeof s_small_doc;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.request_id = lkipc_request_id();
     req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
     req.upload = &body;
-    memset(f, 0, sizeof *f);
-    f->sock = sock;
-    f->request_id = req.request_id;
-    f->frame = wire_encode(&req, &f->len);
+    s_flight_of(f, sock, &req);
 }
 
 static void s_flight_start(flight_t *f, void *sock, const char *sop, const char *period)
@@ -1609,13 +1611,9 @@ static void s_flight_start(flight_t *f, void *sock, const char *sop, const char 
     body.period = (char *)period;
     body.note = "Cuti tahunan";
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.request_id = lkipc_request_id();
     req.body_case = LKIP__ENVELOPE__BODY_START;
     req.start = &body;
-    memset(f, 0, sizeof *f);
-    f->sock = sock;
-    f->request_id = req.request_id;
-    f->frame = wire_encode(&req, &f->len);
+    s_flight_of(f, sock, &req);
 }
 
 /* The same request (same request_id) in flight twice. */
