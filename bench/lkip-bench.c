@@ -20,6 +20,7 @@
 #include "../tests/harness/harness.h"
 #include "lkipc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -122,6 +123,8 @@ static harness_t *s_h;
 static harness_daemon_t *s_d;
 static void *s_zctx;
 static org_t s_orgs[MAX_ORGS];
+static keypair_t s_admin_key; /* asks lkipd for its load (pong.load) around each phase */
+static lkipc_t *s_admin;
 
 static int s_insert_user(int64_t org_id, const char *name, const char *role, const char *unit,
                          keypair_t *kp)
@@ -180,6 +183,11 @@ static int s_make_world(const opts_t *o)
                 return -1;
         }
     }
+    char *dkip = harness_sql(s_h, "SELECT id FROM organisations WHERE code = 'DKIP'", NULL);
+    int64_t dkip_id = dkip ? strtoll(dkip, NULL, 10) : 0;
+    free(dkip);
+    if (s_insert_user(dkip_id, "b.admin", "admin", NULL, &s_admin_key) != 0)
+        return -1;
     /* only the bench's units take part: the rest are disabled */
     char units[8];
     snprintf(units, sizeof units, "%d", o->units);
@@ -450,6 +458,52 @@ static proc_t s_proc(pid_t pid)
     return p;
 }
 
+/* CPU seconds PostgreSQL has used: the postmaster, its live children and the children it has
+ * reaped (pgbench's backends are gone by the time it reports). CPU time, unlike throughput, does
+ * not depend much on what else the machine runs meanwhile. */
+static double s_pg_cpu_s(void)
+{
+    char *path = xasprintf("%s/data/postmaster.pid", getenv("LKIP_TEST_PGDIR"));
+    FILE *f = fopen(path, "r");
+    free(path);
+    long pm = 0;
+    if (!f || fscanf(f, "%ld", &pm) != 1)
+        pm = 0;
+    if (f)
+        fclose(f);
+    if (pm <= 0)
+        return 0;
+    double tick = (double)sysconf(_SC_CLK_TCK), total = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        char stat_path[64], line[512];
+        snprintf(stat_path, sizeof stat_path, "/proc/%ld/stat", pid);
+        FILE *sf = fopen(stat_path, "r");
+        if (!sf)
+            continue;
+        const char *after = fgets(line, sizeof line, sf) ? strrchr(line, ')') : NULL;
+        fclose(sf);
+        long ppid = 0, cut = 0, cst = 0;
+        unsigned long ut = 0, st = 0;
+        if (!after ||
+            sscanf(after + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ppid,
+                   &ut, &st, &cut, &cst) != 5)
+            continue;
+        if (pid == pm)
+            total += (double)(ut + st) / tick + (double)(cut + cst) / tick;
+        else if (ppid == pm)
+            total += (double)(ut + st) / tick;
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
 /* ---- phases ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -457,6 +511,11 @@ typedef struct {
     double req_p50_ms, req_p99_ms, notify_p50_ms, notify_p99_ms;
     double daemon_cpu_pct;
     double stmts_per_step, commits_per_step; /* the whole database's, per step completion */
+    double trips_per_step;     /* lkipd's workers: round trips to PostgreSQL per completion */
+    double pg_cpu_ms;          /* PostgreSQL's CPU time per completion (s_pg_cpu_s) */
+    double lkipd_cpu_ms;       /* lkipd's */
+    double requests_per_batch; /* ... and requests per batch (transaction) */
+    long reruns;               /* batches run again statement by statement */
     long errors;
 } phase_t;
 
@@ -481,6 +540,23 @@ static pgstat_t s_pgstat(void)
     return s;
 }
 
+/* lkipd's totals (an administrator's ping); zero when it does not answer. */
+static Lkip__DaemonLoad s_daemon_load(void)
+{
+    Lkip__DaemonLoad load = LKIP__DAEMON_LOAD__INIT;
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    Lkip__Envelope *reply = NULL;
+    if (s_admin && lkipc_call(s_admin, &req, &reply) == LKIPC_OK && reply->reply->pong &&
+        reply->reply->pong->load)
+        load = *reply->reply->pong->load;
+    load.base.descriptor = &lkip__daemon_load__descriptor;
+    wire_free(&reply);
+    return load;
+}
+
 static driver_t s_drivers[MAX_DRIVERS];
 static listener_t s_listeners[MAX_ORGS];
 
@@ -497,10 +573,21 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     }
     for (int k = 0; k < o->orgs; k++)
         s_listeners[k].latency.n = 0;
+    /* The load grows the tables by thousands of rows a second, years of a real organisation's
+     * growth, faster than autovacuum's once-a-minute look: before every phase but the first,
+     * the statistics (and the plans cached from them) are brought up to date as autovacuum
+     * would have done long before. Not before the first: the tables are still empty then, and
+     * plans made for empty tables scan them. */
+    static bool first = true;
+    if (!first && harness_sql_exec(s_h, "ANALYZE", NULL) != 0)
+        fprintf(stderr, "bench: ANALYZE failed\n");
+    first = false;
     pthread_t threads[MAX_DRIVERS];
     atomic_store(&s_running, true);
     atomic_store(&s_measure_notify, true);
     proc_t p0 = s_proc(harness_daemon_pid(s_d));
+    Lkip__DaemonLoad l0 = s_daemon_load();
+    double pg0 = s_pg_cpu_s();
     pgstat_t db0 = s_pgstat();
     int64_t t0 = s_now_us();
     for (int i = 0; i < o->drivers; i++)
@@ -513,6 +600,8 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     int64_t t1 = s_now_us();
     proc_t p1 = s_proc(harness_daemon_pid(s_d));
     pgstat_t db1 = s_pgstat();
+    Lkip__DaemonLoad l1 = s_daemon_load();
+    double pg1 = s_pg_cpu_s();
     atomic_store(&s_measure_notify, false);
     atomic_store(&s_running, false);
     for (int i = 0; i < o->drivers; i++)
@@ -524,10 +613,17 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     ph.changes_per_s = (double)changes / ph.seconds;
     ph.rounds_per_s = (double)rounds / ph.seconds;
     ph.errors = atomic_load(&s_errors);
+    if (l1.batches > l0.batches)
+        ph.requests_per_batch =
+            (double)(l1.requests - l0.requests) / (double)(l1.batches - l0.batches);
+    ph.reruns = (long)(l1.reruns - l0.reruns);
     ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
     if (completions > 0 && db0.statements >= 0 && db1.statements >= 0) {
         ph.stmts_per_step = (double)(db1.statements - db0.statements) / (double)completions;
         ph.commits_per_step = (double)(db1.commits - db0.commits) / (double)completions;
+        ph.trips_per_step = (double)(l1.round_trips - l0.round_trips) / (double)completions;
+        ph.pg_cpu_ms = 1000.0 * (pg1 - pg0) / (double)completions;
+        ph.lkipd_cpu_ms = 1000.0 * (p1.cpu_s - p0.cpu_s) / (double)completions;
     }
     samples_t all = {0};
     for (int i = 0; i < o->drivers; i++)
@@ -546,6 +642,8 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
 }
 
 /* pgbench on the same cluster: one step completion's write set per transaction. */
+static double s_pgbench_cpu_ms; /* PostgreSQL's CPU time per pgbench transaction */
+
 static double s_pgbench(const opts_t *o, const char *pgdir)
 {
     const char *script_path = "bench/step-completion.sql";
@@ -568,6 +666,7 @@ static double s_pgbench(const opts_t *o, const char *pgdir)
         " /usr/lib/postgresql/15/bin/pgbench -n -h %s -p %s -U lkip -c %d -j 2 -T %d -f %s"
         " pgbench_steps 2>/dev/null | sed -n 's/^tps = \\([0-9.]*\\).*/\\1/p'",
         pgdir, port, pgdir, port, pgdir, port, o->drivers, o->pgbench_s, script_path);
+    double cpu0 = s_pg_cpu_s();
     FILE *p = popen(cmd, "r");
     free(cmd);
     double tps = 0;
@@ -576,6 +675,9 @@ static double s_pgbench(const opts_t *o, const char *pgdir)
             tps = 0;
         pclose(p);
     }
+    /* the setup's share (CREATE DATABASE, 10,000 rows) is counted too: an upper bound */
+    if (tps > 0)
+        s_pgbench_cpu_ms = 1000.0 * (s_pg_cpu_s() - cpu0) / (tps * o->pgbench_s);
     return tps;
 }
 
@@ -855,10 +957,12 @@ static void s_raise_fd_limit(int clients)
 
 static void s_print_phase(const char *name, const phase_t *p)
 {
-    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %7.1f %7.2f %6ld\n", name,
-           p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms,
-           p->notify_p99_ms, p->daemon_cpu_pct, p->stmts_per_step, p->commits_per_step,
-           p->errors);
+    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %7.1f %7.2f %7.2f %7.2f %7.2f "
+           "%7.2f %6ld %6ld\n",
+           name, p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms,
+           p->notify_p50_ms, p->notify_p99_ms, p->daemon_cpu_pct, p->stmts_per_step,
+           p->commits_per_step, p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms,
+           p->lkipd_cpu_ms, p->reruns, p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -868,10 +972,13 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
             " \"rounds_per_s\": %.2f, \"request_p50_ms\": %.3f, \"request_p99_ms\": %.3f,"
             " \"notify_p50_ms\": %.3f, \"notify_p99_ms\": %.3f, \"daemon_cpu_pct\": %.1f,"
             " \"sql_statements_per_step\": %.2f, \"commits_per_step\": %.3f,"
-            " \"errors\": %ld}%s\n",
+            " \"round_trips_per_step\": %.3f, \"requests_per_batch\": %.2f,"
+            " \"pg_cpu_ms_per_step\": %.3f, \"lkipd_cpu_ms_per_step\": %.3f,"
+            " \"reruns\": %ld, \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
             p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->daemon_cpu_pct,
-            p->stmts_per_step, p->commits_per_step, p->errors, comma ? "," : "");
+            p->stmts_per_step, p->commits_per_step, p->trips_per_step, p->requests_per_batch,
+            p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors, comma ? "," : "");
 }
 
 int main(int argc, char **argv)
@@ -956,14 +1063,20 @@ int main(int argc, char **argv)
     const char *extra = getenv("LKIP_BENCH_SET");
     const char *sets[] = {level, "sop_dir=sop", workers, extra && *extra ? extra : NULL, NULL};
     s_d = s_h ? harness_daemon_start(s_h, sets) : NULL;
-    if (s_h && harness_sql_exec(s_h, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", NULL) != 0)
+    if (s_h &&
+        harness_sql_exec(s_h, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", NULL) != 0)
         fprintf(stderr, "bench: no pg_stat_statements: no statement counts\n");
+    /* LKIP_BENCH_SQL: statements run once the schema exists, for experiments */
+    const char *exp_sql = getenv("LKIP_BENCH_SQL");
+    if (s_d && exp_sql && *exp_sql && harness_sql_exec(s_h, exp_sql, NULL) != 0)
+        fprintf(stderr, "bench: LKIP_BENCH_SQL failed\n");
     if (!s_d || s_make_world(&o) != 0) {
         fprintf(stderr, "bench: could not set up the daemon and its users\n");
         harness_destroy(&s_h);
         return 1;
     }
 
+    s_admin = s_connect(&s_admin_key, 10000);
     /* connections: per driver one per actor; per organisation one subscribed listener */
     for (int k = 0; k < o.orgs; k++) {
         listener_t *l = &s_listeners[k];
@@ -1023,14 +1136,19 @@ int main(int argc, char **argv)
     printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
-    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %6s\n", "phase", "steps/s", "rounds/s",
-           "req p50", "req p99", "notif p50", "notif p99", "lkipd", "SQL", "commits", "errors");
-    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %6s\n", "", "", "", "ms", "ms", "ms", "ms",
-           "CPU", "/step", "/step", "");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "phase",
+           "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99", "lkipd", "SQL",
+           "commits", "trips", "req", "PG CPU", "lkipd", "reruns", "errors");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "", "", "", "ms",
+           "ms", "ms", "ms", "CPU", "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "",
+           "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
-    printf("\npgbench, same write set per transaction, %d clients: %.0f TPS\n", o.drivers, tps);
+    printf(
+        "\npgbench, same write set per transaction, %d clients: %.0f TPS (PostgreSQL CPU %.2f ms "
+        "per transaction)\n",
+        o.drivers, tps, s_pgbench_cpu_ms);
     printf("lkip step completions/s / pgbench TPS: %.2f\n",
            tps > 0 ? full.completions_per_s / tps : 0);
     printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld MB "
@@ -1068,10 +1186,11 @@ int main(int argc, char **argv)
         s_json_phase(f, "half_load", &half, true);
         s_json_phase(f, "full_load_with_idle_clients", &scaled, true);
         fprintf(f,
-                "  \"pgbench_tps\": %.1f, \"ratio\": %.3f, \"idle_clients\": %d,"
+                "  \"pgbench_tps\": %.1f, \"pgbench_pg_cpu_ms\": %.3f, \"ratio\": %.3f,"
+                " \"idle_clients\": %d,"
                 " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
                 " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
-                tps, tps > 0 ? full.completions_per_s / tps : 0, connected,
+                tps, s_pgbench_cpu_ms, tps > 0 ? full.completions_per_s / tps : 0, connected,
                 before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024,
                 scaled_proc.hwm_kb / 1024, o.catchup_events, catchup);
         fclose(f);
@@ -1093,6 +1212,7 @@ int main(int argc, char **argv)
             lkipc_destroy(&s_listeners[k].conn[i]);
         free(s_listeners[k].latency.v);
     }
+    lkipc_destroy(&s_admin);
     harness_destroy(&s_h);
     zmq_ctx_term(s_zctx);
     return 0;

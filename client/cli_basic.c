@@ -112,6 +112,17 @@ int cli_whoami(cli_t *cli, int argc, char **argv)
 }
 
 /* Which PostgreSQL server answered the ping (for the operator after a fail-over). */
+/* The daemon's totals, shown to an administrator. */
+static void s_print_load(const Lkip__DaemonLoad *l)
+{
+    if (!l)
+        return;
+    printf("Beban sejak server dimulai: %lld permintaan dalam %lld batch; %lld pernyataan SQL "
+           "dalam %lld perjalanan ke basis data; %lld batch diulang\n",
+           (long long)l->requests, (long long)l->batches, (long long)l->statements,
+           (long long)l->round_trips, (long long)l->reruns);
+}
+
 static void s_print_database(const Lkip__DatabaseNode *n)
 {
     if (!n || !*n->host) { /* an older daemon */
@@ -145,6 +156,7 @@ int cli_ping(cli_t *cli, int argc, char **argv)
         printf("Server lkipd %s (node %s) aktif; waktu server %s; waktu tempuh %lld ms\n",
                p->version, p->node, when, (long long)rtt);
         s_print_database(p->database);
+        s_print_load(p->load);
     }
     wire_free(&reply);
     return EXIT_OK;

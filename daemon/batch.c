@@ -27,6 +27,7 @@ void batch_destroy(batch_t **self_p)
     }
     free(b->items);
     free(b->woken);
+    db_written_clear(&b->written);
     free(b);
     *self_p = NULL;
 }

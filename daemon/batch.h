@@ -5,6 +5,7 @@
 #define LKIP_BATCH_H
 
 #include "cmd.h"
+#include "db_outbox.h"
 #include "keys.h"
 
 #include <zmq.h>
@@ -29,6 +30,7 @@ typedef struct {
     int runnable;   /* items with a command to run */
     int64_t *woken; /* users with events committed by the batch (owned) */
     int n_woken;
+    db_written_t written; /* those events, with their frames (owned) */
 } batch_t;
 
 /* An empty batch for up to cap requests. Caller owns it (batch_destroy). */

@@ -197,6 +197,14 @@ void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ..
 
 void cmd_db_failed(cmd_ctx_t *ctx, const char *what)
 {
+    if (db_defer_failed(ctx->db)) {
+        /* a statement deferred earlier in the batch failed, maybe another request's: the whole
+         * batch is rolled back and runs again statement by statement, and that run answers and
+         * logs the failure where it happens (db_defer); when it cannot run again (the
+         * connection is gone), every request of the batch is told to retry */
+        cmd_reply(ctx, LKIP__STATUS__UNAVAILABLE, "db_unavailable", CMD_UNAVAILABLE_MESSAGE);
+        return;
+    }
     if (db_error_retryable(ctx->db)) {
         static log_limit_t retryable; /* every request of an outage */
         log_limited(&retryable, LOG_WARN, "%s: %s (retryable)", what, db_error(ctx->db));

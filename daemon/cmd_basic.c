@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include "db_outbox.h"
+#include "stats.h"
 
 /* The PostgreSQL server the request's connection is on: for the operator, which node answered
  * (after a fail-over, the new primary). */
@@ -18,6 +19,21 @@ static Lkip__DatabaseNode *s_database_node(db_t *db)
     return n;
 }
 
+/* The daemon's totals (stats.h): an administrator's view, not another organisation's. */
+static Lkip__DaemonLoad *s_load(void)
+{
+    stats_t st;
+    stats_get(&st);
+    Lkip__DaemonLoad *l = xmalloc(sizeof *l);
+    lkip__daemon_load__init(l);
+    l->requests = st.requests;
+    l->batches = st.batches;
+    l->statements = st.statements;
+    l->round_trips = st.round_trips;
+    l->reruns = st.reruns;
+    return l;
+}
+
 void cmd_ping(cmd_ctx_t *ctx)
 {
     Lkip__PongReply *p = xmalloc(sizeof *p);
@@ -27,6 +43,8 @@ void cmd_ping(cmd_ctx_t *ctx)
     p->node = xstrdup(ctx->cfg->node_name);
     p->database = s_database_node(ctx->db);
     p->time_zone = xstrdup(ctx->caller->time_zone ? ctx->caller->time_zone : "");
+    if (cmd_is_admin(ctx))
+        p->load = s_load();
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_PONG;
     ctx->reply->pong = p;
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "Server aktif");

@@ -44,9 +44,12 @@ struct db {
     char constraint[64]; /* constraint named by the last error; "" when none */
     stmt_t stmts[STMT_SLOTS];
     int n_stmts;
-    int64_t retry_at;   /* monotonic ms of the next reconnect attempt; 0: not known broken */
-    int64_t statements; /* statements sent on this connection since it was made (db_statements) */
+    int64_t retry_at;    /* monotonic ms of the next reconnect attempt; 0: not known broken */
+    int64_t statements;  /* statements sent on this connection since it was made (db_statements) */
     int64_t round_trips; /* ... and round trips (db_round_trips) */
+    bool deferring;      /* db_defer: statements without a result wait for the next round trip */
+    bool defer_failed;   /* one of them failed (db_defer_failed) */
+    db_pipe_t *deferred; /* those statements, in order */
 };
 
 /* Back-off between attempts to reach a lost database: fast while the outage is young (a
@@ -61,6 +64,24 @@ struct db {
 struct db_res {
     PGresult *res;
 };
+
+/* One statement of a pipeline (db_pipe_*) and, once run, its result. */
+typedef struct {
+    char *sql;
+    db_params_t params;
+    PGresult *res;
+} pipe_stmt_t;
+
+struct db_pipe {
+    db_t *db;
+    pipe_stmt_t *stmts;
+    int n, cap;
+    int offset; /* statements deferred before these, run in front of them (db_defer) */
+};
+
+static int s_run_deferred(db_t *db, const char *sql, db_params_t *params, db_res_t **out);
+static int s_pipe_run(db_pipe_t *p, int counted);
+static void s_drop_deferred(db_t *db);
 
 static void s_forget_statements(db_t *db)
 {
@@ -322,6 +343,7 @@ void db_destroy(db_t **db_p)
         return;
     db_t *db = *db_p;
     s_forget_statements(db);
+    s_drop_deferred(db);
     PQfinish(db->conn);
     free(db->conninfo);
     free(db->error);
@@ -411,9 +433,9 @@ static uint64_t s_hash(const char *s)
 }
 
 /* The prepared statement for sql: its id, -1 when it should run unprepared (the cache is full,
- * or it is a transaction command, which runs as it is), or -2 when preparing it failed (the
- * error is set). */
-static int s_statement(db_t *db, const char *sql, int n_params)
+ * it is a transaction command, which runs as it is, or it is new and may not be prepared now),
+ * or -2 when preparing it failed (the error is set). */
+static int s_statement(db_t *db, const char *sql, int n_params, bool may_prepare)
 {
     if (strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "COMMIT", 6) == 0 ||
         strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "SAVEPOINT", 9) == 0 ||
@@ -424,7 +446,7 @@ static int s_statement(db_t *db, const char *sql, int n_params)
     for (; db->stmts[i].hash; i = (i + 1) & (STMT_SLOTS - 1))
         if (db->stmts[i].hash == h && strcmp(db->stmts[i].sql, sql) == 0)
             return db->stmts[i].id;
-    if (db->n_stmts >= STMT_SLOTS / 2)
+    if (db->n_stmts >= STMT_SLOTS / 2 || !may_prepare)
         return -1;
     int id = db->n_stmts;
     char name[16];
@@ -443,9 +465,14 @@ static int s_statement(db_t *db, const char *sql, int n_params)
 
 db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
 {
+    if (db->deferring && (db->defer_failed || (db->deferred && db->deferred->n > 0))) {
+        db_res_t *r = NULL;
+        (void)s_run_deferred(db, sql, params, &r);
+        return r;
+    }
     int n = params ? params->n : 0;
     const char *const *values = n ? (const char *const *)params->values : NULL;
-    int id = s_statement(db, sql, n);
+    int id = s_statement(db, sql, n, true);
     if (id == -2) {
         db_params_free(params);
         return NULL;
@@ -488,6 +515,20 @@ db_lookup_t db_query_one(db_t *db, const char *sql, db_params_t *params, db_res_
 
 int db_exec(db_t *db, const char *sql, db_params_t *params)
 {
+    bool rollback = strcmp(sql, "ROLLBACK") == 0;
+    if (rollback)
+        s_drop_deferred(db); /* what waited is undone anyway */
+    else if (db->deferring) {
+        if (db->defer_failed) {
+            db_params_free(params);
+            return -1;
+        }
+        if (!db->deferred)
+            db->deferred = db_pipe_new(db);
+        db_pipe_add(db->deferred, sql, params);
+        db->statements++;
+        return 0;
+    }
     db_res_t *r = db_query(db, sql, params);
     if (!r)
         return -1;
@@ -590,18 +631,6 @@ void db_array_free(db_array_t *a)
 
 /* ---- pipelines ------------------------------------------------------------------------------- */
 
-typedef struct {
-    char *sql;
-    db_params_t params;
-    PGresult *res;
-} pipe_stmt_t;
-
-struct db_pipe {
-    db_t *db;
-    pipe_stmt_t *stmts;
-    int n, cap;
-};
-
 db_pipe_t *db_pipe_new(db_t *db)
 {
     db_pipe_t *p = xcalloc(1, sizeof *p);
@@ -664,14 +693,52 @@ static int s_pipe_read(db_t *db, pipe_stmt_t *st, bool failed)
     return rc;
 }
 
+/* Moves the deferred statements of db in front of p's. */
+static void s_splice_deferred(db_t *db, db_pipe_t *p)
+{
+    db_pipe_t *d = db->deferred;
+    if (!d || d->n == 0 || d == p)
+        return;
+    pipe_stmt_t *all = xmalloc((size_t)(d->n + p->n) * sizeof *all);
+    memcpy(all, d->stmts, (size_t)d->n * sizeof *all);
+    memcpy(all + d->n, p->stmts, (size_t)p->n * sizeof *all);
+    free(p->stmts);
+    p->stmts = all;
+    p->offset += d->n;
+    p->n += d->n;
+    p->cap = p->n;
+    d->n = 0;
+}
+
 int db_pipe_run(db_pipe_t *p)
+{
+    db_t *db = p->db;
+    if (db->deferring && db->defer_failed) {
+        snprintf(db->sqlstate, sizeof db->sqlstate, "%s", DB_DEFER_FAILED);
+        return -1;
+    }
+    s_splice_deferred(db, p);
+    int rc = s_pipe_run(p, p->offset);
+    for (int i = 0; rc != 0 && i < p->offset; i++)
+        if (!p->stmts[i].res) {
+            db->defer_failed = true; /* a statement sent ahead of p's failed */
+            break;
+        }
+    return rc;
+}
+
+/* Runs every statement of p in one round trip; the first counted were counted when deferred. */
+static int s_pipe_run(db_pipe_t *p, int counted)
 {
     db_t *db = p->db;
     int *ids = xcalloc((size_t)p->n + 1, sizeof *ids);
     int rc = 0;
-    /* preparing is not allowed inside the pipeline: new statements are prepared first */
+    /* preparing is not allowed inside the pipeline: new statements are prepared first, unless
+     * the transaction failed and a deferred ROLLBACK TO SAVEPOINT in this very pipeline is
+     * what will revive it (then they go unprepared, once) */
+    bool may_prepare = PQtransactionStatus(db->conn) != PQTRANS_INERROR;
     for (int i = 0; i < p->n && rc == 0; i++)
-        if ((ids[i] = s_statement(db, p->stmts[i].sql, p->stmts[i].params.n)) == -2)
+        if ((ids[i] = s_statement(db, p->stmts[i].sql, p->stmts[i].params.n, may_prepare)) == -2)
             rc = -1;
     if (rc == 0 && !PQenterPipelineMode(db->conn)) {
         s_set_error(db, NULL);
@@ -681,7 +748,7 @@ int db_pipe_run(db_pipe_t *p)
         free(ids);
         return -1;
     }
-    db->statements += p->n;
+    db->statements += p->n - counted;
     db->round_trips++;
     int sent = 0;
     for (; sent < p->n && s_pipe_send(db, &p->stmts[sent], ids[sent]) == 0; sent++)
@@ -714,7 +781,8 @@ int db_pipe_run(db_pipe_t *p)
 
 db_res_t *db_pipe_take(db_pipe_t *p, int i)
 {
-    if (i < 0 || i >= p->n || !p->stmts[i].res)
+    i += p->offset;
+    if (i < p->offset || i >= p->n || !p->stmts[i].res)
         return NULL;
     db_res_t *r = xmalloc(sizeof *r);
     r->res = p->stmts[i].res;
@@ -833,6 +901,8 @@ int db_begin(db_t *db)
 
 int db_commit(db_t *db)
 {
+    if (db->deferring && (db->defer_failed || (db->deferred && db->deferred->n > 0)))
+        return s_run_deferred(db, "COMMIT", NULL, NULL);
     /* COMMIT of an aborted transaction reports success with ROLLBACK: treat it as failure */
     db->statements++;
     db->round_trips++;
@@ -881,4 +951,47 @@ int db_notifications(db_t *db, void (*fn)(const char *, const char *, void *), v
         count++;
     }
     return count;
+}
+
+/* ---- deferred statements ------------------------------------------------------------------- */
+
+void db_defer(db_t *db, bool on)
+{
+    s_drop_deferred(db);
+    db->deferring = on;
+}
+
+bool db_defer_failed(const db_t *db)
+{
+    return db->defer_failed;
+}
+
+/* Forgets the deferred statements (rolled back, or never to be sent) and their failure. */
+static void s_drop_deferred(db_t *db)
+{
+    db_pipe_destroy(&db->deferred);
+    db->defer_failed = false;
+}
+
+/* Runs the deferred statements and then sql in one round trip; *out (when out is not NULL)
+ * gets sql's result. A deferred statement that failed marks the connection (db_defer_failed). */
+static int s_run_deferred(db_t *db, const char *sql, db_params_t *params, db_res_t **out)
+{
+    if (db->defer_failed) {
+        db_params_free(params);
+        snprintf(db->sqlstate, sizeof db->sqlstate, "%s", DB_DEFER_FAILED);
+        return -1;
+    }
+    db_pipe_t *p = db->deferred;
+    db->deferred = NULL;
+    int last = db_pipe_add(p, sql, params);
+    int rc = s_pipe_run(p, last);
+    for (int i = 0; rc != 0 && i < last; i++)
+        if (!p->stmts[i].res) {
+            db->defer_failed = true;
+        }
+    if (rc == 0 && out)
+        *out = db_pipe_take(p, last);
+    db_pipe_destroy(&p);
+    return rc;
 }

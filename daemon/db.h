@@ -58,8 +58,8 @@ void db_identity(const db_t *db, db_ident_t *out);
 /* Connects (blocking) and, with a node, checks and records the server's identity; who names the
  * connection in logs ("worker 1"). A conninfo without connect_timeout gets 3 s, so that a dead
  * host never stalls a thread for long; one naming several hosts without target_session_attrs
- * gets read-write, so that libpq passes over standbys. Returns NULL with err set when the server cannot be
- * reached or is refused. */
+ * gets read-write, so that libpq passes over standbys. Returns NULL with err set when the server
+ * cannot be reached or is refused. */
 db_t *db_connect(const char *conninfo, dbnode_t *node, const char *who, char *err, size_t errlen);
 void db_destroy(db_t **db);
 
@@ -146,6 +146,16 @@ int db_pipe_run(db_pipe_t *p) WUR;
 db_res_t *db_pipe_take(db_pipe_t *p, int i);
 /* Frees the pipeline and its results not taken; accepts NULL, nulls the pointer. */
 void db_pipe_destroy(db_pipe_t **self_p);
+
+/* Deferred statements. While on, db_exec (a statement whose result nobody reads: SAVEPOINT,
+ * most inserts and updates) only queues; the queue goes out in the round trip of the next
+ * statement that returns a result (db_query, a pipeline, COMMIT). ROLLBACK drops it. A queued
+ * statement that fails cannot answer its caller any more: the connection remembers it
+ * (db_defer_failed), every later statement fails with DB_DEFER_FAILED, and the caller rolls
+ * back and runs its work again with deferral off. Turning it on or off drops the queue. */
+#define DB_DEFER_FAILED "LKD01"
+void db_defer(db_t *db, bool on);
+bool db_defer_failed(const db_t *db);
 
 /* The last error: SQLSTATE (five characters, "" when none) and message. */
 const char *db_sqlstate(const db_t *db);

@@ -187,9 +187,12 @@ void db_request_find_many(db_pipe_t *pipe, const int64_t *users, const uint64_t 
     db_params_t p = {0};
     db_array_param(&p, &u);
     db_array_param(&p, &id);
+    /* one index probe per request whatever the statistics say (LIMIT keeps the planner from
+     * flattening the subquery into a join that a cached generic plan may run as a scan) */
     db_pipe_add(pipe,
-                "SELECT r.user_id, r.request_id::text FROM requests r"
-                " JOIN unnest($1::bigint[], $2::numeric[]) AS w(user_id, request_id)"
-                " ON r.user_id = w.user_id AND r.request_id = w.request_id",
+                "SELECT r.user_id, r.request_id::text"
+                " FROM unnest($1::bigint[], $2::numeric[]) AS w(user_id, request_id)"
+                " CROSS JOIN LATERAL (SELECT user_id, request_id FROM requests"
+                "  WHERE user_id = w.user_id AND request_id = w.request_id LIMIT 1) r",
                 &p);
 }

@@ -29,6 +29,8 @@ struct outq_item {
     char *kind;
     int64_t instance_id; /* 0: none */
     char *payload_hex;   /* the packed Event, hex */
+    uint8_t *payload;    /* ... and as it is, for the frames sent straight after the commit */
+    size_t payload_len;
 };
 
 static uint8_t *s_pack_event(const Lkip__Event *ev, size_t *len)
@@ -69,7 +71,8 @@ void outq_add(outq_t *q, const db_audience_t *to, const Lkip__Event *ev)
         it->payload_hex[2 * i + 1] = hex[payload[i] & 15];
     }
     it->payload_hex[2 * len] = '\0';
-    free(payload);
+    it->payload = payload;
+    it->payload_len = len;
 }
 
 void outq_move(outq_t *dst, outq_t *src)
@@ -92,6 +95,7 @@ void outq_clear(outq_t *q)
         free(q->items[i].unit_role);
         free(q->items[i].kind);
         free(q->items[i].payload_hex);
+        free(q->items[i].payload);
     }
     free(q->items);
     *q = (outq_t){0};
@@ -109,60 +113,51 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
 
 /* One statement for the whole queue. The recipients' sequence rows are locked in user order, so
  * two transactions notifying overlapping users cannot deadlock on them; each user's new events
- * are numbered in queue order after its last sequence. */
-#define FLUSH_CTES                                                                                       \
-    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"                \
-    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                               \
-    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                      \
-    " own AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                             \
-    "   ON u.org_id = e.org_id AND NOT u.disabled"                                                       \
-    "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                               \
-    "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role)))," /* delegates \
-                                                                                               of        \
-                                                                                               a         \
-                                                                                               recipient \
-                                                                                               whose     \
-                                                                                               period    \
-                                                                                               holds     \
-                                                                                               today     \
-                                                                                               get       \
-                                                                                               it        \
-                                                                                               too,      \
-                                                                                               in        \
-                                                                                               their     \
-                                                                                               capacity  \
-                                                                                             */          \
-    " dlg AS (SELECT DISTINCT ON (own.idx, d.to_user) own.idx, d.to_user AS user_id, d.capacity"         \
-    "   FROM own JOIN delegations d ON d.from_user = own.user_id AND d.removed_at IS NULL"               \
-    "   JOIN users t ON t.id = d.to_user AND NOT t.disabled"                                             \
-    "   JOIN organisations o ON o.id = d.org_id"                                                         \
-    "   WHERE (to_timestamp($9) AT TIME ZONE o.time_zone)::date"                                         \
-    "     BETWEEN d.first_day AND d.last_day ORDER BY own.idx, d.to_user, d.id),"                        \
-    " rc AS (SELECT idx, user_id, NULL::text AS capacity FROM own UNION ALL"                             \
-    "   SELECT idx, user_id, capacity FROM dlg WHERE (idx, user_id) NOT IN"                              \
-    "     (SELECT idx, user_id FROM own)),"                                                              \
-    " lk AS (SELECT s.user_id, s.last_seq FROM recipient_seq s"                                          \
-    "   WHERE s.user_id IN (SELECT user_id FROM rc) ORDER BY s.user_id FOR UPDATE),"                     \
-    " num AS (SELECT rc.idx, rc.user_id, rc.capacity, lk.last_seq + row_number() OVER"                   \
-    "   (PARTITION BY rc.user_id ORDER BY rc.idx) AS seq FROM rc JOIN lk USING (user_id)),"              \
-    " up AS (UPDATE recipient_seq s SET last_seq = m.top FROM (SELECT user_id, max(seq) AS top"          \
-    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                      \
-    " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload, capacity)"                   \
-    "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex'),"                \
+ * are numbered in queue order after its last sequence. Delegates of a recipient whose period
+ * holds today get the event too, in their capacity (dlg). */
+#define FLUSH_CTES                                                                                 \
+    "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"          \
+    "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                         \
+    "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                \
+    " own AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                       \
+    "   ON u.org_id = e.org_id AND NOT u.disabled"                                                 \
+    "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                         \
+    "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role))),"        \
+    " dlg AS (SELECT DISTINCT ON (own.idx, d.to_user) own.idx, d.to_user AS user_id, d.capacity"   \
+    "   FROM own JOIN delegations d ON d.from_user = own.user_id AND d.removed_at IS NULL"         \
+    "   JOIN users t ON t.id = d.to_user AND NOT t.disabled"                                       \
+    "   JOIN organisations o ON o.id = d.org_id"                                                   \
+    "   WHERE (to_timestamp($9) AT TIME ZONE o.time_zone)::date"                                   \
+    "     BETWEEN d.first_day AND d.last_day ORDER BY own.idx, d.to_user, d.id),"                  \
+    " rc AS (SELECT idx, user_id, NULL::text AS capacity FROM own UNION ALL"                       \
+    "   SELECT idx, user_id, capacity FROM dlg WHERE (idx, user_id) NOT IN"                        \
+    "     (SELECT idx, user_id FROM own)),"                                                        \
+    " lk AS (SELECT s.user_id, s.last_seq FROM recipient_seq s"                                    \
+    "   WHERE s.user_id IN (SELECT user_id FROM rc) ORDER BY s.user_id FOR UPDATE),"               \
+    " num AS (SELECT rc.idx, rc.user_id, rc.capacity, lk.last_seq + row_number() OVER"             \
+    "   (PARTITION BY rc.user_id ORDER BY rc.idx) AS seq FROM rc JOIN lk USING (user_id)),"        \
+    " up AS (UPDATE recipient_seq s SET last_seq = m.top FROM (SELECT user_id, max(seq) AS top"    \
+    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                \
+    " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload, capacity)"             \
+    "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex'),"          \
     "   num.capacity FROM num JOIN ev USING (idx) RETURNING user_id)"
-#define FLUSH_SQL FLUSH_CTES " SELECT DISTINCT user_id FROM ins"
+/* The result: every event written, each recipient's in seq order (s_read_written). */
+#define FLUSH_ROWS  " SELECT num.user_id, num.seq, num.idx, num.capacity FROM num"
+#define FLUSH_ORDER " ORDER BY num.user_id, num.seq"
+#define FLUSH_SQL   FLUSH_CTES FLUSH_ROWS FLUSH_ORDER
 /* ... and the NOTIFY of the users woken ("origin|id,id"; "origin|" when that is too long for a
  * payload: every daemon then checks everyone), in the same statement. The NOTIFY's count is
  * used in the WHERE clause: a join the result does not use would be removed by the planner, and
  * pg_notify with it. */
 #define FLUSH_NOTIFY_SQL                                                                           \
-    FLUSH_CTES ", w AS (SELECT DISTINCT user_id FROM ins),"                                        \
-               " n AS (SELECT pg_notify('lkip_events', CASE WHEN length($10 || '|' || l) >= 7900"  \
-               "   THEN $10 || '|' ELSE $10 || '|' || l END) FROM (SELECT string_agg(user_id::text," \
-               "   ',') AS l FROM w) a WHERE l IS NOT NULL)"                                        \
-               " SELECT w.user_id FROM w, (SELECT count(*) AS k FROM n) c WHERE c.k >= 0"
+    FLUSH_CTES                                                                                     \
+    ", w AS (SELECT DISTINCT user_id FROM ins),"                                                   \
+    " n AS (SELECT pg_notify('lkip_events', CASE WHEN length($10 || '|' || l) >= 7900"             \
+    "   THEN $10 || '|' ELSE $10 || '|' || l END) FROM (SELECT string_agg(user_id::text,"          \
+    "   ',') AS l FROM w) a WHERE l IS NOT NULL)" FLUSH_ROWS                                       \
+    ", (SELECT count(*) AS k FROM n) c WHERE c.k >= 0" FLUSH_ORDER
 
-/* The parameters of FLUSH_SQL for q (emptied). */
+/* The parameters of FLUSH_SQL for q (kept: its payloads make the frames of the result). */
 static void s_flush_params(outq_t *q, int64_t now, db_params_t *p)
 {
     strbuf_t a[8] = {{0}};
@@ -188,19 +183,43 @@ static void s_flush_params(outq_t *q, int64_t now, db_params_t *p)
         strbuf_free(&a[k]);
     }
     db_param_int(p, now);
-    outq_clear(q);
 }
 
-/* Appends the users of r (one column) to *users. */
-static int s_woken(db_res_t *r, int64_t **users, int *n_users)
+/* Reads the rows of FLUSH_ROWS: appends each recipient once to *users (when users is not NULL)
+ * and, when out is not NULL, every event with its frame to *out. Returns the recipients' count. */
+static int s_read_written(db_res_t *r, const outq_t *q, int64_t **users, int *n_users,
+                          db_written_t *out)
 {
-    int n = db_res_rows(r);
-    if (users && n > 0) {
-        *users = xrealloc(*users, (size_t)(*n_users + n) * sizeof **users);
-        for (int i = 0; i < n; i++)
-            (*users)[(*n_users)++] = db_res_int(r, i, 0);
+    int rows = db_res_rows(r), n = 0;
+    if (users && rows > 0)
+        *users = xrealloc(*users, (size_t)(*n_users + rows) * sizeof **users);
+    if (out && rows > 0) {
+        out->items = xrealloc(out->items, (size_t)(out->n + rows) * sizeof *out->items);
+    }
+    for (int i = 0; i < rows; i++) {
+        int64_t user = db_res_int(r, i, 0);
+        bool first = i == 0 || db_res_int(r, i - 1, 0) != user; /* rows come by user */
+        n += first;
+        if (users && first)
+            (*users)[(*n_users)++] = user;
+        if (!out)
+            continue;
+        const outq_item_t *it = &q->items[db_res_int(r, i, 2)];
+        db_written_event_t *w = &out->items[out->n++];
+        w->user_id = user;
+        w->ev.seq = (uint64_t)db_res_int(r, i, 1);
+        w->ev.frame = outbox_frame(it->payload, it->payload_len, w->ev.seq,
+                                   db_res_null(r, i, 3) ? NULL : db_res_str(r, i, 3), &w->ev.len);
     }
     return n;
+}
+
+void db_written_clear(db_written_t *w)
+{
+    for (int i = 0; i < w->n; i++)
+        free(w->items[i].ev.frame);
+    free(w->items);
+    *w = (db_written_t){0};
 }
 
 int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_users)
@@ -210,15 +229,14 @@ int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_us
     db_params_t p = {0};
     s_flush_params(q, now, &p);
     db_res_t *r = db_query(db, FLUSH_SQL, &p);
-    if (!r)
-        return -1;
-    int n = s_woken(r, users, n_users);
+    int n = r ? s_read_written(r, q, users, n_users, NULL) : -1;
     db_res_free(&r);
+    outq_clear(q);
     return n;
 }
 
 int db_outbox_commit(db_t *db, db_pipe_t *pipe, outq_t *q, int64_t now, const char *origin,
-                     int64_t **users, int *n_users)
+                     int64_t **users, int *n_users, db_written_t *written)
 {
     if (q->n == 0 && !pipe)
         return db_commit(db);
@@ -235,10 +253,11 @@ int db_outbox_commit(db_t *db, db_pipe_t *pipe, outq_t *q, int64_t now, const ch
     int rc = db_pipe_run(pipe);
     if (rc == 0 && flush >= 0) {
         db_res_t *r = db_pipe_take(pipe, flush);
-        s_woken(r, users, n_users);
+        s_read_written(r, q, users, n_users, written);
         db_res_free(&r);
     }
     db_pipe_destroy(&pipe);
+    outq_clear(q);
     return rc;
 }
 
@@ -366,6 +385,12 @@ int db_outbox_fetch_many(db_t *db, db_fetch_t *reads, int n)
     return 0;
 }
 
+/* An acknowledgement only moves forward (a late, older one changes nothing). It never touches
+ * recipient_seq, whose rows stay locked while a change's events are numbered (sql/012). */
+#define ACK_UPSERT                                                                                 \
+    " ON CONFLICT (user_id) DO UPDATE SET acked_seq = EXCLUDED.acked_seq"                          \
+    " WHERE recipient_acks.acked_seq < EXCLUDED.acked_seq"
+
 int db_outbox_ack_many(db_t *db, const int64_t *user_ids, const uint64_t *seqs, int n)
 {
     if (n == 0)
@@ -378,11 +403,13 @@ int db_outbox_ack_many(db_t *db, const int64_t *user_ids, const uint64_t *seqs, 
     db_param_str(&p, strbuf_str(&acked));
     strbuf_free(&users);
     strbuf_free(&acked);
+    /* rows in user order: two daemons acknowledging the same users cannot deadlock */
     return db_exec(db,
-                   "UPDATE recipient_seq s SET acked_seq = least(s.last_seq, a.seq)"
-                   " FROM (SELECT user_id, max(seq) AS seq FROM unnest($1::bigint[],"
-                   " $2::bigint[]) AS x(user_id, seq) GROUP BY user_id) a"
-                   " WHERE s.user_id = a.user_id AND s.acked_seq < a.seq",
+                   "INSERT INTO recipient_acks (user_id, acked_seq)"
+                   " SELECT a.user_id, least(s.last_seq, a.seq) FROM (SELECT user_id, max(seq)"
+                   " AS seq FROM unnest($1::bigint[], $2::bigint[]) AS x(user_id, seq)"
+                   " GROUP BY user_id) a JOIN recipient_seq s ON s.user_id = a.user_id"
+                   " ORDER BY a.user_id" ACK_UPSERT,
                    &p);
 }
 
@@ -437,10 +464,11 @@ int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq)
     db_params_t p = {0};
     db_param_int(&p, user_id);
     db_param_int(&p, (int64_t)seq);
-    return db_exec(db,
-                   "UPDATE recipient_seq SET acked_seq = least(last_seq, $2)"
-                   " WHERE user_id = $1 AND acked_seq < $2",
-                   &p);
+    return db_exec(
+        db,
+        "INSERT INTO recipient_acks (user_id, acked_seq)"
+        " SELECT user_id, least(last_seq, $2) FROM recipient_seq WHERE user_id = $1" ACK_UPSERT,
+        &p);
 }
 
 int db_outbox_prune(db_t *db, int days, int batch)
@@ -451,7 +479,7 @@ int db_outbox_prune(db_t *db, int days, int batch)
     db_res_t *r = db_query(db,
                            "DELETE FROM outbox WHERE ctid IN ("
                            " SELECT o.ctid FROM outbox o"
-                           " JOIN recipient_seq s ON s.user_id = o.user_id"
+                           " JOIN recipient_acks s ON s.user_id = o.user_id"
                            " WHERE o.created_at < now() - make_interval(days => $1::int)"
                            "  AND o.seq <= s.acked_seq LIMIT $2)",
                            &p);

@@ -72,12 +72,26 @@ int db_outbox_ack_many(db_t *db, const int64_t *users, const uint64_t *seqs, int
 /* The newest queued seq for each of users (n entries); 0 for unknown users. Returns 0 or -1. */
 int db_outbox_last_seqs(db_t *db, const int64_t *users, int n, uint64_t *last) WUR;
 
+/* Events a commit wrote, with their frames: sent to the sessions of this daemon straight away
+ * (delivery_committed) instead of being read back. Each recipient's come in seq order. */
+typedef struct {
+    int64_t user_id;
+    db_event_t ev; /* seq and frame (owned) */
+} db_written_event_t;
+typedef struct {
+    int n;
+    db_written_event_t *items;
+} db_written_t;
+/* Frees the frames and the list; leaves w empty. */
+void db_written_clear(db_written_t *w);
+
 /* db_outbox_flush, db_outbox_notify and COMMIT in one round trip (a pipeline; the flush and the
  * NOTIFY are one statement): the batch's events commit with it. pipe: statements to run before
  * them in the same round trip (taken), or NULL. Returns 0 (committed) or -1 (not committed; the
- * caller rolls back). */
+ * caller rolls back). When it committed and written is not NULL, the events written are appended
+ * to written. */
 int db_outbox_commit(db_t *db, db_pipe_t *pipe, outq_t *q, int64_t now, const char *origin,
-                     int64_t **users, int *n_users) WUR;
+                     int64_t **users, int *n_users, db_written_t *written) WUR;
 
 /* Tells every daemon (NOTIFY lkip_events, delivered at commit) that these users have new
  * events: one notification for the whole list, payload "ORIGIN|12,40" where ORIGIN names the

@@ -26,6 +26,7 @@
 /* The directory version is read this often (a lost NOTIFY costs at most this long). */
 #define DIRECTORY_CHECK_MS 1000
 #define TIMER_BATCH        100
+#define KICK_DELAY_MS      100 /* new timers are looked for this soon after a batch made them */
 
 struct dbloop {
     const config_t *cfg;
@@ -248,8 +249,9 @@ static bool s_requests(dbloop_t *self)
             s_acks(self, m);
             dbl_msg_free(&m);
             break;
-        case DBL_KICK:
-            self->timer_known = false;
+        case DBL_KICK: /* new timers: looked for soon, once for a burst of batches */
+            if (self->timer_check_at > monotonic_ms() + KICK_DELAY_MS)
+                self->timer_check_at = monotonic_ms() + KICK_DELAY_MS;
             dbl_msg_free(&m);
             break;
         default: /* a NULL-kind stop message */
@@ -290,10 +292,11 @@ static long s_timers(dbloop_t *self)
         self->timer_known = false;
         return fired < 0 ? 1000 : 0;
     }
-    if (self->next_timer == 0 || timesrc_is_test(self->clock))
-        return 1000; /* a test clock moves by NOTIFY, which wakes us */
-    int64_t ms = (self->next_timer - now) * 1000;
-    return ms > 1000 ? 1000 : (long)ms;
+    int64_t ms = 1000; /* a test clock moves by NOTIFY, which wakes us */
+    if (self->next_timer && !timesrc_is_test(self->clock) && (self->next_timer - now) * 1000 < ms)
+        ms = (self->next_timer - now) * 1000;
+    int64_t check = self->timer_check_at - monotonic_ms();
+    return (long)(check < ms ? (check > 0 ? check : 0) : ms);
 }
 
 /* Once a minute of clock time (a test clock: whenever it moves): tells the organisations whose

@@ -483,6 +483,48 @@ void delivery_wake(delivery_t *self, const int64_t *users, int n)
     }
 }
 
+/* Sends s its user's events ev[0..n) (consecutive seqs, as one commit wrote them) when they
+ * follow what s was sent, no read of its events is out and the window has room. True when s
+ * took them all (or its peer is gone: s removed); false when s must read them instead. */
+static bool s_send_written(delivery_t *self, session_t *s, const db_written_event_t *ev, int n)
+{
+    if (s->fetching || !self->db_up || s->sent + 1 != ev[0].ev.seq ||
+        ev[n - 1].ev.seq > s->acked + WINDOW)
+        return false;
+    for (int i = 0; i < n; i++) {
+        if (routersock_send(self->router, s->rid, s->rid_len, ev[i].ev.frame, ev[i].ev.len) != 0) {
+            if (errno != EHOSTUNREACH)
+                return false; /* pipe full: what is left is read later */
+            log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
+            s_remove(self, s);
+            return true;
+        }
+        s->sent = ev[i].ev.seq;
+    }
+    s->resend_at = monotonic_ms() + self->cfg->resend_ms;
+    return true;
+}
+
+void delivery_committed(delivery_t *self, const int64_t *users, int n, const db_written_t *w)
+{
+    if (w->n == 0) {
+        delivery_wake(self, users, n);
+        return;
+    }
+    s_hint(self, users, n);
+    for (int i = 0, j; i < w->n; i = j) {
+        for (j = i + 1; j < w->n && w->items[j].user_id == w->items[i].user_id; j++)
+            ;
+        user_slot_t *u = s_user_slot(self, w->items[i].user_id, false);
+        for (int idx = u ? u->head : -1; idx >= 0;) {
+            session_t *s = &self->pool[idx];
+            idx = s->user_next;
+            if (!s_send_written(self, s, &w->items[i], j - i))
+                s_mark(self, s);
+        }
+    }
+}
+
 /* Asks for the newest seq of every subscribed user: a lost NOTIFY shows as events beyond what
  * was sent. */
 static void s_poll(delivery_t *self)

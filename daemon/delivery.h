@@ -51,6 +51,10 @@ void delivery_touch(delivery_t *self, const void *rid, size_t rid_len);
 /* New events were committed for these users (n == 0 with users NULL: maybe for anyone). */
 void delivery_wake(delivery_t *self, const int64_t *users, int n);
 
+/* This daemon's batch committed the events w (of users; db_outbox_commit): sessions that hold
+ * everything before them get them at once, the others read them (delivery_wake). */
+void delivery_committed(delivery_t *self, const int64_t *users, int n, const db_written_t *w);
+
 /* Sends the database loop the reads the sessions queued (once per turn of the socket loop, so
  * that one statement serves every session woken in that turn). */
 void delivery_flush(delivery_t *self);

@@ -87,7 +87,7 @@ static void s_finish_batch(server_t *self, batch_t *b)
         }
     }
     if (b->n_woken) {
-        delivery_wake(self->delivery, b->woken, b->n_woken);
+        delivery_committed(self->delivery, b->woken, b->n_woken, &b->written);
         dbloop_send(self->loop, dbl_msg_new(DBL_KICK, 0)); /* steps were opened: new timers */
     }
     batch_destroy(&b);

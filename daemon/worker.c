@@ -8,6 +8,7 @@
 #include "handoff.h"
 #include "defcache.h"
 #include "log.h"
+#include "stats.h"
 #include "stepset.h"
 #include "usercache.h"
 
@@ -112,12 +113,17 @@ static bool s_stored_already(worker_t *self)
     return strcmp(db_sqlstate(self->db), DB_STORED_ALREADY) == 0;
 }
 
-/* Runs the batch once, in one transaction: the set path's requests (set_path), then the rest
- * one by one, then the events and COMMIT; the set path's writes share the round trip of the
- * COMMIT when nothing else is left. Returns true when committed; false with *again when the set
- * path must give way to the ordinary path (its answers withdrawn). */
-static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bool *again)
+/* Runs the batch once, in one transaction: the set path's requests, then the rest one by one,
+ * then the events and COMMIT; the set path's writes share the round trip of the COMMIT when
+ * nothing else is left. fast: the set path, and statements whose results nobody reads wait for
+ * the next round trip (db_defer). Returns true when committed; false with *again when the batch
+ * must run again without them (a stored reply of the set path clashed with another daemon's, or
+ * a deferred statement failed: its caller had already gone on); the answers are withdrawn. */
+static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *again)
 {
+    bool set_path = fast;
+    *again = false;
+    db_defer(self->db, fast);
     outq_t events = {0};
     bool *handled = xcalloc((size_t)b->n + 1, sizeof *handled);
     db_pipe_t *writes = NULL;
@@ -144,26 +150,34 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bo
     /* the batch's events, and one NOTIFY for the other daemons, commit with it (one round
      * trip) */
     if (ok) {
-        int rc =
-            db_outbox_commit(self->db, writes, &events, now, self->origin, &b->woken, &b->n_woken);
+        int rc = db_outbox_commit(self->db, writes, &events, now, self->origin, &b->woken,
+                                  &b->n_woken, &b->written);
         writes = NULL; /* taken */
         if (rc != 0) {
             *again = s_stored_already(self);
-            if (!*again)
+            if (!*again && !db_defer_failed(self->db))
                 log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
             ok = false;
         }
     }
-    if (!ok && *again) {
+    if (!ok && !*again && db_defer_failed(self->db)) {
+        *again = true;
+        log_debug("worker %d: a deferred statement failed; the batch runs again one statement "
+                  "at a time",
+                  self->id);
+    } else if (!ok && *again)
         log_info("worker %d: a request of the batch was stored meanwhile by another daemon; the "
                  "batch runs again the ordinary way",
                  self->id);
+    db_defer(self->db, false);
+    if (!ok && *again) {
         for (int i = 0; i < b->n; i++)
             if (handled[i]) {
                 lkip__reply__free_unpacked(b->items[i].reply, NULL);
                 b->items[i].reply = NULL;
             }
         b->n_woken = 0;
+        db_written_clear(&b->written);
     }
     db_pipe_destroy(&writes);
     free(handled);
@@ -171,16 +185,33 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool set_path, bo
     return ok;
 }
 
-static void s_run_batch(worker_t *self, batch_t *b)
+/* Counts what the batch cost (stats.h); the connection's counters start again at zero when it
+ * is made again, hence the guard. */
+static void s_count(worker_t *self, const batch_t *b, int64_t statements, int64_t round_trips)
 {
-    self->dir = userdir_get(self->users);
+    int64_t s = db_statements(self->db) - statements, r = db_round_trips(self->db) - round_trips;
+    stats_add_batch(b->runnable, s > 0 ? s : 0, r > 0 ? r : 0);
+}
+
+static bool s_run_once(worker_t *self, batch_t *b)
+{
     int64_t now = timesrc_now(self->clock);
     bool again = false;
     bool ok = s_attempt(self, b, now, true, &again);
     if (!ok && again && db_alive(self->db)) {
+        stats_add_rerun();
         db_rollback(self->db);
         ok = s_attempt(self, b, now, false, &again);
     }
+    return ok;
+}
+
+static void s_run_batch(worker_t *self, batch_t *b)
+{
+    self->dir = userdir_get(self->users);
+    int64_t statements = db_statements(self->db), round_trips = db_round_trips(self->db);
+    bool ok = s_run_once(self, b);
+    s_count(self, b, statements, round_trips);
     if (ok) {
         usercache_unref(&self->dir);
         s_directory_changed(self, b);
@@ -195,6 +226,7 @@ static void s_run_batch(worker_t *self, batch_t *b)
         if (b->items[i].cmd && (!b->items[i].reply || b->items[i].reply->status < 400))
             batch_reply_unavailable(&b->items[i]);
     b->n_woken = 0;
+    db_written_clear(&b->written);
     usercache_unref(&self->dir);
 }
 

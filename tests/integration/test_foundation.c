@@ -274,6 +274,33 @@ static void test_ping_answers_version(void **state)
     harness_client_close(s_h, &c);
 }
 
+/* The daemon's load (requests, batches, statements, round trips) is an administrator's: other
+ * users' pings do not carry it; it only grows. */
+static void test_ping_load_for_admin_only(void **state)
+{
+    lkipc_t *staf = s_client(&s_staf), *admin = s_client(&s_admin);
+    Lkip__Envelope *reply = s_ping(staf);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_null(reply->reply->pong->load);
+    wire_free(&reply);
+    reply = s_ping(admin);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    const Lkip__DaemonLoad *first = reply->reply->pong->load;
+    assert_non_null(first);
+    long long requests = first->requests, statements = first->statements;
+    assert_true(first->requests >= 1); /* the staf's ping at least */
+    assert_true(first->batches >= 1 && first->batches <= first->requests);
+    assert_true(first->round_trips >= first->batches && first->statements >= first->round_trips);
+    wire_free(&reply);
+    reply = s_ping(admin);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_true(reply->reply->pong->load->requests > requests);
+    assert_true(reply->reply->pong->load->statements > statements);
+    wire_free(&reply);
+    harness_client_close(s_h, &staf);
+    harness_client_close(s_h, &admin);
+}
+
 static void test_unknown_key_refused(void **state)
 {
     long long audit = harness_sql_int(s_h, "SELECT count(*) FROM audit", NULL);
@@ -1020,6 +1047,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_whoami_operator_unit, s_teardown),
         cmocka_unit_test_teardown(test_ping_answers_version, s_teardown),
+        cmocka_unit_test_teardown(test_ping_load_for_admin_only, s_teardown),
         cmocka_unit_test_teardown(test_unknown_key_refused, s_teardown),
         cmocka_unit_test_teardown(test_disabled_user_refused, s_teardown),
         cmocka_unit_test_teardown(test_reenabled_user_same_connection_recovers, s_teardown),

@@ -1134,8 +1134,8 @@ static void s_ack(lkipc_t *c, uint64_t seq)
 static long long s_acked(const char *name)
 {
     return harness_sql_int(s_h,
-                           "SELECT s.acked_seq FROM recipient_seq s JOIN users u"
-                           " ON u.id = s.user_id WHERE u.name = $1",
+                           "SELECT coalesce((SELECT a.acked_seq FROM recipient_acks a JOIN users u"
+                           " ON u.id = a.user_id WHERE u.name = $1), 0)",
                            name, NULL);
 }
 

@@ -136,8 +136,8 @@ static void s_wait_acked(const char *name, long long want)
     long long acked = -1;
     for (int i = 0; i < 300; i++) {
         acked = harness_sql_int(s_h,
-                                "SELECT s.acked_seq FROM recipient_seq s JOIN users u"
-                                " ON u.id = s.user_id WHERE u.name = $1",
+                                "SELECT coalesce((SELECT a.acked_seq FROM recipient_acks a JOIN users u"
+                                " ON u.id = a.user_id WHERE u.name = $1), 0)",
                                 name, NULL);
         if (acked == want)
             return;
