@@ -212,6 +212,20 @@ void cmd_db_failed(cmd_ctx_t *ctx, const char *what)
     }
 }
 
+void cmd_reply_outcome(cmd_ctx_t *ctx, const outcome_t *o)
+{
+    switch (o->kind) {
+    case OUTCOME_NONE:
+        break;
+    case OUTCOME_ANSWER:
+        cmd_reply(ctx, o->status, o->code, "%s", o->message);
+        break;
+    case OUTCOME_DB_FAILED:
+        cmd_db_failed(ctx, o->what);
+        break;
+    }
+}
+
 bool cmd_check_field(cmd_ctx_t *ctx, const char *field, const char *value, size_t max,
                      bool required)
 {
@@ -302,6 +316,19 @@ Lkip__UserInfo *cmd_user_info(const user_t *u)
     i->disabled = u->disabled;
     i->public_key = s_dup(u->public_key);
     return i;
+}
+
+Lkip__CellError *cmd_cell_error(const unitdata_error_t *e)
+{
+    Lkip__CellError *c = xmalloc(sizeof *c);
+    lkip__cell_error__init(c);
+    c->line = e->line;
+    c->column = e->column;
+    c->column_name = s_dup(e->column_name);
+    c->code = xstrdup(e->code);
+    c->reason = xstrdup(e->reason);
+    c->ref = s_dup(e->ref);
+    return c;
 }
 
 void cmd_reply_instance(cmd_ctx_t *ctx, Lkip__InstanceStatus *s)

@@ -1,37 +1,22 @@
-/* cmd — the command table of lkipd and the context every handler gets. The server checks, in
- * one place and before any handler runs, that the request type is known, that the caller is an
- * enabled user and that the caller's role may use the command; handlers then do only their own
- * work and answer through cmd_reply. Handlers run inside the server's transaction (a savepoint
- * per request): a reply of 400 or above rolls the request's changes back. Worker thread: a
- * handler runs on the worker whose transaction it is in. */
+/* cmd — the command table of lkipd and what handlers share (their context: cmd_ctx.h). The
+ * server checks, in one place and before any handler runs, that the request type is known, that
+ * the caller is an enabled user and that the caller's role may use the command; handlers then do
+ * only their own work and answer through cmd_reply. Handlers run inside the server's transaction
+ * (a savepoint per request): a reply of 400 or above rolls the request's changes back. Worker
+ * thread: a handler runs on the worker whose transaction it is in.
+ *
+ * Who answers the client, in order: dispatch.c (the request policy: caller, access rule,
+ * request_id, stored replies) answers what it refuses, else runs the handler; the handler
+ * (cmd_*.c; stepset.c for a batch's step requests) alone fills the reply (cmd_reply,
+ * cmd_db_failed, cmd_reply_outcome); flow.c, drafts.c and formats.c apply the engine's verdict
+ * and return an outcome (outcome.h), never a reply; db_*.c return rows and codes. */
 #ifndef LKIP_CMD_H
 #define LKIP_CMD_H
 
-#include "config.h"
-#include "db.h"
+#include "cmd_ctx.h"
 #include "db_flow.h"
-#include "db_outbox.h"
-#include "db_users.h"
-#include "defcache.h"
-#include "wire.h"
-
-typedef struct cmd_ctx {
-    db_t *db; /* open transaction, savepoint "req" set */
-    const config_t *cfg;
-    const user_t *caller;       /* the authenticated, enabled user */
-    const Lkip__Envelope *req;  /* the decoded request */
-    int64_t now;                /* unix seconds of the daemon clock (test clock in tests) */
-    Lkip__Reply *reply;         /* filled by the handler; owned by the server */
-    int64_t instance_id;        /* for the audit row: 0 when none */
-    int step_no;                /* for the audit row: 0 when none */
-    strbuf_t detail;            /* for the audit row: what was done, in English */
-    strbuf_t acting_as;         /* for the audit row: the capacity the caller acted in, when it
-                                 * acted for another official ("Plh. Kepala Dinas") */
-    defcache_t *defs;           /* parsed SOP definitions */
-    struct deadline *deadlines; /* organisations' calendars */
-    struct timesrc *clock;      /* the daemon clock (test clock commands set it) */
-    outq_t events;              /* events of this request, written at commit if accepted */
-} cmd_ctx_t;
+#include "outcome.h"
+#include "unitdata.h"
 
 typedef void (*cmd_fn_t)(cmd_ctx_t *ctx);
 
@@ -73,6 +58,10 @@ bool cmd_is_admin(const cmd_ctx_t *ctx);
 
 /* Sets the reply's status, stable English code and Indonesian message (printf-style). */
 void cmd_reply(cmd_ctx_t *ctx, int status, const char *code, const char *fmt, ...) PRINTF(4, 5);
+
+/* Answers what a layer below the handler returned (outcome.h): its answer as it is, or
+ * cmd_db_failed for its failed database call. OUTCOME_NONE leaves the reply as it is. */
+void cmd_reply_outcome(cmd_ctx_t *ctx, const outcome_t *o);
 
 /* The message of every 503 db_unavailable reply. It never invites a new request: the change
  * may have been made before the database went away, and only the same request (the same
@@ -178,6 +167,9 @@ Lkip__DocumentInfo *cmd_document_info(struct db_document_row *row);
 /* Makes s (taken) the reply's one instance (a StatusReply): the status command, and the header
  * a workflow change answers with. */
 void cmd_reply_instance(cmd_ctx_t *ctx, Lkip__InstanceStatus *s);
+
+/* The CellError of a refused file's bad cell (unit data or PK; heap strings). */
+Lkip__CellError *cmd_cell_error(const unitdata_error_t *e);
 
 /* Fills a UserInfo message from a user row (heap strings; freed with the reply). */
 Lkip__UserInfo *cmd_user_info(const user_t *u);

@@ -40,6 +40,27 @@ static char *s_week_text(const cal_week_t *week)
     return xstrdup(text);
 }
 
+static Lkip__PeriodInfo *s_period_info(const db_period_row_t *p)
+{
+    Lkip__PeriodInfo *pi = xmalloc(sizeof *pi);
+    lkip__period_info__init(pi);
+    pi->name = xstrdup(p->name);
+    pi->first = xstrdup(p->first);
+    pi->last = xstrdup(p->last);
+    pi->week = s_week_text(&p->week);
+    return pi;
+}
+
+static Lkip__HolidayInfo *s_holiday_info(const db_holiday_row_t *x)
+{
+    Lkip__HolidayInfo *h = xmalloc(sizeof *h);
+    lkip__holiday_info__init(h);
+    h->date = xstrdup(x->date);
+    h->kind = xstrdup(x->kind);
+    h->name = xstrdup(x->name);
+    return h;
+}
+
 /* Fills c with the calendar (holidays of year; 0: all) of org_id. 0, or -1 after replying. */
 static int s_show(cmd_ctx_t *ctx, int64_t org_id, int year, Lkip__CalendarReply *c)
 {
@@ -51,22 +72,11 @@ static int s_show(cmd_ctx_t *ctx, int64_t org_id, int year, Lkip__CalendarReply 
     }
     c->week = s_week_text(&rows.week);
     c->periods = xcalloc((size_t)rows.n_periods + 1, sizeof *c->periods);
-    for (int i = 0; i < rows.n_periods; i++) {
-        Lkip__PeriodInfo *pi = c->periods[c->n_periods++] = xmalloc(sizeof *pi);
-        lkip__period_info__init(pi);
-        pi->name = xstrdup(rows.periods[i].name);
-        pi->first = xstrdup(rows.periods[i].first);
-        pi->last = xstrdup(rows.periods[i].last);
-        pi->week = s_week_text(&rows.periods[i].week);
-    }
+    for (int i = 0; i < rows.n_periods; i++)
+        c->periods[c->n_periods++] = s_period_info(&rows.periods[i]);
     c->holidays = xcalloc((size_t)rows.n_holidays + 1, sizeof *c->holidays);
-    for (int i = 0; i < rows.n_holidays; i++) {
-        Lkip__HolidayInfo *h = c->holidays[c->n_holidays++] = xmalloc(sizeof *h);
-        lkip__holiday_info__init(h);
-        h->date = xstrdup(rows.holidays[i].date);
-        h->kind = xstrdup(rows.holidays[i].kind);
-        h->name = xstrdup(rows.holidays[i].name);
-    }
+    for (int i = 0; i < rows.n_holidays; i++)
+        c->holidays[c->n_holidays++] = s_holiday_info(&rows.holidays[i]);
     db_calendar_rows_clear(&rows);
     return 0;
 }

@@ -60,7 +60,8 @@ static bool s_write(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def)
     ctx->step_no = inst->current_step;
     flow_t f = {.ctx = ctx, .inst = inst, .def = def};
     flow_deleg_t deleg;
-    bool ok = flow_delegations(ctx, inst->id, &cmd, &deleg) && flow_decide(&f, &cmd);
+    bool ok = flow_delegations(ctx, inst->id, &cmd, &deleg, &f.out) && flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
     if (ok) {
         strbuf_printf(&ctx->detail, " (draft of %s/%s at step %d)", inst->sop_code, inst->period,
                       inst->current_step);

@@ -203,14 +203,17 @@ void cmd_start(cmd_ctx_t *ctx)
     /* ask the engine before creating anything: a refusal must leave no instance behind */
     engine_instance_t fresh = {.def = def};
     engine_cmd_t cmd = {.kind = ENGINE_START, .role = ctx->caller->role, .text = r->note};
+    db_instance_t inst = {0};
+    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note};
     flow_deleg_t deleg;
-    if (!flow_delegations(ctx, 0, &cmd, &deleg))
-        return;
+    if (!flow_delegations(ctx, 0, &cmd, &deleg, &f.out)) {
+        cmd_reply_outcome(ctx, &f.out);
+        goto out;
+    }
     engine_result_t res;
     engine_apply(&fresh, &cmd, &res);
     int64_t id = 0;
     bool exists = false;
-    db_instance_t inst = {0};
     if (res.status >= 400) {
         cmd_reply(ctx, res.status, res.code, "%s", res.message);
         goto out;
@@ -234,18 +237,20 @@ void cmd_start(cmd_ctx_t *ctx)
     }
     ctx->instance_id = id;
     ctx->step_no = 1;
-    flow_t f = {.ctx = ctx, .inst = &inst, .def = def, .text = r->note, .capacity = res.capacity};
-    if (flow_apply(&f, &res) == 0) {
-        strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
-                      def_version);
-        flow_note_capacity(ctx, res.capacity);
-        cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld)%s%s. %s", def->code,
-                  r->period, (long long)id, res.capacity ? " selaku " : "",
-                  res.capacity ? res.capacity : "", res.message);
-        s_attach_status(ctx, id, def, false);
+    f.capacity = res.capacity;
+    if (flow_apply(&f, &res) != 0) {
+        cmd_reply_outcome(ctx, &f.out);
+        goto out;
     }
-    flow_clear(&f);
+    strbuf_printf(&ctx->detail, "started %s/%s (definition v%d)", def->code, r->period,
+                  def_version);
+    flow_note_capacity(ctx, res.capacity);
+    cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s/%s dimulai (nomor %lld)%s%s. %s", def->code,
+              r->period, (long long)id, res.capacity ? " selaku " : "",
+              res.capacity ? res.capacity : "", res.message);
+    s_attach_status(ctx, id, def, false);
 out:
+    flow_clear(&f);
     db_instance_clear(&inst);
     flow_deleg_clear(&deleg);
 }
@@ -323,7 +328,9 @@ void cmd_step(cmd_ctx_t *ctx)
         .ctx = ctx, .inst = &inst, .def = def, .text = r->note, .archive_ref = r->archive_ref};
     cmd_step_detail(ctx, r, cmd.step_no, &inst);
     flow_deleg_t deleg;
-    if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd))
+    bool ok = flow_delegations(ctx, inst.id, &cmd, &deleg, &f.out) && flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    if (ok)
         s_attach_status(ctx, inst.id, def, false);
     flow_deleg_clear(&deleg);
     flow_clear(&f);
@@ -391,7 +398,9 @@ void cmd_upload(cmd_ctx_t *ctx)
                 .content = staged ? staged : r->content.data,
                 .len = staged ? staged_len : r->content.len};
     flow_deleg_t deleg;
-    if (flow_delegations(ctx, inst.id, &cmd, &deleg) && flow_decide(&f, &cmd)) {
+    bool ok = flow_delegations(ctx, inst.id, &cmd, &deleg, &f.out) && flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    if (ok) {
         db_document_row_t doc;
         if (db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &doc) == DB_FOUND) {
             ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
@@ -493,6 +502,25 @@ static void s_add_task(const db_open_run_t *run, const sop_step_t *step, const c
         t->as_capacity = xstrdup(as);
 }
 
+/* The Task of a unit's open data task. Takes u's strings. */
+static Lkip__Task *s_unit_task(db_unit_task_row_t *u)
+{
+    Lkip__Task *t = xmalloc(sizeof *t);
+    lkip__task__init(t);
+    t->instance_id = u->instance_id;
+    t->sop_code = u->sop_code;
+    t->period = u->period;
+    t->unit_code = u->unit_code;
+    t->assigned_at = u->assigned_at;
+    t->due_at = u->due_at;
+    t->org_code = u->org_code;
+    t->time_zone = u->time_zone;
+    t->kind = xstrdup("data_unit");
+    t->step_title = xstrdup("Mengisi dan mengirim data kinerja unit");
+    *u = (db_unit_task_row_t){0};
+    return t;
+}
+
 /* Appends the caller's unit's open data tasks to l. 0 or -1. */
 static int s_unit_tasks(cmd_ctx_t *ctx, Lkip__TasksReply *l)
 {
@@ -500,22 +528,8 @@ static int s_unit_tasks(cmd_ctx_t *ctx, Lkip__TasksReply *l)
     int n = db_report_unit_tasks(ctx->db, ctx->caller->unit_id, ctx->caller->role, &rows);
     if (n > 0)
         l->tasks = xrealloc(l->tasks, (l->n_tasks + (size_t)n) * sizeof *l->tasks);
-    for (int i = 0; i < n; i++) {
-        db_unit_task_row_t *u = &rows[i];
-        Lkip__Task *t = l->tasks[l->n_tasks++] = xmalloc(sizeof *t);
-        lkip__task__init(t);
-        t->instance_id = u->instance_id;
-        t->sop_code = u->sop_code;
-        t->period = u->period;
-        t->unit_code = u->unit_code;
-        t->assigned_at = u->assigned_at;
-        t->due_at = u->due_at;
-        t->org_code = u->org_code;
-        t->time_zone = u->time_zone;
-        t->kind = xstrdup("data_unit");
-        t->step_title = xstrdup("Mengisi dan mengirim data kinerja unit");
-        *u = (db_unit_task_row_t){0};
-    }
+    for (int i = 0; i < n; i++)
+        l->tasks[l->n_tasks++] = s_unit_task(&rows[i]);
     db_unit_task_rows_free(rows, n);
     return n < 0 ? -1 : 0;
 }
@@ -626,28 +640,33 @@ void cmd_status(cmd_ctx_t *ctx)
     cmd_reply(ctx, LKIP__STATUS__OK, "ok", "%d SOP", n);
 }
 
+/* The AuditEntry of an audit row. Takes a's strings. */
+static Lkip__AuditEntry *s_audit_entry(db_audit_row_t *a)
+{
+    Lkip__AuditEntry *e = xmalloc(sizeof *e);
+    lkip__audit_entry__init(e);
+    e->id = a->id;
+    e->at = a->at;
+    e->user = a->user;
+    e->command = a->command;
+    e->status = a->status;
+    e->code = a->code;
+    e->instance_id = a->instance_id;
+    e->step_no = a->step_no;
+    e->detail = a->detail;
+    e->acting_as = a->acting_as;
+    *a = (db_audit_row_t){0};
+    return e;
+}
+
 /* The History reply of n audit rows (taking their strings). */
 static Lkip__HistoryReply *s_history_reply(db_audit_row_t *rows, int n)
 {
     Lkip__HistoryReply *h = xmalloc(sizeof *h);
     lkip__history_reply__init(h);
     h->entries = xcalloc((size_t)n + 1, sizeof *h->entries);
-    for (int i = 0; i < n; i++) {
-        db_audit_row_t *a = &rows[i];
-        Lkip__AuditEntry *e = h->entries[h->n_entries++] = xmalloc(sizeof *e);
-        lkip__audit_entry__init(e);
-        e->id = a->id;
-        e->at = a->at;
-        e->user = a->user;
-        e->command = a->command;
-        e->status = a->status;
-        e->code = a->code;
-        e->instance_id = a->instance_id;
-        e->step_no = a->step_no;
-        e->detail = a->detail;
-        e->acting_as = a->acting_as;
-        *a = (db_audit_row_t){0};
-    }
+    for (int i = 0; i < n; i++)
+        h->entries[h->n_entries++] = s_audit_entry(&rows[i]);
     return h;
 }
 

@@ -31,6 +31,18 @@ static Lkip__PkReply *s_pk_reply(cmd_ctx_t *ctx)
     return p;
 }
 
+static Lkip__PkYear *s_year(const pk_year_t *x)
+{
+    Lkip__PkYear *y = xmalloc(sizeof *y);
+    lkip__pk_year__init(y);
+    y->year = x->year;
+    y->has_target = x->has_target;
+    y->target = xstrdup(x->target_text);
+    y->has_realisasi = x->has_realisasi;
+    y->realisasi = x->realisasi;
+    return y;
+}
+
 static Lkip__PkIndicator *s_indicator(const pk_indicator_t *x)
 {
     Lkip__PkIndicator *i = xmalloc(sizeof *i);
@@ -46,15 +58,8 @@ static Lkip__PkIndicator *s_indicator(const pk_indicator_t *x)
     i->target = xstrdup(x->target_text);
     i->n_years = (size_t)x->n_years;
     i->years = xcalloc((size_t)(x->n_years ? x->n_years : 1), sizeof *i->years);
-    for (int k = 0; k < x->n_years; k++) {
-        Lkip__PkYear *y = i->years[k] = xmalloc(sizeof *y);
-        lkip__pk_year__init(y);
-        y->year = x->years[k].year;
-        y->has_target = x->years[k].has_target;
-        y->target = xstrdup(x->years[k].target_text);
-        y->has_realisasi = x->years[k].has_realisasi;
-        y->realisasi = x->years[k].realisasi;
-    }
+    for (int k = 0; k < x->n_years; k++)
+        i->years[k] = s_year(&x->years[k]);
     return i;
 }
 
@@ -117,17 +122,8 @@ static void s_refuse(cmd_ctx_t *ctx, const pk_t *pk, const char *file_name)
     p->year = pk->year;
     p->n_errors = (size_t)pk->n_errors;
     p->errors = xcalloc((size_t)pk->n_errors, sizeof *p->errors);
-    for (int i = 0; i < pk->n_errors; i++) {
-        const unitdata_error_t *e = &pk->errors[i];
-        Lkip__CellError *c = p->errors[i] = xmalloc(sizeof *c);
-        lkip__cell_error__init(c);
-        c->line = e->line;
-        c->column = e->column;
-        c->column_name = xstrdup(e->column_name);
-        c->code = xstrdup(e->code);
-        c->reason = xstrdup(e->reason);
-        c->ref = xstrdup(e->ref);
-    }
+    for (int i = 0; i < pk->n_errors; i++)
+        p->errors[i] = cmd_cell_error(&pk->errors[i]);
     const unitdata_error_t *e = &pk->errors[0];
     if (pk->n_errors == 1 && !*e->ref)
         cmd_reply(ctx, LKIP__STATUS__INVALID, e->code,
@@ -311,6 +307,26 @@ static bool s_may_make(cmd_ctx_t *ctx, const db_instance_t *inst, const sopdef_t
     return true;
 }
 
+/* Answers the formats made for inst: what they are, or why none was made. */
+static void s_reply_made(cmd_ctx_t *ctx, const db_instance_t *inst, const formats_made_t *made)
+{
+    char *text = formats_made_text(made);
+    if (made->made == 0) {
+        cmd_reply(ctx, LKIP__STATUS__CONFLICT, made->pk_version ? "no_indicators" : "no_pk", "%s",
+                  text);
+    } else {
+        Lkip__FormatReply *f = s_format_reply(ctx);
+        f->pk_version = made->pk_version;
+        if (s_format_list(ctx, inst->id, f) < 0) {
+            cmd_db_failed(ctx, "list unit formats");
+        } else {
+            strbuf_printf(&ctx->detail, "formats of %s/%s made", inst->sop_code, inst->period);
+            cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s", text);
+        }
+    }
+    free(text);
+}
+
 void cmd_format_make(cmd_ctx_t *ctx)
 {
     const Lkip__FormatMakeRequest *r = ctx->req->format_make;
@@ -319,25 +335,16 @@ void cmd_format_make(cmd_ctx_t *ctx)
     if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
     ctx->step_no = inst.current_step;
-    formats_made_t made = {0};
-    if (s_may_make(ctx, &inst, def) && formats_make(ctx, &inst, &made) == 0) {
-        char *text = formats_made_text(&made);
-        if (made.made == 0) {
-            cmd_reply(ctx, LKIP__STATUS__CONFLICT, made.pk_version ? "no_indicators" : "no_pk",
-                      "%s", text);
-        } else {
-            Lkip__FormatReply *f = s_format_reply(ctx);
-            f->pk_version = made.pk_version;
-            if (s_format_list(ctx, inst.id, f) < 0) {
-                cmd_db_failed(ctx, "list unit formats");
-            } else {
-                strbuf_printf(&ctx->detail, "formats of %s/%s made", inst.sop_code, inst.period);
-                cmd_reply(ctx, LKIP__STATUS__CREATED, "ok", "%s", text);
-            }
-        }
-        free(text);
+    if (s_may_make(ctx, &inst, def)) {
+        formats_made_t made = {0};
+        outcome_t failed = {0};
+        if (formats_make(ctx, &inst, &made, &failed) == 0)
+            s_reply_made(ctx, &inst, &made);
+        else
+            cmd_reply_outcome(ctx, &failed);
+        outcome_clear(&failed);
+        formats_made_clear(&made);
     }
-    formats_made_clear(&made);
     db_instance_clear(&inst);
 }
 

@@ -27,30 +27,17 @@ static Lkip__SubmitReply *s_submit_reply(void)
     return s;
 }
 
-static Lkip__CellError *s_cell(const unitdata_error_t *src)
-{
-    Lkip__CellError *e = xmalloc(sizeof *e);
-    lkip__cell_error__init(e);
-    e->line = src->line;
-    e->column = src->column;
-    e->column_name = xstrdup(src->column_name ? src->column_name : "");
-    e->code = xstrdup(src->code);
-    e->reason = xstrdup(src->reason);
-    e->ref = xstrdup(src->ref ? src->ref : "");
-    return e;
-}
-
 static void s_add_error(Lkip__SubmitReply *s, const unitdata_error_t *src)
 {
     s->errors = xrealloc(s->errors, (s->n_errors + 1) * sizeof *s->errors);
-    s->errors[s->n_errors++] = s_cell(src);
+    s->errors[s->n_errors++] = cmd_cell_error(src);
 }
 
 static void s_add_warnings(Lkip__SubmitReply *s, const unitdata_t *data)
 {
     s->warnings = xcalloc((size_t)data->n_warnings + 1, sizeof *s->warnings);
     for (int i = 0; i < data->n_warnings; i++)
-        s->warnings[s->n_warnings++] = s_cell(&data->warnings[i]);
+        s->warnings[s->n_warnings++] = cmd_cell_error(&data->warnings[i]);
 }
 
 /* The unit a submission is for: the caller's own (an operator acts only for its own unit).
@@ -255,7 +242,9 @@ static void s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data, Lkip_
                 .file_name = s->r->file_name,
                 .content = s->r->content.data,
                 .len = s->r->content.len};
-    if (flow_decide(&f, &cmd)) {
+    bool ok = flow_decide(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    if (ok) {
         reply->version = f.data_version;
         reply->rows = data->n_rows;
         reply->units_total = s->inst->units_total;

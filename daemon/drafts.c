@@ -9,6 +9,11 @@
 #include "idfmt.h"
 #include "log.h"
 
+/* drafts says what went wrong in an outcome (outcome.h); only the handlers (cmd.h) reply */
+#ifdef LKIP_CMD_H
+#error "drafts.c answers no request: it returns an outcome, and cmd_reply_outcome replies"
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,37 +33,37 @@ static void s_local_date(const db_instance_t *inst, int64_t now, draft_opts_t *o
     o->day = tm.tm_mday;
 }
 
-/* Renders the draft; -1 after replying. */
-static int s_render(cmd_ctx_t *ctx, const db_instance_t *inst, draft_output_t *out)
+/* Renders the draft; -1 with o saying why. */
+static int s_render(cmd_ctx_t *ctx, const db_instance_t *inst, draft_output_t *out, outcome_t *o)
 {
     analysis_t *a = db_analysis(ctx->db, inst->id);
     if (!a) {
-        cmd_db_failed(ctx, "analysis for the draft");
+        outcome_db_failed(o, "analysis for the draft");
         return -1;
     }
     db_org_profile_t p;
     if (db_org_profile_get(ctx->db, inst->org_id, &p) != 0) {
         analysis_destroy(&a);
-        cmd_db_failed(ctx, "organisation profile");
+        outcome_db_failed(o, "organisation profile");
         return -1;
     }
-    draft_opts_t o = {.profile_md = p.profil_md,
-                      .kata_pengantar_md = p.kata_pengantar_md,
-                      .penutup_md = p.penutup_md,
-                      .kepala_nama = p.kepala_nama,
-                      .kepala_nip = p.kepala_nip,
-                      .kepala_jabatan = p.kepala_jabatan,
-                      .kota = p.kota,
-                      .draft = true};
-    s_local_date(inst, ctx->now, &o);
+    draft_opts_t opts = {.profile_md = p.profil_md,
+                         .kata_pengantar_md = p.kata_pengantar_md,
+                         .penutup_md = p.penutup_md,
+                         .kepala_nama = p.kepala_nama,
+                         .kepala_nip = p.kepala_nip,
+                         .kepala_jabatan = p.kepala_jabatan,
+                         .kota = p.kota,
+                         .draft = true};
+    s_local_date(inst, ctx->now, &opts);
     int64_t t0 = monotonic_ms();
-    int rc = draft_render(a, &o, out);
+    int rc = draft_render(a, &opts, out);
     /* this worker's pango font map: freed, so an idle daemon holds no font caches */
     docpdf_release_fonts(false);
     if (rc != 0) {
         log_error("draft of instance %lld: render failed (%d)", (long long)inst->id, rc);
-        cmd_reply(ctx, LKIP__STATUS__INTERNAL, "draft_failed",
-                  "Draft LKIP tidak dapat dibuat di server; permintaan tidak diproses");
+        outcome_say(o, LKIP__STATUS__INTERNAL, "draft_failed",
+                    "Draft LKIP tidak dapat dibuat di server; permintaan tidak diproses");
     } else {
         log_info("draft of instance %lld: %d indicators, %zu + %zu bytes, %d pages in %lld ms",
                  (long long)inst->id, a->n_indicators, out->docx_len, out->pdf_len, out->pdf_pages,
@@ -69,11 +74,12 @@ static int s_render(cmd_ctx_t *ctx, const db_instance_t *inst, draft_output_t *o
     return rc == 0 ? 0 : -1;
 }
 
-int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, drafts_made_t *m)
+int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, drafts_made_t *m,
+                outcome_t *o)
 {
     memset(m, 0, sizeof *m);
     draft_output_t out;
-    if (s_render(ctx, inst, &out) != 0)
+    if (s_render(ctx, inst, &out, o) != 0)
         return -1;
     snprintf(m->docx_name, sizeof m->docx_name, "draft-%s-%s.docx", inst->sop_code, inst->period);
     snprintf(m->pdf_name, sizeof m->pdf_name, "draft-%s-%s.pdf", inst->sop_code, inst->period);
@@ -101,7 +107,7 @@ int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, draft
     }
     draft_output_free(&out);
     if (rc != 0) {
-        cmd_db_failed(ctx, "store the draft");
+        outcome_db_failed(o, "store the draft");
         return -1;
     }
     strbuf_printf(&ctx->detail, " draft=v%d,v%d pages=%d sha256=%s", m->docx_version,

@@ -6,8 +6,9 @@
 #ifndef LKIP_DRAFTS_H
 #define LKIP_DRAFTS_H
 
-#include "cmd.h"
+#include "cmd_ctx.h"
 #include "db_flow.h"
+#include "outcome.h"
 
 typedef struct {
     int docx_version, pdf_version; /* the document versions stored */
@@ -18,8 +19,9 @@ typedef struct {
 } drafts_made_t;
 
 /* Writes and stores the draft of inst at its open run, by the caller (as: a delegation's
- * capacity, or NULL). Returns 0, or -1 after replying (a database or renderer failure). */
-int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, drafts_made_t *out) WUR;
+ * capacity, or NULL). Returns 0, or -1 with o saying why (a database or renderer failure). */
+int drafts_make(cmd_ctx_t *ctx, const db_instance_t *inst, const char *as, drafts_made_t *out,
+                outcome_t *o) WUR;
 
 /* Bahasa Indonesia for the reply: "Draft LKIP dibuat: draft-LKIP-2026.docx (versi 3, 51.234
  * bita) dan draft-LKIP-2026.pdf (versi 4, 27 halaman); unduh dengan: lkip draft LKIP/2026".

@@ -12,18 +12,23 @@
 #include "letter.h"
 #include "log.h"
 
+/* flow says what to answer in f->out (outcome.h); only the handlers (cmd.h) fill the reply */
+#ifdef LKIP_CMD_H
+#error "flow.c answers no request: it returns an outcome, and cmd_reply_outcome replies"
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* The organisation's calendar; NULL after replying. */
+/* The organisation's calendar; NULL with f->out saying why. */
 static const calendar_t *s_calendar(flow_t *f)
 {
     const calendar_t *cal = deadline_calendar(f->ctx->deadlines, f->ctx->db, f->inst->org_id,
                                               f->inst->calendar_version);
     if (!cal)
-        cmd_db_failed(f->ctx, "load calendar");
+        outcome_db_failed(&f->out, "load calendar");
     return cal;
 }
 
@@ -175,7 +180,7 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
     int n = db_flow_open_unit_tasks(f->ctx->db, f->inst->id, f->inst->org_id, fanout->unit_role,
                                     f->ctx->now, due, &tasks);
     if (n < 0) {
-        cmd_db_failed(f->ctx, "open unit tasks");
+        outcome_db_failed(&f->out, "open unit tasks");
         return -1;
     }
     /* each unit's task event names the format it is to fill, when the instance has formats */
@@ -183,11 +188,11 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
     int n_formats = db_format_list(f->ctx->db, f->inst->id, &formats);
     int rc = n_formats < 0 ? -1 : 0;
     if (rc != 0)
-        cmd_db_failed(f->ctx, "list unit formats");
+        outcome_db_failed(&f->out, "list unit formats");
     for (int i = 0; i < n && rc == 0; i++) {
         if (due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, collect, f->inst->id, 0,
                                      tasks[i].task_id, f->ctx->now, due, f->ctx->now) != 0) {
-            cmd_db_failed(f->ctx, "schedule unit task timers");
+            outcome_db_failed(&f->out, "schedule unit task timers");
             rc = -1;
             break;
         }
@@ -240,7 +245,7 @@ static int s_open_step(flow_t *f, const engine_effect_t *e, int64_t *due)
                          returned ? f->text : NULL, &run_id) != 0 ||
         (*due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, step, f->inst->id, run_id,
                                    0, f->ctx->now, *due, f->ctx->now) != 0)) {
-        cmd_db_failed(f->ctx, "open step");
+        outcome_db_failed(&f->out, "open step");
         return -1;
     }
     f->inst->current_step = e->step_no;
@@ -260,20 +265,20 @@ static int s_letter(flow_t *f)
     }
     int seq = 0;
     if (db_flow_next_letter_seq(f->ctx->db, f->inst->org_id, tm.tm_year + 1900, &seq) != 0) {
-        cmd_db_failed(f->ctx, "letter sequence");
+        outcome_db_failed(&f->out, "letter sequence");
         return -1;
     }
     letter_fields_t lf = {f->inst->letter_kka, f->inst->org_code, seq, tm.tm_mon + 1,
                           tm.tm_year + 1900};
     if (letter_format(f->inst->letter_template, &lf, f->letter, sizeof f->letter) != 0) {
-        cmd_reply(f->ctx, LKIP__STATUS__CONFLICT, "bad_letter_template",
-                  "Format nomor surat organisasi \"%s\" tidak sah; minta administrator "
-                  "memperbaikinya",
-                  f->inst->letter_template);
+        outcome_say(&f->out, LKIP__STATUS__CONFLICT, "bad_letter_template",
+                    "Format nomor surat organisasi \"%s\" tidak sah; minta administrator "
+                    "memperbaikinya",
+                    f->inst->letter_template);
         return -1;
     }
     if (db_flow_set_letter(f->ctx->db, f->inst->id, f->letter, tm.tm_year + 1900, seq) != 0) {
-        cmd_db_failed(f->ctx, "letter number");
+        outcome_db_failed(&f->out, "letter number");
         return -1;
     }
     strbuf_printf(&f->ctx->detail, " letter=%s", f->letter);
@@ -296,7 +301,7 @@ static void s_note_add(flow_t *f, char *text)
 static int s_make_formats(flow_t *f)
 {
     formats_made_t made = {0};
-    int rc = formats_make(f->ctx, f->inst, &made);
+    int rc = formats_make(f->ctx, f->inst, &made, &f->out);
     if (rc == 0)
         s_note_add(f, formats_made_text(&made));
     formats_made_clear(&made);
@@ -305,7 +310,7 @@ static int s_make_formats(flow_t *f)
 
 static int s_make_draft(flow_t *f)
 {
-    if (drafts_make(f->ctx, f->inst, f->capacity, &f->draft) != 0)
+    if (drafts_make(f->ctx, f->inst, f->capacity, &f->draft, &f->out) != 0)
         return -1;
     f->made_draft = true;
     s_note_add(f, drafts_made_text(f->inst, &f->draft));
@@ -390,7 +395,7 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
         return s_notify(f, e, *due);
     }
     if (rc != 0)
-        cmd_db_failed(ctx, "apply workflow change");
+        outcome_db_failed(&f->out, "apply workflow change");
     return rc;
 }
 
@@ -437,7 +442,7 @@ flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd)
     engine_result_t res;
     engine_apply(&e, cmd, &res);
     if (res.status >= 400) {
-        cmd_reply(ctx, res.status, res.code, "%s", res.message);
+        outcome_say(&f->out, res.status, res.code, "%s", res.message);
         return FLOW_REFUSED;
     }
     if (f->set && !s_settable(&res))
@@ -452,7 +457,7 @@ flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd)
         strbuf_printf(&msg, " (selaku %s)", res.capacity);
     if (f->note)
         strbuf_printf(&msg, ". %s", f->note);
-    cmd_reply(ctx, res.status, res.code, "%s", strbuf_str(&msg));
+    outcome_say(&f->out, res.status, res.code, "%s", strbuf_str(&msg));
     strbuf_free(&msg);
     return FLOW_ACCEPTED;
 }
@@ -480,6 +485,7 @@ void flow_clear(flow_t *f)
     f->missing = NULL;
     free(f->note);
     f->note = NULL;
+    outcome_clear(&f->out);
 }
 
 /* ---- the caller's delegations ---------------------------------------------------------- */
@@ -501,15 +507,14 @@ static void s_day_text(const char *ymd, char *buf, size_t len)
         snprintf(buf, len, "%s", ymd);
 }
 
-/* Loads the caller's delegations into cmd and, when one is active and instance_id names an
- * instance, whether the caller already acted in its current round. false after replying. */
-bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d)
+bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d,
+                      outcome_t *o)
 {
     memset(d, 0, sizeof *d);
     d->n = db_delegations_to(ctx->db, ctx->caller->id, ctx->now, &d->rows);
     if (d->n < 0) {
         d->n = 0;
-        cmd_db_failed(ctx, "load delegations");
+        outcome_db_failed(o, "load delegations");
         return false;
     }
     d->eng = xcalloc((size_t)d->n + 1, sizeof *d->eng);
@@ -530,7 +535,7 @@ bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, fl
     cmd->n_delegations = d->n;
     if (any_active && instance_id &&
         db_acted_in_round(ctx->db, instance_id, ctx->caller->id, &cmd->acted_in_round) != 0) {
-        cmd_db_failed(ctx, "check the round");
+        outcome_db_failed(o, "check the round");
         return false;
     }
     return true;

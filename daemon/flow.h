@@ -1,14 +1,18 @@
 /* flow — carries out an engine verdict inside the request's transaction: each effect becomes
  * its db_flow change, each notification its outbox rows for the resolved recipients. The
- * engine decides; flow only persists, so the two stay separately testable. Worker thread. */
+ * engine decides; flow only persists, so the two stay separately testable. flow never answers
+ * the client: it says in f->out (outcome.h) what to answer, the engine's verdict or why
+ * applying it failed, and the handler replies with it (cmd_reply_outcome, cmd.h). Worker
+ * thread. */
 #ifndef LKIP_FLOW_H
 #define LKIP_FLOW_H
 
-#include "cmd.h"
+#include "cmd_ctx.h"
 #include "db_delegation.h"
 #include "db_flow.h"
 #include "drafts.h"
 #include "engine.h"
+#include "outcome.h"
 
 typedef struct {
     cmd_ctx_t *ctx;
@@ -38,6 +42,8 @@ typedef struct {
                        * written); owned, or NULL */
     bool made_draft;  /* the LKIP draft was written (EFF_MAKE_DRAFT): */
     drafts_made_t draft;
+    outcome_t out; /* what to answer: the engine's verdict (flow_run), or why applying it
+                    * failed; the handler replies with it (cmd_reply_outcome) */
     /* the set path (stepset.c): the run and instance changes are collected here, for the whole
      * batch, instead of written one by one; inst is then kept up to date in memory. NULL: the
      * ordinary path */
@@ -45,19 +51,19 @@ typedef struct {
 } flow_t;
 
 typedef enum {
-    FLOW_ACCEPTED,   /* applied (or collected, in set mode) and replied */
-    FLOW_REFUSED,    /* refused by the engine or failed; replied */
-    FLOW_NOT_IN_SET, /* set mode only: the verdict needs the ordinary path; nothing done or
-                      * replied */
+    FLOW_ACCEPTED,   /* applied (or collected, in set mode); f->out holds the engine's answer */
+    FLOW_REFUSED,    /* refused by the engine or failed; f->out says why */
+    FLOW_NOT_IN_SET, /* set mode only: the verdict needs the ordinary path; nothing done and
+                      * f->out says nothing */
 } flow_rc_t;
 
-/* Applies every effect of res in order. Returns 0, or -1 after answering the request
- * (cmd_db_failed or a specific refusal). */
+/* Applies every effect of res in order. Returns 0 (f->out untouched: the caller composes the
+ * answer), or -1 with f->out saying why (a database failure or a specific refusal). */
 int flow_apply(flow_t *f, const engine_result_t *res) WUR;
 
-/* Asks the engine about cmd for f's instance and, when it accepts, applies the effects and
- * replies with the engine's message (and f->note). Returns true when accepted and persisted;
- * false after replying. */
+/* Asks the engine about cmd for f's instance and, when it accepts, applies the effects. f->out
+ * then holds the answer: the engine's message (with the capacity and f->note) when accepted,
+ * or why not. Returns true when accepted and persisted. */
 bool flow_decide(flow_t *f, const engine_cmd_t *cmd);
 
 /* flow_decide that tells the three outcomes apart (set mode: f->set). */
@@ -76,11 +82,13 @@ typedef struct {
 } flow_deleg_t;
 
 /* Loads the caller's delegations into cmd and, when one is active and instance_id names an
- * instance, whether the caller already acted in its current round. false after replying. */
-bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d);
+ * instance, whether the caller already acted in its current round. false with o saying why (a
+ * database failure). The caller clears d either way (flow_deleg_clear). */
+bool flow_delegations(cmd_ctx_t *ctx, int64_t instance_id, engine_cmd_t *cmd, flow_deleg_t *d,
+                      outcome_t *o);
 void flow_deleg_clear(flow_deleg_t *d);
 
-/* Frees what flow_apply allocated. */
+/* Frees what flow_apply allocated, f->out included. */
 void flow_clear(flow_t *f);
 
 #endif

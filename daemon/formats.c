@@ -8,6 +8,11 @@
 #include "pk.h"
 #include "unitfmt.h"
 
+/* formats says what went wrong in an outcome (outcome.h); only the handlers (cmd.h) reply */
+#ifdef LKIP_CMD_H
+#error "formats.c answers no request: it returns an outcome, and cmd_reply_outcome replies"
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +37,9 @@ static void s_list_add(strbuf_t *sb, const char *code)
     strbuf_printf(sb, "%s%s", sb->len ? ", " : "", code);
 }
 
-/* Writes and stores the format of one unit; -1 after replying. */
+/* Writes and stores the format of one unit; -1 with o saying why. */
 static int s_make_one(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64_t pk_id,
-                      int pk_version, const db_unit_t *unit, const char *org_name)
+                      int pk_version, const db_unit_t *unit, const char *org_name, outcome_t *o)
 {
     char format_id[18], ref[128];
     s_format_id(format_id);
@@ -46,9 +51,9 @@ static int s_make_one(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64
     const char *why;
     if (unitfmt_write(&meta, pk, NULL, &data, &len, &why) != 0) {
         log_error("format of unit %s for instance %lld: %s", unit->code, (long long)inst->id, why);
-        cmd_reply(ctx, LKIP__STATUS__INTERNAL, "format_failed",
-                  "Format unit %s tidak dapat dibuat di server; permintaan tidak diproses",
-                  unit->code);
+        outcome_say(o, LKIP__STATUS__INTERNAL, "format_failed",
+                    "Format unit %s tidak dapat dibuat di server; permintaan tidak diproses",
+                    unit->code);
         return -1;
     }
     char *name = xasprintf("format-%s-%s-%s.xlsx", inst->sop_code, inst->period, unit->code);
@@ -58,13 +63,13 @@ static int s_make_one(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64
     free(name);
     free(data);
     if (rc != 0)
-        cmd_db_failed(ctx, "store unit format");
+        outcome_db_failed(o, "store unit format");
     return rc;
 }
 
-/* Makes the formats of every active unit with indicators in pk. */
+/* Makes the formats of every active unit with indicators in pk; -1 with o saying why. */
 static int s_make_all(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64_t pk_id,
-                      formats_made_t *out)
+                      formats_made_t *out, outcome_t *o)
 {
     db_org_t org = {0};
     db_unit_t *units = NULL;
@@ -72,7 +77,7 @@ static int s_make_all(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64
     if (db_org_by_code(ctx->db, inst->org_code, &org) != DB_FOUND ||
         (n = db_unit_list(ctx->db, inst->org_id, &units)) < 0) {
         db_org_clear(&org);
-        cmd_db_failed(ctx, "load units");
+        outcome_db_failed(o, "load units");
         return -1;
     }
     int rc = 0;
@@ -83,7 +88,7 @@ static int s_make_all(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64
             s_list_add(&out->skipped, units[i].code);
             continue;
         }
-        rc = s_make_one(ctx, inst, pk, pk_id, out->pk_version, &units[i], org.name);
+        rc = s_make_one(ctx, inst, pk, pk_id, out->pk_version, &units[i], org.name, o);
         if (rc == 0) {
             out->made++;
             s_list_add(&out->units, units[i].code);
@@ -94,24 +99,24 @@ static int s_make_all(cmd_ctx_t *ctx, db_instance_t *inst, const pk_t *pk, int64
     return rc;
 }
 
-int formats_make(cmd_ctx_t *ctx, db_instance_t *inst, formats_made_t *out)
+int formats_make(cmd_ctx_t *ctx, db_instance_t *inst, formats_made_t *out, outcome_t *o)
 {
     out->year = pk_period_year(inst->period);
     if (!out->year)
         return 0;
     int64_t pk_id = 0;
     if (db_pk_bind(ctx->db, inst->id, inst->org_id, out->year, &pk_id, &out->pk_version) != 0) {
-        cmd_db_failed(ctx, "bind PK");
+        outcome_db_failed(o, "bind PK");
         return -1;
     }
     if (!pk_id)
         return 0;
     pk_t *pk = db_pk_load(ctx->db, pk_id);
     if (!pk) {
-        cmd_db_failed(ctx, "load PK");
+        outcome_db_failed(o, "load PK");
         return -1;
     }
-    int rc = s_make_all(ctx, inst, pk, pk_id, out);
+    int rc = s_make_all(ctx, inst, pk, pk_id, out, o);
     pk_destroy(&pk);
     if (rc == 0)
         strbuf_printf(&ctx->detail, " formats=%d pk=%d/v%d", out->made, out->year, out->pk_version);

@@ -5,8 +5,9 @@
 #ifndef LKIP_FORMATS_H
 #define LKIP_FORMATS_H
 
-#include "cmd.h"
+#include "cmd_ctx.h"
 #include "db_flow.h"
+#include "outcome.h"
 
 typedef struct {
     int made;         /* formats stored */
@@ -17,9 +18,9 @@ typedef struct {
 } formats_made_t;
 
 /* Makes the formats of inst (fixing its PK version when it had none). Returns 0 (out->made 0
- * when there is no PK to make them from), or -1 after replying (a database or writer failure).
- * The caller clears out (formats_made_clear). */
-int formats_make(cmd_ctx_t *ctx, db_instance_t *inst, formats_made_t *out) WUR;
+ * when there is no PK to make them from), or -1 with o saying why (a database or writer
+ * failure). The caller clears out (formats_made_clear) and o. */
+int formats_make(cmd_ctx_t *ctx, db_instance_t *inst, formats_made_t *out, outcome_t *o) WUR;
 void formats_made_clear(formats_made_t *m);
 
 /* Bahasa Indonesia for what was made, for the reply of the step or command ("Format data

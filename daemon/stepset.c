@@ -343,6 +343,7 @@ static int s_decide(s_run_t *run, s_cand_t *c)
     cmd_step_detail(&ctx, c->r, cmd.step_no, inst);
     flow_t f = {.ctx = &ctx, .inst = inst, .def = def, .text = c->r->note, .set = run->set};
     flow_rc_t rc = flow_run(&f, &cmd);
+    cmd_reply_outcome(&ctx, &f.out);
     flow_clear(&f);
     int out = 0;
     if (rc == FLOW_REFUSED && ctx.reply->status >= 500) {

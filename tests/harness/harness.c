@@ -393,6 +393,30 @@ int harness_sql_exec(harness_t *h, const char *sql, ...)
     return 0;
 }
 
+int harness_refuse_inserts(harness_t *h, const char *table)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "CREATE TRIGGER test_refuse BEFORE INSERT ON %s FOR EACH ROW"
+             " EXECUTE FUNCTION test_refuse()",
+             table);
+    return harness_sql_exec(h,
+                            "CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger"
+                            " LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION"
+                            " ''test: no new rows in %'', TG_TABLE_NAME; END'",
+                            NULL) == 0 &&
+                   harness_sql_exec(h, sql, NULL) == 0
+               ? 0
+               : -1;
+}
+
+int harness_allow_inserts(harness_t *h, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP TRIGGER test_refuse ON %s", table);
+    return harness_sql_exec(h, sql, NULL);
+}
+
 /* ---- harness life cycle ------------------------------------------------------------------- */
 
 /* Starts a cluster of our own under the temp folder (LKIP_TEST_PGDIR unset). */
@@ -904,6 +928,19 @@ const char *harness_daemon_ready_file(const harness_daemon_t *d)
 const char *harness_daemon_log_file(const harness_daemon_t *d)
 {
     return d->log_file;
+}
+
+int harness_daemon_log_count(const harness_daemon_t *d, const char *text)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(d->log_file, 256u << 20, &data, &len) != 0)
+        return -1;
+    int n = 0;
+    for (const char *p = data; (p = strstr(p, text)) != NULL; p += strlen(text))
+        n++;
+    free(data);
+    return n;
 }
 
 void harness_dump_logs(harness_t *h)

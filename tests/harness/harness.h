@@ -114,6 +114,8 @@ const char *harness_daemon_endpoint(const harness_daemon_t *d);
 pid_t harness_daemon_pid(const harness_daemon_t *d);
 const char *harness_daemon_ready_file(const harness_daemon_t *d);
 const char *harness_daemon_log_file(const harness_daemon_t *d);
+/* How often text occurs in the daemon's current log file; -1 when it cannot be read. */
+int harness_daemon_log_count(const harness_daemon_t *d, const char *text);
 
 /* Prints the state of h's daemons (running, or how the last run ended) and every lkipd log of h
  * (daemons and one-shot runs) to stderr. */
@@ -190,6 +192,12 @@ long long harness_sql_int(harness_t *h, const char *sql, ...) __attribute__((sen
 
 /* Runs a statement; returns 0 or -1 (the error goes to stderr). */
 int harness_sql_exec(harness_t *h, const char *sql, ...) __attribute__((sentinel));
+
+/* Makes the database refuse every new row of table (a trigger raising "test: no new rows in
+ * TABLE"), to see how lkipd answers a statement that fails; harness_allow_inserts takes the
+ * trigger away again. One table at a time. 0 or -1. */
+int harness_refuse_inserts(harness_t *h, const char *table);
+int harness_allow_inserts(harness_t *h, const char *table);
 
 /* Waits (up to HARNESS_WAIT_MS) until no timer due at now (unix seconds) is left unfired: the
  * daemons fire timers on their database loop, beside the requests, and commit each with its

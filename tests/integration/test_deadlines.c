@@ -580,20 +580,6 @@ static long long s_tasks_fired(harness_t *h, int64_t inst, const char *kind)
                            s_num(inst), kind, NULL);
 }
 
-/* How often text occurs in the daemon's current log file. */
-static int s_log_count(const harness_daemon_t *d, const char *text)
-{
-    char *data = NULL;
-    size_t len = 0;
-    if (read_file(harness_daemon_log_file(d), 256u << 20, &data, &len) != 0)
-        return -1;
-    int n = 0;
-    for (const char *p = data; (p = strstr(p, text)) != NULL; p += strlen(text))
-        n++;
-    free(data);
-    return n;
-}
-
 /* ---- worlds ------------------------------------------------------------------------------- */
 
 static char *s_sop_dir_set(void)
@@ -1554,7 +1540,7 @@ static int s_fired_logged(harness_daemon_t *a, harness_daemon_t *b, const char *
 {
     char *line =
         xasprintf("fired %s #%d of instance %lld step %d\n", kind, n, (long long)inst, step);
-    int count = s_log_count(a, line) + s_log_count(b, line);
+    int count = harness_daemon_log_count(a, line) + harness_daemon_log_count(b, line);
     free(line);
     return count;
 }

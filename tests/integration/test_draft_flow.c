@@ -12,6 +12,8 @@
  *   - lkipd killed (SIGKILL) while it renders the draft of a step completion: nothing of that
  *     transaction stays, the same request sent again makes it once; killed after the answer:
  *     the acknowledged draft is there, the same bytes.
+ *   - the database refusing to store the draft: the step completion and `draft --regenerate`
+ *     answered 500, nothing stored, the step still open.
  * Every test gets a fresh database and daemon. */
 #include "../harness/harness.h"
 
@@ -688,6 +690,38 @@ static void test_crash_around_render(void **state)
     s_stop_clean();
 }
 
+/* The draft cannot be stored: the step completion that writes it and `draft --regenerate` are
+ * answered 500 from what drafts returned, no document is left and the step stays open; once the
+ * database takes documents again, both work. */
+static void test_draft_store_failure_answered(void **state)
+{
+    static const char *const internal = "Terjadi kesalahan pada server; permintaan tidak diproses";
+    s_to_step_5();
+    assert_int_equal(harness_refuse_inserts(s_h, "documents"), 0);
+    s_step(KASUBAG, 5, DONE, LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(s_last->reply->message, internal);
+    char *docs = s_documents();
+    assert_string_equal(docs, "");
+    free(docs);
+    assert_int_equal(s_sql_int("SELECT current_step FROM instances"), 5);
+    assert_int_equal(harness_daemon_log_count(s_d, "store the draft: "), 1);
+    assert_int_equal(harness_allow_inserts(s_h, "documents"), 0);
+    s_step(KASUBAG, 5, DONE, LKIP__STATUS__OK, "ok");
+
+    /* written again on request at step 6: the same failure, the first draft kept */
+    assert_int_equal(harness_refuse_inserts(s_h, "documents"), 0);
+    s_draft(STAF, true, LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(s_last->reply->message, internal);
+    assert_int_equal(s_last->reply->payload_case, LKIP__REPLY__PAYLOAD__NOT_SET);
+    docs = s_documents();
+    assert_string_equal(docs, "1:draft:5:1 2:draft:5:1");
+    free(docs);
+    assert_int_equal(harness_daemon_log_count(s_d, "store the draft: "), 2);
+    assert_int_equal(harness_allow_inserts(s_h, "documents"), 0);
+    assert_int_equal(s_draft(STAF, true, LKIP__STATUS__CREATED, "ok")->docx->version, 3);
+    s_stop_clean();
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -698,6 +732,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_draft_written_at_step_5, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_draft_again_after_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_crash_around_render, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_draft_store_failure_answered, s_setup, s_teardown),
     };
     harness_test_filter();
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

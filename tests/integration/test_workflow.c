@@ -3,7 +3,9 @@
  * event stream checked), the wrong role refused with the state unchanged and audited, the other
  * refusals of the step commands, concurrent completion of one step (one daemon and two),
  * concurrent letter numbering over two daemons, a bad CSV reported cell by cell, the second SOP
- * (CUTI) from start to end with a return, and malformed or oversize inputs.
+ * (CUTI) from start to end with a return, malformed or oversize inputs, and a failure while a
+ * verdict is applied (a letter template gone bad, the database refusing the next run or the
+ * units' formats) answered with the state as it was.
  *
  * Every test gets a fresh harness: its own database, an lkipd loading sop/ and the same cast of
  * users, so event sequences, letter numbers and counts start from zero and no test depends on
@@ -2755,6 +2757,90 @@ static void test_analysis_over_finished_years(void **state)
     s_stop_clean();
 }
 
+/* ================================================================================================
+ * 9. A failure while a verdict is applied is answered by the handler, and nothing stays behind
+ * ============================================================================================= */
+
+static void test_apply_failures_answered_state_unchanged(void **state)
+{
+    const char *ref = "CUTI/rusak";
+    actor_t *kasubag = &s_cast[KASUBAG];
+    s_cuti_to("rusak", 4, &s_cast[STAF], kasubag);
+    probe_t before;
+    s_probe("CUTI", "rusak", &before);
+
+    /* a letter template the admin could not have saved (set behind lkipd's back): flow refuses
+     * to number with it, after it took the next sequence number, which is given back */
+    assert_int_equal(harness_sql_exec(s_h,
+                                      "UPDATE organisations SET letter_template = '{kka}/{nomor}'"
+                                      " WHERE code = 'DKIP'",
+                                      NULL),
+                     0);
+    const Lkip__Reply *r =
+        s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__CONFLICT, "bad_letter_template");
+    assert_string_equal(r->message, "Format nomor surat organisasi \"{kka}/{nomor}\" tidak sah; "
+                                    "minta administrator memperbaikinya");
+    s_assert_unchanged("CUTI", "rusak", &before);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM letter_sequences", NULL), 0);
+    assert_int_equal(s_audits("kasubag", "step", 409, "bad_letter_template", "CUTI", "rusak", 4),
+                     1);
+    assert_int_equal(harness_sql_exec(s_h,
+                                      "UPDATE organisations SET letter_template = DEFAULT"
+                                      " WHERE code = 'DKIP'",
+                                      NULL),
+                     0);
+
+    /* the database refuses the next step's run: 500, the failure logged with what flow was
+     * doing, the letter number and the finished run rolled back with the rest */
+    assert_int_equal(harness_refuse_inserts(s_h, "step_runs"), 0);
+    r = s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
+    s_assert_unchanged("CUTI", "rusak", &before);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM letter_sequences", NULL), 0);
+    assert_int_equal(s_audits("kasubag", "step", 500, "internal", "CUTI", "rusak", 4), 1);
+    assert_int_equal(harness_daemon_log_count(s_d1, "open step: "), 1);
+    assert_int_equal(harness_daemon_log_count(s_d1, "test: no new rows in step_runs"), 1);
+
+    /* the trigger gone, the same command goes through: the daemon kept serving */
+    assert_int_equal(harness_allow_inserts(s_h, "step_runs"), 0);
+    s_step(kasubag, ref, 4, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("CUTI", "rusak"), 5);
+    assert_int_equal(harness_sql_int(s_h, "SELECT last_seq FROM letter_sequences", NULL), 1);
+    s_stop_clean();
+}
+
+/* The units' formats cannot be stored: the step that makes them and `format make` are both
+ * answered 500 from what formats returned, and nothing is left of either. */
+static void test_format_failures_answered_state_unchanged(void **state)
+{
+    const char *ref = "LKIP/2026";
+    actor_t *kasubag = &s_cast[KASUBAG];
+    s_pk_sample(2026, 1);
+    s_start(&s_cast[KADIS], "LKIP", "2026", "Susun LKIP", LKIP__STATUS__CREATED, "ok");
+    probe_t before;
+    s_probe("LKIP", "2026", &before);
+    assert_int_equal(harness_refuse_inserts(s_h, "unit_formats"), 0);
+
+    const Lkip__Reply *r = s_step(kasubag, ref, 2, DONE, "", LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
+    s_assert_unchanged("LKIP", "2026", &before);
+    r = s_format_make(kasubag, ref, LKIP__STATUS__INTERNAL, "internal");
+    assert_string_equal(r->message, "Terjadi kesalahan pada server; permintaan tidak diproses");
+    assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD__NOT_SET);
+    s_assert_unchanged("LKIP", "2026", &before);
+    assert_int_equal(harness_sql_int(s_h, "SELECT count(*) FROM unit_formats", NULL), 0);
+    /* logged once for each of the two requests */
+    assert_int_equal(harness_daemon_log_count(s_d1, "store unit format: "), 2);
+    assert_int_equal(harness_daemon_log_count(s_d1, "test: no new rows in unit_formats"), 2);
+
+    assert_int_equal(harness_allow_inserts(s_h, "unit_formats"), 0);
+    r = s_format_make(kasubag, ref, LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->formats->n_formats, 5);
+    s_step(kasubag, ref, 2, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("LKIP", "2026"), 3);
+    s_stop_clean();
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -2780,7 +2866,12 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_submit_and_refusals, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_analysis_over_finished_years, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_apply_failures_answered_state_unchanged, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_format_failures_answered_state_unchanged, s_setup,
+                                        s_teardown),
     };
+    harness_test_filter();
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     return failed;
 }

@@ -32,7 +32,7 @@ ROOT = os.environ.get("LKIP_SRCDIR") or os.path.join(os.path.dirname(os.path.abs
                                                      "..", "..")
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-STATUS_ARG_RE = re.compile(r"LKIP__STATUS__[A-Z_]+|^[2-5][0-9][0-9]$|^(res\.|r->)?status$")
+STATUS_ARG_RE = re.compile(r"LKIP__STATUS__[A-Z_]+|^[2-5][0-9][0-9]$|^(res\.|r->|o->)?status$")
 NUMBER_RE = re.compile(r"^[0-9]+$")
 # Code arguments that pass on a code chosen elsewhere, and where that elsewhere is covered:
 # the engine's refusals (its s_refuse calls, in `replies`), a parser's error (in `cells`), a
@@ -40,8 +40,10 @@ NUMBER_RE = re.compile(r"^[0-9]+$")
 PASS_THROUGH = {"res.code", "e->code", "code"}
 # Pass-throughs known only in one function: the set-oriented batch path (daemon/stepset.c)
 # records in the audit the code of a reply already made (`r` is its `ctx->reply`, filled by
-# cmd_reply and the engine's refusals, whose calls are scanned).
-PASS_THROUGH_IN = {"db_auditset_refused": {"r->code"}, "db_auditset_accepted": {"r->code"}}
+# cmd_reply and the engine's refusals, whose calls are scanned); cmd_reply_outcome answers with
+# an outcome's code (`o`, daemon/outcome.h), set by outcome_say, whose calls are scanned.
+PASS_THROUGH_IN = {"db_auditset_refused": {"r->code"}, "db_auditset_accepted": {"r->code"},
+                   "cmd_reply": {"o->code"}}
 # Helpers whose argument after the status is a word of the message ("ditambahkan"); the code
 # they answer with is their own cmd_reply's.
 MESSAGE_HELPERS = {"s_reply_org", "s_reply_unit"}
