@@ -1,8 +1,10 @@
-/* clitext — see clitext.h. The client is a short-lived single-threaded process, so converting
- * to the organisation's zone by setting TZ around localtime_r is safe here. */
+/* clitext — see clitext.h. Times are shown in the organisation's zone through tz.h, which reads
+ * the zone's TZif file itself: the process's TZ is never changed, since these functions also run
+ * on the web server threads of lkip monitor --web, beside threads that read TZ. */
 #include "clitext.h"
 
 #include "eventkind.h"
+#include "tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,23 +15,45 @@ static const char *const s_days[] = {"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "
 static const char *const s_months[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
                                        "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
 
-/* utc in zone as broken-down local time, with the zone's abbreviation ("WITA"). */
-static void s_local(int64_t utc, const char *zone, struct tm *tm, char *abbr, size_t len)
+/* An instant as the clocks of a zone show it. */
+typedef struct {
+    int year, mon, mday; /* mon 0 (January) ... 11, as the name tables */
+    int wday;            /* 0 Sunday ... 6 Saturday */
+    int hour, min, sec;
+    tz_info_t tz; /* the zone's offset and abbreviation ("WITA") at that instant */
+} local_t;
+
+/* The offset and abbreviation of the system's own zone (zone "" or NULL) at utc: the C library
+ * only reads TZ and /etc/localtime here, it is never set. */
+static void s_system_zone(int64_t utc, tz_info_t *info)
 {
-    char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
-    if (zone && *zone)
-        setenv("TZ", zone, 1);
-    tzset();
     time_t t = (time_t)utc;
-    localtime_r(&t, tm);
-    strftime(abbr, len, "%Z", tm);
-    if (saved) {
-        setenv("TZ", saved, 1);
-        free(saved);
-    } else if (zone && *zone) {
-        unsetenv("TZ");
-    }
-    tzset();
+    struct tm tm;
+    *info = (tz_info_t){.abbr = "UTC"};
+    if (!localtime_r(&t, &tm))
+        return;
+    info->utoff = (int32_t)tm.tm_gmtoff;
+    info->isdst = tm.tm_isdst > 0;
+    snprintf(info->abbr, sizeof info->abbr, "%s", tm.tm_zone ? tm.tm_zone : "");
+}
+
+/* utc in zone ("" or NULL: the system's). A zone this machine's tz database does not know (or
+ * an instant outside 0001 ... 9999) shows as UTC, and says so. */
+static void s_local(int64_t utc, const char *zone, local_t *out)
+{
+    if (!zone || !*zone)
+        s_system_zone(utc, &out->tz);
+    else if (tz_info(zone, utc, &out->tz) != 0)
+        out->tz = (tz_info_t){.abbr = "UTC"};
+    int64_t secs = utc + out->tz.utoff;
+    cal_day_t day = (cal_day_t)cal_floor_div(secs, 86400);
+    int64_t in_day = secs - (int64_t)day * 86400;
+    cal_civil_from_days(day, &out->year, &out->mon, &out->mday);
+    out->mon--;
+    out->wday = cal_weekday(day);
+    out->hour = (int)(in_day / 3600);
+    out->min = (int)(in_day / 60 % 60);
+    out->sec = (int)(in_day % 60);
 }
 
 void clitext_time_short(int64_t utc, int64_t now, const char *zone, char *buf, size_t len)
@@ -38,16 +62,13 @@ void clitext_time_short(int64_t utc, int64_t now, const char *zone, char *buf, s
         snprintf(buf, len, "-");
         return;
     }
-    struct tm tm, tn;
-    char abbr[16];
-    s_local(utc, zone, &tm, abbr, sizeof abbr);
-    s_local(now, zone, &tn, abbr, sizeof abbr);
-    if (tm.tm_year == tn.tm_year)
-        snprintf(buf, len, "%d %s %02d:%02d", tm.tm_mday, s_months[tm.tm_mon], tm.tm_hour,
-                 tm.tm_min);
+    local_t t, n;
+    s_local(utc, zone, &t);
+    s_local(now, zone, &n);
+    if (t.year == n.year)
+        snprintf(buf, len, "%d %s %02d:%02d", t.mday, s_months[t.mon], t.hour, t.min);
     else
-        snprintf(buf, len, "%d %s %d %02d:%02d", tm.tm_mday, s_months[tm.tm_mon], tm.tm_year + 1900,
-                 tm.tm_hour, tm.tm_min);
+        snprintf(buf, len, "%d %s %d %02d:%02d", t.mday, s_months[t.mon], t.year, t.hour, t.min);
 }
 
 void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len)
@@ -56,13 +77,11 @@ void clitext_iso(int64_t utc, const char *zone, char *buf, size_t len)
         snprintf(buf, len, "%s", "");
         return;
     }
-    struct tm tm;
-    char abbr[16];
-    s_local(utc, zone, &tm, abbr, sizeof abbr);
-    long off = tm.tm_gmtoff / 60;
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
-             labs(off) / 60, labs(off) % 60);
+    local_t t;
+    s_local(utc, zone, &t);
+    long off = t.tz.utoff / 60;
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", t.year, t.mon + 1, t.mday,
+             t.hour, t.min, t.sec, off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 }
 
 void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
@@ -71,11 +90,10 @@ void clitext_time(int64_t utc, const char *zone, char *buf, size_t len)
         snprintf(buf, len, "-");
         return;
     }
-    struct tm tm;
-    char abbr[16];
-    s_local(utc, zone, &tm, abbr, sizeof abbr);
-    snprintf(buf, len, "%s, %d %s %d %02d:%02d %s", s_days[tm.tm_wday], tm.tm_mday,
-             s_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, abbr);
+    local_t t;
+    s_local(utc, zone, &t);
+    snprintf(buf, len, "%s, %d %s %d %02d:%02d %s", s_days[t.wday], t.mday, s_months[t.mon], t.year,
+             t.hour, t.min, t.tz.abbr);
 }
 
 void clitext_minutes(int64_t minutes, char *buf, size_t len)

@@ -7,8 +7,9 @@
 
 #include <stdio.h>
 
-/* "Sel, 17 Mar 2026 14:00 WITA" for utc seconds in zone ("" or NULL: the system's zone);
- * "-" for 0. */
+/* "Sel, 17 Mar 2026 14:00 WITA" for utc seconds in zone ("" or NULL: the system's zone; a zone
+ * this machine's tz database lacks: UTC, shown as such); "-" for 0. Any thread: TZ is only read
+ * (the system's zone), never set. */
 void clitext_time(int64_t utc, const char *zone, char *buf, size_t len);
 
 /* "17 Mar 14:00" (with the year, "17 Mar 2027 14:00", when it is not the year of now) for utc

@@ -6,12 +6,7 @@
 #ifndef LKIP_CALENDAR_H
 #define LKIP_CALENDAR_H
 
-#include "util.h"
-
-/* Local civil time: minutes since 1970-01-01 00:00 in the organisation's zone. */
-typedef int64_t cal_min_t;
-/* A local date: days since 1970-01-01. */
-typedef int32_t cal_day_t;
+#include "civil.h" /* cal_min_t, cal_day_t and the civil date helpers */
 
 #define CAL_MINUTES_PER_DAY 1440
 #define CAL_MAX_SPANS       4
@@ -105,11 +100,6 @@ int64_t calendar_max_duration(cal_unit_t unit);
  * "minutes"/"hours"/"days"). Returns 0, -EINVAL (not a duration) or -ERANGE (longer than
  * calendar_max_duration). */
 int calendar_parse_duration(const char *text, int64_t *value, cal_unit_t *unit) WUR;
-
-/* Civil date helpers (proleptic Gregorian). */
-cal_day_t cal_days_from_civil(int year, int month, int day);
-void cal_civil_from_days(cal_day_t days, int *year, int *month, int *day);
-int cal_weekday(cal_day_t days); /* 0 Sunday ... 6 Saturday */
 
 /* "YYYY-MM-DD" -> date; "YYYY-MM-DD HH:MM" (or 'T' between) -> minutes. 0 or -EINVAL (also
  * for impossible dates such as 2026-02-30). */

@@ -1,11 +1,14 @@
-/* fuzz_tzif — the TZif reader (daemon/tz.c) on any bytes: the input is written as the zone file
+/* fuzz_tzif — the TZif reader (common/tz.c) on any bytes: the input is written as the zone file
  * "Fuzz/Zone" under a private LKIP_ZONEINFO folder, loaded afresh, and converted both ways at
  * instants over the supported range. Properties: no crash, leak or undefined behaviour; a local
- * time is within 26 hours of its UTC instant both ways (RFC 8536's offset bound). */
+ * time is within 26 hours of its UTC instant both ways (RFC 8536's offset bound); the offset
+ * tz_info tells is the one tz_to_local used, and its abbreviation is 1 to TZ_ABBR_SIZE - 1
+ * characters of [A-Za-z0-9+-] (it is printed to people). */
 #include "fuzz.h"
 #include "tz.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +61,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tz_to_local("Fuzz/Zone", at[i], &local) == 0) {
             int64_t diff = local * 60 - at[i];
             FUZZ_CHECK(diff > -S_WINDOW - 60 && diff < S_WINDOW + 60);
+            tz_info_t info;
+            FUZZ_CHECK(tz_info("Fuzz/Zone", at[i], &info) == 0);
+            FUZZ_CHECK(local == cal_floor_div(at[i] + info.utoff, 60));
+            size_t n = strnlen(info.abbr, sizeof info.abbr);
+            FUZZ_CHECK(n > 0 && n < sizeof info.abbr &&
+                       strspn(info.abbr, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789+-") == n);
         }
         int64_t utc;
         cal_min_t l = at[i] / 60;

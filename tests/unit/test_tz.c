@@ -1,7 +1,9 @@
-/* test_tz — unit tests of daemon/tz.c: the Indonesian zones (WIB, WITA, WIT), Europe/Berlin's
- * DST gap and fold, zone name checks, hand-built TZif files (v1, v2 with and without a footer
- * rule, corrupt ones) under $LKIP_ZONEINFO, and a comparison with the C library's localtime_r
- * over many zones and instants from 1850 to 2150. */
+/* test_tz — unit tests of common/tz.c: the Indonesian zones (WIB, WITA, WIT), Europe/Berlin's
+ * DST gap and fold, the offset and abbreviation at an instant (tz_info), zone name checks,
+ * hand-built TZif files (v1, v2 with and without a footer rule, odd abbreviations, corrupt ones)
+ * under $LKIP_ZONEINFO, a comparison with the C library's localtime_r (offset, abbreviation and
+ * DST flag) over many zones and instants from 1850 to 2150, and threads that load and read zones
+ * at once (a race shows under make check-tsan). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "tz.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
@@ -46,6 +50,21 @@ static int64_t s_from_local(const char *zone, const char *local)
     int64_t utc = 0;
     assert_int_equal(tz_from_local(zone, s_local(local), &utc), 0);
     return utc;
+}
+
+/* Asserts zone's offset, DST flag and abbreviation at utc. */
+static void s_assert_info(const char *zone, int64_t utc, int32_t utoff, bool isdst,
+                          const char *abbr)
+{
+    tz_info_t info;
+    memset(&info, 0x55, sizeof(info));
+    assert_int_equal(tz_info(zone, utc, &info), 0);
+    if (info.utoff != utoff || info.isdst != isdst || strcmp(info.abbr, abbr) != 0)
+        print_error("%s at %lld: want %d %d %s, got %d %d %.*s\n", zone, (long long)utc, utoff,
+                    isdst, abbr, info.utoff, info.isdst, (int)sizeof(info.abbr), info.abbr);
+    assert_int_equal(info.utoff, utoff);
+    assert_int_equal(info.isdst, isdst);
+    assert_string_equal(info.abbr, abbr);
 }
 
 /* Asserts that utc shows as the local text in zone (formatted, so failures read well). */
@@ -173,6 +192,45 @@ static void s_test_sydney(void **state)
     s_assert_shows(z, 2382480000, "2045-07-01 10:00");
 }
 
+/* The offset and abbreviation at an instant: what lkip prints beside a time ("14:00 WITA"). */
+static void s_test_info(void **state)
+{
+    const int64_t t = 1773727200; /* 2026-03-17 14:00 WITA */
+    s_assert_info("Asia/Makassar", t, 8 * 3600, false, "WITA");
+    s_assert_info("Asia/Jakarta", t, 7 * 3600, false, "WIB");
+    s_assert_info("Asia/Jayapura", t, 9 * 3600, false, "WIT");
+    s_assert_info("UTC", t, 0, false, "UTC");
+    s_assert_info("Asia/Kolkata", t, 5 * 3600 + 1800, false, "IST");
+    /* after the last transition: the footer "WITA-8" names it */
+    s_assert_info("Asia/Makassar", s_utc("2150-01-01 00:00"), 8 * 3600, false, "WITA");
+    /* history: local mean time with seconds; +09 during the occupation (no name in tzdata) */
+    s_assert_info("Asia/Makassar", s_utc("1900-01-01 00:00"), 7 * 3600 + 57 * 60 + 36, false,
+                  "LMT");
+    s_assert_info("Asia/Makassar", s_utc("1943-06-01 00:00"), 9 * 3600, false, "+09");
+
+    /* Europe/Berlin in summer and winter, at both changes of 2026, and by the footer's rule */
+    const char *b = "Europe/Berlin";
+    const int64_t spring = 1774746000, autumn = 1792890000;
+    s_assert_info(b, s_utc("2026-07-01 12:00"), 7200, true, "CEST");
+    s_assert_info(b, s_utc("2026-01-15 12:00"), 3600, false, "CET");
+    s_assert_info(b, spring - 1, 3600, false, "CET");
+    s_assert_info(b, spring, 7200, true, "CEST");
+    s_assert_info(b, autumn - 1, 7200, true, "CEST");
+    s_assert_info(b, autumn, 3600, false, "CET");
+    s_assert_info(b, s_utc("2040-07-01 12:00"), 7200, true, "CEST");
+    s_assert_info(b, s_utc("2040-01-15 12:00"), 3600, false, "CET");
+    /* the southern hemisphere's rule: summer across the new year */
+    s_assert_info("Australia/Sydney", s_utc("2040-01-15 12:00"), 11 * 3600, true, "AEDT");
+    s_assert_info("Australia/Sydney", s_utc("2040-07-01 12:00"), 10 * 3600, false, "AEST");
+
+    tz_info_t info;
+    assert_int_equal(tz_info("Mars/Olympus", t, &info), -EINVAL);
+    assert_int_equal(tz_info("", t, &info), -EINVAL);
+    assert_int_equal(tz_info(NULL, t, &info), -EINVAL);
+    assert_int_equal(tz_info("Asia/Makassar", INT64_MAX, &info), -ERANGE);
+    assert_int_equal(tz_info("Asia/Makassar", INT64_MIN, &info), -ERANGE);
+}
+
 static void s_test_valid(void **state)
 {
     static const char *const good[] = {
@@ -248,6 +306,64 @@ static void s_test_cache(void **state)
     tz_cleanup();
 }
 
+/* ---- threads ------------------------------------------------------------------------------- */
+
+/* One thread's work: every zone of the list from its own starting point, so that threads load
+ * zones into the empty cache at the same time; counts the answers that were wrong. */
+typedef struct {
+    size_t first; /* index of the first zone */
+    int wrong;    /* answers that were not as expected */
+} worker_t;
+
+static const struct {
+    const char *zone;
+    int32_t utoff; /* at 2026-03-17T06:00:00Z */
+    const char *abbr;
+} s_thread_zones[] = {
+    {"Asia/Makassar", 8 * 3600, "WITA"},     {"Asia/Jakarta", 7 * 3600, "WIB"},
+    {"Asia/Jayapura", 9 * 3600, "WIT"},      {"Europe/Berlin", 3600, "CET"},
+    {"Australia/Sydney", 11 * 3600, "AEDT"}, {"America/New_York", -4 * 3600, "EDT"},
+};
+
+static void *s_worker(void *arg)
+{
+    worker_t *w = arg;
+    const int64_t t = 1773727200;
+    const size_t n = ARRAY_LEN(s_thread_zones);
+    for (int round = 0; round < 50; round++) {
+        for (size_t k = 0; k < n; k++) {
+            size_t i = (w->first + k) % n;
+            tz_info_t info;
+            cal_min_t local;
+            int64_t back;
+            if (tz_info(s_thread_zones[i].zone, t, &info) != 0 ||
+                info.utoff != s_thread_zones[i].utoff ||
+                strcmp(info.abbr, s_thread_zones[i].abbr) != 0 ||
+                tz_to_local(s_thread_zones[i].zone, t, &local) != 0 ||
+                tz_from_local(s_thread_zones[i].zone, local, &back) != 0 || back != t)
+                w->wrong++;
+        }
+    }
+    return NULL;
+}
+
+/* Several threads load and read zones at once (lkipd's workers; lkip monitor --web's threads):
+ * every answer right; under make check-tsan also free of data races. */
+static void s_test_threads(void **state)
+{
+    tz_cleanup();
+    pthread_t th[4];
+    worker_t w[4] = {{0}};
+    for (size_t i = 0; i < ARRAY_LEN(th); i++) {
+        w[i].first = i;
+        assert_int_equal(pthread_create(&th[i], NULL, s_worker, &w[i]), 0);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(th); i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].wrong, 0);
+    }
+}
+
 /* ---- the C library as an oracle ------------------------------------------------------------ */
 
 /* localtime_r in zone, as local minutes (the test may set TZ; tz.c never does). */
@@ -258,6 +374,23 @@ static cal_min_t s_libc_local(int64_t utc)
     assert_non_null(localtime_r(&t, &tm));
     return (cal_min_t)cal_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 1440 +
            tm.tm_hour * 60 + tm.tm_min;
+}
+
+/* Asserts that tz_info says what localtime_r says (TZ set to zone) at utc. */
+static void s_assert_info_libc(const char *zone, int64_t utc)
+{
+    time_t t = (time_t)utc;
+    struct tm tm;
+    tz_info_t info;
+    assert_non_null(localtime_r(&t, &tm));
+    assert_int_equal(tz_info(zone, utc, &info), 0);
+    if (info.utoff != tm.tm_gmtoff || info.isdst != (tm.tm_isdst > 0) ||
+        strcmp(info.abbr, tm.tm_zone) != 0)
+        print_error("%s at %lld: libc %ld %d %s, tz %d %d %s\n", zone, (long long)utc, tm.tm_gmtoff,
+                    tm.tm_isdst, tm.tm_zone, info.utoff, info.isdst, info.abbr);
+    assert_int_equal(info.utoff, tm.tm_gmtoff);
+    assert_int_equal(info.isdst, tm.tm_isdst > 0);
+    assert_string_equal(info.abbr, tm.tm_zone);
 }
 
 /* Many zones with unusual rules: 30-minute DST (Lord Howe), +12:45 (Chatham), negative DST
@@ -290,6 +423,7 @@ static void s_test_libc_oracle(void **state)
                 print_error("%s at %lld: libc %lld, tz %lld\n", z, (long long)u, (long long)want,
                             (long long)got);
             assert_int_equal(got, want);
+            s_assert_info_libc(z, u);
 
             /* tz_from_local: a time that exists maps back to its earliest instant ... */
             int64_t back = 0;
@@ -347,15 +481,25 @@ static void s_put64(tzif_t *f, int64_t v)
     s_put32(f, (uint32_t)v);
 }
 
-/* One zone for a file: transitions and types (abbreviations are all "ZZZ"). */
+/* One zone for a file: transitions and types. */
 typedef struct {
     size_t n_trans;
     int64_t at[4];
     uint8_t type_of[4];
     size_t n_types;
     int32_t utoff[4];
-    uint32_t leapcnt; /* > 0: a leap-second file (one record) */
+    uint8_t isdst[4];
+    uint32_t leapcnt;  /* > 0: a leap-second file (one record) */
+    const char *chars; /* NULL: every type is "ZZZ"; else charcnt bytes of abbreviations ... */
+    uint32_t charcnt;
+    uint8_t desig[4]; /* ... and where each type's starts in them */
 } zone_spec_t;
+
+static const char *s_chars(const zone_spec_t *z, uint32_t *charcnt)
+{
+    *charcnt = z->chars ? z->charcnt : 4;
+    return z->chars ? z->chars : "ZZZ";
+}
 
 static void s_put_header(tzif_t *f, char version, const zone_spec_t *z)
 {
@@ -368,7 +512,9 @@ static void s_put_header(tzif_t *f, char version, const zone_spec_t *z)
     s_put32(f, z->leapcnt); /* leapcnt */
     s_put32(f, (uint32_t)z->n_trans);
     s_put32(f, (uint32_t)z->n_types);
-    s_put32(f, 4); /* charcnt: "ZZZ\0" */
+    uint32_t charcnt;
+    s_chars(z, &charcnt);
+    s_put32(f, charcnt);
 }
 
 static void s_put_block(tzif_t *f, const zone_spec_t *z, size_t tsize)
@@ -383,10 +529,12 @@ static void s_put_block(tzif_t *f, const zone_spec_t *z, size_t tsize)
         s_put8(f, z->type_of[i]);
     for (size_t i = 0; i < z->n_types; i++) {
         s_put32(f, (uint32_t)z->utoff[i]);
-        s_put8(f, 0);
-        s_put8(f, 0);
+        s_put8(f, z->isdst[i]);
+        s_put8(f, z->desig[i]);
     }
-    s_put(f, "ZZZ", 4);
+    uint32_t charcnt;
+    const char *chars = s_chars(z, &charcnt);
+    s_put(f, chars, charcnt);
     for (uint32_t i = 0; i < z->leapcnt; i++) {
         if (tsize == 8)
             s_put64(f, 78796800);
@@ -473,6 +621,19 @@ static const zone_spec_t s_negative = {
 /* No transitions, one type of +1h. */
 static const zone_spec_t s_none = {.n_types = 1, .utoff = {3600}};
 
+/* WIB until 1e9, WITA (DST, for the test) after, with their own abbreviations. */
+static const zone_spec_t s_named = {
+    .n_trans = 1,
+    .at = {1000000000},
+    .type_of = {1},
+    .n_types = 2,
+    .utoff = {7 * 3600, 8 * 3600},
+    .isdst = {0, 1},
+    .chars = "WIB\0WITA",
+    .charcnt = 9,
+    .desig = {0, 4},
+};
+
 static int s_setup_zonedir(void **state)
 {
     zonedir_t *d = calloc(1, sizeof(*d));
@@ -504,6 +665,27 @@ static int s_setup_zonedir(void **state)
     s_write_tzif(d, "NoFooter", &f);
     f = s_tzif_v2(&s_two_steps, "");
     s_write_tzif(d, "EmptyFooter", &f);
+    f = s_tzif_v1(&s_named);
+    s_write_tzif(d, "Named", &f);
+    f = s_tzif_v2(&s_named, "<-0330>3:30<+0545>-5:45,M3.5.0,M10.5.0/3");
+    s_write_tzif(d, "NamedRule", &f);
+    /* unusable abbreviations: not NUL-terminated, a space, too long, empty */
+    zone_spec_t odd = s_named;
+    odd.chars = "WIBWITA";
+    odd.charcnt = 7;
+    odd.desig[1] = 3;
+    f = s_tzif_v1(&odd);
+    s_write_tzif(d, "Unterminated", &f);
+    odd.chars = "W B\0ABCDEFGHIJKLMNOP";
+    odd.charcnt = 21;
+    odd.desig[1] = 4;
+    odd.utoff[0] = -(3 * 3600 + 30 * 60);
+    odd.utoff[1] = 7 * 3600 + 57 * 60 + 36;
+    f = s_tzif_v1(&odd);
+    s_write_tzif(d, "OddNames", &f);
+    odd.desig[0] = 3;
+    f = s_tzif_v2(&odd, "<AVeryLongZoneName>-8");
+    s_write_tzif(d, "OddNamesRule", &f);
 
     /* corrupt files */
     f = s_tzif_v1(&s_two_steps);
@@ -631,6 +813,31 @@ static void s_test_file_footers(void **state)
     s_assert_shows("Test/EmptyFooter", 1000000000, "2001-09-09 03:46");
 }
 
+/* Abbreviations from the file's types and from its footer; unusable ones read as the offset. */
+static void s_test_file_abbr(void **state)
+{
+    s_assert_info("Test/Named", 0, 7 * 3600, false, "WIB");
+    s_assert_info("Test/Named", 1000000000, 8 * 3600, true, "WITA");
+    s_assert_info("Test/Named", s_utc("2040-07-01 00:00"), 8 * 3600, true, "WITA");
+    s_assert_info("Test/NamedRule", 1000000000 - 1, 7 * 3600, false, "WIB");
+    s_assert_info("Test/NamedRule", s_utc("2040-07-01 00:00"), 5 * 3600 + 45 * 60, true, "+0545");
+    s_assert_info("Test/NamedRule", s_utc("2040-01-15 00:00"), -(3 * 3600 + 30 * 60), false,
+                  "-0330");
+    s_assert_info("Test/Fixed", -1, 7 * 3600, false, "ZZZ");
+    s_assert_info("Test/Fixed", 0, 8 * 3600, false, "+08");
+    s_assert_info("Test/Rule", s_utc("2026-07-01 00:00"), 7200, true, "CEST");
+    s_assert_info("Test/Rule", s_utc("2026-01-15 00:00"), 3600, false, "CET");
+
+    s_assert_info("Test/Unterminated", 0, 7 * 3600, false, "+07");
+    s_assert_info("Test/Unterminated", 1000000000, 8 * 3600, true, "+08");
+    s_assert_info("Test/OddNames", 0, -(3 * 3600 + 30 * 60), false, "-0330");
+    s_assert_info("Test/OddNames", 1000000000, 7 * 3600 + 57 * 60 + 36, true, "+075736");
+    s_assert_info("Test/OddNamesRule", 0, -(3 * 3600 + 30 * 60), false, "-0330");
+    s_assert_info("Test/OddNamesRule", 1000000000, 8 * 3600, false, "+08");
+    /* an odd name never makes the zone invalid: the offsets stay right */
+    s_assert_shows("Test/OddNames", 1000000000, "2001-09-09 09:44");
+}
+
 static void s_test_file_corrupt(void **state)
 {
     static const char *const broken[] = {
@@ -653,13 +860,14 @@ int main(void)
     const struct CMUnitTest system_zones[] = {
         cmocka_unit_test(s_test_indonesia),  cmocka_unit_test(s_test_lmt),
         cmocka_unit_test(s_test_berlin_dst), cmocka_unit_test(s_test_sydney),
+        cmocka_unit_test(s_test_info),       cmocka_unit_test(s_test_threads),
         cmocka_unit_test(s_test_valid),      cmocka_unit_test(s_test_range),
         cmocka_unit_test(s_test_cache),      cmocka_unit_test(s_test_libc_oracle),
     };
     const struct CMUnitTest test_files[] = {
-        cmocka_unit_test(s_test_file_v1),      cmocka_unit_test(s_test_file_rule),
-        cmocka_unit_test(s_test_file_julian),  cmocka_unit_test(s_test_file_footers),
-        cmocka_unit_test(s_test_file_corrupt),
+        cmocka_unit_test(s_test_file_v1),     cmocka_unit_test(s_test_file_rule),
+        cmocka_unit_test(s_test_file_julian), cmocka_unit_test(s_test_file_footers),
+        cmocka_unit_test(s_test_file_abbr),   cmocka_unit_test(s_test_file_corrupt),
     };
     /* Tests must not inherit an override from the environment. */
     unsetenv("LKIP_ZONEINFO");

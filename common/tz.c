@@ -1,12 +1,15 @@
 /* tz — IANA time zones read straight from TZif files (RFC 8536) under /usr/share/zoneinfo, or
  * under $LKIP_ZONEINFO when set (tests). The process's TZ and the C library's time zone state
- * are never touched, so several zones can be used side by side in one daemon.
+ * are never touched, so several zones can be used side by side in one process, by several
+ * threads (lkipd's workers and database loop; the web server threads of lkip monitor --web).
  *
  * A zone is its transition table (the 64-bit v2+ section when present, else the v1 section),
- * its local time types, and the footer's POSIX TZ rule, which RFC 8536 says governs instants
- * after the last transition (or all instants when there is none). Fixed-offset footers
- * ("WITA-8") and DST rules in the J, n and M forms are understood; a footer that cannot be
- * parsed is ignored, and instants after the last transition keep that transition's offset.
+ * its local time types (offset, DST flag, abbreviation), and the footer's POSIX TZ rule, which
+ * RFC 8536 says governs instants after the last transition (or all instants when there is none).
+ * Fixed-offset footers ("WITA-8") and DST rules in the J, n and M forms are understood; a footer
+ * that cannot be parsed is ignored, and instants after the last transition keep that
+ * transition's type. An abbreviation that is not 1 to TZ_ABBR_SIZE - 1 characters of
+ * [A-Za-z0-9+-] is replaced by the numeric offset ("+08"); it never makes a zone invalid.
  *
  * Zones are loaded on first use and cached by file path until tz_cleanup(); a tzdata update
  * therefore needs a daemon restart. Leap-second ("right/") files are refused: every instant
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,11 +33,6 @@
 #define S_UTC_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
 #define S_UTC_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
 #define S_DAY_SEC 86400
-
-/* One local time type of a zone. */
-typedef struct {
-    int32_t utoff; /* seconds east of UTC */
-} tz_type_t;
 
 /* How a POSIX TZ rule names the day of a change. */
 typedef enum {
@@ -53,9 +52,9 @@ typedef struct {
 
 /* A POSIX TZ string: standard time, optionally DST with the dates it starts and ends. */
 typedef struct {
-    int32_t std_off;   /* standard time, seconds east of UTC */
-    int32_t dst_off;   /* daylight time, seconds east of UTC */
-    bool has_dst;      /* false: std_off all year */
+    tz_info_t std;     /* standard time: offset and abbreviation */
+    tz_info_t dst;     /* daylight time (isdst) */
+    bool has_dst;      /* false: std all year */
     rule_date_t start; /* DST starts (local standard time) */
     rule_date_t end;   /* DST ends (local daylight time) */
 } rule_t;
@@ -65,37 +64,25 @@ typedef struct {
     int64_t *at;      /* transition instants, UTC seconds, strictly ascending */
     uint8_t *type_of; /* the type that applies from each transition on */
     size_t n_trans;   /* entries in at and type_of */
-    tz_type_t *types; /* local time types; types[0] applies before the first transition */
+    tz_info_t *types; /* local time types; types[0] applies before the first transition */
     size_t n_types;   /* entries in types, >= 1 */
     bool has_rule;    /* the footer held a rule we understood */
     rule_t rule;      /* the footer's rule, for instants after the last transition */
 } zone_t;
 
-/* The cache of loaded zones, shared by every thread of lkipd (workers, the database loop). A
- * zone never changes once loaded and stays until tz_cleanup: only the list is locked, while a
- * zone is found or added. */
+/* The cache of loaded zones, shared by every thread of the process. A zone never changes once
+ * loaded and stays until tz_cleanup: only the list is locked, while a zone is found or added. */
 static pthread_mutex_t s_zones_mu = PTHREAD_MUTEX_INITIALIZER;
 static zone_t **s_zones;
 static size_t s_n_zones;
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static int64_t s_floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static bool s_is_leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 /* The civil year of a UTC-like second count. */
 static int s_year_of(int64_t secs)
 {
     int y, m, d;
-    cal_civil_from_days((cal_day_t)s_floor_div(secs, S_DAY_SEC), &y, &m, &d);
+    cal_civil_from_days((cal_day_t)cal_floor_div(secs, S_DAY_SEC), &y, &m, &d);
     return y;
 }
 
@@ -122,21 +109,55 @@ static bool s_is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* A zone abbreviation: three or more letters, or <...> of letters, digits, '+' and '-'. */
-static bool s_posix_name(const char **p)
+static bool s_is_abbr_char(char c)
+{
+    return s_is_alpha(c) || s_is_digit(c) || c == '+' || c == '-';
+}
+
+/* Sets t->abbr to the n characters at name, or to t->utoff as tzdata writes a zone without a
+ * name ("+08", "-0330", "+075736") when they are not a usable abbreviation (see the file
+ * comment). */
+static void s_set_abbr(tz_info_t *t, const char *name, size_t n)
+{
+    bool ok = n > 0 && n < sizeof(t->abbr);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = s_is_abbr_char(name[i]);
+    if (ok) {
+        memcpy(t->abbr, name, n);
+        t->abbr[n] = '\0';
+        return;
+    }
+    int32_t a = t->utoff < 0 ? -t->utoff : t->utoff;
+    int h = a / 3600, m = a / 60 % 60, sec = a % 60;
+    char sign = t->utoff < 0 ? '-' : '+';
+    if (sec)
+        snprintf(t->abbr, sizeof(t->abbr), "%c%02d%02d%02d", sign, h, m, sec);
+    else if (m)
+        snprintf(t->abbr, sizeof(t->abbr), "%c%02d%02d", sign, h, m);
+    else
+        snprintf(t->abbr, sizeof(t->abbr), "%c%02d", sign, h);
+}
+
+/* A zone abbreviation: three or more letters, or <...> of letters, digits, '+' and '-'. Its
+ * characters are *name (not terminated), *len of them. */
+static bool s_posix_name(const char **p, const char **name, size_t *len)
 {
     const char *s = *p;
     size_t n = 0;
     if (*s == '<') {
-        for (s++; s_is_alpha(*s) || s_is_digit(*s) || *s == '+' || *s == '-'; s++)
+        for (s++; s_is_abbr_char(*s); s++)
             n++;
         if (*s != '>' || n < 3)
             return false;
+        *name = *p + 1;
+        *len = n;
         *p = s + 1;
         return true;
     }
     for (; s_is_alpha(*s); s++)
         n++;
+    *name = *p;
+    *len = n;
     *p = s;
     return n >= 3;
 }
@@ -215,28 +236,33 @@ static bool s_posix_parse(const char *s, rule_t *out)
 {
     rule_t r = {0};
     int32_t off;
+    const char *std_name, *dst_name = NULL;
+    size_t std_len, dst_len = 0;
     /* POSIX offsets count west of Greenwich: "WITA-8" is UTC+8. */
-    if (!s_posix_name(&s) || !s_posix_hms(&s, 24, &off))
+    if (!s_posix_name(&s, &std_name, &std_len) || !s_posix_hms(&s, 24, &off))
         return false;
-    r.std_off = -off;
-    r.dst_off = r.std_off;
+    r.std.utoff = -off;
+    r.dst.utoff = r.std.utoff;
     if (*s != '\0') {
-        if (!s_posix_name(&s))
+        if (!s_posix_name(&s, &dst_name, &dst_len))
             return false;
         r.has_dst = true;
-        r.dst_off = r.std_off + 3600;
+        r.dst.utoff = r.std.utoff + 3600;
         if (*s != ',' && *s != '\0') {
             if (!s_posix_hms(&s, 24, &off))
                 return false;
-            r.dst_off = -off;
+            r.dst.utoff = -off;
         }
         if (!s_posix_expect(&s, ',') || !s_posix_date(&s, &r.start) || !s_posix_expect(&s, ',') ||
             !s_posix_date(&s, &r.end))
             return false;
     }
-    if (*s != '\0' || r.std_off < -S_OFFSET_MAX || r.std_off > S_OFFSET_MAX ||
-        r.dst_off < -S_OFFSET_MAX || r.dst_off > S_OFFSET_MAX)
+    if (*s != '\0' || r.std.utoff < -S_OFFSET_MAX || r.std.utoff > S_OFFSET_MAX ||
+        r.dst.utoff < -S_OFFSET_MAX || r.dst.utoff > S_OFFSET_MAX)
         return false;
+    s_set_abbr(&r.std, std_name, std_len);
+    r.dst.isdst = r.has_dst;
+    s_set_abbr(&r.dst, dst_name, dst_len);
     *out = r;
     return true;
 }
@@ -248,13 +274,12 @@ static int64_t s_rule_day(const rule_date_t *r, int year)
     switch (r->kind) {
     case S_RULE_JULIAN:
         /* Days are 1..365 and February 29 is skipped: from March on, leap years add one. */
-        return jan1 + r->day - 1 + (s_is_leap(year) && r->day >= 60);
+        return jan1 + r->day - 1 + (cal_is_leap(year) && r->day >= 60);
     case S_RULE_ZERO_BASED:
         return jan1 + r->day;
     case S_RULE_MONTH:
     default: {
-        static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        int len = r->month == 2 && s_is_leap(year) ? 29 : mdays[r->month - 1];
+        int len = cal_days_in_month(year, r->month);
         int64_t first = cal_days_from_civil(year, r->month, 1);
         int mday = 1 + (r->day - cal_weekday((cal_day_t)first) + 7) % 7 + (r->week - 1) * 7;
         while (mday > len) /* week 5 means the last such weekday */
@@ -267,19 +292,20 @@ static int64_t s_rule_day(const rule_date_t *r, int year)
 /* The UTC instants DST starts and ends in a year. */
 static void s_rule_year(const rule_t *r, int year, int64_t *start, int64_t *end)
 {
-    *start = s_rule_day(&r->start, year) * S_DAY_SEC + r->start.time - r->std_off;
-    *end = s_rule_day(&r->end, year) * S_DAY_SEC + r->end.time - r->dst_off;
+    *start = s_rule_day(&r->start, year) * S_DAY_SEC + r->start.time - r->std.utoff;
+    *end = s_rule_day(&r->end, year) * S_DAY_SEC + r->end.time - r->dst.utoff;
 }
 
-static int32_t s_rule_offset(const rule_t *r, int64_t utc)
+/* Standard or daylight time, whichever the rule has at utc. */
+static const tz_info_t *s_rule_type(const rule_t *r, int64_t utc)
 {
     int64_t start, end;
     if (!r->has_dst)
-        return r->std_off;
-    s_rule_year(r, s_year_of(utc + r->std_off), &start, &end);
+        return &r->std;
+    s_rule_year(r, s_year_of(utc + r->std.utoff), &start, &end);
     /* Northern hemisphere: DST inside [start, end); southern: outside [end, start). */
     bool dst = start < end ? (utc >= start && utc < end) : !(utc >= end && utc < start);
-    return dst ? r->dst_off : r->std_off;
+    return dst ? &r->dst : &r->std;
 }
 
 /* The first change of the rule strictly after utc (INT64_MAX when it never changes). */
@@ -288,7 +314,7 @@ static int64_t s_rule_next_change(const rule_t *r, int64_t utc)
     int64_t best = INT64_MAX;
     if (!r->has_dst)
         return best;
-    int year = s_year_of(utc + r->std_off);
+    int year = s_year_of(utc + r->std.utoff);
     for (int y = year - 1; y <= year + 1; y++) {
         int64_t start, end;
         s_rule_year(r, y, &start, &end);
@@ -372,11 +398,12 @@ static int s_read_block(cursor_t *c, const counts_t *n, size_t tsize, zone_t *z)
         return -EINVAL;
     const uint8_t *times = b, *idx = b + (size_t)n->timecnt * tsize;
     const uint8_t *types = idx + n->timecnt;
+    const char *chars = (const char *)types + (size_t)n->typecnt * 6; /* the abbreviations */
     z->n_trans = n->timecnt;
     z->n_types = n->typecnt;
     z->at = xcalloc(n->timecnt + 1, sizeof(int64_t));
     z->type_of = xcalloc(n->timecnt + 1, 1);
-    z->types = xcalloc(n->typecnt, sizeof(tz_type_t));
+    z->types = xcalloc(n->typecnt, sizeof(tz_info_t));
     for (size_t i = 0; i < n->timecnt; i++) {
         const uint8_t *t = times + i * tsize;
         z->at[i] = tsize == 8 ? s_be64(t) : (int32_t)s_be32(t);
@@ -387,10 +414,13 @@ static int s_read_block(cursor_t *c, const counts_t *n, size_t tsize, zone_t *z)
     for (size_t i = 0; i < n->typecnt; i++) {
         const uint8_t *t = types + i * 6;
         int32_t off = (int32_t)s_be32(t);
-        /* t[4] is isdst; t[5] the abbreviation's index, which we do not need */
+        /* t[4] is isdst; t[5] the index of the abbreviation, a NUL-terminated string */
         if (off < -S_OFFSET_MAX || off > S_OFFSET_MAX || t[4] > 1 || t[5] >= n->charcnt)
             return -EINVAL;
         z->types[i].utoff = off;
+        z->types[i].isdst = t[4];
+        size_t left = n->charcnt - t[5], len = strnlen(chars + t[5], left);
+        s_set_abbr(&z->types[i], chars + t[5], len < left ? len : 0);
     }
     return 0;
 }
@@ -433,17 +463,17 @@ static int s_parse_tzif(const uint8_t *data, size_t len, zone_t *z)
 
 /* ---- zones --------------------------------------------------------------------------------- */
 
-/* The offset in effect at utc (RFC 8536 section 3.2). */
-static int32_t s_offset_at(const zone_t *z, int64_t utc)
+/* The local time type in effect at utc (RFC 8536 section 3.2). */
+static const tz_info_t *s_type_at(const zone_t *z, int64_t utc)
 {
     size_t n = z->n_trans;
     if (n == 0 || utc >= z->at[n - 1]) {
         if (z->has_rule)
-            return s_rule_offset(&z->rule, utc);
-        return z->types[n == 0 ? 0 : z->type_of[n - 1]].utoff;
+            return s_rule_type(&z->rule, utc);
+        return &z->types[n == 0 ? 0 : z->type_of[n - 1]];
     }
     if (utc < z->at[0])
-        return z->types[0].utoff;
+        return &z->types[0];
     size_t lo = 0, hi = n - 1; /* at[lo] <= utc < at[hi] */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -452,7 +482,13 @@ static int32_t s_offset_at(const zone_t *z, int64_t utc)
         else
             hi = mid;
     }
-    return z->types[z->type_of[lo]].utoff;
+    return &z->types[z->type_of[lo]];
+}
+
+/* The offset in effect at utc. */
+static int32_t s_offset_at(const zone_t *z, int64_t utc)
+{
+    return s_type_at(z, utc)->utoff;
 }
 
 /* The first instant after utc at which the offset may change (INT64_MAX: never). */
@@ -548,7 +584,18 @@ int tz_to_local(const char *zone, int64_t utc, cal_min_t *local)
         return -EINVAL;
     if (utc < S_UTC_MIN || utc > S_UTC_MAX)
         return -ERANGE;
-    *local = s_floor_div(utc + s_offset_at(z, utc), 60);
+    *local = cal_floor_div(utc + s_offset_at(z, utc), 60);
+    return 0;
+}
+
+int tz_info(const char *zone, int64_t utc, tz_info_t *info)
+{
+    const zone_t *z;
+    if (s_zone_get(zone, &z) != 0)
+        return -EINVAL;
+    if (utc < S_UTC_MIN || utc > S_UTC_MAX)
+        return -ERANGE;
+    *info = *s_type_at(z, utc);
     return 0;
 }
 
