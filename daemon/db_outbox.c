@@ -114,15 +114,19 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
 /* One statement for the whole queue. The recipients' sequence rows are locked in user order, so
  * two transactions notifying overlapping users cannot deadlock on them; each user's new events
  * are numbered in queue order after its last sequence. Delegates of a recipient whose period
- * holds today get the event too, in their capacity (dlg). */
+ * holds today get the event too, in their capacity (dlg). The recipients are looked up per
+ * event through the users' index (LATERAL ... OFFSET 0) and their sequence rows by id (= ANY):
+ * written as joins, a cached plan scanned both tables whole for every batch once an
+ * organisation had thousands of users. */
 #define FLUSH_CTES                                                                                 \
     "WITH ev AS (SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[],"          \
     "   $5::text[], $6::text[], $7::bigint[], $8::text[])"                                         \
     "   AS e(idx, org_id, roles, unit_id, unit_role, kind, instance_id, payload)),"                \
-    " own AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e JOIN users u"                       \
-    "   ON u.org_id = e.org_id AND NOT u.disabled"                                                 \
-    "   AND (u.role = ANY (string_to_array(e.roles, ','))"                                         \
-    "     OR (e.unit_id IS NOT NULL AND u.unit_id = e.unit_id AND u.role = e.unit_role))),"        \
+    " own AS (SELECT DISTINCT e.idx, u.id AS user_id FROM ev e CROSS JOIN LATERAL (SELECT *"       \
+    "   FROM (SELECT id FROM users u WHERE u.org_id = e.org_id AND NOT u.disabled"                 \
+    "     AND u.role = ANY (string_to_array(e.roles, ','))"                                        \
+    "   UNION ALL SELECT id FROM users u WHERE e.unit_id IS NOT NULL AND u.org_id = e.org_id"      \
+    "     AND NOT u.disabled AND u.role = e.unit_role AND u.unit_id = e.unit_id) x OFFSET 0) u),"  \
     " dlg AS (SELECT DISTINCT ON (own.idx, d.to_user) own.idx, d.to_user AS user_id, d.capacity"   \
     "   FROM own JOIN delegations d ON d.from_user = own.user_id AND d.removed_at IS NULL"         \
     "   JOIN users t ON t.id = d.to_user AND NOT t.disabled"                                       \
@@ -133,11 +137,13 @@ static void s_elem(strbuf_t *sb, int i, const char *value)
     "   SELECT idx, user_id, capacity FROM dlg WHERE (idx, user_id) NOT IN"                        \
     "     (SELECT idx, user_id FROM own)),"                                                        \
     " lk AS (SELECT s.user_id, s.last_seq FROM recipient_seq s"                                    \
-    "   WHERE s.user_id IN (SELECT user_id FROM rc) ORDER BY s.user_id FOR UPDATE),"               \
+    "   WHERE s.user_id = ANY (ARRAY(SELECT DISTINCT user_id FROM rc))"                            \
+    "   ORDER BY s.user_id FOR UPDATE),"                                                           \
     " num AS (SELECT rc.idx, rc.user_id, rc.capacity, lk.last_seq + row_number() OVER"             \
     "   (PARTITION BY rc.user_id ORDER BY rc.idx) AS seq FROM rc JOIN lk USING (user_id)),"        \
     " up AS (UPDATE recipient_seq s SET last_seq = m.top FROM (SELECT user_id, max(seq) AS top"    \
-    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id),"                                \
+    "   FROM num GROUP BY user_id) m WHERE s.user_id = m.user_id"                                  \
+    "   AND s.user_id = ANY (ARRAY(SELECT user_id FROM lk))),"                                     \
     " ins AS (INSERT INTO outbox (user_id, seq, kind, instance_id, payload, capacity)"             \
     "   SELECT num.user_id, num.seq, ev.kind, ev.instance_id, decode(ev.payload, 'hex'),"          \
     "   num.capacity FROM num JOIN ev USING (idx) RETURNING user_id)"
