@@ -577,17 +577,6 @@ bool tz_valid(const char *zone)
     return s_zone_get(zone, &z) == 0;
 }
 
-int tz_to_local(const char *zone, int64_t utc, cal_min_t *local)
-{
-    const zone_t *z;
-    if (s_zone_get(zone, &z) != 0)
-        return -EINVAL;
-    if (utc < S_UTC_MIN || utc > S_UTC_MAX)
-        return -ERANGE;
-    *local = cal_floor_div(utc + s_offset_at(z, utc), 60);
-    return 0;
-}
-
 int tz_info(const char *zone, int64_t utc, tz_info_t *info)
 {
     const zone_t *z;
@@ -597,6 +586,15 @@ int tz_info(const char *zone, int64_t utc, tz_info_t *info)
         return -ERANGE;
     *info = *s_type_at(z, utc);
     return 0;
+}
+
+int tz_to_local(const char *zone, int64_t utc, cal_min_t *local)
+{
+    tz_info_t info;
+    int rc = tz_info(zone, utc, &info);
+    if (rc == 0)
+        *local = cal_floor_div(utc + info.utoff, 60);
+    return rc;
 }
 
 /* Walks the pieces of constant offset that can hold local time L (within S_WINDOW of it), in
