@@ -83,6 +83,13 @@ static int s_run_deferred(db_t *db, const char *sql, db_params_t *params, db_res
 static int s_pipe_run(db_pipe_t *p, int counted);
 static void s_drop_deferred(db_t *db);
 
+/* The next statement must go through the deferred queue (db_defer): statements wait in it, or
+ * one of them failed. */
+static bool s_deferred_pending(const db_t *db)
+{
+    return db->deferring && (db->defer_failed || (db->deferred && db->deferred->n > 0));
+}
+
 static void s_forget_statements(db_t *db)
 {
     for (int i = 0; i < STMT_SLOTS; i++) {
@@ -465,7 +472,7 @@ static int s_statement(db_t *db, const char *sql, int n_params, bool may_prepare
 
 db_res_t *db_query(db_t *db, const char *sql, db_params_t *params)
 {
-    if (db->deferring && (db->defer_failed || (db->deferred && db->deferred->n > 0))) {
+    if (s_deferred_pending(db)) {
         db_res_t *r = NULL;
         (void)s_run_deferred(db, sql, params, &r);
         return r;
@@ -901,7 +908,7 @@ int db_begin(db_t *db)
 
 int db_commit(db_t *db)
 {
-    if (db->deferring && (db->defer_failed || (db->deferred && db->deferred->n > 0)))
+    if (s_deferred_pending(db))
         return s_run_deferred(db, "COMMIT", NULL, NULL);
     /* COMMIT of an aborted transaction reports success with ROLLBACK: treat it as failure */
     db->statements++;
@@ -973,25 +980,15 @@ static void s_drop_deferred(db_t *db)
     db->defer_failed = false;
 }
 
-/* Runs the deferred statements and then sql in one round trip; *out (when out is not NULL)
- * gets sql's result. A deferred statement that failed marks the connection (db_defer_failed). */
+/* Runs the deferred statements and then sql in one round trip (db_pipe_run puts them in front);
+ * *out (when out is not NULL) gets sql's result. */
 static int s_run_deferred(db_t *db, const char *sql, db_params_t *params, db_res_t **out)
 {
-    if (db->defer_failed) {
-        db_params_free(params);
-        snprintf(db->sqlstate, sizeof db->sqlstate, "%s", DB_DEFER_FAILED);
-        return -1;
-    }
-    db_pipe_t *p = db->deferred;
-    db->deferred = NULL;
-    int last = db_pipe_add(p, sql, params);
-    int rc = s_pipe_run(p, last);
-    for (int i = 0; rc != 0 && i < last; i++)
-        if (!p->stmts[i].res) {
-            db->defer_failed = true;
-        }
+    db_pipe_t *p = db_pipe_new(db);
+    db_pipe_add(p, sql, params);
+    int rc = db_pipe_run(p);
     if (rc == 0 && out)
-        *out = db_pipe_take(p, last);
+        *out = db_pipe_take(p, 0);
     db_pipe_destroy(&p);
     return rc;
 }
