@@ -276,23 +276,31 @@ void delivery_flush(delivery_t *self)
     dbloop_send(self->loop, m);
 }
 
+/* Sends e to s: SENT (s->sent moves to it), FULL (the pipe is full) or GONE (the peer is gone:
+ * s removed). */
+typedef enum { SENT, FULL, GONE } sent_t;
+static sent_t s_send_event(delivery_t *self, session_t *s, const db_event_t *e)
+{
+    if (routersock_send(self->router, s->rid, s->rid_len, e->frame, e->len) == 0) {
+        s->sent = e->seq;
+        s->resend_at = monotonic_ms() + self->cfg->resend_ms;
+        return SENT;
+    }
+    if (errno != EHOSTUNREACH)
+        return FULL;
+    log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
+    s_remove(self, s);
+    return GONE;
+}
+
 /* Sends the events of a read to its session. Returns false when the peer is gone (removed). */
 static bool s_send_read(delivery_t *self, session_t *s, const db_fetch_t *read)
 {
     for (int i = 0; i < read->n_events; i++) {
-        const db_event_t *e = &read->events[i];
-        if (routersock_send(self->router, s->rid, s->rid_len, e->frame, e->len) != 0) {
-            if (errno == EHOSTUNREACH) {
-                log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
-                s_remove(self, s);
-                return false;
-            }
-            return true; /* pipe full: pending stays, the next scan goes on */
-        }
-        s->sent = e->seq;
+        sent_t rc = s_send_event(self, s, &read->events[i]);
+        if (rc != SENT)
+            return rc == FULL; /* pipe full: pending stays, the next scan goes on */
     }
-    if (read->n_events > 0)
-        s->resend_at = monotonic_ms() + self->cfg->resend_ms;
     if (read->n_events < read->limit)
         s->pending = false;
     return true;
@@ -492,16 +500,10 @@ static bool s_send_written(delivery_t *self, session_t *s, const db_written_even
         ev[n - 1].ev.seq > s->acked + WINDOW)
         return false;
     for (int i = 0; i < n; i++) {
-        if (routersock_send(self->router, s->rid, s->rid_len, ev[i].ev.frame, ev[i].ev.len) != 0) {
-            if (errno != EHOSTUNREACH)
-                return false; /* pipe full: what is left is read later */
-            log_debug("delivery: peer of user %lld is gone", (long long)s->user_id);
-            s_remove(self, s);
-            return true;
-        }
-        s->sent = ev[i].ev.seq;
+        sent_t rc = s_send_event(self, s, &ev[i].ev);
+        if (rc != SENT)
+            return rc == GONE; /* pipe full: what is left is read later */
     }
-    s->resend_at = monotonic_ms() + self->cfg->resend_ms;
     return true;
 }
 
