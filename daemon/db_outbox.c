@@ -199,9 +199,8 @@ static int s_read_written(db_res_t *r, const outq_t *q, int64_t **users, int *n_
     int rows = db_res_rows(r), n = 0;
     if (users && rows > 0)
         *users = xrealloc(*users, (size_t)(*n_users + rows) * sizeof **users);
-    if (out && rows > 0) {
+    if (out && rows > 0)
         out->items = xrealloc(out->items, (size_t)(out->n + rows) * sizeof *out->items);
-    }
     for (int i = 0; i < rows; i++) {
         int64_t user = db_res_int(r, i, 0);
         bool first = i == 0 || db_res_int(r, i - 1, 0) != user; /* rows come by user */
@@ -463,18 +462,6 @@ int db_outbox_notify(db_t *db, const char *origin, const int64_t *users, int n)
     db_param_str(&p, strbuf_str(&sb));
     strbuf_free(&sb);
     return db_exec(db, "SELECT pg_notify('lkip_events', $1)", &p);
-}
-
-int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq)
-{
-    db_params_t p = {0};
-    db_param_int(&p, user_id);
-    db_param_int(&p, (int64_t)seq);
-    return db_exec(
-        db,
-        "INSERT INTO recipient_acks (user_id, acked_seq)"
-        " SELECT user_id, least(last_seq, $2) FROM recipient_seq WHERE user_id = $1" ACK_UPSERT,
-        &p);
 }
 
 int db_outbox_prune(db_t *db, int days, int batch)

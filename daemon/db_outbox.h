@@ -99,9 +99,6 @@ int db_outbox_commit(db_t *db, db_pipe_t *pipe, outq_t *q, int64_t now, const ch
  * Does nothing for n == 0. Returns 0 or -1. */
 int db_outbox_notify(db_t *db, const char *origin, const int64_t *users, int n) WUR;
 
-/* Records that a user holds every event up to seq (never moves backwards). Returns 0 or -1. */
-int db_outbox_ack(db_t *db, int64_t user_id, uint64_t seq) WUR;
-
 /* Deletes up to batch acknowledged events older than days. Returns the count or -1. */
 int db_outbox_prune(db_t *db, int days, int batch) WUR;
 
