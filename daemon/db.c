@@ -605,6 +605,16 @@ void db_array_id(db_array_t *a, int64_t v)
         db_array_str(a, NULL);
 }
 
+void db_array_double(db_array_t *a, bool has, double v)
+{
+    if (!has) {
+        db_array_str(a, NULL);
+        return;
+    }
+    s_array_next(a);
+    strbuf_printf(&a->sb, "%.17g", v); /* exact digits, as db_param_double */
+}
+
 void db_array_u64(db_array_t *a, uint64_t v)
 {
     s_array_next(a);

@@ -13,7 +13,7 @@ typedef struct db db_t;
 typedef struct db_res db_res_t;
 
 /* Positional parameters for one statement. Zero-initialise; values are copied. */
-#define DB_MAX_PARAMS 24
+#define DB_MAX_PARAMS 32
 typedef struct {
     int n;
     char *values[DB_MAX_PARAMS]; /* owned copies; NULL is SQL NULL */
@@ -126,6 +126,7 @@ void db_array_str(db_array_t *a, const char *s); /* NULL -> SQL NULL */
 void db_array_int(db_array_t *a, int64_t v);
 void db_array_id(db_array_t *a, int64_t v); /* 0 -> SQL NULL */
 void db_array_u64(db_array_t *a, uint64_t v);
+void db_array_double(db_array_t *a, bool has, double v); /* !has -> SQL NULL; exact digits */
 void db_array_hex(db_array_t *a, const void *data, size_t len); /* bytea as "\\x..." */
 void db_array_param(db_params_t *p, db_array_t *a);
 void db_array_free(db_array_t *a);

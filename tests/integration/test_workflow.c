@@ -2539,6 +2539,82 @@ static void test_formats_made_delivered_downloaded(void **state)
     s_stop_clean();
 }
 
+/* The statements the daemon has run so far (an administrator's ping: pong.load). */
+static long long s_statements(actor_t *admin)
+{
+    snprintf(s_action, sizeof s_action, "ping as admin");
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    const Lkip__Reply *r = s_call(admin, &req, LKIP__STATUS__OK, "ok");
+    assert_non_null(r->pong->load);
+    return (long long)r->pong->load->statements;
+}
+
+/* label's CSV of n rows, with a budget on every third row. Caller frees. */
+static char *s_rows_csv(const char *label, int n)
+{
+    strbuf_t sb = {0};
+    strbuf_puts(&sb, "unit;sasaran;indikator;satuan;arah;target;realisasi;pagu;"
+                     "realisasi_anggaran\n");
+    for (int i = 1; i <= n; i++)
+        strbuf_printf(&sb, "%s;Sasaran %d;Indikator nomor %d;%%;%s;%d;%d,25;%s\n", label, i, i,
+                      i % 2 ? "naik" : "turun", 50 + i % 40, 40 + i % 50,
+                      i % 3 ? ";" : "1.000.000;750.500");
+    return strbuf_take(&sb);
+}
+
+/* A unit's data costs the same statements whatever its number of rows (one statement stores
+ * the version and all its indicators), and every row is kept, in line order, cell for cell. */
+static void test_submit_rows_in_one_statement(void **state)
+{
+    keypair_t kp;
+    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &kp), 0);
+    actor_t *admin = &s_extra[s_n_extra++];
+    *admin =
+        (actor_t){.name = "admin", .kp = kp, .c = harness_client(s_h, s_d1, &kp, CALL_TIMEOUT_MS)};
+    s_lkip_to("2026", 4);
+    char *one = s_rows_csv(s_units[0].label, 1), *many = s_rows_csv(s_units[1].label, 300);
+    long long s0 = s_statements(admin);
+    const Lkip__Reply *r = s_submit(&s_cast[s_units[0].who], "LKIP/2026", one, strlen(one),
+                                    LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(r->submitted->rows, 1);
+    long long s1 = s_statements(admin);
+    r = s_submit(&s_cast[s_units[1].who], "LKIP/2026", many, strlen(many), LKIP__STATUS__CREATED,
+                 "ok");
+    assert_int_equal(r->submitted->rows, 300);
+    long long s2 = s_statements(admin);
+    print_message("statements of a submission: %lld with 1 row, %lld with 300\n", s1 - s0, s2 - s1);
+    assert_int_equal(s2 - s1, s1 - s0);
+
+    const char *last = "(SELECT max(id) FROM unit_data)";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM indicators WHERE data_id = %s", last);
+    assert_int_equal(harness_sql_int(s_h, sql, NULL), 300);
+    /* ids follow the lines */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM indicators a JOIN indicators b ON a.data_id = b.data_id"
+             " AND a.id < b.id AND a.line > b.line WHERE a.data_id = %s",
+             last);
+    assert_int_equal(harness_sql_int(s_h, sql, NULL), 0);
+    /* row 7 (line 8: the header is line 1), cell for cell; row 9 with its budget */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM indicators WHERE data_id = %s AND line = 8 AND"
+             " sasaran = 'Sasaran 7' AND indikator = 'Indikator nomor 7' AND satuan = '%%'"
+             " AND direction = 'naik' AND target_lo = 57 AND target_hi = 57 AND realisasi = 47.25"
+             " AND pagu IS NULL AND realisasi_anggaran IS NULL",
+             last);
+    assert_int_equal(harness_sql_int(s_h, sql, NULL), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM indicators WHERE data_id = %s AND line = 10 AND"
+             " direction = 'naik' AND pagu = 1000000 AND realisasi_anggaran = 750500",
+             last);
+    assert_int_equal(harness_sql_int(s_h, sql, NULL), 1);
+    free(one);
+    free(many);
+}
+
 static void test_xlsx_submit_and_refusals(void **state)
 {
     actor_t *ikp = &s_cast[OP_IKP], *sta = &s_cast[OP_STATISTIK];
@@ -2919,6 +2995,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_formats_made_delivered_downloaded, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_submit_and_refusals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_submit_rows_in_one_statement, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_analysis_over_finished_years, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_apply_failures_answered_state_unchanged, s_setup,
                                         s_teardown),
