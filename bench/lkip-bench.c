@@ -2,6 +2,8 @@
  *
  * On a private PostgreSQL (scripts/bench.sh starts it with synchronous_commit and fsync on) and
  * a real lkipd, over CURVE:
+ *   0. warm-up (5 s, not measured): the first load after a start runs on cold caches and on plans
+ *      made for empty tables; the phases below all start warm, so that they compare;
  *   1. load: K organisations, each with its actors and U unit operators, run whole LKIP rounds
  *      concurrently (start, fan-out, unit submissions, documents, decisions, numbering,
  *      archive) from D driver threads; every actor is also subscribed to its events. Reported:
@@ -16,6 +18,8 @@
  * pg_stat_statements (the statements clients send, transaction commands included; not the
  * foreign key checks and other statements run inside them) and pg_stat_database (the
  * database's commits), differences over the phase.
+ * Beside the notification latency: the "hop", one CURVE message between two threads of the bench
+ * in the same window (s_floor), what no notification can beat on this machine at that moment.
  * Prints a table and writes JSON to bench/results/. */
 #include "../tests/harness/harness.h"
 #include "lkipc.h"
@@ -67,7 +71,8 @@ static const char *const s_roles[ROLES] = {"kepala_dinas", "sekretaris", "kasuba
                                            "staf"};
 
 typedef struct {
-    int orgs, units, drivers, load_s, half_s, pgbench_s, scale_clients, catchup_events, workers;
+    int orgs, units, drivers, warmup_s, load_s, half_s, pgbench_s, scale_clients, catchup_events,
+        workers;
     const char *out_dir;
 } opts_t;
 
@@ -425,6 +430,144 @@ static void *s_listener_main(void *arg)
     return NULL;
 }
 
+/* ---- the floor: one CURVE hop under the same load ----------------------------------------- */
+
+/* What no notification can beat on this machine under the load of the moment: a message sent
+ * every 2 ms from a ROUTER in a context of its own (as lkipd sends events) to a DEALER in the
+ * listeners' context, over CURVE and TCP, received by a thread that polls like a listener.
+ * Nothing of lkipd or PostgreSQL is on this path; what it measures is the encryption, the
+ * sockets and the scheduling of two shared cores. */
+typedef struct {
+    void *ctx;     /* the sender's */
+    void *router;  /* bound, CURVE server */
+    void *dealer;  /* in s_zctx, CURVE client */
+    pthread_t sender, receiver;
+    atomic_bool run;
+    atomic_bool measure;
+    pthread_mutex_t lock;
+    samples_t latency; /* sent -> received, microseconds */
+} floor_t;
+
+static floor_t s_floor;
+
+static void *s_floor_send(void *arg)
+{
+    floor_t *f = arg;
+    uint8_t id[256];
+    int n = -1;
+    zmq_pollitem_t item = {f->router, 0, ZMQ_POLLIN, 0};
+    while (n < 0 && atomic_load(&f->run)) /* the dealer's hello: its identity */
+        if (zmq_poll(&item, 1, 100) > 0) {
+            char hello[8];
+            n = zmq_recv(f->router, id, sizeof id, 0);
+            if (n <= 0 || n > (int)sizeof id || zmq_recv(f->router, hello, sizeof hello, 0) < 0)
+                return NULL;
+        }
+    while (n > 0 && atomic_load(&f->run)) {
+        int64_t now = s_now_us();
+        if (zmq_send(f->router, id, (size_t)n, ZMQ_SNDMORE) < 0 ||
+            zmq_send(f->router, &now, sizeof now, 0) < 0)
+            break;
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+static void *s_floor_receive(void *arg)
+{
+    floor_t *f = arg;
+    zmq_pollitem_t item = {f->dealer, 0, ZMQ_POLLIN, 0};
+    while (atomic_load(&f->run)) {
+        if (zmq_poll(&item, 1, 100) <= 0)
+            continue;
+        int64_t sent;
+        while (zmq_recv(f->dealer, &sent, sizeof sent, ZMQ_DONTWAIT) == (int)sizeof sent) {
+            int64_t lat = s_now_us() - sent;
+            if (!atomic_load(&f->measure))
+                continue;
+            pthread_mutex_lock(&f->lock);
+            s_sample(&f->latency, lat);
+            pthread_mutex_unlock(&f->lock);
+        }
+    }
+    return NULL;
+}
+
+/* Starts the hop; false when it could not (the table then shows 0). */
+static bool s_floor_start(floor_t *f)
+{
+    char server_pub[41], server_sec[41], client_pub[41], client_sec[41];
+    if (zmq_curve_keypair(server_pub, server_sec) != 0 ||
+        zmq_curve_keypair(client_pub, client_sec) != 0)
+        return false;
+    pthread_mutex_init(&f->lock, NULL);
+    f->ctx = zmq_ctx_new();
+    f->router = zmq_socket(f->ctx, ZMQ_ROUTER);
+    f->dealer = zmq_socket(s_zctx, ZMQ_DEALER);
+    int one = 1, zero = 0;
+    char endpoint[64];
+    size_t len = sizeof endpoint;
+    bool ok = zmq_setsockopt(f->router, ZMQ_CURVE_SERVER, &one, sizeof one) == 0 &&
+              zmq_setsockopt(f->router, ZMQ_CURVE_SECRETKEY, server_sec, 40) == 0 &&
+              zmq_setsockopt(f->router, ZMQ_LINGER, &zero, sizeof zero) == 0 &&
+              zmq_bind(f->router, "tcp://127.0.0.1:*") == 0 &&
+              zmq_getsockopt(f->router, ZMQ_LAST_ENDPOINT, endpoint, &len) == 0 &&
+              zmq_setsockopt(f->dealer, ZMQ_CURVE_SERVERKEY, server_pub, 40) == 0 &&
+              zmq_setsockopt(f->dealer, ZMQ_CURVE_PUBLICKEY, client_pub, 40) == 0 &&
+              zmq_setsockopt(f->dealer, ZMQ_CURVE_SECRETKEY, client_sec, 40) == 0 &&
+              zmq_setsockopt(f->dealer, ZMQ_LINGER, &zero, sizeof zero) == 0 &&
+              zmq_connect(f->dealer, endpoint) == 0 && zmq_send(f->dealer, "hi", 2, 0) == 2;
+    if (!ok) {
+        zmq_close(f->router);
+        zmq_close(f->dealer);
+        zmq_ctx_term(f->ctx);
+        f->ctx = NULL;
+        return false;
+    }
+    atomic_store(&f->run, true);
+    pthread_create(&f->sender, NULL, s_floor_send, f);
+    pthread_create(&f->receiver, NULL, s_floor_receive, f);
+    return true;
+}
+
+static void s_floor_stop(floor_t *f)
+{
+    if (!f->ctx)
+        return;
+    atomic_store(&f->run, false);
+    pthread_join(f->receiver, NULL);
+    pthread_join(f->sender, NULL);
+    zmq_close(f->dealer);
+    zmq_close(f->router);
+    zmq_ctx_term(f->ctx);
+    f->ctx = NULL;
+    free(f->latency.v);
+    pthread_mutex_destroy(&f->lock);
+}
+
+/* Starts measuring the hop afresh. */
+static void s_floor_begin(floor_t *f)
+{
+    pthread_mutex_lock(&f->lock);
+    f->latency.n = 0;
+    pthread_mutex_unlock(&f->lock);
+    atomic_store(&f->measure, true);
+}
+
+/* Stops measuring; the hop's p50 and p99 in ms. */
+static void s_floor_end(floor_t *f, double *p50, double *p99)
+{
+    atomic_store(&f->measure, false);
+    *p50 = *p99 = 0;
+    if (!f->ctx)
+        return;
+    pthread_mutex_lock(&f->lock);
+    *p50 = s_percentile(&f->latency, 50) / 1000.0;
+    *p99 = s_percentile(&f->latency, 99) / 1000.0;
+    pthread_mutex_unlock(&f->lock);
+}
+
 /* ---- daemon process numbers ---------------------------------------------------------------- */
 
 typedef struct {
@@ -509,6 +652,7 @@ static double s_pg_cpu_s(void)
 typedef struct {
     double seconds, completions_per_s, changes_per_s, rounds_per_s;
     double req_p50_ms, req_p99_ms, notify_p50_ms, notify_p99_ms;
+    double hop_p50_ms, hop_p99_ms; /* the floor (s_floor) in the same window */
     double daemon_cpu_pct;
     double stmts_per_step, commits_per_step; /* the whole database's, per step completion */
     double trips_per_step;     /* lkipd's workers: round trips to PostgreSQL per completion */
@@ -590,6 +734,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     double pg0 = s_pg_cpu_s();
     pgstat_t db0 = s_pgstat();
     int64_t t0 = s_now_us();
+    s_floor_begin(&s_floor);
     for (int i = 0; i < o->drivers; i++)
         pthread_create(&threads[i], NULL, s_driver_main, &s_drivers[i]);
     struct timespec ts = {seconds, 0};
@@ -598,6 +743,8 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     long completions = atomic_load(&s_completions), changes = atomic_load(&s_changes);
     long rounds = atomic_load(&s_rounds);
     int64_t t1 = s_now_us();
+    phase_t ph = {0};
+    s_floor_end(&s_floor, &ph.hop_p50_ms, &ph.hop_p99_ms);
     proc_t p1 = s_proc(harness_daemon_pid(s_d));
     pgstat_t db1 = s_pgstat();
     Lkip__DaemonLoad l1 = s_daemon_load();
@@ -607,7 +754,6 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     for (int i = 0; i < o->drivers; i++)
         pthread_join(threads[i], NULL);
 
-    phase_t ph = {0};
     ph.seconds = (double)(t1 - t0) / 1e6;
     ph.completions_per_s = (double)completions / ph.seconds;
     ph.changes_per_s = (double)changes / ph.seconds;
@@ -931,8 +1077,9 @@ static double s_catchup(int count)
 
 static void s_usage(void)
 {
-    fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--load S] [--half S]\n"
-          "                  [--pgbench S] [--scale N] [--catchup N] [--workers W] [--out DIR]\n"
+    fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--warmup S] [--load S]\n"
+          "                  [--half S] [--pgbench S] [--scale N] [--catchup N] [--workers W]\n"
+          "                  [--out DIR]\n"
           "Run by scripts/bench.sh (make bench), which starts the private PostgreSQL and\n"
           "exports LKIP_TEST_PGDIR and LKIP_BUILD.\n",
           stderr);
@@ -957,10 +1104,11 @@ static void s_raise_fd_limit(int clients)
 
 static void s_print_phase(const char *name, const phase_t *p)
 {
-    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.0f%% %7.1f %7.2f %7.2f %7.2f %7.2f "
-           "%7.2f %6ld %6ld\n",
+    printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f %7.0f%% %7.1f %7.2f %7.2f "
+           "%7.2f %7.2f %7.2f %6ld %6ld\n",
            name, p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms,
-           p->notify_p50_ms, p->notify_p99_ms, p->daemon_cpu_pct, p->stmts_per_step,
+           p->notify_p50_ms, p->notify_p99_ms, p->hop_p50_ms, p->hop_p99_ms, p->daemon_cpu_pct,
+           p->stmts_per_step,
            p->commits_per_step, p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms,
            p->lkipd_cpu_ms, p->reruns, p->errors);
 }
@@ -970,13 +1118,15 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
     fprintf(f,
             "  \"%s\": {\"seconds\": %.2f, \"completions_per_s\": %.1f, \"changes_per_s\": %.1f,"
             " \"rounds_per_s\": %.2f, \"request_p50_ms\": %.3f, \"request_p99_ms\": %.3f,"
-            " \"notify_p50_ms\": %.3f, \"notify_p99_ms\": %.3f, \"daemon_cpu_pct\": %.1f,"
+            " \"notify_p50_ms\": %.3f, \"notify_p99_ms\": %.3f, \"hop_p50_ms\": %.3f,"
+            " \"hop_p99_ms\": %.3f, \"daemon_cpu_pct\": %.1f,"
             " \"sql_statements_per_step\": %.2f, \"commits_per_step\": %.3f,"
             " \"round_trips_per_step\": %.3f, \"requests_per_batch\": %.2f,"
             " \"pg_cpu_ms_per_step\": %.3f, \"lkipd_cpu_ms_per_step\": %.3f,"
             " \"reruns\": %ld, \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
-            p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->daemon_cpu_pct,
+            p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->hop_p50_ms,
+            p->hop_p99_ms, p->daemon_cpu_pct,
             p->stmts_per_step, p->commits_per_step, p->trips_per_step, p->requests_per_batch,
             p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors, comma ? "," : "");
 }
@@ -988,6 +1138,7 @@ int main(int argc, char **argv)
     opts_t o = {.orgs = 4,
                 .units = UNITS,
                 .drivers = 16,
+                .warmup_s = 5,
                 .load_s = 20,
                 .half_s = 15,
                 .pgbench_s = 15,
@@ -998,6 +1149,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {{"orgs", required_argument, NULL, 'k'},
                                          {"units", required_argument, NULL, 'u'},
                                          {"drivers", required_argument, NULL, 'd'},
+                                         {"warmup", required_argument, NULL, 'W'},
                                          {"load", required_argument, NULL, 'l'},
                                          {"half", required_argument, NULL, 'h'},
                                          {"pgbench", required_argument, NULL, 'p'},
@@ -1017,6 +1169,9 @@ int main(int argc, char **argv)
             break;
         case 'd':
             o.drivers = atoi(optarg);
+            break;
+        case 'W':
+            o.warmup_s = atoi(optarg);
             break;
         case 'l':
             o.load_s = atoi(optarg);
@@ -1104,6 +1259,14 @@ int main(int argc, char **argv)
     for (int k = 0; k < o.orgs; k++)
         pthread_create(&s_listeners[k].thread, NULL, s_listener_main, &s_listeners[k]);
 
+    if (!s_floor_start(&s_floor))
+        fprintf(stderr, "bench: the CURVE hop could not be set up; its columns show 0\n");
+    /* the first phase after a start runs on cold caches and plans made for empty tables: a
+     * warm-up, not measured, so that the phases compared below start alike */
+    if (o.warmup_s > 0) {
+        fprintf(stderr, "bench: warm-up for %d s (not measured)\n", o.warmup_s);
+        (void)s_run_phase(&o, o.warmup_s, 0);
+    }
     fprintf(stderr, "bench: full load for %d s (%d organisations, %d units, %d drivers)\n",
             o.load_s, o.orgs, o.units, o.drivers);
     phase_t full = s_run_phase(&o, o.load_s, 0);
@@ -1136,12 +1299,13 @@ int main(int argc, char **argv)
     printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
-    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "phase",
-           "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99", "lkipd", "SQL",
-           "commits", "trips", "req", "PG CPU", "lkipd", "reruns", "errors");
-    printf("%-22s %8s %8s %9s %9s %9s %9s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "", "", "", "ms",
-           "ms", "ms", "ms", "CPU", "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "",
-           "");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n",
+           "phase", "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99",
+           "hop p50", "hop p99", "lkipd", "SQL", "commits", "trips", "req", "PG CPU", "lkipd",
+           "reruns", "errors");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "", "",
+           "", "ms", "ms", "ms", "ms", "ms", "ms", "CPU", "/step", "/step", "/step", "/batch",
+           "ms/step", "ms/step", "", "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
@@ -1151,6 +1315,11 @@ int main(int argc, char **argv)
         o.drivers, tps, s_pgbench_cpu_ms);
     printf("lkip step completions/s / pgbench TPS: %.2f\n",
            tps > 0 ? full.completions_per_s / tps : 0);
+    printf("with the idle clients: %.0f%% of the full load's step completions/s\n",
+           full.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / full.completions_per_s
+                                      : 0);
+    printf("hop: one CURVE message between two threads of this bench under the same load, the "
+           "floor under the notification latency\n");
     printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld MB "
            "under load (peak %ld MB)\n",
            connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
@@ -1214,6 +1383,7 @@ int main(int argc, char **argv)
     }
     lkipc_destroy(&s_admin);
     harness_destroy(&s_h);
+    s_floor_stop(&s_floor);
     zmq_ctx_term(s_zctx);
     return 0;
 }
