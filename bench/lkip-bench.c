@@ -438,9 +438,9 @@ static void *s_listener_main(void *arg)
  * Nothing of lkipd or PostgreSQL is on this path; what it measures is the encryption, the
  * sockets and the scheduling of two shared cores. */
 typedef struct {
-    void *ctx;     /* the sender's */
-    void *router;  /* bound, CURVE server */
-    void *dealer;  /* in s_zctx, CURVE client */
+    void *ctx;    /* the sender's */
+    void *router; /* bound, CURVE server */
+    void *dealer; /* in s_zctx, CURVE client */
     pthread_t sender, receiver;
     atomic_bool run;
     atomic_bool measure;
@@ -1108,9 +1108,8 @@ static void s_print_phase(const char *name, const phase_t *p)
            "%7.2f %7.2f %7.2f %6ld %6ld\n",
            name, p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms,
            p->notify_p50_ms, p->notify_p99_ms, p->hop_p50_ms, p->hop_p99_ms, p->daemon_cpu_pct,
-           p->stmts_per_step,
-           p->commits_per_step, p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms,
-           p->lkipd_cpu_ms, p->reruns, p->errors);
+           p->stmts_per_step, p->commits_per_step, p->trips_per_step, p->requests_per_batch,
+           p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -1126,9 +1125,9 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
             " \"reruns\": %ld, \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
             p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->hop_p50_ms,
-            p->hop_p99_ms, p->daemon_cpu_pct,
-            p->stmts_per_step, p->commits_per_step, p->trips_per_step, p->requests_per_batch,
-            p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors, comma ? "," : "");
+            p->hop_p99_ms, p->daemon_cpu_pct, p->stmts_per_step, p->commits_per_step,
+            p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns,
+            p->errors, comma ? "," : "");
 }
 
 int main(int argc, char **argv)
@@ -1146,18 +1145,13 @@ int main(int argc, char **argv)
                 .catchup_events = 10000,
                 .workers = 2,
                 .out_dir = "bench/results"};
-    static const struct option opts[] = {{"orgs", required_argument, NULL, 'k'},
-                                         {"units", required_argument, NULL, 'u'},
-                                         {"drivers", required_argument, NULL, 'd'},
-                                         {"warmup", required_argument, NULL, 'W'},
-                                         {"load", required_argument, NULL, 'l'},
-                                         {"half", required_argument, NULL, 'h'},
-                                         {"pgbench", required_argument, NULL, 'p'},
-                                         {"scale", required_argument, NULL, 's'},
-                                         {"catchup", required_argument, NULL, 'c'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"workers", required_argument, NULL, 'w'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"orgs", required_argument, NULL, 'k'},    {"units", required_argument, NULL, 'u'},
+        {"drivers", required_argument, NULL, 'd'}, {"warmup", required_argument, NULL, 'W'},
+        {"load", required_argument, NULL, 'l'},    {"half", required_argument, NULL, 'h'},
+        {"pgbench", required_argument, NULL, 'p'}, {"scale", required_argument, NULL, 's'},
+        {"catchup", required_argument, NULL, 'c'}, {"out", required_argument, NULL, 'o'},
+        {"workers", required_argument, NULL, 'w'}, {0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -1299,10 +1293,10 @@ int main(int argc, char **argv)
     printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
-    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n",
-           "phase", "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99",
-           "hop p50", "hop p99", "lkipd", "SQL", "commits", "trips", "req", "PG CPU", "lkipd",
-           "reruns", "errors");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "phase",
+           "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99", "hop p50",
+           "hop p99", "lkipd", "SQL", "commits", "trips", "req", "PG CPU", "lkipd", "reruns",
+           "errors");
     printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n", "", "",
            "", "ms", "ms", "ms", "ms", "ms", "ms", "CPU", "/step", "/step", "/step", "/batch",
            "ms/step", "ms/step", "", "");
