@@ -4,7 +4,7 @@
  * an accepted one becomes the unit's next data version through the engine and flow, like every
  * other change. Rows get the Perjanjian Kinerja's indicator code (by their kode, else their
  * indikator), so that later years find them. */
-#include "cmd.h"
+#include "cmd_submit.h"
 
 #include "db_format.h"
 #include "db_org.h"
@@ -217,34 +217,40 @@ static void s_refuse(cmd_ctx_t *ctx, Lkip__SubmitReply *reply, const unitdata_t 
 
 /* ---- the command -------------------------------------------------------------------------- */
 
-/* Hands accepted data to the engine and flow. */
-static void s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data, Lkip__SubmitReply *reply)
+/* Hands accepted data to the engine and flow. task: the caller's unit task (id 0: none), or
+ * NULL to look it up here. */
+static flow_rc_t s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data,
+                          Lkip__SubmitReply *reply, const db_task_state_t *task,
+                          struct flowset *set)
 {
     cmd_ctx_t *ctx = s->ctx;
-    int64_t task_id = 0;
-    char state[16] = "";
-    db_lookup_t rc =
-        db_flow_unit_task(ctx->db, s->inst->id, s->unit->id, &task_id, state, sizeof state);
-    if (rc == DB_FAILED) {
-        cmd_db_failed(ctx, "find unit task");
-        return;
+    db_task_state_t found = {0};
+    if (!task) {
+        if (db_flow_unit_task(ctx->db, s->inst->id, s->unit->id, &found) == DB_FAILED) {
+            cmd_db_failed(ctx, "find unit task");
+            return FLOW_REFUSED;
+        }
+        task = &found;
     }
     engine_cmd_t cmd = {.kind = ENGINE_SUBMIT,
                         .role = ctx->caller->role,
-                        .unit_state = rc == DB_FOUND ? s_unit_state(state) : ENGINE_UNIT_NO_TASK};
+                        .unit_state = task->id ? s_unit_state(task->state) : ENGINE_UNIT_NO_TASK};
     flow_t f = {.ctx = ctx,
                 .inst = s->inst,
                 .def = def,
                 .data = data,
-                .task_id = task_id,
+                .task_id = task->id,
+                .task_version = task->version,
                 .unit_code = s->unit->code,
                 .format_id = s->format_id,
                 .file_name = s->r->file_name,
                 .content = s->r->content.data,
-                .len = s->r->content.len};
-    bool ok = flow_decide(&f, &cmd);
-    cmd_reply_outcome(ctx, &f.out);
-    if (ok) {
+                .len = s->r->content.len,
+                .set = set};
+    flow_rc_t rc = flow_run(&f, &cmd);
+    if (rc != FLOW_NOT_IN_SET)
+        cmd_reply_outcome(ctx, &f.out);
+    if (rc == FLOW_ACCEPTED) {
         reply->version = f.data_version;
         reply->rows = data->n_rows;
         reply->units_total = s->inst->units_total;
@@ -256,43 +262,73 @@ static void s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data, Lkip_
                       s->format_id ? s->format_id : "");
     }
     flow_clear(&f);
+    return rc;
+}
+
+/* Everything after the instance: the unit, the file, the engine and flow. */
+static flow_rc_t s_submit_to(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
+                             const db_task_state_t *task, struct flowset *set)
+{
+    const Lkip__SubmitRequest *r = ctx->req->submit;
+    db_unit_t unit = {0};
+    if (!s_submit_unit(ctx, r->unit_code, &unit))
+        return FLOW_REFUSED;
+    ctx->step_no = inst->current_step;
+    Lkip__SubmitReply *reply = s_submit_reply();
+    reply->unit_code = xstrdup(unit.code);
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SUBMITTED;
+    ctx->reply->submitted = reply;
+    s_submit_t s = {.ctx = ctx, .r = r, .inst = inst, .unit = &unit};
+    unitdata_t *data = s_read(&s);
+    flow_rc_t rc = FLOW_REFUSED;
+    if (data && data->n_errors > 0)
+        s_refuse(ctx, reply, data, r->file_name);
+    else if (data)
+        rc = s_record(&s, def, data, reply, task, set);
+    unitdata_destroy(&data);
+    pk_destroy(&s.pk);
+    free(s.format_id);
+    db_unit_clear(&unit);
+    return rc;
+}
+
+/* The checks of the request alone, before any instance; false after replying. */
+static bool s_check_request(cmd_ctx_t *ctx, const Lkip__SubmitRequest *r)
+{
+    if (!cmd_check_field(ctx, "file_name", r->file_name, MAX_FILE_NAME, false))
+        return false;
+    if (r->content.len > MAX_DATA_FILE) {
+        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "file_too_large",
+                  "Berkas data terlalu besar (%zu bita; paling besar %d bita)", r->content.len,
+                  MAX_DATA_FILE);
+        return false;
+    }
+    return true;
 }
 
 void cmd_submit(cmd_ctx_t *ctx)
 {
     const Lkip__SubmitRequest *r = ctx->req->submit;
-    if (!cmd_check_field(ctx, "file_name", r->file_name, MAX_FILE_NAME, false))
+    if (!s_check_request(ctx, r))
         return;
-    if (r->content.len > MAX_DATA_FILE) {
-        cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "file_too_large",
-                  "Berkas data terlalu besar (%zu bita; paling besar %d bita)", r->content.len,
-                  MAX_DATA_FILE);
-        return;
-    }
     /* the instance first: another organisation's is not found, whoever asks */
-    db_unit_t unit = {0};
     db_instance_t inst = {0};
     const sopdef_t *def = NULL;
     if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
-    if (!s_submit_unit(ctx, r->unit_code, &unit)) {
-        db_instance_clear(&inst);
-        return;
-    }
-    ctx->step_no = inst.current_step;
-    Lkip__SubmitReply *reply = s_submit_reply();
-    reply->unit_code = xstrdup(unit.code);
-    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SUBMITTED;
-    ctx->reply->submitted = reply;
-    s_submit_t s = {.ctx = ctx, .r = r, .inst = &inst, .unit = &unit};
-    unitdata_t *data = s_read(&s);
-    if (data && data->n_errors > 0)
-        s_refuse(ctx, reply, data, r->file_name);
-    else if (data)
-        s_record(&s, def, data, reply);
-    unitdata_destroy(&data);
-    pk_destroy(&s.pk);
-    free(s.format_id);
+    (void)s_submit_to(ctx, &inst, def, NULL, NULL);
     db_instance_clear(&inst);
-    db_unit_clear(&unit);
+}
+
+bool cmd_submit_settable(const Lkip__SubmitRequest *r)
+{
+    /* a workbook needs its format looked up; a request the checks refuse, their answer */
+    return !s_is_workbook(r) && r->content.len <= MAX_DATA_FILE &&
+           strlen(r->file_name) <= MAX_FILE_NAME;
+}
+
+flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
+                            const db_task_state_t *task, struct flowset *set)
+{
+    return s_submit_to(ctx, inst, def, task, set);
 }

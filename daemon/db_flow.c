@@ -289,121 +289,22 @@ void db_unit_tasks_free(db_unit_task_t *tasks, int n)
     free(tasks);
 }
 
-db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, int64_t *task_id,
-                              char *state, size_t len)
+db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, db_task_state_t *t)
 {
     db_params_t p = {0};
     db_param_int(&p, instance_id);
     db_param_int(&p, unit_id);
     db_res_t *r;
     db_lookup_t rc = db_query_one(
-        db, "SELECT id, state FROM unit_tasks WHERE instance_id = $1 AND unit_id = $2", &p, &r);
+        db, "SELECT id, state, version FROM unit_tasks WHERE instance_id = $1 AND unit_id = $2",
+        &p, &r);
     if (rc == DB_FOUND) {
-        *task_id = db_res_int(r, 0, 0);
-        snprintf(state, len, "%s", db_res_str(r, 0, 1));
+        t->id = db_res_int(r, 0, 0);
+        snprintf(t->state, sizeof t->state, "%s", db_res_str(r, 0, 1));
+        t->version = (int)db_res_int(r, 0, 2);
     }
     db_res_free(&r);
     return rc;
-}
-
-/* The indicator rows of a submission as array parameters, one per column, in line order. */
-static void s_indicator_arrays(db_params_t *p, const unitdata_t *data)
-{
-    enum {
-        LINE,
-        SASARAN,
-        INDIKATOR,
-        SATUAN,
-        DIRECTION,
-        FORMULA,
-        TARGET_LO,
-        TARGET_HI,
-        REALISASI,
-        PAGU,
-        ANGGARAN,
-        TARGET_TEXT,
-        REALISASI_TEXT,
-        CODE,
-        PENJELASAN,
-        PENDUKUNG,
-        PENGHAMBAT,
-        UPAYA,
-        COLUMNS
-    };
-    db_array_t a[COLUMNS] = {0};
-    for (int i = 0; i < data->n_rows; i++) {
-        const unitdata_row_t *row = &data->rows[i];
-        db_array_int(&a[LINE], row->line);
-        db_array_str(&a[SASARAN], row->sasaran);
-        db_array_str(&a[INDIKATOR], row->indikator);
-        db_array_str(&a[SATUAN], row->satuan);
-        db_array_str(&a[DIRECTION], row->dir == CAPAIAN_LOWER ? "turun" : "naik");
-        db_array_str(&a[FORMULA], row->formula == CAPAIAN_FORMULA_INVERSE ? "T/R" : "2T-R");
-        db_array_double(&a[TARGET_LO], true, row->target_lo);
-        db_array_double(&a[TARGET_HI], true, row->target_hi);
-        db_array_double(&a[REALISASI], true, row->realisasi);
-        db_array_double(&a[PAGU], row->has_pagu, row->pagu);
-        db_array_double(&a[ANGGARAN], row->has_realisasi_anggaran, row->realisasi_anggaran);
-        db_array_str(&a[TARGET_TEXT], row->target_text);
-        db_array_str(&a[REALISASI_TEXT], row->realisasi_text);
-        db_array_str(&a[CODE], row->code);
-        db_array_str(&a[PENJELASAN], row->penjelasan);
-        db_array_str(&a[PENDUKUNG], row->faktor_pendukung);
-        db_array_str(&a[PENGHAMBAT], row->faktor_penghambat);
-        db_array_str(&a[UPAYA], row->upaya);
-    }
-    for (int c = 0; c < COLUMNS; c++)
-        db_array_param(p, &a[c]);
-}
-
-/* One statement whatever the number of rows (a unit format may carry hundreds): the task's
- * next version, the data version and its indicator rows. */
-int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const char *file_name,
-                        const void *content, size_t len, const char *format_id, int64_t user_id,
-                        int64_t now, int *version)
-{
-    char sha[65];
-    sha256_hex(content, len, sha);
-    db_params_t p = {0};
-    db_param_int(&p, task_id);
-    db_param_int(&p, user_id);
-    db_param_int(&p, now);
-    db_param_str(&p, file_name);
-    db_param_str(&p, sha);
-    db_param_bytes(&p, content, len);
-    db_param_int(&p, data->n_rows);
-    db_param_str(&p, format_id);
-    s_indicator_arrays(&p, data); /* $9 ... $26 */
-    db_res_t *r = db_query(
-        db,
-        "WITH t AS (UPDATE unit_tasks SET version = version + 1, state = 'submitted',"
-        " submitted_by = $2, submitted_at = to_timestamp($3) WHERE id = $1"
-        " RETURNING id, version),"
-        " d AS (INSERT INTO unit_data (task_id, version, file_name, file_sha256, content, rows,"
-        " submitted_by, submitted_at, format_id) SELECT t.id, t.version, $4, $5, $6, $7, $2,"
-        " to_timestamp($3), $8 FROM t RETURNING id, version),"
-        " i AS (INSERT INTO indicators (data_id, line, sasaran, indikator, satuan, direction,"
-        " formula, target_lo, target_hi, realisasi, pagu, realisasi_anggaran, target_text,"
-        " realisasi_text, code, penjelasan, faktor_pendukung, faktor_penghambat, upaya)"
-        " SELECT d.id, r.line, r.sasaran, r.indikator, r.satuan, r.direction, r.formula,"
-        " r.target_lo, r.target_hi, r.realisasi, r.pagu, r.anggaran, r.target_text,"
-        " r.realisasi_text, r.code, r.penjelasan, r.pendukung, r.penghambat, r.upaya"
-        " FROM d, unnest($9::int[], $10::text[], $11::text[], $12::text[], $13::text[],"
-        " $14::text[], $15::float8[], $16::float8[], $17::float8[], $18::float8[],"
-        " $19::float8[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],"
-        " $25::text[], $26::text[]) WITH ORDINALITY AS r(line, sasaran, indikator, satuan,"
-        " direction, formula, target_lo, target_hi, realisasi, pagu, anggaran, target_text,"
-        " realisasi_text, code, penjelasan, pendukung, penghambat, upaya, ord)"
-        " ORDER BY r.ord)"
-        " SELECT version FROM d",
-        &p);
-    if (!r)
-        return -1;
-    bool found = db_res_rows(r) == 1;
-    if (found)
-        *version = (int)db_res_int(r, 0, 0);
-    db_res_free(&r);
-    return found ? 0 : -1;
 }
 
 int db_flow_close_missing(db_t *db, int64_t instance_id, char **missing)

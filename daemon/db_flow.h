@@ -82,16 +82,16 @@ int db_flow_open_unit_tasks(db_t *db, int64_t instance_id, int64_t org_id, const
                             int64_t now, int64_t due, db_unit_task_t **tasks) WUR;
 void db_unit_tasks_free(db_unit_task_t *tasks, int n);
 
-/* The caller's unit task: state ("open", "submitted", "missing") or NOT_FOUND. */
-db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id, int64_t *task_id,
-                              char *state, size_t len) WUR;
+/* A unit's task on an instance, as a submission finds it. */
+typedef struct {
+    int64_t id;     /* 0: the unit has none */
+    char state[16]; /* "open", "submitted", "missing" */
+    int version;    /* of its latest data; 0: none yet */
+} db_task_state_t;
 
-/* Stores a submission as the task's next data version and marks the task submitted.
- * format_id: the format an XLSX submission filled, or NULL. *version gets the new version.
- * Returns 0 or -1. */
-int db_flow_record_data(db_t *db, int64_t task_id, const unitdata_t *data, const char *file_name,
-                        const void *content, size_t len, const char *format_id, int64_t user_id,
-                        int64_t now, int *version) WUR;
+/* The caller's unit task, or NOT_FOUND. */
+db_lookup_t db_flow_unit_task(db_t *db, int64_t instance_id, int64_t unit_id,
+                              db_task_state_t *t) WUR;
 
 /* Marks still-open unit tasks missing; *missing gets their codes ("IKP, STATISTIK"; caller
  * frees). Returns the count or -1. */

@@ -46,6 +46,7 @@ struct flowset {
     int n_runs, cap_runs;
     s_inst_t *insts;
     int n_insts, cap_insts;
+    db_unitdata_t units;
 };
 
 #define GROW(arr, n, cap)                                                                          \
@@ -81,13 +82,19 @@ void flowset_destroy(flowset_t **self_p)
     free(s->finished);
     free(s->runs);
     free(s->insts);
+    db_unitdata_clear(&s->units);
     free(s);
     *self_p = NULL;
 }
 
 bool flowset_empty(const flowset_t *s)
 {
-    return s->n_finished == 0 && s->n_runs == 0 && s->n_insts == 0;
+    return s->n_finished == 0 && s->n_runs == 0 && s->n_insts == 0 && s->units.n == 0;
+}
+
+void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d)
+{
+    db_unitdata_add(&s->units, d);
 }
 
 /* The instance's run opened in this batch and still open, or NULL. */
@@ -161,7 +168,7 @@ static void s_add_finished(flowset_t *s, db_pipe_t *pipe)
         db_array_int(&a[0], f->instance_id);
         db_array_str(&a[1], f->end.state);
         db_array_str(&a[2], f->end.outcome);
-        db_array_int(&a[3], f->end.user_id);
+        db_array_id(&a[3], f->end.user_id); /* 0: closed by no one (every unit sent) */
         s_time(&a[4], f->end.at);
         db_array_str(&a[5], f->end.note);
         db_array_str(&a[6], f->end.as);
@@ -259,4 +266,5 @@ void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
         s_add_new(s, pipe);
     if (s->n_insts)
         s_add_instances(s, pipe);
+    db_unitdata_pipe(&s->units, pipe);
 }

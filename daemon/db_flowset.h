@@ -1,8 +1,9 @@
-/* db_flowset — the step run and instance changes of a whole batch, collected in memory by flow
- * (set mode) and written in three statements, whatever the number of requests: the runs open
- * before the batch and finished in it (UPDATE step_runs FROM unnest), the runs opened in the
- * batch in their final state with their first timers (INSERT step_runs + INSERT timers), and
- * the instances' final step and state (UPDATE instances FROM unnest). Requests on the same
+/* db_flowset — the step run, instance and unit data changes of a whole batch, collected in
+ * memory by flow (set mode) and written in five statements at most, whatever the number of
+ * requests: the runs open before the batch and finished in it (UPDATE step_runs FROM unnest),
+ * the runs opened in the batch in their final state with their first timers (INSERT step_runs +
+ * INSERT timers), the instances' final step and state (UPDATE instances FROM unnest), and the
+ * units' data versions (db_unitdata.h: two). Requests on the same
  * instance are collected in order: a run opened by one request and finished by the next is
  * inserted once, finished. Used by the worker thread that runs the batch. */
 #ifndef LKIP_DB_FLOWSET_H
@@ -10,6 +11,7 @@
 
 #include "db.h"
 #include "db_timers.h"
+#include "db_unitdata.h"
 #include "deadline.h"
 
 typedef struct flowset flowset_t;
@@ -31,6 +33,9 @@ void flowset_open_run(flowset_t *s, int64_t instance_id, int step_no, int64_t no
 /* The instance's state after the batch: its open step (0: none) and, once finished, when. */
 void flowset_instance(flowset_t *s, int64_t instance_id, int current_step, bool active,
                       int64_t finished_at);
+
+/* A unit's data version (db_unitdata.h). */
+void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d);
 
 /* True when nothing was collected. */
 bool flowset_empty(const flowset_t *s);

@@ -192,9 +192,10 @@ static void s_flush_params(outq_t *q, int64_t now, db_params_t *p)
 }
 
 /* Reads the rows of FLUSH_ROWS: appends each recipient once to *users (when users is not NULL)
- * and, when out is not NULL, every event with its frame to *out. Returns the recipients' count. */
+ * and, when out is not NULL, every event with its frame to *out, stamped committed_us (real
+ * time, microseconds; 0: none). Returns the recipients' count. */
 static int s_read_written(db_res_t *r, const outq_t *q, int64_t **users, int *n_users,
-                          db_written_t *out)
+                          db_written_t *out, int64_t committed_us)
 {
     int rows = db_res_rows(r), n = 0;
     if (users && rows > 0)
@@ -213,8 +214,10 @@ static int s_read_written(db_res_t *r, const outq_t *q, int64_t **users, int *n_
         db_written_event_t *w = &out->items[out->n++];
         w->user_id = user;
         w->ev.seq = (uint64_t)db_res_int(r, i, 1);
-        w->ev.frame = outbox_frame(it->payload, it->payload_len, w->ev.seq,
-                                   db_res_null(r, i, 3) ? NULL : db_res_str(r, i, 3), &w->ev.len);
+        w->ev.frame =
+            outbox_frame(it->payload, it->payload_len, w->ev.seq,
+                         db_res_null(r, i, 3) ? NULL : db_res_str(r, i, 3), committed_us,
+                         &w->ev.len);
     }
     return n;
 }
@@ -234,7 +237,7 @@ int db_outbox_flush(db_t *db, outq_t *q, int64_t now, int64_t **users, int *n_us
     db_params_t p = {0};
     s_flush_params(q, now, &p);
     db_res_t *r = db_query(db, FLUSH_SQL, &p);
-    int n = r ? s_read_written(r, q, users, n_users, NULL) : -1;
+    int n = r ? s_read_written(r, q, users, n_users, NULL, 0) : -1;
     db_res_free(&r);
     outq_clear(q);
     return n;
@@ -257,8 +260,11 @@ int db_outbox_commit(db_t *db, db_pipe_t *pipe, outq_t *q, int64_t now, const ch
     db_pipe_add(pipe, "COMMIT", NULL);
     int rc = db_pipe_run(pipe);
     if (rc == 0 && flush >= 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
         db_res_t *r = db_pipe_take(pipe, flush);
-        s_read_written(r, q, users, n_users, written);
+        s_read_written(r, q, users, n_users, written,
+                       (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
         db_res_free(&r);
     }
     db_pipe_destroy(&pipe);
@@ -278,11 +284,16 @@ static size_t s_varint(uint64_t v, uint8_t *out)
 }
 
 uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, const char *capacity,
-                      size_t *frame_len)
+                      int64_t committed_us, size_t *frame_len)
 {
-    uint8_t seq_field[11];
+    uint8_t seq_field[24];
     seq_field[0] = 0x08; /* Event.seq: field 1, varint */
     size_t seq_len = 1 + s_varint(seq, seq_field + 1);
+    if (committed_us > 0) { /* Event.committed_us: field 21, varint (tag 168) */
+        seq_field[seq_len++] = 0xa8;
+        seq_field[seq_len++] = 0x01;
+        seq_len += s_varint((uint64_t)committed_us, seq_field + seq_len);
+    }
     /* Event.recipient_capacity: field 18, length-delimited (tag 146 as a varint) */
     size_t cap_len = capacity ? strlen(capacity) : 0;
     uint8_t cap_head[12] = {0x92, 0x01};
@@ -329,7 +340,7 @@ int db_outbox_fetch(db_t *db, int64_t user_id, uint64_t after, int limit, db_eve
         (*out)[i].seq = (uint64_t)db_res_int(r, i, 0);
         (*out)[i].frame =
             outbox_frame(payload, len, (*out)[i].seq,
-                         db_res_null(r, i, 2) ? NULL : db_res_str(r, i, 2), &(*out)[i].len);
+                         db_res_null(r, i, 2) ? NULL : db_res_str(r, i, 2), 0, &(*out)[i].len);
         free(payload);
     }
     db_res_free(&r);
@@ -383,7 +394,7 @@ int db_outbox_fetch_many(db_t *db, db_fetch_t *reads, int n)
         uint8_t *payload = db_res_bytes(r, k, 2, &len);
         e->seq = (uint64_t)db_res_int(r, k, 1);
         e->frame = outbox_frame(payload, len, e->seq,
-                                db_res_null(r, k, 3) ? NULL : db_res_str(r, k, 3), &e->len);
+                                db_res_null(r, k, 3) ? NULL : db_res_str(r, k, 3), 0, &e->len);
         free(payload);
     }
     db_res_free(&r);

@@ -102,10 +102,11 @@ int db_outbox_notify(db_t *db, const char *origin, const int64_t *users, int n) 
 /* Deletes up to batch acknowledged events older than days. Returns the count or -1. */
 int db_outbox_prune(db_t *db, int days, int batch) WUR;
 
-/* Builds the wire frame of a stored event: payload (packed Event without seq) + seq, and the
- * recipient's capacity when it gets the event as a delegate (NULL: none). The caller owns the
- * result. Exposed for tests. */
+/* Builds the wire frame of a stored event: payload (packed Event without seq) + seq, the
+ * recipient's capacity when it gets the event as a delegate (NULL: none), and the real time
+ * (microseconds) the daemon saw it commit, for an event sent from its commit (0: none). The
+ * caller owns the result. Exposed for tests. */
 uint8_t *outbox_frame(const uint8_t *payload, size_t len, uint64_t seq, const char *capacity,
-                      size_t *frame_len);
+                      int64_t committed_us, size_t *frame_len);
 
 #endif

@@ -317,11 +317,45 @@ static int s_make_draft(flow_t *f)
     return 0;
 }
 
+/* The submission becomes the task's next data version: collected for the batch in set mode,
+ * written now (deferred with the batch's other statements) otherwise. */
+static int s_record_data(flow_t *f)
+{
+    f->data_version = f->task_version + 1;
+    db_unitdata_new_t d = {.task_id = f->task_id,
+                           .version = f->data_version,
+                           .data = f->data,
+                           .file_name = f->file_name,
+                           .content = f->content,
+                           .len = f->len,
+                           .format_id = f->format_id,
+                           .user_id = f->ctx->caller->id,
+                           .now = f->ctx->now};
+    if (f->set) {
+        flowset_unit_data(f->set, &d);
+        return 0;
+    }
+    db_unitdata_t one = {0};
+    db_unitdata_add(&one, &d);
+    int rc = db_unitdata_write(f->ctx->db, &one);
+    db_unitdata_clear(&one);
+    if (rc != 0)
+        outcome_db_failed(&f->out, "record unit data");
+    return rc;
+}
+
 static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
 {
     cmd_ctx_t *ctx = f->ctx;
     db_t *db = ctx->db;
     int rc = 0;
+    if (f->set && e->kind == EFF_FINISH_STEP && e->automatic) {
+        flowset_finish_run(f->set, f->inst->id, engine_outcome_name(e->outcome), 0, NULL,
+                           ctx->now, ENGINE_AUTOMATIC_NOTE);
+        strbuf_printf(&ctx->detail, " step %d closed automatically (every unit sent)",
+                      e->step_no);
+        return 0;
+    }
     if (f->set && e->kind == EFF_FINISH_STEP) {
         flowset_finish_run(f->set, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
                            f->capacity, ctx->now, f->text);
@@ -353,9 +387,7 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     case EFF_MAKE_DRAFT:
         return s_make_draft(f);
     case EFF_RECORD_UNIT_DATA:
-        rc = db_flow_record_data(db, f->task_id, f->data, f->file_name, f->content, f->len,
-                                 f->format_id, ctx->caller->id, ctx->now, &f->data_version);
-        break;
+        return s_record_data(f);
     case EFF_CLOSE_MISSING_UNITS: {
         free(f->missing);
         f->missing = NULL;
@@ -422,6 +454,7 @@ static bool s_settable(const engine_result_t *res)
         case EFF_OPEN_STEP:
         case EFF_FINISH_INSTANCE:
         case EFF_NOTIFY:
+        case EFF_RECORD_UNIT_DATA:
             break;
         default:
             return false;

@@ -25,6 +25,7 @@ typedef struct {
     /* ENGINE_SUBMIT */
     const unitdata_t *data;
     int64_t task_id;
+    int task_version; /* the task's data version before this one */
     const char *unit_code;
     const char *format_id; /* an XLSX submission: the format it filled; NULL for CSV */
     /* ENGINE_SUBMIT and ENGINE_UPLOAD: the file */

@@ -1,0 +1,22 @@
+/* cmd_submit — a unit sends its performance data. The command's handler is cmd_submit (cmd.h);
+ * the set path of a batch (stepset.c) decides the submissions it can take through these, with
+ * the instance and the caller's unit task it loaded for the whole batch. Called by the worker
+ * thread that runs the batch. */
+#ifndef LKIP_CMD_SUBMIT_H
+#define LKIP_CMD_SUBMIT_H
+
+#include "cmd.h"
+#include "flow.h"
+
+/* True when the set path may take r: a CSV file within the limits (a workbook needs its format
+ * looked up; a request the checks refuse gets their answer on the ordinary path). */
+bool cmd_submit_settable(const Lkip__SubmitRequest *r);
+
+/* Decides the submission in ctx against inst (locked, as the batch left it) and the caller's
+ * unit task (id 0: none); what it writes is collected in set. FLOW_NOT_IN_SET: the verdict needs
+ * the ordinary path (nothing done, the reply to be thrown away); FLOW_REFUSED: refused, or a
+ * database failure (5xx), the reply says. */
+flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
+                            const db_task_state_t *task, struct flowset *set);
+
+#endif
