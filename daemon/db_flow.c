@@ -420,18 +420,21 @@ int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *
 
 /* The references of the batch (w.idx counts from 1) joined to their instances. */
 #define MANY_FROM                                                                                  \
-    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY"             \
-    "  AS w(org_id, id, code, period, idx)"                                                        \
+    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])"               \
+    "  WITH ORDINALITY AS w(org_id, id, code, period, unit_id, idx)"                               \
     " JOIN instances i ON i.org_id = w.org_id AND i.id = coalesce(w.id, (SELECT x.id"              \
     "  FROM instances x WHERE x.org_id = w.org_id AND x.sop_code = upper(w.code)"                  \
     "  AND x.period = w.period))"
 
-void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs, int n)
+void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs,
+                       const int64_t *unit_ids, int n)
 {
-    db_array_t a[4] = {0};
+    enum { COLS = 5 };
+    db_array_t a[COLS] = {0};
     for (int k = 0; k < n; k++) {
         const char *slash = strchr(refs[k], '/');
         db_array_int(&a[0], org_ids[k]);
+        db_array_id(&a[4], unit_ids[k]);
         if (s_all_digits(refs[k]) && strlen(refs[k]) < 18) {
             db_array_int(&a[1], strtoll(refs[k], NULL, 10));
             db_array_str(&a[2], NULL);
@@ -445,7 +448,7 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
         }
     }
     db_params_t lock = {0}, load = {0};
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < COLS; k++) {
         db_array_t copy = {0};
         strbuf_puts(&copy.sb, strbuf_str(&a[k].sb));
         copy.n = a[k].n;
@@ -461,18 +464,22 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                              " coalesce(extract(epoch FROM i.finished_at)::bigint, 0),"
                              " coalesce(i.letter_number, ''), coalesce(i.archive_sha256, ''),"
                              " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
-                             " documents WHERE id = i.archive_doc_id), 0), i.started_as"
+                             " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
+                             " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0)"
                 MANY_FROM LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
-                " JOIN users u ON u.id = i.started_by",
+                " JOIN users u ON u.id = i.started_by"
+                " LEFT JOIN unit_tasks t ON t.instance_id = i.id AND t.unit_id = w.unit_id",
                 &load);
 }
 
-int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_flow_head_t **heads)
+int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_flow_head_t **heads,
+                      db_task_state_t **tasks)
 {
     int n = db_res_rows(r);
     *idx = xcalloc((size_t)n + 1, sizeof **idx);
     *insts = xcalloc((size_t)n + 1, sizeof **insts);
     *heads = xcalloc((size_t)n + 1, sizeof **heads);
+    *tasks = xcalloc((size_t)n + 1, sizeof **tasks);
     for (int k = 0; k < n; k++) {
         s_fill(r, k, &(*insts)[k]);
         int c = LOAD_NCOLS;
@@ -489,6 +496,10 @@ int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_fl
         h->archive_ref = db_res_dup(r, k, c + 9);
         h->archive_version = (int)db_res_int(r, k, c + 10);
         h->started_as = db_res_dup(r, k, c + 11);
+        db_task_state_t *t = &(*tasks)[k];
+        t->id = db_res_int(r, k, c + 12);
+        snprintf(t->state, sizeof t->state, "%s", db_res_str(r, k, c + 13));
+        t->version = (int)db_res_int(r, k, c + 14);
     }
     return n;
 }

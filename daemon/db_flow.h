@@ -145,12 +145,16 @@ void db_flow_head_clear(db_flow_head_t *h);
 
 /* Many instances at once, for the set path of a batch: adds to pipe two statements, one that
  * takes the row locks of the instances refs[k] of org_ids[k] name (id or "CODE/PERIOD") in id
- * order, and one that then loads them (its result goes to db_flow_many_rows). */
-void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs, int n);
+ * order, and one that then loads them (its result goes to db_flow_many_rows), each with the
+ * task of unit_ids[k] on it (0: none asked). */
+void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs,
+                       const int64_t *unit_ids, int n);
 
 /* The rows of the load statement: per row the reference it answers (*idx, from 0), the
- * instance and its header; arrays owned by the caller (clear each element). Returns the count;
- * a reference matching nothing has no row, one matched twice has two. */
-int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_flow_head_t **heads);
+ * instance, its header and the unit's task asked with it (id 0: none); arrays owned by the
+ * caller (clear each instance and header). Returns the count; a reference matching nothing has
+ * no row, one matched twice has two. */
+int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_flow_head_t **heads,
+                      db_task_state_t **tasks);
 
 #endif

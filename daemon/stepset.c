@@ -3,6 +3,7 @@
 
 #include "db_audit.h"
 #include "db_delegation.h"
+#include "cmd_submit.h"
 #include "db_flowset.h"
 #include "flow.h"
 #include "log.h"
@@ -13,13 +14,16 @@
 #include <string.h>
 #include <strings.h>
 
-/* A step request the set path may take. */
+/* A request the set path may take: a step command, or a unit's data. */
 typedef struct {
     int item; /* its place in the batch */
     const user_t *caller;
-    const Lkip__StepRequest *r;
-    int inst;      /* index into the loaded instances; -1: none found */
-    bool ordinary; /* left to the ordinary path */
+    const Lkip__StepRequest *r;     /* a step command, or NULL */
+    const Lkip__SubmitRequest *sub; /* a unit's data, or NULL */
+    const char *ref;                /* the instance it names */
+    db_task_state_t task;           /* sub: the caller's unit task (id 0: none) */
+    int inst;                       /* index into the loaded instances; -1: none found */
+    bool ordinary;                  /* left to the ordinary path */
 } s_cand_t;
 
 /* What a request on the ordinary path may touch, from its place in the batch on. */
@@ -75,21 +79,39 @@ static void s_memo_add(stepset_memo_t *m, const char *code, int step_no, int act
     m->e[i].action = action;
 }
 
-/* The caller of p, when the set path can take p; NULL when it is for the ordinary path. */
-static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
+/* True when the set path may take step command r. */
+static bool s_step_settable(const stepset_env_t *env, const Lkip__StepRequest *r)
 {
-    if (!p->env || p->env->body_case != LKIP__ENVELOPE__BODY_STEP || !env->dir)
-        return NULL;
-    const Lkip__StepRequest *r = p->env->step;
     if (r->step_no <= 0 || !s_is_ref(r->instance) || strlen(r->note) > CMD_MAX_NOTE ||
         *r->archive_ref ||
         (r->action != LKIP__STEP_ACTION__DONE && r->action != LKIP__STEP_ACTION__APPROVE &&
          r->action != LKIP__STEP_ACTION__RETURN))
+        return false;
+    return !strchr(r->instance, '/') ||
+           s_memo_find(env->memo, r->instance, r->step_no, r->action) < 0;
+}
+
+/* True when the set path may take u's unit data r (a refusal for the unit is the ordinary
+ * path's to give). */
+static bool s_submit_settable(const user_t *u, const Lkip__SubmitRequest *r)
+{
+    return s_is_ref(r->instance) && cmd_submit_settable(r) && u->unit_id &&
+           (!*r->unit_code || strcmp(r->unit_code, u->unit_code) == 0);
+}
+
+/* The caller of p, when the set path can take p; NULL when it is for the ordinary path. */
+static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
+{
+    if (!p->env || !env->dir)
         return NULL;
-    if (strchr(r->instance, '/') && s_memo_find(env->memo, r->instance, r->step_no, r->action) >= 0)
+    bool step = p->env->body_case == LKIP__ENVELOPE__BODY_STEP;
+    if (!(step && s_step_settable(env, p->env->step)) &&
+        p->env->body_case != LKIP__ENVELOPE__BODY_SUBMIT)
         return NULL;
     const user_t *u = usercache_by_id(env->dir, p->user_id);
     if (!u || u->disabled || strcmp(u->public_key, p->key) != 0)
+        return NULL;
+    if (!step && !s_submit_settable(u, p->env->submit))
         return NULL;
     /* the one authorization check, on a scratch reply: a refusal is the ordinary path's to give */
     cmd_ctx_t ctx = {.caller = u, .req = p->env, .reply = batch_reply_new()};
@@ -138,8 +160,14 @@ static void s_sort(s_run_t *run)
                 b->items[run->cands[k].item].request_id == p->request_id)
                 caller = NULL;
         if (caller) {
-            run->cands[run->n_cands++] =
-                (s_cand_t){.item = i, .caller = caller, .r = p->env->step, .inst = -1};
+            bool step = p->env->body_case == LKIP__ENVELOPE__BODY_STEP;
+            run->cands[run->n_cands++] = (s_cand_t){
+                .item = i,
+                .caller = caller,
+                .r = step ? p->env->step : NULL,
+                .sub = step ? NULL : p->env->submit,
+                .ref = step ? p->env->step->instance : p->env->submit->instance,
+                .inst = -1};
             continue;
         }
         if (!p->cmd->mutating || p->env->body_case == LKIP__ENVELOPE__BODY_START)
@@ -205,22 +233,25 @@ static int s_load(s_run_t *run)
 {
     int n = run->n_cands;
     int64_t *orgs = xcalloc((size_t)n, sizeof *orgs), *users = xcalloc((size_t)n, sizeof *users);
+    int64_t *units = xcalloc((size_t)n, sizeof *units);
     uint64_t *rids = xcalloc((size_t)n, sizeof *rids);
     const char **refs = xcalloc((size_t)n, sizeof *refs);
     for (int k = 0; k < n; k++) {
         orgs[k] = run->cands[k].caller->org_id;
         users[k] = run->cands[k].caller->id;
+        units[k] = run->cands[k].sub ? run->cands[k].caller->unit_id : 0;
         rids[k] = run->b->items[run->cands[k].item].request_id;
-        refs[k] = run->cands[k].r->instance;
+        refs[k] = run->cands[k].ref;
     }
     db_pipe_t *pipe = db_pipe_new(run->env->db);
     db_pipe_add(pipe, "BEGIN", NULL);
-    db_flow_load_many(pipe, orgs, refs, n); /* statements 1 (locks) and 2 (rows) */
+    db_flow_load_many(pipe, orgs, refs, units, n); /* statements 1 (locks) and 2 (rows) */
     /* after the locks: a copy of a request committed by another daemon meanwhile is seen */
     db_request_find_many(pipe, users, rids, n);
     db_delegations_held(pipe, users, n);
     free(orgs);
     free(users);
+    free(units);
     free(rids);
     free(refs);
     int rc = db_pipe_run(pipe);
@@ -230,7 +261,8 @@ static int s_load(s_run_t *run)
         int *idx = NULL;
         db_instance_t *insts = NULL;
         db_flow_head_t *heads = NULL;
-        int m = db_flow_many_rows(rows, &idx, &insts, &heads);
+        db_task_state_t *tasks = NULL;
+        int m = db_flow_many_rows(rows, &idx, &insts, &heads, &tasks);
         run->insts = xcalloc((size_t)m + 1, sizeof *run->insts);
         run->heads = xcalloc((size_t)m + 1, sizeof *run->heads);
         for (int k = 0; k < m; k++) {
@@ -247,7 +279,9 @@ static int s_load(s_run_t *run)
                 db_flow_head_clear(&heads[k]);
             }
             run->cands[idx[k]].inst = at;
+            run->cands[idx[k]].task = tasks[k];
         }
+        free(tasks);
         free(idx);
         free(insts);
         free(heads);
@@ -316,6 +350,37 @@ static void s_record(s_run_t *run, const s_cand_t *c, cmd_ctx_t *ctx, bool accep
     free(buf);
 }
 
+/* A step command decided by the engine and flow. */
+static flow_rc_t s_decide_step(s_run_t *run, s_cand_t *c, cmd_ctx_t *ctx, db_instance_t *inst,
+                               const sopdef_t *def)
+{
+    engine_cmd_t cmd = {.kind = s_kind(c->r->action),
+                        .role = c->caller->role,
+                        .text = c->r->note,
+                        .step_no = c->r->step_no};
+    cmd_step_detail(ctx, c->r, cmd.step_no, inst);
+    flow_t f = {.ctx = ctx, .inst = inst, .def = def, .text = c->r->note, .set = run->set};
+    flow_rc_t rc = flow_run(&f, &cmd);
+    cmd_reply_outcome(ctx, &f.out);
+    flow_clear(&f);
+    return rc;
+}
+
+/* After an accepted unit's data: the unit counts as submitted on the instance in memory, and
+ * the batch's later submissions of the same task see its version. */
+static void s_submitted(s_run_t *run, const s_cand_t *c, db_instance_t *inst)
+{
+    if (strcmp(c->task.state, "open") == 0)
+        inst->units_submitted++;
+    for (int k = 0; k < run->n_cands; k++) {
+        s_cand_t *o = &run->cands[k];
+        if (o->sub && o->task.id == c->task.id && o->item > c->item) {
+            o->task.version = c->task.version + 1;
+            snprintf(o->task.state, sizeof o->task.state, "submitted");
+        }
+    }
+}
+
 /* Decides one candidate in memory. -1: a database failure (the batch falls back). */
 static int s_decide(s_run_t *run, s_cand_t *c)
 {
@@ -332,31 +397,31 @@ static int s_decide(s_run_t *run, s_cand_t *c)
                      .now = run->now,
                      .reply = batch_reply_new(),
                      .instance_id = inst->id,
-                     .step_no = c->r->step_no,
+                     .step_no = c->r ? c->r->step_no : 0,
                      .defs = env->defs,
                      .deadlines = env->deadlines,
                      .clock = env->clock};
-    engine_cmd_t cmd = {.kind = s_kind(c->r->action),
-                        .role = c->caller->role,
-                        .text = c->r->note,
-                        .step_no = c->r->step_no};
-    cmd_step_detail(&ctx, c->r, cmd.step_no, inst);
-    flow_t f = {.ctx = &ctx, .inst = inst, .def = def, .text = c->r->note, .set = run->set};
-    flow_rc_t rc = flow_run(&f, &cmd);
-    cmd_reply_outcome(&ctx, &f.out);
-    flow_clear(&f);
+    int step_before = inst->current_step;
+    bool active_before = inst->active;
+    flow_rc_t rc = c->sub ? cmd_submit_decide(&ctx, inst, def, &c->task, run->set)
+                          : s_decide_step(run, c, &ctx, inst, def);
     int out = 0;
     if (rc == FLOW_REFUSED && ctx.reply->status >= 500) {
         out = -1; /* a database failure under way (the calendar): not the request's fault */
     } else if (rc == FLOW_NOT_IN_SET) {
         c->ordinary = true;
-        s_memo_add(env->memo, inst->sop_code, c->r->step_no, c->r->action);
+        if (c->r)
+            s_memo_add(env->memo, inst->sop_code, c->r->step_no, c->r->action);
         s_taint(run, c->item, inst->org_id, "", inst->id);
     } else {
         bool accepted = rc == FLOW_ACCEPTED;
         if (accepted) {
-            flowset_instance(run->set, inst->id, inst->current_step, inst->active, run->now);
-            s_attach(&ctx, inst, &run->heads[c->inst], run->now);
+            if (c->r || inst->current_step != step_before || inst->active != active_before)
+                flowset_instance(run->set, inst->id, inst->current_step, inst->active, run->now);
+            if (c->r) /* a step's reply carries the instance's status */
+                s_attach(&ctx, inst, &run->heads[c->inst], run->now);
+            else
+                s_submitted(run, c, inst);
             outq_move(&run->events, &ctx.events);
         }
         s_record(run, c, &ctx, accepted);
@@ -382,7 +447,7 @@ static int s_decide_all(s_run_t *run)
             if (c->inst >= 0)
                 s_taint(run, c->item, 0, "", run->insts[c->inst].id);
             else
-                s_taint(run, c->item, c->caller->org_id, c->r->instance, 0);
+                s_taint(run, c->item, c->caller->org_id, c->ref, 0);
             continue;
         }
         if (s_decide(run, c) != 0)
@@ -449,7 +514,7 @@ stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq
                 answered++;
             }
         outq_move(events, &run.events);
-        log_debug("batch of %d: %d step request(s) for the set path, %d answered on it", b->n,
+        log_debug("batch of %d: %d request(s) for the set path, %d answered on it", b->n,
                   run.n_cands, answered);
     }
     s_free(&run);

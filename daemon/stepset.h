@@ -1,22 +1,26 @@
 /* stepset — the set-oriented path of a batch: its step requests (done, approve, return on a
- * named instance) cost a constant number of round trips, not a dozen each.
+ * named instance) and units' data (CSV submissions) cost a constant number of round trips, not
+ * a handful each.
  *
  *   1. one pipeline: BEGIN; the row locks of every instance they name (in id order); the
- *      instances and their status headers; the stored replies among their request_ids; which
- *      callers hold delegations;
+ *      instances and their status headers, with each submitting unit's task; the stored replies
+ *      among their request_ids; which callers hold delegations;
  *   2. in memory, in batch order: the engine decides each request against the instance as the
- *      earlier requests of the batch left it; flow collects the changes (flowset) and the
- *      events; the reply is built from memory;
- *   3. one pipeline: the step runs, timers and instances of the whole batch, its audit rows and
- *      its stored replies, and (worker.c) its events, the NOTIFY and COMMIT, when no request is
- *      left for the ordinary path; otherwise these writes go first, then the ordinary requests,
- *      then the events and COMMIT.
+ *      earlier requests of the batch left it (a unit counted as submitted, a task's version
+ *      moved on); flow collects the changes (flowset) and the events; the reply is built from
+ *      memory;
+ *   3. one pipeline: the step runs, timers and instances of the whole batch, its units' data
+ *      versions with their indicator rows, its audit rows and its stored replies, and
+ *      (worker.c) its events, the NOTIFY and COMMIT, when no request is left for the ordinary
+ *      path; otherwise these writes go first, then the ordinary requests, then the events and
+ *      COMMIT.
  * What the set path cannot take goes to the ordinary path (worker.c, a savepoint per request)
- * in the same transaction, after these writes: a request of another kind, a caller with a
- * delegation, a retried request_id, a verdict with other effects (unit tasks, letters,
- * documents). An instance such a request may touch is left to the ordinary path for the rest of
- * the batch, so that the requests on one instance keep their order; a change the set path
- * cannot place (users, units, calendars, delegations) leaves every later request to it.
+ * in the same transaction, after these writes: a request of another kind, a workbook (its
+ * format is looked up), a caller with a delegation, a retried request_id, a verdict with other
+ * effects (unit tasks opened, letters, documents, formats). An instance such a request may
+ * touch is left to the ordinary path for the rest of the batch, so that the requests on one
+ * instance keep their order; a change the set path cannot place (users, units, calendars,
+ * delegations) leaves every later request to it.
  *
  * No savepoints are needed here: nothing is written until the engine decided every request in
  * memory, and the writes of step 3 cannot fail for one request alone (its rows were checked
@@ -65,7 +69,7 @@ typedef enum {
     STEPSET_FALLBACK, /* gave up: nothing answered; roll back, run the batch the ordinary way */
 } stepset_rc_t;
 
-/* Decides b's step requests the set path takes (handled[i] true for them, their replies set,
+/* Decides b's requests the set path takes (handled[i] true for them, their replies set,
  * their events appended to events, their writes in a pipeline *writes the caller runs and
  * destroys). */
 stepset_rc_t stepset_run(const stepset_env_t *env, batch_t *b, int64_t now, outq_t *events,

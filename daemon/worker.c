@@ -81,7 +81,7 @@ static void s_directory_changed(worker_t *self, const batch_t *b)
 
 /* Runs the batch's requests in one transaction; on any failure of the transaction as a whole,
  * every request it would have accepted gets a retryable reply instead. */
-/* The batch's step requests the set path takes (stepset.h), in a transaction it opens; false
+/* The batch's requests the set path takes (stepset.h), in a transaction it opens; false
  * when it took none (no transaction open). handled[i] marks the requests it answered; *writes
  * gets their writes, to run. */
 static bool s_run_set(worker_t *self, batch_t *b, int64_t now, outq_t *events, bool *handled,

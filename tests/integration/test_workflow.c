@@ -1709,6 +1709,145 @@ static void test_batch_order_and_refusal(void **state)
     s_stop_clean();
 }
 
+static void s_flight_submit(flight_t *f, void *sock, const char *ref, const char *csv)
+{
+    Lkip__SubmitRequest body = LKIP__SUBMIT_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.file_name = "data-kinerja.csv";
+    body.content.data = (uint8_t *)csv;
+    body.content.len = strlen(csv);
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SUBMIT;
+    req.submit = &body;
+    s_flight_of(f, sock, &req);
+}
+
+/* Units' data sent together (they may share batches): a refused file stores nothing and leaves
+ * the unit's next file its first version; a unit that sends twice gets versions 1 and 2; then
+ * the last unit's data, sent beside one more file of a unit that already sent, closes the
+ * collection step by itself (the other file lands before, as version 2, or after, refused as
+ * too late), and the next step opens with its timer. Each accepted file is kept whole and
+ * audited once. */
+static void test_batch_submissions(void **state)
+{
+    s_lkip_to("bsub", 4);
+    int before = s_n_raw;
+    void *sk[N_UNITS];
+    char *csv[N_UNITS];
+    int rows[N_UNITS], total_rows = 0;
+    for (int i = 0; i < N_UNITS; i++) {
+        sk[i] = s_raw_open(&s_cast[s_units[i].who], s_d1);
+        csv[i] = s_unit_csv(s_units[i].label, &rows[i]);
+        total_rows += rows[i];
+    }
+    char id[24];
+    s_instance_id("LKIP", "bsub", id);
+#define ASSIGNED_TO_KASUBAG                                                                        \
+    "SELECT count(*) FROM outbox WHERE instance_id = $1 AND kind = 'step_assigned' AND user_id ="  \
+    " (SELECT id FROM users WHERE name = 'kasubag')"
+    long long assigned = harness_sql_int(s_h, ASSIGNED_TO_KASUBAG, id, NULL);
+    static const char bad[] = "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
+                              "Bidang IKP;Sasaran;Indikator;%;naik;tujuh puluh;60\n";
+    flight_t f[6];
+    s_flight_submit(&f[0], sk[0], "LKIP/bsub", csv[0]);
+    s_flight_submit(&f[1], sk[1], "LKIP/bsub", bad);
+    s_flight_submit(&f[2], sk[1], "LKIP/bsub", csv[1]);
+    s_flight_submit(&f[3], sk[2], "LKIP/bsub", csv[2]);
+    s_flight_submit(&f[4], sk[2], "LKIP/bsub", csv[2]); /* the same unit again */
+    s_flight_submit(&f[5], sk[3], "LKIP/bsub", csv[3]);
+    s_fly(f, 6);
+    s_assert_reply(&f[1], LKIP__STATUS__INVALID, "bad_data");
+    assert_true(f[1].reply->reply->submitted->n_errors >= 1);
+    bool seen[N_UNITS + 1] = {false};
+    for (int i = 0; i < 6; i++) {
+        if (i == 1)
+            continue;
+        s_assert_reply(&f[i], LKIP__STATUS__CREATED, "ok");
+        const Lkip__SubmitReply *r = f[i].reply->reply->submitted;
+        assert_int_equal(r->version, i == 4 ? 2 : 1);
+        assert_int_equal(r->units_total, N_UNITS);
+        assert_true(r->units_submitted >= 1 && r->units_submitted < N_UNITS);
+        if (i != 4) { /* a first file: each count once */
+            assert_false(seen[r->units_submitted]);
+            seen[r->units_submitted] = true;
+        }
+    }
+    assert_int_equal(s_current("LKIP", "bsub"), 4);
+    flight_t g[2];
+    s_flight_submit(&g[0], sk[4], "LKIP/bsub", csv[4]);
+    s_flight_submit(&g[1], sk[0], "LKIP/bsub", csv[0]);
+    s_fly(g, 2);
+    s_assert_reply(&g[0], LKIP__STATUS__CREATED, "ok");
+    assert_int_equal(g[0].reply->reply->submitted->units_submitted, N_UNITS);
+    assert_non_null(strstr(g[0].reply->reply->message, "selesai"));
+    bool again = g[1].reply->reply->status == LKIP__STATUS__CREATED;
+    if (again)
+        assert_int_equal(g[1].reply->reply->submitted->version, 2);
+    else
+        s_assert_reply(&g[1], LKIP__STATUS__CONFLICT, "collection_closed");
+    assert_int_equal(s_current("LKIP", "bsub"), 5);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM step_runs WHERE instance_id = $1"
+                                     " AND step_no = 4 AND state = 'done' AND finished_by IS NULL"
+                                     " AND note = 'otomatis: semua unit telah mengirim'",
+                                     id, NULL),
+                     1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM step_runs r JOIN timers t ON"
+                                     " t.step_run_id = r.id WHERE r.instance_id = $1 AND"
+                                     " r.step_no = 5 AND r.state = 'active'",
+                                     id, NULL),
+                     1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_tasks WHERE instance_id = $1"
+                                     " AND state = 'submitted'",
+                                     id, NULL),
+                     N_UNITS);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT max(version) FROM unit_tasks WHERE instance_id = $1",
+                                     id, NULL),
+                     2);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_data d JOIN unit_tasks t ON"
+                                     " t.id = d.task_id WHERE t.instance_id = $1",
+                                     id, NULL),
+                     N_UNITS + 1 + again);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM indicators i JOIN unit_data d ON"
+                                     " d.id = i.data_id JOIN unit_tasks t ON t.id = d.task_id"
+                                     " WHERE t.instance_id = $1",
+                                     id, NULL),
+                     total_rows + rows[2] + (again ? rows[0] : 0));
+    /* the data as sent, byte for byte, and each version's rows in line order */
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_data d JOIN unit_tasks t ON"
+                                     " t.id = d.task_id WHERE t.instance_id = $1 AND"
+                                     " d.rows = (SELECT count(*) FROM indicators i WHERE"
+                                     " i.data_id = d.id) AND d.file_sha256 ="
+                                     " encode(sha256(d.content), 'hex')",
+                                     id, NULL),
+                     N_UNITS + 1 + again);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM indicators a JOIN indicators b ON"
+                                     " a.data_id = b.data_id AND a.id < b.id AND a.line > b.line",
+                                     NULL),
+                     0);
+    for (int i = 0; i < N_UNITS; i++)
+        assert_int_equal(s_audits(s_cast[s_units[i].who].name, "submit", 201, "ok", "LKIP", "bsub",
+                                  4),
+                         i == 2 ? 2 : i == 0 ? 1 + again : 1);
+    assert_int_equal(
+        s_audits(s_cast[s_units[1].who].name, "submit", 422, "bad_data", "LKIP", "bsub", 4), 1);
+    /* the next actor told once that step 5 is theirs */
+    assert_int_equal(harness_sql_int(s_h, ASSIGNED_TO_KASUBAG, id, NULL), assigned + 1);
+    for (int i = 0; i < N_UNITS; i++)
+        free(csv[i]);
+    s_flights_free(f, 6);
+    s_flights_free(g, 2);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
 /* A statement whose result nobody reads waits for the next round trip (db_defer); when one
  * fails there (here the timer of the step a start opens, refused by the database), its caller
  * has gone on already, so the batch runs again statement by statement: only the request that
@@ -2539,8 +2678,9 @@ static void test_formats_made_delivered_downloaded(void **state)
     s_stop_clean();
 }
 
-/* The statements the daemon has run so far (an administrator's ping: pong.load). */
-static long long s_statements(actor_t *admin)
+/* The statements the daemon has run so far, and its round trips to the database (an
+ * administrator's ping: pong.load). */
+static long long s_statements(actor_t *admin, long long *round_trips)
 {
     snprintf(s_action, sizeof s_action, "ping as admin");
     Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
@@ -2549,6 +2689,7 @@ static long long s_statements(actor_t *admin)
     req.ping = &body;
     const Lkip__Reply *r = s_call(admin, &req, LKIP__STATUS__OK, "ok");
     assert_non_null(r->pong->load);
+    *round_trips = (long long)r->pong->load->round_trips;
     return (long long)r->pong->load->statements;
 }
 
@@ -2576,17 +2717,25 @@ static void test_submit_rows_in_one_statement(void **state)
         (actor_t){.name = "admin", .kp = kp, .c = harness_client(s_h, s_d1, &kp, CALL_TIMEOUT_MS)};
     s_lkip_to("2026", 4);
     char *one = s_rows_csv(s_units[0].label, 1), *many = s_rows_csv(s_units[1].label, 300);
-    long long s0 = s_statements(admin);
+    long long t0, t1, t2, t3;
+    long long s0 = s_statements(admin, &t0);
+    long long ping = s_statements(admin, &t1) - s0, ping_trips = t1 - t0; /* a ping's own */
     const Lkip__Reply *r = s_submit(&s_cast[s_units[0].who], "LKIP/2026", one, strlen(one),
                                     LKIP__STATUS__CREATED, "ok");
     assert_int_equal(r->submitted->rows, 1);
-    long long s1 = s_statements(admin);
+    long long s2 = s_statements(admin, &t2);
     r = s_submit(&s_cast[s_units[1].who], "LKIP/2026", many, strlen(many), LKIP__STATUS__CREATED,
                  "ok");
     assert_int_equal(r->submitted->rows, 300);
-    long long s2 = s_statements(admin);
-    print_message("statements of a submission: %lld with 1 row, %lld with 300\n", s1 - s0, s2 - s1);
-    assert_int_equal(s2 - s1, s1 - s0);
+    long long s3 = s_statements(admin, &t3);
+    long long s1 = s0 + ping;
+    print_message("a submission: %lld statements in %lld round trips with 1 row, %lld in %lld"
+                  " with 300\n",
+                  s2 - s1 - ping, t2 - t1 - ping_trips, s3 - s2 - ping, t3 - t2 - ping_trips);
+    assert_int_equal(s3 - s2, s2 - s1);
+    assert_int_equal(t3 - t2, t2 - t1);
+    /* alone in its batch, on the set path: its loads, then its writes with the COMMIT */
+    assert_int_equal(t2 - t1 - ping_trips, 2);
 
     const char *last = "(SELECT max(id) FROM unit_data)";
     char sql[512];
@@ -2984,6 +3133,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_done_two_daemons, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_letter_numbers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_order_and_refusal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_submissions, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_deferred_failure, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_duplicate_request, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_request_id_stored_meanwhile, s_setup,
