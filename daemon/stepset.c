@@ -63,8 +63,8 @@ static int s_memo_find(const stepset_memo_t *m, const char *code, int step_no, i
 {
     size_t n = strcspn(code, "/");
     for (int i = 0; m && i < m->n; i++)
-        if (m->e[i].step_no == step_no && m->e[i].action == action &&
-            strlen(m->e[i].code) == n && strncasecmp(m->e[i].code, code, n) == 0)
+        if (m->e[i].step_no == step_no && m->e[i].action == action && strlen(m->e[i].code) == n &&
+            strncasecmp(m->e[i].code, code, n) == 0)
             return i;
     return -1;
 }
@@ -161,13 +161,13 @@ static void s_sort(s_run_t *run)
                 caller = NULL;
         if (caller) {
             bool step = p->env->body_case == LKIP__ENVELOPE__BODY_STEP;
-            run->cands[run->n_cands++] = (s_cand_t){
-                .item = i,
-                .caller = caller,
-                .r = step ? p->env->step : NULL,
-                .sub = step ? NULL : p->env->submit,
-                .ref = step ? p->env->step->instance : p->env->submit->instance,
-                .inst = -1};
+            run->cands[run->n_cands++] =
+                (s_cand_t){.item = i,
+                           .caller = caller,
+                           .r = step ? p->env->step : NULL,
+                           .sub = step ? NULL : p->env->submit,
+                           .ref = step ? p->env->step->instance : p->env->submit->instance,
+                           .inst = -1};
             continue;
         }
         if (!p->cmd->mutating || p->env->body_case == LKIP__ENVELOPE__BODY_START)

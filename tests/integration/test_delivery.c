@@ -1217,6 +1217,11 @@ static void test_offline_client_gets_what_it_missed(void **state)
     Lkip__Envelope *ev = s_event(sek, WAIT_MS, "the first event");
     uint64_t last = ev->event->seq;
     assert_int_equal(last, 1);
+    /* sent from its commit: it carries when the daemon saw the commit, after it was queued */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    assert_true(ev->event->committed_us >= ev->event->queued_us && ev->event->queued_us > 0);
+    assert_true(ev->event->committed_us <= (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000);
     s_ack(sek, last);
     wire_free(&ev);
     harness_client_close(s_w.h, &sek);
@@ -1255,6 +1260,7 @@ static void test_offline_client_gets_what_it_missed(void **state)
             fail_msg("missed event %d: got #%llu %s %s, expected #%llu step_done %s", i + 1,
                      (unsigned long long)e->seq, e->kind, e->period, (unsigned long long)(last + 1),
                      period[i]);
+        assert_int_equal(e->committed_us, 0); /* read back from the outbox */
         last = e->seq;
         s_ack(sek, last);
         wire_free(&ev);
