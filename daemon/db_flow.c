@@ -419,12 +419,15 @@ int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *
 /* ---- many instances at once (the set path of a batch) ------------------------------------- */
 
 /* The references of the batch (w.idx counts from 1) joined to their instances. */
-#define MANY_FROM                                                                                  \
+/* The references and, per reference, the id of the instance it names (m.id), looked up through
+ * an index whatever the plan: by id, or by organisation, SOP and period. (Written as a join, a
+ * cached generic plan hashed the whole instances table for every batch.) */
+#define MANY_PROBE                                                                                 \
     " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])"               \
     "  WITH ORDINALITY AS w(org_id, id, code, period, unit_id, idx)"                               \
-    " JOIN instances i ON i.org_id = w.org_id AND i.id = coalesce(w.id, (SELECT x.id"              \
-    "  FROM instances x WHERE x.org_id = w.org_id AND x.sop_code = upper(w.code)"                  \
-    "  AND x.period = w.period))"
+    " CROSS JOIN LATERAL (SELECT x.id FROM instances x WHERE x.id = w.id"                          \
+    "  AND x.org_id = w.org_id UNION ALL SELECT x.id FROM instances x WHERE w.id IS NULL"          \
+    "  AND x.org_id = w.org_id AND x.sop_code = upper(w.code) AND x.period = w.period) m"
 
 void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *const *refs,
                        const int64_t *unit_ids, int n)
@@ -457,7 +460,10 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
     }
     /* the rows are locked in id order (no deadlock between batches), then read by the next
      * statement, which sees every change committed before the locks were had */
-    db_pipe_add(pipe, "SELECT i.id" MANY_FROM " ORDER BY i.id FOR UPDATE OF i", &lock);
+    db_pipe_add(pipe,
+                "SELECT i.id FROM instances i WHERE i.id = ANY (ARRAY(SELECT m.id" MANY_PROBE "))"
+                " ORDER BY i.id FOR UPDATE OF i",
+                &lock);
     db_pipe_add(pipe,
                 LOAD_COLUMNS ", w.idx, d.version, d.title, d.steps,"
                              " coalesce(extract(epoch FROM i.started_at)::bigint, 0), u.name,"
@@ -466,9 +472,11 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                              " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
                              " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
                              " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0)"
-                MANY_FROM LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
+                MANY_PROBE " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
+                " OFFSET 0) i" LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
                 " JOIN users u ON u.id = i.started_by"
-                " LEFT JOIN unit_tasks t ON t.instance_id = i.id AND t.unit_id = w.unit_id",
+                " LEFT JOIN LATERAL (SELECT t.id, t.state, t.version FROM unit_tasks t"
+                "  WHERE t.instance_id = i.id AND t.unit_id = w.unit_id OFFSET 0) t ON true",
                 &load);
 }
 
