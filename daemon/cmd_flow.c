@@ -2,7 +2,9 @@
  * tasks, status, history (submit: cmd_submit; capaian: cmd_capaian). Each changing command
  * loads its instance under the row lock, asks the engine, and lets flow persist the verdict
  * with its events. */
-#include "cmd.h"
+#include "cmd_set.h"
+
+#include "batch.h"
 
 #include "db_delegation.h"
 #include "db_org.h"
@@ -346,28 +348,90 @@ static const char *s_base_name(const char *name)
     return *base ? base : "dokumen";
 }
 
-void cmd_upload(cmd_ctx_t *ctx)
+/* The checks of an upload request alone, before any instance; false after replying. */
+static bool s_check_upload(cmd_ctx_t *ctx, const Lkip__UploadRequest *r)
 {
-    const Lkip__UploadRequest *r = ctx->req->upload;
     if (!cmd_check_field(ctx, "file_name", r->file_name, MAX_FILE_NAME, true))
-        return;
+        return false;
     if (r->upload_id == 0 && r->content.len == 0) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "empty_file", "Berkas \"%s\" kosong",
                   r->file_name);
-        return;
+        return false;
     }
     if (r->content.len > WIRE_CHUNK) {
         cmd_reply(ctx, LKIP__STATUS__TOO_LARGE, "chunk_required",
                   "Dokumen lebih besar dari %u bita dikirim bertahap (upload_chunk), bukan "
                   "dalam satu pesan",
                   WIRE_CHUNK);
-        return;
+        return false;
     }
     if (r->step_no < 0) {
         cmd_reply(ctx, LKIP__STATUS__BAD_REQUEST, "bad_step", "Nomor langkah %d tidak sah",
                   r->step_no);
-        return;
+        return false;
     }
+    return true;
+}
+
+/* The stored version, as the reply shows it: from what was stored, not read back. */
+static void s_reply_document(cmd_ctx_t *ctx, const flow_t *f, int step_no, int round)
+{
+    db_document_row_t doc = {.version = f->doc_version,
+                             .step_no = step_no,
+                             .round = round,
+                             .file_name = xstrdup(f->file_name),
+                             .size = (int64_t)f->len,
+                             .sha256 = xstrdup(f->sha256),
+                             .uploaded_by = xstrdup(ctx->caller->name),
+                             .uploaded_at = ctx->now,
+                             .uploaded_as = xstrdup(f->capacity ? f->capacity : ""),
+                             .kind = xstrdup("upload")};
+    ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
+    ctx->reply->document = cmd_document_reply(&doc, 0);
+}
+
+/* Everything of an upload after its instance. Set mode (set not NULL): the caller holds no
+ * delegation (the set path checked), and *doc_versions is the instance's last version. */
+static flow_rc_t s_upload_to(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
+                             int step_no, const void *content, size_t len, int *doc_versions,
+                             struct flowset *set)
+{
+    if (step_no == 0)
+        step_no = inst->current_step;
+    ctx->step_no = step_no;
+    int round = inst->round; /* of the open run the document belongs to */
+    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role, .step_no = step_no};
+    flow_t f = {.ctx = ctx,
+                .inst = inst,
+                .def = def,
+                .file_name = s_base_name(ctx->req->upload->file_name),
+                .content = content,
+                .len = len,
+                .doc_versions = doc_versions,
+                .set = set};
+    flow_deleg_t deleg = {0};
+    flow_rc_t rc = FLOW_REFUSED;
+    if (set || flow_delegations(ctx, inst->id, &cmd, &deleg, &f.out))
+        rc = flow_run(&f, &cmd);
+    if (rc != FLOW_NOT_IN_SET)
+        cmd_reply_outcome(ctx, &f.out);
+    if (rc == FLOW_ACCEPTED) {
+        s_reply_document(ctx, &f, step_no, round);
+        cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
+                  "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)%s%s",
+                  f.file_name, f.doc_version, step_no, f.sha256, f.capacity ? " selaku " : "",
+                  f.capacity ? f.capacity : "");
+    }
+    flow_deleg_clear(&deleg);
+    flow_clear(&f);
+    return rc;
+}
+
+void cmd_upload(cmd_ctx_t *ctx)
+{
+    const Lkip__UploadRequest *r = ctx->req->upload;
+    if (!s_check_upload(ctx, r))
+        return;
     char ref[32];
     const char *instance = r->instance;
     int step_no = r->step_no;
@@ -380,42 +444,32 @@ void cmd_upload(cmd_ctx_t *ctx)
     const sopdef_t *def = NULL;
     if (!cmd_instance(ctx, instance, true, &inst, &def))
         return;
-    if (step_no == 0)
-        step_no = inst.current_step;
-    ctx->step_no = step_no;
-    engine_cmd_t cmd = {.kind = ENGINE_UPLOAD, .role = ctx->caller->role, .step_no = step_no};
-    const char *name = s_base_name(r->file_name);
+    ctx->step_no = step_no ? step_no : inst.current_step;
     uint8_t *staged = NULL;
     size_t staged_len = 0;
-    if (r->upload_id && !cmd_take_upload(ctx, r, &staged, &staged_len)) {
-        db_instance_clear(&inst);
-        return;
-    }
-    flow_t f = {.ctx = ctx,
-                .inst = &inst,
-                .def = def,
-                .file_name = name,
-                .content = staged ? staged : r->content.data,
-                .len = staged ? staged_len : r->content.len};
-    flow_deleg_t deleg;
-    bool ok = flow_delegations(ctx, inst.id, &cmd, &deleg, &f.out) && flow_decide(&f, &cmd);
-    cmd_reply_outcome(ctx, &f.out);
-    if (ok) {
-        db_document_row_t doc;
-        if (db_report_document(ctx->db, inst.id, f.doc_version, 0, 0, &doc) == DB_FOUND) {
-            ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_DOCUMENT;
-            ctx->reply->document = cmd_document_reply(&doc, 0);
-        }
-        db_document_row_clear(&doc);
-        cmd_reply(ctx, LKIP__STATUS__CREATED, "ok",
-                  "Dokumen \"%s\" disimpan sebagai versi %d (langkah %d, SHA-256 %.16s...)%s%s",
-                  name, f.doc_version, step_no, f.sha256, f.capacity ? " selaku " : "",
-                  f.capacity ? f.capacity : "");
-    }
-    flow_deleg_clear(&deleg);
-    flow_clear(&f);
+    if (!r->upload_id || cmd_take_upload(ctx, r, &staged, &staged_len))
+        (void)s_upload_to(ctx, &inst, def, step_no, staged ? staged : r->content.data,
+                          staged ? staged_len : r->content.len, NULL, NULL);
     free(staged);
     db_instance_clear(&inst);
+}
+
+bool cmd_upload_settable(const Lkip__UploadRequest *r)
+{
+    if (r->upload_id || !*r->instance) /* staged chunks; the caller's open step to find */
+        return false;
+    cmd_ctx_t scratch = {.reply = batch_reply_new()};
+    bool ok = s_check_upload(&scratch, r);
+    lkip__reply__free_unpacked(scratch.reply, NULL);
+    return ok;
+}
+
+flow_rc_t cmd_upload_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
+                            int *doc_versions, struct flowset *set)
+{
+    const Lkip__UploadRequest *r = ctx->req->upload;
+    return s_upload_to(ctx, inst, def, r->step_no, r->content.data, r->content.len, doc_versions,
+                       set);
 }
 
 static Lkip__Task *s_task(const db_open_run_t *run, const sop_step_t *step)

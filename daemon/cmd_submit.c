@@ -4,7 +4,9 @@
  * an accepted one becomes the unit's next data version through the engine and flow, like every
  * other change. Rows get the Perjanjian Kinerja's indicator code (by their kode, else their
  * indikator), so that later years find them. */
-#include "cmd_submit.h"
+#include "cmd_set.h"
+
+#include "batch.h"
 
 #include "db_format.h"
 #include "db_org.h"
@@ -322,9 +324,13 @@ void cmd_submit(cmd_ctx_t *ctx)
 
 bool cmd_submit_settable(const Lkip__SubmitRequest *r)
 {
-    /* a workbook needs its format looked up; a request the checks refuse, their answer */
-    return !s_is_workbook(r) && r->content.len <= MAX_DATA_FILE &&
-           strlen(r->file_name) <= MAX_FILE_NAME;
+    if (s_is_workbook(r)) /* its format is looked up */
+        return false;
+    /* a request the checks refuse gets their answer on the ordinary path */
+    cmd_ctx_t scratch = {.reply = batch_reply_new()};
+    bool ok = s_check_request(&scratch, r);
+    lkip__reply__free_unpacked(scratch.reply, NULL);
+    return ok;
 }
 
 flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,

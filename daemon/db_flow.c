@@ -471,7 +471,9 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                              " coalesce(i.letter_number, ''), coalesce(i.archive_sha256, ''),"
                              " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
                              " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
-                             " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0)"
+                             " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0),"
+                             " coalesce((SELECT max(version) FROM documents"
+                             "  WHERE instance_id = i.id), 0)"
                 MANY_PROBE " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
                 " OFFSET 0) i" LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
                 " JOIN users u ON u.id = i.started_by"
@@ -508,6 +510,7 @@ int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_fl
         t->id = db_res_int(r, k, c + 12);
         snprintf(t->state, sizeof t->state, "%s", db_res_str(r, k, c + 13));
         t->version = (int)db_res_int(r, k, c + 14);
+        h->doc_versions = (int)db_res_int(r, k, c + 15);
     }
     return n;
 }

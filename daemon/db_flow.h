@@ -139,6 +139,7 @@ typedef struct {
     char *archive_ref;
     int archive_version;
     char *started_as;
+    int doc_versions; /* the instance's last document version; 0: none */
 } db_flow_head_t;
 
 void db_flow_head_clear(db_flow_head_t *h);

@@ -47,6 +47,8 @@ struct flowset {
     s_inst_t *insts;
     int n_insts, cap_insts;
     db_unitdata_t units;
+    db_array_t docs[12];
+    int n_docs;
 };
 
 #define GROW(arr, n, cap)                                                                          \
@@ -83,13 +85,34 @@ void flowset_destroy(flowset_t **self_p)
     free(s->runs);
     free(s->insts);
     db_unitdata_clear(&s->units);
+    for (size_t k = 0; k < ARRAY_LEN(s->docs); k++)
+        db_array_free(&s->docs[k]);
     free(s);
     *self_p = NULL;
 }
 
 bool flowset_empty(const flowset_t *s)
 {
-    return s->n_finished == 0 && s->n_runs == 0 && s->n_insts == 0 && s->units.n == 0;
+    return s->n_finished == 0 && s->n_runs == 0 && s->n_insts == 0 && s->units.n == 0 &&
+           s->n_docs == 0;
+}
+
+void flowset_document(flowset_t *s, const db_document_new_t *d, int version, const char *sha)
+{
+    db_array_t *a = s->docs;
+    db_array_int(&a[0], d->instance_id);
+    db_array_int(&a[1], version);
+    db_array_int(&a[2], d->step_no);
+    db_array_int(&a[3], d->round);
+    db_array_str(&a[4], d->file_name);
+    db_array_int(&a[5], (int64_t)d->len);
+    db_array_str(&a[6], sha);
+    db_array_hex(&a[7], d->content, d->len);
+    db_array_int(&a[8], d->user_id);
+    db_array_int(&a[9], d->now);
+    db_array_str(&a[10], d->as ? d->as : "");
+    db_array_str(&a[11], d->draft ? "draft" : "upload");
+    s->n_docs++;
 }
 
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d)
@@ -257,6 +280,22 @@ static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
                 &p);
 }
 
+static void s_add_documents(flowset_t *s, db_pipe_t *pipe)
+{
+    db_params_t p = {0};
+    for (size_t k = 0; k < ARRAY_LEN(s->docs); k++)
+        db_array_param(&p, &s->docs[k]);
+    s->n_docs = 0;
+    db_pipe_add(pipe,
+                "INSERT INTO documents (instance_id, version, step_no, round, file_name, size,"
+                " sha256, content, uploaded_by, uploaded_at, uploaded_as, kind)"
+                " SELECT i, v, st, rd, fn, sz, sha, c, u, to_timestamp(at), fas, k"
+                " FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[], $5::text[],"
+                " $6::bigint[], $7::text[], $8::bytea[], $9::bigint[], $10::bigint[], $11::text[],"
+                " $12::text[]) AS d(i, v, st, rd, fn, sz, sha, c, u, at, fas, k)",
+                &p);
+}
+
 void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
 {
     /* finished first: the partial unique index allows one active run per instance */
@@ -266,5 +305,7 @@ void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
         s_add_new(s, pipe);
     if (s->n_insts)
         s_add_instances(s, pipe);
+    if (s->n_docs)
+        s_add_documents(s, pipe);
     db_unitdata_pipe(&s->units, pipe);
 }

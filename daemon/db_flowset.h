@@ -1,15 +1,17 @@
 /* db_flowset — the step run, instance and unit data changes of a whole batch, collected in
- * memory by flow (set mode) and written in five statements at most, whatever the number of
+ * memory by flow (set mode) and written in six statements at most, whatever the number of
  * requests: the runs open before the batch and finished in it (UPDATE step_runs FROM unnest),
  * the runs opened in the batch in their final state with their first timers (INSERT step_runs +
- * INSERT timers), the instances' final step and state (UPDATE instances FROM unnest), and the
- * units' data versions (db_unitdata.h: two). Requests on the same
+ * INSERT timers), the instances' final step and state (UPDATE instances FROM unnest), the
+ * documents uploaded (INSERT documents FROM unnest) and the units' data versions
+ * (db_unitdata.h: two). Requests on the same
  * instance are collected in order: a run opened by one request and finished by the next is
  * inserted once, finished. Used by the worker thread that runs the batch. */
 #ifndef LKIP_DB_FLOWSET_H
 #define LKIP_DB_FLOWSET_H
 
 #include "db.h"
+#include "db_flow.h"
 #include "db_timers.h"
 #include "db_unitdata.h"
 #include "deadline.h"
@@ -33,6 +35,9 @@ void flowset_open_run(flowset_t *s, int64_t instance_id, int step_no, int64_t no
 /* The instance's state after the batch: its open step (0: none) and, once finished, when. */
 void flowset_instance(flowset_t *s, int64_t instance_id, int current_step, bool active,
                       int64_t finished_at);
+
+/* An instance's document version d, numbered version, with its sha256. */
+void flowset_document(flowset_t *s, const db_document_new_t *d, int version, const char *sha);
 
 /* A unit's data version (db_unitdata.h). */
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d);

@@ -223,6 +223,7 @@ static void s_open_step_set(flow_t *f, const sop_step_t *step, const calendar_t 
     flowset_open_run(f->set, f->inst->id, step->no, f->ctx->now, due, returned ? f->text : NULL,
                      timer ? &first : NULL);
     f->inst->current_step = step->no;
+    f->inst->round = 0; /* its round is numbered by the writes: not known in memory */
     f->inst->doc_in_round = false;
     f->inst->draft_in_round = false;
 }
@@ -344,6 +345,36 @@ static int s_record_data(flow_t *f)
     return rc;
 }
 
+/* The upload becomes the instance's next document version: collected for the batch in set mode
+ * (numbered from the version loaded with the instance), stored now otherwise. */
+static int s_store_document(flow_t *f)
+{
+    db_document_new_t d = {.instance_id = f->inst->id,
+                           .step_no = f->inst->current_step,
+                           .round = f->inst->round,
+                           .file_name = f->file_name,
+                           .content = f->content,
+                           .len = f->len,
+                           .user_id = f->ctx->caller->id,
+                           .as = f->capacity,
+                           .now = f->ctx->now};
+    int rc = 0;
+    if (f->set) {
+        sha256_hex(f->content, f->len, f->sha256);
+        f->doc_version = ++*f->doc_versions;
+        flowset_document(f->set, &d, f->doc_version, f->sha256);
+        f->inst->doc_in_round = true; /* what the batch's next requests see */
+        f->inst->has_document = true;
+    } else {
+        rc = db_flow_store_document(f->ctx->db, &d, &f->doc_version, f->sha256);
+    }
+    if (rc == 0)
+        strbuf_printf(&f->ctx->detail, " document=v%d sha256=%s", f->doc_version, f->sha256);
+    else
+        outcome_db_failed(&f->out, "apply workflow change");
+    return rc;
+}
+
 static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
 {
     cmd_ctx_t *ctx = f->ctx;
@@ -405,20 +436,7 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
             strbuf_printf(&ctx->detail, " archived=v%d sha256=%s", f->doc_version, f->sha256);
         break;
     case EFF_STORE_DOCUMENT:
-        rc = db_flow_store_document(db,
-                                    &(db_document_new_t){.instance_id = f->inst->id,
-                                                         .step_no = f->inst->current_step,
-                                                         .round = f->inst->round,
-                                                         .file_name = f->file_name,
-                                                         .content = f->content,
-                                                         .len = f->len,
-                                                         .user_id = ctx->caller->id,
-                                                         .as = f->capacity,
-                                                         .now = ctx->now},
-                                    &f->doc_version, f->sha256);
-        if (rc == 0)
-            strbuf_printf(&ctx->detail, " document=v%d sha256=%s", f->doc_version, f->sha256);
-        break;
+        return s_store_document(f);
     case EFF_FINISH_INSTANCE:
         rc = db_flow_finish(db, f->inst->id, ctx->now);
         f->inst->active = false;
@@ -445,8 +463,9 @@ static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, en
     };
 }
 
-/* The effects the set path collects (flowset); any other needs the ordinary path. */
-static bool s_settable(const engine_result_t *res)
+/* The effects the set path collects (flowset); any other needs the ordinary path. A document
+ * needs the round of the open run, unknown in memory once the batch opened the run. */
+static bool s_settable(const flow_t *f, const engine_result_t *res)
 {
     for (int i = 0; i < res->n_effects; i++)
         switch (res->effects[i].kind) {
@@ -455,6 +474,10 @@ static bool s_settable(const engine_result_t *res)
         case EFF_FINISH_INSTANCE:
         case EFF_NOTIFY:
         case EFF_RECORD_UNIT_DATA:
+            break;
+        case EFF_STORE_DOCUMENT:
+            if (!f->doc_versions || f->inst->round <= 0)
+                return false;
             break;
         default:
             return false;
@@ -478,7 +501,7 @@ flow_rc_t flow_run(flow_t *f, const engine_cmd_t *cmd)
         outcome_say(&f->out, res.status, res.code, "%s", res.message);
         return FLOW_REFUSED;
     }
-    if (f->set && !s_settable(&res))
+    if (f->set && !s_settable(f, &res))
         return FLOW_NOT_IN_SET;
     f->capacity = res.capacity;
     if (flow_apply(f, &res) != 0)

@@ -28,6 +28,7 @@ typedef struct {
     int task_version; /* the task's data version before this one */
     const char *unit_code;
     const char *format_id; /* an XLSX submission: the format it filled; NULL for CSV */
+    int *doc_versions; /* ENGINE_UPLOAD in set mode: the instance's last document version */
     /* ENGINE_SUBMIT and ENGINE_UPLOAD: the file */
     const char *file_name;
     const void *content;

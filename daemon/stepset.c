@@ -3,7 +3,7 @@
 
 #include "db_audit.h"
 #include "db_delegation.h"
-#include "cmd_submit.h"
+#include "cmd_set.h"
 #include "db_flowset.h"
 #include "flow.h"
 #include "log.h"
@@ -14,12 +14,13 @@
 #include <string.h>
 #include <strings.h>
 
-/* A request the set path may take: a step command, or a unit's data. */
+/* A request the set path may take: a step command, a unit's data or a document. */
 typedef struct {
     int item; /* its place in the batch */
     const user_t *caller;
     const Lkip__StepRequest *r;     /* a step command, or NULL */
     const Lkip__SubmitRequest *sub; /* a unit's data, or NULL */
+    bool upload;                    /* a document (the pending request's upload) */
     const char *ref;                /* the instance it names */
     db_task_state_t task;           /* sub: the caller's unit task (id 0: none) */
     int inst;                       /* index into the loaded instances; -1: none found */
@@ -104,14 +105,17 @@ static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
 {
     if (!p->env || !env->dir)
         return NULL;
-    bool step = p->env->body_case == LKIP__ENVELOPE__BODY_STEP;
-    if (!(step && s_step_settable(env, p->env->step)) &&
-        p->env->body_case != LKIP__ENVELOPE__BODY_SUBMIT)
+    Lkip__Envelope__BodyCase kind = p->env->body_case;
+    bool takes = (kind == LKIP__ENVELOPE__BODY_STEP && s_step_settable(env, p->env->step)) ||
+                 (kind == LKIP__ENVELOPE__BODY_UPLOAD && s_is_ref(p->env->upload->instance) &&
+                  cmd_upload_settable(p->env->upload)) ||
+                 kind == LKIP__ENVELOPE__BODY_SUBMIT;
+    if (!takes)
         return NULL;
     const user_t *u = usercache_by_id(env->dir, p->user_id);
     if (!u || u->disabled || strcmp(u->public_key, p->key) != 0)
         return NULL;
-    if (!step && !s_submit_settable(u, p->env->submit))
+    if (kind == LKIP__ENVELOPE__BODY_SUBMIT && !s_submit_settable(u, p->env->submit))
         return NULL;
     /* the one authorization check, on a scratch reply: a refusal is the ordinary path's to give */
     cmd_ctx_t ctx = {.caller = u, .req = p->env, .reply = batch_reply_new()};
@@ -120,9 +124,9 @@ static const user_t *s_candidate(const stepset_env_t *env, const pending_t *p)
     return ok ? u : NULL;
 }
 
-/* The instance reference a request on the ordinary path names, or NULL when it may touch more
- * than one instance it does not name. */
-static const char *s_ordinary_ref(const pending_t *p)
+/* The instance reference a request names, or NULL when it may touch more than one instance it
+ * does not name. */
+static const char *s_named_ref(const pending_t *p)
 {
     switch (p->env->body_case) {
     case LKIP__ENVELOPE__BODY_STEP:
@@ -160,19 +164,20 @@ static void s_sort(s_run_t *run)
                 b->items[run->cands[k].item].request_id == p->request_id)
                 caller = NULL;
         if (caller) {
-            bool step = p->env->body_case == LKIP__ENVELOPE__BODY_STEP;
+            Lkip__Envelope__BodyCase kind = p->env->body_case;
             run->cands[run->n_cands++] =
                 (s_cand_t){.item = i,
                            .caller = caller,
-                           .r = step ? p->env->step : NULL,
-                           .sub = step ? NULL : p->env->submit,
-                           .ref = step ? p->env->step->instance : p->env->submit->instance,
+                           .r = kind == LKIP__ENVELOPE__BODY_STEP ? p->env->step : NULL,
+                           .sub = kind == LKIP__ENVELOPE__BODY_SUBMIT ? p->env->submit : NULL,
+                           .upload = kind == LKIP__ENVELOPE__BODY_UPLOAD,
+                           .ref = s_named_ref(p),
                            .inst = -1};
             continue;
         }
         if (!p->cmd->mutating || p->env->body_case == LKIP__ENVELOPE__BODY_START)
             continue; /* reads touch nothing; a start makes a new instance */
-        const char *ref = s_ordinary_ref(p);
+        const char *ref = s_named_ref(p);
         if (ref)
             s_taint(run, i, p->org_id, ref, 0);
         else
@@ -403,8 +408,10 @@ static int s_decide(s_run_t *run, s_cand_t *c)
                      .clock = env->clock};
     int step_before = inst->current_step;
     bool active_before = inst->active;
-    flow_rc_t rc = c->sub ? cmd_submit_decide(&ctx, inst, def, &c->task, run->set)
-                          : s_decide_step(run, c, &ctx, inst, def);
+    flow_rc_t rc = c->sub      ? cmd_submit_decide(&ctx, inst, def, &c->task, run->set)
+                   : c->upload ? cmd_upload_decide(&ctx, inst, def,
+                                                   &run->heads[c->inst].doc_versions, run->set)
+                               : s_decide_step(run, c, &ctx, inst, def);
     int out = 0;
     if (rc == FLOW_REFUSED && ctx.reply->status >= 500) {
         out = -1; /* a database failure under way (the calendar): not the request's fault */
@@ -420,7 +427,7 @@ static int s_decide(s_run_t *run, s_cand_t *c)
                 flowset_instance(run->set, inst->id, inst->current_step, inst->active, run->now);
             if (c->r) /* a step's reply carries the instance's status */
                 s_attach(&ctx, inst, &run->heads[c->inst], run->now);
-            else
+            else if (c->sub)
                 s_submitted(run, c, inst);
             outq_move(&run->events, &ctx.events);
         }

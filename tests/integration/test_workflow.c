@@ -1746,6 +1746,12 @@ static void test_batch_submissions(void **state)
     "SELECT count(*) FROM outbox WHERE instance_id = $1 AND kind = 'step_assigned' AND user_id ="  \
     " (SELECT id FROM users WHERE name = 'kasubag')"
     long long assigned = harness_sql_int(s_h, ASSIGNED_TO_KASUBAG, id, NULL);
+    /* a file name the checks refuse is refused whichever path the request takes */
+    char long_name[260];
+    memset(long_name, 'a', sizeof long_name - 5);
+    strcpy(long_name + sizeof long_name - 5, ".csv");
+    s_submit_named(&s_cast[s_units[0].who], "LKIP/bsub", long_name, csv[0], strlen(csv[0]),
+                   LKIP__STATUS__TOO_LARGE, "field_too_long");
     static const char bad[] = "unit;sasaran;indikator;satuan;arah;target;realisasi\n"
                               "Bidang IKP;Sasaran;Indikator;%;naik;tujuh puluh;60\n";
     flight_t f[6];
@@ -1844,6 +1850,100 @@ static void test_batch_submissions(void **state)
         free(csv[i]);
     s_flights_free(f, 6);
     s_flights_free(g, 2);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
+static void s_flight_return(flight_t *f, void *sock, const char *ref, int step, const char *why)
+{
+    Lkip__StepRequest body = LKIP__STEP_REQUEST__INIT;
+    body.instance = (char *)ref;
+    body.step_no = step;
+    body.action = LKIP__STEP_ACTION__RETURN;
+    body.note = (char *)why;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_STEP;
+    req.step = &body;
+    s_flight_of(f, sock, &req);
+}
+
+/* The stored round and step of version v of CUTI/period's documents, as "step/round". */
+static long long s_doc_round(const char *period, int v, int *step)
+{
+    char id[24], ver[16];
+    s_instance_id("CUTI", period, id);
+    snprintf(ver, sizeof ver, "%d", v);
+    *step = (int)harness_sql_int(
+        s_h, "SELECT step_no FROM documents WHERE instance_id = $1 AND version = $2", id, ver,
+        NULL);
+    return harness_sql_int(s_h, "SELECT round FROM documents WHERE instance_id = $1 AND version = $2",
+                           id, ver, NULL);
+}
+
+/* Documents sent together with other requests: an upload to a step that a return in the same
+ * flight reopens is stored in the new round (or refused, when it came first), never in the old
+ * one; two versions sent together are numbered one after the other, and the done after them
+ * sees them. */
+static void test_batch_uploads(void **state)
+{
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    enum { N = 4 };
+    char periods[N][16], refs[N][24];
+    for (int i = 0; i < N; i++) {
+        snprintf(periods[i], sizeof periods[i], "up-%d", i);
+        snprintf(refs[i], sizeof refs[i], "CUTI/up-%d", i);
+        s_cuti_to(periods[i], 2, staf, kasubag);
+    }
+    int before = s_n_raw;
+    void *sk = s_raw_open(kasubag, s_d1), *ss = s_raw_open(staf, s_d1);
+    flight_t f[2 * N];
+    for (int i = 0; i < N; i++) {
+        s_flight_return(&f[2 * i], sk, refs[i], 2, "Sisa cuti tidak mencukupi");
+        s_flight_upload(&f[2 * i + 1], ss, refs[i], 1);
+    }
+    s_fly(f, 2 * N);
+    for (int i = 0; i < N; i++) {
+        s_assert_reply(&f[2 * i], LKIP__STATUS__OK, "ok");
+        const Lkip__Reply *r = f[2 * i + 1].reply->reply;
+        if (r->status == LKIP__STATUS__CONFLICT) { /* before the return: step 2 was open */
+            s_assert_reply(&f[2 * i + 1], LKIP__STATUS__CONFLICT, "step_changed");
+            continue;
+        }
+        s_assert_reply(&f[2 * i + 1], LKIP__STATUS__CREATED, "ok");
+        assert_int_equal(r->document->info->round, 2);
+        int step = 0;
+        assert_int_equal(s_doc_round(periods[i], r->document->info->version, &step), 2);
+        assert_int_equal(step, 1);
+    }
+    /* two versions and the done that needs one, together on up-0 (step 1, round 2) */
+    char id[24];
+    s_instance_id("CUTI", "up-0", id);
+    int last = (int)harness_sql_int(
+        s_h, "SELECT coalesce(max(version), 0) FROM documents WHERE instance_id = $1", id, NULL);
+    flight_t g[3];
+    s_flight_upload(&g[0], ss, refs[0], 1);
+    s_flight_upload(&g[1], ss, refs[0], 1);
+    s_flight_step(&g[2], ss, refs[0], 1, DONE);
+    s_fly(g, 3);
+    for (int k = 0; k < 2; k++) {
+        s_assert_reply(&g[k], LKIP__STATUS__CREATED, "ok");
+        assert_int_equal(g[k].reply->reply->document->info->version, last + 1 + k);
+        assert_int_equal(g[k].reply->reply->document->info->round, 2);
+        assert_string_equal(g[k].reply->reply->document->info->uploaded_by, "staf");
+        int step = 0;
+        assert_int_equal(s_doc_round("up-0", last + 1 + k, &step), 2);
+        assert_int_equal(step, 1);
+    }
+    s_assert_reply(&g[2], LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_current("CUTI", "up-0"), 2);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM documents WHERE instance_id = $1 AND"
+                                     " size = $2 AND sha256 = encode(sha256(content), 'hex')",
+                                     id, "18", NULL),
+                     harness_sql_int(s_h, "SELECT count(*) FROM documents WHERE instance_id = $1",
+                                     id, NULL));
+    s_flights_free(f, 2 * N);
+    s_flights_free(g, 3);
     s_raw_close_from(before);
     s_stop_clean();
 }
@@ -3134,6 +3234,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_letter_numbers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_order_and_refusal, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_submissions, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_uploads, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_deferred_failure, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_duplicate_request, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_request_id_stored_meanwhile, s_setup,
