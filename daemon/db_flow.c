@@ -74,25 +74,26 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
     return rc;
 }
 
-/* The instance with what the engine needs; the WHERE clause follows. */
+/* The instance with what the engine needs; the WHERE clause follows. Its documents and unit
+ * tasks are counted per instance through their indexes (as EXISTS subqueries, a cached generic
+ * plan hashed the whole documents table once the batch named several instances). */
 #define LOAD_COLUMNS                                                                               \
     "SELECT i.id, i.org_id, o.code, o.time_zone, o.letter_template, o.letter_kka,"                 \
     " o.calendar_version, i.def_id, i.sop_code, i.period, i.state = 'active',"                     \
     " coalesce(i.current_step, 0), coalesce(r.id, 0), coalesce(r.round, 0),"                       \
-    " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0),"                                     \
-    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id AND d.kind = 'upload'"       \
-    "   AND d.step_no = r.step_no AND d.round = r.round),"                                         \
-    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id),"                              \
-    " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id),"                             \
-    " (SELECT count(*) FROM unit_tasks t WHERE t.instance_id = i.id"                               \
-    "   AND t.state = 'submitted'),"                                                               \
-    " coalesce(i.pk_id, 0), coalesce((SELECT v.version FROM pk_versions v"                         \
-    "   WHERE v.id = i.pk_id), 0),"                                                                \
-    " EXISTS (SELECT 1 FROM documents d WHERE d.instance_id = i.id AND d.kind = 'draft'"        \
-    "   AND d.step_no = r.step_no AND d.round = r.round)"
+    " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0), dc.upload_in_round, dc.any,"         \
+    " ut.total, ut.submitted, coalesce(i.pk_id, 0), coalesce((SELECT v.version FROM"               \
+    "   pk_versions v WHERE v.id = i.pk_id), 0), dc.draft_in_round"
 #define LOAD_JOINS                                                                                 \
     " JOIN organisations o ON o.id = i.org_id"                                                     \
-    " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"
+    " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"                        \
+    " CROSS JOIN LATERAL (SELECT coalesce(bool_or(d.kind = 'upload' AND d.step_no = r.step_no"     \
+    "   AND d.round = r.round), false) AS upload_in_round, count(*) > 0 AS any,"                   \
+    "   coalesce(bool_or(d.kind = 'draft' AND d.step_no = r.step_no AND d.round = r.round),"       \
+    "   false) AS draft_in_round, coalesce(max(d.version), 0) AS last_version"                     \
+    "   FROM documents d WHERE d.instance_id = i.id) dc"                                           \
+    " CROSS JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE t.state ="              \
+    "   'submitted') AS submitted FROM unit_tasks t WHERE t.instance_id = i.id) ut"
 #define LOAD_SELECT LOAD_COLUMNS " FROM instances i" LOAD_JOINS
 #define BY_ID     " WHERE i.org_id = $1 AND i.id = $2"
 #define BY_PERIOD " WHERE i.org_id = $1 AND i.sop_code = upper($2) AND i.period = $3"
@@ -472,8 +473,7 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                              " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
                              " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
                              " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0),"
-                             " coalesce((SELECT max(version) FROM documents"
-                             "  WHERE instance_id = i.id), 0)"
+                             " dc.last_version"
                 MANY_PROBE " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
                 " OFFSET 0) i" LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
                 " JOIN users u ON u.id = i.started_by"

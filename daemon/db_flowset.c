@@ -276,7 +276,8 @@ static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
                 " finished_at = CASE WHEN u.state = 'done' THEN to_timestamp(u.fin)"
                 "  ELSE i.finished_at END"
                 " FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[])"
-                " AS u(id, cur, state, fin) WHERE i.id = u.id",
+                " AS u(id, cur, state, fin) WHERE i.id = u.id"
+                " AND i.id = ANY ($1::bigint[])", /* by index whatever the plan */
                 &p);
 }
 

@@ -7,7 +7,7 @@ static const char TASKS_SQL[] =
     " submitted_by = u.user_id, submitted_at = to_timestamp(u.at)"
     " FROM (SELECT DISTINCT ON (task_id) * FROM unnest($1::bigint[], $2::int[], $3::bigint[],"
     "  $4::bigint[]) AS v(task_id, version, user_id, at) ORDER BY task_id, version DESC) u"
-    " WHERE k.id = u.task_id";
+    " WHERE k.id = u.task_id AND k.id = ANY ($1::bigint[])"; /* by index whatever the plan */
 
 /* The data versions and their rows, which find their version by (task, version); ids follow
  * the lines. */
