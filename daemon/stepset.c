@@ -250,7 +250,12 @@ static int s_load(s_run_t *run)
     }
     db_pipe_t *pipe = db_pipe_new(run->env->db);
     db_pipe_add(pipe, "BEGIN", NULL);
-    db_flow_load_many(pipe, orgs, refs, units, n); /* statements 1 (locks) and 2 (rows) */
+    /* The batch's statements take arrays whose length the planner cannot know: left to itself
+     * it planned the load afresh for every batch (custom plans looked cheaper than the generic
+     * one), and planning cost more than running it. They are written to find every row through
+     * an index whatever the plan, so the plan made once per connection serves. */
+    db_pipe_add(pipe, "SET LOCAL plan_cache_mode = force_generic_plan", NULL);
+    db_flow_load_many(pipe, orgs, refs, units, n); /* statements 2 (locks) and 3 (rows) */
     /* after the locks: a copy of a request committed by another daemon meanwhile is seen */
     db_request_find_many(pipe, users, rids, n);
     db_delegations_held(pipe, users, n);
@@ -261,8 +266,8 @@ static int s_load(s_run_t *run)
     free(refs);
     int rc = db_pipe_run(pipe);
     if (rc == 0) {
-        db_res_t *rows = db_pipe_take(pipe, 2), *stored = db_pipe_take(pipe, 3),
-                 *deleg = db_pipe_take(pipe, 4);
+        db_res_t *rows = db_pipe_take(pipe, 3), *stored = db_pipe_take(pipe, 4),
+                 *deleg = db_pipe_take(pipe, 5);
         int *idx = NULL;
         db_instance_t *insts = NULL;
         db_flow_head_t *heads = NULL;
