@@ -583,10 +583,14 @@ void db_array_str(db_array_t *a, const char *s)
         return;
     }
     strbuf_puts(&a->sb, "\"");
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            strbuf_puts(&a->sb, "\\");
-        strbuf_printf(&a->sb, "%c", *s);
+    while (*s) { /* runs of plain characters at once; '"' and '\\' escaped */
+        size_t n = strcspn(s, "\"\\");
+        strbuf_append(&a->sb, s, n);
+        s += n;
+        if (*s) {
+            char esc[2] = {'\\', *s++};
+            strbuf_append(&a->sb, esc, 2);
+        }
     }
     strbuf_puts(&a->sb, "\"");
 }
@@ -625,9 +629,17 @@ void db_array_hex(db_array_t *a, const void *data, size_t len)
 {
     s_array_next(a);
     strbuf_puts(&a->sb, "\"\\\\x"); /* "\\x...": the element's text is \x... */
+    static const char digits[] = "0123456789abcdef";
     const uint8_t *b = data;
-    for (size_t i = 0; i < len; i++)
-        strbuf_printf(&a->sb, "%02x", b[i]);
+    char chunk[512];
+    for (size_t i = 0; i < len;) {
+        size_t n = 0;
+        for (; i < len && n < sizeof chunk; i++) {
+            chunk[n++] = digits[b[i] >> 4];
+            chunk[n++] = digits[b[i] & 15];
+        }
+        strbuf_append(&a->sb, chunk, n);
+    }
     strbuf_puts(&a->sb, "\"");
 }
 

@@ -2800,7 +2800,8 @@ static char *s_rows_csv(const char *label, int n)
     strbuf_puts(&sb, "unit;sasaran;indikator;satuan;arah;target;realisasi;pagu;"
                      "realisasi_anggaran\n");
     for (int i = 1; i <= n; i++)
-        strbuf_printf(&sb, "%s;Sasaran %d;Indikator nomor %d;%%;%s;%d;%d,25;%s\n", label, i, i,
+        strbuf_printf(&sb, "%s;%s;Indikator nomor %d;%%;%s;%d;%d,25;%s\n", label,
+                      i == 5 ? "\"Sasaran \"\"lima\"\" \\ C:\\data\"" : "Sasaran", i,
                       i % 2 ? "naik" : "turun", 50 + i % 40, 40 + i % 50,
                       i % 3 ? ";" : "1.000.000;750.500");
     return strbuf_take(&sb);
@@ -2850,9 +2851,15 @@ static void test_submit_rows_in_one_statement(void **state)
     /* row 7 (line 8: the header is line 1), cell for cell; row 9 with its budget */
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM indicators WHERE data_id = %s AND line = 8 AND"
-             " sasaran = 'Sasaran 7' AND indikator = 'Indikator nomor 7' AND satuan = '%%'"
+             " sasaran = 'Sasaran' AND indikator = 'Indikator nomor 7' AND satuan = '%%'"
              " AND direction = 'naik' AND target_lo = 57 AND target_hi = 57 AND realisasi = 47.25"
              " AND pagu IS NULL AND realisasi_anggaran IS NULL",
+             last);
+    assert_int_equal(harness_sql_int(s_h, sql, NULL), 1);
+    /* quotes and backslashes kept as written */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM indicators WHERE data_id = %s AND line = 6 AND"
+             " sasaran = 'Sasaran \"lima\" \\ C:\\data'",
              last);
     assert_int_equal(harness_sql_int(s_h, sql, NULL), 1);
     snprintf(sql, sizeof sql,
