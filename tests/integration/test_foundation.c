@@ -487,7 +487,11 @@ static void test_refusal_storm_log_is_rate_limited(void **state)
     }
     printf("# %d refused handshakes: %d log lines, %d similar ones suppressed\n", STORM, lines,
            suppressed);
-    if (lines + suppressed != STORM || lines > 3 || suppressed == 0) {
+    /* at least STORM: a refused client's socket may try once more on its own (libzmq
+     * reconnects after a failed handshake until it is closed), most of all under the
+     * sanitizers; every try is counted, none goes unsaid */
+    if (lines + suppressed < STORM || lines + suppressed > 2 * STORM || lines > 3 ||
+        suppressed == 0) {
         harness_dump_logs(s_h);
         fail_msg("%d refused handshakes logged as %d lines + %d suppressed", STORM, lines,
                  suppressed);
