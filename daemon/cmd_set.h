@@ -13,7 +13,8 @@
 bool cmd_submit_settable(const Lkip__SubmitRequest *r);
 
 /* Decides the submission in ctx against inst (locked, as the batch left it) and the caller's
- * unit task (id 0: none); what it writes is collected in set. FLOW_NOT_IN_SET: the verdict needs
+ * unit task (id 0: none; NULL: looked up here, as the ordinary path does); what it writes is
+ * collected in set (NULL: written now). FLOW_NOT_IN_SET: the verdict needs
  * the ordinary path (nothing done, the reply to be thrown away); FLOW_REFUSED: refused, or a
  * database failure (5xx), the reply says. */
 flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,

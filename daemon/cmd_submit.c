@@ -267,9 +267,10 @@ static flow_rc_t s_record(s_submit_t *s, const sopdef_t *def, unitdata_t *data,
     return rc;
 }
 
-/* Everything after the instance: the unit, the file, the engine and flow. */
-static flow_rc_t s_submit_to(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
-                             const db_task_state_t *task, struct flowset *set)
+/* Everything after the instance: the unit, the file, the engine and flow (cmd_set.h). The
+ * ordinary path gives no task (looked up here) and no set. */
+flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
+                            const db_task_state_t *task, struct flowset *set)
 {
     const Lkip__SubmitRequest *r = ctx->req->submit;
     db_unit_t unit = {0};
@@ -318,7 +319,7 @@ void cmd_submit(cmd_ctx_t *ctx)
     const sopdef_t *def = NULL;
     if (!cmd_instance(ctx, r->instance, true, &inst, &def))
         return;
-    (void)s_submit_to(ctx, &inst, def, NULL, NULL);
+    (void)cmd_submit_decide(ctx, &inst, def, NULL, NULL);
     db_instance_clear(&inst);
 }
 
@@ -331,10 +332,4 @@ bool cmd_submit_settable(const Lkip__SubmitRequest *r)
     bool ok = s_check_request(&scratch, r);
     lkip__reply__free_unpacked(scratch.reply, NULL);
     return ok;
-}
-
-flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
-                            const db_task_state_t *task, struct flowset *set)
-{
-    return s_submit_to(ctx, inst, def, task, set);
 }

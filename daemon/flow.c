@@ -375,23 +375,32 @@ static int s_store_document(flow_t *f)
     return rc;
 }
 
+/* The open run ends: by the caller, or by no one when every unit sent its data; collected for
+ * the batch in set mode, written now otherwise. */
+static int s_finish_step(flow_t *f, const engine_effect_t *e)
+{
+    cmd_ctx_t *ctx = f->ctx;
+    int64_t by = e->automatic ? 0 : ctx->caller->id;
+    const char *as = e->automatic ? NULL : f->capacity;
+    const char *note = e->automatic ? ENGINE_AUTOMATIC_NOTE : f->text;
+    const char *outcome = engine_outcome_name(e->outcome);
+    int rc = 0;
+    if (f->set)
+        flowset_finish_run(f->set, f->inst->id, outcome, by, as, ctx->now, note);
+    else
+        rc = db_flow_finish_run(ctx->db, f->inst->id, outcome, by, as, ctx->now, note);
+    if (rc != 0)
+        outcome_db_failed(&f->out, "apply workflow change");
+    else if (e->automatic)
+        strbuf_printf(&ctx->detail, " step %d closed automatically (every unit sent)", e->step_no);
+    return rc;
+}
+
 static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
 {
     cmd_ctx_t *ctx = f->ctx;
     db_t *db = ctx->db;
     int rc = 0;
-    if (f->set && e->kind == EFF_FINISH_STEP && e->automatic) {
-        flowset_finish_run(f->set, f->inst->id, engine_outcome_name(e->outcome), 0, NULL,
-                           ctx->now, ENGINE_AUTOMATIC_NOTE);
-        strbuf_printf(&ctx->detail, " step %d closed automatically (every unit sent)",
-                      e->step_no);
-        return 0;
-    }
-    if (f->set && e->kind == EFF_FINISH_STEP) {
-        flowset_finish_run(f->set, f->inst->id, engine_outcome_name(e->outcome), ctx->caller->id,
-                           f->capacity, ctx->now, f->text);
-        return 0;
-    }
     if (f->set && e->kind == EFF_FINISH_INSTANCE) {
         f->inst->active = false;
         f->inst->current_step = 0;
@@ -399,16 +408,7 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     }
     switch (e->kind) {
     case EFF_FINISH_STEP:
-        if (e->automatic) {
-            rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome), 0, NULL,
-                                    ctx->now, ENGINE_AUTOMATIC_NOTE);
-            strbuf_printf(&ctx->detail, " step %d closed automatically (every unit sent)",
-                          e->step_no);
-        } else {
-            rc = db_flow_finish_run(db, f->inst->id, engine_outcome_name(e->outcome),
-                                    ctx->caller->id, f->capacity, ctx->now, f->text);
-        }
-        break;
+        return s_finish_step(f, e);
     case EFF_OPEN_STEP:
         return s_open_step(f, e, due);
     case EFF_OPEN_UNIT_TASKS:
