@@ -87,7 +87,7 @@ obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 .SECONDARY:
 
 all: $(LKIPD) $(LKIP)
-tests: all $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS) $(PY_PB)
+tests: all $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS) $(PY_PB) $(BENCH_BIN)
 
 deps:
 	@scripts/deps.sh

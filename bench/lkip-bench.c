@@ -74,6 +74,7 @@ typedef struct {
     int orgs, units, drivers, warmup_s, load_s, half_s, pgbench_s, scale_clients, catchup_events,
         workers;
     const char *out_dir;
+    bool compare_round;
 } opts_t;
 
 /* A growing sample set, one per thread (no locks on the hot path). */
@@ -119,7 +120,7 @@ static int64_t s_now_us(void)
 /* ---- the world: organisations and their users --------------------------------------------- */
 
 typedef struct {
-    char code[16];
+    char code[24]; /* DKIP or BENCHnn (room for any int: no truncation warning) */
     keypair_t actor[ROLES];
     keypair_t op[UNITS];
 } org_t;
@@ -664,6 +665,7 @@ typedef struct {
     double hop_p50_ms, hop_p99_ms;       /* the floor (s_floor) in the same window */
     double daemon_cpu_pct;
     double stmts_per_step, commits_per_step; /* the whole database's, per step completion */
+    double rows_per_step, wal_kb_per_step;   /* what it wrote, per step completion */
     double trips_per_step;     /* lkipd's workers: round trips to PostgreSQL per completion */
     double pg_cpu_ms;          /* PostgreSQL's CPU time per completion (s_pg_cpu_s) */
     double lkipd_cpu_ms;       /* lkipd's */
@@ -672,14 +674,17 @@ typedef struct {
     long errors;
 } phase_t;
 
-/* The database's counters: statements sent by clients (pg_stat_statements, top level) and
- * commits. */
+/* The database's counters: statements sent by clients (pg_stat_statements, top level), commits,
+ * rows written (inserted, updated, deleted: pg_stat_database, which backends bring up to date
+ * at least once a second while they commit) and the cluster's write-ahead log position (bytes;
+ * nothing else writes meanwhile). db: the database; NULL: the daemon's. */
 typedef struct {
-    long long statements, commits;
+    long long statements, commits, rows, wal;
 } pgstat_t;
 
-static pgstat_t s_pgstat(void)
+static pgstat_t s_pgstat(const char *db)
 {
+    const char *name = db ? db : "";
     pgstat_t s;
     s.statements = harness_sql_int(s_h,
                                    "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements"
@@ -688,8 +693,14 @@ static pgstat_t s_pgstat(void)
                                    NULL);
     s.commits = harness_sql_int(s_h,
                                 "SELECT xact_commit FROM pg_stat_database"
-                                " WHERE datname = current_database()",
-                                NULL);
+                                " WHERE datname = coalesce(nullif($1, ''), current_database())",
+                                name, NULL);
+    s.rows = harness_sql_int(s_h,
+                             "SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database"
+                             " WHERE datname = coalesce(nullif($1, ''), current_database())",
+                             name, NULL);
+    s.wal =
+        harness_sql_int(s_h, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", NULL);
     return s;
 }
 
@@ -744,7 +755,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     proc_t p0 = s_proc(harness_daemon_pid(s_d));
     Lkip__DaemonLoad l0 = s_daemon_load();
     double pg0 = s_pg_cpu_s();
-    pgstat_t db0 = s_pgstat();
+    pgstat_t db0 = s_pgstat(NULL);
     int64_t t0 = s_now_us();
     s_floor_begin(&s_floor);
     for (int i = 0; i < o->drivers; i++)
@@ -758,7 +769,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     phase_t ph = {0};
     s_floor_end(&s_floor, &ph.hop_p50_ms, &ph.hop_p99_ms);
     proc_t p1 = s_proc(harness_daemon_pid(s_d));
-    pgstat_t db1 = s_pgstat();
+    pgstat_t db1 = s_pgstat(NULL);
     Lkip__DaemonLoad l1 = s_daemon_load();
     double pg1 = s_pg_cpu_s();
     atomic_store(&s_measure_notify, false);
@@ -779,6 +790,8 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     if (completions > 0 && db0.statements >= 0 && db1.statements >= 0) {
         ph.stmts_per_step = (double)(db1.statements - db0.statements) / (double)completions;
         ph.commits_per_step = (double)(db1.commits - db0.commits) / (double)completions;
+        ph.rows_per_step = (double)(db1.rows - db0.rows) / (double)completions;
+        ph.wal_kb_per_step = (double)(db1.wal - db0.wal) / 1024.0 / (double)completions;
         ph.trips_per_step = (double)(l1.round_trips - l0.round_trips) / (double)completions;
         ph.pg_cpu_ms = 1000.0 * (pg1 - pg0) / (double)completions;
         ph.lkipd_cpu_ms = 1000.0 * (p1.cpu_s - p0.cpu_s) / (double)completions;
@@ -807,44 +820,115 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     return ph;
 }
 
-/* pgbench on the same cluster: one step completion's write set per transaction. */
-static double s_pgbench_cpu_ms; /* PostgreSQL's CPU time per pgbench transaction */
+/* A pgbench run: its rate (runs of the script per second) and, per run, PostgreSQL's CPU time,
+ * the rows written and the write-ahead log. */
+typedef struct {
+    double tps, pg_cpu_ms, rows, wal_kb;
+} pgbench_t;
 
-static double s_pgbench(const opts_t *o, const char *pgdir)
+/* The private cluster's port (LKIP_TEST_PGDIR/port); false when it cannot be read. */
+static bool s_pg_port(char port[16])
 {
-    const char *script_path = "bench/step-completion.sql";
-    char port[16] = "";
-    char *port_path = xasprintf("%s/port", pgdir);
-    FILE *f = fopen(port_path, "r");
-    free(port_path);
-    if (!f || !fgets(port, sizeof port, f)) {
-        if (f)
-            fclose(f);
-        return 0;
-    }
-    fclose(f);
-    port[strcspn(port, "\n")] = '\0';
-    char *cmd = xasprintf(
-        "psql -q -h %s -p %s -U lkip -d postgres -c 'DROP DATABASE IF EXISTS pgbench_steps'"
-        " -c 'CREATE DATABASE pgbench_steps' >/dev/null &&"
-        " psql -q -h %s -p %s -U lkip -d pgbench_steps -f bench/step-completion-setup.sql"
-        " >/dev/null &&"
-        " /usr/lib/postgresql/15/bin/pgbench -n -h %s -p %s -U lkip -c %d -j 2 -T %d -f %s"
-        " pgbench_steps 2>/dev/null | sed -n 's/^tps = \\([0-9.]*\\).*/\\1/p'",
-        pgdir, port, pgdir, port, pgdir, port, o->drivers, o->pgbench_s, script_path);
-    double cpu0 = s_pg_cpu_s();
+    char *path = xasprintf("%s/port", getenv("LKIP_TEST_PGDIR"));
+    FILE *f = fopen(path, "r");
+    free(path);
+    bool ok = f && fgets(port, 16, f);
+    if (f)
+        fclose(f);
+    if (ok)
+        port[strcspn(port, "\n")] = '\0';
+    return ok;
+}
+
+/* A pgbench workload: its database, the shell command that fills it (%1$s and %2$s: the socket
+ * directory and the port), the script and pgbench's query mode (simple, or prepared as lkipd's
+ * statements are). */
+typedef struct {
+    const char *db, *setup, *script, *mode;
+} workload_t;
+
+/* One step completion's write set per transaction, on tables of that shape
+ * (bench/step-completion*.sql), in pgbench's default query mode: the yardstick of issue 12. */
+static const workload_t s_step_workload = {
+    "pgbench_steps",
+    "psql -q -h %1$s -p %2$s -U lkip -d pgbench_steps -f bench/step-completion-setup.sql"
+    " >/dev/null",
+    "bench/step-completion.sql", "simple"};
+
+/* A whole LKIP round's writes, one transaction per request, on lkip's own schema with its
+ * indexes, constraints and triggers (bench/round*.sql): the write set of the load phases (their
+ * rows and WAL per round are printed beside it; --compare-round checks it table by table),
+ * statements prepared as lkipd's are. LKIP_BENCH_ROUND_SQL: another script (the test that
+ * --compare-round tells a different round). */
+static workload_t s_round_workload = {
+    "pgbench_round",
+    "cat sql/[0-9]*.sql | psql -q -v ON_ERROR_STOP=1 -h %1$s -p %2$s -U lkip -d pgbench_round"
+    " >/dev/null && psql -q -v ON_ERROR_STOP=1 -h %1$s -p %2$s -U lkip -d pgbench_round"
+    " -f bench/round-setup.sql >/dev/null",
+    "bench/round.sql", "prepared"};
+
+/* (Re)creates w's database and fills it; 0 when done. */
+static int s_workload_setup(const workload_t *w, const char *port)
+{
+    const char *pgdir = getenv("LKIP_TEST_PGDIR");
+    char *create = xasprintf("PGOPTIONS='-c client_min_messages=warning'"
+                             " psql -q -h %s -p %s -U lkip -d postgres"
+                             " -c 'DROP DATABASE IF EXISTS %s' -c 'CREATE DATABASE %s' >/dev/null",
+                             pgdir, port, w->db, w->db);
+    char *fill = xasprintf(w->setup, pgdir, port);
+    int rc = system(create) == 0 ? system(fill) : -1;
+    free(create);
+    free(fill);
+    if (rc != 0)
+        fprintf(stderr, "bench: could not set up the pgbench database %s\n", w->db);
+    return rc != 0 ? -1 : 0;
+}
+
+/* Runs pgbench with w on the same cluster (load: its clients and length, e.g. "-c 16 -T 15");
+ * the runs of the script it made (0: failed) and their rate in *tps. */
+static long s_pgbench_run(const workload_t *w, const char *port, const char *load, double *tps)
+{
+    char *cmd =
+        xasprintf("/usr/lib/postgresql/15/bin/pgbench -n -M %s -h %s -p %s -U lkip %s -f %s %s"
+                  " 2>/dev/null | sed -n -e 's/^tps = \\([0-9.]*\\).*/\\1/p'"
+                  " -e 's/^number of transactions actually processed: \\([0-9]*\\).*/\\1/p'",
+                  w->mode, getenv("LKIP_TEST_PGDIR"), port, load, w->script, w->db);
     FILE *p = popen(cmd, "r");
     free(cmd);
-    double tps = 0;
+    long runs = 0;
+    *tps = 0;
     if (p) {
-        if (fscanf(p, "%lf", &tps) != 1)
-            tps = 0;
-        pclose(p);
+        if (fscanf(p, "%ld %lf", &runs, tps) != 2)
+            runs = 0;
+        if (pclose(p) != 0)
+            runs = 0;
     }
-    /* the setup's share (CREATE DATABASE, 10,000 rows) is counted too: an upper bound */
-    if (tps > 0)
-        s_pgbench_cpu_ms = 1000.0 * (s_pg_cpu_s() - cpu0) / (tps * o->pgbench_s);
-    return tps;
+    return runs;
+}
+
+/* pgbench with w at lkip-bench's concurrency: its rate and, per run of the script,
+ * PostgreSQL's CPU time, rows and write-ahead log, counted over pgbench's run alone (not the
+ * setup before it). */
+static pgbench_t s_pgbench(const opts_t *o, const workload_t *w)
+{
+    pgbench_t b = {0};
+    char port[16];
+    if (!s_pg_port(port) || s_workload_setup(w, port) != 0)
+        return b;
+    char load[64];
+    snprintf(load, sizeof load, "-c %d -j 2 -T %d", o->drivers, o->pgbench_s);
+    double cpu0 = s_pg_cpu_s();
+    pgstat_t db0 = s_pgstat(w->db);
+    long runs = s_pgbench_run(w, port, load, &b.tps);
+    pgstat_t db1 = s_pgstat(w->db);
+    if (runs > 0) {
+        b.pg_cpu_ms = 1000.0 * (s_pg_cpu_s() - cpu0) / (double)runs;
+        b.rows = (double)(db1.rows - db0.rows) / (double)runs;
+        b.wal_kb = (double)(db1.wal - db0.wal) / 1024.0 / (double)runs;
+    } else {
+        b.tps = 0;
+    }
+    return b;
 }
 
 static void s_raise_fd_limit(int clients);
@@ -1093,13 +1177,101 @@ static double s_catchup(int count)
     return last == (uint64_t)count ? seconds : -1;
 }
 
+/* ---- --compare-round: the round script against lkipd, table by table ------------------------ */
+
+/* The tables a round writes rows into, and their row counts in one line. */
+static const char *const s_round_tables[] = {
+    "instances", "step_runs", "timers",           "unit_tasks", "unit_data", "indicators",
+    "documents", "audit",     "letter_sequences", "requests",   "outbox"};
+#define N_ROUND_TABLES ((int)(sizeof s_round_tables / sizeof *s_round_tables))
+
+static char *s_count_sql(void)
+{
+    strbuf_t sb = {0};
+    strbuf_puts(&sb, "SELECT concat_ws(' '");
+    for (int i = 0; i < N_ROUND_TABLES; i++)
+        strbuf_printf(&sb, ", (SELECT count(*) FROM %s)", s_round_tables[i]);
+    strbuf_puts(&sb, ")");
+    return strbuf_take(&sb);
+}
+
+static bool s_parse_counts(const char *text, long long *counts)
+{
+    const char *at = text ? text : "";
+    for (int i = 0; i < N_ROUND_TABLES; i++) {
+        char *end;
+        counts[i] = strtoll(at, &end, 10);
+        if (end == at)
+            return false;
+        at = end;
+    }
+    return true;
+}
+
+/* The counts in the pgbench round's database, through psql. */
+static bool s_round_db_counts(const char *port, long long *counts)
+{
+    char *sql = s_count_sql();
+    char *cmd = xasprintf("psql -XAt -h %s -p %s -U lkip -d %s -c \"%s\"",
+                          getenv("LKIP_TEST_PGDIR"), port, s_round_workload.db, sql);
+    free(sql);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    char line[512] = "";
+    bool ok = p && fgets(line, sizeof line, p);
+    if (p && pclose(p) != 0)
+        ok = false;
+    return ok && s_parse_counts(line, counts);
+}
+
+/* One round through lkipd (driver 0, as the load phases run it) and one run of bench/round.sql:
+ * the rows each added to every table, side by side. 0 when they are the same, 1 when not. */
+static int s_compare_round(void)
+{
+    long long lk0[N_ROUND_TABLES], lk1[N_ROUND_TABLES], pb0[N_ROUND_TABLES], pb1[N_ROUND_TABLES];
+    char *sql = s_count_sql();
+    char *before = harness_sql(s_h, sql, NULL);
+    bool round_ok = s_round(&s_drivers[0]);
+    char *after = harness_sql(s_h, sql, NULL);
+    free(sql);
+    bool lk_ok = round_ok && s_parse_counts(before, lk0) && s_parse_counts(after, lk1);
+    free(before);
+    free(after);
+    char port[16];
+    double tps;
+    bool pb_ok = s_pg_port(port) && s_workload_setup(&s_round_workload, port) == 0 &&
+                 s_round_db_counts(port, pb0) &&
+                 s_pgbench_run(&s_round_workload, port, "-c 1 -t 1", &tps) == 1 &&
+                 s_round_db_counts(port, pb1);
+    if (!lk_ok || !pb_ok) {
+        fprintf(stderr, "bench: %s%s\n",
+                !lk_ok ? "the round through lkipd failed" : "pgbench failed on ",
+                !lk_ok ? "" : s_round_workload.script);
+        return 1;
+    }
+    int differ = 0;
+    printf("%-18s %6s %8s\n", "rows added to", "lkipd", "pgbench");
+    for (int i = 0; i < N_ROUND_TABLES; i++) {
+        long long a = lk1[i] - lk0[i], b = pb1[i] - pb0[i];
+        differ += a != b;
+        printf("%-18s %6lld %8lld%s\n", s_round_tables[i], a, b, a != b ? "  differs" : "");
+    }
+    if (differ)
+        printf("%s writes a different round\n", s_round_workload.script);
+    else
+        printf("the same rows\n");
+    return differ ? 1 : 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------ */
 
 static void s_usage(void)
 {
     fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--warmup S] [--load S]\n"
           "                  [--half S] [--pgbench S] [--scale N] [--catchup N] [--workers W]\n"
-          "                  [--out DIR]\n"
+          "                  [--out DIR] [--compare-round]\n"
+          "--compare-round: one round through lkipd and one run of bench/round.sql (pgbench),\n"
+          "the rows each added to every table; exit status 1 when they differ.\n"
           "Run by scripts/bench.sh (make bench), which starts the private PostgreSQL and\n"
           "exports LKIP_TEST_PGDIR and LKIP_BUILD.\n",
           stderr);
@@ -1125,12 +1297,12 @@ static void s_raise_fd_limit(int clients)
 static void s_print_phase(const char *name, const phase_t *p)
 {
     printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f %7.2f %7.2f %7.0f%% %7.1f "
-           "%7.2f %7.2f %7.2f %7.2f %7.2f %6ld %6ld\n",
+           "%7.2f %7.1f %7.2f %7.2f %7.2f %7.2f %7.2f %6ld %6ld\n",
            name, p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms,
            p->notify_p50_ms, p->notify_p99_ms, p->commit_p50_ms, p->commit_p99_ms, p->hop_p50_ms,
            p->hop_p99_ms, p->daemon_cpu_pct, p->stmts_per_step, p->commits_per_step,
-           p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns,
-           p->errors);
+           p->rows_per_step, p->wal_kb_per_step, p->trips_per_step, p->requests_per_batch,
+           p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -1142,14 +1314,16 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
             " \"commit_p99_ms\": %.3f, \"read_back\": %ld, \"hop_p50_ms\": %.3f,"
             " \"hop_p99_ms\": %.3f, \"daemon_cpu_pct\": %.1f,"
             " \"sql_statements_per_step\": %.2f, \"commits_per_step\": %.3f,"
+            " \"rows_per_step\": %.2f, \"wal_kb_per_step\": %.3f,"
             " \"round_trips_per_step\": %.3f, \"requests_per_batch\": %.2f,"
             " \"pg_cpu_ms_per_step\": %.3f, \"lkipd_cpu_ms_per_step\": %.3f,"
             " \"reruns\": %ld, \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
             p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->commit_p50_ms,
             p->commit_p99_ms, p->read_back, p->hop_p50_ms, p->hop_p99_ms, p->daemon_cpu_pct,
-            p->stmts_per_step, p->commits_per_step, p->trips_per_step, p->requests_per_batch,
-            p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors, comma ? "," : "");
+            p->stmts_per_step, p->commits_per_step, p->rows_per_step, p->wal_kb_per_step,
+            p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns,
+            p->errors, comma ? "," : "");
 }
 
 int main(int argc, char **argv)
@@ -1167,13 +1341,19 @@ int main(int argc, char **argv)
                 .catchup_events = 10000,
                 .workers = 2,
                 .out_dir = "bench/results"};
-    static const struct option opts[] = {
-        {"orgs", required_argument, NULL, 'k'},    {"units", required_argument, NULL, 'u'},
-        {"drivers", required_argument, NULL, 'd'}, {"warmup", required_argument, NULL, 'W'},
-        {"load", required_argument, NULL, 'l'},    {"half", required_argument, NULL, 'h'},
-        {"pgbench", required_argument, NULL, 'p'}, {"scale", required_argument, NULL, 's'},
-        {"catchup", required_argument, NULL, 'c'}, {"out", required_argument, NULL, 'o'},
-        {"workers", required_argument, NULL, 'w'}, {0}};
+    static const struct option opts[] = {{"orgs", required_argument, NULL, 'k'},
+                                         {"units", required_argument, NULL, 'u'},
+                                         {"drivers", required_argument, NULL, 'd'},
+                                         {"warmup", required_argument, NULL, 'W'},
+                                         {"load", required_argument, NULL, 'l'},
+                                         {"half", required_argument, NULL, 'h'},
+                                         {"pgbench", required_argument, NULL, 'p'},
+                                         {"scale", required_argument, NULL, 's'},
+                                         {"catchup", required_argument, NULL, 'c'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"workers", required_argument, NULL, 'w'},
+                                         {"compare-round", no_argument, NULL, 'C'},
+                                         {0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -1210,6 +1390,12 @@ int main(int argc, char **argv)
         case 'w':
             o.workers = atoi(optarg);
             break;
+        case 'C': /* one organisation, one driver, nothing measured */
+            o.compare_round = true;
+            o.orgs = o.drivers = 1;
+            o.units = UNITS;
+            o.scale_clients = 0;
+            break;
         default:
             s_usage();
             return 2;
@@ -1220,6 +1406,9 @@ int main(int argc, char **argv)
         s_usage();
         return 2;
     }
+    const char *round_sql = getenv("LKIP_BENCH_ROUND_SQL");
+    if (round_sql && *round_sql)
+        s_round_workload.script = round_sql;
     signal(SIGPIPE, SIG_IGN);
     s_raise_fd_limit(o.scale_clients);
     s_zctx = zmq_ctx_new();
@@ -1271,6 +1460,11 @@ int main(int argc, char **argv)
         for (int u = 0; u < o.units; u++)
             d->op[u] = s_connect(&d->org->op[u], 10000);
     }
+    int rc = 0;
+    if (o.compare_round) {
+        rc = s_compare_round();
+        goto teardown;
+    }
     atomic_store(&s_listening, true);
     for (int k = 0; k < o.orgs; k++)
         pthread_create(&s_listeners[k].thread, NULL, s_listener_main, &s_listeners[k]);
@@ -1289,8 +1483,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "bench: half load (%.0f requests/s) for %d s\n", full.changes_per_s / 2,
             o.half_s);
     phase_t half = s_run_phase(&o, o.half_s, full.changes_per_s / 2);
-    fprintf(stderr, "bench: pgbench for %d s\n", o.pgbench_s);
-    double tps = s_pgbench(&o, getenv("LKIP_TEST_PGDIR"));
+    fprintf(stderr, "bench: pgbench, one step completion's writes, for %d s\n", o.pgbench_s);
+    pgbench_t pgb = s_pgbench(&o, &s_step_workload);
+    double tps = pgb.tps;
+    fprintf(stderr, "bench: pgbench, a whole round's writes on lkip's schema, for %d s\n",
+            o.pgbench_s);
+    pgbench_t pgr = s_pgbench(&o, &s_round_workload);
 
     fprintf(stderr, "bench: %d idle clients\n", o.scale_clients);
     proc_t before_scale = s_proc(harness_daemon_pid(s_d));
@@ -1315,22 +1513,32 @@ int main(int argc, char **argv)
     printf("\nlkip benchmark on %s (%ld cores), %d organisations x (4 actors + %d units), %d "
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
-    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n",
+    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %7s %7s "
+           "%6s %6s\n",
            "phase", "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99",
-           "cmt p50", "cmt p99", "hop p50", "hop p99", "lkipd", "SQL", "commits", "trips", "req",
-           "PG CPU", "lkipd", "reruns", "errors");
-    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %6s %6s\n",
+           "cmt p50", "cmt p99", "hop p50", "hop p99", "lkipd", "SQL", "commits", "rows", "WAL kB",
+           "trips", "req", "PG CPU", "lkipd", "reruns", "errors");
+    printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %7s %7s "
+           "%6s %6s\n",
            "", "", "", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "CPU", "/step", "/step",
-           "/step", "/batch", "ms/step", "ms/step", "", "");
+           "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "", "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
-    printf(
-        "\npgbench, same write set per transaction, %d clients: %.0f TPS (PostgreSQL CPU %.2f ms "
-        "per transaction)\n",
-        o.drivers, tps, s_pgbench_cpu_ms);
+    printf("\npgbench, one step completion's write set per transaction, %d clients: %.0f TPS (per "
+           "transaction: PostgreSQL CPU %.2f ms, %.1f rows written, %.2f kB of WAL)\n",
+           o.drivers, tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb);
     printf("lkip step completions/s / pgbench TPS: %.2f\n",
            tps > 0 ? full.completions_per_s / tps : 0);
+    /* the full load's writes per round, beside the round script's */
+    double per_round = full.rounds_per_s > 0 ? full.completions_per_s / full.rounds_per_s : 0;
+    printf("pgbench, a whole round's writes on lkip's schema (17 transactions, one per request), "
+           "%d clients: %.1f rounds/s (per round: PostgreSQL CPU %.1f ms, %.0f rows written, "
+           "%.1f kB of WAL; lkip's full load: %.1f ms, %.0f rows, %.1f kB)\n",
+           o.drivers, pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb, full.pg_cpu_ms * per_round,
+           full.rows_per_step * per_round, full.wal_kb_per_step * per_round);
+    printf("lkip rounds/s / pgbench rounds/s: %.2f\n",
+           pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0);
     printf("with the idle clients: %.0f%% of the full load's step completions/s\n",
            full.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / full.completions_per_s
                                       : 0);
@@ -1356,6 +1564,15 @@ int main(int argc, char **argv)
             NULL);
         printf("\nstatements run most (calls, text):\n%s\n", top ? top : "(none)");
         free(top);
+        char *tables = harness_sql(
+            s_h,
+            "SELECT string_agg(format('%-20s %9s %9s %9s %9s %7s kB', relname, n_tup_ins,"
+            " n_tup_upd, n_tup_del, n_tup_hot_upd, pg_total_relation_size(relid) / 1024),"
+            " E'\\n' ORDER BY n_tup_ins + n_tup_upd DESC) FROM pg_stat_user_tables",
+            NULL);
+        printf("\ntables (name, inserted, updated, deleted, HOT updates, size):\n%s\n",
+               tables ? tables : "(none)");
+        free(tables);
     }
     fflush(stdout);
 
@@ -1373,20 +1590,23 @@ int main(int argc, char **argv)
         s_json_phase(f, "full_load", &full, true);
         s_json_phase(f, "half_load", &half, true);
         s_json_phase(f, "full_load_with_idle_clients", &scaled, true);
-        fprintf(f,
-                "  \"pgbench_tps\": %.1f, \"pgbench_pg_cpu_ms\": %.3f, \"ratio\": %.3f,"
-                " \"idle_clients\": %d,"
-                " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
-                " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
-                tps, s_pgbench_cpu_ms, tps > 0 ? full.completions_per_s / tps : 0, connected,
-                before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024,
-                scaled_proc.hwm_kb / 1024, o.catchup_events, catchup);
+        fprintf(
+            f,
+            "  \"pgbench_tps\": %.1f, \"pgbench_pg_cpu_ms\": %.3f,"
+            " \"pgbench_rows_per_txn\": %.2f, \"pgbench_wal_kb_per_txn\": %.3f, \"ratio\": %.3f,"
+            " \"idle_clients\": %d,"
+            " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
+            " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
+            tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb, tps > 0 ? full.completions_per_s / tps : 0,
+            connected, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
+            scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024, o.catchup_events, catchup);
         fclose(f);
         printf("results: %s\n", path);
     }
     fflush(stdout);
     free(path);
 
+teardown:
     s_scale_stop();
     for (int i = 0; i < o.drivers; i++) {
         for (int r = 0; r < ROLES; r++)
@@ -1404,5 +1624,5 @@ int main(int argc, char **argv)
     harness_destroy(&s_h);
     s_floor_stop(&s_floor);
     zmq_ctx_term(s_zctx);
-    return 0;
+    return rc;
 }
