@@ -724,6 +724,15 @@ static Lkip__DaemonLoad s_daemon_load(void)
 static driver_t s_drivers[MAX_DRIVERS];
 static listener_t s_listeners[MAX_ORGS];
 
+/* Every measured phase (and each pgbench run) starts right after a checkpoint: the first change
+ * to a page after one writes the whole page to the WAL, so a checkpoint falling inside one
+ * phase and not another would make them differ in what they cost. */
+static void s_checkpoint(void)
+{
+    if (harness_sql_exec(s_h, "CHECKPOINT", NULL) != 0)
+        fprintf(stderr, "bench: CHECKPOINT failed\n");
+}
+
 static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
 {
     s_rate_per_driver = rate_total > 0 ? rate_total / o->drivers : 0;
@@ -749,6 +758,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     if (!first && harness_sql_exec(s_h, "ANALYZE", NULL) != 0)
         fprintf(stderr, "bench: ANALYZE failed\n");
     first = false;
+    s_checkpoint();
     pthread_t threads[MAX_DRIVERS];
     atomic_store(&s_running, true);
     atomic_store(&s_measure_notify, true);
@@ -884,6 +894,18 @@ static int s_workload_setup(const workload_t *w, const char *port)
     return rc != 0 ? -1 : 0;
 }
 
+/* Drops w's database once measured: autovacuum would otherwise work on it during the phases
+ * that follow. */
+static void s_workload_drop(const workload_t *w, const char *port)
+{
+    char *drop = xasprintf("psql -q -h %s -p %s -U lkip -d postgres -c 'DROP DATABASE %s'"
+                           " >/dev/null",
+                           getenv("LKIP_TEST_PGDIR"), port, w->db);
+    if (system(drop) != 0)
+        fprintf(stderr, "bench: could not drop the pgbench database %s\n", w->db);
+    free(drop);
+}
+
 /* Runs pgbench with w on the same cluster (load: its clients and length, e.g. "-c 16 -T 15");
  * the runs of the script it made (0: failed) and their rate in *tps. */
 static long s_pgbench_run(const workload_t *w, const char *port, const char *load, double *tps)
@@ -917,10 +939,12 @@ static pgbench_t s_pgbench(const opts_t *o, const workload_t *w)
         return b;
     char load[64];
     snprintf(load, sizeof load, "-c %d -j 2 -T %d", o->drivers, o->pgbench_s);
+    s_checkpoint();
     double cpu0 = s_pg_cpu_s();
     pgstat_t db0 = s_pgstat(w->db);
     long runs = s_pgbench_run(w, port, load, &b.tps);
     pgstat_t db1 = s_pgstat(w->db);
+    s_workload_drop(w, port);
     if (runs > 0) {
         b.pg_cpu_ms = 1000.0 * (s_pg_cpu_s() - cpu0) / (double)runs;
         b.rows = (double)(db1.rows - db0.rows) / (double)runs;
@@ -1243,6 +1267,8 @@ static int s_compare_round(void)
                  s_round_db_counts(port, pb0) &&
                  s_pgbench_run(&s_round_workload, port, "-c 1 -t 1", &tps) == 1 &&
                  s_round_db_counts(port, pb1);
+    if (pb_ok)
+        s_workload_drop(&s_round_workload, port);
     if (!lk_ok || !pb_ok) {
         fprintf(stderr, "bench: %s%s\n",
                 !lk_ok ? "the round through lkipd failed" : "pgbench failed on ",
