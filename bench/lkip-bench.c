@@ -1525,6 +1525,15 @@ int main(int argc, char **argv)
     fprintf(stderr, "bench: load again with %d idle clients for %d s\n", connected, o.load_s);
     phase_t scaled = s_run_phase(&o, o.load_s, 0);
     proc_t scaled_proc = s_proc(harness_daemon_pid(s_d));
+    /* ... and the full load once more when they have gone: the tables grow all through the run
+     * (a step costs more at the end than at the start), so the phase with the idle clients is
+     * compared with the mean of the loads before and after it as well */
+    phase_t after = {0};
+    if (connected > 0) {
+        s_scale_stop();
+        fprintf(stderr, "bench: load again without the idle clients for %d s\n", o.load_s);
+        after = s_run_phase(&o, o.load_s, 0);
+    }
 
     fprintf(stderr, "bench: catch-up of %d events\n", o.catchup_events);
     double catchup = s_catchup(o.catchup_events);
@@ -1553,6 +1562,8 @@ int main(int argc, char **argv)
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
+    if (connected > 0)
+        s_print_phase("full, idle ones gone", &after);
     printf("\npgbench, one step completion's write set per transaction, %d clients: %.0f TPS (per "
            "transaction: PostgreSQL CPU %.2f ms, %.1f rows written, %.2f kB of WAL)\n",
            o.drivers, tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb);
@@ -1567,9 +1578,12 @@ int main(int argc, char **argv)
            full.rows_per_step * per_round, full.wal_kb_per_step * per_round);
     printf("lkip rounds/s / pgbench rounds/s: %.2f\n",
            pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0);
-    printf("with the idle clients: %.0f%% of the full load's step completions/s\n",
-           full.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / full.completions_per_s
-                                      : 0);
+    double around = (full.completions_per_s + after.completions_per_s) / 2;
+    printf(
+        "with the idle clients: %.0f%% of the full load's step completions/s; %.0f%% of the mean "
+        "of the loads before them and after them\n",
+        full.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / full.completions_per_s : 0,
+        after.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / around : 0);
     printf("notif: an assignment queued in its transaction -> received by the next actor; cmt: "
            "its transaction committed -> received (%ld, %ld and %ld of them read from the outbox "
            "instead, without a commit time); hop: one CURVE message between two threads of this "
@@ -1618,16 +1632,24 @@ int main(int argc, char **argv)
         s_json_phase(f, "full_load", &full, true);
         s_json_phase(f, "half_load", &half, true);
         s_json_phase(f, "full_load_with_idle_clients", &scaled, true);
+        s_json_phase(f, "full_load_after_idle_clients", &after, true);
         fprintf(
             f,
             "  \"pgbench_tps\": %.1f, \"pgbench_pg_cpu_ms\": %.3f,"
             " \"pgbench_rows_per_txn\": %.2f, \"pgbench_wal_kb_per_txn\": %.3f, \"ratio\": %.3f,"
-            " \"idle_clients\": %d,"
+            " \"pgbench_rounds_per_s\": %.2f, \"pgbench_round_pg_cpu_ms\": %.2f,"
+            " \"pgbench_round_rows\": %.1f, \"pgbench_round_wal_kb\": %.2f,"
+            " \"round_ratio\": %.3f, \"idle_clients\": %d, \"idle_ratio\": %.3f,"
+            " \"idle_ratio_around\": %.3f,"
             " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
             " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
             tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb, tps > 0 ? full.completions_per_s / tps : 0,
-            connected, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
-            scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024, o.catchup_events, catchup);
+            pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb,
+            pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0, connected,
+            full.completions_per_s > 0 ? scaled.completions_per_s / full.completions_per_s : 0,
+            around > 0 ? scaled.completions_per_s / around : 0, before_scale.rss_kb / 1024,
+            idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024,
+            o.catchup_events, catchup);
         fclose(f);
         printf("results: %s\n", path);
     }
