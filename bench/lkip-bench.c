@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -973,7 +974,33 @@ static idle_child_t s_idle[MAX_IDLE_CHILDREN];
 static int s_n_idle;
 
 /* Child mode: connects keys [from, to) of keyfile to endpoint, subscribes each, writes the number
- * that got a reply to stdout, then waits for stdin to close. */
+ * that got a reply to stdout, then keeps the sessions alive until stdin closes: each sends an
+ * acknowledgement every IDLE_KEEPALIVE_S seconds, spread evenly, as `lkip watch` does with no
+ * events (client/evstream.c, every 5 s): without them lkipd ends a silent session after
+ * session_timeout_ms and would hold the connections alone. */
+#define IDLE_KEEPALIVE_S 5
+static void s_idle_keepalive(void **socks, int n)
+{
+    Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
+    Lkip__Envelope env = LKIP__ENVELOPE__INIT;
+    env.body_case = LKIP__ENVELOPE__BODY_ACK;
+    env.ack = &body;
+    size_t len;
+    uint8_t *frame = wire_encode(&env, &len);
+    struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
+    for (int tick = 0;; tick = (tick + 1) % IDLE_KEEPALIVE_S) {
+        for (int i = tick; i < n; i += IDLE_KEEPALIVE_S)
+            if (socks[i])
+                zmq_send(socks[i], frame, len, ZMQ_DONTWAIT);
+        if (poll(&in, 1, 1000) != 0) { /* stdin readable: closed (or an error) */
+            char c;
+            if (read(STDIN_FILENO, &c, 1) <= 0)
+                break;
+        }
+    }
+    free(frame);
+}
+
 static int s_idle_child(const char *endpoint, const char *server_key, const char *keyfile, int from,
                         int to)
 {
@@ -1038,9 +1065,7 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     free(done);
     printf("%d\n", replied);
     fflush(stdout);
-    char c;
-    while (read(STDIN_FILENO, &c, 1) > 0) /* until the parent closes our stdin */
-        ;
+    s_idle_keepalive(socks, n); /* until the parent closes our stdin */
     for (int i = 0; i < n; i++)
         if (socks[i])
             zmq_close(socks[i]);
