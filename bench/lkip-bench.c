@@ -878,15 +878,23 @@ static workload_t s_round_workload = {
     " -f bench/round-setup.sql >/dev/null",
     "bench/round.sql", "prepared"};
 
+/* A psql command line on the private cluster's database db, followed by args. */
+static char *s_psql(const char *port, const char *db, const char *args)
+{
+    return xasprintf("psql -qX -h %s -p %s -U lkip -d %s %s", getenv("LKIP_TEST_PGDIR"), port, db,
+                     args);
+}
+
 /* (Re)creates w's database and fills it; 0 when done. */
 static int s_workload_setup(const workload_t *w, const char *port)
 {
-    const char *pgdir = getenv("LKIP_TEST_PGDIR");
-    char *create = xasprintf("PGOPTIONS='-c client_min_messages=warning'"
-                             " psql -q -h %s -p %s -U lkip -d postgres"
-                             " -c 'DROP DATABASE IF EXISTS %s' -c 'CREATE DATABASE %s' >/dev/null",
-                             pgdir, port, w->db, w->db);
-    char *fill = xasprintf(w->setup, pgdir, port);
+    char *args = xasprintf("-c 'DROP DATABASE IF EXISTS %s' -c 'CREATE DATABASE %s' >/dev/null",
+                           w->db, w->db);
+    char *psql = s_psql(port, "postgres", args);
+    char *create = xasprintf("PGOPTIONS='-c client_min_messages=warning' %s", psql);
+    free(args);
+    free(psql);
+    char *fill = xasprintf(w->setup, getenv("LKIP_TEST_PGDIR"), port);
     int rc = system(create) == 0 ? system(fill) : -1;
     free(create);
     free(fill);
@@ -899,9 +907,9 @@ static int s_workload_setup(const workload_t *w, const char *port)
  * that follow. */
 static void s_workload_drop(const workload_t *w, const char *port)
 {
-    char *drop = xasprintf("psql -q -h %s -p %s -U lkip -d postgres -c 'DROP DATABASE %s'"
-                           " >/dev/null",
-                           getenv("LKIP_TEST_PGDIR"), port, w->db);
+    char *args = xasprintf("-c 'DROP DATABASE %s' >/dev/null", w->db);
+    char *drop = s_psql(port, "postgres", args);
+    free(args);
     if (system(drop) != 0)
         fprintf(stderr, "bench: could not drop the pgbench database %s\n", w->db);
     free(drop);
@@ -944,10 +952,11 @@ static pgbench_t s_pgbench(const opts_t *o, const workload_t *w)
     double cpu0 = s_pg_cpu_s();
     pgstat_t db0 = s_pgstat(w->db);
     long runs = s_pgbench_run(w, port, load, &b.tps);
+    double cpu1 = s_pg_cpu_s(); /* before the drop below, which is not pgbench's */
     pgstat_t db1 = s_pgstat(w->db);
     s_workload_drop(w, port);
     if (runs > 0) {
-        b.pg_cpu_ms = 1000.0 * (s_pg_cpu_s() - cpu0) / (double)runs;
+        b.pg_cpu_ms = 1000.0 * (cpu1 - cpu0) / (double)runs;
         b.rows = (double)(db1.rows - db0.rows) / (double)runs;
         b.wal_kb = (double)(db1.wal - db0.wal) / 1024.0 / (double)runs;
     } else {
@@ -1261,8 +1270,9 @@ static bool s_parse_counts(const char *text, long long *counts)
 static bool s_round_db_counts(const char *port, long long *counts)
 {
     char *sql = s_count_sql();
-    char *cmd = xasprintf("psql -XAt -h %s -p %s -U lkip -d %s -c \"%s\"",
-                          getenv("LKIP_TEST_PGDIR"), port, s_round_workload.db, sql);
+    char *args = xasprintf("-At -c \"%s\"", sql);
+    char *cmd = s_psql(port, s_round_workload.db, args);
+    free(args);
     free(sql);
     FILE *p = popen(cmd, "r");
     free(cmd);
