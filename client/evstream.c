@@ -11,8 +11,8 @@
 /* Pauses between subscriptions that failed (503, no answer). */
 #define RESUBSCRIBE_FIRST_MS 200
 #define RESUBSCRIBE_MAX_MS   5000
-/* How often the position is acknowledged again while nothing arrives: the daemon's sign of
- * life of the session. */
+/* How often the position is acknowledged again while nothing arrives (the daemon's sign of life
+ * of the session), when the daemon does not say (SubscribeReply.keepalive_ms). */
 #define KEEPALIVE_MS 5000
 
 struct evstream {
@@ -30,6 +30,7 @@ struct evstream {
     backoff_t retry;      /* pauses between failed subscriptions */
     int64_t retry_at;     /* monotonic ms: the next subscription, not before */
     int64_t keepalive_at; /* monotonic ms of the last acknowledgement sent */
+    int64_t keepalive_ms; /* how often while idle: the daemon's word at the last subscription */
 };
 
 char *evstream_key_path(const cli_t *cli, const char *name)
@@ -70,6 +71,7 @@ evstream_t *evstream_new(cli_t *cli, const char *position, const evstream_hooks_
     self->path = evstream_key_path(cli, position);
     self->last = s_seq_load(self->path);
     self->keepalive_at = monotonic_ms();
+    self->keepalive_ms = KEEPALIVE_MS;
     backoff_init(&self->retry, RESUBSCRIBE_FIRST_MS, RESUBSCRIBE_MAX_MS);
     return self;
 }
@@ -140,7 +142,7 @@ static void s_ack(evstream_t *self, uint64_t seq)
 
 void evstream_keepalive(evstream_t *self)
 {
-    if (monotonic_ms() - self->keepalive_at >= KEEPALIVE_MS)
+    if (monotonic_ms() - self->keepalive_at >= self->keepalive_ms)
         s_ack(self, self->last);
 }
 
@@ -178,6 +180,7 @@ static int s_subscribe(evstream_t *self)
                 (unsigned long long)r->subscribed->last_seq, (unsigned long long)self->last);
         self->last = r->subscribed->last_seq;
     }
+    self->keepalive_ms = r->subscribed->keepalive_ms ? r->subscribed->keepalive_ms : KEEPALIVE_MS;
     wire_free(&reply);
     self->subscribed = true;
     self->connections = connections;
@@ -220,11 +223,15 @@ int evstream_next(evstream_t *self, int timeout_ms, Lkip__Envelope **event)
 {
     int64_t deadline = monotonic_ms() + timeout_ms;
     for (;;) {
-        int64_t left = deadline - monotonic_ms();
+        /* wakes for the keepalive in time, and at least once a second to follow the connection */
+        int64_t now = monotonic_ms(), wait = deadline - now;
+        int64_t keepalive = self->keepalive_at + self->keepalive_ms - now;
+        if (keepalive < wait)
+            wait = keepalive;
         Lkip__Envelope *ev = NULL;
         int got = lkipc_next_event(self->cli->conn,
-                                   left > 1000 ? 1000
-                                   : left > 0  ? (int)left
+                                   wait > 1000 ? 1000
+                                   : wait > 0  ? (int)wait
                                                : 0,
                                    &ev);
         if (got < 0 && got != LKIPC_TIMEOUT) {

@@ -72,8 +72,8 @@ lkipc_t *lkipc_new(const lkipc_opts_t *o)
         s_setopt_int(self->dealer, ZMQ_LINGER, 0) != 0 ||
         s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL, ivl) != 0 ||
         s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, RECONNECT_MAX_MS) != 0 ||
-        s_setopt_int(self->dealer, ZMQ_HEARTBEAT_IVL, 2000) != 0 ||
-        s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, 6000) != 0 ||
+        s_setopt_int(self->dealer, ZMQ_HEARTBEAT_IVL, LKIPC_HEARTBEAT_IVL_MS) != 0 ||
+        s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, LKIPC_HEARTBEAT_TIMEOUT_MS) != 0 ||
         zmq_setsockopt(self->dealer, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
         zmq_socket_monitor(self->dealer, mon,
                            ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |

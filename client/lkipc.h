@@ -18,6 +18,14 @@
 
 typedef struct lkipc lkipc_t;
 
+/* ZMTP heartbeats every connection sends: how a client learns of a daemon or link gone silent
+ * (the daemon answers them and sends none; a daemon stopped or killed closes the connection and
+ * is noticed at once). Each costs the daemon a PING in and a PONG out. 10,000 idle watchers
+ * beating every 2 s and acknowledging every 5 s took lkipd 10% of a core; every 5 s and every
+ * 10 s (SubscribeReply.keepalive_ms), 5.4% (`make bench`, its "no load" line). */
+#define LKIPC_HEARTBEAT_IVL_MS     5000
+#define LKIPC_HEARTBEAT_TIMEOUT_MS 15000
+
 typedef struct {
     const char *endpoint;   /* e.g. tcp://127.0.0.1:7390 */
     const char *server_key; /* server public key, Z85 */

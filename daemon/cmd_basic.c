@@ -67,6 +67,7 @@ void cmd_subscribe(cmd_ctx_t *ctx)
     Lkip__SubscribeReply *s = xmalloc(sizeof *s);
     lkip__subscribe_reply__init(s);
     s->last_seq = last;
+    s->keepalive_ms = (uint32_t)(ctx->cfg->session_timeout_ms / 3);
     ctx->reply->payload_case = LKIP__REPLY__PAYLOAD_SUBSCRIBED;
     ctx->reply->subscribed = s;
     /* the server registers the session once this reply is sent */

@@ -281,8 +281,8 @@ static void s_start_ok(lkipc_t *c, const char *period)
     wire_free(&reply);
 }
 
-/* Subscribes c after last; returns the daemon's newest seq for the user. */
-static uint64_t s_subscribe(lkipc_t *c, uint64_t last)
+/* Subscribes c after last; returns the reply (checked: 200 with a SubscribeReply). */
+static Lkip__Envelope *s_subscribe_reply(lkipc_t *c, uint64_t last)
 {
     Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
     body.last_seq = last;
@@ -292,6 +292,13 @@ static uint64_t s_subscribe(lkipc_t *c, uint64_t last)
     Lkip__Envelope *reply = harness_call_ok(c, &req);
     harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
     assert_int_equal(reply->reply->payload_case, LKIP__REPLY__PAYLOAD_SUBSCRIBED);
+    return reply;
+}
+
+/* Subscribes c after last; returns the daemon's newest seq for the user. */
+static uint64_t s_subscribe(lkipc_t *c, uint64_t last)
+{
+    Lkip__Envelope *reply = s_subscribe_reply(c, last);
     uint64_t newest = reply->reply->subscribed->last_seq;
     wire_free(&reply);
     return newest;
@@ -2127,6 +2134,40 @@ static void s_drop_db_under_watches(relay_t *const *watches, const lkip_run_t *a
     }
 }
 
+/* A daemon names in its subscribe reply how often a client must show it is alive (a third of its
+ * session_timeout_ms), and `lkip watch` keeps to it: after many session timeouts of silence its
+ * session is still there, and an event made then reaches it. (With the watch's former fixed 5 s
+ * the daemon forgot the session after 600 ms, and the event never came.) */
+static void test_watch_keeps_the_daemons_keepalive(void **state)
+{
+    enum { TIMEOUT_MS = 600 };
+    const char *const sets[] = {"session_timeout_ms=600", NULL};
+    s_world("dv_keepalive", false, 1, sets);
+    harness_daemon_t *d = s_w.daemons[0];
+    lkipc_t *sek = s_client(d, &s_w.sekretaris);
+    Lkip__Envelope *reply = s_subscribe_reply(sek, 0);
+    assert_int_equal(reply->reply->subscribed->keepalive_ms, TIMEOUT_MS / 3);
+    wire_free(&reply);
+    harness_client_close(s_w.h, &sek);
+
+    char *conf = s_lkip_conf("watch-keepalive", harness_daemon_endpoint(d), "sekretaris.uji");
+    const char *const args[] = {"--config", conf, "--json", "watch", NULL};
+    lkip_run_t watch;
+    s_lkip(&watch, "watch-keepalive", args);
+    lkipc_t *staf = s_client(d, &s_w.staf[0]);
+    s_start_ok(staf, "hidup-1");
+    free(s_watch_until(watch.out, false, "sekretaris.uji", WAIT_MS));
+    s_pause_ms(5 * TIMEOUT_MS); /* nothing happens for five session timeouts */
+    s_start_ok(staf, "hidup-2");
+    char *seen = s_watch_until(watch.out, false, "sekretaris.uji", WAIT_MS);
+    printf("# after %d ms of silence the watch printed %s\n", 5 * TIMEOUT_MS, seen);
+    assert_int_equal(harness_lkip_stop(s_w.h, watch.pid, SIGTERM, WAIT_MS), 0);
+    harness_client_close(s_w.h, &staf);
+    free(seen);
+    free(conf);
+    s_world_close();
+}
+
 /* One outage as users live it, on a cluster of the test's own. Two watches of the sekretariat
  * (one --json, one --json --status) and a kasubag completing a step, each through a relay.
  * lkipd commits the step and is killed before the answer gets out; it comes back, and its
@@ -2603,6 +2644,7 @@ int main(void)
         cmocka_unit_test_teardown(test_duplicate_on_two_daemons_at_once, s_teardown),
         cmocka_unit_test_teardown(test_two_daemons_notify_and_poll, s_teardown),
         cmocka_unit_test_teardown(test_unacknowledged_events_resent, s_teardown),
+        cmocka_unit_test_teardown(test_watch_keeps_the_daemons_keepalive, s_teardown),
         cmocka_unit_test_teardown(test_retention_prunes_acknowledged_in_batches, s_teardown),
         cmocka_unit_test_teardown(test_acks_lost_in_a_crash_are_stored_after_restart, s_teardown),
         cmocka_unit_test_teardown(test_outage_as_users_live_it, s_teardown),

@@ -30,7 +30,8 @@ import time
 import zmq
 
 TIMEOUT_MS = 10000   # per request
-KEEPALIVE_S = 5      # PROTOCOL.md: an ack (or ping) at least every 5 s while subscribed
+KEEPALIVE_S = 5      # PROTOCOL.md: an ack at least every keepalive_ms of the subscribe reply
+                     # (this when it says 0: an older daemon)
 
 
 class ProtocolError(Exception):
@@ -68,14 +69,15 @@ class Client:
         self.sock.curve_publickey = public.encode()
         self.sock.curve_secretkey = secret.encode()
         self.sock.setsockopt(zmq.LINGER, 0)
-        self.sock.setsockopt(zmq.HEARTBEAT_IVL, 2000)
-        self.sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, 6000)
+        self.sock.setsockopt(zmq.HEARTBEAT_IVL, 5000)
+        self.sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, 15000)
         self.sock.setsockopt(zmq.MAXMSGSIZE, 1114112)
         self.monitor = self.sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_FAILED_AUTH)
         self.sock.connect(endpoint)
         self.events = []        # events that came while waiting for a reply
         self.held = 0           # every event up to this seq is held
         self.last_sent = 0.0    # time of the last message sent (keepalive)
+        self.keepalive_s = KEEPALIVE_S
 
     def close(self):
         self.sock.disable_monitor()
@@ -143,12 +145,12 @@ class Client:
                 ev = self.events.pop(0)
                 if ev.seq == self.held + 1:
                     return ev
-            if time.monotonic() - self.last_sent >= KEEPALIVE_S:
+            if time.monotonic() - self.last_sent >= self.keepalive_s:
                 self.ack()  # keeps the session alive
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            got = self.receive(int(min(left, KEEPALIVE_S) * 1000))
+            got = self.receive(int(min(left, self.keepalive_s) * 1000))
             if got is None:
                 continue
             if got.WhichOneof("body") != "event" or got.request_id != 0:
@@ -205,6 +207,8 @@ def run(args, pb):
                 if r.status != 200 or r.WhichOneof("payload") != "subscribed":
                     raise ProtocolError("subscribe: %d %s" % (r.status, r.code))
                 server_last = r.subscribed.last_seq
+                if r.subscribed.keepalive_ms:
+                    c.keepalive_s = r.subscribed.keepalive_ms / 1000
                 out("subscribed %d" % server_last)
                 if server_last < c.held:  # the daemon has less: start over from it
                     c.held = server_last
