@@ -12,7 +12,9 @@
  *   2. half load: the same at half the rate measured, for the notification latency target;
  *   3. pgbench on the same cluster, with one step completion's write set per transaction at the
  *      same concurrency: the ratio of lkip's completions/s to pgbench's TPS;
- *   4. scale: N idle subscribed clients (10,000) connected while the load runs again; RSS;
+ *   4. scale: N idle subscribed clients (10,000), each with the heartbeats and keepalives of
+ *      `lkip watch`: the CPU they cost with no load (lkipd, PostgreSQL, their own processes),
+ *      then the load again with them, then once more without them; RSS;
  *   5. catch-up: a client that missed 10,000 events reconnects; time to replay them all.
  * Beside each load phase: SQL statements and commits per step completion, from
  * pg_stat_statements (the statements clients send, transaction commands included; not the
@@ -72,8 +74,8 @@ static const char *const s_roles[ROLES] = {"kepala_dinas", "sekretaris", "kasuba
                                            "staf"};
 
 typedef struct {
-    int orgs, units, drivers, warmup_s, load_s, half_s, pgbench_s, scale_clients, catchup_events,
-        workers;
+    int orgs, units, drivers, warmup_s, load_s, half_s, pgbench_s, quiet_s, scale_clients,
+        catchup_events, workers;
     const char *out_dir;
     bool compare_round;
 } opts_t;
@@ -971,6 +973,7 @@ static void s_raise_fd_limit(int clients);
  * each: every client costs two descriptors (its connection and its socket's mailbox), and a
  * process may not be allowed more than the hard limit. */
 #define IDLE_PER_CHILD    4000
+#define IDLE_IO_THREADS   4
 #define MAX_IDLE_CHILDREN 16
 
 typedef struct {
@@ -983,12 +986,11 @@ static idle_child_t s_idle[MAX_IDLE_CHILDREN];
 static int s_n_idle;
 
 /* Child mode: connects keys [from, to) of keyfile to endpoint, subscribes each, writes the number
- * that got a reply to stdout, then keeps the sessions alive until stdin closes: each sends an
- * acknowledgement every IDLE_KEEPALIVE_S seconds, spread evenly, as `lkip watch` does with no
- * events (client/evstream.c, every 5 s): without them lkipd ends a silent session after
- * session_timeout_ms and would hold the connections alone. */
-#define IDLE_KEEPALIVE_S 5
-static void s_idle_keepalive(void **socks, int n)
+ * that got a reply to stdout, then keeps the sessions alive until stdin closes, as `lkip watch`
+ * does with no events (client/evstream.c): an acknowledgement every keepalive_ms the daemon
+ * names in its subscribe reply, the clients spread evenly over it; without them lkipd ends a
+ * silent session after session_timeout_ms and would hold the connections alone. */
+static void s_idle_keepalive(void **socks, int n, int keepalive_ms)
 {
     Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
     Lkip__Envelope env = LKIP__ENVELOPE__INIT;
@@ -996,9 +998,10 @@ static void s_idle_keepalive(void **socks, int n)
     env.ack = &body;
     size_t len;
     uint8_t *frame = wire_encode(&env, &len);
+    int ticks = keepalive_ms / 1000 > 1 ? keepalive_ms / 1000 : 1; /* one a second */
     struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
-    for (int tick = 0;; tick = (tick + 1) % IDLE_KEEPALIVE_S) {
-        for (int i = tick; i < n; i += IDLE_KEEPALIVE_S)
+    for (int tick = 0;; tick = (tick + 1) % ticks) {
+        for (int i = tick; i < n; i += ticks)
             if (socks[i])
                 zmq_send(socks[i], frame, len, ZMQ_DONTWAIT);
         if (poll(&in, 1, 1000) != 0) { /* stdin readable: closed (or an error) */
@@ -1027,6 +1030,11 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     fclose(f);
     void *ctx = zmq_ctx_new();
     zmq_ctx_set(ctx, ZMQ_MAX_SOCKETS, n + 64);
+    /* libzmq cancels a heartbeat timer by walking all timers of its I/O thread: with thousands of
+     * connections on one thread, the children's own heartbeats cost this machine more than real
+     * clients, each on its own computer, would. A few threads share them (measured: 4 took about a
+     * fifth less CPU than 1; 16 more); lkipd sees the same traffic either way. */
+    zmq_ctx_set(ctx, ZMQ_IO_THREADS, IDLE_IO_THREADS);
     void **socks = xcalloc((size_t)n, sizeof *socks);
     Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
@@ -1040,6 +1048,9 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
         if (!sk)
             break;
         zmq_setsockopt(sk, ZMQ_LINGER, &linger, sizeof linger);
+        /* the heartbeats of every lkipc connection (`lkip watch` included) */
+        zmq_setsockopt(sk, ZMQ_HEARTBEAT_IVL, &(int){LKIPC_HEARTBEAT_IVL_MS}, sizeof(int));
+        zmq_setsockopt(sk, ZMQ_HEARTBEAT_TIMEOUT, &(int){LKIPC_HEARTBEAT_TIMEOUT_MS}, sizeof(int));
         zmq_setsockopt(sk, ZMQ_CURVE_SERVERKEY, server_key, 40);
         zmq_setsockopt(sk, ZMQ_CURVE_PUBLICKEY, keys[i].public_key, 40);
         zmq_setsockopt(sk, ZMQ_CURVE_SECRETKEY, keys[i].secret_key, 40);
@@ -1053,14 +1064,24 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     free(frame);
     memset(keys, 0, (size_t)n * sizeof *keys);
     free(keys);
-    int replied = 0;
+    int replied = 0, keepalive_ms = 5000;
     bool *done = xcalloc((size_t)n, sizeof *done);
     int64_t deadline = monotonic_ms() + 120000;
     while (replied < n && monotonic_ms() < deadline) {
         int progress = 0;
         for (int i = 0; i < n; i++) {
-            char buf[256];
-            if (!done[i] && socks[i] && zmq_recv(socks[i], buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
+            char buf[1024];
+            const char *why;
+            int got;
+            if (!done[i] && socks[i] &&
+                (got = zmq_recv(socks[i], buf, sizeof buf, ZMQ_DONTWAIT)) >= 0) {
+                Lkip__Envelope *reply =
+                    replied || got > (int)sizeof buf ? NULL : wire_decode(buf, (size_t)got, &why);
+                if (reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY &&
+                    reply->reply->payload_case == LKIP__REPLY__PAYLOAD_SUBSCRIBED &&
+                    reply->reply->subscribed->keepalive_ms > 0)
+                    keepalive_ms = (int)reply->reply->subscribed->keepalive_ms;
+                wire_free(&reply);
                 done[i] = true;
                 replied++;
                 progress++;
@@ -1074,7 +1095,7 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     free(done);
     printf("%d\n", replied);
     fflush(stdout);
-    s_idle_keepalive(socks, n); /* until the parent closes our stdin */
+    s_idle_keepalive(socks, n, keepalive_ms); /* until the parent closes our stdin */
     for (int i = 0; i < n; i++)
         if (socks[i])
             zmq_close(socks[i]);
@@ -1167,6 +1188,55 @@ static void s_scale_stop(void)
         waitpid(s_idle[i].pid, NULL, 0);
     }
     s_n_idle = 0;
+}
+
+/* ---- what idle clients cost with no load --------------------------------------------------- */
+
+/* CPU used over a quiet stretch (no load), in percent of one core: what lkipd, PostgreSQL and the
+ * idle clients' own processes spend on keeping 10,000 sessions, beside the whole machine's busy
+ * time. Unlike a throughput ratio, this barely depends on what else the machine runs. */
+typedef struct {
+    double lkipd, pg, clients, machine;
+} quiet_t;
+
+/* Seconds all cores together have been busy (/proc/stat: user, nice, system, irq, softirq; not
+ * idle, iowait, or steal, the time another virtual machine had our core). */
+static double s_machine_busy_s(void)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    unsigned long long v[8] = {0};
+    int got = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+                         &v[3], &v[4], &v[5], &v[6], &v[7])
+                : 0;
+    if (f)
+        fclose(f);
+    if (got != 8)
+        return 0;
+    return (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double s_idle_children_cpu_s(void)
+{
+    double total = 0;
+    for (int i = 0; i < s_n_idle; i++)
+        total += s_proc(s_idle[i].pid).cpu_s;
+    return total;
+}
+
+static quiet_t s_quiet(int seconds)
+{
+    double l0 = s_proc(harness_daemon_pid(s_d)).cpu_s, p0 = s_pg_cpu_s();
+    double c0 = s_idle_children_cpu_s(), m0 = s_machine_busy_s();
+    int64_t t0 = monotonic_ms();
+    sleep((unsigned)seconds);
+    double wall = (double)(monotonic_ms() - t0) / 1000.0;
+    quiet_t q = {
+        .lkipd = 100.0 * (s_proc(harness_daemon_pid(s_d)).cpu_s - l0) / wall,
+        .pg = 100.0 * (s_pg_cpu_s() - p0) / wall,
+        .clients = 100.0 * (s_idle_children_cpu_s() - c0) / wall,
+        .machine = 100.0 * (s_machine_busy_s() - m0) / wall,
+    };
+    return q;
 }
 
 /* A client that missed `count` events reconnects: seconds until it holds them all. */
@@ -1329,8 +1399,8 @@ static int s_compare_round(void)
 static void s_usage(void)
 {
     fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--warmup S] [--load S]\n"
-          "                  [--half S] [--pgbench S] [--scale N] [--catchup N] [--workers W]\n"
-          "                  [--out DIR] [--compare-round]\n"
+          "                  [--half S] [--pgbench S] [--quiet S] [--scale N] [--catchup N]\n"
+          "                  [--workers W] [--out DIR] [--compare-round]\n"
           "--compare-round: one round through lkipd and one run of bench/round.sql (pgbench),\n"
           "the rows each added to every table; exit status 1 when they differ.\n"
           "Run by scripts/bench.sh (make bench), which starts the private PostgreSQL and\n"
@@ -1398,6 +1468,7 @@ int main(int argc, char **argv)
                 .load_s = 20,
                 .half_s = 15,
                 .pgbench_s = 15,
+                .quiet_s = 5,
                 .scale_clients = 10000,
                 .catchup_events = 10000,
                 .workers = 2,
@@ -1409,6 +1480,7 @@ int main(int argc, char **argv)
                                          {"load", required_argument, NULL, 'l'},
                                          {"half", required_argument, NULL, 'h'},
                                          {"pgbench", required_argument, NULL, 'p'},
+                                         {"quiet", required_argument, NULL, 'q'},
                                          {"scale", required_argument, NULL, 's'},
                                          {"catchup", required_argument, NULL, 'c'},
                                          {"out", required_argument, NULL, 'o'},
@@ -1438,6 +1510,9 @@ int main(int argc, char **argv)
             break;
         case 'p':
             o.pgbench_s = atoi(optarg);
+            break;
+        case 'q':
+            o.quiet_s = atoi(optarg);
             break;
         case 's':
             o.scale_clients = atoi(optarg);
@@ -1551,10 +1626,19 @@ int main(int argc, char **argv)
             o.pgbench_s);
     pgbench_t pgr = s_pgbench(&o, &s_round_workload);
 
+    quiet_t quiet0 = {0}, quiet1 = {0};
+    if (o.scale_clients && o.quiet_s > 0) {
+        fprintf(stderr, "bench: no load, no idle clients, for %d s\n", o.quiet_s);
+        quiet0 = s_quiet(o.quiet_s);
+    }
     fprintf(stderr, "bench: %d idle clients\n", o.scale_clients);
     proc_t before_scale = s_proc(harness_daemon_pid(s_d));
     int connected = o.scale_clients ? s_scale(&o) : 0;
     proc_t idle_proc = s_proc(harness_daemon_pid(s_d));
+    if (connected && o.quiet_s > 0) {
+        fprintf(stderr, "bench: no load, %d idle clients, for %d s\n", connected, o.quiet_s);
+        quiet1 = s_quiet(o.quiet_s);
+    }
     /* as long as the full load: what a phase pays once (the whole pages written after the
      * checkpoint before it) weighs the same on both */
     fprintf(stderr, "bench: load again with %d idle clients for %d s\n", connected, o.load_s);
@@ -1628,6 +1712,11 @@ int main(int argc, char **argv)
            "under load (peak %ld MB)\n",
            connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
            scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024);
+    printf("no load, CPU in %% of one core (lkipd, PostgreSQL, the idle clients' processes; the "
+           "whole machine): without the idle clients %.1f, %.1f, -; %.0f; with them %.1f, %.1f, "
+           "%.1f; %.0f\n",
+           quiet0.lkipd, quiet0.pg, quiet0.machine, quiet1.lkipd, quiet1.pg, quiet1.clients,
+           quiet1.machine);
     printf("catch-up of %d missed events: %.3f s\n", o.catchup_events, catchup);
     printf("events received by the subscribed actors: %ld\n", events);
     /* LKIP_BENCH_TOP=1: the statements run most over the whole run, to see where they go */
@@ -1677,14 +1766,18 @@ int main(int argc, char **argv)
             " \"round_ratio\": %.3f, \"idle_clients\": %d, \"idle_ratio\": %.3f,"
             " \"idle_ratio_around\": %.3f,"
             " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
-            " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f\n}\n",
+            " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f,\n"
+            "  \"quiet_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f, \"machine\": %.1f},"
+            " \"quiet_idle_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f, \"clients\": %.2f,"
+            " \"machine\": %.1f}\n}\n",
             tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb, tps > 0 ? full.completions_per_s / tps : 0,
             pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb,
             pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0, connected,
             full.completions_per_s > 0 ? scaled.completions_per_s / full.completions_per_s : 0,
             around > 0 ? scaled.completions_per_s / around : 0, before_scale.rss_kb / 1024,
             idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024,
-            o.catchup_events, catchup);
+            o.catchup_events, catchup, quiet0.lkipd, quiet0.pg, quiet0.machine, quiet1.lkipd,
+            quiet1.pg, quiet1.clients, quiet1.machine);
         fclose(f);
         printf("results: %s\n", path);
     }
