@@ -612,6 +612,31 @@ static proc_t s_proc(pid_t pid)
     return p;
 }
 
+/* The whole machine's CPU seconds, all cores together (/proc/stat): busy (user, nice, system,
+ * irq, softirq) and stolen (the hypervisor gave our virtual core to another machine: on a shared
+ * host, what makes one phase slower than the next with nothing changed here). */
+typedef struct {
+    double busy_s, steal_s;
+} machine_t;
+
+static machine_t s_machine(void)
+{
+    machine_t m = {0};
+    FILE *f = fopen("/proc/stat", "r");
+    unsigned long long v[8] = {0};
+    int got = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+                         &v[3], &v[4], &v[5], &v[6], &v[7])
+                : 0;
+    if (f)
+        fclose(f);
+    if (got != 8)
+        return m;
+    double tick = (double)sysconf(_SC_CLK_TCK);
+    m.busy_s = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / tick;
+    m.steal_s = (double)v[7] / tick;
+    return m;
+}
+
 /* CPU seconds PostgreSQL has used: the postmaster, its live children and the children it has
  * reaped (pgbench's backends are gone by the time it reports). CPU time, unlike throughput, does
  * not depend much on what else the machine runs meanwhile. */
@@ -672,6 +697,7 @@ typedef struct {
     double trips_per_step;     /* lkipd's workers: round trips to PostgreSQL per completion */
     double pg_cpu_ms;          /* PostgreSQL's CPU time per completion (s_pg_cpu_s) */
     double lkipd_cpu_ms;       /* lkipd's */
+    double steal_pct;          /* the machine's CPU stolen by the host, % of all its cores */
     double requests_per_batch; /* ... and requests per batch (transaction) */
     long reruns;               /* batches run again statement by statement */
     long errors;
@@ -766,6 +792,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     atomic_store(&s_running, true);
     atomic_store(&s_measure_notify, true);
     proc_t p0 = s_proc(harness_daemon_pid(s_d));
+    machine_t m0 = s_machine();
     Lkip__DaemonLoad l0 = s_daemon_load();
     double pg0 = s_pg_cpu_s();
     pgstat_t db0 = s_pgstat(NULL);
@@ -782,6 +809,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     phase_t ph = {0};
     s_floor_end(&s_floor, &ph.hop_p50_ms, &ph.hop_p99_ms);
     proc_t p1 = s_proc(harness_daemon_pid(s_d));
+    machine_t m1 = s_machine();
     pgstat_t db1 = s_pgstat(NULL);
     Lkip__DaemonLoad l1 = s_daemon_load();
     double pg1 = s_pg_cpu_s();
@@ -800,6 +828,8 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
             (double)(l1.requests - l0.requests) / (double)(l1.batches - l0.batches);
     ph.reruns = (long)(l1.reruns - l0.reruns);
     ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
+    ph.steal_pct =
+        100.0 * (m1.steal_s - m0.steal_s) / ph.seconds / (double)sysconf(_SC_NPROCESSORS_ONLN);
     if (completions > 0 && db0.statements >= 0 && db1.statements >= 0) {
         ph.stmts_per_step = (double)(db1.statements - db0.statements) / (double)completions;
         ph.commits_per_step = (double)(db1.commits - db0.commits) / (double)completions;
@@ -1196,24 +1226,8 @@ static void s_scale_stop(void)
  * idle clients' own processes spend on keeping 10,000 sessions, beside the whole machine's busy
  * time. Unlike a throughput ratio, this barely depends on what else the machine runs. */
 typedef struct {
-    double lkipd, pg, clients, machine;
+    double lkipd, pg, clients, machine, steal;
 } quiet_t;
-
-/* Seconds all cores together have been busy (/proc/stat: user, nice, system, irq, softirq; not
- * idle, iowait, or steal, the time another virtual machine had our core). */
-static double s_machine_busy_s(void)
-{
-    FILE *f = fopen("/proc/stat", "r");
-    unsigned long long v[8] = {0};
-    int got = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-                         &v[3], &v[4], &v[5], &v[6], &v[7])
-                : 0;
-    if (f)
-        fclose(f);
-    if (got != 8)
-        return 0;
-    return (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / (double)sysconf(_SC_CLK_TCK);
-}
 
 static double s_idle_children_cpu_s(void)
 {
@@ -1226,7 +1240,8 @@ static double s_idle_children_cpu_s(void)
 static quiet_t s_quiet(int seconds)
 {
     double l0 = s_proc(harness_daemon_pid(s_d)).cpu_s, p0 = s_pg_cpu_s();
-    double c0 = s_idle_children_cpu_s(), m0 = s_machine_busy_s();
+    double c0 = s_idle_children_cpu_s();
+    machine_t m0 = s_machine();
     int64_t t0 = monotonic_ms();
     sleep((unsigned)seconds);
     double wall = (double)(monotonic_ms() - t0) / 1000.0;
@@ -1234,8 +1249,10 @@ static quiet_t s_quiet(int seconds)
         .lkipd = 100.0 * (s_proc(harness_daemon_pid(s_d)).cpu_s - l0) / wall,
         .pg = 100.0 * (s_pg_cpu_s() - p0) / wall,
         .clients = 100.0 * (s_idle_children_cpu_s() - c0) / wall,
-        .machine = 100.0 * (s_machine_busy_s() - m0) / wall,
     };
+    machine_t m1 = s_machine();
+    q.machine = 100.0 * (m1.busy_s - m0.busy_s) / wall;
+    q.steal = 100.0 * (m1.steal_s - m0.steal_s) / wall;
     return q;
 }
 
@@ -1428,12 +1445,12 @@ static void s_raise_fd_limit(int clients)
 static void s_print_phase(const char *name, const phase_t *p)
 {
     printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f %7.2f %7.2f %7.0f%% %7.1f "
-           "%7.2f %7.1f %7.2f %7.2f %7.2f %7.2f %7.2f %6ld %6ld\n",
+           "%7.2f %7.1f %7.2f %7.2f %7.2f %7.2f %7.2f %5.1f%% %6ld %6ld\n",
            name, p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms,
            p->notify_p50_ms, p->notify_p99_ms, p->commit_p50_ms, p->commit_p99_ms, p->hop_p50_ms,
            p->hop_p99_ms, p->daemon_cpu_pct, p->stmts_per_step, p->commits_per_step,
            p->rows_per_step, p->wal_kb_per_step, p->trips_per_step, p->requests_per_batch,
-           p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns, p->errors);
+           p->pg_cpu_ms, p->lkipd_cpu_ms, p->steal_pct, p->reruns, p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -1448,13 +1465,13 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
             " \"rows_per_step\": %.2f, \"wal_kb_per_step\": %.3f,"
             " \"round_trips_per_step\": %.3f, \"requests_per_batch\": %.2f,"
             " \"pg_cpu_ms_per_step\": %.3f, \"lkipd_cpu_ms_per_step\": %.3f,"
-            " \"reruns\": %ld, \"errors\": %ld}%s\n",
+            " \"steal_pct\": %.2f, \"reruns\": %ld, \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
             p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->commit_p50_ms,
             p->commit_p99_ms, p->read_back, p->hop_p50_ms, p->hop_p99_ms, p->daemon_cpu_pct,
             p->stmts_per_step, p->commits_per_step, p->rows_per_step, p->wal_kb_per_step,
-            p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms, p->lkipd_cpu_ms, p->reruns,
-            p->errors, comma ? "," : "");
+            p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms, p->lkipd_cpu_ms, p->steal_pct,
+            p->reruns, p->errors, comma ? "," : "");
 }
 
 int main(int argc, char **argv)
@@ -1670,14 +1687,14 @@ int main(int argc, char **argv)
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
     printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %7s %7s "
-           "%6s %6s\n",
+           "%6s %6s %6s\n",
            "phase", "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99",
            "cmt p50", "cmt p99", "hop p50", "hop p99", "lkipd", "SQL", "commits", "rows", "WAL kB",
-           "trips", "req", "PG CPU", "lkipd", "reruns", "errors");
+           "trips", "req", "PG CPU", "lkipd", "steal", "reruns", "errors");
     printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %7s %7s "
-           "%6s %6s\n",
+           "%6s %6s %6s\n",
            "", "", "", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "CPU", "/step", "/step",
-           "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "", "");
+           "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "", "", "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
@@ -1713,10 +1730,10 @@ int main(int argc, char **argv)
            connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
            scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024);
     printf("no load, CPU in %% of one core (lkipd, PostgreSQL, the idle clients' processes; the "
-           "whole machine): without the idle clients %.1f, %.1f, -; %.0f; with them %.1f, %.1f, "
-           "%.1f; %.0f\n",
-           quiet0.lkipd, quiet0.pg, quiet0.machine, quiet1.lkipd, quiet1.pg, quiet1.clients,
-           quiet1.machine);
+           "whole machine busy, stolen): without the idle clients %.1f, %.1f, -; %.0f, %.0f; with "
+           "them %.1f, %.1f, %.1f; %.0f, %.0f\n",
+           quiet0.lkipd, quiet0.pg, quiet0.machine, quiet0.steal, quiet1.lkipd, quiet1.pg,
+           quiet1.clients, quiet1.machine, quiet1.steal);
     printf("catch-up of %d missed events: %.3f s\n", o.catchup_events, catchup);
     printf("events received by the subscribed actors: %ld\n", events);
     /* LKIP_BENCH_TOP=1: the statements run most over the whole run, to see where they go */
@@ -1767,17 +1784,17 @@ int main(int argc, char **argv)
             " \"idle_ratio_around\": %.3f,"
             " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
             " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f,\n"
-            "  \"quiet_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f, \"machine\": %.1f},"
-            " \"quiet_idle_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f, \"clients\": %.2f,"
-            " \"machine\": %.1f}\n}\n",
+            "  \"quiet_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f, \"machine\": %.1f,"
+            " \"steal\": %.1f}, \"quiet_idle_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f,"
+            " \"clients\": %.2f, \"machine\": %.1f, \"steal\": %.1f}\n}\n",
             tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb, tps > 0 ? full.completions_per_s / tps : 0,
             pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb,
             pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0, connected,
             full.completions_per_s > 0 ? scaled.completions_per_s / full.completions_per_s : 0,
             around > 0 ? scaled.completions_per_s / around : 0, before_scale.rss_kb / 1024,
             idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024,
-            o.catchup_events, catchup, quiet0.lkipd, quiet0.pg, quiet0.machine, quiet1.lkipd,
-            quiet1.pg, quiet1.clients, quiet1.machine);
+            o.catchup_events, catchup, quiet0.lkipd, quiet0.pg, quiet0.machine, quiet0.steal,
+            quiet1.lkipd, quiet1.pg, quiet1.clients, quiet1.machine, quiet1.steal);
         fclose(f);
         printf("results: %s\n", path);
     }
