@@ -48,6 +48,7 @@ static const opt_t s_opts[] = {
     OPT(handshake_timeout_ms, OPT_INT, "10000", 100, 600000),
     OPT(io_threads, OPT_INT, "2", 1, 16),
     OPT(outbox_poll_ms, OPT_INT, "1000", 10, 600000),
+    OPT(outbox_poll_users, OPT_INT, "1000", 1, 1000000),
     OPT(resend_ms, OPT_INT, "5000", 100, 600000),
     OPT(retention_days, OPT_INT, "30", 1, 3650),
     OPT(holiday_reminder_from, OPT_MMDD, "11-01", 0, 0),

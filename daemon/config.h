@@ -25,6 +25,7 @@ typedef struct {
     /* libzmq I/O threads: a connection decrypting a big frame holds up the others on its own */
     int io_threads;
     int outbox_poll_ms; /* fallback poll of the outbox when NOTIFY was missed */
+    int outbox_poll_users; /* ... of this many subscribed sessions' users a time, in turn */
     int resend_ms;      /* events not acknowledged this long are sent again */
     int retention_days; /* delivered events and stored replies kept this long */
     /* "MM-DD" from which, each day, the admin and the Sekretaris are told that next year's

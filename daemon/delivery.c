@@ -62,6 +62,7 @@ struct delivery {
     user_slot_t *by_user; /* open addressing by user id */
     int index_cap;        /* power of two, at least twice the pool */
     int64_t next_poll;    /* monotonic ms of the next outbox poll */
+    int poll_from;        /* the pool index the next poll starts at */
     int64_t next_flush;
     int64_t next_scan;
     int n_reads; /* reads queued for the next DBL_FETCH */
@@ -527,17 +528,23 @@ void delivery_committed(delivery_t *self, const int64_t *users, int n, const db_
     }
 }
 
-/* Asks for the newest seq of every subscribed user: a lost NOTIFY shows as events beyond what
- * was sent. */
+/* Asks for the newest seq of the users of outbox_poll_users sessions, in turn through the pool: a
+ * lost NOTIFY shows as events beyond what was sent. A poll of every session's user cost
+ * PostgreSQL 2.4% of a core with 10,000 idle watchers (an array of 10,000 ids joined each second)
+ * for a safety net that almost never catches anything; in slices, a user is looked at every
+ * outbox_poll_ms while there are no more sessions than a slice, and the cost is one slice's. */
 static void s_poll(delivery_t *self)
 {
     if (self->count == 0 || self->polling || !self->db_up)
         return;
-    dbl_msg_t *m = dbl_msg_new(DBL_POLL, self->count);
-    int n = 0;
-    for (int i = 0; i < self->pool_cap && n < self->count; i++)
+    int slice = self->cfg->outbox_poll_users;
+    int want = self->count < slice ? self->count : slice;
+    dbl_msg_t *m = dbl_msg_new(DBL_POLL, want);
+    int n = 0, i = self->poll_from % self->pool_cap;
+    for (int seen = 0; seen < self->pool_cap && n < want; seen++, i = (i + 1) % self->pool_cap)
         if (self->pool[i].used)
             m->users[n++] = self->pool[i].user_id;
+    self->poll_from = i;
     m->n = n;
     self->polling = true;
     dbloop_send(self->loop, m);

@@ -1514,6 +1514,38 @@ static void test_two_daemons_notify_and_poll(void **state)
     s_world_close();
 }
 
+/* The poll asks about outbox_poll_users sessions' users a time, in turn: with five subscribed
+ * users and slices of two, an event committed without NOTIFY for each of them reaches every one
+ * (a poll that always asked the same slice would leave three waiting). */
+static void test_poll_in_slices_reaches_everyone(void **state)
+{
+    enum { USERS = 5 };
+    const char *const sets[] = {"outbox_poll_ms=100", "outbox_poll_users=2", NULL};
+    s_world("dv_slices", false, 2, sets);
+    harness_daemon_t *d = s_w.daemons[0];
+    const keypair_t *keys[USERS] = {&s_w.sekretaris, &s_w.staf[0], &s_w.kasubag[0], &s_w.staf[1],
+                                    &s_w.kasubag[1]};
+    const char *names[USERS] = {"sekretaris.uji", "staf.p0", "kasubag.p0", "staf.p1",
+                                "kasubag.p1"};
+    lkipc_t *c[USERS];
+    for (int i = 0; i < USERS; i++) {
+        c[i] = s_client(d, keys[i]);
+        assert_int_equal(s_subscribe(c[i], 0), 0);
+    }
+    for (int i = 0; i < USERS; i++)
+        s_insert_events(s_user_id(names[i]), 1, "uji_tanpa_notify");
+    for (int i = 0; i < USERS; i++) {
+        Lkip__Envelope *ev = s_event(c[i], WAIT_MS, names[i]);
+        assert_int_equal(ev->event->seq, 1);
+        assert_string_equal(ev->event->kind, "uji_tanpa_notify");
+        s_ack(c[i], 1);
+        wire_free(&ev);
+    }
+    for (int i = 0; i < USERS; i++)
+        harness_client_close(s_w.h, &c[i]);
+    s_world_close();
+}
+
 /* ---- 6. unacknowledged events are sent again ------------------------------------------------ */
 
 static void test_unacknowledged_events_resent(void **state)
@@ -2643,6 +2675,7 @@ int main(void)
         cmocka_unit_test_teardown(test_retry_after_lost_reply_has_one_effect, s_teardown),
         cmocka_unit_test_teardown(test_duplicate_on_two_daemons_at_once, s_teardown),
         cmocka_unit_test_teardown(test_two_daemons_notify_and_poll, s_teardown),
+        cmocka_unit_test_teardown(test_poll_in_slices_reaches_everyone, s_teardown),
         cmocka_unit_test_teardown(test_unacknowledged_events_resent, s_teardown),
         cmocka_unit_test_teardown(test_watch_keeps_the_daemons_keepalive, s_teardown),
         cmocka_unit_test_teardown(test_retention_prunes_acknowledged_in_batches, s_teardown),

@@ -74,6 +74,7 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.heartbeat_ms, 0);
     assert_int_equal(cfg.session_timeout_ms, 30000);
     assert_int_equal(cfg.outbox_poll_ms, 1000);
+    assert_int_equal(cfg.outbox_poll_users, 1000);
     assert_int_equal(cfg.resend_ms, 5000);
     assert_int_equal(cfg.retention_days, 30);
     config_free(&cfg);
