@@ -637,6 +637,17 @@ static machine_t s_machine(void)
     return m;
 }
 
+/* Above this share of the machine stolen during a phase, the run's ratios are not to be trusted. */
+#define STEAL_WARN_PCT 2.0
+
+/* The share of all cores' time the host took between a and b, seconds apart, in percent. */
+static double s_steal_pct(machine_t a, machine_t b, double seconds)
+{
+    return seconds > 0
+               ? 100.0 * (b.steal_s - a.steal_s) / seconds / (double)sysconf(_SC_NPROCESSORS_ONLN)
+               : 0;
+}
+
 /* CPU seconds PostgreSQL has used: the postmaster, its live children and the children it has
  * reaped (pgbench's backends are gone by the time it reports). CPU time, unlike throughput, does
  * not depend much on what else the machine runs meanwhile. */
@@ -828,8 +839,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
             (double)(l1.requests - l0.requests) / (double)(l1.batches - l0.batches);
     ph.reruns = (long)(l1.reruns - l0.reruns);
     ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
-    ph.steal_pct =
-        100.0 * (m1.steal_s - m0.steal_s) / ph.seconds / (double)sysconf(_SC_NPROCESSORS_ONLN);
+    ph.steal_pct = s_steal_pct(m0, m1, ph.seconds);
     if (completions > 0 && db0.statements >= 0 && db1.statements >= 0) {
         ph.stmts_per_step = (double)(db1.statements - db0.statements) / (double)completions;
         ph.commits_per_step = (double)(db1.commits - db0.commits) / (double)completions;
@@ -864,9 +874,9 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
 }
 
 /* A pgbench run: its rate (runs of the script per second) and, per run, PostgreSQL's CPU time,
- * the rows written and the write-ahead log. */
+ * the rows written and the write-ahead log; the CPU the host took meanwhile (as phase_t's). */
 typedef struct {
-    double tps, pg_cpu_ms, rows, wal_kb;
+    double tps, pg_cpu_ms, rows, wal_kb, steal_pct;
 } pgbench_t;
 
 /* The private cluster's port (LKIP_TEST_PGDIR/port); false when it cannot be read. */
@@ -983,8 +993,11 @@ static pgbench_t s_pgbench(const opts_t *o, const workload_t *w)
     s_checkpoint();
     double cpu0 = s_pg_cpu_s();
     pgstat_t db0 = s_pgstat(w->db);
+    machine_t m0 = s_machine();
+    int64_t t0 = monotonic_ms();
     long runs = s_pgbench_run(w, port, load, &b.tps);
     double cpu1 = s_pg_cpu_s(); /* before the drop below, which is not pgbench's */
+    b.steal_pct = s_steal_pct(m0, s_machine(), (double)(monotonic_ms() - t0) / 1000.0);
     pgstat_t db1 = s_pgstat(w->db);
     s_workload_drop(w, port);
     if (runs > 0) {
@@ -1700,6 +1713,21 @@ int main(int argc, char **argv)
     s_print_phase("full + idle clients", &scaled);
     if (connected > 0)
         s_print_phase("full, idle ones gone", &after);
+    /* a ratio between two phases means something only when the host let both run alike */
+    const struct {
+        const char *name;
+        double steal;
+    } measured[] = {{"full load", full.steal_pct},
+                    {"half load", half.steal_pct},
+                    {"pgbench, one step", pgb.steal_pct},
+                    {"pgbench, round", pgr.steal_pct},
+                    {"full + idle clients", scaled.steal_pct},
+                    {"full, idle ones gone", connected > 0 ? after.steal_pct : 0}};
+    for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
+        if (measured[i].steal > STEAL_WARN_PCT)
+            printf("\nwarning: the host took %.0f%% of this machine's CPU during \"%s\": the "
+                   "ratios of this run compare unlike conditions; run it again\n",
+                   measured[i].steal, measured[i].name);
     printf("\npgbench, one step completion's write set per transaction, %d clients: %.0f TPS (per "
            "transaction: PostgreSQL CPU %.2f ms, %.1f rows written, %.2f kB of WAL)\n",
            o.drivers, tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb);
@@ -1780,6 +1808,7 @@ int main(int argc, char **argv)
             " \"pgbench_rows_per_txn\": %.2f, \"pgbench_wal_kb_per_txn\": %.3f, \"ratio\": %.3f,"
             " \"pgbench_rounds_per_s\": %.2f, \"pgbench_round_pg_cpu_ms\": %.2f,"
             " \"pgbench_round_rows\": %.1f, \"pgbench_round_wal_kb\": %.2f,"
+            " \"pgbench_steal_pct\": %.2f, \"pgbench_round_steal_pct\": %.2f,"
             " \"round_ratio\": %.3f, \"idle_clients\": %d, \"idle_ratio\": %.3f,"
             " \"idle_ratio_around\": %.3f,"
             " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
@@ -1788,7 +1817,7 @@ int main(int argc, char **argv)
             " \"steal\": %.1f}, \"quiet_idle_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f,"
             " \"clients\": %.2f, \"machine\": %.1f, \"steal\": %.1f}\n}\n",
             tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb, tps > 0 ? full.completions_per_s / tps : 0,
-            pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb,
+            pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb, pgb.steal_pct, pgr.steal_pct,
             pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0, connected,
             full.completions_per_s > 0 ? scaled.completions_per_s / full.completions_per_s : 0,
             around > 0 ? scaled.completions_per_s / around : 0, before_scale.rss_kb / 1024,
