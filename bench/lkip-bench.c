@@ -709,6 +709,7 @@ typedef struct {
     double pg_cpu_ms;          /* PostgreSQL's CPU time per completion (s_pg_cpu_s) */
     double lkipd_cpu_ms;       /* lkipd's */
     double steal_pct;          /* the machine's CPU stolen by the host, % of all its cores */
+    long autovacuum;           /* autovacuum and autoanalyze runs on lkip's tables meanwhile */
     double requests_per_batch; /* ... and requests per batch (transaction) */
     long reruns;               /* batches run again statement by statement */
     long errors;
@@ -717,9 +718,10 @@ typedef struct {
 /* The database's counters: statements sent by clients (pg_stat_statements, top level), commits,
  * rows written (inserted, updated, deleted: pg_stat_database, which backends bring up to date
  * at least once a second while they commit) and the cluster's write-ahead log position (bytes;
- * nothing else writes meanwhile). db: the database; NULL: the daemon's. */
+ * nothing else writes meanwhile); autovacuum's and autoanalyze's runs on the daemon's tables.
+ * db: the database; NULL: the daemon's. */
 typedef struct {
-    long long statements, commits, rows, wal;
+    long long statements, commits, rows, wal, autovacuum;
 } pgstat_t;
 
 static pgstat_t s_pgstat(const char *db)
@@ -741,6 +743,10 @@ static pgstat_t s_pgstat(const char *db)
                              name, NULL);
     s.wal =
         harness_sql_int(s_h, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", NULL);
+    s.autovacuum = harness_sql_int(s_h,
+                                   "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)"
+                                   "::bigint FROM pg_stat_user_tables",
+                                   NULL);
     return s;
 }
 
@@ -791,12 +797,14 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     }
     /* The load grows the tables by thousands of rows a second, years of a real organisation's
      * growth, faster than autovacuum's once-a-minute look: before every phase but the first,
-     * the statistics (and the plans cached from them) are brought up to date as autovacuum
-     * would have done long before. Not before the first: the tables are still empty then, and
-     * plans made for empty tables scan them. */
+     * the statistics (and the plans cached from them) are brought up to date, and the tables
+     * vacuumed, as autovacuum would have done long before; autovacuum, which would otherwise
+     * start in one phase and not in another, then finds little to do (its runs are counted).
+     * Not before the first: the tables are still empty then, and plans made for empty tables
+     * scan them. */
     static bool first = true;
-    if (!first && harness_sql_exec(s_h, "ANALYZE", NULL) != 0)
-        fprintf(stderr, "bench: ANALYZE failed\n");
+    if (!first && harness_sql_exec(s_h, "VACUUM (ANALYZE)", NULL) != 0)
+        fprintf(stderr, "bench: VACUUM failed\n");
     first = false;
     s_checkpoint();
     pthread_t threads[MAX_DRIVERS];
@@ -840,6 +848,7 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
     ph.reruns = (long)(l1.reruns - l0.reruns);
     ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
     ph.steal_pct = s_steal_pct(m0, m1, ph.seconds);
+    ph.autovacuum = (long)(db1.autovacuum - db0.autovacuum);
     if (completions > 0 && db0.statements >= 0 && db1.statements >= 0) {
         ph.stmts_per_step = (double)(db1.statements - db0.statements) / (double)completions;
         ph.commits_per_step = (double)(db1.commits - db0.commits) / (double)completions;
@@ -1458,12 +1467,12 @@ static void s_raise_fd_limit(int clients)
 static void s_print_phase(const char *name, const phase_t *p)
 {
     printf("%-22s %8.0f %8.1f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f %7.2f %7.2f %7.0f%% %7.1f "
-           "%7.2f %7.1f %7.2f %7.2f %7.2f %7.2f %7.2f %5.1f%% %6ld %6ld\n",
+           "%7.2f %7.1f %7.2f %7.2f %7.2f %7.2f %7.2f %5.1f%% %7ld %6ld %6ld\n",
            name, p->completions_per_s, p->rounds_per_s, p->req_p50_ms, p->req_p99_ms,
            p->notify_p50_ms, p->notify_p99_ms, p->commit_p50_ms, p->commit_p99_ms, p->hop_p50_ms,
            p->hop_p99_ms, p->daemon_cpu_pct, p->stmts_per_step, p->commits_per_step,
            p->rows_per_step, p->wal_kb_per_step, p->trips_per_step, p->requests_per_batch,
-           p->pg_cpu_ms, p->lkipd_cpu_ms, p->steal_pct, p->reruns, p->errors);
+           p->pg_cpu_ms, p->lkipd_cpu_ms, p->steal_pct, p->autovacuum, p->reruns, p->errors);
 }
 
 static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma)
@@ -1478,13 +1487,14 @@ static void s_json_phase(FILE *f, const char *name, const phase_t *p, bool comma
             " \"rows_per_step\": %.2f, \"wal_kb_per_step\": %.3f,"
             " \"round_trips_per_step\": %.3f, \"requests_per_batch\": %.2f,"
             " \"pg_cpu_ms_per_step\": %.3f, \"lkipd_cpu_ms_per_step\": %.3f,"
-            " \"steal_pct\": %.2f, \"reruns\": %ld, \"errors\": %ld}%s\n",
+            " \"steal_pct\": %.2f, \"autovacuum_runs\": %ld, \"reruns\": %ld,"
+            " \"errors\": %ld}%s\n",
             name, p->seconds, p->completions_per_s, p->changes_per_s, p->rounds_per_s,
             p->req_p50_ms, p->req_p99_ms, p->notify_p50_ms, p->notify_p99_ms, p->commit_p50_ms,
             p->commit_p99_ms, p->read_back, p->hop_p50_ms, p->hop_p99_ms, p->daemon_cpu_pct,
             p->stmts_per_step, p->commits_per_step, p->rows_per_step, p->wal_kb_per_step,
             p->trips_per_step, p->requests_per_batch, p->pg_cpu_ms, p->lkipd_cpu_ms, p->steal_pct,
-            p->reruns, p->errors, comma ? "," : "");
+            p->autovacuum, p->reruns, p->errors, comma ? "," : "");
 }
 
 int main(int argc, char **argv)
@@ -1700,14 +1710,14 @@ int main(int argc, char **argv)
            "drivers, lkipd with %d worker(s)\n\n",
            host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
     printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %7s %7s "
-           "%6s %6s %6s\n",
+           "%6s %7s %6s %6s\n",
            "phase", "steps/s", "rounds/s", "req p50", "req p99", "notif p50", "notif p99",
            "cmt p50", "cmt p99", "hop p50", "hop p99", "lkipd", "SQL", "commits", "rows", "WAL kB",
-           "trips", "req", "PG CPU", "lkipd", "steal", "reruns", "errors");
+           "trips", "req", "PG CPU", "lkipd", "steal", "autovac", "reruns", "errors");
     printf("%-22s %8s %8s %9s %9s %9s %9s %7s %7s %7s %7s %8s %7s %7s %7s %7s %7s %7s %7s %7s "
-           "%6s %6s %6s\n",
+           "%6s %7s %6s %6s\n",
            "", "", "", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "CPU", "/step", "/step",
-           "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "", "", "");
+           "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "", "runs", "", "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
     s_print_phase("full + idle clients", &scaled);
