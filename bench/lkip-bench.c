@@ -719,7 +719,7 @@ typedef struct {
  * rows written (inserted, updated, deleted: pg_stat_database, which backends bring up to date
  * at least once a second while they commit) and the cluster's write-ahead log position (bytes;
  * nothing else writes meanwhile); autovacuum's and autoanalyze's runs on the daemon's tables.
- * db: the database; NULL: the daemon's. */
+ * db: the database; NULL: the daemon's (statements and autovacuum runs are read for it only). */
 typedef struct {
     long long statements, commits, rows, wal, autovacuum;
 } pgstat_t;
@@ -727,12 +727,7 @@ typedef struct {
 static pgstat_t s_pgstat(const char *db)
 {
     const char *name = db ? db : "";
-    pgstat_t s;
-    s.statements = harness_sql_int(s_h,
-                                   "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements"
-                                   " WHERE toplevel AND dbid = (SELECT oid FROM pg_database"
-                                   " WHERE datname = current_database())",
-                                   NULL);
+    pgstat_t s = {0};
     s.commits = harness_sql_int(s_h,
                                 "SELECT xact_commit FROM pg_stat_database"
                                 " WHERE datname = coalesce(nullif($1, ''), current_database())",
@@ -743,6 +738,13 @@ static pgstat_t s_pgstat(const char *db)
                              name, NULL);
     s.wal =
         harness_sql_int(s_h, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", NULL);
+    if (db) /* the rest is read in the daemon's database, about it: no use for pgbench's */
+        return s;
+    s.statements = harness_sql_int(s_h,
+                                   "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements"
+                                   " WHERE toplevel AND dbid = (SELECT oid FROM pg_database"
+                                   " WHERE datname = current_database())",
+                                   NULL);
     s.autovacuum = harness_sql_int(s_h,
                                    "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)"
                                    "::bigint FROM pg_stat_user_tables",
