@@ -19,6 +19,12 @@ int cal_days_in_month(int64_t year, int month)
 }
 
 /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar, no tables. */
+bool cal_civil_valid(int64_t year, int month, int day)
+{
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+           day <= cal_days_in_month(year, month);
+}
+
 cal_day_t cal_days_from_civil(int year, int month, int day)
 {
     int64_t y = (int64_t)year - (month <= 2);

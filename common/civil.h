@@ -16,6 +16,8 @@ void cal_civil_from_days(cal_day_t days, int *year, int *month, int *day);
 int cal_weekday(cal_day_t days); /* 0 Sunday ... 6 Saturday */
 bool cal_is_leap(int64_t year);
 int cal_days_in_month(int64_t year, int month); /* month 1..12 */
+/* A date "YYYY-MM-DD" can spell: year 1..9999, a month's real days. */
+bool cal_civil_valid(int64_t year, int month, int day);
 
 /* a / b rounded toward minus infinity (C's / truncates toward zero: wrong before 1970). */
 int64_t cal_floor_div(int64_t a, int64_t b);

@@ -411,7 +411,7 @@ static bool s_parse_ymd(const char *text, cal_day_t *out)
     if (!s_digits(text, 4, &y) || text[4] != '-' || !s_digits(text + 5, 2, &m) || text[7] != '-' ||
         !s_digits(text + 8, 2, &d))
         return false;
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > cal_days_in_month(y, m))
+    if (!cal_civil_valid(y, m, d))
         return false;
     *out = cal_days_from_civil(y, m, d);
     return true;

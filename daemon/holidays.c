@@ -107,6 +107,12 @@ static void s_import_ics(holidays_t *im, const char *text, const char *kind)
             s_import_error(im, 0, "acara \"%s\" tidak memiliki DTSTART", name);
             continue;
         }
+        /* libical reads "-0270401" as a year -27: dates lkip cannot write are refused */
+        if (!cal_civil_valid(start.year, start.month, start.day) ||
+            (!icaltime_is_null_time(end) && !cal_civil_valid(end.year, end.month, end.day))) {
+            s_import_error(im, 0, "acara \"%s\" memiliki tanggal tidak sah", name);
+            continue;
+        }
         cal_day_t first = cal_days_from_civil(start.year, start.month, start.day);
         cal_day_t last = first;
         if (!icaltime_is_null_time(end)) {

@@ -122,6 +122,18 @@ static void test_ics_events(void **state)
                 true, 0, 1);
     assert_non_null(strstr(strbuf_str(&h->errors), "RRULE"));
     holidays_destroy(&h);
+    /* libical reads a signed year; a date "YYYY-MM-DD" cannot write is refused (found by
+     * fuzz_holidays: "-0270401" gave the holiday "-027-04-01") */
+    h = s_parse("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:-0270401T080000Z\r\n"
+                "SUMMARY:Tahun negatif\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                true, 0, 1);
+    assert_non_null(strstr(strbuf_str(&h->errors), "tanggal tidak sah"));
+    holidays_destroy(&h);
+    h = s_parse("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270401\r\n"
+                "DTEND:-0270401T080000Z\r\nSUMMARY:Akhir negatif\r\nEND:VEVENT\r\n"
+                "END:VCALENDAR\r\n",
+                true, 0, 1);
+    holidays_destroy(&h);
 }
 
 static void test_kinds(void **state)
