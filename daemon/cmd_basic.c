@@ -31,6 +31,7 @@ static Lkip__DaemonLoad *s_load(void)
     l->statements = st.statements;
     l->round_trips = st.round_trips;
     l->reruns = st.reruns;
+    l->sessions = st.sessions;
     return l;
 }
 

@@ -5,6 +5,7 @@
 
 #include "dbloop.h"
 #include "log.h"
+#include "stats.h"
 #include "wire.h"
 
 #include <errno.h>
@@ -242,6 +243,7 @@ static void s_remove(delivery_t *self, session_t *s)
     s->next_free = self->free_head;
     self->free_head = idx;
     self->count--;
+    stats_set_sessions(self->count);
 }
 
 /* The session may have events it has not sent. */
@@ -359,6 +361,7 @@ void delivery_subscribe(delivery_t *self, const void *rid, size_t rid_len, int64
             self->pool[u->head].user_prev = idx;
         u->head = idx;
         self->count++;
+        stats_set_sessions(self->count);
     }
     self->n_hinted += (int)hints - (int)s->hints;
     s->hints = hints;

@@ -2200,6 +2200,47 @@ static void test_watch_keeps_the_daemons_keepalive(void **state)
     s_world_close();
 }
 
+/* The sessions an administrator's ping counts (pong.load.sessions, what make bench checks its
+ * idle clients by): each subscription adds one; a session whose client stays silent past
+ * session_timeout_ms is forgotten and no longer counted, one that keeps acknowledging is. */
+static int64_t s_sessions(lkipc_t *admin)
+{
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    Lkip__Envelope *reply = harness_call_ok(admin, &req);
+    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    assert_non_null(reply->reply->pong->load);
+    int64_t n = reply->reply->pong->load->sessions;
+    wire_free(&reply);
+    return n;
+}
+
+static void test_ping_counts_sessions(void **state)
+{
+    enum { TIMEOUT_MS = 600, BEAT_MS = 150 };
+    const char *const sets[] = {"session_timeout_ms=600", NULL};
+    s_world("dv_sessions", false, 1, sets);
+    harness_daemon_t *d = s_w.daemons[0];
+    lkipc_t *admin = s_client(d, &s_w.admin);
+    assert_int_equal(s_sessions(admin), 0);
+    lkipc_t *sek = s_client(d, &s_w.sekretaris), *staf = s_client(d, &s_w.staf[0]);
+    assert_int_equal(s_subscribe(sek, 0), 0);
+    assert_int_equal(s_subscribe(staf, 0), 0);
+    assert_int_equal(s_sessions(admin), 2);
+    /* the sekretaris acknowledges every BEAT_MS; the staf says nothing for three timeouts */
+    for (int t = 0; t < 3 * TIMEOUT_MS; t += BEAT_MS) {
+        s_ack(sek, 0);
+        s_pause_ms(BEAT_MS);
+    }
+    assert_int_equal(s_sessions(admin), 1);
+    harness_client_close(s_w.h, &sek);
+    harness_client_close(s_w.h, &staf);
+    harness_client_close(s_w.h, &admin);
+    s_world_close();
+}
+
 /* One outage as users live it, on a cluster of the test's own. Two watches of the sekretariat
  * (one --json, one --json --status) and a kasubag completing a step, each through a relay.
  * lkipd commits the step and is killed before the answer gets out; it comes back, and its
@@ -2678,6 +2719,7 @@ int main(void)
         cmocka_unit_test_teardown(test_poll_in_slices_reaches_everyone, s_teardown),
         cmocka_unit_test_teardown(test_unacknowledged_events_resent, s_teardown),
         cmocka_unit_test_teardown(test_watch_keeps_the_daemons_keepalive, s_teardown),
+        cmocka_unit_test_teardown(test_ping_counts_sessions, s_teardown),
         cmocka_unit_test_teardown(test_retention_prunes_acknowledged_in_batches, s_teardown),
         cmocka_unit_test_teardown(test_acks_lost_in_a_crash_are_stored_after_restart, s_teardown),
         cmocka_unit_test_teardown(test_outage_as_users_live_it, s_teardown),
