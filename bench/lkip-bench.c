@@ -14,7 +14,9 @@
  *      same concurrency: the ratio of lkip's completions/s to pgbench's TPS;
  *   4. scale: N idle subscribed clients (10,000), each with the heartbeats and keepalives of
  *      `lkip watch`: the CPU they cost with no load (lkipd, PostgreSQL, their own processes),
- *      then the load again with them, then once more without them; RSS;
+ *      then the load again with them, then once more without them, twice (--idle-pairs); RSS.
+ *      They stand for their users' computers and run at nice 19 (--idle-nice): on the bench's
+ *      cores they get what lkipd, PostgreSQL and the drivers leave;
  *   5. catch-up: a client that missed 10,000 events reconnects; time to replay them all.
  * Beside each load phase: SQL statements and commits per step completion, from
  * pg_stat_statements (the statements clients send, transaction commands included; not the
@@ -75,7 +77,7 @@ static const char *const s_roles[ROLES] = {"kepala_dinas", "sekretaris", "kasuba
 
 typedef struct {
     int orgs, units, drivers, warmup_s, load_s, half_s, pgbench_s, quiet_s, scale_clients,
-        catchup_events, workers;
+        idle_nice, idle_pairs, catchup_events, workers;
     const char *out_dir;
     bool compare_round;
 } opts_t;
@@ -1158,24 +1160,21 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     return 0;
 }
 
-/* N idle clients (users inserted with SQL) in child processes, each subscribed; returns how many
- * got their subscription answered. */
-static int s_scale(const opts_t *o)
+/* The idle clients' users (inserted with SQL, in an organisation of their own) and their keys,
+ * written to s_idle_keys for the children. 0 or -1. */
+static char *s_idle_keys;
+
+static int s_scale_users(int n)
 {
-    int n = o->scale_clients;
-    char *keyfile = xasprintf("%s/idle.keys", harness_tmpdir(s_h));
-    FILE *kf = fopen(keyfile, "w");
-    if (!kf) {
-        free(keyfile);
-        return 0;
-    }
-    /* the idle users belong to an organisation of their own: connected, but no one's events
-     * are theirs */
+    s_idle_keys = xasprintf("%s/idle.keys", harness_tmpdir(s_h));
+    FILE *kf = fopen(s_idle_keys, "w");
+    if (!kf)
+        return -1;
+    /* connected, but no one's events are theirs */
     if (harness_sql_exec(s_h, "INSERT INTO organisations (code, name) VALUES ('IDLE', 'Idle')",
                          NULL) != 0) {
         fclose(kf);
-        free(keyfile);
-        return 0;
+        return -1;
     }
     /* users in batches of 500 rows, one statement each */
     for (int i = 0; i < n; i += 500) {
@@ -1195,11 +1194,17 @@ static int s_scale(const opts_t *o)
         strbuf_free(&sb);
         if (rc != 0) {
             fclose(kf);
-            free(keyfile);
-            return 0;
+            return -1;
         }
     }
-    fclose(kf);
+    return fclose(kf) == 0 ? 0 : -1;
+}
+
+/* N idle clients of s_scale_users's in child processes, each subscribed; returns how many got
+ * their subscription answered. */
+static int s_scale(const opts_t *o)
+{
+    int n = o->scale_clients;
     for (int from = 0; from < n && s_n_idle < MAX_IDLE_CHILDREN; from += IDLE_PER_CHILD) {
         int to = from + IDLE_PER_CHILD < n ? from + IDLE_PER_CHILD : n;
         int down[2], up[2];
@@ -1212,18 +1217,21 @@ static int s_scale(const opts_t *o)
             dup2(up[1], STDOUT_FILENO);
             close(down[1]);
             close(up[0]);
+            /* the idle clients stand for their users' computers: on the bench's own cores they
+             * take what the daemon, PostgreSQL and the drivers leave (--idle-nice) */
+            if (o->idle_nice && setpriority(PRIO_PROCESS, 0, o->idle_nice) != 0)
+                _exit(126);
             char a[16], b[16];
             snprintf(a, sizeof a, "%d", from);
             snprintf(b, sizeof b, "%d", to);
             execl("/proc/self/exe", "lkip-bench", "--idle-child", harness_daemon_endpoint(s_d),
-                  harness_server_public_key(s_h), keyfile, a, b, (char *)NULL);
+                  harness_server_public_key(s_h), s_idle_keys, a, b, (char *)NULL);
             _exit(127);
         }
         close(down[0]);
         close(up[1]);
         s_idle[s_n_idle++] = (idle_child_t){pid, down[1], up[0]};
     }
-    free(keyfile);
     int replied = 0;
     for (int i = 0; i < s_n_idle; i++) {
         char buf[32] = "";
@@ -1284,8 +1292,12 @@ static quiet_t s_quiet(int seconds)
 static double s_catchup(int count)
 {
     keypair_t kp;
-    if (s_insert_user(1, "catchup", "staf", NULL, &kp) != 0)
+    /* lkipd learns of a user inserted with SQL from the directory's notification, a moment
+     * later: with 10,000 idle users to reload that moment outlasted queueing 100 events */
+    if (s_insert_user(1, "catchup", "staf", NULL, &kp) != 0 || harness_wait_known(s_h, &kp) != 0) {
+        fprintf(stderr, "bench: catch-up: the user could not be made\n");
         return -1;
+    }
     /* the events are real packed events, queued straight into the outbox as if they
      * accumulated while the client was away */
     Lkip__Event ev = LKIP__EVENT__INIT;
@@ -1315,14 +1327,19 @@ static double s_catchup(int count)
     if (rc != 0 || harness_sql_exec(s_h,
                                     "UPDATE recipient_seq SET last_seq = $1::bigint WHERE"
                                     " user_id = (SELECT id FROM users WHERE name = 'catchup')",
-                                    n, NULL) != 0)
+                                    n, NULL) != 0) {
+        fprintf(stderr, "bench: catch-up: the events could not be queued\n");
         return -1;
+    }
     lkipc_t *c = s_connect(&kp, 10000);
-    if (!c)
+    if (!c) {
+        fprintf(stderr, "bench: catch-up: no connection\n");
         return -1;
+    }
     int64_t t0 = monotonic_ms();
     uint64_t last = 0;
     if (!s_subscribe(c, 0)) {
+        fprintf(stderr, "bench: catch-up: the subscription was not answered\n");
         lkipc_destroy(&c);
         return -1;
     }
@@ -1343,6 +1360,9 @@ static double s_catchup(int count)
     s_ack(c, last);
     double seconds = (double)(monotonic_ms() - t0) / 1000.0;
     lkipc_destroy(&c);
+    if (last != (uint64_t)count)
+        fprintf(stderr, "bench: catch-up: %llu of %d events in %.1f s\n", (unsigned long long)last,
+                count, seconds);
     return last == (uint64_t)count ? seconds : -1;
 }
 
@@ -1435,13 +1455,92 @@ static int s_compare_round(void)
     return differ ? 1 : 0;
 }
 
+/* ---- the load with idle clients and without them --------------------------------------------- */
+
+/* One comparison (--idle-pairs of them): the full load with the idle clients connected, then the
+ * full load once they have gone. The tables grow all through the run (a step costs more at the
+ * end than at the start), so each load with them is compared with the mean of the loads just
+ * before and just after it; several pairs show how much of a ratio is the machine's noise. */
+#define MAX_IDLE_PAIRS 4
+
+typedef struct {
+    int connected;                        /* clients whose subscription was answered */
+    phase_t with, without;                /* as long as the full load, each */
+    double clients_cpu_pct;               /* their processes during `with`, % of one core */
+    long sessions_before, sessions_after; /* lkipd's event sessions around `with` */
+    proc_t daemon_with;                   /* lkipd right after `with` (RSS) */
+    double drain_s;      /* from their closing until lkipd let their sessions go (-1: it did not) */
+    double ratio_around; /* with / mean(the load before it, without) */
+} idle_pair_t;
+
+/* Waits until lkipd holds at most `sessions` event sessions: a client that closes its connection
+ * says nothing, and lkipd forgets its session session_timeout_ms after its last keepalive (or at
+ * once, when it has an event for it). Seconds it took, or -1 after a minute. */
+static double s_wait_sessions(long sessions)
+{
+    int64_t t0 = monotonic_ms();
+    while (s_daemon_load().sessions > sessions) {
+        if (monotonic_ms() - t0 > 60000)
+            return -1;
+        struct timespec ts = {0, 200000000};
+        nanosleep(&ts, NULL);
+    }
+    return (double)(monotonic_ms() - t0) / 1000.0;
+}
+
+/* Runs one pair with the clients s_scale connected; before is the load phase just before it,
+ * baseline the sessions lkipd held before any idle client connected. */
+static void s_idle_pair(const opts_t *o, idle_pair_t *ip, const phase_t *before, long baseline)
+{
+    fprintf(stderr, "bench: load again with %d idle clients for %d s\n", ip->connected, o->load_s);
+    double cpu0 = s_idle_children_cpu_s();
+    int64_t t0 = monotonic_ms();
+    ip->sessions_before = (long)s_daemon_load().sessions;
+    ip->with = s_run_phase(o, o->load_s, 0);
+    /* whether lkipd still held their sessions after it: a client starved of CPU past
+     * session_timeout_ms would have lost its own */
+    ip->clients_cpu_pct =
+        100.0 * (s_idle_children_cpu_s() - cpu0) * 1000.0 / (double)(monotonic_ms() - t0);
+    ip->sessions_after = (long)s_daemon_load().sessions;
+    ip->daemon_with = s_proc(harness_daemon_pid(s_d));
+    s_scale_stop();
+    /* "without them" means without their sessions as well */
+    fprintf(stderr, "bench: until lkipd lets their sessions go\n");
+    ip->drain_s = s_wait_sessions(baseline);
+    fprintf(stderr, "bench: load again without the idle clients for %d s\n", o->load_s);
+    ip->without = s_run_phase(o, o->load_s, 0);
+    double around = (before->completions_per_s + ip->without.completions_per_s) / 2;
+    ip->ratio_around = around > 0 ? ip->with.completions_per_s / around : 0;
+}
+
+/* "a, b and c" of the pairs' values, each printed with fmt. */
+static void s_list_pairs(strbuf_t *sb, const idle_pair_t *pairs, int n, const char *fmt,
+                         double (*value)(const idle_pair_t *))
+{
+    for (int p = 0; p < n; p++) {
+        strbuf_puts(sb, p == 0 ? "" : p == n - 1 ? " and " : ", ");
+        strbuf_printf(sb, fmt, value(&pairs[p]));
+    }
+}
+
+static double s_pair_ratio_pct(const idle_pair_t *ip)
+{
+    return 100.0 * ip->ratio_around;
+}
+
+static double s_pair_clients_cpu(const idle_pair_t *ip)
+{
+    return ip->clients_cpu_pct;
+}
+
 /* ---- main ------------------------------------------------------------------------------------ */
 
 static void s_usage(void)
 {
     fputs("usage: lkip-bench [--orgs K] [--units U] [--drivers D] [--warmup S] [--load S]\n"
-          "                  [--half S] [--pgbench S] [--quiet S] [--scale N] [--catchup N]\n"
-          "                  [--workers W] [--out DIR] [--compare-round]\n"
+          "                  [--half S] [--pgbench S] [--quiet S] [--scale N] [--idle-nice 0..19]\n"
+          "                  [--idle-pairs 1..4] [--catchup N] [--workers W] [--out DIR]\n"
+          "                  [--compare-round]\n"
           "--compare-round: one round through lkipd and one run of bench/round.sql (pgbench),\n"
           "the rows each added to every table; exit status 1 when they differ.\n"
           "Run by scripts/bench.sh (make bench), which starts the private PostgreSQL and\n"
@@ -1512,6 +1611,8 @@ int main(int argc, char **argv)
                 .pgbench_s = 15,
                 .quiet_s = 5,
                 .scale_clients = 10000,
+                .idle_nice = 19,
+                .idle_pairs = 2,
                 .catchup_events = 10000,
                 .workers = 2,
                 .out_dir = "bench/results"};
@@ -1524,6 +1625,8 @@ int main(int argc, char **argv)
                                          {"pgbench", required_argument, NULL, 'p'},
                                          {"quiet", required_argument, NULL, 'q'},
                                          {"scale", required_argument, NULL, 's'},
+                                         {"idle-nice", required_argument, NULL, 'n'},
+                                         {"idle-pairs", required_argument, NULL, 'P'},
                                          {"catchup", required_argument, NULL, 'c'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"workers", required_argument, NULL, 'w'},
@@ -1559,6 +1662,12 @@ int main(int argc, char **argv)
         case 's':
             o.scale_clients = atoi(optarg);
             break;
+        case 'n':
+            o.idle_nice = atoi(optarg);
+            break;
+        case 'P':
+            o.idle_pairs = atoi(optarg);
+            break;
         case 'c':
             o.catchup_events = atoi(optarg);
             break;
@@ -1580,7 +1689,8 @@ int main(int argc, char **argv)
         }
     }
     if (o.orgs < 1 || o.orgs > MAX_ORGS || o.units < 1 || o.units > UNITS || o.drivers < 1 ||
-        o.drivers > MAX_DRIVERS || !getenv("LKIP_TEST_PGDIR")) {
+        o.drivers > MAX_DRIVERS || o.idle_nice < 0 || o.idle_nice > 19 || o.idle_pairs < 1 ||
+        o.idle_pairs > MAX_IDLE_PAIRS || !getenv("LKIP_TEST_PGDIR")) {
         s_usage();
         return 2;
     }
@@ -1674,27 +1784,35 @@ int main(int argc, char **argv)
         quiet0 = s_quiet(o.quiet_s);
     }
     fprintf(stderr, "bench: %d idle clients\n", o.scale_clients);
-    proc_t before_scale = s_proc(harness_daemon_pid(s_d));
-    int connected = o.scale_clients ? s_scale(&o) : 0;
-    proc_t idle_proc = s_proc(harness_daemon_pid(s_d));
-    if (connected && o.quiet_s > 0) {
-        fprintf(stderr, "bench: no load, %d idle clients, for %d s\n", connected, o.quiet_s);
-        quiet1 = s_quiet(o.quiet_s);
-    }
-    /* as long as the full load: what a phase pays once (the whole pages written after the
-     * checkpoint before it) weighs the same on both */
-    fprintf(stderr, "bench: load again with %d idle clients for %d s\n", connected, o.load_s);
-    phase_t scaled = s_run_phase(&o, o.load_s, 0);
-    proc_t scaled_proc = s_proc(harness_daemon_pid(s_d));
-    /* ... and the full load once more when they have gone: the tables grow all through the run
-     * (a step costs more at the end than at the start), so the phase with the idle clients is
-     * compared with the mean of the loads before and after it as well */
-    phase_t after = {0};
-    if (connected > 0) {
-        s_scale_stop();
-        fprintf(stderr, "bench: load again without the idle clients for %d s\n", o.load_s);
-        after = s_run_phase(&o, o.load_s, 0);
-    }
+    proc_t before_scale = s_proc(harness_daemon_pid(s_d)), idle_proc = before_scale;
+    long baseline = (long)s_daemon_load().sessions;
+    idle_pair_t pairs[MAX_IDLE_PAIRS] = {0};
+    int n_pairs = 0;
+    if (o.scale_clients > 0 && s_scale_users(o.scale_clients) != 0)
+        fprintf(stderr, "bench: the idle clients' users could not be made\n");
+    else
+        for (int p = 0; p < o.idle_pairs && o.scale_clients > 0; p++) {
+            int64_t t0 = monotonic_ms();
+            pairs[p].connected = s_scale(&o);
+            fprintf(stderr, "bench: %d idle clients subscribed in %.1f s\n", pairs[p].connected,
+                    (double)(monotonic_ms() - t0) / 1000.0);
+            if (pairs[p].connected == 0) {
+                s_scale_stop();
+                break;
+            }
+            if (p == 0) {
+                idle_proc = s_proc(harness_daemon_pid(s_d));
+                if (o.quiet_s > 0) {
+                    fprintf(stderr, "bench: no load, %d idle clients, for %d s\n",
+                            pairs[p].connected, o.quiet_s);
+                    quiet1 = s_quiet(o.quiet_s);
+                }
+            }
+            s_idle_pair(&o, &pairs[p], p == 0 ? &full : &pairs[p - 1].without, baseline);
+            n_pairs++;
+        }
+    int connected = n_pairs > 0 ? pairs[0].connected : 0;
+    const phase_t *scaled = n_pairs > 0 ? &pairs[0].with : NULL;
 
     fprintf(stderr, "bench: catch-up of %d events\n", o.catchup_events);
     double catchup = s_catchup(o.catchup_events);
@@ -1722,24 +1840,36 @@ int main(int argc, char **argv)
            "/step", "/step", "/step", "/batch", "ms/step", "ms/step", "", "runs", "", "");
     s_print_phase("full load", &full);
     s_print_phase("half load", &half);
-    s_print_phase("full + idle clients", &scaled);
-    if (connected > 0)
-        s_print_phase("full, idle ones gone", &after);
     /* a ratio between two phases means something only when the host let both run alike */
-    const struct {
-        const char *name;
+    struct {
+        char name[32];
         double steal;
-    } measured[] = {{"full load", full.steal_pct},
-                    {"half load", half.steal_pct},
-                    {"pgbench, one step", pgb.steal_pct},
-                    {"pgbench, round", pgr.steal_pct},
-                    {"full + idle clients", scaled.steal_pct},
-                    {"full, idle ones gone", connected > 0 ? after.steal_pct : 0}};
-    for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
+    } measured[4 + 2 * MAX_IDLE_PAIRS] = {{"full load", full.steal_pct},
+                                          {"half load", half.steal_pct},
+                                          {"pgbench, one step", pgb.steal_pct},
+                                          {"pgbench, round", pgr.steal_pct}};
+    int n_measured = 4;
+    for (int p = 0; p < n_pairs; p++) {
+        char nth[8] = "";
+        if (n_pairs > 1)
+            snprintf(nth, sizeof nth, " %d", p + 1);
+        snprintf(measured[n_measured].name, sizeof measured[0].name, "full + idle clients%s", nth);
+        measured[n_measured++].steal = pairs[p].with.steal_pct;
+        s_print_phase(measured[n_measured - 1].name, &pairs[p].with);
+        snprintf(measured[n_measured].name, sizeof measured[0].name, "full, idle ones gone%s", nth);
+        measured[n_measured++].steal = pairs[p].without.steal_pct;
+        s_print_phase(measured[n_measured - 1].name, &pairs[p].without);
+    }
+    strbuf_t stolen = {0};
+    for (int i = 0; i < n_measured; i++)
         if (measured[i].steal > STEAL_WARN_PCT)
-            printf("\nwarning: the host took %.0f%% of this machine's CPU during \"%s\": the "
-                   "ratios of this run compare unlike conditions; run it again\n",
-                   measured[i].steal, measured[i].name);
+            strbuf_printf(&stolen, "%s\"%s\" %.0f%%", stolen.len ? ", " : "", measured[i].name,
+                          measured[i].steal);
+    if (stolen.len)
+        printf("\nwarning: the host took this machine's CPU during %s: the ratios of this run "
+               "compare unlike conditions; run it again\n",
+               strbuf_str(&stolen));
+    strbuf_free(&stolen);
     printf("\npgbench, one step completion's write set per transaction, %d clients: %.0f TPS (per "
            "transaction: PostgreSQL CPU %.2f ms, %.1f rows written, %.2f kB of WAL)\n",
            o.drivers, tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb);
@@ -1754,21 +1884,43 @@ int main(int argc, char **argv)
            full.rows_per_step * per_round, full.wal_kb_per_step * per_round);
     printf("lkip rounds/s / pgbench rounds/s: %.2f\n",
            pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0);
-    double around = (full.completions_per_s + after.completions_per_s) / 2;
-    printf(
-        "with the idle clients: %.0f%% of the full load's step completions/s; %.0f%% of the mean "
-        "of the loads before them and after them\n",
-        full.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / full.completions_per_s : 0,
-        after.completions_per_s > 0 ? 100.0 * scaled.completions_per_s / around : 0);
+    double idle_ratio = scaled && full.completions_per_s > 0
+                            ? scaled->completions_per_s / full.completions_per_s
+                            : 0;
+    double around_mean = 0;
+    for (int p = 0; p < n_pairs; p++)
+        around_mean += pairs[p].ratio_around / n_pairs;
+    if (n_pairs > 0) {
+        strbuf_t sb = {0};
+        s_list_pairs(&sb, pairs, n_pairs, "%.0f%%", s_pair_ratio_pct);
+        printf("with the idle clients: %.0f%% of the full load's step completions/s; of the mean "
+               "of the loads just before and just after them: %s",
+               100.0 * idle_ratio, strbuf_str(&sb));
+        if (n_pairs > 1)
+            printf(" (%d pairs), %.0f%% on average", n_pairs, 100.0 * around_mean);
+        printf("\n");
+        strbuf_free(&sb);
+    }
     printf("notif: an assignment queued in its transaction -> received by the next actor; cmt: "
            "its transaction committed -> received (%ld, %ld and %ld of them read from the outbox "
            "instead, without a commit time); hop: one CURVE message between two threads of this "
            "bench under the same load, the floor under both\n",
-           full.read_back, half.read_back, scaled.read_back);
-    printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld MB "
-           "under load (peak %ld MB)\n",
-           connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
-           scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024);
+           full.read_back, half.read_back, scaled ? scaled->read_back : 0);
+    if (n_pairs > 0) {
+        strbuf_t sessions = {0}, cpu = {0};
+        for (int p = 0; p < n_pairs; p++)
+            strbuf_printf(&sessions, "%s%ld -> %ld (gone %.0f s after they closed)", p ? ", " : "",
+                          pairs[p].sessions_before, pairs[p].sessions_after, pairs[p].drain_s);
+        s_list_pairs(&cpu, pairs, n_pairs, "%.1f%%", s_pair_clients_cpu);
+        printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld "
+               "MB under load (peak %ld MB); event sessions lkipd held over each load with them: "
+               "%s; their processes (nice %d) used %s of one core meanwhile\n",
+               connected, o.scale_clients, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
+               pairs[0].daemon_with.rss_kb / 1024, pairs[0].daemon_with.hwm_kb / 1024,
+               strbuf_str(&sessions), o.idle_nice, strbuf_str(&cpu));
+        strbuf_free(&sessions);
+        strbuf_free(&cpu);
+    }
     printf("no load, CPU in %% of one core (lkipd, PostgreSQL, the idle clients' processes; the "
            "whole machine busy, stolen): without the idle clients %.1f, %.1f, -; %.0f, %.0f; with "
            "them %.1f, %.1f, %.1f; %.0f, %.0f\n",
@@ -1812,8 +1964,21 @@ int main(int argc, char **argv)
                 host, sysconf(_SC_NPROCESSORS_ONLN), o.orgs, o.units, o.drivers, o.workers);
         s_json_phase(f, "full_load", &full, true);
         s_json_phase(f, "half_load", &half, true);
-        s_json_phase(f, "full_load_with_idle_clients", &scaled, true);
-        s_json_phase(f, "full_load_after_idle_clients", &after, true);
+        for (int p = 0; p < n_pairs; p++) {
+            char nth[8] = "", name[64];
+            if (p > 0)
+                snprintf(nth, sizeof nth, "_%d", p + 1);
+            snprintf(name, sizeof name, "full_load_with_idle_clients%s", nth);
+            s_json_phase(f, name, &pairs[p].with, true);
+            snprintf(name, sizeof name, "full_load_after_idle_clients%s", nth);
+            s_json_phase(f, name, &pairs[p].without, true);
+            fprintf(f,
+                    "  \"idle_pair_%d\": {\"clients\": %d, \"ratio_around\": %.3f,"
+                    " \"clients_cpu_pct\": %.2f, \"sessions_before\": %ld,"
+                    " \"sessions_after\": %ld, \"sessions_gone_s\": %.1f},\n",
+                    p + 1, pairs[p].connected, pairs[p].ratio_around, pairs[p].clients_cpu_pct,
+                    pairs[p].sessions_before, pairs[p].sessions_after, pairs[p].drain_s);
+        }
         fprintf(
             f,
             "  \"pgbench_tps\": %.1f, \"pgbench_pg_cpu_ms\": %.3f,"
@@ -1821,8 +1986,8 @@ int main(int argc, char **argv)
             " \"pgbench_rounds_per_s\": %.2f, \"pgbench_round_pg_cpu_ms\": %.2f,"
             " \"pgbench_round_rows\": %.1f, \"pgbench_round_wal_kb\": %.2f,"
             " \"pgbench_steal_pct\": %.2f, \"pgbench_round_steal_pct\": %.2f,"
-            " \"round_ratio\": %.3f, \"idle_clients\": %d, \"idle_ratio\": %.3f,"
-            " \"idle_ratio_around\": %.3f,"
+            " \"round_ratio\": %.3f, \"idle_clients\": %d, \"idle_nice\": %d,"
+            " \"idle_pairs\": %d, \"idle_ratio\": %.3f, \"idle_ratio_around\": %.3f,"
             " \"rss_mb_before\": %ld, \"rss_mb_idle\": %ld, \"rss_mb_loaded\": %ld,"
             " \"rss_mb_peak\": %ld, \"catchup_events\": %d, \"catchup_s\": %.3f,\n"
             "  \"quiet_cpu_pct\": {\"lkipd\": %.2f, \"pg\": %.2f, \"machine\": %.1f,"
@@ -1830,12 +1995,12 @@ int main(int argc, char **argv)
             " \"clients\": %.2f, \"machine\": %.1f, \"steal\": %.1f}\n}\n",
             tps, pgb.pg_cpu_ms, pgb.rows, pgb.wal_kb, tps > 0 ? full.completions_per_s / tps : 0,
             pgr.tps, pgr.pg_cpu_ms, pgr.rows, pgr.wal_kb, pgb.steal_pct, pgr.steal_pct,
-            pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0, connected,
-            full.completions_per_s > 0 ? scaled.completions_per_s / full.completions_per_s : 0,
-            around > 0 ? scaled.completions_per_s / around : 0, before_scale.rss_kb / 1024,
-            idle_proc.rss_kb / 1024, scaled_proc.rss_kb / 1024, scaled_proc.hwm_kb / 1024,
-            o.catchup_events, catchup, quiet0.lkipd, quiet0.pg, quiet0.machine, quiet0.steal,
-            quiet1.lkipd, quiet1.pg, quiet1.clients, quiet1.machine, quiet1.steal);
+            pgr.tps > 0 ? full.rounds_per_s / pgr.tps : 0, connected, o.idle_nice, n_pairs,
+            idle_ratio, around_mean, before_scale.rss_kb / 1024, idle_proc.rss_kb / 1024,
+            n_pairs ? pairs[0].daemon_with.rss_kb / 1024 : 0,
+            n_pairs ? pairs[0].daemon_with.hwm_kb / 1024 : 0, o.catchup_events, catchup,
+            quiet0.lkipd, quiet0.pg, quiet0.machine, quiet0.steal, quiet1.lkipd, quiet1.pg,
+            quiet1.clients, quiet1.machine, quiet1.steal);
         fclose(f);
         printf("results: %s\n", path);
     }
@@ -1844,6 +2009,7 @@ int main(int argc, char **argv)
 
 teardown:
     s_scale_stop();
+    free(s_idle_keys);
     for (int i = 0; i < o.drivers; i++) {
         for (int r = 0; r < ROLES; r++)
             lkipc_destroy(&s_drivers[i].actor[r]);

@@ -1079,10 +1079,7 @@ const char *harness_sop_setting(const harness_t *h)
     return h->sop_setting;
 }
 
-/* Waits until every running daemon of h lets keys through the handshake (a ping answered):
- * lkipd learns of a user added by another process from the directory's notification, a moment
- * after the insert committed, and a test that connects at once must not race it. */
-static int s_wait_known(harness_t *h, const keypair_t *keys)
+int harness_wait_known(harness_t *h, const keypair_t *keys)
 {
     for (int i = 0; i < h->n_daemons; i++) {
         const harness_daemon_t *d = h->daemons[i];
@@ -1106,8 +1103,8 @@ static int s_wait_known(harness_t *h, const keypair_t *keys)
             if (rc == LKIPC_OK)
                 break;
             if (monotonic_ms() > deadline) {
-                fprintf(stderr, "harness: daemon %s never let the new user in (%d)\n",
-                        d->endpoint, (int)rc);
+                fprintf(stderr, "harness: daemon %s never let the new user in (%d)\n", d->endpoint,
+                        (int)rc);
                 return -1;
             }
             usleep(20 * 1000);
@@ -1137,7 +1134,7 @@ int harness_user(harness_t *h, const char *name, const char *role, const char *u
         return -1;
     }
     free(output);
-    if (s_wait_known(h, &kp) != 0)
+    if (harness_wait_known(h, &kp) != 0)
         return -1;
     if (out)
         *out = kp;

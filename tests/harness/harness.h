@@ -156,6 +156,12 @@ int harness_keypair(harness_t *h, const char *name, keypair_t *out);
 int harness_user(harness_t *h, const char *name, const char *role, const char *unit,
                  keypair_t *out);
 
+/* Waits until every running daemon of h lets keys through the handshake (a ping answered):
+ * lkipd learns of a user added by another process (or inserted with SQL) from the directory's
+ * notification, a moment after the insert committed, and whoever connects at once must not race
+ * it. 0, or -1 when a daemon did not within HARNESS_WAIT_MS. */
+int harness_wait_known(harness_t *h, const keypair_t *keys);
+
 /* A client library connection to d with keys; one attempt per call, timeout_ms per attempt.
  * The harness owns it (closed by harness_destroy or harness_client_close). NULL on failure. */
 lkipc_t *harness_client(harness_t *h, const harness_daemon_t *d, const keypair_t *keys,
