@@ -1041,12 +1041,50 @@ typedef struct {
 static idle_child_t s_idle[MAX_IDLE_CHILDREN];
 static int s_n_idle;
 
-/* Child mode: connects keys [from, to) of keyfile to endpoint, subscribes each, writes the number
- * that got a reply to stdout, then keeps the sessions alive until stdin closes, as `lkip watch`
- * does with no events (client/evstream.c): an acknowledgement every keepalive_ms the daemon
- * names in its subscribe reply, the clients spread evenly over it; without them lkipd ends a
- * silent session after session_timeout_ms and would hold the connections alone. */
-static void s_idle_keepalive(void **socks, int n, int keepalive_ms)
+/* Child mode: connects keys [from, to) of keyfile to endpoint and subscribes each, as `lkip watch`
+ * does with no events (client/evstream.c): each client acknowledges every keepalive_ms the
+ * daemon names in its subscribe reply, counted from that reply (without them lkipd ends a silent
+ * session after session_timeout_ms). Writes the number whose subscription was accepted to stdout
+ * once every client has its answer (or after two minutes), and keeps going until stdin closes. */
+typedef struct {
+    void **socks;
+    int n, from;
+    int replied, subscribed;
+    bool reported;
+    int keepalive_ms;
+    int64_t *last; /* monotonic ms of each client's reply or last acknowledgement; 0: no reply
+                    * yet, -1: refused */
+} idle_set_t;
+
+/* Reads the subscribe replies that have come. */
+static void s_idle_replies(idle_set_t *set)
+{
+    for (int i = 0; i < set->n; i++) {
+        char buf[1024];
+        const char *why;
+        int got, subscribed = set->subscribed;
+        if (set->last[i] || !set->socks[i] ||
+            (got = zmq_recv(set->socks[i], buf, sizeof buf, ZMQ_DONTWAIT)) < 0)
+            continue;
+        Lkip__Envelope *reply = got > (int)sizeof buf ? NULL : wire_decode(buf, (size_t)got, &why);
+        if (reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY &&
+            reply->reply->status == LKIP__STATUS__OK &&
+            reply->reply->payload_case == LKIP__REPLY__PAYLOAD_SUBSCRIBED) {
+            if (reply->reply->subscribed->keepalive_ms > 0)
+                set->keepalive_ms = (int)reply->reply->subscribed->keepalive_ms;
+            set->subscribed++;
+        } else if (reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY &&
+                   set->replied - set->subscribed < 5) { /* the first few refusals, for the log */
+            fprintf(stderr, "bench: idle client %d: [%d %s]\n", set->from + i,
+                    (int)reply->reply->status, reply->reply->code);
+        }
+        set->last[i] = set->subscribed > subscribed ? monotonic_ms() : -1;
+        wire_free(&reply);
+        set->replied++;
+    }
+}
+
+static void s_idle_run(idle_set_t *set)
 {
     Lkip__AckRequest body = LKIP__ACK_REQUEST__INIT;
     Lkip__Envelope env = LKIP__ENVELOPE__INIT;
@@ -1054,13 +1092,24 @@ static void s_idle_keepalive(void **socks, int n, int keepalive_ms)
     env.ack = &body;
     size_t len;
     uint8_t *frame = wire_encode(&env, &len);
-    int ticks = keepalive_ms / 1000 > 1 ? keepalive_ms / 1000 : 1; /* one a second */
     struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
-    for (int tick = 0;; tick = (tick + 1) % ticks) {
-        for (int i = tick; i < n; i += ticks)
-            if (socks[i])
-                zmq_send(socks[i], frame, len, ZMQ_DONTWAIT);
-        if (poll(&in, 1, 1000) != 0) { /* stdin readable: closed (or an error) */
+    int64_t deadline = monotonic_ms() + 120000;
+    for (;;) {
+        if (set->replied < set->n)
+            s_idle_replies(set);
+        int64_t now = monotonic_ms();
+        if (!set->reported && (set->replied == set->n || now > deadline)) {
+            printf("%d\n", set->subscribed);
+            fflush(stdout);
+            set->reported = true;
+        }
+        for (int i = 0; i < set->n; i++)
+            if (set->last[i] > 0 && now - set->last[i] >= set->keepalive_ms) {
+                zmq_send(set->socks[i], frame, len, ZMQ_DONTWAIT);
+                set->last[i] = now;
+            }
+        /* a look every 20 ms while replies come, then every 100 ms */
+        if (poll(&in, 1, set->replied < set->n ? 20 : 100) != 0) { /* stdin: closed */
             char c;
             if (read(STDIN_FILENO, &c, 1) <= 0)
                 break;
@@ -1120,38 +1169,10 @@ static int s_idle_child(const char *endpoint, const char *server_key, const char
     free(frame);
     memset(keys, 0, (size_t)n * sizeof *keys);
     free(keys);
-    int replied = 0, keepalive_ms = 5000;
-    bool *done = xcalloc((size_t)n, sizeof *done);
-    int64_t deadline = monotonic_ms() + 120000;
-    while (replied < n && monotonic_ms() < deadline) {
-        int progress = 0;
-        for (int i = 0; i < n; i++) {
-            char buf[1024];
-            const char *why;
-            int got;
-            if (!done[i] && socks[i] &&
-                (got = zmq_recv(socks[i], buf, sizeof buf, ZMQ_DONTWAIT)) >= 0) {
-                Lkip__Envelope *reply =
-                    replied || got > (int)sizeof buf ? NULL : wire_decode(buf, (size_t)got, &why);
-                if (reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY &&
-                    reply->reply->payload_case == LKIP__REPLY__PAYLOAD_SUBSCRIBED &&
-                    reply->reply->subscribed->keepalive_ms > 0)
-                    keepalive_ms = (int)reply->reply->subscribed->keepalive_ms;
-                wire_free(&reply);
-                done[i] = true;
-                replied++;
-                progress++;
-            }
-        }
-        if (!progress) {
-            struct timespec ts = {0, 20000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    free(done);
-    printf("%d\n", replied);
-    fflush(stdout);
-    s_idle_keepalive(socks, n, keepalive_ms); /* until the parent closes our stdin */
+    idle_set_t set = {.socks = socks, .n = n, .from = from, .keepalive_ms = 5000};
+    set.last = xcalloc((size_t)n, sizeof *set.last);
+    s_idle_run(&set); /* until the parent closes our stdin */
+    free(set.last);
     for (int i = 0; i < n; i++)
         if (socks[i])
             zmq_close(socks[i]);
@@ -1200,8 +1221,8 @@ static int s_scale_users(int n)
     return fclose(kf) == 0 ? 0 : -1;
 }
 
-/* N idle clients of s_scale_users's in child processes, each subscribed; returns how many got
- * their subscription answered. */
+/* N idle clients of s_scale_users's in child processes, each subscribed; returns how many had
+ * their subscription accepted. */
 static int s_scale(const opts_t *o)
 {
     int n = o->scale_clients;
