@@ -119,7 +119,7 @@ static void s_print_load(const Lkip__DaemonLoad *l)
         return;
     printf("Beban sejak server dimulai: %lld permintaan dalam %lld batch; %lld pernyataan SQL "
            "dalam %lld perjalanan ke basis data; %lld batch diulang\n"
-           "Langganan  : %lld sesi pemantauan aktif di server ini\n",
+           "Langganan  : %lld sesi pemantauan sedang dipegang server ini\n",
            (long long)l->requests, (long long)l->batches, (long long)l->statements,
            (long long)l->round_trips, (long long)l->reruns, (long long)l->sessions);
 }
