@@ -18,13 +18,13 @@ int cal_days_in_month(int64_t year, int month)
     return month == 2 && cal_is_leap(year) ? 29 : days[month - 1];
 }
 
-/* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar, no tables. */
 bool cal_civil_valid(int64_t year, int month, int day)
 {
     return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
            day <= cal_days_in_month(year, month);
 }
 
+/* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar, no tables. */
 cal_day_t cal_days_from_civil(int year, int month, int day)
 {
     int64_t y = (int64_t)year - (month <= 2);
