@@ -1485,7 +1485,7 @@ static int s_compare_round(void)
 #define MAX_IDLE_PAIRS 4
 
 typedef struct {
-    int connected;                        /* clients whose subscription was answered */
+    int connected;                        /* clients whose subscription was accepted */
     phase_t with, without;                /* as long as the full load, each */
     double clients_cpu_pct;               /* their processes during `with`, % of one core */
     long sessions_before, sessions_after; /* lkipd's event sessions around `with` */
