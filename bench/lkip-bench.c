@@ -1863,7 +1863,7 @@ int main(int argc, char **argv)
     s_print_phase("half load", &half);
     /* a ratio between two phases means something only when the host let both run alike */
     struct {
-        char name[32];
+        char name[48];
         double steal;
     } measured[4 + 2 * MAX_IDLE_PAIRS] = {{"full load", full.steal_pct},
                                           {"half load", half.steal_pct},
@@ -1871,7 +1871,7 @@ int main(int argc, char **argv)
                                           {"pgbench, round", pgr.steal_pct}};
     int n_measured = 4;
     for (int p = 0; p < n_pairs; p++) {
-        char nth[8] = "";
+        char nth[16] = "";
         if (n_pairs > 1)
             snprintf(nth, sizeof nth, " %d", p + 1);
         snprintf(measured[n_measured].name, sizeof measured[0].name, "full + idle clients%s", nth);
@@ -1986,7 +1986,7 @@ int main(int argc, char **argv)
         s_json_phase(f, "full_load", &full, true);
         s_json_phase(f, "half_load", &half, true);
         for (int p = 0; p < n_pairs; p++) {
-            char nth[8] = "", name[64];
+            char nth[16] = "", name[64];
             if (p > 0)
                 snprintf(nth, sizeof nth, "_%d", p + 1);
             snprintf(name, sizeof name, "full_load_with_idle_clients%s", nth);
