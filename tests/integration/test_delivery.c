@@ -314,6 +314,19 @@ static void s_ack(lkipc_t *c, uint64_t seq)
     assert_int_equal(lkipc_send(c, &env), 0);
 }
 
+/* c's ping answered 200 (the caller frees it), or NULL: not answered, or another status. */
+static Lkip__Envelope *s_ping(lkipc_t *c)
+{
+    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_PING;
+    req.ping = &body;
+    Lkip__Envelope *reply = NULL;
+    if (lkipc_call(c, &req, &reply) != LKIPC_OK || reply->reply->status != LKIP__STATUS__OK)
+        wire_free(&reply);
+    return reply;
+}
+
 /* The next event on c within timeout_ms (fails the test when none comes); caller frees. */
 static Lkip__Envelope *s_event(lkipc_t *c, int timeout_ms, const char *what)
 {
@@ -2205,12 +2218,8 @@ static void test_watch_keeps_the_daemons_keepalive(void **state)
  * session_timeout_ms is forgotten and no longer counted, one that keeps acknowledging is. */
 static int64_t s_sessions(lkipc_t *admin)
 {
-    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_PING;
-    req.ping = &body;
-    Lkip__Envelope *reply = harness_call_ok(admin, &req);
-    harness_assert_reply(reply, LKIP__STATUS__OK, "ok");
+    Lkip__Envelope *reply = s_ping(admin);
+    assert_non_null(reply);
     assert_non_null(reply->reply->pong->load);
     int64_t n = reply->reply->pong->load->sessions;
     wire_free(&reply);
@@ -2445,13 +2454,9 @@ static long long s_instances_at(const char *conninfo, const char *period)
 /* The ping's database node as "port/timeline"; "" when it was not answered 200. */
 static void s_ping_node(lkipc_t *c, char *out, size_t len)
 {
-    Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_PING;
-    req.ping = &body;
-    Lkip__Envelope *reply = NULL;
+    Lkip__Envelope *reply = s_ping(c);
     out[0] = '\0';
-    if (lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == LKIP__STATUS__OK)
+    if (reply)
         snprintf(out, len, "%d/%d", (int)reply->reply->pong->database->port,
                  (int)reply->reply->pong->database->timeline);
     wire_free(&reply);
@@ -2572,13 +2577,8 @@ static void s_ha_ping(const char *when, char *node, size_t len)
     lkipc_t *c = s_client(s_w.daemons[0], &s_w.admin);
     int64_t t0 = monotonic_ms();
     while (!node[0] && monotonic_ms() - t0 < WAIT_MS) {
-        Lkip__PingRequest body = LKIP__PING_REQUEST__INIT;
-        Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-        req.body_case = LKIP__ENVELOPE__BODY_PING;
-        req.ping = &body;
-        Lkip__Envelope *reply = NULL;
-        if (lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == LKIP__STATUS__OK &&
-            reply->reply->pong->database) {
+        Lkip__Envelope *reply = s_ping(c);
+        if (reply && reply->reply->pong->database) {
             const Lkip__DatabaseNode *db = reply->reply->pong->database;
             snprintf(node, len, "%s:%d", db->host, (int)db->port);
             printf("# %s: ping answered after %lld ms by %s, timeline %d\n", when,
