@@ -714,6 +714,8 @@ typedef struct {
     long autovacuum;           /* autovacuum and autoanalyze runs on lkip's tables meanwhile */
     double requests_per_batch; /* ... and requests per batch (transaction) */
     long reruns;               /* batches run again statement by statement */
+    long sessions_start;       /* lkipd's event sessions as the phase began, */
+    long sessions_end;         /* and as it ended */
     long errors;
 } phase_t;
 
@@ -850,6 +852,8 @@ static phase_t s_run_phase(const opts_t *o, int seconds, double rate_total)
         ph.requests_per_batch =
             (double)(l1.requests - l0.requests) / (double)(l1.batches - l0.batches);
     ph.reruns = (long)(l1.reruns - l0.reruns);
+    ph.sessions_start = (long)l0.sessions;
+    ph.sessions_end = (long)l1.sessions;
     ph.daemon_cpu_pct = 100.0 * (p1.cpu_s - p0.cpu_s) / ph.seconds;
     ph.steal_pct = s_steal_pct(m0, m1, ph.seconds);
     ph.autovacuum = (long)(db1.autovacuum - db0.autovacuum);
@@ -1485,11 +1489,10 @@ static int s_compare_round(void)
 #define MAX_IDLE_PAIRS 4
 
 typedef struct {
-    int connected;                        /* clients whose subscription was accepted */
-    phase_t with, without;                /* as long as the full load, each */
-    double clients_cpu_pct;               /* their processes during `with`, % of one core */
-    long sessions_before, sessions_after; /* lkipd's event sessions around `with` */
-    proc_t daemon_with;                   /* lkipd right after `with` (RSS) */
+    int connected;          /* clients whose subscription was accepted */
+    phase_t with, without;  /* as long as the full load, each */
+    double clients_cpu_pct; /* their processes during `with`, % of one core */
+    proc_t daemon_with;     /* lkipd right after `with` (RSS) */
     double drain_s;      /* from their closing until lkipd let their sessions go (-1: it did not) */
     double ratio_around; /* with / mean(the load before it, without) */
 } idle_pair_t;
@@ -1516,13 +1519,9 @@ static void s_idle_pair(const opts_t *o, idle_pair_t *ip, const phase_t *before,
     fprintf(stderr, "bench: load again with %d idle clients for %d s\n", ip->connected, o->load_s);
     double cpu0 = s_idle_children_cpu_s();
     int64_t t0 = monotonic_ms();
-    ip->sessions_before = (long)s_daemon_load().sessions;
     ip->with = s_run_phase(o, o->load_s, 0);
-    /* whether lkipd still held their sessions after it: a client starved of CPU past
-     * session_timeout_ms would have lost its own */
     ip->clients_cpu_pct =
         100.0 * (s_idle_children_cpu_s() - cpu0) * 1000.0 / (double)(monotonic_ms() - t0);
-    ip->sessions_after = (long)s_daemon_load().sessions;
     ip->daemon_with = s_proc(harness_daemon_pid(s_d));
     s_scale_stop();
     /* "without them" means without their sessions as well */
@@ -1534,24 +1533,10 @@ static void s_idle_pair(const opts_t *o, idle_pair_t *ip, const phase_t *before,
     ip->ratio_around = around > 0 ? ip->with.completions_per_s / around : 0;
 }
 
-/* "a, b and c" of the pairs' values, each printed with fmt. */
-static void s_list_pairs(strbuf_t *sb, const idle_pair_t *pairs, int n, const char *fmt,
-                         double (*value)(const idle_pair_t *))
+/* What goes before the p-th of n items listed as "a, b and c". */
+static const char *s_list_sep(int p, int n)
 {
-    for (int p = 0; p < n; p++) {
-        strbuf_puts(sb, p == 0 ? "" : p == n - 1 ? " and " : ", ");
-        strbuf_printf(sb, fmt, value(&pairs[p]));
-    }
-}
-
-static double s_pair_ratio_pct(const idle_pair_t *ip)
-{
-    return 100.0 * ip->ratio_around;
-}
-
-static double s_pair_clients_cpu(const idle_pair_t *ip)
-{
-    return ip->clients_cpu_pct;
+    return p == 0 ? "" : p == n - 1 ? " and " : ", ";
 }
 
 /* ---- main ------------------------------------------------------------------------------------ */
@@ -1913,7 +1898,8 @@ int main(int argc, char **argv)
         around_mean += pairs[p].ratio_around / n_pairs;
     if (n_pairs > 0) {
         strbuf_t sb = {0};
-        s_list_pairs(&sb, pairs, n_pairs, "%.0f%%", s_pair_ratio_pct);
+        for (int p = 0; p < n_pairs; p++)
+            strbuf_printf(&sb, "%s%.0f%%", s_list_sep(p, n_pairs), 100.0 * pairs[p].ratio_around);
         printf("with the idle clients: %.0f%% of the full load's step completions/s; of the mean "
                "of the loads just before and just after them: %s",
                100.0 * idle_ratio, strbuf_str(&sb));
@@ -1929,10 +1915,12 @@ int main(int argc, char **argv)
            full.read_back, half.read_back, scaled ? scaled->read_back : 0);
     if (n_pairs > 0) {
         strbuf_t sessions = {0}, cpu = {0};
-        for (int p = 0; p < n_pairs; p++)
+        for (int p = 0; p < n_pairs; p++) {
             strbuf_printf(&sessions, "%s%ld -> %ld (gone %.0f s after they closed)", p ? ", " : "",
-                          pairs[p].sessions_before, pairs[p].sessions_after, pairs[p].drain_s);
-        s_list_pairs(&cpu, pairs, n_pairs, "%.1f%%", s_pair_clients_cpu);
+                          pairs[p].with.sessions_start, pairs[p].with.sessions_end,
+                          pairs[p].drain_s);
+            strbuf_printf(&cpu, "%s%.1f%%", s_list_sep(p, n_pairs), pairs[p].clients_cpu_pct);
+        }
         printf("idle subscribed clients: %d of %d; lkipd RSS %ld MB before, %ld MB with them, %ld "
                "MB under load (peak %ld MB); event sessions lkipd held over each load with them: "
                "%s; their processes (nice %d) used %s of one core meanwhile\n",
@@ -1998,7 +1986,7 @@ int main(int argc, char **argv)
                     " \"clients_cpu_pct\": %.2f, \"sessions_before\": %ld,"
                     " \"sessions_after\": %ld, \"sessions_gone_s\": %.1f},\n",
                     p + 1, pairs[p].connected, pairs[p].ratio_around, pairs[p].clients_cpu_pct,
-                    pairs[p].sessions_before, pairs[p].sessions_after, pairs[p].drain_s);
+                    pairs[p].with.sessions_start, pairs[p].with.sessions_end, pairs[p].drain_s);
         }
         fprintf(
             f,
