@@ -1937,16 +1937,19 @@ int main(int argc, char **argv)
            quiet1.clients, quiet1.machine, quiet1.steal);
     printf("catch-up of %d missed events: %.3f s\n", o.catchup_events, catchup);
     printf("events received by the subscribed actors: %ld\n", events);
-    /* LKIP_BENCH_TOP=1: the statements run most over the whole run, to see where they go */
+    /* LKIP_BENCH_TOP=1: the statements that took PostgreSQL longest over the whole run (time
+     * spent running and planning them), to see where it goes */
     if (getenv("LKIP_BENCH_TOP")) {
         char *top = harness_sql(
             s_h,
-            "SELECT string_agg(lpad(calls::text, 9) || '  ' || left(regexp_replace(query,"
-            " '\\s+', ' ', 'g'), 110), E'\\n' ORDER BY calls DESC) FROM (SELECT calls, query"
-            " FROM pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database"
-            " WHERE datname = current_database()) ORDER BY calls DESC LIMIT 40) s",
+            "SELECT string_agg(format('%9s %8s %7s  %s', calls, round(ms), round(1000 * ms /"
+            " calls), left(regexp_replace(query, '\\s+', ' ', 'g'), 100)), E'\\n' ORDER BY ms"
+            " DESC) FROM (SELECT calls, total_exec_time + total_plan_time AS ms, query FROM"
+            " pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database WHERE"
+            " datname = current_database()) ORDER BY ms DESC LIMIT 40) s",
             NULL);
-        printf("\nstatements run most (calls, text):\n%s\n", top ? top : "(none)");
+        printf("\nstatements that took longest (calls, ms in all, us per call, text):\n%s\n",
+               top ? top : "(none)");
         free(top);
         char *tables = harness_sql(
             s_h,
