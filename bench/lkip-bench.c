@@ -1620,7 +1620,7 @@ int main(int argc, char **argv)
                 .idle_nice = 19,
                 .idle_pairs = 2,
                 .catchup_events = 10000,
-                .workers = 2,
+                .workers = 1, /* lkipd's default */
                 .out_dir = "bench/results"};
     static const struct option opts[] = {{"orgs", required_argument, NULL, 'k'},
                                          {"units", required_argument, NULL, 'u'},

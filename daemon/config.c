@@ -42,7 +42,7 @@ static const opt_t s_opts[] = {
     OPT(log_repeat_ms, OPT_INT, "10000", 100, 3600000),
     OPT(test_clock, OPT_BOOL, "false", 0, 0),
     OPT(batch_max, OPT_INT, "64", 1, 1024),
-    OPT(workers, OPT_INT, "2", 1, 32),
+    OPT(workers, OPT_INT, "1", 1, 32),
     OPT(heartbeat_ms, OPT_INT, "0", 0, 600000),
     OPT(session_timeout_ms, OPT_INT, "30000", 300, 3600000),
     OPT(handshake_timeout_ms, OPT_INT, "10000", 100, 600000),

@@ -17,7 +17,11 @@ typedef struct {
     int log_repeat_ms;      /* a repeated line (auth refusals) is logged once per this long */
     bool test_clock;        /* accept test clock commands (tests and benchmarks only) */
     int batch_max;          /* most requests committed in one transaction */
-    int workers;            /* threads running batches, each with its own connection */
+    /* threads running batches, each with its own connection. One by default: what waits
+     * while its batch runs joins the next one, so the batch grows with the load; with
+     * PostgreSQL on the daemon's own machine, two halved the batches and cost PostgreSQL a
+     * third more CPU per step (README, "Threads") */
+    int workers;
     int heartbeat_ms;       /* server-side ZMTP heartbeat interval; 0: off (clients beat) */
     int session_timeout_ms; /* a peer silent this long is forgotten */
     /* a connection that has not finished its CURVE handshake this long is closed */

@@ -133,10 +133,20 @@ static int s_teardown(void **state)
     return 0;
 }
 
+/* Every daemon here runs two workers (lkipd's default is one), so that delivery, fail-over and
+ * the workers' reconnections are tried with more than one; a test's own sets come after and
+ * win. */
 static harness_daemon_t *s_daemon(const char *const *sets)
 {
     assert_true(s_w.n_daemons < (int)ARRAY_LEN(s_w.daemons));
-    harness_daemon_t *d = harness_daemon_start(s_w.h, sets);
+    const char *all[16] = {"workers=2"};
+    size_t n = 1;
+    while (sets && sets[n - 1]) {
+        assert_true(n + 1 < ARRAY_LEN(all));
+        all[n] = sets[n - 1];
+        n++;
+    }
+    harness_daemon_t *d = harness_daemon_start(s_w.h, all);
     assert_non_null(d);
     s_w.daemons[s_w.n_daemons++] = d;
     return d;

@@ -311,7 +311,9 @@ static int s_setup(void **state)
         if (!s_roles[i].org_b &&
             harness_user(s_h, s_roles[i].name, s_roles[i].role, s_roles[i].unit, &s_kp[i]) != 0)
             goto fail;
-    const char *sets[] = {harness_sop_setting(s_h), "test_clock=true", NULL};
+    /* two workers (lkipd's default is one), as on a daemon configured for more: organisations
+     * A and B (ids 1 and 2 in a fresh database) go to different ones (server.c s_worker_of) */
+    const char *sets[] = {harness_sop_setting(s_h), "test_clock=true", "workers=2", NULL};
     s_d = harness_daemon_start(s_h, sets);
     if (!s_d)
         goto fail;
