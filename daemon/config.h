@@ -19,8 +19,8 @@ typedef struct {
     int batch_max;          /* most requests committed in one transaction */
     /* threads running batches, each with its own connection. One by default: what waits
      * while its batch runs joins the next one, so the batch grows with the load; with
-     * PostgreSQL on the daemon's own machine, two halved the batches and cost PostgreSQL a
-     * third more CPU per step (README, "Threads") */
+     * PostgreSQL on the daemon's own machine, two halved the batches and cost PostgreSQL 1.5
+     * to 1.7 times the CPU per step (README, "Threads") */
     int workers;
     int heartbeat_ms;       /* server-side ZMTP heartbeat interval; 0: off (clients beat) */
     int session_timeout_ms; /* a peer silent this long is forgotten */

@@ -71,6 +71,8 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.log_level, LOG_INFO);
     assert_false(cfg.test_clock);
     assert_int_equal(cfg.batch_max, 64);
+    assert_int_equal(cfg.workers, 1);
+    assert_int_equal(cfg.io_threads, 2);
     assert_int_equal(cfg.heartbeat_ms, 0);
     assert_int_equal(cfg.session_timeout_ms, 30000);
     assert_int_equal(cfg.outbox_poll_ms, 1000);
