@@ -256,20 +256,27 @@ static int s_receive(lkipc_t *self, int64_t deadline, Lkip__Envelope **out)
                 return S_NEW_CONNECTION;
         }
         if (items[0].revents & ZMQ_POLLIN) {
+            /* never blocking: the message the poll saw goes when its connection closes in
+             * between (the daemon killed), and a blocking receive would then wait for the next
+             * one, or fail when a signal (lkip watch's SIGTERM) cuts it short */
             zmq_msg_t m;
             zmq_msg_init(&m);
-            if (zmq_msg_recv(&m, self->dealer, 0) < 0) {
-                zmq_msg_close(&m);
-                return LKIPC_ERROR;
+            int n = zmq_msg_recv(&m, self->dealer, ZMQ_DONTWAIT);
+            int err = errno;
+            Lkip__Envelope *env = NULL;
+            if (n >= 0) { /* an undecodable frame from the server is ignored */
+                const char *why;
+                env = wire_decode(zmq_msg_data(&m), zmq_msg_size(&m), &why);
             }
-            const char *why;
-            Lkip__Envelope *env = wire_decode(zmq_msg_data(&m), zmq_msg_size(&m), &why);
             zmq_msg_close(&m);
             if (env) {
                 *out = env;
                 return 1;
             }
-            /* an undecodable frame from the server is ignored */
+            if (n < 0 && err == EINTR)
+                return LKIPC_TIMEOUT;
+            if (n < 0 && err != EAGAIN)
+                return LKIPC_ERROR;
         }
         if (rc == 0 || monotonic_ms() >= deadline)
             return 0;
