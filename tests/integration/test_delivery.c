@@ -1139,8 +1139,22 @@ static const char *s_kill_daemon_same_port(int k)
     if (k == 2 || k == 4) {
         /* the watch is stopped, or killed, and started again */
         int sig = k == 2 ? SIGTERM : SIGKILL;
-        if (harness_lkip_stop(s_w.h, s_watch.pid, sig, WAIT_MS) != (sig == SIGTERM ? 0 : 128 + sig))
-            return "lkip watch did not end as told (SIGTERM: exit 0; SIGKILL: killed)";
+        int rc = harness_lkip_stop(s_w.h, s_watch.pid, sig, WAIT_MS);
+        if (rc != (sig == SIGTERM ? 0 : 128 + sig)) {
+            /* what it said last tells why */
+            static char why[1024];
+            char *text = NULL;
+            size_t len = 0;
+            const char *tail = "(none)";
+            if (read_file(s_watch.out[s_watch.runs - 1], 64u << 20, &text, &len) == 0 && len)
+                tail = len > 600 ? text + len - 600 : text;
+            snprintf(why, sizeof why,
+                     "lkip watch did not end as told (SIGTERM: exit 0; SIGKILL: killed): %d;"
+                     " its output ends:\n%s",
+                     rc, tail);
+            free(text);
+            return why;
+        }
         s_watch_start();
     }
     return NULL;
@@ -2170,12 +2184,18 @@ static void s_drop_db_under_watches(relay_t *const *watches, const lkip_run_t *a
                                     const lkip_run_t *b)
 {
     int told = s_count_in(a->err, "[503 db_unavailable]") + s_count_in(b->out, "\"status\":503");
-    assert_true(harness_sql_int(s_w.h,
-                                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                                " AND backend_type = 'client backend'",
-                                NULL) >= 2); /* lkipd's main one, and the worker that has
-                                              * served the organisation since the restart */
+    /* lkipd's main one, and the worker that serves the organisation: after the outage before,
+     * that one may still be in its reconnection's back-off (up to 1 s) */
+#define LKIPD_BACKENDS                                                                             \
+    " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"        \
+    " AND backend_type = 'client backend'"
+    int64_t connected_by = monotonic_ms() + WAIT_MS;
+    while (harness_sql_int(s_w.h, "SELECT count(*)" LKIPD_BACKENDS, NULL) < 2 &&
+           monotonic_ms() < connected_by)
+        s_pause_ms(20);
+    assert_true(harness_sql_int(s_w.h, "SELECT count(pg_terminate_backend(pid))" LKIPD_BACKENDS,
+                                NULL) >= 2);
+#undef LKIPD_BACKENDS
     relay_cut(watches[0]);
     relay_cut(watches[1]);
     int64_t deadline = monotonic_ms() + 30000;
