@@ -1066,23 +1066,21 @@ static void s_idle_replies(idle_set_t *set)
     for (int i = 0; i < set->n; i++) {
         char buf[1024];
         const char *why;
-        int got, subscribed = set->subscribed;
+        int got;
         if (set->last[i] || !set->socks[i] ||
             (got = zmq_recv(set->socks[i], buf, sizeof buf, ZMQ_DONTWAIT)) < 0)
             continue;
         Lkip__Envelope *reply = got > (int)sizeof buf ? NULL : wire_decode(buf, (size_t)got, &why);
-        if (reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY &&
-            reply->reply->status == LKIP__STATUS__OK &&
-            reply->reply->payload_case == LKIP__REPLY__PAYLOAD_SUBSCRIBED) {
-            if (reply->reply->subscribed->keepalive_ms > 0)
-                set->keepalive_ms = (int)reply->reply->subscribed->keepalive_ms;
-            set->subscribed++;
-        } else if (reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY &&
-                   set->replied - set->subscribed < 5) { /* the first few refusals, for the log */
+        bool answered = reply && reply->body_case == LKIP__ENVELOPE__BODY_REPLY;
+        bool accepted = answered && reply->reply->status == LKIP__STATUS__OK &&
+                        reply->reply->payload_case == LKIP__REPLY__PAYLOAD_SUBSCRIBED;
+        if (accepted && reply->reply->subscribed->keepalive_ms > 0)
+            set->keepalive_ms = (int)reply->reply->subscribed->keepalive_ms;
+        if (answered && !accepted && set->replied - set->subscribed < 5) /* the first few */
             fprintf(stderr, "bench: idle client %d: [%d %s]\n", set->from + i,
                     (int)reply->reply->status, reply->reply->code);
-        }
-        set->last[i] = set->subscribed > subscribed ? monotonic_ms() : -1;
+        set->subscribed += accepted;
+        set->last[i] = accepted ? monotonic_ms() : -1;
         wire_free(&reply);
         set->replied++;
     }
