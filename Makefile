@@ -249,7 +249,8 @@ $(BUILD)/lkip-%: $(OBJ)/tests/tools/%.o $(REPORT_LIB) $(COMMON_LIB)
 $(DRAFT_BENCH): $(call obj,bench/draft/draft_bench.c) $(FIXTURE_LIB) $(REPORT_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
-$(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(REPORT_LIB) $(COMMON_LIB)
+$(BUILD)/lkip-bench: $(call obj,$(BENCH_SRC)) $(HARNESS_LIB) $(CLIENT_LIB) $(DAEMON_LIB) $(REPORT_LIB) \
+		$(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 # libFuzzer supplies main(): only the final link gets -fsanitize=fuzzer

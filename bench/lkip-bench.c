@@ -26,6 +26,7 @@
  * in the same window (s_floor), what no notification can beat on this machine at that moment.
  * Prints a table and writes JSON to bench/results/. */
 #include "../tests/harness/harness.h"
+#include "config.h"
 #include "lkipc.h"
 
 #include <dirent.h>
@@ -1618,7 +1619,6 @@ int main(int argc, char **argv)
                 .idle_nice = 19,
                 .idle_pairs = 2,
                 .catchup_events = 10000,
-                .workers = 1, /* lkipd's default */
                 .out_dir = "bench/results"};
     static const struct option opts[] = {{"orgs", required_argument, NULL, 'k'},
                                          {"units", required_argument, NULL, 'u'},
@@ -1702,6 +1702,12 @@ int main(int argc, char **argv)
     if (round_sql && *round_sql)
         s_round_workload.script = round_sql;
     signal(SIGPIPE, SIG_IGN);
+    if (o.workers == 0) { /* lkipd's own default */
+        config_t defaults;
+        config_defaults(&defaults);
+        o.workers = defaults.workers;
+        config_free(&defaults);
+    }
     s_raise_fd_limit(o.scale_clients);
     s_zctx = zmq_ctx_new();
     zmq_ctx_set(s_zctx, ZMQ_MAX_SOCKETS, 4 * o.scale_clients + 1024);
