@@ -21,7 +21,11 @@ chmod 755 "$tmp"
 cleanup() { scripts/pg.sh stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 # pg_stat_statements counts the statements the daemon sends (per step completion in the table)
-PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" \
+# (and, for LKIP_BENCH_TOP, the time spent planning them and how often they were planned)
+track_planning=off
+[ -n "${LKIP_BENCH_TOP:-}" ] && track_planning=on
+PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all \
+    -c pg_stat_statements.track_planning=$track_planning" \
     scripts/pg.sh start "$tmp/pg" >/dev/null
 echo "bench: PostgreSQL $(cat "$tmp/pg/port") in $tmp/pg (fsync on, synchronous_commit on)" >&2
 mkdir -p bench/results
