@@ -346,6 +346,19 @@ int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq)
     return 0;
 }
 
+void db_flow_letter_seqs(db_pipe_t *pipe, const int64_t *orgs, int n)
+{
+    db_array_t o = {0};
+    for (int k = 0; k < n; k++)
+        db_array_int(&o, orgs[k]);
+    db_params_t p = {0};
+    db_array_param(&p, &o);
+    db_pipe_add(pipe,
+                "SELECT org_id, year, last_seq FROM letter_sequences"
+                " WHERE org_id = ANY ($1::bigint[])",
+                &p);
+}
+
 int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq)
 {
     db_params_t p = {0};

@@ -100,6 +100,11 @@ int db_flow_close_missing(db_t *db, int64_t instance_id, char **missing) WUR;
 /* Allocates the next number of org_id's sequence for year. Returns 0 or -1. */
 int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq) WUR;
 
+/* The letter sequences of the organisations orgs[0..n) (repeats allowed), read without a lock
+ * (db_flowset.h says how the set path then writes them): adds the statement to pipe; its rows
+ * are (org_id, year, last_seq). */
+void db_flow_letter_seqs(db_pipe_t *pipe, const int64_t *orgs, int n);
+
 /* Records the letter number on the instance. Returns 0 or -1. */
 int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq) WUR;
 

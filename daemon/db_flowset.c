@@ -32,12 +32,25 @@ typedef struct {
     deadline_timer_t first;
 } s_new_t;
 
+/* An instance as the batch leaves it: its step and state (once a request decided them), its
+ * letter number (once one was numbered; NULL: unchanged). */
 typedef struct {
     int64_t id;
+    bool stepped; /* current_step, active and finished_at hold */
     int current_step;
     bool active;
     int64_t finished_at;
+    char *letter; /* owned */
+    int letter_year, letter_seq;
 } s_inst_t;
+
+/* An organisation's letter sequence for a year: as read, and as the batch left it. */
+typedef struct {
+    int64_t org_id;
+    int year;
+    int read; /* 0: no row */
+    int last;
+} s_seq_t;
 
 struct flowset {
     s_finished_t *finished;
@@ -49,6 +62,10 @@ struct flowset {
     db_unitdata_t units;
     db_array_t docs[12];
     int n_docs;
+    int64_t *letter_orgs; /* whose sequences were read */
+    int n_letter_orgs, cap_letter_orgs;
+    s_seq_t *seqs;
+    int n_seqs, cap_seqs;
 };
 
 #define GROW(arr, n, cap)                                                                          \
@@ -83,10 +100,14 @@ void flowset_destroy(flowset_t **self_p)
     }
     free(s->finished);
     free(s->runs);
+    for (int i = 0; i < s->n_insts; i++)
+        free(s->insts[i].letter);
     free(s->insts);
     db_unitdata_clear(&s->units);
     for (size_t k = 0; k < ARRAY_LEN(s->docs); k++)
         db_array_free(&s->docs[k]);
+    free(s->letter_orgs);
+    free(s->seqs);
     free(s);
     *self_p = NULL;
 }
@@ -95,6 +116,76 @@ bool flowset_empty(const flowset_t *s)
 {
     return s->n_finished == 0 && s->n_runs == 0 && s->n_insts == 0 && s->units.n == 0 &&
            s->n_docs == 0;
+}
+
+/* instance_id's row, added when it has none yet. */
+static s_inst_t *s_inst(flowset_t *s, int64_t instance_id)
+{
+    for (int i = 0; i < s->n_insts; i++)
+        if (s->insts[i].id == instance_id)
+            return &s->insts[i];
+    GROW(s->insts, s->n_insts, s->cap_insts);
+    s->insts[s->n_insts] = (s_inst_t){.id = instance_id};
+    return &s->insts[s->n_insts++];
+}
+
+void flowset_letter_org(flowset_t *s, int64_t org_id)
+{
+    if (flowset_letters_for(s, org_id))
+        return;
+    GROW(s->letter_orgs, s->n_letter_orgs, s->cap_letter_orgs);
+    s->letter_orgs[s->n_letter_orgs++] = org_id;
+}
+
+static s_seq_t *s_seq(const flowset_t *s, int64_t org_id, int year)
+{
+    for (int i = 0; i < s->n_seqs; i++)
+        if (s->seqs[i].org_id == org_id && s->seqs[i].year == year)
+            return &s->seqs[i];
+    return NULL;
+}
+
+static s_seq_t *s_seq_add(flowset_t *s, int64_t org_id, int year, int last_seq)
+{
+    GROW(s->seqs, s->n_seqs, s->cap_seqs);
+    s->seqs[s->n_seqs] = (s_seq_t){org_id, year, last_seq, last_seq};
+    return &s->seqs[s->n_seqs++];
+}
+
+void flowset_letter_seq(flowset_t *s, int64_t org_id, int year, int last_seq)
+{
+    if (!s_seq(s, org_id, year))
+        (void)s_seq_add(s, org_id, year, last_seq);
+}
+
+bool flowset_letters_for(const flowset_t *s, int64_t org_id)
+{
+    for (int i = 0; i < s->n_letter_orgs; i++)
+        if (s->letter_orgs[i] == org_id)
+            return true;
+    return false;
+}
+
+int flowset_next_letter(const flowset_t *s, int64_t org_id, int year)
+{
+    if (!flowset_letters_for(s, org_id))
+        return 0;
+    const s_seq_t *q = s_seq(s, org_id, year);
+    return (q ? q->last : 0) + 1; /* no row: the year's first letter */
+}
+
+void flowset_letter(flowset_t *s, int64_t instance_id, int64_t org_id, const char *number, int year,
+                    int seq)
+{
+    s_seq_t *q = s_seq(s, org_id, year);
+    if (!q)
+        q = s_seq_add(s, org_id, year, 0);
+    q->last = seq;
+    s_inst_t *row = s_inst(s, instance_id);
+    free(row->letter);
+    row->letter = xstrdup(number);
+    row->letter_year = year;
+    row->letter_seq = seq;
 }
 
 void flowset_document(flowset_t *s, const db_document_new_t *d, int version, const char *sha)
@@ -167,14 +258,11 @@ void flowset_open_run(flowset_t *s, int64_t instance_id, int step_no, int64_t no
 void flowset_instance(flowset_t *s, int64_t instance_id, int current_step, bool active,
                       int64_t finished_at)
 {
-    s_inst_t row = {instance_id, current_step, active, finished_at};
-    for (int i = 0; i < s->n_insts; i++)
-        if (s->insts[i].id == instance_id) {
-            s->insts[i] = row;
-            return;
-        }
-    GROW(s->insts, s->n_insts, s->cap_insts);
-    s->insts[s->n_insts++] = row;
+    s_inst_t *row = s_inst(s, instance_id);
+    row->stepped = true;
+    row->current_step = current_step;
+    row->active = active;
+    row->finished_at = finished_at;
 }
 
 /* Times go as unix seconds; 0 is NULL. */
@@ -258,25 +346,35 @@ static void s_add_new(flowset_t *s, db_pipe_t *pipe)
                 &p);
 }
 
+/* The instances' step and state (where a request decided them: state NULL keeps them) and
+ * letter numbers (NULL: kept). */
 static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
 {
-    db_array_t a[4] = {0};
+    db_array_t a[7] = {0};
     for (int i = 0; i < s->n_insts; i++) {
         const s_inst_t *r = &s->insts[i];
         db_array_int(&a[0], r->id);
         db_array_id(&a[1], r->current_step);
-        db_array_str(&a[2], r->active ? "active" : "done");
+        db_array_str(&a[2], !r->stepped ? NULL : r->active ? "active" : "done");
         s_time(&a[3], r->active ? 0 : r->finished_at);
+        db_array_str(&a[4], r->letter);
+        db_array_id(&a[5], r->letter ? r->letter_year : 0);
+        db_array_id(&a[6], r->letter ? r->letter_seq : 0);
     }
     db_params_t p = {0};
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 7; k++)
         db_array_param(&p, &a[k]);
     db_pipe_add(pipe,
-                "UPDATE instances i SET current_step = u.cur, state = u.state,"
+                "UPDATE instances i SET"
+                " current_step = CASE WHEN u.state IS NULL THEN i.current_step ELSE u.cur END,"
+                " state = coalesce(u.state, i.state),"
                 " finished_at = CASE WHEN u.state = 'done' THEN to_timestamp(u.fin)"
-                "  ELSE i.finished_at END"
-                " FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[])"
-                " AS u(id, cur, state, fin) WHERE i.id = u.id"
+                "  ELSE i.finished_at END,"
+                " letter_number = coalesce(u.ln, i.letter_number),"
+                " letter_year = coalesce(u.ly, i.letter_year),"
+                " letter_seq = coalesce(u.ls, i.letter_seq)"
+                " FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::text[],"
+                " $6::int[], $7::int[]) AS u(id, cur, state, fin, ln, ly, ls) WHERE i.id = u.id"
                 " AND i.id = ANY ($1::bigint[])", /* by index whatever the plan */
                 &p);
 }
@@ -297,6 +395,40 @@ static void s_add_documents(flowset_t *s, db_pipe_t *pipe)
                 &p);
 }
 
+/* The sequences the batch moved, each only where it still holds what was read (a row read as
+ * absent: inserted only where it still is). */
+static void s_add_sequences(flowset_t *s, db_pipe_t *pipe)
+{
+    db_array_t a[4] = {0};
+    int moved = 0;
+    for (int i = 0; i < s->n_seqs; i++) {
+        const s_seq_t *q = &s->seqs[i];
+        if (q->last == q->read)
+            continue;
+        db_array_int(&a[0], q->org_id);
+        db_array_int(&a[1], q->year);
+        db_array_int(&a[2], q->read);
+        db_array_int(&a[3], q->last);
+        moved++;
+    }
+    db_params_t p = {0};
+    for (int k = 0; k < 4; k++)
+        db_array_param(&p, &a[k]);
+    db_param_int(&p, moved);
+    db_pipe_add(pipe,
+                "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[])"
+                "  AS u(org_id, year, was, now)),"
+                " up AS (UPDATE letter_sequences s SET last_seq = u.now FROM u"
+                "  WHERE s.org_id = u.org_id AND s.year = u.year AND s.last_seq = u.was"
+                "  AND u.was > 0 RETURNING 1),"
+                " ins AS (INSERT INTO letter_sequences (org_id, year, last_seq)"
+                "  SELECT org_id, year, now FROM u WHERE was = 0"
+                "  ON CONFLICT (org_id, year) DO NOTHING RETURNING 1)"
+                " SELECT batch_letters_all((SELECT count(*) FROM up) + (SELECT count(*) FROM ins),"
+                " $5)",
+                &p);
+}
+
 void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
 {
     /* finished first: the partial unique index allows one active run per instance */
@@ -309,4 +441,9 @@ void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
     if (s->n_docs)
         s_add_documents(s, pipe);
     db_unitdata_pipe(&s->units, pipe);
+    for (int i = 0; i < s->n_seqs; i++)
+        if (s->seqs[i].last != s->seqs[i].read) {
+            s_add_sequences(s, pipe);
+            break;
+        }
 }

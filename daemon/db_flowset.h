@@ -1,10 +1,10 @@
 /* db_flowset — the step run, instance and unit data changes of a whole batch, collected in
- * memory by flow (set mode) and written in six statements at most, whatever the number of
+ * memory by flow (set mode) and written in seven statements at most, whatever the number of
  * requests: the runs open before the batch and finished in it (UPDATE step_runs FROM unnest),
  * the runs opened in the batch in their final state with their first timers (INSERT step_runs +
- * INSERT timers), the instances' final step and state (UPDATE instances FROM unnest), the
- * documents uploaded (INSERT documents FROM unnest) and the units' data versions
- * (db_unitdata.h: two). Requests on the same
+ * INSERT timers), the instances' final step and state and their letter numbers (UPDATE
+ * instances FROM unnest), the documents uploaded (INSERT documents FROM unnest), the units'
+ * data versions (db_unitdata.h: two) and the letter sequences moved on. Requests on the same
  * instance are collected in order: a run opened by one request and finished by the next is
  * inserted once, finished. Used by the worker thread that runs the batch. */
 #ifndef LKIP_DB_FLOWSET_H
@@ -42,10 +42,23 @@ void flowset_document(flowset_t *s, const db_document_new_t *d, int version, con
 /* A unit's data version (db_unitdata.h). */
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d);
 
+/* Letter numbers. The organisations whose letter sequences the batch read (load_letters), each
+ * with the sequences it has, row by row (letter_seq); a letter is numbered in memory only for
+ * those (letters_for). next_letter: the number the next letter of org_id in year gets (0: its
+ * sequences were not read); letter: instance_id's letter got it (the sequence moves on only
+ * then, so a letter refused after all leaves no gap). The writes move each sequence on only
+ * where it still holds what was read (sql/013_batch_letters.sql says what happens otherwise). */
+#define DB_LETTER_MOVED "LKB02"
+void flowset_letter_org(flowset_t *s, int64_t org_id);
+void flowset_letter_seq(flowset_t *s, int64_t org_id, int year, int last_seq);
+bool flowset_letters_for(const flowset_t *s, int64_t org_id);
+int flowset_next_letter(const flowset_t *s, int64_t org_id, int year);
+void flowset_letter(flowset_t *s, int64_t instance_id, int64_t org_id, const char *number,
+                    int year, int seq);
 /* True when nothing was collected. */
 bool flowset_empty(const flowset_t *s);
 
-/* Adds the (up to three) writing statements to pipe. */
+/* Adds the writing statements to pipe. */
 void flowset_add_writes(flowset_t *s, db_pipe_t *pipe);
 
 #endif

@@ -264,13 +264,14 @@ static int s_letter(flow_t *f)
         time_t t = (time_t)(local_min * 60);
         gmtime_r(&t, &tm);
     }
-    int seq = 0;
-    if (db_flow_next_letter_seq(f->ctx->db, f->inst->org_id, tm.tm_year + 1900, &seq) != 0) {
+    int year = tm.tm_year + 1900, seq = 0;
+    if (f->set) /* the batch's sequences, in memory (s_settable made sure they were read) */
+        seq = flowset_next_letter(f->set, f->inst->org_id, year);
+    else if (db_flow_next_letter_seq(f->ctx->db, f->inst->org_id, year, &seq) != 0) {
         outcome_db_failed(&f->out, "letter sequence");
         return -1;
     }
-    letter_fields_t lf = {f->inst->letter_kka, f->inst->org_code, seq, tm.tm_mon + 1,
-                          tm.tm_year + 1900};
+    letter_fields_t lf = {f->inst->letter_kka, f->inst->org_code, seq, tm.tm_mon + 1, year};
     if (letter_format(f->inst->letter_template, &lf, f->letter, sizeof f->letter) != 0) {
         outcome_say(&f->out, LKIP__STATUS__CONFLICT, "bad_letter_template",
                     "Format nomor surat organisasi \"%s\" tidak sah; minta administrator "
@@ -278,7 +279,9 @@ static int s_letter(flow_t *f)
                     f->inst->letter_template);
         return -1;
     }
-    if (db_flow_set_letter(f->ctx->db, f->inst->id, f->letter, tm.tm_year + 1900, seq) != 0) {
+    if (f->set)
+        flowset_letter(f->set, f->inst->id, f->inst->org_id, f->letter, year, seq);
+    else if (db_flow_set_letter(f->ctx->db, f->inst->id, f->letter, year, seq) != 0) {
         outcome_db_failed(&f->out, "letter number");
         return -1;
     }
@@ -464,7 +467,8 @@ static void s_engine_instance(const db_instance_t *inst, const sopdef_t *def, en
 }
 
 /* The effects the set path collects (flowset); any other needs the ordinary path. A document
- * needs the round of the open run, unknown in memory once the batch opened the run. */
+ * needs the round of the open run, unknown in memory once the batch opened the run; a letter
+ * number, the organisation's sequences read by the batch's load. */
 static bool s_settable(const flow_t *f, const engine_result_t *res)
 {
     for (int i = 0; i < res->n_effects; i++)
@@ -477,6 +481,10 @@ static bool s_settable(const flow_t *f, const engine_result_t *res)
             break;
         case EFF_STORE_DOCUMENT:
             if (!f->doc_versions || f->inst->round <= 0)
+                return false;
+            break;
+        case EFF_ALLOCATE_LETTER:
+            if (!flowset_letters_for(f->set, f->inst->org_id))
                 return false;
             break;
         default:

@@ -259,6 +259,16 @@ static int s_load(s_run_t *run)
     /* after the locks: a copy of a request committed by another daemon meanwhile is seen */
     db_request_find_many(pipe, users, rids, n);
     db_delegations_held(pipe, users, n);
+    /* the letter sequences of the step commands' organisations: a numbering step then needs
+     * no statement of its own (any step may be one; the read costs an index lookup) */
+    int n_step_orgs = 0;
+    for (int k = 0; k < n; k++)
+        if (run->cands[k].r)
+            orgs[n_step_orgs++] = run->cands[k].caller->org_id;
+    if (n_step_orgs)
+        db_flow_letter_seqs(pipe, orgs, n_step_orgs);
+    for (int k = 0; k < n_step_orgs; k++)
+        flowset_letter_org(run->set, orgs[k]);
     free(orgs);
     free(users);
     free(units);
@@ -297,6 +307,11 @@ static int s_load(s_run_t *run)
         free(heads);
         s_mark_users(run, stored, true);
         s_mark_users(run, deleg, false);
+        db_res_t *seqs = n_step_orgs ? db_pipe_take(pipe, 6) : NULL;
+        for (int row = 0; seqs && row < db_res_rows(seqs); row++)
+            flowset_letter_seq(run->set, db_res_int(seqs, row, 0), (int)db_res_int(seqs, row, 1),
+                               (int)db_res_int(seqs, row, 2));
+        db_res_free(&seqs);
         db_res_free(&rows);
         db_res_free(&stored);
         db_res_free(&deleg);
@@ -362,7 +377,7 @@ static void s_record(s_run_t *run, const s_cand_t *c, cmd_ctx_t *ctx, bool accep
 
 /* A step command decided by the engine and flow. */
 static flow_rc_t s_decide_step(s_run_t *run, s_cand_t *c, cmd_ctx_t *ctx, db_instance_t *inst,
-                               const sopdef_t *def)
+                               db_flow_head_t *head, const sopdef_t *def)
 {
     engine_cmd_t cmd = {.kind = s_kind(c->r->action),
                         .role = c->caller->role,
@@ -371,6 +386,10 @@ static flow_rc_t s_decide_step(s_run_t *run, s_cand_t *c, cmd_ctx_t *ctx, db_ins
     cmd_step_detail(ctx, c->r, cmd.step_no, inst);
     flow_t f = {.ctx = ctx, .inst = inst, .def = def, .text = c->r->note, .set = run->set};
     flow_rc_t rc = flow_run(&f, &cmd);
+    if (rc == FLOW_ACCEPTED && f.letter[0]) { /* the reply's status shows the number */
+        free(head->letter_number);
+        head->letter_number = xstrdup(f.letter);
+    }
     cmd_reply_outcome(ctx, &f.out);
     flow_clear(&f);
     return rc;
@@ -416,7 +435,7 @@ static int s_decide(s_run_t *run, s_cand_t *c)
     flow_rc_t rc = c->sub      ? cmd_submit_decide(&ctx, inst, def, &c->task, run->set)
                    : c->upload ? cmd_upload_decide(&ctx, inst, def,
                                                    &run->heads[c->inst].doc_versions, run->set)
-                               : s_decide_step(run, c, &ctx, inst, def);
+                               : s_decide_step(run, c, &ctx, inst, &run->heads[c->inst], def);
     int out = 0;
     if (rc == FLOW_REFUSED && ctx.reply->status >= 500) {
         out = -1; /* a database failure under way (the calendar): not the request's fault */

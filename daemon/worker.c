@@ -2,6 +2,7 @@
 #include "worker.h"
 
 #include "db_audit.h"
+#include "db_flowset.h"
 #include "db_outbox.h"
 #include "deadline.h"
 #include "dispatch.h"
@@ -107,18 +108,20 @@ static bool s_run_set(worker_t *self, batch_t *b, int64_t now, outq_t *events, b
     return false;
 }
 
-/* True when a stored reply of the set path clashed with one committed meanwhile. */
-static bool s_stored_already(worker_t *self)
+/* True when a write of the set path lost a race with another transaction: a stored reply
+ * clashed with one committed meanwhile, or a letter sequence moved since it was read. */
+static bool s_set_raced(worker_t *self)
 {
-    return strcmp(db_sqlstate(self->db), DB_STORED_ALREADY) == 0;
+    const char *state = db_sqlstate(self->db);
+    return strcmp(state, DB_STORED_ALREADY) == 0 || strcmp(state, DB_LETTER_MOVED) == 0;
 }
 
 /* Runs the batch once, in one transaction: the set path's requests, then the rest one by one,
  * then the events and COMMIT; the set path's writes share the round trip of the COMMIT when
  * nothing else is left. fast: the set path, and statements whose results nobody reads wait for
  * the next round trip (db_defer). Returns true when committed; false with *again when the batch
- * must run again without them (a stored reply of the set path clashed with another daemon's, or
- * a deferred statement failed: its caller had already gone on); the answers are withdrawn. */
+ * must run again without them (a write of the set path lost a race: s_set_raced, or a deferred
+ * statement failed: its caller had already gone on); the answers are withdrawn. */
 static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *again)
 {
     bool set_path = fast;
@@ -130,12 +133,16 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *
     bool ok = s_db_ready(self);
     ok = ok && ((set_path && s_run_set(self, b, now, &events, handled, &writes)) ||
                 db_begin(self->db) == 0);
+    /* A failure once the set path answered requests runs the batch again the ordinary way
+     * (while the connection lives): there a request whose writes fail alone is refused alone,
+     * in its savepoint, and the rest of the batch commits. */
+    bool set_answered = writes != NULL;
     bool rest = false;
     for (int i = 0; i < b->n; i++)
         rest |= b->items[i].cmd && !handled[i];
     if (ok && writes && rest) { /* the set path's writes go before the ordinary requests */
         ok = db_pipe_run(writes) == 0;
-        *again = !ok && s_stored_already(self);
+        *again = !ok && db_alive(self->db);
         db_pipe_destroy(&writes);
     }
     dispatch_env_t env = {.db = self->db,
@@ -154,21 +161,30 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *
                                   &b->n_woken, &b->written);
         writes = NULL; /* taken */
         if (rc != 0) {
-            *again = s_stored_already(self);
+            *again = s_set_raced(self) || (set_answered && db_alive(self->db));
             if (!*again && !db_defer_failed(self->db))
                 log_warn("worker %d: batch commit failed: %s", self->id, db_error(self->db));
             ok = false;
         }
     }
-    if (!ok && !*again && db_defer_failed(self->db)) {
+    bool raced = !ok && *again && s_set_raced(self);
+    if (!ok && !raced && db_defer_failed(self->db)) {
         *again = true;
         log_debug("worker %d: a deferred statement failed; the batch runs again one statement "
                   "at a time",
                   self->id);
-    } else if (!ok && *again)
-        log_info("worker %d: a request of the batch was stored meanwhile by another daemon; the "
-                 "batch runs again the ordinary way",
-                 self->id);
+    } else if (raced) {
+        log_info("worker %d: the set path lost a race (%s); the batch runs again the ordinary "
+                 "way",
+                 self->id,
+                 strcmp(db_sqlstate(self->db), DB_LETTER_MOVED) == 0
+                     ? "a letter sequence moved since it was read"
+                     : "a request of the batch was stored meanwhile by another daemon");
+    } else if (!ok && *again) { /* the ordinary run logs the failure itself if it repeats */
+        log_info("worker %d: the batch failed (SQLSTATE %s) after the set path answered part of "
+                 "it; it runs again the ordinary way",
+                 self->id, db_sqlstate(self->db));
+    }
     db_defer(self->db, false);
     if (!ok && *again) {
         for (int i = 0; i < b->n; i++)

@@ -2100,6 +2100,41 @@ static void test_batch_request_id_stored_meanwhile(void **state)
 #define N_LETTERS   12
 #define N_NUMBERERS 4
 
+/* CUTI/period's letter number: the one a reply gave (number), stored on the instance and equal
+ * to the one the daemon gives the seq-th letter on the day its step 4 ended. Returns its
+ * sequence number. */
+static int s_assert_letter(const char *period, const char *number)
+{
+    int seq = (int)harness_sql_int(
+        s_h, "SELECT letter_seq FROM instances WHERE sop_code = 'CUTI' AND period = $1", period,
+        NULL);
+    int64_t at = harness_sql_int(s_h,
+                                 "SELECT extract(epoch FROM r.finished_at)::bigint FROM"
+                                 " step_runs r JOIN instances i ON i.id = r.instance_id"
+                                 " WHERE i.sop_code = 'CUTI' AND i.period = $1 AND"
+                                 " r.step_no = 4",
+                                 period, NULL);
+    char want[64];
+    s_letter_at(at, seq, want, sizeof want);
+    assert_string_equal(number, want);
+    char *stored = harness_sql(
+        s_h, "SELECT letter_number FROM instances WHERE sop_code = 'CUTI' AND period = $1", period,
+        NULL);
+    assert_non_null(stored);
+    assert_string_equal(stored, want);
+    free(stored);
+    return seq;
+}
+
+/* The newest letter sequence of DKIP's organisation. */
+static long long s_last_letter_seq(void)
+{
+    return harness_sql_int(s_h,
+                           "SELECT last_seq FROM letter_sequences s JOIN organisations o"
+                           " ON o.id = s.org_id WHERE o.code = 'DKIP' ORDER BY year DESC LIMIT 1",
+                           NULL);
+}
+
 static void test_concurrent_letter_numbers(void **state)
 {
     static const char *const names[N_NUMBERERS - 1] = {"kasubag.dua", "kasubag.tiga",
@@ -2138,29 +2173,11 @@ static void test_concurrent_letter_numbers(void **state)
         if (r->status != LKIP__STATUS__OK)
             fail_msg("numbering %s: %d %s (\"%s\")", refs[i], (int)r->status, r->code, r->message);
         assert_int_equal(r->payload_case, LKIP__REPLY__PAYLOAD_INSTANCES);
-        const char *number = r->instances->instances[0]->letter_number;
-        int seq = (int)harness_sql_int(
-            s_h, "SELECT letter_seq FROM instances WHERE sop_code = 'CUTI' AND period = $1",
-            periods[i], NULL);
+        int seq = s_assert_letter(periods[i], r->instances->instances[0]->letter_number);
         if (seq < 1 || seq > N_LETTERS || seen[seq])
             fail_msg("%s got letter sequence %d (duplicate or out of 1..%d)", refs[i], seq,
                      N_LETTERS);
         seen[seq] = true;
-        char want[64];
-        int64_t at = harness_sql_int(s_h,
-                                     "SELECT extract(epoch FROM r.finished_at)::bigint FROM"
-                                     " step_runs r JOIN instances i ON i.id = r.instance_id"
-                                     " WHERE i.sop_code = 'CUTI' AND i.period = $1 AND"
-                                     " r.step_no = 4",
-                                     periods[i], NULL);
-        s_letter_at(at, seq, want, sizeof want);
-        assert_string_equal(number, want);
-        char *stored = harness_sql(
-            s_h, "SELECT letter_number FROM instances WHERE sop_code = 'CUTI' AND period = $1",
-            periods[i], NULL);
-        assert_non_null(stored);
-        assert_string_equal(stored, want);
-        free(stored);
         assert_int_equal(s_current("CUTI", periods[i]), 5);
     }
     assert_int_equal(harness_sql_int(s_h,
@@ -3142,6 +3159,93 @@ static void test_analysis_over_finished_years(void **state)
     s_stop_clean();
 }
 
+/* A numbering step takes the set path: alone in its batch it costs what any step costs there
+ * (its loads, then its writes with the COMMIT), and several in one batch get consecutive
+ * numbers. When another transaction numbers a letter of the same organisation after the set
+ * path read the sequence, the set path's write finds it moved: the batch runs again the
+ * ordinary way and numbers after the other one, no number given twice. */
+static void test_batch_letter_numbers(void **state)
+{
+    keypair_t kp;
+    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &kp), 0);
+    actor_t *admin = &s_extra[s_n_extra++];
+    *admin =
+        (actor_t){.name = "admin", .kp = kp, .c = harness_client(s_h, s_d1, &kp, CALL_TIMEOUT_MS)};
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    static const char *const periods[] = {"nomor-1", "nomor-2", "nomor-3", "nomor-4"};
+    for (int i = 0; i < 4; i++)
+        s_cuti_to(periods[i], 4, staf, kasubag);
+
+    /* alone in its batch: two round trips, as a step without a letter */
+    long long t0, t1, t2;
+    (void)s_statements(admin, &t0);
+    (void)s_statements(admin, &t1);
+    long long ping_trips = t1 - t0;
+    const Lkip__Reply *r = s_step(kasubag, "CUTI/nomor-1", 4, DONE, "", LKIP__STATUS__OK, "ok");
+    assert_int_equal(s_assert_letter("nomor-1", r->instances->instances[0]->letter_number), 1);
+    (void)s_statements(admin, &t2); /* (the reply r is gone now) */
+    assert_int_equal(t2 - t1 - ping_trips, 2);
+    assert_int_equal(s_current("CUTI", "nomor-1"), 5);
+
+    /* two sent together: the next two numbers, one each */
+    int before = s_n_raw;
+    void *sk = s_raw_open(kasubag, s_d1);
+    flight_t f[2];
+    s_flight_step(&f[0], sk, "CUTI/nomor-2", 4, DONE);
+    s_flight_step(&f[1], sk, "CUTI/nomor-3", 4, DONE);
+    s_fly(f, 2);
+    int seqs = 0;
+    for (int i = 0; i < 2; i++) {
+        s_assert_reply(&f[i], LKIP__STATUS__OK, "ok");
+        seqs |= 1 << s_assert_letter(periods[i + 1],
+                                     f[i].reply->reply->instances->instances[0]->letter_number);
+    }
+    assert_int_equal(seqs, (1 << 2) | (1 << 3));
+    assert_int_equal(s_last_letter_seq(), 3);
+    s_flights_free(f, 2);
+
+    /* another transaction numbers letter 4 and holds its lock: the set path read 3, waits at
+     * its write, finds 4 once the other commits, and the batch runs again the ordinary way */
+    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, "BEGIN"));
+    PGresult *res = PQexec(pg, "UPDATE letter_sequences SET last_seq = last_seq + 1"
+                               " WHERE last_seq = 3 RETURNING last_seq");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(res), 1);
+    PQclear(res);
+    flight_t g;
+    s_flight_step(&g, sk, "CUTI/nomor-4", 4, DONE);
+    s_raw_send(sk, g.frame, g.len);
+    int64_t until = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
+    while (harness_sql_int(s_h,
+                           "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND query LIKE '%batch_letters_all%'",
+                           NULL) != 1) {
+        if (monotonic_ms() > until) {
+            harness_dump_all_logs();
+            fail_msg("the set path's letter write never waited for the other transaction");
+        }
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    res = PQexec(pg, "COMMIT");
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(pg);
+    g.reply = s_raw_recv(sk);
+    s_assert_reply(&g, LKIP__STATUS__OK, "ok");
+    assert_int_equal(
+        s_assert_letter("nomor-4", g.reply->reply->instances->instances[0]->letter_number), 5);
+    assert_int_equal(s_last_letter_seq(), 5);
+    assert_int_equal(harness_daemon_log_count(s_d1, "a letter sequence moved since it was read"),
+                     1);
+    assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", "nomor-4", 4), 1);
+    s_flights_free(&g, 1);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
 /* ================================================================================================
  * 9. A failure while a verdict is applied is answered by the handler, and nothing stays behind
  * ============================================================================================= */
@@ -3246,6 +3350,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch_duplicate_request, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_request_id_stored_meanwhile, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_letter_numbers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),
