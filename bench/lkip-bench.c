@@ -367,6 +367,7 @@ typedef struct {
     samples_t from_commit; /* committed -> received, for those sent from their commit */
     long read_back;        /* assignments measured that were read from the outbox instead */
     long events;
+    int keepalive_ms; /* how often its sessions are kept alive while no event comes */
     pthread_t thread;
 } listener_t;
 
@@ -384,7 +385,9 @@ static void s_ack(lkipc_t *c, uint64_t seq)
         return; /* unacknowledged events come again */
 }
 
-static bool s_subscribe(lkipc_t *c, uint64_t last)
+/* Subscribes c from last; *keepalive_ms (when not NULL) gets how often the daemon wants an
+ * acknowledgement from a silent client (SubscribeReply.keepalive_ms), when it is sooner. */
+static bool s_subscribe(lkipc_t *c, uint64_t last, int *keepalive_ms)
 {
     Lkip__SubscribeRequest body = LKIP__SUBSCRIBE_REQUEST__INIT;
     body.last_seq = last;
@@ -393,6 +396,11 @@ static bool s_subscribe(lkipc_t *c, uint64_t last)
     req.subscribe = &body;
     Lkip__Envelope *reply = NULL;
     bool ok = lkipc_call(c, &req, &reply) == LKIPC_OK && reply->reply->status == 200;
+    if (ok && keepalive_ms && reply->reply->payload_case == LKIP__REPLY__PAYLOAD_SUBSCRIBED) {
+        int k = (int)reply->reply->subscribed->keepalive_ms;
+        if (k > 0 && k < *keepalive_ms)
+            *keepalive_ms = k;
+    }
     wire_free(&reply);
     return ok;
 }
@@ -405,8 +413,9 @@ static void *s_listener_main(void *arg)
         items[i] = (zmq_pollitem_t){lkipc_zmq_socket(l->conn[i]), 0, ZMQ_POLLIN, 0};
     int64_t keepalive = monotonic_ms();
     while (atomic_load(&s_listening)) {
-        /* like lkip watch: an acknowledgement now and then keeps the sessions alive */
-        if (monotonic_ms() - keepalive >= 5000) {
+        /* like lkip watch: an acknowledgement as often as the daemon asked keeps the sessions
+         * alive */
+        if (monotonic_ms() - keepalive >= l->keepalive_ms) {
             for (int i = 0; i < l->n; i++)
                 s_ack(l->conn[i], l->last[i]);
             keepalive = monotonic_ms();
@@ -1362,7 +1371,7 @@ static double s_catchup(int count)
     }
     int64_t t0 = monotonic_ms();
     uint64_t last = 0;
-    if (!s_subscribe(c, 0)) {
+    if (!s_subscribe(c, 0, NULL)) {
         fprintf(stderr, "bench: catch-up: the subscription was not answered\n");
         lkipc_destroy(&c);
         return -1;
@@ -1738,12 +1747,13 @@ int main(int argc, char **argv)
     /* connections: per driver one per actor; per organisation one subscribed listener */
     for (int k = 0; k < o.orgs; k++) {
         listener_t *l = &s_listeners[k];
+        l->keepalive_ms = 5000; /* unless the daemon asks for sooner */
         for (int r = 0; r < ROLES; r++)
             l->conn[l->n++] = s_connect(&s_orgs[k].actor[r], 10000);
         for (int u = 0; u < o.units; u++)
             l->conn[l->n++] = s_connect(&s_orgs[k].op[u], 10000);
         for (int i = 0; i < l->n; i++)
-            if (!l->conn[i] || !s_subscribe(l->conn[i], 0)) {
+            if (!l->conn[i] || !s_subscribe(l->conn[i], 0, &l->keepalive_ms)) {
                 fprintf(stderr, "bench: a listener could not subscribe\n");
                 return 1;
             }
