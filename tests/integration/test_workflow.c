@@ -2022,6 +2022,31 @@ static void test_batch_duplicate_request(void **state)
     s_stop_clean();
 }
 
+/* Waits until a statement of the daemon's naming fn (a function the set path's write calls)
+ * waits for a lock, the one the open transaction pg holds; then commits pg and closes it. what
+ * names the write in the failure message. */
+static void s_commit_once_waited(PGconn *pg, const char *fn, const char *what)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+             " AND query LIKE '%%%s%%'",
+             fn);
+    int64_t until = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
+    while (harness_sql_int(s_h, sql, NULL) != 1) {
+        if (monotonic_ms() > until) {
+            harness_dump_all_logs();
+            fail_msg("%s never waited for the other transaction", what);
+        }
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    PGresult *res = PQexec(pg, "COMMIT");
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(pg);
+}
+
 /* A copy of a request stored by another transaction after the set path looked for it and before
  * it stored its own (a copy racing on another daemon, held open here): the set path's stored
  * replies clash, the batch runs again the ordinary way, and the request is answered with the
@@ -2061,22 +2086,7 @@ static void test_batch_request_id_stored_meanwhile(void **state)
 
     /* the request goes out and waits at its stored reply for the other transaction */
     s_raw_send(sk, f.frame, f.len);
-    int64_t until = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
-    while (harness_sql_int(s_h,
-                           "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                           " AND query LIKE '%batch_stored_all%'",
-                           NULL) != 1) {
-        if (monotonic_ms() > until) {
-            harness_dump_all_logs();
-            fail_msg("the set path's stored replies never waited for the other copy");
-        }
-        struct timespec ts = {0, 10 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-    res = PQexec(pg, "COMMIT");
-    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
-    PQclear(res);
-    PQfinish(pg);
+    s_commit_once_waited(pg, "batch_stored_all", "the set path's stored replies");
 
     Lkip__Envelope *reply = s_raw_recv(sk);
     assert_int_equal(reply->request_id, f.request_id);
@@ -3217,22 +3227,7 @@ static void test_batch_letter_numbers(void **state)
     flight_t g;
     s_flight_step(&g, sk, "CUTI/nomor-4", 4, DONE);
     s_raw_send(sk, g.frame, g.len);
-    int64_t until = monotonic_ms() + 3 * CALL_TIMEOUT_MS;
-    while (harness_sql_int(s_h,
-                           "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                           " AND query LIKE '%batch_letters_all%'",
-                           NULL) != 1) {
-        if (monotonic_ms() > until) {
-            harness_dump_all_logs();
-            fail_msg("the set path's letter write never waited for the other transaction");
-        }
-        struct timespec ts = {0, 10 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-    res = PQexec(pg, "COMMIT");
-    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
-    PQclear(res);
-    PQfinish(pg);
+    s_commit_once_waited(pg, "batch_letters_all", "the set path's letter sequences");
     g.reply = s_raw_recv(sk);
     s_assert_reply(&g, LKIP__STATUS__OK, "ok");
     assert_int_equal(
