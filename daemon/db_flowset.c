@@ -395,8 +395,8 @@ static void s_add_documents(flowset_t *s, db_pipe_t *pipe)
                 &p);
 }
 
-/* The sequences the batch moved, each only where it still holds what was read (a row read as
- * absent: inserted only where it still is). */
+/* The sequences the batch moved (none: no statement), each only where it still holds what was
+ * read (a row read as absent: inserted only where it still is). */
 static void s_add_sequences(flowset_t *s, db_pipe_t *pipe)
 {
     db_array_t a[4] = {0};
@@ -410,6 +410,11 @@ static void s_add_sequences(flowset_t *s, db_pipe_t *pipe)
         db_array_int(&a[2], q->read);
         db_array_int(&a[3], q->last);
         moved++;
+    }
+    if (!moved) { /* no letter numbered */
+        for (int k = 0; k < 4; k++)
+            db_array_free(&a[k]);
+        return;
     }
     db_params_t p = {0};
     for (int k = 0; k < 4; k++)
@@ -441,9 +446,5 @@ void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
     if (s->n_docs)
         s_add_documents(s, pipe);
     db_unitdata_pipe(&s->units, pipe);
-    for (int i = 0; i < s->n_seqs; i++)
-        if (s->seqs[i].last != s->seqs[i].read) {
-            s_add_sequences(s, pipe);
-            break;
-        }
+    s_add_sequences(s, pipe);
 }

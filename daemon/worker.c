@@ -136,10 +136,11 @@ static bool s_attempt(worker_t *self, batch_t *b, int64_t now, bool fast, bool *
     /* A failure once the set path answered requests runs the batch again the ordinary way
      * (while the connection lives): there a request whose writes fail alone is refused alone,
      * in its savepoint, and the rest of the batch commits. */
-    bool set_answered = writes != NULL;
-    bool rest = false;
-    for (int i = 0; i < b->n; i++)
+    bool set_answered = false, rest = false;
+    for (int i = 0; i < b->n; i++) {
+        set_answered |= handled[i];
         rest |= b->items[i].cmd && !handled[i];
+    }
     if (ok && writes && rest) { /* the set path's writes go before the ordinary requests */
         ok = db_pipe_run(writes) == 0;
         *again = !ok && db_alive(self->db);
