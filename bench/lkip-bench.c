@@ -1958,11 +1958,12 @@ int main(int argc, char **argv)
             s_h,
             "SELECT string_agg(format('%9s %9s %8s %7s  %s', calls, plans, round(ms), round(1000 *"
             " ms / calls), left(regexp_replace(query, '\\s+', ' ', 'g'), 100)), E'\\n' ORDER BY"
-            " ms DESC) FROM (SELECT calls, plans, total_exec_time + total_plan_time AS ms, query FROM"
-            " pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database WHERE"
+            " ms DESC) FROM (SELECT calls, plans, total_exec_time + total_plan_time AS ms, query"
+            " FROM pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database WHERE"
             " datname = current_database()) ORDER BY ms DESC LIMIT 40) s",
             NULL);
-        printf("\nstatements that took longest (calls, plans made, ms in all, us per call, text):\n%s\n",
+        printf("\nstatements that took longest (calls, plans made, ms in all, us per call,"
+               " text):\n%s\n",
                top ? top : "(none)");
         free(top);
         char *tables = harness_sql(

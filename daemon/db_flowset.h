@@ -42,19 +42,20 @@ void flowset_document(flowset_t *s, const db_document_new_t *d, int version, con
 /* A unit's data version (db_unitdata.h). */
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d);
 
-/* Letter numbers. The organisations whose letter sequences the batch read (load_letters), each
- * with the sequences it has, row by row (letter_seq); a letter is numbered in memory only for
- * those (letters_for). next_letter: the number the next letter of org_id in year gets (0: its
- * sequences were not read); letter: instance_id's letter got it (the sequence moves on only
- * then, so a letter refused after all leaves no gap). The writes move each sequence on only
- * where it still holds what was read (sql/013_batch_letters.sql says what happens otherwise). */
+/* Letter numbers. flowset_letter_org: an organisation whose letter sequences the batch read,
+ * flowset_letter_seq each of its rows; only for those is a letter numbered in memory
+ * (flowset_letters_for). flowset_next_letter: the number the next letter of org_id in year gets
+ * (0: its sequences were not read); flowset_letter: instance_id's letter got it (the sequence
+ * moves on only then, so a letter refused after all leaves no gap). The writes move each
+ * sequence on only where it still holds what was read; otherwise that statement fails with
+ * DB_LETTER_MOVED (sql/013_batch_letters.sql) and the batch runs again on the ordinary path. */
 #define DB_LETTER_MOVED "LKB02"
 void flowset_letter_org(flowset_t *s, int64_t org_id);
 void flowset_letter_seq(flowset_t *s, int64_t org_id, int year, int last_seq);
 bool flowset_letters_for(const flowset_t *s, int64_t org_id);
 int flowset_next_letter(const flowset_t *s, int64_t org_id, int year);
-void flowset_letter(flowset_t *s, int64_t instance_id, int64_t org_id, const char *number,
-                    int year, int seq);
+void flowset_letter(flowset_t *s, int64_t instance_id, int64_t org_id, const char *number, int year,
+                    int seq);
 /* True when nothing was collected. */
 bool flowset_empty(const flowset_t *s);
 
