@@ -20,11 +20,15 @@ typedef struct lkipc lkipc_t;
 
 /* ZMTP heartbeats every connection sends: how a client learns of a daemon or link gone silent
  * (the daemon answers them and sends none; a daemon stopped or killed closes the connection and
- * is noticed at once). Each costs the daemon a PING in and a PONG out. 10,000 idle watchers
- * beating every 2 s and acknowledging every 5 s took lkipd 10% of a core; every 5 s and every
- * 10 s (SubscribeReply.keepalive_ms), 5.4% (`make bench`, its "no load" line). */
-#define LKIPC_HEARTBEAT_IVL_MS     5000
-#define LKIPC_HEARTBEAT_TIMEOUT_MS 15000
+ * is noticed at once). libzmq sends a PING every IVL and gives up TIMEOUT after a PING that got
+ * no answer, so a link that dies just after an answer is noticed after IVL + TIMEOUT at most.
+ * Each PING costs the daemon a message in and its PONG one out: 10,000 idle watchers beating
+ * every 2 s and acknowledging every 5 s took lkipd 10% of a core; every 5 s (15 s timeout) and
+ * every 10 s (SubscribeReply.keepalive_ms), 5.4% (`make bench`, its "no load" line), 5,000
+ * messages a second. Every 10 s with a 10 s timeout notices a silent link as late as 5 + 15 did
+ * (20 s at most) with half the beats: 3,000 messages a second. */
+#define LKIPC_HEARTBEAT_IVL_MS     10000
+#define LKIPC_HEARTBEAT_TIMEOUT_MS 10000
 
 typedef struct {
     const char *endpoint;   /* e.g. tcp://127.0.0.1:7390 */
