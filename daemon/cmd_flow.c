@@ -391,9 +391,9 @@ static void s_reply_document(cmd_ctx_t *ctx, const flow_t *f, int step_no, int r
 }
 
 /* Everything of an upload after its instance. Set mode (set not NULL): the caller holds no
- * delegation (the set path checked), and *doc_versions is the instance's last version. */
-static flow_rc_t s_upload_to(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
-                             int step_no, const void *content, size_t len, int *doc_versions,
+ * delegation (the set path checked), and docs are the instance's documents in memory. */
+static flow_rc_t s_upload_to(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def, int step_no,
+                             const void *content, size_t len, db_doc_state_t *docs,
                              struct flowset *set)
 {
     if (step_no == 0)
@@ -407,7 +407,7 @@ static flow_rc_t s_upload_to(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t
                 .file_name = s_base_name(ctx->req->upload->file_name),
                 .content = content,
                 .len = len,
-                .doc_versions = doc_versions,
+                .docs = docs,
                 .set = set};
     flow_deleg_t deleg = {0};
     flow_rc_t rc = FLOW_REFUSED;
@@ -465,11 +465,10 @@ bool cmd_upload_settable(const Lkip__UploadRequest *r)
 }
 
 flow_rc_t cmd_upload_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
-                            int *doc_versions, struct flowset *set)
+                            db_doc_state_t *docs, struct flowset *set)
 {
     const Lkip__UploadRequest *r = ctx->req->upload;
-    return s_upload_to(ctx, inst, def, r->step_no, r->content.data, r->content.len, doc_versions,
-                       set);
+    return s_upload_to(ctx, inst, def, r->step_no, r->content.data, r->content.len, docs, set);
 }
 
 static Lkip__Task *s_task(const db_open_run_t *run, const sop_step_t *step)

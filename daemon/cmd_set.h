@@ -24,9 +24,9 @@ flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t 
  * that the request's checks accept. */
 bool cmd_upload_settable(const Lkip__UploadRequest *r);
 
-/* Decides the upload in ctx against inst (locked, as the batch left it); *doc_versions is the
- * instance's last document version, moved on when it is stored. Returns as cmd_submit_decide. */
+/* Decides the upload in ctx against inst (locked, as the batch left it); docs are the
+ * instance's documents in memory, moved on when it is stored. Returns as cmd_submit_decide. */
 flow_rc_t cmd_upload_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
-                            int *doc_versions, struct flowset *set);
+                            db_doc_state_t *docs, struct flowset *set);
 
 #endif

@@ -479,19 +479,24 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                 " ORDER BY i.id FOR UPDATE OF i",
                 &lock);
     db_pipe_add(pipe,
-                LOAD_COLUMNS ", w.idx, d.version, d.title, d.steps,"
-                             " coalesce(extract(epoch FROM i.started_at)::bigint, 0), u.name,"
-                             " coalesce(extract(epoch FROM i.finished_at)::bigint, 0),"
-                             " coalesce(i.letter_number, ''), coalesce(i.archive_sha256, ''),"
-                             " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
-                             " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
-                             " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0),"
-                             " dc.last_version"
-                MANY_PROBE " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
+                LOAD_COLUMNS
+                ", w.idx, d.version, d.title, d.steps,"
+                " coalesce(extract(epoch FROM i.started_at)::bigint, 0), u.name,"
+                " coalesce(extract(epoch FROM i.finished_at)::bigint, 0),"
+                " coalesce(i.letter_number, ''), coalesce(i.archive_sha256, ''),"
+                " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
+                " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
+                " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0),"
+                " dc.last_version, coalesce(ad.version, 0), coalesce(ad.sha256, '')" MANY_PROBE
+                " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
                 " OFFSET 0) i" LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
                 " JOIN users u ON u.id = i.started_by"
                 " LEFT JOIN LATERAL (SELECT t.id, t.state, t.version FROM unit_tasks t"
-                "  WHERE t.instance_id = i.id AND t.unit_id = w.unit_id OFFSET 0) t ON true",
+                "  WHERE t.instance_id = i.id AND t.unit_id = w.unit_id OFFSET 0) t ON true"
+                /* what an archive would record (db_flow_archive's choice) */
+                " LEFT JOIN LATERAL (SELECT a.version, a.sha256 FROM documents a"
+                "  WHERE a.instance_id = i.id ORDER BY a.kind = 'upload' DESC, a.version DESC"
+                "  LIMIT 1) ad ON true",
                 &load);
 }
 
@@ -523,7 +528,10 @@ int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_fl
         t->id = db_res_int(r, k, c + 12);
         snprintf(t->state, sizeof t->state, "%s", db_res_str(r, k, c + 13));
         t->version = (int)db_res_int(r, k, c + 14);
-        h->doc_versions = (int)db_res_int(r, k, c + 15);
+        h->docs.last_version = (int)db_res_int(r, k, c + 15);
+        h->docs.archivable = (int)db_res_int(r, k, c + 16);
+        snprintf(h->docs.archivable_sha256, sizeof h->docs.archivable_sha256, "%s",
+                 db_res_str(r, k, c + 17));
     }
     return n;
 }

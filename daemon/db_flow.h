@@ -122,11 +122,21 @@ typedef struct {
     int pages;      /* a draft's PDF: its page count; 0 otherwise */
 } db_document_new_t;
 
+/* An instance's documents as the set path keeps them in memory: the last version (the next
+ * upload is numbered after it) and the version an archive records, the newest upload, else the
+ * newest version (0: no document), with its sha256. */
+typedef struct {
+    int last_version;
+    int archivable;
+    char archivable_sha256[65];
+} db_doc_state_t;
+
 /* Stores d as the instance's next document version (the caller holds the instance's row lock,
  * so the numbering cannot race). Fills *version and sha. Returns 0 or -1. */
 int db_flow_store_document(db_t *db, const db_document_new_t *d, int *version, char sha[65]) WUR;
 
-/* Archives the newest document version: records it and its hash on the instance.
+/* Archives the newest upload, else the newest document version (a draft): records it, its
+ * hash, ref and user_id on the instance.
  * Fills sha and *version. Returns 0 or -1. */
 int db_flow_archive(db_t *db, int64_t instance_id, int64_t user_id, const char *ref, char sha[65],
                     int *version) WUR;
@@ -144,7 +154,7 @@ typedef struct {
     char *archive_ref;
     int archive_version;
     char *started_as;
-    int doc_versions; /* the instance's last document version; 0: none */
+    db_doc_state_t docs;
 } db_flow_head_t;
 
 void db_flow_head_clear(db_flow_head_t *h);

@@ -1,6 +1,7 @@
 /* db_flowset — see db_flowset.h. */
 #include "db_flowset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@ typedef struct {
 } s_new_t;
 
 /* An instance as the batch leaves it: its step and state (once a request decided them), its
- * letter number (once one was numbered; NULL: unchanged). */
+ * letter number (once one was numbered; NULL: unchanged), its archive (version 0: unchanged). */
 typedef struct {
     int64_t id;
     bool stepped; /* current_step, active and finished_at hold */
@@ -42,6 +43,10 @@ typedef struct {
     int64_t finished_at;
     char *letter; /* owned */
     int letter_year, letter_seq;
+    int archive_version;
+    char archive_sha256[65];
+    char *archive_ref; /* owned */
+    int64_t archived_by;
 } s_inst_t;
 
 /* An organisation's letter sequence for a year: as read, and as the batch left it. */
@@ -100,8 +105,10 @@ void flowset_destroy(flowset_t **self_p)
     }
     free(s->finished);
     free(s->runs);
-    for (int i = 0; i < s->n_insts; i++)
+    for (int i = 0; i < s->n_insts; i++) {
         free(s->insts[i].letter);
+        free(s->insts[i].archive_ref);
+    }
     free(s->insts);
     db_unitdata_clear(&s->units);
     for (size_t k = 0; k < ARRAY_LEN(s->docs); k++)
@@ -204,6 +211,17 @@ void flowset_document(flowset_t *s, const db_document_new_t *d, int version, con
     db_array_str(&a[10], d->as ? d->as : "");
     db_array_str(&a[11], d->draft ? "draft" : "upload");
     s->n_docs++;
+}
+
+void flowset_archive(flowset_t *s, int64_t instance_id, int version, const char *sha256,
+                     const char *ref, int64_t user_id)
+{
+    s_inst_t *r = s_inst(s, instance_id);
+    r->archive_version = version;
+    snprintf(r->archive_sha256, sizeof r->archive_sha256, "%s", sha256);
+    free(r->archive_ref);
+    r->archive_ref = xstrdup(ref);
+    r->archived_by = user_id;
 }
 
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d)
@@ -350,9 +368,10 @@ static void s_add_new(flowset_t *s, db_pipe_t *pipe)
  * letter numbers (NULL: kept). */
 static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
 {
-    db_array_t a[7] = {0};
+    db_array_t a[11] = {0};
     for (int i = 0; i < s->n_insts; i++) {
         const s_inst_t *r = &s->insts[i];
+        bool archived = r->archive_version > 0;
         db_array_int(&a[0], r->id);
         db_array_id(&a[1], r->current_step);
         db_array_str(&a[2], !r->stepped ? NULL : r->active ? "active" : "done");
@@ -360,9 +379,13 @@ static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
         db_array_str(&a[4], r->letter);
         db_array_id(&a[5], r->letter ? r->letter_year : 0);
         db_array_id(&a[6], r->letter ? r->letter_seq : 0);
+        db_array_id(&a[7], r->archive_version);
+        db_array_str(&a[8], archived ? r->archive_sha256 : NULL);
+        db_array_str(&a[9], archived ? r->archive_ref : NULL);
+        db_array_id(&a[10], archived ? r->archived_by : 0);
     }
     db_params_t p = {0};
-    for (int k = 0; k < 7; k++)
+    for (size_t k = 0; k < ARRAY_LEN(a); k++)
         db_array_param(&p, &a[k]);
     db_pipe_add(pipe,
                 "UPDATE instances i SET"
@@ -372,9 +395,16 @@ static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
                 "  ELSE i.finished_at END,"
                 " letter_number = coalesce(u.ln, i.letter_number),"
                 " letter_year = coalesce(u.ly, i.letter_year),"
-                " letter_seq = coalesce(u.ls, i.letter_seq)"
+                " letter_seq = coalesce(u.ls, i.letter_seq),"
+                /* the archived version may have been stored by this batch (written before) */
+                " archive_doc_id = CASE WHEN u.av IS NULL THEN i.archive_doc_id ELSE (SELECT d.id"
+                "  FROM documents d WHERE d.instance_id = u.id AND d.version = u.av) END,"
+                " archive_sha256 = coalesce(u.ash, i.archive_sha256),"
+                " archive_ref = coalesce(u.aref, i.archive_ref),"
+                " archived_by = coalesce(u.aby, i.archived_by)"
                 " FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::text[],"
-                " $6::int[], $7::int[]) AS u(id, cur, state, fin, ln, ly, ls) WHERE i.id = u.id"
+                " $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::bigint[])"
+                " AS u(id, cur, state, fin, ln, ly, ls, av, ash, aref, aby) WHERE i.id = u.id"
                 " AND i.id = ANY ($1::bigint[])", /* by index whatever the plan */
                 &p);
 }
@@ -441,10 +471,10 @@ void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
         s_add_finished(s, pipe);
     if (s->n_runs)
         s_add_new(s, pipe);
+    if (s->n_docs) /* before the instances: an archive finds its document's id by version */
+        s_add_documents(s, pipe);
     if (s->n_insts)
         s_add_instances(s, pipe);
-    if (s->n_docs)
-        s_add_documents(s, pipe);
     db_unitdata_pipe(&s->units, pipe);
     s_add_sequences(s, pipe);
 }

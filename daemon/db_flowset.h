@@ -2,9 +2,9 @@
  * memory by flow (set mode) and written in seven statements at most, whatever the number of
  * requests: the runs open before the batch and finished in it (UPDATE step_runs FROM unnest),
  * the runs opened in the batch in their final state with their first timers (INSERT step_runs +
- * INSERT timers), the instances' final step and state and their letter numbers (UPDATE
- * instances FROM unnest), the documents uploaded (INSERT documents FROM unnest), the units'
- * data versions (db_unitdata.h: two) and the letter sequences moved on. Requests on the same
+ * INSERT timers), the documents uploaded (INSERT documents FROM unnest), the instances' final
+ * step and state, letter numbers and archives (UPDATE instances FROM unnest), the units' data
+ * versions (db_unitdata.h: two) and the letter sequences moved on. Requests on the same
  * instance are collected in order: a run opened by one request and finished by the next is
  * inserted once, finished. Used by the worker thread that runs the batch. */
 #ifndef LKIP_DB_FLOWSET_H
@@ -38,6 +38,11 @@ void flowset_instance(flowset_t *s, int64_t instance_id, int current_step, bool 
 
 /* An instance's document version d, numbered version, with its sha256. */
 void flowset_document(flowset_t *s, const db_document_new_t *d, int version, const char *sha);
+
+/* instance_id archives its document version (stored before the batch or in it) with sha256,
+ * ref (where the paper copy is kept) and user_id. */
+void flowset_archive(flowset_t *s, int64_t instance_id, int version, const char *sha256,
+                     const char *ref, int64_t user_id);
 
 /* A unit's data version (db_unitdata.h). */
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d);

@@ -289,6 +289,26 @@ static int s_letter(flow_t *f)
     return 0;
 }
 
+/* The instance's newest upload (else its newest version) is archived with its hash: chosen in
+ * memory in set mode (the batch's own uploads included; the writes find its id by version),
+ * in the database otherwise. */
+static int s_archive(flow_t *f)
+{
+    const char *ref = f->archive_ref ? f->archive_ref : "";
+    if (f->set) {
+        f->doc_version = f->docs->archivable;
+        snprintf(f->sha256, sizeof f->sha256, "%s", f->docs->archivable_sha256);
+        flowset_archive(f->set, f->inst->id, f->doc_version, f->sha256, ref, f->ctx->caller->id);
+    } else if (db_flow_archive(f->ctx->db, f->inst->id, f->ctx->caller->id, ref, f->sha256,
+                               &f->doc_version) != 0) {
+        outcome_db_failed(&f->out, "apply workflow change");
+        return -1;
+    }
+    f->archived = true;
+    strbuf_printf(&f->ctx->detail, " archived=v%d sha256=%s", f->doc_version, f->sha256);
+    return 0;
+}
+
 /* Adds text to the note the reply carries. */
 static void s_note_add(flow_t *f, char *text)
 {
@@ -364,8 +384,10 @@ static int s_store_document(flow_t *f)
     int rc = 0;
     if (f->set) {
         sha256_hex(f->content, f->len, f->sha256);
-        f->doc_version = ++*f->doc_versions;
+        f->doc_version = ++f->docs->last_version;
         flowset_document(f->set, &d, f->doc_version, f->sha256);
+        f->docs->archivable = f->doc_version; /* an upload, the newest */
+        snprintf(f->docs->archivable_sha256, sizeof f->docs->archivable_sha256, "%s", f->sha256);
         f->inst->doc_in_round = true; /* what the batch's next requests see */
         f->inst->has_document = true;
     } else {
@@ -433,11 +455,7 @@ static int s_apply_one(flow_t *f, const engine_effect_t *e, int64_t *due)
     case EFF_ALLOCATE_LETTER:
         return s_letter(f);
     case EFF_ARCHIVE:
-        rc = db_flow_archive(db, f->inst->id, ctx->caller->id, f->archive_ref, f->sha256,
-                             &f->doc_version);
-        if (rc == 0)
-            strbuf_printf(&ctx->detail, " archived=v%d sha256=%s", f->doc_version, f->sha256);
-        break;
+        return s_archive(f);
     case EFF_STORE_DOCUMENT:
         return s_store_document(f);
     case EFF_FINISH_INSTANCE:
@@ -480,7 +498,11 @@ static bool s_settable(const flow_t *f, const engine_result_t *res)
         case EFF_RECORD_UNIT_DATA:
             break;
         case EFF_STORE_DOCUMENT:
-            if (!f->doc_versions || f->inst->round <= 0)
+            if (!f->docs || f->inst->round <= 0)
+                return false;
+            break;
+        case EFF_ARCHIVE: /* none to archive: the ordinary path's answer */
+            if (!f->docs || f->docs->archivable <= 0)
                 return false;
             break;
         case EFF_ALLOCATE_LETTER:

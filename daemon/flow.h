@@ -28,7 +28,8 @@ typedef struct {
     int task_version; /* the task's data version before this one */
     const char *unit_code;
     const char *format_id; /* an XLSX submission: the format it filled; NULL for CSV */
-    int *doc_versions; /* ENGINE_UPLOAD in set mode: the instance's last document version */
+    db_doc_state_t *docs;  /* set mode: the instance's documents (an upload moves them on, an
+                            * archive records the archivable one); NULL otherwise */
     /* ENGINE_SUBMIT and ENGINE_UPLOAD: the file */
     const char *file_name;
     const void *content;
@@ -38,6 +39,7 @@ typedef struct {
     char letter[128]; /* allocated letter number */
     char sha256[65];  /* archived or uploaded document hash */
     int doc_version;  /* archived or uploaded document version */
+    bool archived;    /* EFF_ARCHIVE recorded sha256 and doc_version */
     int data_version; /* stored unit data version */
     char *missing;    /* units closed as missing (owned) */
     char *note;       /* what applying added for the reply (the formats made, the draft

@@ -83,8 +83,9 @@ static void s_memo_add(stepset_memo_t *m, const char *code, int step_no, int act
 /* True when the set path may take step command r. */
 static bool s_step_settable(const stepset_env_t *env, const Lkip__StepRequest *r)
 {
+    size_t ref_len = strlen(r->archive_ref); /* checked as the ordinary path does, which refuses */
     if (r->step_no <= 0 || !s_is_ref(r->instance) || strlen(r->note) > CMD_MAX_NOTE ||
-        *r->archive_ref ||
+        ref_len > WIRE_MAX_TITLE || (ref_len && !text_is_clean(r->archive_ref, ref_len, true)) ||
         (r->action != LKIP__STEP_ACTION__DONE && r->action != LKIP__STEP_ACTION__APPROVE &&
          r->action != LKIP__STEP_ACTION__RETURN))
         return false;
@@ -384,11 +385,24 @@ static flow_rc_t s_decide_step(s_run_t *run, s_cand_t *c, cmd_ctx_t *ctx, db_ins
                         .text = c->r->note,
                         .step_no = c->r->step_no};
     cmd_step_detail(ctx, c->r, cmd.step_no, inst);
-    flow_t f = {.ctx = ctx, .inst = inst, .def = def, .text = c->r->note, .set = run->set};
+    flow_t f = {.ctx = ctx,
+                .inst = inst,
+                .def = def,
+                .text = c->r->note,
+                .archive_ref = c->r->archive_ref,
+                .docs = &head->docs,
+                .set = run->set};
     flow_rc_t rc = flow_run(&f, &cmd);
     if (rc == FLOW_ACCEPTED && f.letter[0]) { /* the reply's status shows the number */
         free(head->letter_number);
         head->letter_number = xstrdup(f.letter);
+    }
+    if (rc == FLOW_ACCEPTED && f.archived) { /* and the archive */
+        free(head->archive_sha256);
+        head->archive_sha256 = xstrdup(f.sha256);
+        free(head->archive_ref);
+        head->archive_ref = xstrdup(c->r->archive_ref);
+        head->archive_version = f.doc_version;
     }
     cmd_reply_outcome(ctx, &f.out);
     flow_clear(&f);
@@ -432,10 +446,10 @@ static int s_decide(s_run_t *run, s_cand_t *c)
                      .clock = env->clock};
     int step_before = inst->current_step;
     bool active_before = inst->active;
-    flow_rc_t rc = c->sub      ? cmd_submit_decide(&ctx, inst, def, &c->task, run->set)
-                   : c->upload ? cmd_upload_decide(&ctx, inst, def,
-                                                   &run->heads[c->inst].doc_versions, run->set)
-                               : s_decide_step(run, c, &ctx, inst, &run->heads[c->inst], def);
+    flow_rc_t rc = c->sub ? cmd_submit_decide(&ctx, inst, def, &c->task, run->set)
+                   : c->upload
+                       ? cmd_upload_decide(&ctx, inst, def, &run->heads[c->inst].docs, run->set)
+                       : s_decide_step(run, c, &ctx, inst, &run->heads[c->inst], def);
     int out = 0;
     if (rc == FLOW_REFUSED && ctx.reply->status >= 500) {
         out = -1; /* a database failure under way (the calendar): not the request's fault */

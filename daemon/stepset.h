@@ -3,23 +3,24 @@
  * a handful each.
  *
  *   1. one pipeline: BEGIN; the row locks of every instance they name (in id order); the
- *      instances and their status headers, with each submitting unit's task; the stored replies
+ *      instances and their status headers, with each submitting unit's task and the document
+ *      an archive would record; the stored replies
  *      among their request_ids; which callers hold delegations; the letter sequences of the step
  *      commands' organisations (read, not locked);
  *   2. in memory, in batch order: the engine decides each request against the instance as the
  *      earlier requests of the batch left it (a unit counted as submitted, a task's version
  *      moved on, a letter sequence moved on); flow collects the changes (flowset) and the
  *      events; the reply is built from memory;
- *   3. one pipeline: the step runs, timers and instances of the whole batch, its units' data
- *      versions with their indicator rows, its letter numbers, its audit rows and its stored
- *      replies, and
+ *   3. one pipeline: the step runs, timers, documents and instances of the whole batch (letter
+ *      numbers and archives included), its units' data versions with their indicator rows, its
+ *      letter sequences, its audit rows and its stored replies, and
  *      (worker.c) its events, the NOTIFY and COMMIT, when no request is left for the ordinary
  *      path; otherwise these writes go first, then the ordinary requests, then the events and
  *      COMMIT.
  * What the set path cannot take goes to the ordinary path (worker.c, a savepoint per request)
  * in the same transaction, after these writes: a request of another kind, a workbook (its
  * format is looked up), a caller with a delegation, a retried request_id, a verdict with other
- * effects (unit tasks opened, an archive, a draft, formats). An instance such a request may
+ * effects (unit tasks opened, a draft, formats), or an archive with no document. An instance such a request may
  * touch is left to the ordinary path for the rest of the batch, so that the requests on one
  * instance keep their order; a change the set path cannot place (users, units, calendars,
  * delegations) leaves every later request to it.
@@ -44,7 +45,7 @@
 #include "usercache.h"
 
 /* The steps whose verdict needed the ordinary path last time (by SOP code, step and action: a
- * fan-out, an archive), so that their next requests go there at once instead
+ * fan-out, the formats), so that their next requests go there at once instead
  * of being loaded twice. A guess only ever sends a request to the ordinary path, which is always
  * right. One per worker. */
 #define STEPSET_MEMO 64

@@ -194,6 +194,18 @@ static void s_sha256(const void *data, size_t len, char hex[65])
     sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
+/* A new administrator "admin" of DKIP, connected to the first daemon. */
+static actor_t *s_admin(void)
+{
+    keypair_t kp;
+    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &kp), 0);
+    assert_true(s_n_extra < MAX_EXTRA);
+    actor_t *admin = &s_extra[s_n_extra++];
+    *admin =
+        (actor_t){.name = "admin", .kp = kp, .c = harness_client(s_h, s_d1, &kp, CALL_TIMEOUT_MS)};
+    return admin;
+}
+
 /* The letter number the daemon gives the seq-th letter of DKIP at unix time t. */
 static void s_letter_at(int64_t t, int seq, char *out, size_t size)
 {
@@ -1590,18 +1602,24 @@ static void test_concurrent_done_two_daemons(void **state)
 
 /* ---- set-oriented batches: requests in flight together keep their order and meaning ------ */
 
-static void s_flight_upload(flight_t *f, void *sock, const char *ref, int step)
+static void s_flight_upload_doc(flight_t *f, void *sock, const char *ref, int step,
+                                const char *file_name, const void *data, size_t len)
 {
     Lkip__UploadRequest body = LKIP__UPLOAD_REQUEST__INIT;
     body.instance = (char *)ref;
     body.step_no = step;
-    body.file_name = "formulir-cuti.pdf";
-    body.content.data = (uint8_t *)s_small_doc;
-    body.content.len = sizeof s_small_doc;
+    body.file_name = (char *)file_name;
+    body.content.data = (uint8_t *)data;
+    body.content.len = len;
     Lkip__Envelope req = LKIP__ENVELOPE__INIT;
     req.body_case = LKIP__ENVELOPE__BODY_UPLOAD;
     req.upload = &body;
     s_flight_of(f, sock, &req);
+}
+
+static void s_flight_upload(flight_t *f, void *sock, const char *ref, int step)
+{
+    s_flight_upload_doc(f, sock, ref, step, "formulir-cuti.pdf", s_small_doc, sizeof s_small_doc);
 }
 
 static void s_flight_start(flight_t *f, void *sock, const char *sop, const char *period)
@@ -2022,10 +2040,10 @@ static void test_batch_duplicate_request(void **state)
     s_stop_clean();
 }
 
-/* Waits until a statement of the daemon's naming fn (a function the set path's write calls)
- * waits for a lock, the one the open transaction pg holds; then commits pg and closes it. what
- * names the write in the failure message. */
-static void s_commit_once_waited(PGconn *pg, const char *fn, const char *what)
+/* Waits until a statement of the daemon's containing fn (say, a function the set path's write
+ * calls) waits for a lock, the one an open transaction of the test holds. what names the
+ * statement in the failure message. */
+static void s_await_lock_wait(const char *fn, const char *what)
 {
     char sql[160];
     snprintf(sql, sizeof sql,
@@ -2041,10 +2059,22 @@ static void s_commit_once_waited(PGconn *pg, const char *fn, const char *what)
         struct timespec ts = {0, 10 * 1000000};
         nanosleep(&ts, NULL);
     }
+}
+
+/* Commits pg's transaction and closes it. */
+static void s_commit_close(PGconn *pg)
+{
     PGresult *res = PQexec(pg, "COMMIT");
     assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
     PQclear(res);
     PQfinish(pg);
+}
+
+/* s_await_lock_wait, then commits pg (whose lock it was) and closes it. */
+static void s_commit_once_waited(PGconn *pg, const char *fn, const char *what)
+{
+    s_await_lock_wait(fn, what);
+    s_commit_close(pg);
 }
 
 /* A copy of a request stored by another transaction after the set path looked for it and before
@@ -2676,12 +2706,8 @@ static void test_pk_import_show_export(void **state)
     s_pk_show(kasubag, 2026, 9, false, LKIP__STATUS__NOT_FOUND, "no_pk");
 
     /* 6. another organisation sees none of it, and cannot name DKIP's units */
-    keypair_t admin_kp, other_kp;
-    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &admin_kp), 0);
-    actor_t *admin = &s_extra[s_n_extra++];
-    *admin = (actor_t){.name = "admin",
-                       .kp = admin_kp,
-                       .c = harness_client(s_h, s_d1, &admin_kp, CALL_TIMEOUT_MS)};
+    keypair_t other_kp;
+    actor_t *admin = s_admin();
     snprintf(s_action, sizeof s_action, "org add DKIS");
     Lkip__OrgAddRequest org = LKIP__ORG_ADD_REQUEST__INIT;
     org.code = "DKIS";
@@ -2838,11 +2864,7 @@ static char *s_rows_csv(const char *label, int n)
  * the version and all its indicators), and every row is kept, in line order, cell for cell. */
 static void test_submit_rows_in_one_statement(void **state)
 {
-    keypair_t kp;
-    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &kp), 0);
-    actor_t *admin = &s_extra[s_n_extra++];
-    *admin =
-        (actor_t){.name = "admin", .kp = kp, .c = harness_client(s_h, s_d1, &kp, CALL_TIMEOUT_MS)};
+    actor_t *admin = s_admin();
     s_lkip_to("2026", 4);
     char *one = s_rows_csv(s_units[0].label, 1), *many = s_rows_csv(s_units[1].label, 300);
     long long t0, t1, t2, t3;
@@ -3176,11 +3198,7 @@ static void test_analysis_over_finished_years(void **state)
  * ordinary way and numbers after the other one, no number given twice. */
 static void test_batch_letter_numbers(void **state)
 {
-    keypair_t kp;
-    assert_int_equal(harness_user(s_h, "admin", "admin", NULL, &kp), 0);
-    actor_t *admin = &s_extra[s_n_extra++];
-    *admin =
-        (actor_t){.name = "admin", .kp = kp, .c = harness_client(s_h, s_d1, &kp, CALL_TIMEOUT_MS)};
+    actor_t *admin = s_admin();
     actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
     static const char *const periods[] = {"nomor-1", "nomor-2", "nomor-3", "nomor-4"};
     for (int i = 0; i < 4; i++)
@@ -3237,6 +3255,133 @@ static void test_batch_letter_numbers(void **state)
                      1);
     assert_int_equal(s_audits("kasubag", "step", 200, "ok", "CUTI", "nomor-4", 4), 1);
     s_flights_free(&g, 1);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
+/* An SOP whose archive step takes a document of its own (the scanned, signed copy). */
+static const char s_arsip_def[] = "code: ARSIPUJI\n"
+                                  "nama: Uji arsip\n"
+                                  "langkah:\n"
+                                  "  - {no: 1, uraian: Menyusun berkas, pelaksana: staf,"
+                                  " waktu: 1 hari, jenis: tugas, dokumen: wajib}\n"
+                                  "  - {no: 2, uraian: Mengarsipkan berkas bertanda tangan,"
+                                  " pelaksana: staf, waktu: 1 hari, jenis: arsip,"
+                                  " dokumen: opsional}\n";
+
+/* The archive of instance (sop, period) in the database: "version sha256 ref archiver", the
+ * version read through archive_doc_id. Caller frees. */
+static char *s_archive_row(const char *sop, const char *period)
+{
+    char *row = harness_sql(s_h,
+                            "SELECT d.version || ' ' || i.archive_sha256 || ' ' || i.archive_ref"
+                            " || ' ' || u.name FROM instances i"
+                            " JOIN documents d ON d.id = i.archive_doc_id AND d.instance_id = i.id"
+                            " JOIN users u ON u.id = i.archived_by"
+                            " WHERE i.sop_code = $1 AND i.period = $2",
+                            sop, period, NULL);
+    assert_non_null(row);
+    return row;
+}
+
+/* The archive step takes the set path (issue 12): the document it records (the newest upload,
+ * else the newest version) is chosen in memory, the batch's own uploads included, and written
+ * with the instance's step in one statement. Alone in its batch it costs two round trips, as
+ * any step; an upload to the archive step and the step's completion sent together archive the
+ * upload of the same batch. */
+static void test_batch_archive(void **state)
+{
+    actor_t *admin = s_admin();
+    actor_t *staf = &s_cast[STAF], *kasubag = &s_cast[KASUBAG];
+    s_cuti_to("arsip-1", 5, staf, kasubag);
+    char sha[65], want[256];
+    s_sha256(s_small_doc, sizeof s_small_doc, sha);
+
+    /* alone in its batch, with where the paper copy is kept */
+    long long t0, t1, t2;
+    (void)s_statements(admin, &t0);
+    (void)s_statements(admin, &t1);
+    long long ping_trips = t1 - t0;
+    const Lkip__Reply *r =
+        s_step_ref(staf, "CUTI/arsip-1", 5, DONE, "", "Lemari 2, map 7", LKIP__STATUS__OK, "ok");
+    const Lkip__InstanceStatus *st = r->instances->instances[0];
+    assert_string_equal(st->state, "done");
+    assert_int_equal(st->archive_version, 1);
+    assert_string_equal(st->archive_sha256, sha);
+    assert_string_equal(st->archive_ref, "Lemari 2, map 7");
+    (void)s_statements(admin, &t2); /* (the reply r is gone now) */
+    assert_int_equal(t2 - t1 - ping_trips, 2);
+    char *row = s_archive_row("CUTI", "arsip-1");
+    snprintf(want, sizeof want, "1 %s Lemari 2, map 7 staf", sha);
+    assert_string_equal(row, want);
+    free(row);
+    snprintf(want, sizeof want, "archived=v1 sha256=%s", sha);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM audit WHERE command = 'step'"
+                                     " AND status = 200 AND position($1 in detail) > 0",
+                                     want, NULL),
+                     1);
+
+    /* the signed copy uploaded to the archive step and the step done, sent together while the
+     * worker waits on another instance's lock: one batch archives the upload it stores */
+    snprintf(s_action, sizeof s_action, "load ARSIPUJI");
+    Lkip__SopLoadRequest load = LKIP__SOP_LOAD_REQUEST__INIT;
+    load.file_name = "arsip-uji.yaml";
+    load.content.data = (uint8_t *)s_arsip_def;
+    load.content.len = strlen(s_arsip_def);
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SOP_LOAD;
+    req.sop_load = &load;
+    s_call(admin, &req, LKIP__STATUS__CREATED, "ok");
+    s_start(staf, "ARSIPUJI", "arsip-2", "Berkas uji", LKIP__STATUS__CREATED, "ok");
+    s_upload(staf, "ARSIPUJI/arsip-2", 1, "berkas.pdf", s_small_doc, sizeof s_small_doc,
+             LKIP__STATUS__CREATED, "ok");
+    s_step(staf, "ARSIPUJI/arsip-2", 1, DONE, "", LKIP__STATUS__OK, "ok");
+    s_cuti_to("arsip-3", 4, staf, kasubag);
+
+    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, "BEGIN"));
+    PGresult *res = PQexec(pg, "SELECT id FROM instances WHERE period = 'arsip-3' FOR UPDATE");
+    assert_int_equal(PQntuples(res), 1);
+    PQclear(res);
+    int before = s_n_raw;
+    void *sk = s_raw_open(staf, s_d1), *sk_kasubag = s_raw_open(kasubag, s_d1);
+    (void)s_statements(admin, &t1);
+    static const char signed_copy[] = "berkas bertanda tangan, dipindai";
+    char signed_sha[65];
+    s_sha256(signed_copy, sizeof signed_copy, signed_sha);
+    flight_t f[3];
+    s_flight_step(&f[0], sk_kasubag, "CUTI/arsip-3", 4, DONE); /* waits on the lock */
+    s_raw_send(sk_kasubag, f[0].frame, f[0].len);
+    s_await_lock_wait("FOR UPDATE OF i", "the batch before");
+    s_flight_upload_doc(&f[1], sk, "ARSIPUJI/arsip-2", 2, "ttd.pdf", signed_copy,
+                        sizeof signed_copy);
+    s_flight_step(&f[2], sk, "ARSIPUJI/arsip-2", 2, DONE);
+    s_raw_send(sk, f[1].frame, f[1].len);
+    s_raw_send(sk, f[2].frame, f[2].len);
+    /* time for the socket thread to read both while the worker waits (not a timing check: the
+     * round trips below say whether they ran together) */
+    struct timespec ts = {0, 200 * 1000000};
+    nanosleep(&ts, NULL);
+    s_commit_close(pg);
+    for (int i = 0; i < 3; i++)
+        f[i].reply = s_raw_recv(f[i].sock);
+    s_assert_reply(&f[0], LKIP__STATUS__OK, "ok");
+    s_assert_reply(&f[1], LKIP__STATUS__CREATED, "ok");
+    s_assert_reply(&f[2], LKIP__STATUS__OK, "ok");
+    st = f[2].reply->reply->instances->instances[0];
+    assert_int_equal(st->archive_version, 2);
+    assert_string_equal(st->archive_sha256, signed_sha);
+    assert_string_equal(st->archive_ref, "");
+    (void)s_statements(admin, &t2);
+    assert_int_equal(t2 - t1 - ping_trips, 4); /* two batches of two round trips */
+    row = s_archive_row("ARSIPUJI", "arsip-2");
+    snprintf(want, sizeof want, "2 %s  staf", signed_sha);
+    assert_string_equal(row, want);
+    free(row);
+    assert_int_equal(harness_daemon_log_count(s_d1, "after the set path answered"), 0);
+    s_flights_free(f, 3);
     s_raw_close_from(before);
     s_stop_clean();
 }
@@ -3346,6 +3491,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch_request_id_stored_meanwhile, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_letter_numbers, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_archive, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),
