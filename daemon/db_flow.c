@@ -346,17 +346,32 @@ int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq)
     return 0;
 }
 
-void db_flow_letter_seqs(db_pipe_t *pipe, const int64_t *orgs, int n)
+/* Adds sql, whose one parameter is the array orgs[0..n), to pipe. */
+static void s_pipe_orgs(db_pipe_t *pipe, const char *sql, const int64_t *orgs, int n)
 {
     db_array_t o = {0};
     for (int k = 0; k < n; k++)
         db_array_int(&o, orgs[k]);
     db_params_t p = {0};
     db_array_param(&p, &o);
-    db_pipe_add(pipe,
+    db_pipe_add(pipe, sql, &p);
+}
+
+void db_flow_letter_seqs(db_pipe_t *pipe, const int64_t *orgs, int n)
+{
+    s_pipe_orgs(pipe,
                 "SELECT org_id, year, last_seq FROM letter_sequences"
                 " WHERE org_id = ANY ($1::bigint[])",
-                &p);
+                orgs, n);
+}
+
+void db_flow_org_units(db_pipe_t *pipe, const int64_t *orgs, int n)
+{
+    /* as db_flow_open_unit_tasks picks them */
+    s_pipe_orgs(pipe,
+                "SELECT org_id, id, code FROM units WHERE org_id = ANY ($1::bigint[])"
+                " AND NOT disabled ORDER BY org_id, code",
+                orgs, n);
 }
 
 int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq)
@@ -487,7 +502,11 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                 " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
                 " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
                 " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0),"
-                " dc.last_version, coalesce(ad.version, 0), coalesce(ad.sha256, '')" MANY_PROBE
+                " dc.last_version, coalesce(ad.version, 0), coalesce(ad.sha256, ''),"
+                " coalesce((SELECT string_agg(z.unit_id || E'\\t' || z.file_name, E'\\n')"
+                "  FROM (SELECT DISTINCT ON (f.unit_id) f.unit_id, f.file_name"
+                "  FROM unit_formats f WHERE f.instance_id = i.id"
+                "  ORDER BY f.unit_id, f.version DESC) z), '')" MANY_PROBE
                 " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
                 " OFFSET 0) i" LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
                 " JOIN users u ON u.id = i.started_by"
@@ -532,6 +551,7 @@ int db_flow_many_rows(const db_res_t *r, int **idx, db_instance_t **insts, db_fl
         h->docs.archivable = (int)db_res_int(r, k, c + 16);
         snprintf(h->docs.archivable_sha256, sizeof h->docs.archivable_sha256, "%s",
                  db_res_str(r, k, c + 17));
+        h->unit_formats = db_res_dup(r, k, c + 18);
     }
     return n;
 }
@@ -544,5 +564,6 @@ void db_flow_head_clear(db_flow_head_t *h)
     free(h->archive_sha256);
     free(h->archive_ref);
     free(h->started_as);
+    free(h->unit_formats);
     memset(h, 0, sizeof *h);
 }

@@ -105,6 +105,11 @@ int db_flow_next_letter_seq(db_t *db, int64_t org_id, int year, int *seq) WUR;
  * are (org_id, year, last_seq). */
 void db_flow_letter_seqs(db_pipe_t *pipe, const int64_t *orgs, int n);
 
+/* The active units of the organisations orgs[0..n) (repeats allowed), those a fan-out opens
+ * tasks for: adds the statement to pipe; its rows are (org_id, unit id, code), by organisation
+ * and code. */
+void db_flow_org_units(db_pipe_t *pipe, const int64_t *orgs, int n);
+
 /* Records the letter number on the instance. Returns 0 or -1. */
 int db_flow_set_letter(db_t *db, int64_t instance_id, const char *number, int year, int seq) WUR;
 
@@ -155,6 +160,7 @@ typedef struct {
     int archive_version;
     char *started_as;
     db_doc_state_t docs;
+    char *unit_formats; /* the file name of each unit's newest format: "unit_id\tfile_name" lines */
 } db_flow_head_t;
 
 void db_flow_head_clear(db_flow_head_t *h);

@@ -67,8 +67,12 @@ struct flowset {
     db_unitdata_t units;
     db_array_t docs[12];
     int n_docs;
-    int64_t *letter_orgs; /* whose sequences were read */
-    int n_letter_orgs, cap_letter_orgs;
+    int64_t *read_orgs; /* whose letter sequences and units were read */
+    int n_read_orgs, cap_read_orgs;
+    flowset_unit_t *units_read;
+    int n_units_read, cap_units_read;
+    db_array_t tasks[8]; /* the units' tasks opened (flowset_unit_task) */
+    int n_tasks;
     s_seq_t *seqs;
     int n_seqs, cap_seqs;
 };
@@ -80,6 +84,12 @@ struct flowset {
             (arr) = xrealloc((arr), (size_t)(cap) * sizeof *(arr));                                \
         }                                                                                          \
     } while (0)
+
+/* Times go as unix seconds; 0 is NULL. */
+static void s_time(db_array_t *a, int64_t t)
+{
+    db_array_id(a, t);
+}
 
 flowset_t *flowset_new(void)
 {
@@ -113,7 +123,12 @@ void flowset_destroy(flowset_t **self_p)
     db_unitdata_clear(&s->units);
     for (size_t k = 0; k < ARRAY_LEN(s->docs); k++)
         db_array_free(&s->docs[k]);
-    free(s->letter_orgs);
+    free(s->read_orgs);
+    for (int i = 0; i < s->n_units_read; i++)
+        free(s->units_read[i].code);
+    free(s->units_read);
+    for (size_t k = 0; k < ARRAY_LEN(s->tasks); k++)
+        db_array_free(&s->tasks[k]);
     free(s->seqs);
     free(s);
     *self_p = NULL;
@@ -122,7 +137,7 @@ void flowset_destroy(flowset_t **self_p)
 bool flowset_empty(const flowset_t *s)
 {
     return s->n_finished == 0 && s->n_runs == 0 && s->n_insts == 0 && s->units.n == 0 &&
-           s->n_docs == 0;
+           s->n_docs == 0 && s->n_tasks == 0;
 }
 
 /* instance_id's row, added when it has none yet. */
@@ -136,12 +151,45 @@ static s_inst_t *s_inst(flowset_t *s, int64_t instance_id)
     return &s->insts[s->n_insts++];
 }
 
-void flowset_letter_org(flowset_t *s, int64_t org_id)
+void flowset_org_read(flowset_t *s, int64_t org_id)
 {
-    if (flowset_letters_for(s, org_id))
+    if (flowset_org_known(s, org_id))
         return;
-    GROW(s->letter_orgs, s->n_letter_orgs, s->cap_letter_orgs);
-    s->letter_orgs[s->n_letter_orgs++] = org_id;
+    GROW(s->read_orgs, s->n_read_orgs, s->cap_read_orgs);
+    s->read_orgs[s->n_read_orgs++] = org_id;
+}
+
+void flowset_org_unit(flowset_t *s, int64_t org_id, int64_t unit_id, const char *code)
+{
+    GROW(s->units_read, s->n_units_read, s->cap_units_read);
+    s->units_read[s->n_units_read++] = (flowset_unit_t){org_id, unit_id, xstrdup(code)};
+}
+
+const flowset_unit_t *flowset_units_of(const flowset_t *s, int64_t org_id, int *n)
+{
+    int first = 0;
+    while (first < s->n_units_read && s->units_read[first].org_id != org_id)
+        first++;
+    int end = first;
+    while (end < s->n_units_read && s->units_read[end].org_id == org_id)
+        end++;
+    *n = end - first;
+    return s->units_read + first;
+}
+
+void flowset_unit_task(flowset_t *s, int64_t instance_id, int64_t unit_id, const char *role,
+                       int64_t now, int64_t due, const deadline_timer_t *first)
+{
+    db_array_t *a = s->tasks;
+    db_array_int(&a[0], instance_id);
+    db_array_int(&a[1], unit_id);
+    db_array_str(&a[2], role);
+    s_time(&a[3], now);
+    s_time(&a[4], due);
+    db_array_str(&a[5], first ? timer_kind_name((timer_kind_t)first->kind) : NULL);
+    s_time(&a[6], first ? first->at : 0);
+    db_array_int(&a[7], first ? first->repeat_no : 1);
+    s->n_tasks++;
 }
 
 static s_seq_t *s_seq(const flowset_t *s, int64_t org_id, int year)
@@ -165,17 +213,17 @@ void flowset_letter_seq(flowset_t *s, int64_t org_id, int year, int last_seq)
         (void)s_seq_add(s, org_id, year, last_seq);
 }
 
-bool flowset_letters_for(const flowset_t *s, int64_t org_id)
+bool flowset_org_known(const flowset_t *s, int64_t org_id)
 {
-    for (int i = 0; i < s->n_letter_orgs; i++)
-        if (s->letter_orgs[i] == org_id)
+    for (int i = 0; i < s->n_read_orgs; i++)
+        if (s->read_orgs[i] == org_id)
             return true;
     return false;
 }
 
 int flowset_next_letter(const flowset_t *s, int64_t org_id, int year)
 {
-    if (!flowset_letters_for(s, org_id))
+    if (!flowset_org_known(s, org_id))
         return 0;
     const s_seq_t *q = s_seq(s, org_id, year);
     return (q ? q->last : 0) + 1; /* no row: the year's first letter */
@@ -281,12 +329,6 @@ void flowset_instance(flowset_t *s, int64_t instance_id, int current_step, bool 
     row->current_step = current_step;
     row->active = active;
     row->finished_at = finished_at;
-}
-
-/* Times go as unix seconds; 0 is NULL. */
-static void s_time(db_array_t *a, int64_t t)
-{
-    db_array_id(a, t);
 }
 
 static void s_add_finished(flowset_t *s, db_pipe_t *pipe)
@@ -409,6 +451,30 @@ static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
                 &p);
 }
 
+/* The units' tasks and, where they have one, their first timers. */
+static void s_add_unit_tasks(flowset_t *s, db_pipe_t *pipe)
+{
+    db_params_t p = {0};
+    for (size_t k = 0; k < ARRAY_LEN(s->tasks); k++)
+        db_array_param(&p, &s->tasks[k]);
+    s->n_tasks = 0;
+    db_pipe_add(
+        pipe,
+        "WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],"
+        "   $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::int[])"
+        "  AS u(instance_id, unit_id, unit_role, assigned, due, timer_kind, timer_at,"
+        "   repeat_no)),"
+        " ins AS (INSERT INTO unit_tasks (instance_id, unit_id, unit_role, assigned_at,"
+        "   due_at)"
+        "  SELECT instance_id, unit_id, unit_role, to_timestamp(assigned), to_timestamp(due)"
+        "  FROM v RETURNING id, instance_id, unit_id)"
+        " INSERT INTO timers (fire_at, kind, instance_id, unit_task_id, repeat_no)"
+        " SELECT to_timestamp(v.timer_at), v.timer_kind, v.instance_id, ins.id,"
+        "  v.repeat_no FROM ins JOIN v USING (instance_id, unit_id)"
+        " WHERE v.timer_kind IS NOT NULL",
+        &p);
+}
+
 static void s_add_documents(flowset_t *s, db_pipe_t *pipe)
 {
     db_params_t p = {0};
@@ -471,6 +537,8 @@ void flowset_add_writes(flowset_t *s, db_pipe_t *pipe)
         s_add_finished(s, pipe);
     if (s->n_runs)
         s_add_new(s, pipe);
+    if (s->n_tasks)
+        s_add_unit_tasks(s, pipe);
     if (s->n_docs) /* before the instances: an archive finds its document's id by version */
         s_add_documents(s, pipe);
     if (s->n_insts)

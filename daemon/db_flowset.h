@@ -1,7 +1,8 @@
 /* db_flowset — the step run, instance and unit data changes of a whole batch, collected in
- * memory by flow (set mode) and written in seven statements at most, whatever the number of
+ * memory by flow (set mode) and written in eight statements at most, whatever the number of
  * requests: the runs open before the batch and finished in it (UPDATE step_runs FROM unnest),
  * the runs opened in the batch in their final state with their first timers (INSERT step_runs +
+ * INSERT timers), the units' tasks fan-outs opened with their first timers (INSERT unit_tasks +
  * INSERT timers), the documents uploaded (INSERT documents FROM unnest), the instances' final
  * step and state, letter numbers and archives (UPDATE instances FROM unnest), the units' data
  * versions (db_unitdata.h: two) and the letter sequences moved on. Requests on the same
@@ -47,17 +48,33 @@ void flowset_archive(flowset_t *s, int64_t instance_id, int version, const char 
 /* A unit's data version (db_unitdata.h). */
 void flowset_unit_data(flowset_t *s, const db_unitdata_new_t *d);
 
-/* Letter numbers. flowset_letter_org: an organisation whose letter sequences the batch read,
- * flowset_letter_seq each of its rows; only for those is a letter numbered in memory
- * (flowset_letters_for). flowset_next_letter: the number the next letter of org_id in year gets
+/* The organisations the batch read the letter sequences and units of (flowset_org_read; only
+ * theirs are numbered and fanned out in memory: flowset_org_known). */
+void flowset_org_read(flowset_t *s, int64_t org_id);
+bool flowset_org_known(const flowset_t *s, int64_t org_id);
+
+/* Fan-outs. flowset_org_unit: an active unit of a read organisation (db_flow_org_units's rows,
+ * in their order); flowset_units_of: those of org_id, by code (*n of them; the array belongs to
+ * s). flowset_unit_task: the fan-out opens instance_id's task for unit_id, for role, at now, due
+ * (0: none), with its first timer (NULL: none); the writes insert the tasks and their timers in
+ * one statement. */
+typedef struct {
+    int64_t org_id, id;
+    char *code;
+} flowset_unit_t;
+void flowset_org_unit(flowset_t *s, int64_t org_id, int64_t unit_id, const char *code);
+const flowset_unit_t *flowset_units_of(const flowset_t *s, int64_t org_id, int *n);
+void flowset_unit_task(flowset_t *s, int64_t instance_id, int64_t unit_id, const char *role,
+                       int64_t now, int64_t due, const deadline_timer_t *first);
+
+/* Letter numbers. flowset_letter_seq: each row of a read organisation's sequences.
+ * flowset_next_letter: the number the next letter of org_id in year gets
  * (0: its sequences were not read); flowset_letter: instance_id's letter got it (the sequence
  * moves on only then, so a letter refused after all leaves no gap). The writes move each
  * sequence on only where it still holds what was read; otherwise that statement fails with
  * DB_LETTER_MOVED (sql/013_batch_letters.sql) and the batch runs again on the ordinary path. */
 #define DB_LETTER_MOVED "LKB02"
-void flowset_letter_org(flowset_t *s, int64_t org_id);
 void flowset_letter_seq(flowset_t *s, int64_t org_id, int year, int last_seq);
-bool flowset_letters_for(const flowset_t *s, int64_t org_id);
 int flowset_next_letter(const flowset_t *s, int64_t org_id, int year);
 void flowset_letter(flowset_t *s, int64_t instance_id, int64_t org_id, const char *number, int year,
                     int seq);

@@ -165,6 +165,50 @@ static const char *s_format_file(const db_format_row_t *formats, int n, const ch
     return "";
 }
 
+/* The file name of unit_id's newest format among the lines "unit_id\tfile_name" loaded with the
+ * instance (set mode), or NULL. Caller frees. */
+static char *s_loaded_format(const char *lines, int64_t unit_id)
+{
+    char key[32];
+    int n = snprintf(key, sizeof key, "%lld\t", (long long)unit_id);
+    for (const char *l = lines; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, key, (size_t)n) == 0)
+            return xstrndup(l + n, strcspn(l + n, "\n"));
+    return NULL;
+}
+
+/* One unit's task of a fan-out: its first timer (collected in set mode, task_id 0 then) and the
+ * event that tells the unit, naming the format it is to fill (file_name, may be NULL). */
+static int s_unit_task(flow_t *f, const sop_step_t *fanout, const sop_step_t *collect,
+                       const calendar_t *cal, int64_t due, int64_t task_id, int64_t unit_id,
+                       const char *unit_code, const char *file_name)
+{
+    if (f->set) {
+        deadline_timer_t first;
+        bool timer = due && deadline_next_timer(cal, f->inst->time_zone, collect, f->ctx->now, due,
+                                                TIMER_REMINDER, 0, f->ctx->now, &first);
+        flowset_unit_task(f->set, f->inst->id, unit_id, fanout->unit_role, f->ctx->now, due,
+                          timer ? &first : NULL);
+    } else if (due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, collect, f->inst->id,
+                                        0, task_id, f->ctx->now, due, f->ctx->now) != 0) {
+        outcome_db_failed(&f->out, "schedule unit task timers");
+        return -1;
+    }
+    db_audience_t to = {
+        .org_id = f->inst->org_id, .unit_id = unit_id, .unit_role = fanout->unit_role};
+    Lkip__Event ev;
+    s_event(f, &ev, LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED, fanout->no);
+    ev.unit_code = (char *)unit_code;
+    ev.due_at = due;
+    ev.text = (char *)(f->text ? f->text : "");
+    ev.text_kind = EVENT_TEXT_NOTE;
+    ev.file_name = (char *)(file_name ? file_name : "");
+    return s_emit(f, &to, &ev);
+}
+
+/* A fan-out: a task for each active unit of the organisation (read with the batch in set mode;
+ * the batch's later requests on the instance then go to the ordinary path, which sees the
+ * tasks' ids), with the collecting step's deadline. */
 static int s_open_units(flow_t *f, const engine_effect_t *e)
 {
     const sop_step_t *fanout = sopdef_step(f->def, e->step_no);
@@ -176,9 +220,21 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
     if (!cal)
         return -1;
     int64_t due = s_due(f, cal, collect);
+    int rc = 0, n = 0;
+    if (f->set) {
+        const flowset_unit_t *units = flowset_units_of(f->set, f->inst->org_id, &n);
+        for (int i = 0; i < n && rc == 0; i++) {
+            char *file = s_loaded_format(f->unit_formats, units[i].id);
+            rc = s_unit_task(f, fanout, collect, cal, due, 0, units[i].id, units[i].code, file);
+            free(file);
+        }
+        f->opened_units = true;
+        f->inst->units_total = n;
+        return rc;
+    }
     db_unit_task_t *tasks = NULL;
-    int n = db_flow_open_unit_tasks(f->ctx->db, f->inst->id, f->inst->org_id, fanout->unit_role,
-                                    f->ctx->now, due, &tasks);
+    n = db_flow_open_unit_tasks(f->ctx->db, f->inst->id, f->inst->org_id, fanout->unit_role,
+                                f->ctx->now, due, &tasks);
     if (n < 0) {
         outcome_db_failed(&f->out, "open unit tasks");
         return -1;
@@ -186,27 +242,13 @@ static int s_open_units(flow_t *f, const engine_effect_t *e)
     /* each unit's task event names the format it is to fill, when the instance has formats */
     db_format_row_t *formats = NULL;
     int n_formats = db_format_list(f->ctx->db, f->inst->id, &formats);
-    int rc = n_formats < 0 ? -1 : 0;
-    if (rc != 0)
+    if (n_formats < 0) {
         outcome_db_failed(&f->out, "list unit formats");
-    for (int i = 0; i < n && rc == 0; i++) {
-        if (due && deadline_schedule(f->ctx->db, cal, f->inst->time_zone, collect, f->inst->id, 0,
-                                     tasks[i].task_id, f->ctx->now, due, f->ctx->now) != 0) {
-            outcome_db_failed(&f->out, "schedule unit task timers");
-            rc = -1;
-            break;
-        }
-        db_audience_t to = {
-            .org_id = f->inst->org_id, .unit_id = tasks[i].unit_id, .unit_role = fanout->unit_role};
-        Lkip__Event ev;
-        s_event(f, &ev, LKIP__EVENT_KIND__EVENT_UNIT_TASK_ASSIGNED, e->step_no);
-        ev.unit_code = tasks[i].unit_code;
-        ev.due_at = due;
-        ev.text = (char *)(f->text ? f->text : "");
-        ev.text_kind = EVENT_TEXT_NOTE;
-        ev.file_name = (char *)s_format_file(formats, n_formats, tasks[i].unit_code);
-        rc = s_emit(f, &to, &ev);
+        rc = -1;
     }
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = s_unit_task(f, fanout, collect, cal, due, tasks[i].task_id, tasks[i].unit_id,
+                         tasks[i].unit_code, s_format_file(formats, n_formats, tasks[i].unit_code));
     db_format_rows_free(formats, n_formats);
     f->inst->units_total = n;
     db_unit_tasks_free(tasks, n);
@@ -506,7 +548,8 @@ static bool s_settable(const flow_t *f, const engine_result_t *res)
                 return false;
             break;
         case EFF_ALLOCATE_LETTER:
-            if (!flowset_letters_for(f->set, f->inst->org_id))
+        case EFF_OPEN_UNIT_TASKS: /* the organisation's sequences and units were read */
+            if (!flowset_org_known(f->set, f->inst->org_id))
                 return false;
             break;
         default:

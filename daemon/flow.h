@@ -27,24 +27,26 @@ typedef struct {
     int64_t task_id;
     int task_version; /* the task's data version before this one */
     const char *unit_code;
-    const char *format_id; /* an XLSX submission: the format it filled; NULL for CSV */
-    db_doc_state_t *docs;  /* set mode: the instance's documents (an upload moves them on, an
-                            * archive records the archivable one); NULL otherwise */
+    const char *format_id;    /* an XLSX submission: the format it filled; NULL for CSV */
+    const char *unit_formats; /* set mode: the instance's units' formats (db_flow_head_t) */
+    db_doc_state_t *docs;     /* set mode: the instance's documents (an upload moves them on, an
+                               * archive records the archivable one); NULL otherwise */
     /* ENGINE_SUBMIT and ENGINE_UPLOAD: the file */
     const char *file_name;
     const void *content;
     size_t len;
 
     /* filled while applying */
-    char letter[128]; /* allocated letter number */
-    char sha256[65];  /* archived or uploaded document hash */
-    int doc_version;  /* archived or uploaded document version */
-    bool archived;    /* EFF_ARCHIVE recorded sha256 and doc_version */
-    int data_version; /* stored unit data version */
-    char *missing;    /* units closed as missing (owned) */
-    char *note;       /* what applying added for the reply (the formats made, the draft
-                       * written); owned, or NULL */
-    bool made_draft;  /* the LKIP draft was written (EFF_MAKE_DRAFT): */
+    char letter[128];  /* allocated letter number */
+    char sha256[65];   /* archived or uploaded document hash */
+    int doc_version;   /* archived or uploaded document version */
+    bool archived;     /* EFF_ARCHIVE recorded sha256 and doc_version */
+    bool opened_units; /* set mode: a fan-out opened the units' tasks (ids not known yet) */
+    int data_version;  /* stored unit data version */
+    char *missing;     /* units closed as missing (owned) */
+    char *note;        /* what applying added for the reply (the formats made, the draft
+                        * written); owned, or NULL */
+    bool made_draft;   /* the LKIP draft was written (EFF_MAKE_DRAFT): */
     drafts_made_t draft;
     outcome_t out; /* what to answer: the engine's verdict (flow_run), or why applying it
                     * failed; the handler replies with it (cmd_reply_outcome) */

@@ -260,16 +260,19 @@ static int s_load(s_run_t *run)
     /* after the locks: a copy of a request committed by another daemon meanwhile is seen */
     db_request_find_many(pipe, users, rids, n);
     db_delegations_held(pipe, users, n);
-    /* the letter sequences of the step commands' organisations: a numbering step then needs
-     * no statement of its own (any step may be one; the read costs an index lookup) */
+    /* the letter sequences and active units of the step commands' organisations: a numbering
+     * step or a fan-out then needs no statement of its own (any step may be one; each read
+     * costs an index lookup) */
     int n_step_orgs = 0;
     for (int k = 0; k < n; k++)
         if (run->cands[k].r)
             orgs[n_step_orgs++] = run->cands[k].caller->org_id;
-    if (n_step_orgs)
-        db_flow_letter_seqs(pipe, orgs, n_step_orgs);
+    if (n_step_orgs) {
+        db_flow_letter_seqs(pipe, orgs, n_step_orgs); /* statement 6 */
+        db_flow_org_units(pipe, orgs, n_step_orgs);   /* statement 7 */
+    }
     for (int k = 0; k < n_step_orgs; k++)
-        flowset_letter_org(run->set, orgs[k]);
+        flowset_org_read(run->set, orgs[k]);
     free(orgs);
     free(users);
     free(units);
@@ -313,6 +316,11 @@ static int s_load(s_run_t *run)
             flowset_letter_seq(run->set, db_res_int(seqs, row, 0), (int)db_res_int(seqs, row, 1),
                                (int)db_res_int(seqs, row, 2));
         db_res_free(&seqs);
+        db_res_t *org_units = n_step_orgs ? db_pipe_take(pipe, 7) : NULL;
+        for (int row = 0; org_units && row < db_res_rows(org_units); row++)
+            flowset_org_unit(run->set, db_res_int(org_units, row, 0), db_res_int(org_units, row, 1),
+                             db_res_str(org_units, row, 2));
+        db_res_free(&org_units);
         db_res_free(&rows);
         db_res_free(&stored);
         db_res_free(&deleg);
@@ -390,6 +398,7 @@ static flow_rc_t s_decide_step(s_run_t *run, s_cand_t *c, cmd_ctx_t *ctx, db_ins
                 .def = def,
                 .text = c->r->note,
                 .archive_ref = c->r->archive_ref,
+                .unit_formats = head->unit_formats,
                 .docs = &head->docs,
                 .set = run->set};
     flow_rc_t rc = flow_run(&f, &cmd);
@@ -397,6 +406,8 @@ static flow_rc_t s_decide_step(s_run_t *run, s_cand_t *c, cmd_ctx_t *ctx, db_ins
         free(head->letter_number);
         head->letter_number = xstrdup(f.letter);
     }
+    if (rc == FLOW_ACCEPTED && f.opened_units) /* the tasks' ids come with the writes */
+        s_taint(run, c->item, 0, "", inst->id);
     if (rc == FLOW_ACCEPTED && f.archived) { /* and the archive */
         free(head->archive_sha256);
         head->archive_sha256 = xstrdup(f.sha256);

@@ -3,27 +3,28 @@
  * a handful each.
  *
  *   1. one pipeline: BEGIN; the row locks of every instance they name (in id order); the
- *      instances and their status headers, with each submitting unit's task and the document
- *      an archive would record; the stored replies
- *      among their request_ids; which callers hold delegations; the letter sequences of the step
- *      commands' organisations (read, not locked);
+ *      instances and their status headers, with each submitting unit's task, the document an
+ *      archive would record and the units' formats; the stored replies among their
+ *      request_ids; which callers hold delegations; the letter sequences and the active units
+ *      of the step commands' organisations (read, not locked);
  *   2. in memory, in batch order: the engine decides each request against the instance as the
  *      earlier requests of the batch left it (a unit counted as submitted, a task's version
  *      moved on, a letter sequence moved on); flow collects the changes (flowset) and the
  *      events; the reply is built from memory;
- *   3. one pipeline: the step runs, timers, documents and instances of the whole batch (letter
- *      numbers and archives included), its units' data versions with their indicator rows, its
- *      letter sequences, its audit rows and its stored replies, and
+ *   3. one pipeline: the step runs, units' tasks, timers, documents and instances of the whole
+ *      batch (letter numbers and archives included), its units' data versions with their
+ *      indicator rows, its letter sequences, its audit rows and its stored replies, and
  *      (worker.c) its events, the NOTIFY and COMMIT, when no request is left for the ordinary
  *      path; otherwise these writes go first, then the ordinary requests, then the events and
  *      COMMIT.
  * What the set path cannot take goes to the ordinary path (worker.c, a savepoint per request)
  * in the same transaction, after these writes: a request of another kind, a workbook (its
  * format is looked up), a caller with a delegation, a retried request_id, a verdict with other
- * effects (unit tasks opened, a draft, formats), or an archive with no document. An instance such a request may
- * touch is left to the ordinary path for the rest of the batch, so that the requests on one
- * instance keep their order; a change the set path cannot place (users, units, calendars,
- * delegations) leaves every later request to it.
+ * effects (formats, a draft, units closed as missing), or an archive with no document. An
+ * instance such a request may touch is left to the ordinary path for the rest of the batch, so
+ * that the requests on one instance keep their order (so is one whose units' tasks the set path
+ * opened: their ids come with the writes); a change the set path cannot place (users, units,
+ * calendars, delegations) leaves every later request to it.
  *
  * No savepoints are needed here: nothing is written until the engine decided every request in
  * memory, and the writes of step 3 cannot fail for one request alone (its rows were checked
@@ -45,7 +46,7 @@
 #include "usercache.h"
 
 /* The steps whose verdict needed the ordinary path last time (by SOP code, step and action: a
- * fan-out, the formats), so that their next requests go there at once instead
+ * formats, a draft), so that their next requests go there at once instead
  * of being loaded twice. A guess only ever sends a request to the ordinary path, which is always
  * right. One per worker. */
 #define STEPSET_MEMO 64

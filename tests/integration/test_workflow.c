@@ -3386,6 +3386,109 @@ static void test_batch_archive(void **state)
     s_stop_clean();
 }
 
+/* The fan-out (step 3 of LKIP) takes the set path (issue 12): the organisation's active units
+ * are read with the batch, and the units' tasks with their first timers are written in one
+ * statement. Alone in its batch it costs two round trips, as any step; each unit gets its task
+ * and its event naming its format. A unit's data sent in the same batch as the fan-out goes to
+ * the ordinary path after it, which finds the task just opened. */
+static void test_batch_fanout(void **state)
+{
+    actor_t *admin = s_admin();
+    actor_t *kasubag = &s_cast[KASUBAG];
+    s_pk_sample(2026, 1); /* the formats of LKIP/2026 (the other periods have none) */
+    s_lkip_to("2026", 3);
+    s_lkip_to("sebar-0", 3);
+    s_lkip_to("sebar-2", 3);
+    s_watch("LKIP", "2026");
+    for (int i = FIRST_OP; i < CAST; i++)
+        s_subscribe(&s_cast[i]);
+    char id[24];
+    s_instance_id("LKIP", "2026", id);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_formats WHERE instance_id ="
+                                     " $1::bigint",
+                                     id, NULL),
+                     N_UNITS);
+
+    long long t0, t1, t2;
+    (void)s_statements(admin, &t0);
+    (void)s_statements(admin, &t1);
+    long long ping_trips = t1 - t0;
+    s_step(kasubag, "LKIP/2026", 3, DONE, "Isi formatnya", LKIP__STATUS__OK, "ok");
+    (void)s_statements(admin, &t2);
+    assert_int_equal(t2 - t1 - ping_trips, 2);
+    s_expect_events("op.*=unit_task_assigned:3");
+    for (int i = FIRST_OP; i < CAST; i++) {
+        const Lkip__Event *e = s_newest(&s_cast[i]);
+        assert_string_equal(e->unit_code, s_cast[i].unit);
+        assert_string_equal(e->text, "Isi formatnya");
+        char want[64];
+        snprintf(want, sizeof want, "format-LKIP-2026-%s.xlsx", s_cast[i].unit);
+        assert_string_equal(e->file_name, want);
+    }
+    /* a task for every unit, due with the collecting step, each with its first timer */
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_tasks t JOIN step_runs r"
+                                     " ON r.instance_id = t.instance_id AND r.step_no = 4"
+                                     " AND r.state = 'active' AND r.due_at = t.due_at"
+                                     " WHERE t.instance_id = $1::bigint AND t.state = 'open'"
+                                     " AND t.unit_role = 'operator_unit'",
+                                     id, NULL),
+                     N_UNITS);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM timers m JOIN unit_tasks t"
+                                     " ON t.id = m.unit_task_id AND t.instance_id = m.instance_id"
+                                     " WHERE t.instance_id = $1::bigint AND m.fired_at IS NULL",
+                                     id, NULL),
+                     N_UNITS);
+
+    /* the fan-out and a unit's data sent together while the worker waits on another instance's
+     * lock: one batch; the data follows the fan-out on the ordinary path */
+    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, "BEGIN"));
+    PGresult *res = PQexec(pg, "SELECT id FROM instances WHERE period = 'sebar-0' FOR UPDATE");
+    assert_int_equal(PQntuples(res), 1);
+    PQclear(res);
+    int before = s_n_raw;
+    actor_t *op = &s_cast[s_units[0].who];
+    void *sk_op = s_raw_open(op, s_d1), *sk_kasubag = s_raw_open(kasubag, s_d1);
+    int rows;
+    char *csv = s_unit_csv(s_units[0].label, &rows);
+    flight_t f[3];
+    s_flight_step(&f[0], sk_kasubag, "LKIP/sebar-0", 3, DONE); /* waits on the lock */
+    s_raw_send(sk_kasubag, f[0].frame, f[0].len);
+    s_await_lock_wait("FOR UPDATE OF i", "the batch before");
+    s_flight_step(&f[1], sk_kasubag, "LKIP/sebar-2", 3, DONE);
+    s_flight_submit(&f[2], sk_op, "LKIP/sebar-2", csv);
+    s_raw_send(sk_kasubag, f[1].frame, f[1].len);
+    struct timespec ts = {0, 100 * 1000000}; /* the fan-out first (not a timing check) */
+    nanosleep(&ts, NULL);
+    s_raw_send(sk_op, f[2].frame, f[2].len);
+    nanosleep(&ts, NULL);
+    s_commit_close(pg);
+    for (int i = 0; i < 3; i++)
+        f[i].reply = s_raw_recv(f[i].sock);
+    s_assert_reply(&f[0], LKIP__STATUS__OK, "ok");
+    s_assert_reply(&f[1], LKIP__STATUS__OK, "ok");
+    s_assert_reply(&f[2], LKIP__STATUS__CREATED, "ok");
+    s_instance_id("LKIP", "sebar-2", id);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_tasks WHERE instance_id ="
+                                     " $1::bigint AND state = 'submitted' AND version = 1",
+                                     id, NULL),
+                     1);
+    assert_int_equal(harness_sql_int(s_h,
+                                     "SELECT count(*) FROM unit_tasks WHERE instance_id ="
+                                     " $1::bigint AND state = 'open'",
+                                     id, NULL),
+                     N_UNITS - 1);
+    free(csv);
+    s_flights_free(f, 3);
+    s_raw_close_from(before);
+    s_stop_clean();
+}
+
 /* ================================================================================================
  * 9. A failure while a verdict is applied is answered by the handler, and nothing stays behind
  * ============================================================================================= */
@@ -3492,6 +3595,7 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_letter_numbers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_batch_archive, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_fanout, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_bad_csv_refused_cell_by_cell, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cuti_runs_with_return, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_oversize_inputs, s_setup, s_teardown),
