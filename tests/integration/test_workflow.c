@@ -2070,6 +2070,21 @@ static void s_commit_close(PGconn *pg)
     PQfinish(pg);
 }
 
+/* A transaction of the test's own, left open holding the row lock of the instance of period.
+ * Closed by s_commit_close. */
+static PGconn *s_hold_instance(const char *period)
+{
+    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, "BEGIN"));
+    const char *params[1] = {period};
+    PGresult *res = PQexecParams(pg, "SELECT id FROM instances WHERE period = $1 FOR UPDATE", 1,
+                                 NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQntuples(res), 1);
+    PQclear(res);
+    return pg;
+}
+
 /* s_await_lock_wait, then commits pg (whose lock it was) and closes it. */
 static void s_commit_once_waited(PGconn *pg, const char *fn, const char *what)
 {
@@ -3339,12 +3354,7 @@ static void test_batch_archive(void **state)
     s_step(staf, "ARSIPUJI/arsip-2", 1, DONE, "", LKIP__STATUS__OK, "ok");
     s_cuti_to("arsip-3", 4, staf, kasubag);
 
-    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
-    assert_int_equal(PQstatus(pg), CONNECTION_OK);
-    PQclear(PQexec(pg, "BEGIN"));
-    PGresult *res = PQexec(pg, "SELECT id FROM instances WHERE period = 'arsip-3' FOR UPDATE");
-    assert_int_equal(PQntuples(res), 1);
-    PQclear(res);
+    PGconn *pg = s_hold_instance("arsip-3");
     int before = s_n_raw;
     void *sk = s_raw_open(staf, s_d1), *sk_kasubag = s_raw_open(kasubag, s_d1);
     (void)s_statements(admin, &t1);
@@ -3444,12 +3454,7 @@ static void test_batch_fanout(void **state)
 
     /* the fan-out and a unit's data sent together while the worker waits on another instance's
      * lock: one batch; the data follows the fan-out on the ordinary path */
-    PGconn *pg = PQconnectdb(harness_conninfo(s_h));
-    assert_int_equal(PQstatus(pg), CONNECTION_OK);
-    PQclear(PQexec(pg, "BEGIN"));
-    PGresult *res = PQexec(pg, "SELECT id FROM instances WHERE period = 'sebar-0' FOR UPDATE");
-    assert_int_equal(PQntuples(res), 1);
-    PQclear(res);
+    PGconn *pg = s_hold_instance("sebar-0");
     int before = s_n_raw;
     actor_t *op = &s_cast[s_units[0].who];
     void *sk_op = s_raw_open(op, s_d1), *sk_kasubag = s_raw_open(kasubag, s_d1);
