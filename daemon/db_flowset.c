@@ -406,8 +406,8 @@ static void s_add_new(flowset_t *s, db_pipe_t *pipe)
                 &p);
 }
 
-/* The instances' step and state (where a request decided them: state NULL keeps them) and
- * letter numbers (NULL: kept). */
+/* The instances' step and state (where a request decided them: state NULL keeps them), letter
+ * numbers and archives (NULL: kept). */
 static void s_add_instances(flowset_t *s, db_pipe_t *pipe)
 {
     db_array_t a[11] = {0};
