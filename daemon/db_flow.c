@@ -84,13 +84,18 @@ db_lookup_t db_flow_resolve(db_t *db, int64_t org_id, const char *ref, int64_t *
     " coalesce(extract(epoch FROM r.assigned_at)::bigint, 0), dc.upload_in_round, dc.any,"         \
     " ut.total, ut.submitted, coalesce(i.pk_id, 0), coalesce((SELECT v.version FROM"               \
     "   pk_versions v WHERE v.id = i.pk_id), 0), dc.draft_in_round"
+/* dc also holds what an archive records (db_flow_archive's choice: the newest upload, else the
+ * newest version), for the set path's load; the other loads leave it unread. */
 #define LOAD_JOINS                                                                                 \
     " JOIN organisations o ON o.id = i.org_id"                                                     \
     " LEFT JOIN step_runs r ON r.instance_id = i.id AND r.state = 'active'"                        \
     " CROSS JOIN LATERAL (SELECT coalesce(bool_or(d.kind = 'upload' AND d.step_no = r.step_no"     \
     "   AND d.round = r.round), false) AS upload_in_round, count(*) > 0 AS any,"                   \
     "   coalesce(bool_or(d.kind = 'draft' AND d.step_no = r.step_no AND d.round = r.round),"       \
-    "   false) AS draft_in_round, coalesce(max(d.version), 0) AS last_version"                     \
+    "   false) AS draft_in_round, coalesce(max(d.version), 0) AS last_version,"                    \
+    "   coalesce((array_agg(d.version ORDER BY d.kind = 'upload' DESC, d.version DESC))[1], 0)"    \
+    "   AS archivable, coalesce((array_agg(d.sha256 ORDER BY d.kind = 'upload' DESC,"              \
+    "   d.version DESC))[1], '') AS archivable_sha256"                                             \
     "   FROM documents d WHERE d.instance_id = i.id) dc"                                           \
     " CROSS JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE t.state ="              \
     "   'submitted') AS submitted FROM unit_tasks t WHERE t.instance_id = i.id) ut"
@@ -502,20 +507,18 @@ void db_flow_load_many(db_pipe_t *pipe, const int64_t *org_ids, const char *cons
                 " coalesce(i.archive_ref, ''), coalesce((SELECT version FROM"
                 " documents WHERE id = i.archive_doc_id), 0), i.started_as,"
                 " coalesce(t.id, 0), coalesce(t.state, ''), coalesce(t.version, 0),"
-                " dc.last_version, coalesce(ad.version, 0), coalesce(ad.sha256, ''),"
-                " coalesce((SELECT string_agg(z.unit_id || E'\\t' || z.file_name, E'\\n')"
-                "  FROM (SELECT DISTINCT ON (f.unit_id) f.unit_id, f.file_name"
-                "  FROM unit_formats f WHERE f.instance_id = i.id"
-                "  ORDER BY f.unit_id, f.version DESC) z), '')" MANY_PROBE
+                " dc.last_version, dc.archivable, dc.archivable_sha256,"
+                /* the units' formats, only where a fan-out may still come (it opens tasks only
+                 * where there are none) */
+                " CASE WHEN ut.total > 0 THEN '' ELSE coalesce((SELECT string_agg(z.unit_id"
+                "  || E'\\t' || z.file_name, E'\\n') FROM (SELECT DISTINCT ON (f.unit_id)"
+                "  f.unit_id, f.file_name FROM unit_formats f WHERE f.instance_id = i.id"
+                "  ORDER BY f.unit_id, f.version DESC) z), '') END" MANY_PROBE
                 " CROSS JOIN LATERAL (SELECT * FROM instances x WHERE x.id = m.id"
                 " OFFSET 0) i" LOAD_JOINS " JOIN sop_definitions d ON d.id = i.def_id"
                 " JOIN users u ON u.id = i.started_by"
                 " LEFT JOIN LATERAL (SELECT t.id, t.state, t.version FROM unit_tasks t"
-                "  WHERE t.instance_id = i.id AND t.unit_id = w.unit_id OFFSET 0) t ON true"
-                /* what an archive would record (db_flow_archive's choice) */
-                " LEFT JOIN LATERAL (SELECT a.version, a.sha256 FROM documents a"
-                "  WHERE a.instance_id = i.id ORDER BY a.kind = 'upload' DESC, a.version DESC"
-                "  LIMIT 1) ad ON true",
+                "  WHERE t.instance_id = i.id AND t.unit_id = w.unit_id OFFSET 0) t ON true",
                 &load);
 }
 
