@@ -273,6 +273,21 @@ static const char *s_action_name(Lkip__StepAction a)
 
 static bool s_which_step(cmd_ctx_t *ctx, char *id, size_t len, int *step);
 
+/* The checks of a step request's own fields; false after replying. */
+static bool s_check_step(cmd_ctx_t *ctx, const Lkip__StepRequest *r)
+{
+    return s_check_note(ctx, r->note) &&
+           cmd_check_field(ctx, "archive_ref", r->archive_ref, WIRE_MAX_TITLE, false);
+}
+
+bool cmd_step_checks_pass(const Lkip__StepRequest *r)
+{
+    cmd_ctx_t scratch = {.reply = batch_reply_new()};
+    bool ok = s_check_step(&scratch, r);
+    lkip__reply__free_unpacked(scratch.reply, NULL);
+    return ok;
+}
+
 void cmd_step_detail(cmd_ctx_t *ctx, const Lkip__StepRequest *r, int step_no,
                      const db_instance_t *inst)
 {
@@ -306,8 +321,7 @@ void cmd_step(cmd_ctx_t *ctx)
                   r->step_no);
         return;
     }
-    if (!s_check_note(ctx, r->note) ||
-        !cmd_check_field(ctx, "archive_ref", r->archive_ref, WIRE_MAX_TITLE, false))
+    if (!s_check_step(ctx, r))
         return;
     /* without a step number: the caller's open step, found here, in this transaction */
     char ref[32];

@@ -20,6 +20,10 @@ bool cmd_submit_settable(const Lkip__SubmitRequest *r);
 flow_rc_t cmd_submit_decide(cmd_ctx_t *ctx, db_instance_t *inst, const sopdef_t *def,
                             const db_task_state_t *task, struct flowset *set);
 
+/* True when step request r's own fields pass the checks the ordinary path makes (its note and
+ * archive_ref), so that a refusal of them stays the ordinary path's to give. */
+bool cmd_step_checks_pass(const Lkip__StepRequest *r);
+
 /* True when the set path may take upload r: one message (no staged chunks) naming its instance,
  * that the request's checks accept. */
 bool cmd_upload_settable(const Lkip__UploadRequest *r);

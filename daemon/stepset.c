@@ -83,9 +83,7 @@ static void s_memo_add(stepset_memo_t *m, const char *code, int step_no, int act
 /* True when the set path may take step command r. */
 static bool s_step_settable(const stepset_env_t *env, const Lkip__StepRequest *r)
 {
-    size_t ref_len = strlen(r->archive_ref); /* checked as the ordinary path does, which refuses */
-    if (r->step_no <= 0 || !s_is_ref(r->instance) || strlen(r->note) > CMD_MAX_NOTE ||
-        ref_len > WIRE_MAX_TITLE || (ref_len && !text_is_clean(r->archive_ref, ref_len, true)) ||
+    if (r->step_no <= 0 || !s_is_ref(r->instance) || !cmd_step_checks_pass(r) ||
         (r->action != LKIP__STEP_ACTION__DONE && r->action != LKIP__STEP_ACTION__APPROVE &&
          r->action != LKIP__STEP_ACTION__RETURN))
         return false;

@@ -3312,6 +3312,16 @@ static void test_batch_archive(void **state)
     char sha[65], want[256];
     s_sha256(s_small_doc, sizeof s_small_doc, sha);
 
+    /* a paper-copy reference the checks refuse is refused as on the ordinary path */
+    char long_ref[WIRE_MAX_TITLE + 2];
+    memset(long_ref, 'a', sizeof long_ref - 1);
+    long_ref[sizeof long_ref - 1] = '\0';
+    s_step_ref(staf, "CUTI/arsip-1", 5, DONE, "", long_ref, LKIP__STATUS__TOO_LARGE,
+               "field_too_long");
+    s_step_ref(staf, "CUTI/arsip-1", 5, DONE, "", "Lemari\n2", LKIP__STATUS__BAD_REQUEST,
+               "bad_field");
+    assert_int_equal(s_current("CUTI", "arsip-1"), 5);
+
     /* alone in its batch, with where the paper copy is kept */
     long long t0, t1, t2;
     (void)s_statements(admin, &t0);
