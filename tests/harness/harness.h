@@ -220,6 +220,10 @@ Lkip__Envelope *harness_call_ok(lkipc_t *c, Lkip__Envelope *req);
  * NULL, this code. */
 void harness_assert_reply(const Lkip__Envelope *env, int status, const char *code);
 
+/* Loads the SOP definition text (YAML) as file_name over c, an administrator's connection;
+ * fails the test unless it is accepted (201 ok). */
+void harness_load_sop(lkipc_t *c, const char *file_name, const char *text);
+
 /* With LKIP_TEST_ONLY set (a cmocka pattern, e.g. "*retention*"), only the tests it matches run:
  * for running one test of a program alone while working on it. Call before running them. */
 void harness_test_filter(void);

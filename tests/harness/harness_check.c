@@ -57,3 +57,17 @@ void harness_test_filter(void)
     if (only && *only)
         cmocka_set_test_filter(only);
 }
+
+void harness_load_sop(lkipc_t *c, const char *file_name, const char *text)
+{
+    Lkip__SopLoadRequest body = LKIP__SOP_LOAD_REQUEST__INIT;
+    body.file_name = (char *)file_name;
+    body.content.data = (uint8_t *)text;
+    body.content.len = strlen(text);
+    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
+    req.body_case = LKIP__ENVELOPE__BODY_SOP_LOAD;
+    req.sop_load = &body;
+    Lkip__Envelope *reply = harness_call_ok(c, &req);
+    harness_assert_reply(reply, LKIP__STATUS__CREATED, "ok");
+    wire_free(&reply);
+}

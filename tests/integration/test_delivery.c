@@ -170,16 +170,7 @@ static long long s_user_id(const char *name)
 static void s_load_definition(void)
 {
     lkipc_t *c = s_client(s_w.daemons[0], &s_w.admin);
-    Lkip__SopLoadRequest body = LKIP__SOP_LOAD_REQUEST__INIT;
-    body.file_name = "ujikirim.yaml";
-    body.content.data = (uint8_t *)s_definition;
-    body.content.len = strlen(s_definition);
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_SOP_LOAD;
-    req.sop_load = &body;
-    Lkip__Envelope *reply = harness_call_ok(c, &req);
-    harness_assert_reply(reply, LKIP__STATUS__CREATED, "ok");
-    wire_free(&reply);
+    harness_load_sop(c, "ujikirim.yaml", s_definition);
     harness_client_close(s_w.h, &c);
 }
 

@@ -3349,15 +3349,7 @@ static void test_batch_archive(void **state)
 
     /* the signed copy uploaded to the archive step and the step done, sent together while the
      * worker waits on another instance's lock: one batch archives the upload it stores */
-    snprintf(s_action, sizeof s_action, "load ARSIPUJI");
-    Lkip__SopLoadRequest load = LKIP__SOP_LOAD_REQUEST__INIT;
-    load.file_name = "arsip-uji.yaml";
-    load.content.data = (uint8_t *)s_arsip_def;
-    load.content.len = strlen(s_arsip_def);
-    Lkip__Envelope req = LKIP__ENVELOPE__INIT;
-    req.body_case = LKIP__ENVELOPE__BODY_SOP_LOAD;
-    req.sop_load = &load;
-    s_call(admin, &req, LKIP__STATUS__CREATED, "ok");
+    harness_load_sop(admin->c, "arsip-uji.yaml", s_arsip_def);
     s_start(staf, "ARSIPUJI", "arsip-2", "Berkas uji", LKIP__STATUS__CREATED, "ok");
     s_upload(staf, "ARSIPUJI/arsip-2", 1, "berkas.pdf", s_small_doc, sizeof s_small_doc,
              LKIP__STATUS__CREATED, "ok");
